@@ -1,0 +1,74 @@
+"""scamgeo: the 2025 Thailand–Cambodia border war and the border scam economy.
+
+The public API is reached through submodules, loaded on first use so that
+``import scamgeo`` stays cheap (no geopandas, statsmodels, folium or
+matplotlib until a function needs them):
+
+- :mod:`scamgeo.datasets`: embedded reference geography and curated tables
+- :mod:`scamgeo.io`: readers of ACLED, UCDP GED, HDX/DTM and boundary files
+- :mod:`scamgeo.geo`: metric geometry (border distance, nearest hub, grids)
+- :mod:`scamgeo.stats`: counts, count models, interrupted time series, tests
+- :mod:`scamgeo.maps` / :mod:`scamgeo.plots`: folium and matplotlib builders
+- :mod:`scamgeo.briefs`: papermill briefs and their manifest
+
+The most used functions are also available at the top level, e.g.
+``scamgeo.load_events()`` or ``scamgeo.find_province("Sisaket")``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from ._errors import CRSError, DataSourceError, ParameterError, SchemaError, ScamgeoError
+from ._version import __version__
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+_SUBMODULES = {"briefs", "config", "datasets", "geo", "io", "maps", "plots", "schema", "stats"}
+
+# name -> submodule, for the curated top-level API (resolved lazily)
+_API = {
+    "countries": "datasets",
+    "provinces": "datasets",
+    "border": "datasets",
+    "borders": "datasets",
+    "places": "datasets",
+    "find_province": "datasets",
+    "events": "datasets",
+    "sites": "datasets",
+    "displacement": "datasets",
+    "timeline": "datasets",
+    "tallies": "datasets",
+    "scam_figures": "datasets",
+    "sources": "datasets",
+    "load_events": "io",
+    "read_acled": "io",
+    "read_ucdp_ged": "io",
+    "read_boundaries": "io",
+}
+
+__all__ = [
+    "CRSError",
+    "DataSourceError",
+    "ParameterError",
+    "SchemaError",
+    "ScamgeoError",
+    "__version__",
+    *sorted(_SUBMODULES),
+    *sorted(_API),
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _API:
+        module = importlib.import_module(f".{_API[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'scamgeo' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SUBMODULES | set(_API))

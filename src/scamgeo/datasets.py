@@ -1,0 +1,471 @@
+"""The embedded data: reference geography and the curated, sourced tables.
+
+Every function returns a *new* frame (callers may modify it freely) in
+EPSG:4326. Reference geography (``countries``, ``provinces``, ``border``,
+``places``) is built by ``scripts/build_reference.py`` from Natural Earth
+(public domain) and GeoNames (CC BY 4.0); the curated tables (``events``,
+``sites``, ``displacement``, ``timeline``, ``tallies``, ``scam_figures``) are
+hand-curated from public reporting, every row with its source. See
+``data/README.md`` for the data dictionary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import config
+from ._errors import DataSourceError, ParameterError
+from ._validate import Problems, check_choice, check_choices, closest
+from .schema import CURATED, SITE_KINDS, TableSchema
+
+__all__ = [
+    "border",
+    "borders",
+    "countries",
+    "displacement",
+    "events",
+    "find_province",
+    "places",
+    "province_code",
+    "province_names",
+    "provinces",
+    "scam_figures",
+    "sites",
+    "sources",
+    "tallies",
+    "timeline",
+]
+
+_PROVINCE_WORDS = re.compile(r"\b(province|changwat|khet|provincia|krong)\b", re.IGNORECASE)
+
+
+def _fold(name: object) -> str:
+    """Fold a name for matching: no accents, case, spaces, hyphens or apostrophes."""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]", "", text.casefold())
+
+
+def _reference_path(name: str) -> Path:
+    path = config.data_dir / "reference" / name
+    if not path.is_file():
+        raise DataSourceError(
+            f"reference file {path} is missing; reinstall scamgeo or rebuild it with `make data`."
+        )
+    return path
+
+
+@functools.cache
+def _read_geo(name: str) -> gpd.GeoDataFrame:
+    return gpd.read_file(_reference_path(name), engine="pyogrio")
+
+
+@functools.cache
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+# --- reference geography -----------------------------------------------------
+
+
+def countries(*, region_only: bool = False) -> gpd.GeoDataFrame:
+    """Countries of mainland Southeast Asia, clipped to the region (92–110 E, 5–24 N).
+
+    Parameters
+    ----------
+    region_only : bool, default False
+        Keep only Thailand, Cambodia, Laos, Myanmar, Vietnam and Malaysia.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``iso3``, ``name``, ``name_long``, ``in_region`` and polygon
+        geometry (Natural Earth 1:10m, public domain).
+    """
+    gdf = _read_geo("countries.geojson").copy()
+    if region_only:
+        gdf = gdf[gdf["in_region"]].reset_index(drop=True)
+    return gdf
+
+
+def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Provinces of Thailand (77) and Cambodia (24), Natural Earth 1:10m admin-1.
+
+    Parameters
+    ----------
+    country : {"THA", "KHM"} or list of them, optional
+        Keep only these countries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``iso_3166_2`` (e.g. ``"TH-33"``), with columns
+        ``iso_3166_2``, ``country`` (ISO3), ``name`` (English), ``name_local``,
+        ``name_iso``, ``name_ne``, ``national_code`` (Thai DOPA / Cambodian
+        code), ``hasc``, ``geonames_id``, ``geonames_admin1``, ``area_km2``.
+
+    Notes
+    -----
+    Tboung Khmum (KH-25, created 2013) is still part of Kampong Cham (KH-3) in
+    this Natural Earth release. The boundaries are generalised (about 1.9 km
+    between vertices): fine for province totals, not for deciding on which
+    side of the border a point within ~3 km of it lies.
+    """
+    gdf = _read_geo("provinces.geojson").copy()
+    if country is not None:
+        wanted = check_choices(country, ["THA", "KHM"], name="country")
+        gdf = gdf[gdf["country"].isin(wanted)]
+    gdf.index = pd.Index(gdf["iso_3166_2"].to_numpy(), name="iso_3166_2")
+    return gdf
+
+
+def borders() -> gpd.GeoDataFrame:
+    """Shared boundary lines between the countries of the region.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``a``, ``b`` (ISO3), ``name``, ``length_km`` (geodesic, WGS84),
+        ``n_vertices`` and (multi)line geometry: the shared edge of the two
+        Natural Earth 1:10m country polygons.
+    """
+    return _read_geo("borders.geojson").copy()
+
+
+def border(a: str = "THA", b: str = "KHM") -> gpd.GeoDataFrame:
+    """The boundary line between countries ``a`` and ``b`` (order does not matter).
+
+    Parameters
+    ----------
+    a, b : str
+        ISO3 codes; the default is the Thailand–Cambodia border (663 km at 1:10m;
+        the surveyed border is about 817 km).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row, as in :func:`borders`.
+    """
+    allb = borders()
+    pairs = {frozenset((x, y)) for x, y in zip(allb["a"], allb["b"], strict=True)}
+    if frozenset((a, b)) not in pairs:
+        listed = ", ".join(sorted(f"{x}–{y}" for x, y in zip(allb["a"], allb["b"], strict=True)))
+        raise ParameterError(f"no border between a={a!r} and b={b!r} in the reference data. Available: {listed}.")
+    hit = ((allb["a"] == a) & (allb["b"] == b)) | ((allb["a"] == b) & (allb["b"] == a))
+    return allb[hit].reset_index(drop=True)
+
+
+def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Gazetteer of border towns, crossings' towns and provincial capitals (GeoNames).
+
+    Parameters
+    ----------
+    kind : str or list of str, optional
+        Keep only these kinds (``border_town``, ``provincial_capital``,
+        ``district_town``, ``capital``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``place_id``, ``name`` (common English name, e.g. "Poipet"),
+        ``geonames_name`` ("Paoy Paet"), ``kind``, ``country`` (ISO3, from
+        GeoNames), ``admin1_code`` (ISO 3166-2 for Thai and Cambodian places),
+        ``admin1_method`` (how the province was found: ``geonames`` code,
+        ``within`` polygon, ``nearest`` polygon), ``country_polygon`` (the
+        Natural Earth polygon the point falls in, which at 1:10m can differ
+        from ``country``: Myawaddy and O'Smach fall inside the Thai polygon),
+        ``population``, ``geonames_id``, ``aliases`` and point geometry.
+    """
+    df = _read_csv(_reference_path("places.csv")).copy()
+    for col in ("latitude", "longitude"):
+        df[col] = df[col].astype(float)
+    for col in ("population", "geonames_id"):
+        df[col] = pd.to_numeric(df[col]).astype("Int64")
+    if kind is not None:
+        kinds = sorted(df["kind"].unique())
+        df = df[df["kind"].isin(check_choices(kind, kinds, name="kind"))]
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=config.GEOGRAPHIC_CRS)
+
+
+def province_names() -> pd.DataFrame:
+    """Every known spelling of each province: columns ``variant``, ``iso_3166_2``, ``country``."""
+    return _read_csv(_reference_path("province_names.csv")).copy()
+
+
+@functools.cache
+def _name_index() -> dict[tuple[str, str], str]:
+    """(country, folded name) -> ISO code, including codes themselves and HASC codes."""
+    index: dict[tuple[str, str], str] = {}
+    for variant, code, country in province_names()[["variant", "iso_3166_2", "country"]].itertuples(index=False):
+        index[(country, _fold(variant))] = code
+    prov = _read_geo("provinces.geojson")
+    for code, country, hasc in prov[["iso_3166_2", "country", "hasc"]].itertuples(index=False):
+        index[(country, _fold(code))] = code
+        if isinstance(hasc, str):
+            index[(country, _fold(hasc))] = code
+    return index
+
+
+def _lookup(name: object, country: str | None) -> str | None:
+    if name is None or (isinstance(name, float) and np.isnan(name)) or pd.isna(name):
+        return None
+    key = _fold(_PROVINCE_WORDS.sub(" ", str(name)))
+    if not key:
+        return None
+    index = _name_index()
+    countries_ = [country] if country else ["THA", "KHM"]
+    hits = {index[(c, key)] for c in countries_ if (c, key) in index}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def province_code(names: Iterable[object], *, country: Iterable[object] | str | None = None) -> pd.Series:
+    """ISO 3166-2 codes for many province names (vectorised; unknown names give <NA>).
+
+    Parameters
+    ----------
+    names : iterable of str
+        Province names in any common spelling, or codes (``TH-33``, ``TH.SI``).
+    country : str or iterable of str, optional
+        ISO3 code for all names, or one per name (restricts the search).
+
+    Returns
+    -------
+    pandas.Series of str
+        Named ``admin1_code``, indexed like ``names`` when it is a Series.
+    """
+    index = names.index if isinstance(names, pd.Series) else None
+    names = list(names)
+    if country is None or isinstance(country, str):
+        countries_ = [country] * len(names)
+    else:
+        countries_ = [c if c in ("THA", "KHM") else None for c in country]
+    cache: dict[tuple, str | None] = {}
+    out = []
+    for name, c in zip(names, countries_, strict=True):
+        key = (name if not pd.isna(name) else None, c)
+        if key not in cache:
+            cache[key] = _lookup(name, c)
+        out.append(cache[key])
+    return pd.Series(out, index=index, name="admin1_code", dtype="string")
+
+
+def find_province(name: str, *, country: str | None = None) -> pd.Series:
+    """Resolve a province name in any common spelling to its row of :func:`provinces`.
+
+    Parameters
+    ----------
+    name : str
+        E.g. "Sisaket", "Si Sa Ket", "Otdar Mean Chey", "Oddar Meanchey",
+        "Banteay Mean Chey", "TH-33", "Surin province".
+    country : {"THA", "KHM"}, optional
+        Restrict the search to one country.
+
+    Returns
+    -------
+    pandas.Series
+        The province's row (name = ISO 3166-2 code), geometry included.
+
+    Raises
+    ------
+    ParameterError
+        When the name matches no province, with the closest names suggested.
+    """
+    if country is not None:
+        check_choice(country, ["THA", "KHM"], name="country")
+    code = _lookup(name, country)
+    if code is None:
+        variants = province_names()
+        if country:
+            variants = variants[variants["country"] == country]
+        near = closest(str(name), variants["variant"].unique(), n=4, cutoff=0.5)
+        hint = f" Closest names: {', '.join(repr(n) for n in near)}." if near else ""
+        temple = (
+            " Preah Vihear is both a Cambodian province (KH-13) and a temple; pass the province name."
+            if "vihear" in str(name).lower()
+            else ""
+        )
+        raise ParameterError(
+            f"find_province: no Thai or Cambodian province is called {name!r}.{hint}{temple} "
+            "An ISO code such as 'KH-13' also works; scamgeo.datasets.province_names() lists every spelling."
+        )
+    return provinces().loc[code]
+
+
+# --- curated tables ----------------------------------------------------------
+
+
+def _curated_path(name: str) -> Path:
+    path = config.data_dir / "curated" / f"{name}.csv"
+    if not path.is_file():
+        raise DataSourceError(f"curated table {path} is missing; reinstall scamgeo.")
+    return path
+
+
+def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
+    """Read a CSV in one of scamgeo's schemas and validate it.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV file with a header row.
+    schema : scamgeo.schema.TableSchema
+        The schema to check (e.g. ``scamgeo.schema.SITES``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Parsed and typed; columns in the schema's order, extra columns kept.
+
+    Raises
+    ------
+    DataSourceError
+        If the file cannot be read as UTF-8 CSV.
+    SchemaError
+        Listing every missing column or bad cell, with line numbers.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except FileNotFoundError:
+        raise DataSourceError(f"{path}: no such file.") from None
+    except UnicodeDecodeError as exc:
+        raise DataSourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataSourceError(f"{path}: not a readable CSV table ({exc}).") from None
+    return schema.validate(raw, source=str(path))
+
+
+@functools.cache
+def _curated(name: str) -> pd.DataFrame:
+    return read_table(_curated_path(name), CURATED[name])
+
+
+def _points(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    geometry = gpd.points_from_xy(df["longitude"], df["latitude"])
+    return gpd.GeoDataFrame(df, geometry=geometry, crs=config.GEOGRAPHIC_CRS)
+
+
+def _check_provinces(df: pd.DataFrame, *, source: str, name_col: str = "admin1") -> pd.Series:
+    """Resolve admin1 names of THA/KHM rows; raise naming every unknown one."""
+    codes = province_code(df[name_col], country=df["country"].astype("string"))
+    thai_khmer = df["country"].isin(["THA", "KHM"]).to_numpy()
+    unknown = df[name_col].notna().to_numpy() & codes.isna().to_numpy() & thai_khmer
+    if unknown.any():
+        problems = Problems(source)
+        for pos in np.flatnonzero(unknown):
+            value = df[name_col].iloc[pos]
+            near = closest(str(value), province_names()["variant"].unique(), n=2, cutoff=0.5)
+            hint = f" (closest: {', '.join(near)})" if near else ""
+            problems.add(f"{value!r} is not a province of {df['country'].iloc[pos]}{hint}", row=pos + 2, column=name_col)
+        problems.raise_if_any()
+    return codes
+
+
+def events() -> gpd.GeoDataFrame:
+    """The curated events of the 2025 border war, in the common event schema.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :data:`scamgeo.schema.EVENTS` plus ``admin1_code`` (ISO
+        3166-2) and ``dataset`` ("scamgeo"); point geometry (empty where the
+        place could not be located). One row per location and day.
+    """
+    df = _curated("events").copy()
+    df["admin1_code"] = _check_provinces(df, source=str(_curated_path("events"))).to_numpy()
+    df["dataset"] = "scamgeo"
+    return _points(df)
+
+
+def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Casino hubs, casinos, scam compounds, border crossings and SEZs.
+
+    Parameters
+    ----------
+    kind : str or list of str, optional
+        Keep only these kinds: ``casino_hub``, ``casino``, ``scam_compound``,
+        ``border_crossing``, ``special_economic_zone``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :data:`scamgeo.schema.SITES`, point geometry, indexed by ``site_id``.
+    """
+    df = _curated("sites").copy()
+    if kind is not None:
+        df = df[df["kind"].isin(check_choices(kind, SITE_KINDS, name="kind"))]
+    out = _points(df)
+    out.index = pd.Index(out["site_id"].to_numpy(), name="site_id")
+    return out
+
+
+def displacement() -> pd.DataFrame:
+    """Displacement figures by country, province, metric and date (never merged across metrics)."""
+    df = _curated("displacement").copy()
+    codes = _check_provinces(df, source=str(_curated_path("displacement")))
+    mismatch = df["admin1_code"].notna() & codes.notna() & (df["admin1_code"] != codes)
+    if mismatch.any():
+        problems = Problems(str(_curated_path("displacement")))
+        for pos in np.flatnonzero(mismatch.to_numpy()):
+            problems.add(f"admin1 {df['admin1'].iloc[pos]!r} is {codes.iloc[pos]}, not {df['admin1_code'].iloc[pos]}",
+                         row=pos + 2, column="admin1_code")
+        problems.raise_if_any()
+    df["admin1_code"] = df["admin1_code"].fillna(codes)
+    return df
+
+
+def timeline() -> pd.DataFrame:
+    """Key dates (skirmishes, ceasefires, accords, closures, crackdowns), sorted by date."""
+    return _curated("timeline").sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def tallies() -> pd.DataFrame:
+    """Casualty tallies by phase, side and category, each with its date and who reported it."""
+    return _curated("tallies").copy()
+
+
+def scam_figures() -> pd.DataFrame:
+    """Published figures on the scam economy (losses, people held, compounds, raids, sanctions)."""
+    return _curated("scam_figures").copy()
+
+
+def sources() -> pd.DataFrame:
+    """Every source cited by the curated tables, once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source_url``, ``publisher``, ``source_date``, ``tables``
+        (which tables cite it) and ``rows`` (how many rows).
+    """
+    parts = []
+    for name, schema in CURATED.items():
+        df = _curated(name)
+        publisher = "source" if "source" in df.columns else "publisher"
+        for url_col in ("source_url", "source_url_2", "damage_source_url"):
+            if url_col not in df.columns:
+                continue
+            part = pd.DataFrame({
+                "source_url": df[url_col],
+                "publisher": df[publisher] if url_col == "source_url" else pd.NA,
+                "source_date": df["source_date"] if url_col == "source_url" else pd.NaT,
+                "table": name,
+            }).dropna(subset=["source_url"])
+            parts.append(part)
+    allp = pd.concat(parts, ignore_index=True)
+    grouped = allp.groupby("source_url", sort=True).agg(
+        publisher=("publisher", "first"),
+        source_date=("source_date", "min"),
+        tables=("table", lambda s: ", ".join(sorted(set(s)))),
+        rows=("table", "size"),
+    )
+    return grouped.reset_index()
+

@@ -1,0 +1,494 @@
+"""Table schemas: one definition per table, checked on every load.
+
+A :class:`TableSchema` lists its :class:`Column` objects (type, vocabulary,
+range, whether empty cells are allowed). :meth:`TableSchema.validate` parses a
+raw frame into proper dtypes and collects *every* problem (missing columns,
+bad dates, out-of-range numbers, unknown categories, malformed URLs) before
+raising one :class:`~scamgeo.SchemaError` naming the file, line and column.
+
+:data:`EVENTS` is the common event schema: the curated events table, ACLED
+exports and UCDP GED files all come out of their loaders in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._validate import Problems, require_columns
+
+__all__ = [
+    "ACTORS",
+    "CLAIMS",
+    "COUNTRIES",
+    "DISPLACEMENT",
+    "EVENTS",
+    "EVENT_TYPES",
+    "SCAM_FIGURES",
+    "SITES",
+    "SITE_KINDS",
+    "SUB_EVENT_TYPES",
+    "TALLIES",
+    "TIMELINE",
+    "Column",
+    "TableSchema",
+]
+
+#: ISO3 codes of the countries scamgeo's tables may name.
+COUNTRIES = ("THA", "KHM", "LAO", "MMR", "VNM", "MYS", "CHN", "PHL", "IDN", "SGP", "KOR", "JPN", "IND", "USA")
+
+#: ACLED event types (the curated table uses the first four).
+EVENT_TYPES = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Strategic developments",
+    "Protests",
+    "Riots",
+)
+
+#: ACLED sub-event types, each with its event type.
+SUB_EVENT_TYPES: dict[str, str] = {
+    "Armed clash": "Battles",
+    "Government regains territory": "Battles",
+    "Non-state actor overtakes territory": "Battles",
+    "Chemical weapon": "Explosions/Remote violence",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Suicide bomb": "Explosions/Remote violence",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Grenade": "Explosions/Remote violence",
+    "Sexual violence": "Violence against civilians",
+    "Attack": "Violence against civilians",
+    "Abduction/forced disappearance": "Violence against civilians",
+    "Peaceful protest": "Protests",
+    "Protest with intervention": "Protests",
+    "Excessive force against protesters": "Protests",
+    "Violent demonstration": "Riots",
+    "Mob violence": "Riots",
+    "Agreement": "Strategic developments",
+    "Arrests": "Strategic developments",
+    "Change to group/activity": "Strategic developments",
+    "Disrupted weapons use": "Strategic developments",
+    "Headquarters or base established": "Strategic developments",
+    "Looting/property destruction": "Strategic developments",
+    "Non-violent transfer of territory": "Strategic developments",
+    "Other": "Strategic developments",
+}
+
+#: Actor names of the curated events table.
+ACTORS = (
+    "Military Forces of Thailand",
+    "Military Forces of Cambodia",
+    "Civilians (Thailand)",
+    "Civilians (Cambodia)",
+    "Unidentified Armed Group",
+)
+
+#: Who a fact is claimed by: one government, both, or an independent body.
+CLAIMS = ("THA", "KHM", "both", "independent")
+
+#: Kinds of site.
+SITE_KINDS = ("casino_hub", "casino", "scam_compound", "border_crossing", "special_economic_zone")
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+_ISO_3166_2 = re.compile(r"^(TH|KH)-\d{1,2}$")
+
+_KINDS = ("str", "int", "float", "date", "category", "url", "bool", "code")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    kind : {"str", "int", "float", "date", "category", "url", "bool", "code"}
+        How cells are parsed: ``date`` is ISO ``YYYY-MM-DD``; ``category`` must
+        be one of ``choices``; ``url`` must be an http(s) URL; ``code`` an
+        ISO 3166-2 code of a Thai or Cambodian province.
+    required : bool
+        The column must be present (optional columns are added empty).
+    nullable : bool
+        Empty cells are allowed.
+    choices : tuple of str, optional
+        The vocabulary of a ``category`` column.
+    min, max : float or str, optional
+        Inclusive range of numbers, or of dates as ``YYYY-MM-DD``.
+    description : str
+        What the column holds (used in the data dictionary).
+    """
+
+    name: str
+    kind: str = "str"
+    required: bool = True
+    nullable: bool = True
+    choices: tuple[str, ...] | None = None
+    min: float | str | None = None
+    max: float | str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"Column {self.name}: kind must be one of {_KINDS}")
+        if self.kind == "category" and not self.choices:
+            raise ValueError(f"Column {self.name}: a category needs choices")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table's columns, key and documented ranges.
+
+    Parameters
+    ----------
+    name : str
+        Table name (also the CSV file stem under ``data/curated``).
+    columns : tuple of Column
+        Columns in their canonical order.
+    key : str, optional
+        Column whose values must be unique.
+    description : str
+        One line on what a row is.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    description: str = ""
+    extra_checks: tuple = field(default=(), repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def validate(self, frame: pd.DataFrame, *, source: str | None = None, line_offset: int = 2) -> pd.DataFrame:
+        """Parse and check ``frame``; return a new frame with proper dtypes.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Raw table, typically read with every column as text.
+        source : str, optional
+            File or table name used in messages (defaults to the schema name).
+        line_offset : int
+            Added to the 0-based row position to give the line number in
+            messages (2 for a CSV with one header line).
+
+        Raises
+        ------
+        SchemaError
+            Listing every missing column, or every bad cell with its line and column.
+        """
+        source = source or self.name
+        require_columns(frame.columns, self.required, source=source)
+        out = frame.copy()
+        for col in self.columns:
+            if col.name not in out.columns:
+                out[col.name] = pd.NA
+        problems = Problems(source)
+        lines = np.arange(len(out)) + line_offset
+        for col in self.columns:
+            out[col.name] = _parse(out[col.name], col, lines, problems)
+        if self.key is not None:
+            dup = out[self.key].duplicated(keep=False) & out[self.key].notna()
+            for line, value in zip(lines[dup.to_numpy()], out.loc[dup, self.key], strict=True):
+                problems.add(f"duplicate {self.key} {value!r}", row=int(line), column=self.key)
+        for check in self.extra_checks:
+            check(out, lines, problems)
+        problems.raise_if_any()
+        ordered = self.names + [c for c in out.columns if c not in self.names]
+        return out[ordered]
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """True where a cell is empty (NaN, None, '' or only spaces)."""
+    as_str = series.astype("string")
+    return series.isna() | as_str.str.strip().eq("").fillna(True)
+
+
+def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems) -> pd.Series:
+    blank = _blank(series)
+    if not col.nullable:
+        for line in lines[blank.to_numpy()]:
+            problems.add("empty, but a value is required", row=int(line), column=col.name)
+    text = series.astype("string").str.strip().where(~blank)
+
+    def bad(mask: pd.Series, what: str) -> None:
+        mask = mask.fillna(False).to_numpy(dtype=bool)
+        for line, value in zip(lines[mask], text[mask], strict=True):
+            problems.add(f"{value!r} {what}", row=int(line), column=col.name)
+
+    if col.kind in ("int", "float"):
+        values = pd.to_numeric(text, errors="coerce")
+        bad(values.isna() & ~blank, "is not a number")
+        if col.kind == "int":
+            bad(values.notna() & (values != values.round()), "is not a whole number")
+        if col.min is not None:
+            bad(values < col.min, f"is below the minimum {col.min}")
+        if col.max is not None:
+            bad(values > col.max, f"is above the maximum {col.max}")
+        if col.kind == "int":
+            return values.round().astype("Int64")
+        return values.astype("float64")
+    if col.kind == "date":
+        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        bad(values.isna() & ~blank, "is not a date (YYYY-MM-DD)")
+        if col.min is not None:
+            bad(values < pd.Timestamp(col.min), f"is before {col.min}")
+        if col.max is not None:
+            bad(values > pd.Timestamp(col.max), f"is after {col.max}")
+        return values.astype("datetime64[ns]")
+    if col.kind == "category":
+        bad(~text.isin(col.choices) & ~blank, f"is not one of {', '.join(col.choices)}")
+        return pd.Categorical(text.where(text.isin(col.choices)), categories=list(col.choices))
+    if col.kind == "url":
+        bad(~text.fillna("").str.match(_URL) & ~blank, "is not an http(s) URL")
+        return text
+    if col.kind == "code":
+        bad(~text.fillna("").str.match(_ISO_3166_2) & ~blank, "is not an ISO 3166-2 code like TH-32 or KH-22")
+        return text
+    if col.kind == "bool":
+        lowered = text.str.lower()
+        truth = lowered.map({"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False})
+        bad(truth.isna() & ~blank, "is not true/false")
+        return truth.astype("boolean")
+    return text
+
+
+# --- checks shared by tables -------------------------------------------------
+
+
+def _lat_lon(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """Both coordinates or neither; swapped coordinates get their own message."""
+    lat, lon = frame["latitude"], frame["longitude"]
+    half = lat.isna() ^ lon.isna()
+    for line in lines[half.to_numpy()]:
+        problems.add("latitude and longitude must both be given or both be empty", row=int(line), column="latitude")
+    swapped = (lat.abs() > 90) & (lon.abs() <= 90)
+    for line in lines[swapped.fillna(False).to_numpy(dtype=bool)]:
+        problems.add("latitude and longitude look swapped", row=int(line), column="latitude")
+
+
+def _range_order(start: str, end: str):
+    def check(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+        a, b = frame[start], frame[end]
+        wrong = (b < a).fillna(False).to_numpy(dtype=bool)
+        for line in lines[wrong]:
+            problems.add(f"{end} is before {start}", row=int(line), column=end)
+
+    return check
+
+
+def _sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    expected = frame["sub_event_type"].astype("string").map(SUB_EVENT_TYPES)
+    actual = frame["event_type"].astype("string")
+    wrong = (expected.notna() & actual.notna() & (expected != actual)).fillna(False).to_numpy(dtype=bool)
+    for line, sub, et in zip(lines[wrong], frame["sub_event_type"][wrong], actual[wrong], strict=True):
+        problems.add(f"sub_event_type {sub!r} belongs to {SUB_EVENT_TYPES[sub]!r}, not {et!r}", row=int(line),
+                     column="event_type")
+
+
+def _low_high(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    wrong = (frame["high"] < frame["low"]).fillna(False).to_numpy(dtype=bool)
+    for line in lines[wrong]:
+        problems.add("high is below low", row=int(line), column="high")
+    neither = (frame["value"].isna() & frame["low"].isna() & frame["high"].isna()).to_numpy(dtype=bool)
+    for line in lines[neither]:
+        problems.add("needs a value, or a low/high range", row=int(line), column="value")
+
+
+def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
+    return (
+        Column("source", "str", nullable=False, description="Publisher of the cited report (e.g. Reuters, Khmer Times)."),
+        Column("source_url", "url", nullable=not url_required, description="Full http(s) URL of the cited report."),
+        Column("source_date", "date", min="2014-01-01", max="2026-12-31",
+               description="Publication date of the cited report."),
+        Column("source_url_2", "url", required=False, description="A second, independent report of the same fact."),
+    )
+
+
+_COORDS = (
+    Column("latitude", "float", min=-90, max=90, description="Decimal degrees, WGS84. Empty if not known."),
+    Column("longitude", "float", min=-180, max=180, description="Decimal degrees, WGS84. Empty if not known."),
+)
+
+#: Common event schema: the curated events and every loader's output.
+EVENTS = TableSchema(
+    name="events",
+    key="event_id",
+    description="One armed incident at one location on one day (ACLED vocabulary).",
+    columns=(
+        Column("event_id", "str", nullable=False, description="Unique id (SG-E#### for curated rows; the source's id otherwise)."),
+        Column("event_date", "date", nullable=False, min="1989-01-01", max="2026-12-31", description="Day of the event."),
+        Column("time_precision", "int", nullable=False, min=1, max=3, description="1 exact day, 2 within a week, 3 within a month."),
+        Column("event_type", "category", nullable=False, choices=EVENT_TYPES, description="ACLED event type."),
+        Column("sub_event_type", "category", nullable=False, choices=tuple(SUB_EVENT_TYPES), description="ACLED sub-event type."),
+        Column("actor1", "str", nullable=False, description="The side that attacked or fired, as reported."),
+        Column("actor2", "str", description="The side attacked, if any."),
+        Column("country", "category", nullable=False, choices=COUNTRIES, description="ISO3 code of the country where it happened."),
+        Column("admin1", "str", description="Province, as named by the source."),
+        Column("admin2", "str", description="District, if reported."),
+        Column("location", "str", nullable=False, description="Named place."),
+        *_COORDS,
+        Column("geo_precision", "int", min=1, max=3, description="1 exact place, 2 near place or district, 3 province."),
+        Column("fatalities", "int", min=0, description="Deaths reported for this event; empty when not reported."),
+        Column("notes", "str", description="Short description in scamgeo's own words (or the source's notes for external data)."),
+        *_source_columns(),
+        Column("claimed_by", "category", required=False, choices=CLAIMS, description="THA/KHM when only that side reports the fact; both; independent."),
+        Column("location_note", "str", required=False, description="What an approximate point stands for; 'disputed' where the place is contested."),
+        Column("coord_source", "str", required=False, description="Where the coordinates come from (GeoNames:id or a URL)."),
+    ),
+    extra_checks=(_lat_lon, _sub_event_matches),
+)
+
+SITES = TableSchema(
+    name="sites",
+    key="site_id",
+    description="A casino hub, casino, scam compound, border crossing or special economic zone.",
+    columns=(
+        Column("site_id", "str", nullable=False, description="Unique lowercase slug."),
+        Column("name", "str", nullable=False, description="Commonest English name."),
+        Column("aliases", "str", description="Other spellings, separated by '; '."),
+        Column("kind", "category", nullable=False, choices=SITE_KINDS, description="Kind of site."),
+        Column("country", "category", nullable=False, choices=COUNTRIES, description="ISO3 code."),
+        Column("admin1", "str", description="Province or state."),
+        *_COORDS,
+        Column("location_precision", "int", min=1, max=3, description="1 exact site, 2 within a few km, 3 town centroid."),
+        Column("location_note", "str", description="What an approximate point stands for."),
+        Column("coord_source", "str", description="Where the coordinates come from."),
+        Column("active_from", "str", description="Year or date the site is reported active from."),
+        Column("active_to", "str", description="Year or date it closed, if reported."),
+        Column("status", "str", description="Short status as reported."),
+        Column("damage_date", "date", min="2025-01-01", max="2026-12-31", description="Date of reported war damage."),
+        Column("damage_note", "str", description="What was hit, in our words."),
+        Column("damage_claimed_by", "category", choices=CLAIMS, description="Who reports the damage."),
+        Column("damage_source_url", "url", description="Report of the damage."),
+        Column("notes", "str", description="Short note in our words."),
+        *_source_columns(),
+    ),
+    extra_checks=(_lat_lon,),
+)
+
+DISPLACEMENT = TableSchema(
+    name="displacement",
+    key="row_id",
+    description="A displacement figure for one country (or province), metric and date.",
+    columns=(
+        Column("row_id", "str", nullable=False),
+        Column("as_of", "date", nullable=False, min="2025-05-01", max="2026-12-31", description="Date the figure refers to."),
+        Column("country", "category", nullable=False, choices=("THA", "KHM"), description="ISO3 code."),
+        Column("admin1", "str", description="Province (English); empty for a national figure."),
+        Column("admin1_code", "code", description="ISO 3166-2 code of the province; empty for a national figure."),
+        Column("metric", "category", nullable=False, choices=("evacuated", "in_shelters", "displaced_total", "remaining", "returned"),
+               description="What is counted; Thai figures are mostly in_shelters, Cambodian mostly displaced_total."),
+        Column("value", "int", nullable=False, min=0, description="The figure as reported."),
+        Column("unit", "category", nullable=False, choices=("people", "families", "households", "sites"), description="Unit of value."),
+        Column("publisher", "str", nullable=False, description="Who published the figure."),
+        Column("source_url", "url", nullable=False),
+        Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
+        Column("source_url_2", "url", required=False),
+        Column("notes", "str"),
+    ),
+)
+
+TIMELINE = TableSchema(
+    name="timeline",
+    key="timeline_id",
+    description="A key date of the conflict or of the fight against the scam economy.",
+    columns=(
+        Column("timeline_id", "str", nullable=False),
+        Column("date", "date", nullable=False, min="2014-01-01", max="2026-12-31"),
+        Column("end_date", "date", min="2014-01-01", max="2026-12-31"),
+        Column("kind", "category", nullable=False, choices=("skirmish", "landmine", "outbreak", "ceasefire", "accord",
+                                                              "suspension", "border_closure", "border_reopening",
+                                                              "diplomatic", "political", "scam_crackdown", "sanction", "other")),
+        Column("label", "str", nullable=False, description="Short label (<= 40 characters) for chart annotations."),
+        Column("description", "str"),
+        Column("countries", "str", description="ISO3 codes separated by ';'."),
+        Column("phase_starts", "category", choices=("may_crisis", "july_war", "truce", "december_war", "post_ceasefire"),
+               description="The phase of the war that starts on this date, if any."),
+        *_source_columns(),
+    ),
+    extra_checks=(_range_order("date", "end_date"),),
+)
+
+TALLIES = TableSchema(
+    name="tallies",
+    key="tally_id",
+    description="A casualty tally as reported by one government or agency on one date.",
+    columns=(
+        Column("tally_id", "str", nullable=False),
+        Column("as_of", "date", nullable=False, min="2025-05-01", max="2026-12-31"),
+        Column("phase", "category", nullable=False, choices=("may_crisis", "july_war", "truce", "december_war", "post_ceasefire", "all_2025")),
+        Column("side", "category", nullable=False, choices=("THA", "KHM"), description="Whose casualties."),
+        Column("category", "category", nullable=False, choices=("soldiers_killed", "civilians_killed", "killed_total",
+                                                                  "soldiers_injured", "civilians_injured", "injured_total",
+                                                                  "missing", "captured")),
+        Column("value", "int", nullable=False, min=0),
+        Column("reported_by", "str", nullable=False, description="Body that gave the figure."),
+        Column("claimed_by", "category", nullable=False, choices=CLAIMS),
+        Column("publisher", "str", nullable=False),
+        Column("source_url", "url", nullable=False),
+        Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
+        Column("source_url_2", "url", required=False),
+        Column("notes", "str"),
+    ),
+)
+
+SCAM_FIGURES = TableSchema(
+    name="scam_figures",
+    key="figure_id",
+    description="A published figure on the scam economy; ranges kept as low/high.",
+    columns=(
+        Column("figure_id", "str", nullable=False),
+        Column("indicator", "category", nullable=False, choices=("losses", "revenue", "people_in_compounds", "compounds", "raids",
+                                                                   "arrests", "deportations", "sanctions", "seizures", "other")),
+        Column("geography", "str", nullable=False, description="ISO3 code or a named region."),
+        Column("period_start", "str", description="Year (YYYY) or date the figure covers from."),
+        Column("period_end", "str", description="Year (YYYY) or date it covers to."),
+        Column("value", "float", min=0, description="A single figure (empty when a range is given)."),
+        Column("low", "float", min=0, description="Low end of a range."),
+        Column("high", "float", min=0, description="High end of a range."),
+        Column("unit", "str", nullable=False),
+        Column("measures", "str", nullable=False, description="What exactly is counted."),
+        Column("publisher", "str", nullable=False),
+        Column("source_url", "url", nullable=False),
+        Column("source_date", "date", min="2014-01-01", max="2026-12-31"),
+        Column("source_url_2", "url", required=False),
+        Column("notes", "str"),
+    ),
+    extra_checks=(_low_high,),
+)
+
+#: Every curated table by name.
+CURATED: dict[str, TableSchema] = {s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES)}
+
+
+def schema_table(schema: TableSchema) -> pd.DataFrame:
+    """A data-dictionary view of ``schema`` (column, type, required, allowed, description)."""
+    rows = []
+    for c in schema.columns:
+        allowed: Sequence[str] | str = ""
+        if c.choices:
+            allowed = ", ".join(c.choices)
+        elif c.min is not None or c.max is not None:
+            allowed = f"{c.min if c.min is not None else ''} .. {c.max if c.max is not None else ''}"
+        rows.append({"column": c.name, "type": c.kind, "required": c.required, "empty allowed": c.nullable,
+                     "allowed": allowed, "description": c.description})
+    return pd.DataFrame(rows)

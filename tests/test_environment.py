@@ -1,0 +1,68 @@
+"""pyproject.toml and environment.yml must list the same packages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import REPO
+
+# pip name -> conda-forge name, where they differ
+PIP_TO_CONDA: dict[str, str] = {}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def _pyproject() -> dict[str, set[str]]:
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extras = meta["optional-dependencies"]
+    return {
+        "runtime": {PIP_TO_CONDA.get(_name(r), _name(r)) for r in meta["dependencies"]},
+        "test": {_name(r) for r in extras["test"]},
+        "dev": {_name(r) for r in extras["dev"]},
+    }
+
+
+def _conda() -> tuple[set[str], list]:
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    names, pip = set(), []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip = dep.get("pip", [])
+        else:
+            names.add(_name(dep))
+    return names - {"python", "pip"}, pip
+
+
+def test_environment_lists_every_pyproject_dependency():
+    conda, _ = _conda()
+    wanted = set().union(*_pyproject().values())
+    assert wanted - conda == set(), f"missing from environment.yml: {sorted(wanted - conda)}"
+    assert conda - wanted == set(), f"in environment.yml but not pyproject.toml: {sorted(conda - wanted)}"
+
+
+def test_environment_installs_the_package_editable():
+    _, pip = _conda()
+    assert "-e ." in pip
+
+
+def test_version_pins_agree():
+    """Where both files give a lower bound, it must be the same."""
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    reqs = meta["dependencies"] + meta["optional-dependencies"]["test"] + meta["optional-dependencies"]["dev"]
+    pins = {_name(r): r.split(">=")[1] for r in reqs if ">=" in r}
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda_pins = {_name(d): d.split(">=")[1] for d in env["dependencies"] if isinstance(d, str) and ">=" in d}
+    conda_pins.pop("python", None)
+    assert {k: v for k, v in pins.items() if k in conda_pins} == {
+        k: v for k, v in conda_pins.items() if k in pins
+    }
+
+
+def test_python_floor_is_311():
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert meta["requires-python"] == ">=3.11"

@@ -1,0 +1,75 @@
+"""Package-level behaviour: cheap import, errors, version, installed wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import scamgeo
+from conftest import REPO
+
+
+def test_version():
+    assert scamgeo.__version__.count(".") == 2
+
+
+def test_import_is_cheap():
+    code = "import sys, scamgeo; heavy = [m for m in ('geopandas', 'statsmodels', 'folium', 'matplotlib') if m in sys.modules]; print(heavy)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_errors_share_a_base():
+    for cls in (scamgeo.SchemaError, scamgeo.CRSError, scamgeo.ParameterError, scamgeo.DataSourceError):
+        assert issubclass(cls, scamgeo.ScamgeoError)
+
+
+def test_unknown_attribute():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        scamgeo.nope  # noqa: B018
+
+
+def test_lazy_api():
+    assert scamgeo.find_province("Sisaket").name == "TH-33"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("wheel")
+def test_wheel_installs_and_reads_data_outside_repo(tmp_path: Path):
+    """Build a wheel, install it in a fresh venv (reusing this venv's packages), import elsewhere."""
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+                   check=True, capture_output=True)
+    wheel = next(dist.glob("scamgeo-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    # Expose this environment's dependencies through a plain path entry: a path in a
+    # .pth file is appended to sys.path without running that folder's own .pth hooks,
+    # so the editable scamgeo of the test environment stays invisible and the wheel wins.
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "_scamgeo_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = textwrap.dedent(
+        """
+        import scamgeo, scamgeo.config as c
+        from scamgeo import datasets
+        assert "site-packages" in str(c.data_dir), c.data_dir
+        print(len(datasets.provinces()), round(float(datasets.border()['length_km'].iloc[0])),
+              datasets.find_province('Otar Meanchey').name, len(datasets.places()) > 40,
+              len(datasets.timeline()) > 0)
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    out = subprocess.run([str(py), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["101", "663", "KH-22", "True", "True"]
