@@ -1,0 +1,264 @@
+"""The curated tables: sizes, provenance, vocabularies, ranges, and schema errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+import scamgeo
+from scamgeo import config, datasets, schema
+
+URL = re.compile(r"^https?://[^\s]+\.[^\s]+$")
+LOADERS = {
+    "events": datasets.events,
+    "sites": datasets.sites,
+    "displacement": datasets.displacement,
+    "timeline": datasets.timeline,
+    "tallies": datasets.tallies,
+    "scam_figures": datasets.scam_figures,
+}
+MIN_ROWS = {"events": 150, "sites": 40, "displacement": 80, "timeline": 30, "tallies": 60, "scam_figures": 30}
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_table_loads_with_enough_rows(name):
+    table = LOADERS[name]()
+    assert len(table) >= MIN_ROWS[name]
+    key = schema.CURATED[name].key
+    assert table[key].is_unique
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_every_row_is_sourced(name):
+    table = LOADERS[name]()
+    publisher = "source" if "source" in table.columns else "publisher"
+    assert table[publisher].notna().all()
+    assert table[publisher].str.len().min() >= 2
+    urls = table["source_url"]
+    assert urls.notna().all(), f"{name}: rows without source_url"
+    assert urls.str.match(URL).all()
+    assert not urls.str.contains("javascript:", case=False).any()
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_categorical_columns_use_their_vocabularies(name):
+    table = LOADERS[name]()
+    for col in schema.CURATED[name].columns:
+        if col.kind == "category":
+            values = set(table[col.name].dropna().astype(str))
+            assert values <= set(col.choices), (col.name, values - set(col.choices))
+            assert isinstance(table[col.name].dtype, pd.CategoricalDtype)
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_dates_are_dates_inside_documented_range(name):
+    table = LOADERS[name]()
+    for col in schema.CURATED[name].columns:
+        if col.kind == "date" and col.name in table.columns:
+            assert pd.api.types.is_datetime64_any_dtype(table[col.name])
+            values = table[col.name].dropna()
+            if col.min:
+                assert (values >= pd.Timestamp(col.min)).all()
+            if col.max:
+                assert (values <= pd.Timestamp(col.max)).all()
+
+
+def test_notes_are_short():
+    for name in ("events", "sites"):
+        notes = LOADERS[name]()["notes"].dropna()
+        assert notes.str.len().max() <= 300, name
+
+
+def test_events_in_war_period_and_schema():
+    ev = datasets.events()
+    assert isinstance(ev, gpd.GeoDataFrame) and ev.crs.to_epsg() == 4326
+    assert ev["event_date"].min() >= pd.Timestamp("2025-05-28")
+    assert set(ev["country"].dropna().astype(str)) <= {"THA", "KHM"}
+    assert (ev["dataset"] == "scamgeo").all()
+    # every Thai/Cambodian province name resolves to an ISO code
+    named = ev["admin1"].notna()
+    assert ev.loc[named, "admin1_code"].notna().all()
+    # ACLED pairing of event and sub-event types
+    assert all(schema.SUB_EVENT_TYPES[s] == e for s, e in zip(ev["sub_event_type"], ev["event_type"], strict=True))
+
+
+def test_event_coordinates_inside_thailand_cambodia_or_near_border():
+    ev = datasets.events()
+    located = ev[~ev.geometry.is_empty & ev.geometry.notna()]
+    assert len(located) >= 0.9 * len(ev)
+    land = datasets.countries().set_index("iso3").loc[["THA", "KHM"]].geometry.union_all()
+    border = datasets.border().to_crs(config.METRIC_CRS).geometry.iloc[0]
+    inside = located.geometry.within(land)
+    near = located.to_crs(config.METRIC_CRS).distance(border) <= 5_000
+    exceptions = located[~(inside | near)]
+    # any exception must say why in location_note
+    assert exceptions["location_note"].notna().all(), exceptions[["event_id", "location"]].to_string()
+
+
+@pytest.mark.parametrize("name", ["events", "sites"])
+def test_coordinates_inside_region(name):
+    table = LOADERS[name]()
+    xmin, ymin, xmax, ymax = config.BBOX
+    coords = table.dropna(subset=["latitude", "longitude"])
+    assert coords["longitude"].between(xmin, xmax).all()
+    assert coords["latitude"].between(ymin, ymax).all()
+
+
+def test_approximate_coordinates_are_flagged():
+    ev = datasets.events()
+    approx = ev[ev["geo_precision"] > 1]
+    assert approx["geo_precision"].notna().all()
+    sites = datasets.sites()
+    coarse = sites[(sites["location_precision"] > 1) | sites["latitude"].isna()]
+    assert coarse["location_note"].notna().all()
+
+
+def test_sites_cover_the_hubs_and_crossings():
+    sites = datasets.sites()
+    text = (sites["name"] + " " + sites["aliases"].fillna("")).str.lower()
+    for wanted in ["poipet", "o'smach", "bavet", "cham yeam", "pailin", "thmor da", "sihanoukville", "kk park",
+                   "shwe kokko", "golden triangle", "chong chom", "hat lek", "chong sa-ngam", "chong an ma"]:
+        assert text.str.contains(wanted, regex=False).any(), wanted
+    assert len(datasets.sites("casino_hub")) >= 5
+    with pytest.raises(scamgeo.ParameterError, match="casino_hub"):
+        datasets.sites("casino-hub")
+
+
+def test_timeline_phases_each_once_in_order():
+    tl = datasets.timeline()
+    starts = tl.dropna(subset=["phase_starts"])
+    assert starts["phase_starts"].astype(str).tolist() == list(config.PHASES[1:])
+    assert starts["date"].is_monotonic_increasing
+    assert tl["label"].str.len().max() <= 40
+
+
+def test_displacement_metrics_not_merged():
+    dp = datasets.displacement()
+    assert {"in_shelters", "displaced_total"} <= set(dp["metric"].astype(str))
+    # province rows carry ISO codes consistent with their names
+    prov = dp.dropna(subset=["admin1"])
+    assert prov["admin1_code"].notna().all()
+    assert (prov["admin1_code"].str[:2].map({"TH": "THA", "KH": "KHM"}) == prov["country"].astype(str)).all()
+
+
+def test_tallies_keep_both_sides_claims():
+    t = datasets.tallies()
+    assert {"THA", "KHM"} <= set(t["claimed_by"].astype(str))
+    # some figure about Cambodian losses claimed by Thailand, and vice versa kept apart
+    assert ((t["side"] == "KHM") & (t["claimed_by"] == "THA")).any()
+
+
+def test_scam_figures_ranges_not_averaged():
+    sf = datasets.scam_figures()
+    ranged = sf.dropna(subset=["low", "high"])
+    assert len(ranged) >= 1
+    assert ranged["value"].isna().all()
+    assert (ranged["high"] >= ranged["low"]).all()
+    unodc = sf[(sf["publisher"] == "UNODC") & (sf["indicator"] == "losses")]
+    assert ((unodc["low"] == 18e9) & (unodc["high"] == 37e9)).any()
+
+
+def test_sources_lists_each_url_once():
+    src = datasets.sources()
+    assert src["source_url"].is_unique
+    assert len(src) >= 100
+    assert src["rows"].sum() >= sum(MIN_ROWS.values())
+
+
+# --- broken copies are rejected with clear messages ---------------------------
+
+
+def _copy(name: str, tmp_path: Path) -> tuple[pd.DataFrame, Path]:
+    raw = pd.read_csv(config.data_dir / "curated" / f"{name}.csv", dtype=str, keep_default_na=False)
+    return raw, tmp_path / f"{name}.csv"
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_schema_rejects_missing_column(name, tmp_path):
+    raw, path = _copy(name, tmp_path)
+    sch = schema.CURATED[name]
+    dropped = [c for c in sch.required if c != sch.key][:2]
+    raw.drop(columns=dropped).to_csv(path, index=False)
+    with pytest.raises(scamgeo.SchemaError) as err:
+        datasets.read_table(path, sch)
+    msg = str(err.value)
+    assert str(path) in msg
+    for col in dropped:
+        assert col in msg
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_schema_rejects_bad_date(name, tmp_path):
+    raw, path = _copy(name, tmp_path)
+    sch = schema.CURATED[name]
+    dates = [c for c in sch.columns if c.kind == "date"]
+    date_col = next((c.name for c in dates if not c.nullable), dates[0].name)
+    raw.loc[3, date_col] = "31/02/2025"
+    raw.to_csv(path, index=False)
+    with pytest.raises(scamgeo.SchemaError) as err:
+        datasets.read_table(path, sch)
+    assert f"row 5, column {date_col}: '31/02/2025' is not a date" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["events", "sites"])
+def test_schema_rejects_latitude_200(name, tmp_path):
+    raw, path = _copy(name, tmp_path)
+    raw.loc[0, "latitude"] = "200"
+    raw.to_csv(path, index=False)
+    with pytest.raises(scamgeo.SchemaError, match=r"row 2, column latitude: '200' is above the maximum 90"):
+        datasets.read_table(path, schema.CURATED[name])
+
+
+def test_schema_rejects_unknown_category_and_duplicate_id(tmp_path):
+    raw, path = _copy("events", tmp_path)
+    raw.loc[1, "event_type"] = "Skirmish"
+    raw.loc[2, "event_id"] = raw.loc[0, "event_id"]
+    raw.to_csv(path, index=False)
+    with pytest.raises(scamgeo.SchemaError) as err:
+        datasets.read_table(path, schema.EVENTS)
+    msg = str(err.value)
+    assert "row 3, column event_type: 'Skirmish' is not one of" in msg
+    assert "duplicate event_id" in msg
+
+
+def test_schema_reports_swapped_coordinates(tmp_path):
+    raw, path = _copy("sites", tmp_path)
+    lat, lon = raw.loc[0, "latitude"], raw.loc[0, "longitude"]
+    raw.loc[0, "latitude"], raw.loc[0, "longitude"] = lon, lat
+    raw.to_csv(path, index=False)
+    with pytest.raises(scamgeo.SchemaError, match="look swapped"):
+        datasets.read_table(path, schema.SITES)
+
+
+def test_unreadable_file_is_a_data_source_error(tmp_path):
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("site_id,name\nx,Pa\xefl\n".encode("latin-1"))
+    with pytest.raises(scamgeo.DataSourceError, match="not UTF-8"):
+        datasets.read_table(bad, schema.SITES)
+    with pytest.raises(scamgeo.DataSourceError, match="no such file"):
+        datasets.read_table(tmp_path / "nope.csv", schema.SITES)
+
+
+def test_unknown_province_named_with_line(tmp_path, monkeypatch):
+    raw, path = _copy("displacement", tmp_path)
+    row = raw.index[raw["admin1"] != ""][0]
+    raw.loc[row, "admin1"] = "Surinn"
+    raw.loc[row, "admin1_code"] = ""
+    raw.to_csv(path, index=False)
+    monkeypatch.setattr(datasets, "_curated_path", lambda name: path)
+    datasets._curated.cache_clear()
+    try:
+        with pytest.raises(scamgeo.SchemaError, match=rf"row {row + 2}, column admin1: 'Surinn' is not a province"):
+            datasets.displacement()
+    finally:
+        datasets._curated.cache_clear()
+
+
+def test_geometry_matches_coordinates():
+    s = datasets.sites().dropna(subset=["latitude"])
+    assert shapely.get_x(s.geometry.to_numpy()).tolist() == pytest.approx(s["longitude"].tolist())
