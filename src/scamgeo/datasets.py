@@ -29,6 +29,8 @@ from .schema import CURATED, SITE_KINDS, TableSchema
 __all__ = [
     "border",
     "borders",
+    "catalogue",
+    "data_dictionary",
     "countries",
     "displacement",
     "events",
@@ -37,6 +39,8 @@ __all__ = [
     "province_code",
     "province_names",
     "provinces",
+    "read_table",
+    "reference_provenance",
     "scam_figures",
     "sites",
     "sources",
@@ -469,3 +473,54 @@ def sources() -> pd.DataFrame:
     )
     return grouped.reset_index()
 
+
+
+_DATE_COLUMNS = {"events": "event_date", "sites": "damage_date", "displacement": "as_of", "timeline": "date",
+                 "tallies": "as_of", "scam_figures": "source_date"}
+
+
+def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per curated table: rows, columns, date coverage, sources and licence.
+
+    Parameters
+    ----------
+    tables : list of str, optional
+        Curated table names (default: all six).
+    """
+    names = check_choices(list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables")
+    rows = []
+    for name in names:
+        df = _curated(name)
+        dates = df[_DATE_COLUMNS[name]].dropna()
+        rows.append({
+            "table": name,
+            "rows": len(df),
+            "columns": len(df.columns),
+            "what a row is": CURATED[name].description,
+            "first date": dates.min().date() if len(dates) else None,
+            "last date": dates.max().date() if len(dates) else None,
+            "distinct sources": df["source_url"].nunique(),
+            "licence": "CC BY 4.0 (scamgeo); facts from the cited reports",
+        })
+    return pd.DataFrame(rows)
+
+
+def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
+    """The documented columns of the curated tables (table, column, type, allowed values, description)."""
+    from .schema import schema_table
+
+    names = check_choices(list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables")
+    parts = [schema_table(CURATED[n]).assign(table=n) for n in names]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["table", *[c for c in out.columns if c != "table"]]]
+
+
+def reference_provenance() -> pd.DataFrame:
+    """Where the reference geography comes from: dataset, package, version, licence, credit."""
+    import json
+
+    prov = json.loads(_reference_path("PROVENANCE.json").read_text(encoding="utf-8"))
+    rows = [{k: src.get(k) for k in ("dataset", "package", "version", "licence", "credit")} for src in prov["sources"]]
+    out = pd.DataFrame(rows)
+    out["built"] = prov.get("built")
+    return out

@@ -1,0 +1,137 @@
+"""The briefs runner: parameters, execution, HTML, atomic outputs, batches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import scamgeo
+from scamgeo import briefs
+
+FAILING = Path(__file__).parent / "fixtures" / "briefs" / "90-fails-on-demand.ipynb"
+
+
+def test_read_parameters_types_defaults_and_help():
+    spec = briefs.read_parameters(FAILING)
+    assert list(spec.parameters) == ["fail", "label", "start", "end"]
+    assert spec.parameters["fail"].type == "bool"
+    assert spec.parameters["start"].default == "2025-07-24"
+    assert spec.parameters["label"].help == "free text shown in the brief"
+
+
+def test_every_notebook_has_a_valid_parameters_cell():
+    notebooks = briefs.list_notebooks()
+    assert len(notebooks) >= 1
+    for nb in notebooks:
+        spec = briefs.read_parameters(nb)
+        assert spec.parameters, nb
+        # defaults pass their own validation
+        assert briefs.validate_parameters(nb) == spec.defaults
+
+
+def test_unknown_parameter_suggests_closest():
+    with pytest.raises(scamgeo.ParameterError, match=r"unknown parameter 'lable' \(did you mean 'label'\?\)"):
+        briefs.validate_parameters(FAILING, {"lable": "x"})
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"fail": "perhaps"}, r"fail='perhaps' is not a valid bool"),
+        ({"start": "24/07/2025"}, r"start='24/07/2025' is not a date; use YYYY-MM-DD"),
+        ({"start": "2025-07-28", "end": "2025-07-24"}, r"end='2025-07-24' is before start='2025-07-28'"),
+        ({"end": "2031-01-01"}, r"outside the data's range"),
+    ],
+)
+def test_bad_values_rejected_before_execution(values, message):
+    with pytest.raises(scamgeo.ParameterError, match=message):
+        briefs.validate_parameters(FAILING, values)
+
+
+def test_semantic_rules():
+    assert briefs.check(radius_km=5, n_draws=10, site="poipet")["site"] == "poipet"
+    with pytest.raises(scamgeo.ParameterError, match="radius_km must be > 0"):
+        briefs.check(radius_km=-1)
+    with pytest.raises(scamgeo.ParameterError, match="'poipett' is not a known site. Did you mean 'poipet'"):
+        briefs.check(site="poipett")
+    with pytest.raises(scamgeo.ParameterError, match="Allowed: 'THA', 'KHM'"):
+        briefs.check(country="Thailand")
+    with pytest.raises(scamgeo.ParameterError, match="'Skirmishes' not allowed"):
+        briefs.check(event_types=["Battles", "Skirmishes"])
+    with pytest.raises(scamgeo.ParameterError, match="use 'embedded' or the path"):
+        briefs.check(event_source="/nonexistent/acled.csv")
+
+
+def test_coercion_from_cli_strings():
+    got = briefs.validate_parameters(FAILING, {"fail": "true", "label": 42})
+    assert got["fail"] is True and got["label"] == "42"
+
+
+def test_named_run_files(tmp_path):
+    good = tmp_path / "x.yaml"
+    good.write_text("notebook: 05-data-catalogue\ntitle: Events only\nparameters:\n  tables: [events]\n")
+    assert briefs.load_named_run(good) == ("05-data-catalogue", "Events only", {"tables": ["events"]})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("notebook: 05-data-catalogue\nparams: {}\n")
+    with pytest.raises(scamgeo.ParameterError, match="unknown key"):
+        briefs.load_named_run(bad)
+    with pytest.raises(scamgeo.DataSourceError, match="no such parameters file"):
+        briefs.load_named_run(tmp_path / "missing.yaml")
+
+
+def test_every_named_run_is_valid():
+    for job in briefs.jobs_for_all():
+        briefs.validate_parameters(job.notebook, job.parameters)
+
+
+@pytest.mark.slow
+def test_failed_run_keeps_last_good_brief_and_names_cell(tmp_path):
+    ok = briefs.run_brief(FAILING, parameters={"label": "good <b>run</b>"}, output_dir=tmp_path, run="t")
+    assert ok.status == "ok"
+    before = (tmp_path / "t.html").read_bytes()
+    assert json.loads((tmp_path / "t.json").read_text())["key_figures"] == {"label": "good <b>run</b>", "days": 4}
+    with pytest.raises(briefs.BriefError) as err:
+        briefs.run_brief(FAILING, parameters={"fail": True, "label": "bad"}, output_dir=tmp_path, run="t")
+    assert err.value.cell_index == 7
+    assert "cell 7 (section 'The failing section') failed with RuntimeError: asked to fail" in str(err.value)
+    assert (tmp_path / "t.html").read_bytes() == before
+    assert json.loads((tmp_path / "t.json").read_text())["parameters"]["label"] == "good <b>run</b>"
+    assert (tmp_path / "t.failed.ipynb").is_file()
+    # no scratch folders or temporary files left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.failed.ipynb", "t.html", "t.ipynb", "t.json"]
+
+
+@pytest.mark.slow
+def test_html_has_no_code_and_escapes_parameters(tmp_path):
+    briefs.run_brief(FAILING, parameters={"label": "<script>alert(1)</script>"}, output_dir=tmp_path, run="h")
+    page = (tmp_path / "h.html").read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "sg.briefs.check" not in page  # no code
+    assert "Parameters of this run" in page
+    assert "Sources, licences and credits" in page
+    assert "Made with Natural Earth" in page
+    assert 'src="http' not in page  # nothing fetched from a CDN
+    assert "label is" in page  # the printed output stays
+
+
+@pytest.mark.slow
+def test_batch_continues_after_a_failure(tmp_path):
+    jobs = [
+        briefs.Job(str(FAILING), "a", {"label": "A"}),
+        briefs.Job(str(FAILING), "b", {"fail": True}),
+        briefs.Job(str(FAILING), "c", {"lable": "typo"}),
+    ]
+    seen = []
+    results = briefs.run_batch(jobs, output_dir=tmp_path, jobs_at_once=2, progress=lambda d, t, r: seen.append((d, t)))
+    assert [r.status for r in results] == ["ok", "failed", "invalid"]
+    assert "did you mean 'label'" in results[2].error
+    assert results[1].failed_cell == 7
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [r["status"] for r in manifest["runs"]] == ["ok", "failed", "invalid"]
+    assert "packages" in manifest and "data" in manifest
+    index = (tmp_path / "index.html").read_text()
+    assert "href='a.html'" in index and "href='b.html'" not in index
+    assert sorted(seen)[-1] == (3, 3)
