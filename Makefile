@@ -20,7 +20,6 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name scamgeo --display-name "Python (scamgeo)" >/dev/null
 	@touch $(STAMP)
 
 env: $(STAMP) ## create .venv and install scamgeo with its test and dev tools
@@ -34,7 +33,7 @@ test: $(STAMP) ## run the whole test suite (offline)
 test-fast: $(STAMP) ## the suite without the slow tests (notebooks, wheel, browser)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
 
-lab: $(STAMP) ## open JupyterLab on notebooks/ with the scamgeo kernel
+lab: $(STAMP) ## open JupyterLab on notebooks/ (the Python 3 kernel is this environment)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 lint: $(STAMP) ## ruff lint and format check

@@ -1,0 +1,13 @@
+"""data/README.md documents the schemas as they are."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_data_dictionary_is_current():
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "write_data_dictionary.py"), "--check"])
+    assert out.returncode == 0, "data/README.md is stale: run python scripts/write_data_dictionary.py"
