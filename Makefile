@@ -34,7 +34,7 @@ test-fast: $(STAMP) ## the suite without the slow tests (notebooks, wheel, brows
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ (the Python 3 kernel is this environment)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check src tests scripts benchmarks notebooks

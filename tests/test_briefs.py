@@ -54,7 +54,7 @@ def test_semantic_rules():
     assert briefs.check(radius_km=5, n_draws=10, site="poipet")["site"] == "poipet"
     with pytest.raises(scamgeo.ParameterError, match="radius_km must be > 0"):
         briefs.check(radius_km=-1)
-    with pytest.raises(scamgeo.ParameterError, match="'poipett' is not a known site. Did you mean 'poipet'"):
+    with pytest.raises(scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'Poipet'"):
         briefs.check(site="poipett")
     with pytest.raises(scamgeo.ParameterError, match="Allowed: 'THA', 'KHM'"):
         briefs.check(country="Thailand")

@@ -150,3 +150,11 @@ def test_countries_region():
     assert set(c["iso3"]) == {"THA", "KHM", "LAO", "MMR", "VNM", "MYS"}
     xmin, ymin, xmax, ymax = datasets.countries().total_bounds
     assert xmin >= 92 - 1e-9 and xmax <= 110 + 1e-9 and ymin >= 5 - 1e-9 and ymax <= 24 + 1e-9
+
+
+def test_provinces_join_spatially():
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([103.49364], [14.88181]), crs=4326)  # Surin town
+    joined = gpd.sjoin(pts, datasets.provinces(), predicate="within")
+    assert joined["iso_3166_2"].tolist() == ["TH-32"]

@@ -26,7 +26,7 @@ from ._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_SUBMODULES = {"briefs", "config", "datasets", "geo", "io", "maps", "plots", "schema", "stats"}
+_SUBMODULES = {"briefs", "charts", "config", "datasets", "display", "geo", "io", "maps", "plots", "schema", "stats"}
 
 # name -> submodule, for the curated top-level API (resolved lazily)
 _API = {
@@ -43,6 +43,20 @@ _API = {
     "tallies": "datasets",
     "scam_figures": "datasets",
     "sources": "datasets",
+    "find_site": "datasets",
+    "distance_to_border_km": "geo",
+    "nearest_site": "geo",
+    "within_km": "geo",
+    "assign_province": "geo",
+    "buffer_km": "geo",
+    "rings_km": "geo",
+    "aggregate": "geo",
+    "daily_counts": "stats",
+    "count_model": "stats",
+    "interrupted_time_series": "stats",
+    "ceasefire_its": "stats",
+    "hub_targeting_test": "stats",
+    "distance_decay": "stats",
     "load_events": "io",
     "read_acled": "io",
     "read_ucdp_ged": "io",

@@ -298,14 +298,11 @@ def _positive(name: str, value: Any) -> str | None:
 def _site_rule(name: str, value: Any) -> str | None:
     from . import datasets
 
-    sites = datasets.sites()
-    ids = set(sites["site_id"])
-    names = {n.lower(): i for n, i in zip(sites["name"], sites["site_id"], strict=True)}
-    if value in ids or str(value).lower() in names:
-        return None
-    near = closest(str(value), sorted(ids | set(sites["name"])), n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-    return f"{name}={value!r} is not a known site.{hint} See scamgeo.datasets.sites() for the {len(ids)} site ids."
+    try:
+        datasets.find_site(str(value))
+    except ParameterError as exc:
+        return f"{name}: " + str(exc).removeprefix("find_site: ")
+    return None
 
 
 def _choice_rule(options: Callable[[], Iterable[str]]):

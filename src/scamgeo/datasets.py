@@ -35,6 +35,7 @@ __all__ = [
     "displacement",
     "events",
     "find_province",
+    "find_site",
     "places",
     "province_code",
     "province_names",
@@ -127,7 +128,7 @@ def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     if country is not None:
         wanted = check_choices(country, ["THA", "KHM"], name="country")
         gdf = gdf[gdf["country"].isin(wanted)]
-    gdf.index = pd.Index(gdf["iso_3166_2"].to_numpy(), name="iso_3166_2")
+    gdf.index = pd.Index(gdf["iso_3166_2"].to_numpy())  # unnamed: a named index would clash in sjoin
     return gdf
 
 
@@ -407,8 +408,29 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     if kind is not None:
         df = df[df["kind"].isin(check_choices(kind, SITE_KINDS, name="kind"))]
     out = _points(df)
-    out.index = pd.Index(out["site_id"].to_numpy(), name="site_id")
+    out.index = pd.Index(out["site_id"].to_numpy())  # unnamed, like provinces()
     return out
+
+
+def find_site(name: str) -> gpd.GeoDataFrame:
+    """One site by id (``"poipet"``) or name/alias (``"Paoy Paet"``), as a one-row GeoDataFrame.
+
+    Raises
+    ------
+    ParameterError
+        When nothing matches, with the closest ids and names suggested.
+    """
+    all_sites = sites()
+    key = _fold(name)
+    if name in all_sites.index:
+        return all_sites.loc[[name]]
+    for site_id, site_name, aliases in all_sites[["site_id", "name", "aliases"]].itertuples(index=False):
+        names = [site_name, *(str(aliases).split(";") if isinstance(aliases, str) else [])]
+        if any(_fold(n) == key for n in names):
+            return all_sites.loc[[site_id]]
+    near = closest(str(name), [*all_sites.index, *all_sites["name"]], n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    raise ParameterError(f"find_site: no site is called {name!r}.{hint} scamgeo.datasets.sites() lists all {len(all_sites)}.")
 
 
 def displacement() -> pd.DataFrame:

@@ -1,0 +1,288 @@
+"""Statistical charts for the briefs (matplotlib): timelines, rate ratios, ceasefire
+time series, Monte Carlo nulls, ranges of published estimates, displacement curves.
+
+Maps live in :mod:`scamgeo.plots` (static) and :mod:`scamgeo.maps` (folium).
+Every builder takes its data first and an optional ``ax``, draws titles, axis
+labels with units and a source line, and returns the axes; nothing is shown
+or saved by the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ._errors import ParameterError
+from ._validate import check_choice, require_columns
+
+__all__ = [
+    "PHASE_COLORS",
+    "displacement_chart",
+    "null_distribution_chart",
+    "range_chart",
+    "rate_ratio_chart",
+    "its_chart",
+    "tally_chart",
+    "timeline_chart",
+]
+
+# Okabe–Ito, colour-blind safe
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+PHASE_COLORS = {
+    "pre_war": "#f2f2f2",
+    "may_crisis": "#fdf1d6",
+    "july_war": "#f9d3c2",
+    "truce": "#dcecf7",
+    "december_war": "#f9d3c2",
+    "post_ceasefire": "#dcf0e8",
+}
+PHASE_LABELS = {
+    "pre_war": "before the crisis",
+    "may_crisis": "May crisis",
+    "july_war": "July war",
+    "truce": "truce",
+    "december_war": "December war",
+    "post_ceasefire": "after the ceasefire",
+}
+
+
+def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def _source(ax: Axes, text: str) -> None:
+    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -28), textcoords="offset points",
+                fontsize=7, color="#555555", va="top")
+
+
+def _empty(ax: Axes, message: str) -> Axes:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    ax.set_axis_off()
+    return ax
+
+
+def timeline_chart(counts: pd.DataFrame, *, timeline: pd.DataFrame | None = None, value: str = "events",
+                   annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
+                   ax: Axes | None = None, source: str = "Source: scamgeo curated events") -> Axes:
+    """Daily (or weekly) counts as bars over shaded phases, key dates annotated.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        From :func:`scamgeo.stats.daily_counts` (``date``, ``phase`` and ``value``).
+    timeline : DataFrame, optional
+        Key dates (:func:`scamgeo.datasets.timeline`); rows whose ``kind`` is in
+        ``annotate`` get a vertical line and their label.
+    value : {"events", "fatalities"}
+    """
+    check_choice(value, ["events", "fatalities"], name="value")
+    require_columns(counts.columns, ["date", "phase", value], source="counts")
+    ax = _ax(ax)
+    if counts.empty:
+        return _empty(ax, "no events in the selected period")
+    dates = pd.to_datetime(counts["date"])
+    step = (dates.diff().dropna().min() if len(dates) > 1 else pd.Timedelta(days=1)) or pd.Timedelta(days=1)
+    phase = counts["phase"].astype(str)
+    blocks = (phase != phase.shift()).cumsum()
+    for _, block in counts.groupby(blocks, sort=False):
+        name = str(block["phase"].iloc[0])
+        start, end = pd.to_datetime(block["date"].iloc[0]), pd.to_datetime(block["date"].iloc[-1]) + step
+        ax.axvspan(start, end, color=PHASE_COLORS.get(name, "#eeeeee"), zorder=0, lw=0)
+        if (end - start).days >= 8:
+            ax.text(start + (end - start) / 2, 1.0, PHASE_LABELS.get(name, name), transform=ax.get_xaxis_transform(),
+                    ha="center", va="bottom", fontsize=8, color="#444444")
+    heights = pd.to_numeric(counts[value], errors="coerce").astype("float64").fillna(0.0)  # unreported -> drawn at 0
+    ax.bar(dates, heights, width=step.days * 0.9, color="#0072B2" if value == "events" else "#D55E00",
+           zorder=2, align="edge")
+    if timeline is not None and len(timeline):
+        lo, hi = dates.min(), dates.max() + step
+        keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
+        keep = keep[(keep["date"] >= lo) & (keep["date"] <= hi)]
+        ymax = max(float(heights.max()), 1.0)
+        for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
+            ax.axvline(when, color="#333333", lw=0.8, ls="--", zorder=3)
+            ax.text(when, ymax * (0.95 - 0.12 * (i % 4)), f" {label}", fontsize=7, rotation=0, va="top", ha="left",
+                    color="#222222", zorder=4, bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
+    unit = "week" if step >= pd.Timedelta(days=7) else "day"
+    ax.set_ylabel(f"{value} per {unit}")
+    ax.set_title(f"{value.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, source)
+    return ax
+
+
+def rate_ratio_chart(result: Any, *, ax: Axes | None = None,
+                     source: str = "Source: scamgeo curated events; model: scamgeo.stats.count_model") -> Axes:
+    """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
+    table = result.table
+    require_columns(table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table")
+    ax = _ax(ax, (8, 0.6 * table["term"].nunique() + 1.6))
+    terms = list(dict.fromkeys(table["term"]))
+    models = list(dict.fromkeys(table["model"]))
+    offsets = np.linspace(-0.15, 0.15, len(models)) if len(models) > 1 else [0.0]
+    for k, (model, off) in enumerate(zip(models, offsets, strict=True)):
+        part = table[table["model"] == model].set_index("term").reindex(terms)
+        y = np.arange(len(terms)) + off
+        err = [part["irr"] - part["ci_low"], part["ci_high"] - part["irr"]]
+        chosen = model.startswith(getattr(result, "chosen", "")[:7])
+        ax.errorbar(part["irr"], y, xerr=err, fmt="o", color=OKABE_ITO[4 if k == 0 else 0], capsize=3,
+                    label=model.replace("_", " ") + (" (chosen)" if chosen else ""), alpha=1.0 if chosen else 0.6)
+    ax.axvline(1, color="#333333", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(terms)), [PHASE_LABELS.get(t, t) for t in terms])
+    ax.invert_yaxis()
+    ref = PHASE_LABELS.get(str(getattr(result, "reference", "")), getattr(result, "reference", ""))
+    ax.set_xlabel(f"incidence-rate ratio vs {ref} (log scale, 95% CI)")
+    ax.set_title("Events per day by phase, relative to the reference phase", loc="left")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, source)
+    return ax
+
+
+def its_chart(result: Any, *, ax: Axes | None = None, title: str | None = None,
+              source: str = "Source: scamgeo curated events; segmented Poisson regression, Newey–West errors") -> Axes:
+    """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual."""
+    fitted = result.fitted
+    require_columns(fitted.columns, ["date", "observed", "fitted", "counterfactual"], source="ITS fitted values")
+    ax = _ax(ax, (9, 3.6))
+    ax.bar(fitted["date"], fitted["observed"], color="#BBBBBB", label="observed events/day", width=0.9)
+    ax.plot(fitted["date"], fitted["fitted"], color="#0072B2", lw=2, label="segmented model")
+    post = fitted["date"] >= pd.Timestamp(result.breakpoint)
+    ax.plot(fitted.loc[post, "date"], fitted.loc[post, "counterfactual"], color="#D55E00", lw=1.5, ls="--",
+            label="pre-ceasefire trend continued")
+    ax.axvline(pd.Timestamp(result.breakpoint), color="#333333", lw=1)
+    ax.set_ylabel("events per day")
+    ax.set_title(title or f"Interrupted time series at {pd.Timestamp(result.breakpoint):%d %b %Y}", loc="left")
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, source)
+    return ax
+
+
+def null_distribution_chart(result: Any, *, ax: Axes | None = None,
+                            source: str = "Source: scamgeo curated events and sites; Monte Carlo test") -> Axes:
+    """Histogram of the null statistic (km) with the observed value marked."""
+    ax = _ax(ax, (8, 3.4))
+    null = np.asarray(result.null_statistics_km, dtype=float)
+    ax.hist(null, bins=40, color="#56B4E9", edgecolor="white", label=f"{result.n_draws} draws under the null")
+    ax.axvline(result.observed_km, color="#D55E00", lw=2,
+               label=f"observed: {result.observed_km:.1f} km (p = {result.p_value:.3g})")
+    lo, hi = result.null_interval_km
+    ax.axvspan(lo, hi, color="#56B4E9", alpha=0.15, label="null 95% interval")
+    ax.set_xlabel(f"{result.statistic} distance from strikes to the nearest casino hub (km)")
+    ax.set_ylabel("draws")
+    ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, source)
+    return ax
+
+
+def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = None, ax: Axes | None = None,
+                scale: float | None = None) -> Axes:
+    """Published estimates of one indicator: ranges as bars (low–high), single figures as dots.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        :func:`scamgeo.datasets.scam_figures` rows.
+    indicator : str
+        E.g. ``"losses"``, ``"people_in_compounds"``.
+    unit : str, optional
+        Keep only rows in this unit (default: the indicator's most common unit).
+    scale : float, optional
+        Divide values by this (default: 1e9 for USD, else 1).
+    """
+    require_columns(figures.columns, ["indicator", "geography", "value", "low", "high", "unit", "publisher"],
+                    source="scam figures")
+    rows = figures[figures["indicator"].astype(str) == indicator]
+    if rows.empty:
+        raise ParameterError(
+            f"range_chart: no figures for indicator={indicator!r}; available: "
+            f"{', '.join(sorted(figures['indicator'].astype(str).unique()))}."
+        )
+    unit = unit or rows["unit"].mode().iloc[0]
+    rows = rows[rows["unit"] == unit].copy()
+    scale = scale or (1e9 if unit == "USD" else 1.0)
+    scale_label = {1e9: " (billions)", 1e3: " (thousands)"}.get(scale, "")
+    ax = _ax(ax, (9, 0.38 * len(rows) + 1.5))
+    rows = rows.sort_values(["geography", "period_start"], na_position="last").reset_index(drop=True)
+    labels = []
+    for i, row in rows.iterrows():
+        period = "–".join(str(x)[:4] for x in (row.get("period_start"), row.get("period_end")) if pd.notna(x))
+        labels.append(f"{row['geography']} · {row['publisher']}" + (f" · {period}" if period else ""))
+        if pd.notna(row["low"]) and pd.notna(row["high"]):
+            ax.plot([row["low"] / scale, row["high"] / scale], [i, i], color="#0072B2", lw=6, solid_capstyle="butt")
+        elif pd.notna(row["value"]):
+            ax.plot(row["value"] / scale, i, "o", color="#D55E00")
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{unit}{scale_label}: bars are published ranges (low–high), dots single figures")
+    ax.set_title(f"Published estimates: {indicator.replace('_', ' ')}", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#eeeeee")
+    _source(ax, "Sources: publishers named on each line (scamgeo scam_figures table)")
+    return ax
+
+
+def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "people",
+                       countries: Sequence[str] = ("THA", "KHM"), by: str = "country",
+                       ax: Axes | None = None) -> Axes:
+    """Displacement over time for one metric and unit (national figures, or by province).
+
+    Parameters
+    ----------
+    by : {"country", "province"}
+        National totals (rows without a province) or one line per province.
+    """
+    check_choice(by, ["country", "province"], name="by")
+    rows = displacement[(displacement["metric"].astype(str) == metric) & (displacement["unit"].astype(str) == unit)]
+    rows = rows[rows["country"].astype(str).isin(list(countries))]
+    rows = rows[rows["admin1"].isna()] if by == "country" else rows[rows["admin1"].notna()]
+    ax = _ax(ax, (9, 3.6))
+    if rows.empty:
+        return _empty(ax, f"no {by}-level figures for metric={metric!r}, unit={unit!r}")
+    key = "country" if by == "country" else "admin1"
+    for k, (name, part) in enumerate(rows.groupby(rows[key].astype(str), sort=True)):
+        # several reports on one day: keep the largest, as the curve shows the scale reached
+        daily = part.groupby("as_of")["value"].max().sort_index()
+        ax.plot(daily.index, daily.to_numpy(), marker="o", ms=3, color=OKABE_ITO[k % len(OKABE_ITO)], label=name)
+    ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
+    ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.legend(frameon=False, fontsize=8, ncol=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, "Source: scamgeo displacement table (government and agency figures as reported)")
+    return ax
+
+
+def tally_chart(tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None) -> Axes:
+    """Running casualty tallies of one category and phase, one line per side and claimant."""
+    rows = tallies[(tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)]
+    ax = _ax(ax, (8, 3.4))
+    if rows.empty:
+        return _empty(ax, f"no tallies for {category} in {phase}")
+    for k, ((side, claim), part) in enumerate(rows.groupby([rows["side"].astype(str), rows["claimed_by"].astype(str)])):
+        daily = part.groupby("as_of")["value"].max().sort_index()
+        ax.step(daily.index, daily.to_numpy(), where="post", marker="o", ms=3, color=OKABE_ITO[k % 8],
+                label=f"{side} casualties, as reported by {claim}")
+    ax.set_ylabel(category.replace("_", " "))
+    ax.set_title(f"{category.replace('_', ' ').capitalize()}: running tallies, {PHASE_LABELS.get(phase, phase)}",
+                 loc="left")
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, "Source: scamgeo tallies table; each line is one claimant's running figure, never summed")
+    return ax

@@ -1,0 +1,58 @@
+"""Statistics of the 2025 border war: phases, counts, count models, time series and spatial tests.
+
+Every function takes its data first and options as keywords, checks its
+inputs before any work (raising :class:`~scamgeo.ParameterError` or
+:class:`~scamgeo.SchemaError` with what was wrong and what is allowed) and
+returns either a tidy :class:`pandas.DataFrame` or a documented result object
+(esda style: the statistic, its interval or p-value, the draws and seed used,
+the statsmodels result as ``.model_result``).
+
+- :func:`phases`, :func:`phase_of`: the phases of the war from the timeline.
+- :func:`daily_counts`: complete daily/weekly calendar of events and fatalities.
+- :func:`count_model`: incidence-rate ratios by phase (negative binomial with
+  estimated dispersion vs Poisson with robust errors).
+- :func:`interrupted_time_series`, :func:`ceasefire_its`: segmented regression
+  around a ceasefire with Newey–West errors.
+- :func:`hub_targeting_test`: Monte Carlo test of whether strikes fall closer
+  to casino hubs than chance would place them; :func:`border_band_sample`
+  draws from its border-band null.
+- :func:`distance_decay`: events per km² by distance band with a fitted decay.
+- :func:`precision_sensitivity`: headline numbers without imprecise rows.
+- :func:`displacement_summary`: peaks, time to peak and returns, per metric and unit.
+
+statsmodels and scipy are imported here, not by ``import scamgeo``.
+"""
+
+from __future__ import annotations
+
+from ._counts import CountModelResult, count_model, daily_counts, phase_of, phases
+from ._displacement import displacement_summary
+from ._its import ITSResult, ceasefire_its, interrupted_time_series
+from ._sensitivity import precision_sensitivity
+from ._spatial import (
+    DEFAULT_SEED,
+    DecayResult,
+    HubTestResult,
+    border_band_sample,
+    distance_decay,
+    hub_targeting_test,
+)
+
+__all__ = [
+    "DEFAULT_SEED",
+    "CountModelResult",
+    "DecayResult",
+    "HubTestResult",
+    "ITSResult",
+    "border_band_sample",
+    "ceasefire_its",
+    "count_model",
+    "daily_counts",
+    "displacement_summary",
+    "distance_decay",
+    "hub_targeting_test",
+    "interrupted_time_series",
+    "phase_of",
+    "phases",
+    "precision_sensitivity",
+]

@@ -1,0 +1,676 @@
+"""Phases of the war, daily/weekly event counts and count models (negative binomial vs Poisson)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ParameterError, SchemaError
+from .._validate import check_choice, require_columns
+from ._common import (
+    CHI2_1_95,
+    PHASE_DTYPE,
+    Z_95,
+    as_frame,
+    assign_phase,
+    capture_warnings,
+    date_column,
+    fmt_p,
+    logger,
+    nonneg_counts,
+    phase_table,
+    require_rows,
+    to_timestamp,
+)
+
+__all__ = ["CountModelResult", "count_model", "daily_counts", "phase_of", "phases"]
+
+
+# --- phases -------------------------------------------------------------------
+
+
+def phases(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Start and end dates of the phases of the 2025 war.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame, optional
+        A table with columns ``date`` and ``phase_starts`` (the timeline
+        schema, :data:`scamgeo.schema.TIMELINE`); default: the curated
+        timeline, :func:`scamgeo.datasets.timeline`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per phase in the order of :data:`scamgeo.config.PHASES`:
+        ``phase`` (ordered categorical), ``start``, ``end`` (inclusive: the day
+        before the next phase starts) and ``days``. ``pre_war`` has no start
+        and the last phase no end (both ``NaT``, ``days`` missing).
+
+    Raises
+    ------
+    SchemaError
+        If a phase name is unknown, a phase starts twice, or the start dates
+        are not in the order of the phases.
+
+    Examples
+    --------
+    >>> phases()  # doctest: +SKIP
+                phase      start        end  days
+    0         pre_war        NaT 2025-05-27  <NA>
+    1      may_crisis 2025-05-28 2025-07-23    57
+    ...
+    """
+    return phase_table(timeline)
+
+
+def phase_of(dates: Any, *, timeline: pd.DataFrame | None = None) -> pd.Series:
+    """The phase of the war on each date.
+
+    Parameters
+    ----------
+    dates : array-like of dates, pandas.Series or a single date
+        Anything :func:`pandas.to_datetime` reads; missing dates give a missing phase.
+    timeline : pandas.DataFrame, optional
+        Timeline with ``date`` and ``phase_starts`` (default: the curated one).
+
+    Returns
+    -------
+    pandas.Series
+        Named ``phase``, ordered categorical with categories
+        :data:`scamgeo.config.PHASES`, indexed like ``dates`` when it is a Series.
+    """
+    index = dates.index if isinstance(dates, pd.Series) else None
+    if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
+        dates = [dates]
+    try:
+        parsed = pd.to_datetime(
+            pd.Series(list(dates) if index is None else dates.to_numpy()), errors="raise"
+        )
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"phase_of: dates must be dates ('YYYY-MM-DD'): {exc}") from None
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_convert(None)
+    parsed = parsed.dt.normalize().astype("datetime64[ns]")
+    labels = assign_phase(parsed, phase_table(timeline))
+    return pd.Series(labels, index=index, name="phase")
+
+
+# --- calendars of counts -------------------------------------------------------------
+
+
+def daily_counts(
+    events: pd.DataFrame,
+    *,
+    start: Any = None,
+    end: Any = None,
+    freq: str = "D",
+    timeline: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Events and fatalities per day (or week) on a complete calendar, labelled by phase.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events in the common event schema; ``event_date`` and ``fatalities``
+        are used. Each event is counted on its ``event_date`` whatever its
+        ``time_precision`` (see :func:`precision_sensitivity`).
+    start, end : date-like, optional
+        First and last day of the calendar (inclusive); default the first and
+        last event dates. Events outside are left out (and logged).
+    freq : {"D", "W"}
+        ``"D"`` one row per day; ``"W"`` one row per ISO week (Monday to
+        Sunday), with partial weeks at either end.
+    timeline : pandas.DataFrame, optional
+        Timeline giving the phases (default: the curated one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day or week, zeros kept, with columns
+
+        - ``date``: the day, or the Monday starting the week;
+        - ``days``: days of the row inside [start, end] (1 for daily rows;
+          1–7 for weeks), the exposure of :func:`count_model`;
+        - ``phase``: ordered categorical (for weeks: the phase of the first
+          day; ``mixed_phase`` says whether the week straddles two phases);
+        - ``events``: number of events;
+        - ``fatalities``: sum of the *reported* fatalities. It is 0 on a day
+          without events and missing (``<NA>``) on a day whose events all
+          have no reported figure: a missing figure is never counted as 0;
+        - ``fatalities_reported_events`` / ``fatalities_missing_events``:
+          how many of the events have / lack a fatality figure (where the
+          latter is > 0, ``fatalities`` is a lower bound).
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` is empty, lacks a column, or has a bad date or count.
+    ParameterError
+        If ``freq`` is unknown or ``start`` is after ``end``.
+    """
+    source = "events"
+    events = as_frame(events, name="events")
+    check_choice(freq, ["D", "W"], name="freq")
+    require_columns(events.columns, ["event_date", "fatalities"], source=source)
+    require_rows(events, name=source, what="events")
+    dates = date_column(events, "event_date", source=source)
+    fat = pd.to_numeric(events["fatalities"], errors="coerce")
+    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
+    bad = bad | (
+        fat.isna()
+        & events["fatalities"].notna()
+        & events["fatalities"].astype("string").str.strip().ne("")
+    )
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise SchemaError(
+            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
+            f"{events['fatalities'].iloc[pos]!r}.",
+            source=source,
+        )
+    first = to_timestamp(start, name="start") if start is not None else dates.min()
+    last = to_timestamp(end, name="end") if end is not None else dates.max()
+    if first > last:
+        raise ParameterError(f"start={first:%Y-%m-%d} is after end={last:%Y-%m-%d}.")
+    inside = ((dates >= first) & (dates <= last)).to_numpy()
+    if not inside.all():
+        logger.info(
+            "daily_counts: %d event(s) outside %s..%s left out",
+            int((~inside).sum()),
+            f"{first:%Y-%m-%d}",
+            f"{last:%Y-%m-%d}",
+        )
+    days_index = pd.date_range(first, last, freq="D")
+    d = dates[inside]
+    f = fat[inside]
+    per_day = pd.DataFrame(
+        {
+            "events": np.ones(len(d), dtype=np.int64),
+            "fatalities": f.fillna(0).to_numpy(dtype=np.int64),
+            "fatalities_reported_events": f.notna().to_numpy(dtype=np.int64),
+        },
+        index=pd.DatetimeIndex(d.to_numpy(), name="date"),
+    )
+    per_day = per_day.groupby(level=0).sum().reindex(days_index, fill_value=0)
+    per_day.index.name = "date"
+    table = phase_table(timeline)
+    per_day["phase"] = assign_phase(per_day.index.to_series(), table)
+    per_day["days"] = 1
+    if freq == "W":
+        week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
+        grouped = per_day.groupby(week)
+        out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
+        codes = per_day["phase"].cat.codes.groupby(week)
+        first_code = codes.first()
+        out["phase"] = pd.Categorical.from_codes(first_code.to_numpy(), dtype=PHASE_DTYPE)
+        out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
+        out.index.name = "date"
+    else:
+        out = per_day
+    out = out.reset_index()
+    out["fatalities_missing_events"] = out["events"] - out["fatalities_reported_events"]
+    fatalities = out["fatalities"].astype("Int64")
+    fatalities[(out["events"] > 0) & (out["fatalities_reported_events"] == 0)] = pd.NA
+    out["fatalities"] = fatalities
+    cols = [
+        "date",
+        "days",
+        "phase",
+        "events",
+        "fatalities",
+        "fatalities_reported_events",
+        "fatalities_missing_events",
+    ]
+    if freq == "W":
+        cols.insert(3, "mixed_phase")
+    out["date"] = out["date"].astype("datetime64[ns]")
+    return out[cols]
+
+
+# --- count models ------------------------------------------------------------------
+
+
+@dataclass(repr=False)
+class CountModelResult:
+    """Rate ratios between groups of a count series: negative binomial vs Poisson.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Tidy rate ratios: ``term`` (the level compared), ``reference``,
+        ``irr`` (incidence-rate ratio vs the reference), ``ci_low``,
+        ``ci_high`` (95%), ``p_value`` (Wald) and ``model``
+        (``"negative_binomial"``: ML alpha; ``"poisson_hc"``: Poisson with
+        HC0 sandwich errors). The chosen model's rows come first.
+    rates : pandas.DataFrame
+        One row per level: ``level``, ``n_rows``, ``events`` (total of the
+        outcome), ``exposure``, ``rate`` (observed, per exposure unit),
+        ``rate_ci_low``/``rate_ci_high`` (95%, from the chosen model) and
+        ``in_model`` (False for levels with no events, whose rate ratio does
+        not exist and which are left out of the fit).
+    alpha : float
+        Negative-binomial dispersion (NB2: var = mu + alpha mu²), estimated by
+        maximum likelihood.
+    alpha_ci : tuple of float
+        95% profile-likelihood interval of alpha; the lower end is 0 when the
+        likelihood-ratio test does not reject alpha = 0, the upper end is
+        ``inf`` when the likelihood stays flat.
+    lr_statistic, lr_pvalue : float
+        Likelihood-ratio test of alpha = 0 (Poisson) against alpha > 0. As
+        alpha = 0 lies on the boundary, the p-value is half the chi-square(1)
+        tail (a 50:50 mixture of chi-square(0) and chi-square(1)).
+    aic_negative_binomial, aic_poisson : float
+        AIC of both fits (NB counts alpha as one more parameter).
+    chosen : {"negative_binomial", "poisson"}
+        Negative binomial when the LR test rejects alpha = 0 at 5%, else Poisson.
+    reason : str
+        Why, in words (alpha, its CI, the LR test, the AICs).
+    by, reference, outcome, exposure : str or None
+        What was modelled.
+    n : int
+        Number of rows (days or weeks) in the fit.
+    model_result : statsmodels results
+        The chosen model's statsmodels result (``nb_result`` or ``poisson_result``).
+    nb_result : statsmodels.discrete.discrete_model.NegativeBinomialResults
+    poisson_result : statsmodels.genmod.generalized_linear_model.GLMResults
+        Poisson GLM with HC0 covariance.
+    notes : list of str
+        Levels left out, rows dropped, convergence warnings from statsmodels.
+    """
+
+    table: pd.DataFrame
+    rates: pd.DataFrame
+    alpha: float
+    alpha_ci: tuple[float, float]
+    lr_statistic: float
+    lr_pvalue: float
+    aic_negative_binomial: float
+    aic_poisson: float
+    chosen: str
+    reason: str
+    by: str
+    reference: Any
+    outcome: str
+    exposure: str | None
+    n: int
+    model_result: Any
+    nb_result: Any
+    poisson_result: Any
+    notes: list[str] = field(default_factory=list)
+
+    def irr(self, level: Any, *, model: str | None = None) -> pd.Series:
+        """Row of :attr:`table` for ``level`` (default: the chosen model's row)."""
+        model = model or (
+            "negative_binomial" if self.chosen == "negative_binomial" else "poisson_hc"
+        )
+        rows = self.table[(self.table["term"] == level) & (self.table["model"] == model)]
+        if rows.empty:
+            levels = self.table["term"].unique().tolist()
+            raise ParameterError(f"irr: no level {level!r} in the model; levels: {levels}.")
+        return rows.iloc[0]
+
+    def summary(self) -> str:
+        """A few lines of text: the choice and the rate ratios of the chosen model."""
+        model = "negative_binomial" if self.chosen == "negative_binomial" else "poisson_hc"
+        lines = [
+            f"Count model of {self.outcome} by {self.by} (reference {self.reference!r}, n={self.n}, "
+            f"exposure={self.exposure!r})",
+            f"chosen: {self.chosen} — {self.reason}",
+        ]
+        for row in self.table[self.table["model"] == model].itertuples():
+            lines.append(
+                f"  {row.term}: IRR {row.irr:.3g} (95% CI {row.ci_low:.3g}–{row.ci_high:.3g}), "
+                f"{fmt_p(row.p_value)}"
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        lo, hi = self.alpha_ci
+        return (
+            f"CountModelResult(by={self.by!r}, reference={self.reference!r}, n={self.n}, "
+            f"chosen={self.chosen!r}, alpha={self.alpha:.3g} [{lo:.3g}, {hi:.3g}], "
+            f"lr_pvalue={self.lr_pvalue:.3g}, terms={len(self.table) // 2})"
+        )
+
+
+def _levels(values: pd.Series) -> list[Any]:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values.dropna().unique())
+        return [c for c in values.cat.categories if c in present]
+    return sorted(values.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
+
+
+def _nb_profile(
+    y: np.ndarray,
+    X: np.ndarray,
+    offset: np.ndarray,
+    llf_poisson: float,
+    start: np.ndarray,
+    notes: list[str],
+) -> tuple[float, float, tuple[float, float]]:
+    """ML estimate of alpha and its 95% profile-likelihood interval (GLM NB with alpha fixed)."""
+    import statsmodels.api as sm
+    from scipy import optimize
+
+    cache: dict[float, float] = {}
+
+    def llf(log_alpha: float) -> float:
+        if log_alpha not in cache:
+            fam = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
+            res = sm.GLM(y, X, family=fam, offset=offset).fit(start_params=start, maxiter=100)
+            cache[log_alpha] = float(res.llf)
+        return cache[log_alpha]
+
+    lo_b, hi_b = np.log(1e-8), np.log(1e3)
+    grid = np.linspace(np.log(1e-4), np.log(100.0), 15)
+    vals = [
+        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile") for g in grid
+    ]
+    best = int(np.argmax(vals))
+    a = grid[max(best - 1, 0)] if best > 0 else lo_b
+    b = grid[min(best + 1, len(grid) - 1)] if best < len(grid) - 1 else hi_b
+    opt = capture_warnings(
+        lambda: optimize.minimize_scalar(
+            lambda g: -llf(g), bounds=(a, b), method="bounded", options={"xatol": 1e-4}
+        ),
+        notes,
+        what="negative binomial profile",
+    )
+    log_alpha = float(opt.x)
+    llf_max = max(-float(opt.fun), llf_poisson)
+    if llf_poisson >= -float(opt.fun):
+        log_alpha = lo_b
+    alpha = float(np.exp(log_alpha))
+    cut = llf_max - CHI2_1_95 / 2.0
+
+    def gap(g: float) -> float:
+        return capture_warnings(lambda: llf(g), notes, what="negative binomial profile") - cut
+
+    if llf_poisson >= cut:
+        lower = 0.0
+    else:
+        lower = float(np.exp(optimize.brentq(gap, lo_b, log_alpha, xtol=1e-6)))
+    upper = np.inf
+    if gap(hi_b) < 0:
+        upper = float(np.exp(optimize.brentq(gap, max(log_alpha, lo_b), hi_b, xtol=1e-6)))
+    return alpha, llf_max, (lower, upper)
+
+
+def count_model(
+    counts: pd.DataFrame,
+    *,
+    by: str = "phase",
+    reference: Any = None,
+    exposure: str | None = "days",
+    outcome: str = "events",
+) -> CountModelResult:
+    """Incidence-rate ratios between groups (e.g. phases) of a count series.
+
+    Fits a negative binomial (NB2) regression of ``outcome`` on the levels of
+    ``by`` with its dispersion alpha *estimated* by maximum likelihood
+    (``statsmodels.discrete.discrete_model.NegativeBinomial``; the profile
+    likelihood of alpha gives its interval), and a Poisson GLM with HC0
+    (sandwich) errors as a check that does not rely on the NB variance.
+    Both use ``log(exposure)`` as offset, so ratios are per day whatever the
+    row length.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Typically :func:`daily_counts` output: one row per day/week with the
+        ``outcome`` count, the ``by`` label and the ``exposure`` column.
+    by : str
+        Column with the groups to compare (default ``"phase"``).
+    reference : optional
+        Level that ratios are relative to; default the first level (in
+        category order) that has events.
+    exposure : str or None
+        Column with each row's exposure (``"days"``); None when every row
+        stands for the same length of time.
+    outcome : str
+        Count column to model (``"events"``; ``"fatalities"`` drops rows with
+        a missing figure).
+
+    Returns
+    -------
+    CountModelResult
+        ``.table`` (term, reference, irr, ci_low, ci_high, p_value, model),
+        ``.rates``, ``.alpha`` with ``.alpha_ci``, ``.lr_pvalue``, AICs,
+        ``.chosen`` and ``.reason``, ``.model_result``.
+
+    Raises
+    ------
+    SchemaError
+        Empty frame, missing columns, negative or fractional counts.
+    ParameterError
+        Unknown ``by``/``outcome``/``exposure`` column or ``reference`` level,
+        or fewer than two levels with events.
+
+    Notes
+    -----
+    Levels whose total is zero are left out of the fit (their rate ratio
+    would be 0 with no finite interval) and listed in ``.rates`` and
+    ``.notes``. With a few hundred events spread over phases of very
+    different length (the July war lasted five days) intervals are wide;
+    the Poisson-HC rows are the check on whether a conclusion depends on the
+    NB variance assumption.
+    """
+    import statsmodels.api as sm
+    from scipy import stats as sstats
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    source = "counts"
+    counts = as_frame(counts, name="counts")
+    require_rows(counts, name=source, what="days or weeks")
+    numeric = {
+        c
+        for c in counts.columns
+        if pd.api.types.is_numeric_dtype(counts[c])
+        and not isinstance(counts[c].dtype, pd.CategoricalDtype)
+    }
+    if by not in counts.columns:
+        options = [c for c in counts.columns if c not in numeric and c != "date"]
+        check_choice(by, options, name="by")
+    if outcome not in counts.columns:
+        check_choice(outcome, sorted(numeric), name="outcome")
+    if exposure is not None and exposure not in counts.columns:
+        raise ParameterError(
+            f"exposure={exposure!r} is not a column of counts; pass the column holding each row's "
+            f"length in days (daily_counts gives 'days') or exposure=None. Numeric columns: {sorted(numeric)}."
+        )
+    notes: list[str] = []
+    frame = counts
+    keep = frame[outcome].notna() & frame[by].notna()
+    if not keep.all():
+        n_drop = int((~keep).sum())
+        notes.append(f"{n_drop} row(s) with a missing {outcome} or {by} left out")
+        frame = frame[keep.to_numpy()]
+    y_all = nonneg_counts(frame[outcome], name=outcome, source=source)
+    if exposure is None:
+        e_all = np.ones(len(frame))
+    else:
+        e_all = pd.to_numeric(frame[exposure], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        if not (np.isfinite(e_all) & (e_all > 0)).all():
+            raise SchemaError(
+                f"counts: exposure column {exposure!r} must be > 0 on every row.", source=source
+            )
+    groups = frame[by]
+    levels = _levels(groups)
+    g = groups.astype(object).to_numpy()
+    totals = {lv: float(y_all[g == lv].sum()) for lv in levels}
+    expos = {lv: float(e_all[g == lv].sum()) for lv in levels}
+    nrows = {lv: int((g == lv).sum()) for lv in levels}
+    kept = [lv for lv in levels if totals[lv] > 0]
+    for lv in levels:
+        if totals[lv] == 0:
+            notes.append(
+                f"{by}={lv!r} has no {outcome} in {nrows[lv]} row(s): left out of the model"
+            )
+    if reference is None:
+        if not kept:
+            raise ParameterError(f"count_model: no {outcome} at all in counts; nothing to model.")
+        reference = kept[0]
+    elif reference not in levels:
+        raise ParameterError(f"reference={reference!r} is not a level of {by!r}. Levels: {levels}.")
+    elif reference not in kept:
+        raise ParameterError(
+            f"reference={reference!r} has no {outcome} (rate 0), so ratios against it do not exist. "
+            f"Choose one of {kept}."
+        )
+    if len(kept) < 2:
+        raise ParameterError(
+            f"count_model needs at least two levels of {by!r} with {outcome}; found {kept} "
+            f"(levels present: {levels})."
+        )
+    mask = np.isin(g, np.array(kept, dtype=object))
+    y = y_all[mask]
+    e = e_all[mask]
+    gk = g[mask]
+    others = [lv for lv in kept if lv != reference]
+    X = pd.DataFrame({"const": np.ones(len(y))})
+    for lv in others:
+        X[str(lv)] = (gk == lv).astype(float)
+    offset = np.log(e)
+
+    # Poisson with sandwich errors
+    pois = capture_warnings(
+        lambda: sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(cov_type="HC0"),
+        notes,
+        what="poisson",
+    )
+    # NB: profile likelihood for alpha, then the discrete NB fit for coefficients and SEs
+    alpha, llf_nb, alpha_ci = _nb_profile(
+        y, X.to_numpy(), offset, float(pois.llf), pois.params.to_numpy(), notes
+    )
+    start = np.r_[pois.params.to_numpy(), max(alpha, 1e-6)]
+    nb_model = NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
+    nb = capture_warnings(
+        lambda: nb_model.fit(start_params=start, method="bfgs", maxiter=500, disp=0),
+        notes,
+        what="negative binomial",
+    )
+    if not nb.mle_retvals.get("converged", True):
+        notes.append("negative binomial: BFGS did not converge; retried with Nelder–Mead")
+        nb = capture_warnings(
+            lambda: nb_model.fit(start_params=start, method="nm", maxiter=5000, disp=0),
+            notes,
+            what="negative binomial",
+        )
+    if not np.all(np.isfinite(np.asarray(nb.bse))):
+        # alpha at (or near) its boundary 0 leaves the joint Hessian singular: fall back to the GLM
+        # with alpha fixed at its ML value (for NB2 the information matrix is block-diagonal in
+        # (beta, alpha), so the coefficient errors are the same to first order).
+        notes.append(
+            "negative binomial: the joint Hessian could not be inverted (alpha near 0); "
+            "coefficient errors come from the GLM with alpha fixed at its ML value"
+        )
+        fam = sm.families.NegativeBinomial(alpha=max(alpha, 1e-8))
+        nb = capture_warnings(
+            lambda: sm.GLM(y, X, family=fam, offset=offset).fit(start_params=start[:-1]),
+            notes,
+            what="negative binomial GLM",
+        )
+    alpha_fit = float(nb.params["alpha"]) if "alpha" in nb.params.index else alpha
+    if abs(np.log(max(alpha_fit, 1e-8)) - np.log(max(alpha, 1e-8))) > 0.05 and alpha > 1e-4:
+        notes.append(
+            f"negative binomial: discrete fit alpha {alpha_fit:.4g} differs from the profile "
+            f"maximum {alpha:.4g}; the profile value is reported"
+        )
+    lr = max(0.0, 2.0 * (llf_nb - float(pois.llf)))
+    lr_p = 1.0 if lr <= 1e-9 else 0.5 * float(sstats.chi2.sf(lr, 1))
+    k = X.shape[1]
+    aic_nb = float(-2 * llf_nb + 2 * (k + 1))
+    aic_pois = float(-2 * pois.llf + 2 * k)
+    chosen = "negative_binomial" if lr_p < 0.05 else "poisson"
+    lo, hi = alpha_ci
+    reason = (
+        f"alpha = {alpha:.3g} (95% profile CI {lo:.3g}–{hi:.3g}); LR test of alpha = 0: "
+        f"LR = {lr:.2f}, {fmt_p(lr_p)} (boundary-corrected); AIC NB {aic_nb:.1f} vs Poisson {aic_pois:.1f}. "
+        + (
+            "Overdispersion is significant, so the negative binomial is used."
+            if chosen == "negative_binomial"
+            else "No significant overdispersion, so the Poisson model (HC errors) is used."
+        )
+    )
+
+    rows = []
+    for name, res in (("negative_binomial", nb), ("poisson_hc", pois)):
+        params, bse, pvals = res.params, res.bse, res.pvalues
+        for lv in others:
+            b, s = float(params[str(lv)]), float(bse[str(lv)])
+            rows.append(
+                {
+                    "term": lv,
+                    "reference": reference,
+                    "irr": np.exp(b),
+                    "ci_low": np.exp(b - Z_95 * s),
+                    "ci_high": np.exp(b + Z_95 * s),
+                    "p_value": float(pvals[str(lv)]),
+                    "model": name,
+                }
+            )
+    table = pd.DataFrame(
+        rows, columns=["term", "reference", "irr", "ci_low", "ci_high", "p_value", "model"]
+    )
+    first = "negative_binomial" if chosen == "negative_binomial" else "poisson_hc"
+    table = pd.concat(
+        [table[table["model"] == first], table[table["model"] != first]], ignore_index=True
+    )
+
+    chosen_res = nb if chosen == "negative_binomial" else pois
+    cov = chosen_res.cov_params()
+    names = ["const", *[str(lv) for lv in others]]
+    rate_rows = []
+    for lv in levels:
+        row = {
+            "level": lv,
+            "n_rows": nrows[lv],
+            "events": totals[lv],
+            "exposure": expos[lv],
+            "rate": totals[lv] / expos[lv],
+            "rate_ci_low": np.nan,
+            "rate_ci_high": np.nan,
+            "in_model": lv in kept,
+        }
+        if lv in kept:
+            vec = np.zeros(len(names))
+            vec[0] = 1.0
+            if lv != reference:
+                vec[names.index(str(lv))] = 1.0
+            est = float(vec @ chosen_res.params[names].to_numpy())
+            se = float(np.sqrt(vec @ cov.loc[names, names].to_numpy() @ vec))
+            row["rate_ci_low"], row["rate_ci_high"] = (
+                np.exp(est - Z_95 * se),
+                np.exp(est + Z_95 * se),
+            )
+        rate_rows.append(row)
+    rates = pd.DataFrame(rate_rows)
+    rates = rates.rename(columns={"events": outcome}) if outcome != "events" else rates
+    return CountModelResult(
+        table=table,
+        rates=rates,
+        alpha=alpha,
+        alpha_ci=alpha_ci,
+        lr_statistic=lr,
+        lr_pvalue=lr_p,
+        aic_negative_binomial=aic_nb,
+        aic_poisson=aic_pois,
+        chosen=chosen,
+        reason=reason,
+        by=by,
+        reference=reference,
+        outcome=outcome,
+        exposure=exposure,
+        n=len(y),
+        model_result=chosen_res,
+        nb_result=nb,
+        poisson_result=pois,
+        notes=notes,
+    )

@@ -1,0 +1,244 @@
+"""Displacement: peaks, time to peak and returns, one metric and unit at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ParameterError, SchemaError
+from .._validate import check_choice, require_columns
+from ._common import as_frame, date_column, phase_table, require_rows, to_timestamp
+
+__all__ = ["METRICS", "STOCK_METRICS", "UNITS", "displacement_summary"]
+
+#: Metrics of the displacement schema.
+METRICS = ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")
+#: Metrics that count people *currently* displaced (their fall from the peak is read as return).
+STOCK_METRICS = ("in_shelters", "displaced_total", "remaining")
+#: Units of the displacement schema.
+UNITS = ("people", "families", "households", "sites")
+
+_WARS = ("july_war", "december_war")
+
+
+def _one(value: Any, options: tuple[str, ...], *, name: str, what: str) -> str | None:
+    """``value`` as one allowed option (or None); refuse lists that would pool several."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, pd.Index, pd.Series, np.ndarray)):
+        values = list(dict.fromkeys(value))
+        if len(values) > 1:
+            raise ParameterError(
+                f"{name}={values!r} would combine {what}s; figures in different {what}s count different "
+                f"things and are never added or compared as one series. Pass one {what}, or {name}=None "
+                f"to summarise each {what} separately."
+            )
+        if not values:
+            raise ParameterError(f"{name} is empty; pass one of {', '.join(options)} or None.")
+        value = values[0]
+    return check_choice(value, options, name=name)
+
+
+def displacement_summary(
+    displacement: pd.DataFrame,
+    *,
+    metric: str | None = None,
+    unit: str | None = "people",
+    returned_by: Any = None,
+    timeline: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Peak, date of peak, time to peak and share returned, per metric, unit, country and province.
+
+    Figures are always grouped by ``metric`` and ``unit`` (and by country,
+    province and war): Thai figures are mostly people ``in_shelters``,
+    Cambodian ones ``displaced_total``, and they are never merged.
+
+    Parameters
+    ----------
+    displacement : pandas.DataFrame
+        Displacement schema (:data:`scamgeo.schema.DISPLACEMENT`): ``as_of``,
+        ``country``, ``admin1`` (empty for a national figure), ``metric``,
+        ``value``, ``unit``; ``admin1_code`` is used when present.
+    metric : str, optional
+        One metric (``evacuated``, ``in_shelters``, ``displaced_total``,
+        ``remaining``, ``returned``); default every metric, each on its own rows.
+    unit : str or None
+        One unit (default ``"people"``); None for every unit, each on its own rows.
+    returned_by : date-like, optional
+        Date at which to measure returns: for the metrics counting people
+        still displaced (``in_shelters``, ``displaced_total``, ``remaining``)
+        ``share_returned`` is ``1 - value / peak`` with the latest figure on or
+        before that date (``value_at_returned_by``, dated ``value_at_date``),
+        when that figure is later than the peak and in the same war; else
+        missing (no figure after the peak is not evidence of no return).
+    timeline : pandas.DataFrame, optional
+        Timeline giving the outbreaks (starts of ``july_war``, 2025-07-24, and
+        ``december_war``, 2025-12-07); default the curated one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric, unit, country, province (``level`` ``country`` for
+        national figures, ``province`` otherwise) and war (``war``: the
+        outbreak the figure follows, ``pre_war`` before the first): ``metric``,
+        ``unit``, ``country``, ``level``, ``admin1``, ``admin1_code``,
+        ``war``, ``outbreak``, ``n_figures``, ``first_date``, ``peak_value``,
+        ``peak_date`` (first date the peak was reported), ``days_to_peak``
+        (from the outbreak), ``last_value``, ``last_date``, ``returned_by``,
+        ``value_at_returned_by``, ``value_at_date`` and ``share_returned``.
+
+    Raises
+    ------
+    ParameterError
+        If ``metric`` or ``unit`` is a list of several (which would combine
+        them) or unknown.
+    SchemaError
+        Empty frame, missing column, or a row without metric, unit or value.
+
+    Notes
+    -----
+    When sources give different figures for the same date, the largest is
+    used both for the peak and for the value at ``returned_by`` (so the
+    share returned is not overstated). A fall in people in shelters is a
+    proxy for return: people may also move to relatives or be moved
+    elsewhere. ``evacuated`` and ``returned`` are cumulative counts, so they
+    get no ``share_returned``.
+    """
+    source = "displacement"
+    df = as_frame(displacement, name="displacement")
+    require_columns(
+        df.columns, ["as_of", "country", "admin1", "metric", "value", "unit"], source=source
+    )
+    require_rows(df, name=source, what="figures")
+    metric = _one(metric, METRICS, name="metric", what="metric")
+    unit = _one(unit, UNITS, name="unit", what="unit")
+    when = to_timestamp(returned_by, name="returned_by") if returned_by is not None else None
+    dates = date_column(df, "as_of", source=source)
+    values = pd.to_numeric(df["value"], errors="coerce")
+    metrics = df["metric"].astype("string")
+    units = df["unit"].astype("string")
+    missing = values.isna() | metrics.isna() | units.isna()
+    if missing.any():
+        pos = int(np.flatnonzero(missing.to_numpy())[0])
+        raise SchemaError(
+            f"displacement: row {pos} has no value, metric or unit; every figure needs all three "
+            "(figures are never pooled across metrics or units).",
+            source=source,
+        )
+    unknown = sorted(set(metrics) - set(METRICS))
+    if unknown:
+        raise SchemaError(
+            f"displacement: unknown metric(s) {unknown}; allowed: {', '.join(METRICS)}.",
+            source=source,
+        )
+    admin1 = df["admin1"].astype("string")
+    code = (
+        df["admin1_code"].astype("string")
+        if "admin1_code" in df.columns
+        else pd.Series(pd.NA, index=df.index, dtype="string")
+    )
+    work = pd.DataFrame(
+        {
+            "metric": metrics.to_numpy(),
+            "unit": units.to_numpy(),
+            "country": df["country"].astype("string").to_numpy(),
+            "admin1": admin1.to_numpy(),
+            "admin1_code": code.to_numpy(),
+            "as_of": dates.to_numpy(),
+            "value": values.to_numpy(dtype=float),
+        }
+    )
+    if metric is not None:
+        work = work[work["metric"] == metric]
+    if unit is not None:
+        work = work[work["unit"] == unit]
+    table = phase_table(timeline)
+    outbreaks = {
+        str(p): s for p, s in zip(table["phase"], table["start"], strict=True) if str(p) in _WARS
+    }
+    starts = sorted(outbreaks.items(), key=lambda kv: kv[1])
+    war = np.full(len(work), "pre_war", dtype=object)
+    outbreak = np.full(len(work), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for name, start in starts:
+        after = (work["as_of"] >= start).to_numpy()
+        war[after] = name
+        outbreak[after] = np.datetime64(start, "ns")
+    work["war"] = war
+    work["outbreak"] = outbreak
+    work["level"] = np.where(work["admin1"].isna(), "country", "province")
+    work["place"] = work["admin1_code"].fillna(work["admin1"]).fillna("")
+    keys = ["metric", "unit", "country", "level", "place", "war"]
+    cols = [
+        "metric",
+        "unit",
+        "country",
+        "level",
+        "admin1",
+        "admin1_code",
+        "war",
+        "outbreak",
+        "n_figures",
+        "first_date",
+        "peak_value",
+        "peak_date",
+        "days_to_peak",
+        "last_value",
+        "last_date",
+        "returned_by",
+        "value_at_returned_by",
+        "value_at_date",
+        "share_returned",
+    ]
+    rows = []
+    for key, grp in work.groupby(keys, sort=True, dropna=False):
+        # one value per date: the largest when sources differ
+        daily = grp.groupby("as_of")["value"].max().sort_index()
+        peak = float(daily.max())
+        peak_date = daily.idxmax()
+        out_date = grp["outbreak"].iloc[0]
+        row = dict(zip(keys, key, strict=True))
+        row.update(
+            {
+                "admin1": grp["admin1"].dropna().iloc[0] if grp["admin1"].notna().any() else pd.NA,
+                "admin1_code": grp["admin1_code"].dropna().iloc[0]
+                if grp["admin1_code"].notna().any()
+                else pd.NA,
+                "outbreak": out_date,
+                "n_figures": len(grp),
+                "first_date": daily.index[0],
+                "peak_value": peak,
+                "peak_date": peak_date,
+                "days_to_peak": (peak_date - out_date).days if pd.notna(out_date) else np.nan,
+                "last_value": float(daily.iloc[-1]),
+                "last_date": daily.index[-1],
+                "returned_by": when,
+                "value_at_returned_by": np.nan,
+                "value_at_date": pd.NaT,
+                "share_returned": np.nan,
+            }
+        )
+        if when is not None and key[0] in STOCK_METRICS and when >= peak_date:
+            upto = daily[daily.index <= when]
+            # only within the same war: the latest figure must still belong to it and the date too
+            war_end = min(
+                (
+                    s
+                    for _, s in starts
+                    if s > (out_date if pd.notna(out_date) else pd.Timestamp.min)
+                ),
+                default=None,
+            )
+            if (war_end is None or when < war_end) and upto.index[-1] > peak_date:
+                value_at = float(upto.iloc[-1])
+                row["value_at_returned_by"] = value_at
+                row["value_at_date"] = upto.index[-1]
+                row["share_returned"] = 1.0 - value_at / peak if peak > 0 else np.nan
+        rows.append(row)
+    out = pd.DataFrame(rows).reindex(columns=cols)
+    if not len(out):
+        return out
+    for c in ("outbreak", "first_date", "peak_date", "last_date", "returned_by", "value_at_date"):
+        out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+    return out.reset_index(drop=True)
