@@ -251,7 +251,7 @@ def province_code(names: Iterable[object], *, country: Iterable[object] | str | 
     if country is None or isinstance(country, str):
         countries_ = [country] * len(names)
     else:
-        countries_ = [c if c in ("THA", "KHM") else None for c in country]
+        countries_ = [c if isinstance(c, str) and c in ("THA", "KHM") else None for c in country]
     cache: dict[tuple, str | None] = {}
     out = []
     for name, c in zip(names, countries_, strict=True):

@@ -1,0 +1,52 @@
+"""Readers and clients of external data, all into scamgeo's schemas.
+
+Events (into :data:`scamgeo.schema.EVENTS`):
+
+- :func:`load_events`: one entry point (``"embedded"``, ``"acled-api"``,
+  ``"ucdp-api"``, or a file whose layout is recognised);
+- :func:`read_acled`, :func:`to_acled`, :func:`read_acled_weekly`: ACLED files;
+- :func:`fetch_acled`, :class:`AcledClient`: ACLED's API (OAuth, 2025);
+- :func:`read_ucdp_ged`, :func:`fetch_ucdp_ged`, :class:`UcdpClient`: UCDP GED;
+- :func:`filter_events`: the filters every loader shares.
+
+Displacement (into :data:`scamgeo.schema.DISPLACEMENT`):
+:func:`read_displacement_table`, :func:`read_dtm`, :func:`fetch_hdx`,
+:func:`load_hdx_displacement`.
+
+Boundaries: :func:`read_boundaries` (any OGR source, matched to provinces).
+
+Downloads and API snapshots go under :data:`scamgeo.config.cache_dir`;
+credentials come from the environment and are never logged or saved.
+"""
+
+from __future__ import annotations
+
+from ._events import filter_events
+from .acled import ACLED_COLUMNS, ACLED_WEEKLY_COLUMNS, read_acled, read_acled_weekly, to_acled
+from .acled_api import AcledClient, acled_query, fetch_acled
+from .boundaries import read_boundaries
+from .displacement import fetch_hdx, load_hdx_displacement, read_displacement_table, read_dtm
+from .events import load_events
+from .ucdp import UCDP_COLUMNS, UcdpClient, fetch_ucdp_ged, read_ucdp_ged
+
+__all__ = [
+    "ACLED_COLUMNS",
+    "ACLED_WEEKLY_COLUMNS",
+    "UCDP_COLUMNS",
+    "AcledClient",
+    "UcdpClient",
+    "acled_query",
+    "fetch_acled",
+    "fetch_hdx",
+    "fetch_ucdp_ged",
+    "filter_events",
+    "load_events",
+    "load_hdx_displacement",
+    "read_acled",
+    "read_acled_weekly",
+    "read_boundaries",
+    "read_displacement_table",
+    "read_dtm",
+    "read_ucdp_ged",
+    "to_acled",
+]

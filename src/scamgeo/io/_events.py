@@ -1,0 +1,358 @@
+"""What every event loader shares: country codes, the finishing step, filters.
+
+Every loader maps its source's columns onto :data:`scamgeo.schema.EVENTS`,
+then calls :func:`finish_events`, which validates against that one schema,
+adds ``admin1_code`` and ``dataset``, builds the point geometry and attaches
+the attribution in ``.attrs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import config
+from .._errors import ParameterError
+from .._validate import Problems, check_choices
+from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
+from ._tables import validate_with_lines
+
+__all__ = [
+    "COUNTRY_NAMES",
+    "GW_CODES",
+    "ISO_NUMERIC",
+    "country_from_name",
+    "filter_events",
+    "finish_events",
+]
+
+logger = logging.getLogger(__name__)
+
+#: ISO 3166-1 numeric code (ACLED's ``iso``) -> ISO3, for the countries of the schema.
+ISO_NUMERIC: dict[int, str] = {
+    764: "THA", 116: "KHM", 418: "LAO", 104: "MMR", 704: "VNM", 458: "MYS", 156: "CHN",
+    608: "PHL", 360: "IDN", 702: "SGP", 410: "KOR", 392: "JPN", 356: "IND", 840: "USA",
+}  # fmt: skip
+
+#: Gleditsch–Ward country code (UCDP's ``country_id``) -> ISO3.
+GW_CODES: dict[int, str] = {
+    800: "THA", 811: "KHM", 812: "LAO", 775: "MMR", 816: "VNM", 820: "MYS", 710: "CHN",
+    840: "PHL", 850: "IDN", 830: "SGP", 732: "KOR", 740: "JPN", 750: "IND", 2: "USA",
+}  # fmt: skip
+
+#: ISO3 -> names used by ACLED (first) and UCDP.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "THA": ("Thailand",),
+    "KHM": ("Cambodia", "Cambodia (Kampuchea)", "Kampuchea"),
+    "LAO": ("Laos", "Lao PDR", "Lao People's Democratic Republic"),
+    "MMR": ("Myanmar", "Myanmar (Burma)", "Burma"),
+    "VNM": ("Vietnam", "Viet Nam", "Vietnam (North Vietnam)"),
+    "MYS": ("Malaysia",),
+    "CHN": ("China",),
+    "PHL": ("Philippines",),
+    "IDN": ("Indonesia",),
+    "SGP": ("Singapore",),
+    "KOR": (
+        "South Korea",
+        "Korea, Republic of",
+        "Republic of Korea",
+        "South Korea (Republic of Korea)",
+    ),
+    "JPN": ("Japan",),
+    "IND": ("India",),
+    "USA": ("United States", "United States of America"),
+}
+
+
+def _fold(name: object) -> str:
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]", "", text.casefold())
+
+
+_NAME_INDEX = {_fold(n): iso for iso, names in COUNTRY_NAMES.items() for n in (iso, *names)}
+
+
+def country_from_name(names: pd.Series) -> pd.Series:
+    """ISO3 codes for country names or ISO3 codes (unknown -> <NA>)."""
+    mapping = {
+        v: _NAME_INDEX.get(_fold(v)) for v in pd.unique(names.dropna()) if isinstance(v, str)
+    }
+    return names.map(mapping).astype("string")
+
+
+_PCODE = re.compile(r"^(TH|KH)[-_. ]?0*(\d{1,2})$", re.IGNORECASE)
+
+
+def pcode_to_iso(values: pd.Series) -> pd.Series:
+    """ISO 3166-2 codes from province codes such as OCHA COD p-codes.
+
+    ``"TH33"``, ``"TH-33"`` and ``"KH01"`` become ``"TH-33"`` and ``"KH-1"``
+    (COD p-codes of Thai and Cambodian provinces are the national codes, which
+    ISO 3166-2 uses too); codes of finer units (``"TH3301"``) and unknown codes
+    give <NA>.
+    """
+    from ..datasets import provinces
+
+    known = set(provinces().index)
+
+    def convert(value: object) -> object:
+        if not isinstance(value, str):
+            return None
+        match = _PCODE.match(value.strip())
+        if not match:
+            return None
+        code = f"{match.group(1).upper()}-{int(match.group(2))}"
+        return code if code in known else None
+
+    return values.map(convert).astype("string")
+
+
+def province_codes(names: pd.Series, *, country: pd.Series | str | None = None) -> pd.Series:
+    """:func:`scamgeo.datasets.province_code` for a Series, tolerating missing countries.
+
+    (``province_code`` itself fails on ``pd.NA`` in a per-row country list.)
+    """
+    from ..datasets import province_code
+
+    if isinstance(country, pd.Series):
+        country = [c if isinstance(c, str) else None for c in country.astype("object")]
+    return province_code(names, country=country).astype("string")
+
+
+def admin1_codes(
+    names: pd.Series, *, country: pd.Series | str | None = None, codes: pd.Series | None = None
+) -> pd.Series:
+    """ISO 3166-2 codes of Thai/Cambodian provinces from codes first, names second."""
+    by_name = province_codes(names, country=country)
+    if codes is None:
+        return by_name.rename("admin1_code")
+    by_code = pcode_to_iso(codes).where(lambda s: s.notna(), province_codes(codes, country=country))
+    return by_code.fillna(by_name).rename("admin1_code")
+
+
+def parse_int(values: pd.Series) -> pd.Series:
+    """Whole numbers from text such as ``"764"`` or ``"764.0"`` (else <NA>)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    whole = numbers.where(numbers.notna() & (numbers == numbers.round()))
+    return whole.round().astype("Int64")
+
+
+def warn_dropped(counts: Mapping[str, int], *, source: str, why: str) -> None:
+    """Warn once that rows were left out, with how many of each kind."""
+    if not counts:
+        return
+    total = sum(counts.values())
+    listed = ", ".join(f"{k} ({v})" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:8])
+    message = f"{source}: {total} row(s) left out {why}: {listed}."
+    logger.warning(message)
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=config.GEOGRAPHIC_CRS)
+
+
+def finish_events(
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    lines: np.ndarray,
+    dataset: str,
+    attribution: dict[str, Any],
+    problems: Problems | None = None,
+    extra: pd.DataFrame | None = None,
+    same_cell: dict[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Validate ``frame`` against :data:`EVENTS` and finish it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The schema's columns as text (or numbers), one row per event.
+    source : str
+        The file named in messages.
+    lines : numpy.ndarray
+        File line (row number) of each row of ``frame``.
+    dataset : str
+        Value of the ``dataset`` column ("ACLED", "UCDP GED").
+    attribution : dict
+        Stored in ``.attrs["source"]``; its ``"text"`` also in ``.attrs["attribution"]``.
+    problems : Problems, optional
+        Problems the reader found itself; raised together with the schema's.
+    extra : pandas.DataFrame, optional
+        The source's own columns to keep, aligned with ``frame``.
+    same_cell : dict, optional
+        Schema column -> source column it comes from (see
+        :func:`scamgeo.io._tables.validate_with_lines`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Schema columns, ``admin1_code``, ``dataset``, then ``extra``; points in EPSG:4326.
+    """
+    out = validate_with_lines(
+        EVENTS, frame, source=source, lines=lines, earlier=problems, same_cell=same_cell
+    )
+    out = out[EVENTS.names]
+    codes = province_codes(out["admin1"], country=out["country"].astype("string"))
+    thai_khmer = out["country"].isin(["THA", "KHM"]).to_numpy()
+    unknown = out["admin1"].notna().to_numpy() & codes.isna().to_numpy() & thai_khmer
+    if unknown.any():
+        names = sorted(set(out.loc[unknown, "admin1"]))
+        message = (
+            f"{source}: {int(unknown.sum())} Thai/Cambodian row(s) name a province scamgeo does not know "
+            f"({', '.join(repr(n) for n in names[:6])}); their admin1_code is empty. "
+            "scamgeo.datasets.province_names() lists the known spellings."
+        )
+        logger.warning(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+    out["admin1_code"] = pd.array(codes.to_numpy(), dtype="string")
+    out["dataset"] = pd.array([dataset] * len(out), dtype="string")
+    if extra is not None and len(extra.columns):
+        extra = extra.reset_index(drop=True)
+        out = pd.concat([out, extra], axis=1)
+    result = _points(out)
+    result.attrs["source"] = dict(attribution)
+    result.attrs["attribution"] = attribution.get("text", "")
+    return result
+
+
+def _date(value: Any, *, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.") from None
+    if pd.isna(stamp):
+        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.")
+    return stamp.normalize()
+
+
+def check_filters(
+    *,
+    countries: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    event_types: str | Iterable[str] | None = None,
+    sub_event_types: str | Iterable[str] | None = None,
+    min_geo_precision: int | None = None,
+) -> dict[str, Any]:
+    """Check the filter arguments shared by every loader; return them parsed."""
+    if isinstance(countries, str):
+        countries = [countries]
+    if countries is not None:
+        countries = [str(c).upper() for c in countries]
+    out = {
+        "countries": check_choices(countries, COUNTRIES, name="countries"),
+        "start": _date(start, name="start"),
+        "end": _date(end, name="end"),
+        "event_types": check_choices(event_types, EVENT_TYPES, name="event_types"),
+        "sub_event_types": check_choices(
+            sub_event_types, tuple(SUB_EVENT_TYPES), name="sub_event_types"
+        ),
+        "min_geo_precision": None,
+    }
+    if out["start"] is not None and out["end"] is not None and out["start"] > out["end"]:
+        raise ParameterError(f"start={start!r} is after end={end!r}.")
+    if min_geo_precision is not None:
+        if min_geo_precision not in (1, 2, 3) or isinstance(min_geo_precision, bool):
+            raise ParameterError(
+                f"min_geo_precision={min_geo_precision!r} is not allowed. Allowed: 1 (exact place), "
+                "2 (near a place or district), 3 (province)."
+            )
+        out["min_geo_precision"] = int(min_geo_precision)
+    return out
+
+
+def filter_events(
+    events: pd.DataFrame,
+    *,
+    countries: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    event_types: str | Iterable[str] | None = None,
+    sub_event_types: str | Iterable[str] | None = None,
+    min_geo_precision: int | None = None,
+) -> pd.DataFrame:
+    """Keep the events that pass every filter given (a new frame, index kept).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A table in the common event schema.
+    countries : str or list of str, optional
+        ISO3 codes to keep (e.g. ``["THA", "KHM"]``).
+    start, end : str or date-like, optional
+        First and last ``event_date`` to keep (inclusive).
+    event_types, sub_event_types : str or list of str, optional
+        ACLED event types / sub-event types to keep.
+    min_geo_precision : {1, 2, 3}, optional
+        Keep events located at least this precisely: ``geo_precision`` code
+        <= this value (1 exact place, 2 near a place or district, 3 province).
+        Events with no precision code are left out when this is given.
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        Same type and columns as ``events``; ``.attrs`` kept.
+
+    Raises
+    ------
+    ParameterError
+        An unknown country, event type or precision, or an unparseable date.
+    """
+    f = check_filters(
+        countries=countries,
+        start=start,
+        end=end,
+        event_types=event_types,
+        sub_event_types=sub_event_types,
+        min_geo_precision=min_geo_precision,
+    )
+    keep = pd.Series(True, index=events.index)
+    if f["countries"] is not None:
+        keep &= events["country"].astype("string").isin(f["countries"]).fillna(False)
+    if f["start"] is not None:
+        keep &= (events["event_date"] >= f["start"]).fillna(False)
+    if f["end"] is not None:
+        keep &= (events["event_date"] <= f["end"]).fillna(False)
+    if f["event_types"] is not None:
+        keep &= events["event_type"].astype("string").isin(f["event_types"]).fillna(False)
+    if f["sub_event_types"] is not None:
+        keep &= events["sub_event_type"].astype("string").isin(f["sub_event_types"]).fillna(False)
+    if f["min_geo_precision"] is not None:
+        keep &= (events["geo_precision"] <= f["min_geo_precision"]).fillna(False)
+    out = events[keep.to_numpy(dtype=bool)].copy()
+    out.attrs = dict(events.attrs)
+    return out
+
+
+def describe_filters(filters: Mapping[str, Any]) -> str:
+    """Filters as text for an attribution line ("none" when no filter was given)."""
+    parts = []
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, pd.Timestamp | dt.date):
+            value = value.strftime("%Y-%m-%d")
+        elif isinstance(value, list | tuple):
+            value = "|".join(str(v) for v in value)
+        parts.append(f"{key}={value}")
+    return "; ".join(parts) if parts else "none"
+
+
+def today() -> str:
+    """Today's date (UTC) as YYYY-MM-DD: the access date of a download."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")

@@ -1,0 +1,468 @@
+"""Reading raw tables (CSV, zipped CSV, Excel, JSON/GeoJSON) read-only, as text.
+
+Private plumbing shared by every reader in :mod:`scamgeo.io`. A raw file is
+read once into memory, through a read-only handle, and never written back.
+Everything comes out as text (``dtype=str``) so that each reader parses its own
+columns and can name the row and column of every bad cell.
+
+Quirks handled here, once for every source:
+
+- a UTF-8 byte-order mark (Excel's "CSV UTF-8") and UTF-16 files with a BOM;
+- ``"NA"`` cells written by R's ``write.csv``;
+- ``;`` or tab separators from spreadsheets saved in some locales;
+- zipped CSV (one CSV inside, or the one named by ``member``);
+- Excel workbooks (``.xlsx``), whichever extension they carry;
+- empty files and files in the wrong encoding, with messages that name the
+  file, the byte and line, and what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataSourceError, ParameterError, SchemaError
+from .._validate import Problems
+
+__all__ = [
+    "DATE_FORMATS",
+    "NA_VALUES",
+    "Raw",
+    "Source",
+    "describe",
+    "first_record",
+    "load_raw",
+    "parse_dates",
+    "to_frame",
+    "validate_with_lines",
+]
+
+#: What a path-or-buffer argument may be.
+Source = str | os.PathLike | IO[bytes] | IO[str]
+
+#: Cells read as missing: empty, and R's ``NA``.
+NA_VALUES = ["", "NA"]
+
+#: Date layouts accepted in date columns, tried in this order. Day-month-year
+#: with slashes is left out on purpose: "05/06/2025" is ambiguous.
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y/%m/%d",
+)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def describe(src: Any) -> str:
+    """A name for ``src`` in messages: the path, or a buffer's ``name``."""
+    if isinstance(src, str | os.PathLike):
+        return str(src)
+    name = getattr(src, "name", None)
+    return str(name) if isinstance(name, str) else "<buffer>"
+
+
+@dataclass
+class Raw:
+    """A raw file read into memory.
+
+    Attributes
+    ----------
+    name : str
+        The file (or archive member) named in messages.
+    kind : {"csv", "excel", "json"}
+        What the bytes are.
+    text : str or None
+        Decoded text of a CSV.
+    data : bytes or None
+        Bytes of an Excel workbook.
+    obj : object
+        Parsed JSON.
+    path : Path or None
+        The file on disk, if ``src`` was a path.
+    """
+
+    name: str
+    kind: str
+    text: str | None = None
+    data: bytes | None = None
+    obj: Any = None
+    path: Path | None = None
+
+
+def _read_bytes(src: Source, name: str) -> bytes:
+    if isinstance(src, str | os.PathLike):
+        path = Path(src)
+        if path.is_dir():
+            raise DataSourceError(f"{name}: is a folder; expected a file.")
+        try:
+            with open(path, "rb") as fh:  # read-only: raw files are never rewritten
+                return fh.read()
+        except FileNotFoundError:
+            raise DataSourceError(f"{name}: no such file.") from None
+        except PermissionError:
+            raise DataSourceError(
+                f"{name}: permission denied (the file must be readable)."
+            ) from None
+    if hasattr(src, "read"):
+        data = src.read()
+        if isinstance(data, str):
+            return data.encode("utf-8")
+        if isinstance(data, bytes | bytearray):
+            return bytes(data)
+    raise ParameterError(
+        f"path_or_buffer must be a path or an open file, got {type(src).__name__}."
+    )
+
+
+def _decode(data: bytes, *, name: str, encoding: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"  # strips a BOM when there is one
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        raise DataSourceError(
+            f"{name}: not {encoding.removesuffix('-sig')} text (byte 0x{byte} at offset "
+            f"{exc.start}, line {line}: {exc.reason}). Save the file as UTF-8, or pass "
+            "encoding= with the file's encoding (e.g. encoding='cp1252' for a file saved "
+            "by Excel on Windows)."
+        ) from None
+    except LookupError:
+        raise ParameterError(f"encoding={encoding!r} is not an encoding Python knows.") from None
+    return text.lstrip("\ufeff")
+
+
+def _pick_member(archive: zipfile.ZipFile, *, name: str, member: str | None) -> str:
+    names = [
+        n
+        for n in archive.namelist()
+        if not n.endswith("/")
+        and not n.startswith("__MACOSX/")
+        and not Path(n).name.startswith(".")
+    ]
+    if member is not None:
+        if member not in names:
+            raise ParameterError(
+                f"member={member!r} is not in {name}. Members: {', '.join(repr(n) for n in names)}."
+            )
+        return member
+    tables = [n for n in names if n.lower().endswith((".csv", ".txt", ".tsv"))]
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        raise DataSourceError(
+            f"{name}: the zip archive holds no CSV file (members: {', '.join(names) or 'none'})."
+        )
+    raise ParameterError(
+        f"{name} holds {len(tables)} CSV files; pass member= to choose one of "
+        f"{', '.join(repr(n) for n in tables)}."
+    )
+
+
+def load_raw(
+    src: Source,
+    *,
+    encoding: str = "utf-8",
+    member: str | None = None,
+    expected: str = "a table",
+) -> Raw:
+    """Read ``src`` into memory read-only and work out what it is.
+
+    Parameters
+    ----------
+    src : path or file-like
+        The file.
+    encoding : str
+        Text encoding of CSV/JSON files (a UTF-8 BOM is always accepted).
+    member : str, optional
+        Member of a zip archive to read.
+    expected : str
+        What the caller expects, for the empty-file message.
+
+    Raises
+    ------
+    DataSourceError
+        Missing, empty, unreadable or undecodable file.
+    """
+    name = describe(src)
+    data = _read_bytes(src, name)
+    path = Path(src) if isinstance(src, str | os.PathLike) else None
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise DataSourceError(
+            f"{name}: the file is empty ({len(data)} bytes); expected {expected}."
+        )
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise DataSourceError(f"{name}: a damaged zip archive ({exc}).") from None
+        with archive:
+            if "xl/workbook.xml" in archive.namelist():
+                return Raw(name=name, kind="excel", data=data, path=path)
+            inner = _pick_member(archive, name=name, member=member)
+            inner_data = archive.read(inner)
+        inner_name = f"{name}!{inner}"
+        if not inner_data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+            raise DataSourceError(f"{inner_name}: the file is empty; expected {expected}.")
+        return Raw(
+            name=inner_name,
+            kind="csv",
+            text=_decode(inner_data, name=inner_name, encoding=encoding),
+            path=path,
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise DataSourceError(
+            f"{name}: an old Excel 97-2003 workbook (.xls). Save it as .xlsx or CSV (UTF-8) and read that."
+        )
+    text = _decode(data, name=name, encoding=encoding)
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataSourceError(
+                f"{name}: looks like JSON but is not valid JSON (line {exc.lineno}: {exc.msg})."
+            ) from None
+        return Raw(name=name, kind="json", obj=obj, path=path)
+    if head == "<":
+        raise DataSourceError(f"{name}: an HTML or XML document, not a table; expected {expected}.")
+    return Raw(name=name, kind="csv", text=text, path=path)
+
+
+def _separator(first_line: str) -> str:
+    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def first_record(raw: Raw) -> list[str]:
+    """The first record of a CSV (the header, if it has one), parsed with its quotes."""
+    assert raw.kind == "csv" and raw.text is not None
+    first_line = raw.text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(raw.text), delimiter=_separator(first_line))
+    return next(reader, [])
+
+
+def _clean_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+    if len(frame.columns) and frame.columns[0] in ("", "Unnamed: 0"):
+        # R's write.csv adds a nameless first column of row names 1..n
+        first = pd.to_numeric(frame.iloc[:, 0], errors="coerce")
+        if first.notna().all() and (first.to_numpy() == np.arange(1, len(frame) + 1)).all():
+            frame = frame.iloc[:, 1:]
+    return frame
+
+
+def _records(obj: Any, *, name: str) -> pd.DataFrame:
+    """Rows of a JSON document: GeoJSON features, a list of records, or an API reply."""
+    if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
+        rows = []
+        for feature in obj.get("features") or []:
+            props = dict(feature.get("properties") or {})
+            geom = feature.get("geometry") or {}
+            if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
+                lon, lat = geom["coordinates"][:2]
+                props.setdefault("longitude", lon)
+                props.setdefault("latitude", lat)
+            rows.append(props)
+    elif isinstance(obj, dict) and isinstance(obj.get("data"), list):
+        rows = obj["data"]  # an ACLED API reply saved as JSON
+    elif isinstance(obj, dict) and isinstance(obj.get("Result"), list):
+        rows = obj["Result"]  # a UCDP API reply saved as JSON
+    elif isinstance(obj, list) and all(isinstance(r, dict) for r in obj):
+        rows = obj
+    else:
+        raise DataSourceError(
+            f"{name}: a JSON document that is neither GeoJSON nor a list of records."
+        )
+    frame = pd.DataFrame.from_records(rows)
+    return frame.apply(lambda col: col.map(_json_cell)).astype("object")
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, str) and not value.strip():
+        return np.nan
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float | str):
+        return str(value)
+    return json.dumps(value)
+
+
+def to_frame(
+    raw: Raw,
+    *,
+    names: Sequence[str] | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Parse ``raw`` into a frame of text cells (missing cells are NaN).
+
+    Parameters
+    ----------
+    raw : Raw
+        From :func:`load_raw`.
+    names : list of str, optional
+        Column names of a CSV without a header row.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    """
+    if raw.kind == "json":
+        return _clean_columns(_records(raw.obj, name=raw.name))
+    if raw.kind == "excel":
+        try:
+            frame = pd.read_excel(
+                io.BytesIO(raw.data or b""),
+                sheet_name=0 if sheet is None else sheet,
+                dtype=str,
+                keep_default_na=False,
+                na_values=NA_VALUES,
+                engine="openpyxl",
+                header=None if names is not None else 0,
+                names=list(names) if names is not None else None,
+            )
+        except ValueError as exc:
+            if "Worksheet" in str(exc) or "sheet" in str(exc).lower():
+                raise ParameterError(f"sheet={sheet!r} is not in {raw.name} ({exc}).") from None
+            raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
+        except Exception as exc:  # openpyxl raises many kinds on damaged files
+            raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
+        return _clean_columns(frame)
+    text = raw.text or ""
+    sep = _separator(text.split("\n", 1)[0])
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=NA_VALUES,
+            header=None if names is not None else 0,
+            names=list(names) if names is not None else None,
+            skipinitialspace=False,
+        )
+    except pd.errors.EmptyDataError:
+        raise DataSourceError(f"{raw.name}: the file holds no table (no header row).") from None
+    except pd.errors.ParserError as exc:
+        raise DataSourceError(f"{raw.name}: not a readable CSV table ({exc}).") from None
+    return _clean_columns(frame)
+
+
+def parse_dates(
+    values: pd.Series, formats: Sequence[str] = DATE_FORMATS, *, excel_serial: bool = False
+) -> pd.Series:
+    """Parse text dates trying each format in turn; NaT where none fits.
+
+    With ``excel_serial``, five-digit whole numbers between 20000 and 60000
+    (1954–2064) are read as Excel serial dates, as a CSV re-saved from Excel
+    with the date cells formatted as numbers holds them.
+
+    Returns a ``datetime64[ns]`` Series (times of day dropped), indexed like ``values``.
+    """
+    text = values.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    todo = text.notna() & text.ne("")
+    # Try first the format that fits most of a sample (the layouts never overlap,
+    # so the order changes speed only, not results).
+    sample = text[todo].head(200)
+    if len(sample):
+        hits = {
+            f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in formats
+        }
+        formats = sorted(formats, key=lambda f: -hits[f])
+    for fmt in formats:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        hit = parsed.notna()
+        out.loc[parsed.index[hit]] = parsed[hit].to_numpy(dtype="datetime64[ns]")
+        todo.loc[parsed.index[hit]] = False
+    if excel_serial and todo.any():
+        serial = pd.to_numeric(
+            text[todo].where(text[todo].str.fullmatch(r"\d{5}")), errors="coerce"
+        )
+        serial = serial[(serial >= 20000) & (serial <= 60000)]
+        out.loc[serial.index] = (
+            pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
+        ).to_numpy()
+    return out.dt.normalize()
+
+
+_ROW_PREFIX = re.compile(r"^row (\d+)")
+
+
+def _where(item: str) -> str:
+    """The 'row N, column C' prefix of a problem, or '' if it has none."""
+    head, sep, _ = item.partition(": ")
+    return head if sep and head.startswith("row ") else ""
+
+
+def validate_with_lines(
+    schema: Any,
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    lines: np.ndarray,
+    earlier: Problems | None = None,
+    same_cell: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Validate ``frame`` with ``schema``, naming each row by its line in the file.
+
+    ``TableSchema.validate`` numbers rows from a fixed offset; a reader that has
+    dropped rows (out-of-scope countries, headers repeated in the middle) gives
+    here the file line of each remaining row instead. Problems the reader found
+    itself (``earlier``) come first; the schema's own complaint about the same
+    cell is then left out. ``same_cell`` maps a schema column to the source
+    column it was derived from (``{"event_date": "date_start"}``), so that a
+    bad ``date_start`` is not reported a second time as an empty ``event_date``.
+
+    Raises
+    ------
+    SchemaError
+        With every problem, rows named by their file line.
+    """
+    items = list(earlier.items) if earlier is not None else []
+    reported = {_where(i) for i in items} - {""}
+    try:
+        out = schema.validate(frame.reset_index(drop=True), source=source, line_offset=0)
+    except SchemaError as exc:
+        if not any(_ROW_PREFIX.match(p) for p in exc.problems) and not items:
+            raise
+        for problem in exc.problems:
+            fixed = _ROW_PREFIX.sub(lambda m: f"row {int(lines[int(m.group(1))])}", problem)
+            where = _where(fixed)
+            row, _, column = where.partition(", column ")
+            alias = f"{row}, column {(same_cell or {}).get(column, column)}" if column else where
+            if where not in reported and alias not in reported:
+                items.append(fixed)
+        out = None
+    if items:
+        problems = Problems(source)
+        problems.items = items
+        problems.raise_if_any()
+    return out

@@ -1,0 +1,245 @@
+"""One entry point for events from any source: :func:`load_events`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from .._errors import DataSourceError, ParameterError
+from ._events import check_filters, filter_events, finish_events
+from ._tables import Source, describe, load_raw, to_frame
+
+__all__ = ["SOURCES", "load_events"]
+
+logger = logging.getLogger(__name__)
+
+#: Named sources of :func:`load_events` (anything else is a path or an open file).
+SOURCES = ("embedded", "acled-api", "ucdp-api")
+
+EMBEDDED_ATTRIBUTION = (
+    "scamgeo curated events of the 2025 Thailand–Cambodia border war: facts from public reporting, "
+    "each row citing its source (source, source_url, source_date); geography: Made with Natural "
+    "Earth; GeoNames (CC BY 4.0)."
+)
+
+
+def _columns(src: Source) -> tuple[list[str], Source]:
+    """The header of ``src`` (lower-cased) and a source the reader can still read.
+
+    A path is sniffed from its first 64 KiB (whole for zip and Excel files); an
+    open file is read into memory once and handed on as a buffer.
+    """
+    if not isinstance(src, str | os.PathLike):
+        data = src.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        buffer = io.BytesIO(data)
+        buffer.name = describe(src)  # type: ignore[attr-defined]
+        src = buffer
+        head = data[:65536]
+    else:
+        if not Path(src).is_file():
+            raise DataSourceError(f"{src}: no such file.")
+        with open(src, "rb") as fh:  # read-only
+            head = fh.read(65536)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise DataSourceError(
+            f"{describe(src)}: the file is empty ({len(head)} bytes); expected an event table."
+        )
+    if head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in (b"{", b"["):
+        raw = load_raw(src, expected="an event table")
+        if hasattr(src, "seek"):
+            src.seek(0)
+        row = list(to_frame(raw).columns) if raw.kind != "csv" else _first_row(raw.text or "")
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        row = _first_row(head.decode("utf-16", errors="replace"))
+    else:
+        row = _first_row(head.decode("utf-8", errors="replace"))
+    return [str(c).strip().lower().lstrip("\ufeff") for c in row], src
+
+
+def _first_row(text: str) -> list[str]:
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    sep = max((",", ";", "\t"), key=first.count)
+    return next(csv.reader(io.StringIO(text), delimiter=sep), [])
+
+
+def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
+    from ..schema import EVENTS
+
+    raw = load_raw(
+        src, encoding=options.pop("encoding", "utf-8"), member=options.pop("member", None)
+    )
+    frame = to_frame(raw, sheet=options.pop("sheet", None))
+    if options:
+        raise ParameterError(
+            f"unknown option(s) {', '.join(options)} for a table in scamgeo's event schema."
+        )
+    dataset = (
+        frame.pop("dataset").dropna().iloc[0]
+        if "dataset" in frame and frame["dataset"].notna().any()
+        else "scamgeo"
+    )
+    extra = frame.drop(
+        columns=[c for c in frame.columns if c in EVENTS.names or c == "admin1_code"]
+    )
+    core = frame[[c for c in frame.columns if c in EVENTS.names]]
+    offset = 1 if raw.kind == "json" else 2
+    return finish_events(
+        core,
+        source=raw.name,
+        lines=np.arange(len(frame)) + offset,
+        dataset=str(dataset),
+        attribution={
+            "dataset": str(dataset),
+            "file": raw.name,
+            "text": f"Events table {Path(raw.name).name} (sources per row: source, source_url).",
+        },
+        extra=extra,
+    )
+
+
+def load_events(
+    source: Source = "embedded",
+    *,
+    countries: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    event_types: str | Iterable[str] | None = None,
+    sub_event_types: str | Iterable[str] | None = None,
+    min_geo_precision: int | None = None,
+    **options: Any,
+) -> gpd.GeoDataFrame:
+    """Events in the common schema from any source, with the source's attribution.
+
+    Parameters
+    ----------
+    source : str, Path or file-like, default "embedded"
+        ``"embedded"``: scamgeo's curated events (:func:`scamgeo.datasets.events`);
+        ``"acled-api"``: download through ACLED's API (:func:`scamgeo.io.fetch_acled`,
+        account in ``ACLED_USERNAME``/``ACLED_PASSWORD``); ``"ucdp-api"``:
+        UCDP's API (:func:`scamgeo.io.fetch_ucdp_ged`, token in
+        ``UCDP_API_TOKEN``); or a file (path or open file) whose layout is
+        recognised from its header: an ACLED export, a UCDP GED file (with or
+        without header row), or a table in scamgeo's own event schema.
+    countries : str or list of str, optional
+        ISO3 codes to keep, e.g. ``["THA", "KHM"]``.
+    start, end : str or date-like, optional
+        First and last event date to keep (inclusive).
+    event_types, sub_event_types : str or list of str, optional
+        ACLED event types / sub-event types to keep.
+    min_geo_precision : {1, 2, 3}, optional
+        Keep events located at least this precisely (``geo_precision`` <= value).
+    **options
+        Passed to the reader or client: e.g. ``encoding``, ``sheet``,
+        ``member``, ``date_format`` (files); ``refresh``, ``client``,
+        ``extra`` (ACLED API); ``version``, ``type_of_violence`` (UCDP).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :data:`scamgeo.schema.EVENTS`, ``admin1_code``, ``dataset``,
+        then the source's own columns; points in EPSG:4326.
+        ``.attrs["attribution"]`` is the credit line to print under any
+        figure made from the events (ACLED's and UCDP's with access date and
+        filters); ``.attrs["source"]`` holds the details.
+
+    Raises
+    ------
+    ParameterError
+        An unknown named source (the allowed ones are listed) or filter value.
+    DataSourceError
+        A missing file, or one in no layout scamgeo reads; HTTP failures of the APIs.
+    SchemaError
+        Bad rows of the file (row and column named).
+
+    Examples
+    --------
+    >>> events = load_events()  # doctest: +SKIP
+    >>> acled = load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])  # doctest: +SKIP
+    """
+    filters = {
+        "countries": countries,
+        "start": start,
+        "end": end,
+        "event_types": event_types,
+        "sub_event_types": sub_event_types,
+        "min_geo_precision": min_geo_precision,
+    }
+    check_filters(**filters)
+    if isinstance(source, str) and source in SOURCES:
+        if source == "embedded":
+            if options:
+                raise ParameterError(
+                    f"source='embedded' takes no options; got {', '.join(options)}."
+                )
+            from .. import datasets
+
+            try:
+                events = datasets.events()
+            except DataSourceError as exc:
+                raise DataSourceError(
+                    f"the embedded events table is not available ({exc}). Load an external source "
+                    "instead, e.g. load_events('path/to/acled.csv')."
+                ) from None
+            out = filter_events(events, **filters).reset_index(drop=True)
+            out.attrs["source"] = {"dataset": "scamgeo", "text": EMBEDDED_ATTRIBUTION}
+            out.attrs["attribution"] = EMBEDDED_ATTRIBUTION
+            return out
+        if source == "acled-api":
+            from .acled_api import fetch_acled
+
+            return fetch_acled(**filters, **options)
+        from .ucdp import fetch_ucdp_ged
+
+        api_filters = {k: v for k, v in filters.items() if k != "sub_event_types"}
+        out = fetch_ucdp_ged(**api_filters, **options)
+        return filter_events(out, sub_event_types=sub_event_types).reset_index(drop=True)
+    if (
+        isinstance(source, str)
+        and not Path(source).exists()
+        and os.sep not in source
+        and "." not in source
+    ):
+        raise ParameterError(
+            f"source={source!r} is neither a named source nor an existing file. Named sources: "
+            f"{', '.join(repr(s) for s in SOURCES)}; or pass the path of an ACLED, UCDP GED or scamgeo events file."
+        )
+    columns, source = _columns(source)
+    name = describe(source)
+    cols = set(columns)
+    if "event_id_cnty" in cols:
+        from .acled import read_acled
+
+        return read_acled(source, **filters, **options)
+    if {"week", "events"} <= cols:
+        raise DataSourceError(
+            f"{name}: an ACLED aggregated file holds weekly counts, not events: read it with "
+            "scamgeo.io.read_acled_weekly()."
+        )
+    from .ucdp import UCDP_COLUMNS, read_ucdp_ged
+
+    headerless = len(columns) == len(UCDP_COLUMNS) and columns[0].replace(".", "", 1).isdigit()
+    if {"relid", "type_of_violence"} <= cols or headerless:
+        out = read_ucdp_ged(
+            source, **{k: v for k, v in filters.items() if k != "sub_event_types"}, **options
+        )
+        return filter_events(out, sub_event_types=sub_event_types).reset_index(drop=True)
+    if {"event_id", "event_date", "event_type"} <= cols:
+        out = _read_scamgeo_table(source, **options)
+        return filter_events(out, **filters).reset_index(drop=True)
+    raise DataSourceError(
+        f"{name}: not an event table scamgeo can read. Expected an ACLED export (column event_id_cnty), "
+        "a UCDP GED file (columns relid, type_of_violence; or a candidate release without header), or a "
+        f"table in scamgeo's event schema (event_id, event_date, event_type, ...). First columns found: "
+        f"{', '.join(columns[:8])}."
+    )

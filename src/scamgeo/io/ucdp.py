@@ -1,0 +1,610 @@
+"""UCDP Georeferenced Event Dataset (GED): files and API, in the common event schema.
+
+:func:`read_ucdp_ged` reads a GED release or candidate release (CSV with or
+without its header row, zipped CSV, GeoJSON, Excel, or an API reply saved as
+JSON); :func:`fetch_ucdp_ged` downloads through UCDP's API with the token in
+``UCDP_API_TOKEN`` and caches a dated snapshot.
+
+Mapping onto :data:`scamgeo.schema.EVENTS`:
+
+==================  ==========================================================
+common column       from UCDP
+==================  ==========================================================
+event_id            ``"UCDP-" + id``
+event_date          ``date_start`` (``date_end`` kept)
+time_precision      ``date_prec``: 1 -> 1 (day); 2 (2–6 days) -> 2 (week);
+                    3 (week known) -> 2; 4 (8–30 days, month) -> 3; 5 -> 3
+event_type,         ``type_of_violence``: 1 state-based and 2 non-state ->
+sub_event_type      Battles / Armed clash; 3 one-sided -> Violence against
+                    civilians / Attack
+actor1, actor2      ``side_a``, ``side_b``
+country             ISO3 from ``country_id`` (Gleditsch–Ward: 800 THA, 811
+                    KHM, 812 LAO, 775 MMR, 816 VNM, 820 MYS), else the name
+admin1, admin2      ``adm_1``, ``adm_2``
+location            ``where_coordinates`` (else ``adm_2``, ``adm_1``, country)
+geo_precision       ``where_prec``: 1 exact -> 1; 2 within 25 km -> 2; 3
+                    district -> 2; 4 province -> 3; 5 linear/large area -> 3;
+                    6 country and 7 waters/airspace -> 3 (coarsest code)
+fatalities          ``best`` (``low``, ``high`` and the ``deaths_*`` kept)
+notes               empty (``source_headline`` kept)
+source              ``source_office`` (else "UCDP GED")
+source_url          UCDP's landing page (GED rows carry no article URL)
+dataset             "UCDP GED"
+==================  ==========================================================
+
+``date_prec`` 3 ("only the week is known") maps to the common code 2
+("within a week"), which is what it says; ``where_prec`` 6 and 7 have no
+equivalent and take the coarsest code, 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import requests
+
+from .._errors import DataSourceError, ParameterError, SchemaError
+from .._validate import Problems
+from ._cache import find_snapshot, query_hash, write_snapshot
+from ._events import (
+    GW_CODES,
+    check_filters,
+    country_from_name,
+    describe_filters,
+    filter_events,
+    finish_events,
+    parse_int,
+    today,
+    warn_dropped,
+)
+from ._http import error_for, request, safe_url
+from ._tables import Source, describe, first_record, load_raw, parse_dates, to_frame
+
+__all__ = [
+    "UCDP_API_URL",
+    "UCDP_COLUMNS",
+    "UCDP_GED_VERSION",
+    "UcdpClient",
+    "fetch_ucdp_ged",
+    "read_ucdp_ged",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The 49 columns of UCDP GED, in UCDP's order (also the order of headerless candidate files).
+UCDP_COLUMNS = (
+    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
+    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id",
+    "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources",
+    "source_article", "source_office", "source_date", "source_headline", "source_original",
+    "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2", "latitude", "longitude",
+    "geom_wkt", "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec",
+    "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best",
+    "high", "low", "gwnoa", "gwnob",
+)  # fmt: skip
+
+_REQUIRED = (
+    "id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude", "longitude", "country",
+    "country_id", "date_prec", "date_start", "best",
+)  # fmt: skip
+
+_INT_COLUMNS = (
+    "id", "year", "type_of_violence", "conflict_dset_id", "conflict_new_id", "dyad_dset_id",
+    "dyad_new_id", "side_a_dset_id", "side_a_new_id", "side_b_dset_id", "side_b_new_id",
+    "number_of_sources", "where_prec", "priogrid_gid", "country_id", "event_clarity", "date_prec",
+    "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
+)  # fmt: skip
+
+#: where_prec -> common geo_precision (see the module docstring).
+WHERE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
+
+#: date_prec -> common time_precision (see the module docstring).
+DATE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
+
+#: type_of_violence -> (event_type, sub_event_type).
+VIOLENCE = {
+    1: ("Battles", "Armed clash"),
+    2: ("Battles", "Armed clash"),
+    3: ("Violence against civilians", "Attack"),
+}
+
+#: UCDP's API (``<UCDP_API_URL>/gedevents/<version>``).
+UCDP_API_URL = "https://ucdpapi.pcr.uu.se/api"
+
+#: Default GED version of the API (candidate releases: e.g. "25.0.10").
+UCDP_GED_VERSION = "25.1"
+
+#: Landing page used as ``source_url``.
+UCDP_URL = "https://ucdp.uu.se/"
+
+UCDP_ATTRIBUTION = (
+    "Uppsala Conflict Data Program (UCDP) Georeferenced Event Dataset (GED), https://ucdp.uu.se "
+    "(Sundberg & Melander 2013; Davies, Pettersson & Öberg 2025)"
+)
+
+TOKEN_VAR = "UCDP_API_TOKEN"
+AUTH_HINT = (
+    f"Set {TOKEN_VAR} to the access token UCDP gave you (request one as the API documentation "
+    "at https://ucdp.uu.se/apidocs/ explains)."
+)
+_WHAT = "UCDP API"
+
+_ACLED_SIGNS = {"event_id_cnty", "sub_event_type", "inter1", "geo_precision", "disorder_type"}
+
+
+def _header_or_names(raw: Any) -> list[str] | None:
+    """None if the CSV has a header row; else UCDP's 49 names for a headerless file."""
+    if raw.kind != "csv":
+        return None
+    first = [c.strip().lower().lstrip("\ufeff") for c in first_record(raw)]
+    if {"id", "relid"} <= set(first) or "type_of_violence" in first:
+        return None
+    if len(first) == len(UCDP_COLUMNS) and first[0].replace(".", "", 1).isdigit():
+        logger.info("%s: no header row; using UCDP GED's 49 column names", raw.name)
+        return list(UCDP_COLUMNS)
+    return None
+
+
+def _check_layout(frame: pd.DataFrame, *, source: str, headerless: bool) -> pd.DataFrame:
+    frame = frame.rename(columns={c: c.lower() for c in frame.columns if c.lower() in UCDP_COLUMNS})
+    missing = [c for c in _REQUIRED if c not in frame.columns]
+    if not missing:
+        return frame
+    cols = {c.lower() for c in frame.columns}
+    if len(cols & _ACLED_SIGNS) >= 3:
+        raise DataSourceError(
+            f"{source}: this is not a UCDP GED file; it looks like an ACLED export: read it with "
+            "scamgeo.io.read_acled()."
+        )
+    found = cols & set(UCDP_COLUMNS)
+    if len(found) < 3 and not headerless:
+        n = len(frame.columns)
+        raise DataSourceError(
+            f"{source}: not a UCDP GED file: none of its columns were found, and the first row "
+            f"has {n} fields (a candidate release without a header row has {len(UCDP_COLUMNS)}). "
+            f"Expected UCDP GED's columns: {', '.join(UCDP_COLUMNS)}."
+        )
+    raise SchemaError(
+        f"{source}: missing required UCDP GED column(s) {', '.join(missing)}. "
+        f"UCDP GED has the columns {', '.join(UCDP_COLUMNS)}.",
+        problems=[f"missing column {c}" for c in missing],
+        source=source,
+    )
+
+
+def _attribution(name: str, raw_path: Any, filters: Mapping[str, Any]) -> dict[str, Any]:
+    from .acled import _snapshot_meta
+
+    meta = _snapshot_meta(raw_path)
+    if meta and meta.get("dataset") == "UCDP GED":
+        out = {
+            k: meta.get(k)
+            for k in (
+                "dataset",
+                "access_date",
+                "query",
+                "endpoint",
+                "sha256",
+                "row_count",
+                "version",
+            )
+        }
+        text = meta.get("attribution") or ""
+    else:
+        out = {"dataset": "UCDP GED", "access_date": None}
+        text = f"Source: {UCDP_ATTRIBUTION}; file {os.path.basename(name)}"
+    out.update(
+        publisher="Uppsala Conflict Data Program", url=UCDP_URL, file=name, licence="CC BY 4.0"
+    )
+    applied = describe_filters(filters)
+    out["filters"] = applied
+    if applied != "none":
+        text = f"{text.rstrip('.')}; filtered by scamgeo: {applied}"
+    out["text"] = text.rstrip(".") + "."
+    return out
+
+
+def read_ucdp_ged(
+    path_or_buffer: Source,
+    *,
+    countries: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    event_types: str | Iterable[str] | None = None,
+    min_geo_precision: int | None = None,
+    type_of_violence: int | Iterable[int] | None = None,
+    encoding: str = "utf-8",
+    sheet: str | int | None = None,
+    member: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read UCDP GED events into the common event schema.
+
+    Parameters
+    ----------
+    path_or_buffer : str, Path or file-like
+        A GED file: CSV (a release with its header, or a candidate release
+        without one), zipped CSV, GeoJSON, Excel, or a saved API reply.
+        Opened read-only, never rewritten.
+    countries : str or list of str, optional
+        ISO3 codes to keep.
+    start, end : str or date-like, optional
+        First and last ``date_start`` to keep.
+    event_types : str or list of str, optional
+        Common event types to keep ("Battles", "Violence against civilians").
+    min_geo_precision : {1, 2, 3}, optional
+        Keep events located at least this precisely (common code <= value).
+    type_of_violence : int or list of int, optional
+        UCDP's types to keep: 1 state-based, 2 non-state, 3 one-sided.
+    encoding, sheet, member
+        Text encoding, Excel sheet, and CSV inside a zip with several.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :data:`scamgeo.schema.EVENTS`, ``admin1_code``, ``dataset``
+        ("UCDP GED"), then UCDP's own columns (``best``, ``low``, ``high``, the
+        ``deaths_*``, ``date_end``, ``where_prec``, ``date_prec``, ...; UCDP's
+        ``country`` and ``source_date`` become ``ucdp_country`` and
+        ``ucdp_source_date``), points in EPSG:4326. The mapping is in the
+        module docstring. ``.attrs["attribution"]`` credits UCDP.
+
+    Raises
+    ------
+    DataSourceError
+        Missing, empty or undecodable file, or a file that is not GED (e.g. an
+        ACLED export).
+    SchemaError
+        Every missing required column, or every bad cell (unparseable date,
+        coordinates out of range or swapped, unknown codes) with row and column.
+    """
+    filters = check_filters(
+        countries=countries,
+        start=start,
+        end=end,
+        event_types=event_types,
+        min_geo_precision=min_geo_precision,
+    )
+    violence = None
+    if type_of_violence is not None:
+        violence = (
+            [type_of_violence] if isinstance(type_of_violence, int) else list(type_of_violence)
+        )
+        bad = [v for v in violence if v not in VIOLENCE]
+        if bad:
+            raise ParameterError(
+                f"type_of_violence has unknown value(s) {bad}. Allowed: 1 (state-based), 2 (non-state), 3 (one-sided)."
+            )
+    name = describe(path_or_buffer)
+    raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="a UCDP GED file")
+    names = _header_or_names(raw)
+    frame = to_frame(raw, names=names, sheet=sheet)
+    frame = _check_layout(frame, source=raw.name, headerless=names is not None)
+    offset = 1 if (names is not None or raw.kind == "json") else 2
+    lines = np.arange(len(frame)) + offset
+    problems = Problems(raw.name)
+
+    ints = {c: parse_int(frame[c]) for c in _INT_COLUMNS if c in frame}
+
+    def bad_cells(mask: pd.Series, column: str, what: str) -> None:
+        for pos in np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool)):
+            problems.add(f"{frame[column].iloc[pos]!r} {what}", row=int(lines[pos]), column=column)
+
+    for col in ("id", "type_of_violence", "where_prec", "date_prec", "best", "country_id"):
+        bad_cells(ints[col].isna() & frame[col].notna(), col, "is not a whole number")
+    bad_cells(frame["id"].isna(), "id", "is empty; every GED event has an id")
+    bad_cells(
+        ~ints["type_of_violence"].isin(list(VIOLENCE)) & ints["type_of_violence"].notna(),
+        "type_of_violence",
+        "is not 1 (state-based), 2 (non-state) or 3 (one-sided)",
+    )
+    bad_cells(
+        ~ints["where_prec"].isin(list(WHERE_PREC)) & ints["where_prec"].notna(),
+        "where_prec",
+        "is not a code 1–7",
+    )
+    bad_cells(
+        ~ints["date_prec"].isin(list(DATE_PREC)) & ints["date_prec"].notna(),
+        "date_prec",
+        "is not a code 1–5",
+    )
+    start_dates = parse_dates(frame["date_start"])
+    bad_cells(
+        start_dates.isna() & frame["date_start"].notna(),
+        "date_start",
+        "is not a date; expected e.g. '2025-07-24' or '2025-07-24 00:00:00.000'",
+    )
+    end_dates = parse_dates(frame["date_end"]) if "date_end" in frame else None
+    if end_dates is not None:
+        bad_cells(end_dates.isna() & frame["date_end"].notna(), "date_end", "is not a date")
+
+    country = ints["country_id"].map(GW_CODES, na_action="ignore").astype("string")
+    country = country.fillna(country_from_name(frame["country"]))
+    outside = country.isna()
+    if outside.any():
+        labels = (
+            frame["country"]
+            .astype("string")
+            .fillna("country_id " + frame["country_id"].astype("string"))
+        )
+        warn_dropped(
+            labels[outside].value_counts().to_dict(),
+            source=raw.name,
+            why="because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
+        )
+
+    ids = ints["id"].astype("string")
+    common = pd.DataFrame(index=frame.index)
+    common["event_id"] = ("UCDP-" + ids).where(ids.notna(), frame["id"])
+    common["event_date"] = start_dates.dt.strftime("%Y-%m-%d")
+    common["time_precision"] = ints["date_prec"].map(DATE_PREC, na_action="ignore")
+    kinds = ints["type_of_violence"].map(VIOLENCE, na_action="ignore")
+    common["event_type"] = kinds.map(lambda k: k[0] if isinstance(k, tuple) else pd.NA)
+    common["sub_event_type"] = kinds.map(lambda k: k[1] if isinstance(k, tuple) else pd.NA)
+    common["actor1"] = frame["side_a"]
+    common["actor2"] = frame["side_b"]
+    common["country"] = country
+    common["admin1"] = frame.get("adm_1")
+    common["admin2"] = frame.get("adm_2")
+    location = frame.get("where_coordinates", pd.Series(pd.NA, index=frame.index, dtype="object"))
+    for fallback in ("adm_2", "adm_1", "country"):
+        if fallback in frame:
+            location = location.fillna(frame[fallback])
+    common["location"] = location
+    common["latitude"] = frame["latitude"]
+    common["longitude"] = frame["longitude"]
+    common["geo_precision"] = ints["where_prec"].map(WHERE_PREC, na_action="ignore")
+    common["fatalities"] = ints["best"]
+    common["notes"] = pd.NA
+    office = frame.get("source_office", pd.Series(pd.NA, index=frame.index, dtype="object"))
+    common["source"] = office.fillna("UCDP GED")
+    common["source_url"] = UCDP_URL
+    common["source_date"] = pd.NA
+    extra = frame.drop(columns=["latitude", "longitude"]).rename(
+        columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
+    )
+    for col, values in ints.items():
+        extra[col] = values
+    extra["date_start"] = start_dates
+    if end_dates is not None:
+        extra["date_end"] = end_dates
+
+    keep = (~outside).to_numpy()
+    events = finish_events(
+        common[keep],
+        source=raw.name,
+        lines=lines[keep],
+        dataset="UCDP GED",
+        attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
+        problems=problems,
+        extra=extra[keep],
+        same_cell={
+            "event_date": "date_start",
+            "time_precision": "date_prec",
+            "event_type": "type_of_violence",
+            "sub_event_type": "type_of_violence",
+            "geo_precision": "where_prec",
+            "fatalities": "best",
+            "event_id": "id",
+            "country": "country_id",
+        },
+    )
+    events = filter_events(events, **filters)
+    if violence is not None:
+        events = events[events["type_of_violence"].isin(violence).to_numpy()]
+    events = events.reset_index(drop=True)
+    logger.info("read %d UCDP GED events from %s", len(events), raw.name)
+    return events
+
+
+class UcdpClient:
+    """Access to UCDP's API with a token, following pages.
+
+    Parameters
+    ----------
+    token : str, optional
+        Default from ``UCDP_API_TOKEN``; sent in the ``x-ucdp-access-token``
+        header, only to the API's own host, never logged or saved.
+    base_url : str
+        API root (tests point it at a local server).
+    page_size : int, default 1000
+        Rows per page (UCDP's ``pagesize``; 1000 is its maximum).
+    timeout_s, max_retries, backoff_s, session
+        As in :class:`scamgeo.io.AcledClient`.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str = UCDP_API_URL,
+        page_size: int = 1000,
+        timeout_s: float | tuple[float, float] | None = None,
+        max_retries: int | None = None,
+        backoff_s: float | None = None,
+        session: requests.Session | None = None,
+        max_pages: int = 10_000,
+    ) -> None:
+        if int(page_size) <= 0:
+            raise ParameterError(f"page_size must be > 0, got {page_size!r}.")
+        self._token = token
+        self.base_url = base_url.rstrip("/")
+        self.page_size = int(page_size)
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.backoff_s = backoff_s
+        self.session = session or requests.Session()
+        self.max_pages = max_pages
+
+    def __repr__(self) -> str:
+        return f"UcdpClient(base_url={self.base_url!r}, page_size={self.page_size})"
+
+    def _secret(self) -> str:
+        token = self._token or os.environ.get(TOKEN_VAR)
+        if not token:
+            raise DataSourceError(f"{_WHAT}: no access token. {AUTH_HINT}")
+        return token
+
+    def fetch(self, version: str, query: Mapping[str, Any]) -> pd.DataFrame:
+        """Every GED event of ``version`` matching ``query``, all pages.
+
+        Parameters
+        ----------
+        version : str
+            GED version, e.g. "25.1" or a candidate release such as "25.0.10".
+        query : dict
+            UCDP filters (``Country``, ``StartDate``, ``EndDate``, ``TypeOfViolence``).
+        """
+        token = self._secret()
+        host = urlsplit(self.base_url).netloc
+        url: str | None = f"{self.base_url}/gedevents/{version}"
+        params: dict[str, Any] | None = {**query, "pagesize": self.page_size, "page": 0}
+        rows: list[dict[str, Any]] = []
+        tries = (self.max_retries if self.max_retries is not None else 4) + 1
+        for page in range(self.max_pages):
+            if urlsplit(url).netloc != host:
+                raise DataSourceError(
+                    f"{_WHAT}: the next page points to another host ({safe_url(url)}); stopped."
+                )
+            response = request(
+                self.session,
+                "GET",
+                url,
+                what=_WHAT,
+                params=params,
+                headers={"x-ucdp-access-token": token},
+                timeout=self.timeout_s,
+                max_retries=self.max_retries,
+                backoff_s=self.backoff_s,
+            )
+            with response:
+                if response.status_code != 200:
+                    raise error_for(
+                        response, what=_WHAT, auth_hint=AUTH_HINT, secrets=[token], tries=tries
+                    )
+                try:
+                    body = response.json()
+                except ValueError:
+                    raise DataSourceError(
+                        f"{_WHAT}: page {page} from {safe_url(url)} is not JSON."
+                    ) from None
+            result = body.get("Result") if isinstance(body, dict) else None
+            if not isinstance(result, list):
+                raise DataSourceError(
+                    f"{_WHAT}: page {page} has no 'Result' list; did the API change?"
+                )
+            rows.extend(result)
+            total_pages = int(body.get("TotalPages") or 0)
+            logger.info("%s: page %d of %d, %d rows", _WHAT, page + 1, total_pages, len(result))
+            next_url = body.get("NextPageUrl") or None
+            if not next_url or page + 1 >= total_pages or not result:
+                return pd.DataFrame.from_records(rows)
+            url, params = next_url, None
+        raise DataSourceError(f"{_WHAT}: more than {self.max_pages} pages; narrow the query.")
+
+
+def ucdp_query(
+    *,
+    countries: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    type_of_violence: int | Iterable[int] | None = None,
+) -> dict[str, Any]:
+    """UCDP API filters for scamgeo's: Gleditsch–Ward codes, dates, violence types."""
+    f = check_filters(countries=countries, start=start, end=end)
+    gw = {v: k for k, v in GW_CODES.items()}
+    query: dict[str, Any] = {}
+    if f["countries"]:
+        query["Country"] = ",".join(str(gw[c]) for c in f["countries"])
+    if f["start"] is not None:
+        query["StartDate"] = f["start"].strftime("%Y-%m-%d")
+    if f["end"] is not None:
+        query["EndDate"] = f["end"].strftime("%Y-%m-%d")
+    if type_of_violence is not None:
+        kinds = [type_of_violence] if isinstance(type_of_violence, int) else list(type_of_violence)
+        if any(k not in VIOLENCE for k in kinds):
+            raise ParameterError(f"type_of_violence={type_of_violence!r}: allowed 1, 2, 3.")
+        query["TypeOfViolence"] = ",".join(str(k) for k in kinds)
+    return query
+
+
+def fetch_ucdp_ged(
+    *,
+    version: str = UCDP_GED_VERSION,
+    countries: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    type_of_violence: int | Iterable[int] | None = None,
+    event_types: str | Iterable[str] | None = None,
+    min_geo_precision: int | None = None,
+    refresh: bool = False,
+    client: UcdpClient | None = None,
+) -> gpd.GeoDataFrame:
+    """Download GED events through UCDP's API (or reuse the snapshot of the same query).
+
+    Parameters
+    ----------
+    version : str, default :data:`UCDP_GED_VERSION`
+        GED version; recent months are in candidate releases (e.g. "25.0.10").
+    countries, start, end, type_of_violence
+        Sent to the API as ``Country`` (Gleditsch–Ward codes), ``StartDate``,
+        ``EndDate``, ``TypeOfViolence``.
+    event_types, min_geo_precision
+        Applied after download, as in :func:`read_ucdp_ged`.
+    refresh : bool, default False
+        Download even if a snapshot of this query exists.
+    client : UcdpClient, optional
+        A configured client (default: token from ``UCDP_API_TOKEN``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`read_ucdp_ged`, read from the snapshot
+        (``config.cache_dir/ucdp/<date>-<hash>.csv`` with its ``.json``).
+
+    Raises
+    ------
+    DataSourceError
+        No token, HTTP 401/403 (naming ``UCDP_API_TOKEN``), or errors that
+        outlast the retries.
+    """
+    query = {
+        "version": str(version),
+        **ucdp_query(countries=countries, start=start, end=end, type_of_violence=type_of_violence),
+    }
+    snapshot = None if refresh else find_snapshot("ucdp", query)
+    if snapshot is None:
+        client = client or UcdpClient()
+        api_query = {k: v for k, v in query.items() if k != "version"}
+        frame = client.fetch(str(version), api_query)
+        if frame.empty and not len(frame.columns):
+            frame = pd.DataFrame(columns=list(UCDP_COLUMNS))
+        access_date = today()
+        attribution = (
+            f"Source: {UCDP_ATTRIBUTION}, version {version}. Data accessed {access_date} through the "
+            f"UCDP API; filters: {describe_filters(api_query)}. Licence: CC BY 4.0."
+        )
+        snapshot = write_snapshot(
+            "ucdp",
+            frame,
+            query=query,
+            access_date=access_date,
+            accessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            attribution=attribution,
+            dataset="UCDP GED",
+            endpoint=safe_url(f"{client.base_url}/gedevents/{version}"),
+            extra={"version": str(version), "query_hash": query_hash(query)},
+        )
+        logger.info("UCDP: %d rows saved to %s", len(frame), snapshot)
+    else:
+        logger.info("UCDP: using the snapshot %s (pass refresh=True to download again)", snapshot)
+    events = read_ucdp_ged(snapshot, event_types=event_types, min_geo_precision=min_geo_precision)
+    events.attrs["source"]["snapshot"] = str(snapshot)
+    return events
