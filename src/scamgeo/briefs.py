@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -39,7 +40,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -611,7 +612,7 @@ _CSS = """
 <style>
 .sg-params, .sg-footer { font-family: system-ui, sans-serif; font-size: 13px; margin: 1em 0; }
 .sg-param-table { border-collapse: collapse; }
-.sg-param-table th, .sg-param-table td { border: 1px solid #ccc; padding: 2px 8px; text-align: left; vertical-align: top; }
+.sg-params .sg-param-table th, .sg-params .sg-param-table td { border: 1px solid #ccc; padding: 2px 8px; text-align: left !important; vertical-align: top; }
 .sg-param-table caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
 .sg-footer { border-top: 2px solid #444; padding-top: 0.5em; color: #333; }
 .sg-footer code { font-size: 11px; }
@@ -725,11 +726,12 @@ def run_brief(notebook: str | os.PathLike, *, parameters: Mapping[str, Any] | No
     try:
         executed = scratch / f"{run}.ipynb"
         try:
-            pm.execute_notebook(
-                str(path), str(executed), parameters=params, kernel_name=kernel_name, progress_bar=False,
-                cwd=str(scratch), request_save_on_cell_execute=False, execution_timeout=timeout,
-                start_timeout=120, kernel_manager_class=_kernel_manager_class(),
-            )
+            with _inline_matplotlib():
+                pm.execute_notebook(
+                    str(path), str(executed), parameters=params, kernel_name=kernel_name, progress_bar=False,
+                    cwd=str(scratch), request_save_on_cell_execute=False, execution_timeout=timeout,
+                    start_timeout=120, kernel_manager_class=_kernel_manager_class(),
+                )
         except pm.PapermillExecutionError as exc:
             failed = out_dir / f"{run}.failed.ipynb"
             if executed.is_file():
@@ -763,6 +765,25 @@ def run_brief(notebook: str | os.PathLike, *, parameters: Mapping[str, Any] | No
     return BriefResult(run=run, notebook=path.stem, status="ok", parameters=params, seconds=seconds,
                        html=out_dir / f"{run}.html", executed=out_dir / f"{run}.ipynb",
                        figures=out_dir / f"{run}.json", key_figures=figures)
+
+
+@contextlib.contextmanager
+def _inline_matplotlib() -> Iterator[None]:
+    """Kernels inherit the environment: make sure they draw figures inline.
+
+    A non-interactive ``MPLBACKEND`` in the calling process (``Agg`` in test
+    runs and on headless servers) would otherwise reach the kernel and every
+    figure of the brief would silently disappear.
+    """
+    old = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = old
 
 
 def _failing_cell(executed: Path | None) -> tuple[int | None, str]:

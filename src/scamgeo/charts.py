@@ -161,6 +161,9 @@ def its_chart(result: Any, *, ax: Axes | None = None, title: str | None = None,
     ax.plot(fitted.loc[post, "date"], fitted.loc[post, "counterfactual"], color="#D55E00", lw=1.5, ls="--",
             label="pre-ceasefire trend continued")
     ax.axvline(pd.Timestamp(result.breakpoint), color="#333333", lw=1)
+    # an extrapolated trend can explode; keep the axis on the data
+    top = float(np.nanmax([fitted["observed"].max(), fitted["fitted"].max(), 1.0]))
+    ax.set_ylim(0, top * 1.25)
     ax.set_ylabel("events per day")
     ax.set_title(title or f"Interrupted time series at {pd.Timestamp(result.breakpoint):%d %b %Y}", loc="left")
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -220,7 +223,8 @@ def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = Non
     rows = rows.sort_values(["geography", "period_start"], na_position="last").reset_index(drop=True)
     labels = []
     for i, row in rows.iterrows():
-        period = "–".join(str(x)[:4] for x in (row.get("period_start"), row.get("period_end")) if pd.notna(x))
+        years = list(dict.fromkeys(str(x)[:4] for x in (row.get("period_start"), row.get("period_end")) if pd.notna(x)))
+        period = "–".join(years)
         labels.append(f"{row['geography']} · {row['publisher']}" + (f" · {period}" if period else ""))
         if pd.notna(row["low"]) and pd.notna(row["high"]):
             ax.plot([row["low"] / scale, row["high"] / scale], [i, i], color="#0072B2", lw=6, solid_capstyle="butt")
@@ -238,13 +242,16 @@ def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = Non
 
 def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "people",
                        countries: Sequence[str] = ("THA", "KHM"), by: str = "country",
-                       ax: Axes | None = None) -> Axes:
+                       max_gap_days: int = 21, ax: Axes | None = None) -> Axes:
     """Displacement over time for one metric and unit (national figures, or by province).
 
     Parameters
     ----------
     by : {"country", "province"}
         National totals (rows without a province) or one line per province.
+    max_gap_days : int
+        Lines are broken where two figures are further apart than this, so
+        that no line suggests a level nobody reported in between.
     """
     check_choice(by, ["country", "province"], name="by")
     rows = displacement[(displacement["metric"].astype(str) == metric) & (displacement["unit"].astype(str) == unit)]
@@ -256,7 +263,12 @@ def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "
     key = "country" if by == "country" else "admin1"
     for k, (name, part) in enumerate(rows.groupby(rows[key].astype(str), sort=True)):
         # several reports on one day: keep the largest, as the curve shows the scale reached
-        daily = part.groupby("as_of")["value"].max().sort_index()
+        daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
+        # no line across a long silence (e.g. from the July war to December): break it
+        gaps = daily.index.to_series().diff() > pd.Timedelta(days=max_gap_days)
+        if gaps.any():
+            breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
+            daily = pd.concat([daily, breaks]).sort_index()
         ax.plot(daily.index, daily.to_numpy(), marker="o", ms=3, color=OKABE_ITO[k % len(OKABE_ITO)], label=name)
     ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")

@@ -1,0 +1,460 @@
+"""Leaflet layers and controls as folium elements, written for scamgeo's maps.
+
+Each element carries its data as compact, script-safe JSON (see
+:func:`scamgeo.maps._html.script_json`); every string in that data is already
+escaped HTML, so the JavaScript here only concatenates it. Nothing here uses
+jQuery or JavaScript template literals.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from typing import Any
+
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import HeatMap
+from folium.template import Template
+
+from .._html import script_json
+
+#: Colour ramp of heat layers (viridis stops: readable with colour-vision deficiencies).
+HEAT_GRADIENT = {
+    "0.2": "#440154",
+    "0.4": "#3b528b",
+    "0.6": "#21918c",
+    "0.8": "#5ec962",
+    "1.0": "#fde725",
+}
+
+#: Event data larger than this (bytes of JSON) travel gzip-compressed in the page.
+COMPRESS_ABOVE_BYTES = 1_000_000
+
+__all__ = ["BlankLayer", "EventLayer", "HeatLayer", "Legend", "VectorLayer", "add_css"]
+
+CSS = """
+.scamgeo-legends{display:flex;flex-direction:column;gap:6px;overflow-y:auto;max-height:60vh}
+.scamgeo-legend{background:rgba(255,255,255,.93);padding:5px 8px;border-radius:4px;
+ box-shadow:0 1px 4px rgba(0,0,0,.35);font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+ color:#222;max-width:250px}
+.scamgeo-legend h4{margin:0 0 4px;font-size:12px;font-weight:600}
+.scamgeo-legend .sg-row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.scamgeo-legend .sg-note{color:#555;font-size:11px;margin-top:3px}
+.scamgeo-legend svg{flex:none}
+.scamgeo-popup{font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:320px}
+.scamgeo-popup .sg-title{font-weight:600;font-size:13px;border-left:4px solid #999;padding-left:5px;margin-bottom:4px}
+.scamgeo-popup table{border-collapse:collapse}
+.scamgeo-popup th{text-align:left;color:#555;font-weight:500;padding:1px 6px 1px 0;vertical-align:top;white-space:nowrap}
+.scamgeo-popup td{padding:1px 0;vertical-align:top;overflow-wrap:anywhere}
+.scamgeo-slider{background:rgba(255,255,255,.95);padding:6px 9px;font:12px/1.35 system-ui,Arial,sans-serif}
+.scamgeo-slider input[type=range]{width:260px;display:block;margin-top:4px}
+.scamgeo-site{background:none;border:none}
+.leaflet-control-layers-expanded{font-size:13px;line-height:1.45}
+"""
+
+
+def add_css(element: MacroElement) -> None:
+    """Add scamgeo's stylesheet to the page of ``element`` (once per page)."""
+    figure = element.get_root()
+    if isinstance(figure, Figure):
+        figure.header.add_child(Element(f"<style>{CSS}</style>"), name="scamgeo_css")
+
+
+class VectorLayer(Layer):
+    """A GeoJSON layer with per-feature style, tooltip, popup and SVG point symbols.
+
+    Feature properties understood (all optional, strings already escaped):
+    ``tip`` tooltip HTML, ``pop`` popup HTML, ``st`` style overrides, ``i``
+    index into ``icons`` (a point drawn as that SVG symbol instead of a circle).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+            attribution: {{ this.attribution_json }},
+            interactive: {{ this.interactive_json }},
+            style: function (f) {
+                return Object.assign({}, {{ this.style_json }}, (f.properties && f.properties.st) || {});
+            },
+            pointToLayer: function (f, ll) {
+                var p = f.properties || {}, icons = {{ this.icons_json }};
+                if (p.i !== undefined && icons[p.i]) {
+                    var ic = icons[p.i];
+                    return L.marker(ll, {icon: L.divIcon({html: ic.svg, className: ic.cls,
+                        iconSize: [ic.w, ic.w], iconAnchor: [ic.w / 2, ic.w / 2]}), keyboard: false});
+                }
+                return L.circleMarker(ll, Object.assign({}, {{ this.point_style_json }}, p.st || {}));
+            },
+            onEachFeature: function (f, l) {
+                var p = f.properties || {};
+                if (p.tip) { l.bindTooltip(p.tip, {{ this.tooltip_options_json }}); }
+                if (p.pop) { l.bindPopup(p.pop, {maxWidth: 340}); }
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        name: str,
+        style: dict[str, Any] | None = None,
+        point_style: dict[str, Any] | None = None,
+        icons: list[dict[str, Any]] | None = None,
+        attribution: str = "",
+        overlay: bool = True,
+        control: bool = True,
+        show: bool = True,
+        interactive: bool = True,
+        permanent_tooltips: bool = False,
+    ):
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "VectorLayer"
+        self.data = data
+        self.style = style or {}
+        self.point_style = point_style or {}
+        self.icons = icons or []
+        self.attribution = attribution
+        self.interactive = interactive
+        self.tooltip_options = (
+            {
+                "permanent": True,
+                "direction": "right",
+                "className": "scamgeo-label",
+                "offset": [6, 0],
+            }
+            if permanent_tooltips
+            else {"sticky": True}
+        )
+
+    @property
+    def n_features(self) -> int:
+        return len(self.data.get("features", []))
+
+    def render(self, **kwargs):
+        self.data_json = script_json(self.data)
+        self.attribution_json = script_json(self.attribution)
+        self.interactive_json = script_json(self.interactive)
+        self.style_json = script_json(self.style)
+        self.point_style_json = script_json(self.point_style)
+        self.icons_json = script_json(self.icons)
+        self.tooltip_options_json = script_json(self.tooltip_options)
+        add_css(self)
+        super().render(**kwargs)
+
+
+class BlankLayer(Layer):
+    """An empty base layer ("no tiles"), so the vector map can be shown without tiles."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, name: str = "No tiles (offline)", show: bool = True):
+        super().__init__(name=name, overlay=False, control=True, show=show)
+        self._name = "BlankLayer"
+
+
+class Legend(MacroElement):
+    """A legend bound to its parent layer: shown when the layer is, hidden when it is not.
+
+    Add it as a child of the layer (``layer.add_child(Legend(...))``). ``html``
+    must be safe HTML (built from :mod:`scamgeo.maps._html` helpers).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (layer) {
+            var div = L.DomUtil.create("div", "scamgeo-legend " + {{ this.css_class_json }});
+            div.innerHTML = {{ this.html_json }};
+            div.setAttribute("data-order", {{ this.order_json }});
+            function box(map) {
+                if (!map._sgLegendBox) {
+                    var Box = L.Control.extend({
+                        options: {position: {{ this.position_json }}},
+                        onAdd: function () {
+                            var d = L.DomUtil.create("div", "scamgeo-legends");
+                            L.DomEvent.disableClickPropagation(d);
+                            L.DomEvent.disableScrollPropagation(d);
+                            return d;
+                        }
+                    });
+                    map._sgLegendBox = new Box().addTo(map);
+                    var fit = function () {
+                        var c = map.getContainer(), lc = c.querySelector(".leaflet-control-layers");
+                        var used = lc && lc.parentNode.className.indexOf("right") >= 0 ? lc.offsetHeight + 20 : 10;
+                        map._sgLegendBox.getContainer().style.maxHeight = Math.max(120, c.clientHeight - used - 40) + "px";
+                    };
+                    map.on("resize", fit);
+                    setTimeout(fit, 0);
+                }
+                return map._sgLegendBox.getContainer();
+            }
+            layer.on("add", function () {
+                var b = box(layer._map), kids = b.children, k, before = null;
+                for (k = 0; k < kids.length; k++) {
+                    if (+kids[k].getAttribute("data-order") > {{ this.order_json }}) { before = kids[k]; break; }
+                }
+                b.insertBefore(div, before);
+            });
+            layer.on("remove", function () { if (div.parentNode) { div.parentNode.removeChild(div); } });
+            if (layer._map) { layer.fire("add"); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    _count = 0
+
+    def __init__(self, html: str, *, css_class: str, position: str = "bottomright"):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.css_class = css_class
+        self.position = position
+        Legend._count += 1
+        self.order = Legend._count
+
+    def render(self, **kwargs):
+        self.html_json = script_json(self.html)
+        self.css_class_json = script_json(self.css_class)
+        self.position_json = script_json(self.position)
+        self.order_json = script_json(self.order)
+        add_css(self)
+        super().render(**kwargs)
+
+
+class EventLayer(Layer):
+    """Many events as one layer of circle markers (canvas or SVG), with a day slider.
+
+    The data are columnar (one array per field, strings in one de-duplicated
+    table of escaped HTML), popups are built on click, and one click handler
+    serves every marker, so 50,000 events stay a few MB and open in about a
+    second. Data above :data:`COMPRESS_ABOVE_BYTES` travel gzip-compressed
+    (base64) and are inflated by the browser's ``DecompressionStream``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup([], {{ this.options_json }});
+        (function (group, packed) {
+            group._sgSetHeat = function (h) { group._sgHeat = h; if (group._sgApply) { group._sgApply(); } };
+            function build(D) {
+            var S = D.s, n = D.y.length, i;
+            var renderer = D.canvas ? L.canvas({padding: 0.5}) : L.svg();
+            var day0 = Date.parse(D.day0 + "T00:00:00Z");
+            var precision = {2: "within a week", 3: "within a month"};
+            function day(k) { return new Date(day0 + k * 86400000).toISOString().slice(0, 10); }
+            function radius(f) { return f == null ? D.r0 : Math.min(D.rmax, D.r0 + D.rk * Math.sqrt(f)); }
+            var markers = new Array(n);
+            for (i = 0; i < n; i++) {
+                var mk = L.circleMarker([D.y[i], D.x[i]], {
+                    radius: radius(D.f[i]), renderer: renderer, className: "scamgeo-event",
+                    color: "#222", weight: 0.6, opacity: 0.9,
+                    fillColor: D.colors[D.t[i]], fillOpacity: 0.78
+                });
+                mk._sgi = i;
+                markers[i] = mk;
+            }
+            function str(col, j) { var k = D[col][j]; return k >= 0 ? S[k] : ""; }
+            function row(label, html) { return html ? "<tr><th>" + label + "</th><td>" + html + "</td></tr>" : ""; }
+            function popup(j) {
+                var f = D.f[j], q = D.q ? D.q[j] : 1, sub = str("u", j), a2 = str("b", j);
+                return '<div class="scamgeo-popup"><div class="sg-title" style="border-color:' + D.colors[D.t[j]] + '">'
+                    + D.types[D.t[j]] + (sub ? " · " + sub : "") + "</div><table>"
+                    + row("Date", day(D.d[j]) + (precision[q] ? " (" + precision[q] + ")" : ""))
+                    + row("Place", str("l", j))
+                    + row("Actors", str("a", j) + (a2 ? " — " + a2 : ""))
+                    + row("Fatalities", f == null ? "not reported" : String(f))
+                    + row("Notes", str("n", j))
+                    + row("Source", str("r", j))
+                    + "</table></div>";
+            }
+            group.bindPopup(function (layer) { return popup(layer._sgi); }, {maxWidth: 340});
+
+            var mode = "all", k = D.ndays, label = null, shown = 0;
+            function describe() {
+                if (!label) { return; }
+                var what = mode === "all" ? "all days, " + day(0) + " to " + day(D.ndays)
+                    : (mode === "upto" ? "up to " : "on ") + day(k);
+                label.textContent = what + ": " + shown + " events";
+            }
+            function apply() {
+                var ll = [], heat = group._sgHeat;
+                group.clearLayers();
+                shown = 0;
+                for (i = 0; i < n; i++) {
+                    var di = D.d[i];
+                    if (mode === "all" || (mode === "upto" && di <= k) || (mode === "on" && di === k)) {
+                        group.addLayer(markers[i]);
+                        if (heat) { ll.push([D.y[i], D.x[i]]); }
+                        shown++;
+                    }
+                }
+                if (heat) { heat.setLatLngs(ll); }
+                if (group._map) { group._map.getContainer().setAttribute("data-scamgeo-events-shown", shown); }
+                describe();
+            }
+            group._sgApply = apply;
+            var Slider = L.Control.extend({
+                options: {position: "bottomleft"},
+                onAdd: function () {
+                    var div = L.DomUtil.create("div", "scamgeo-slider leaflet-bar");
+                    div.innerHTML = '<b>Events by day</b> <select aria-label="days shown">'
+                        + '<option value="all">all days</option><option value="upto">up to day</option>'
+                        + '<option value="on">on day</option></select> <span class="sg-date"></span>'
+                        + '<input type="range" aria-label="day" min="0" step="1" max="' + D.ndays + '">';
+                    var sel = div.querySelector("select"), rng = div.querySelector("input");
+                    label = div.querySelector(".sg-date");
+                    sel.value = mode;
+                    rng.value = k;
+                    L.DomEvent.disableClickPropagation(div);
+                    L.DomEvent.disableScrollPropagation(div);
+                    L.DomEvent.on(sel, "change", function () { mode = sel.value; apply(); });
+                    L.DomEvent.on(rng, n > 20000 ? "change" : "input", function () {
+                        k = +rng.value;
+                        if (mode === "all") { mode = "upto"; sel.value = mode; }
+                        apply();
+                    });
+                    describe();
+                    return div;
+                }
+            });
+            var slider = D.slider && D.ndays > 0 ? new Slider() : null;
+            function onAdd() {
+                group._map.getContainer().setAttribute("data-scamgeo-events-shown", shown);
+                if (slider) { slider.addTo(group._map); }
+            }
+            group.on("add", onAdd);
+            group.on("remove", function () { if (slider) { slider.remove(); } });
+            apply();
+            if (group._map) { onAdd(); }
+            }
+            if (typeof packed !== "string") { build(packed); return; }
+            // gzip + base64 (large maps): inflate with the browser's own DecompressionStream
+            var bin = atob(packed), bytes = new Uint8Array(bin.length), j;
+            for (j = 0; j < bin.length; j++) { bytes[j] = bin.charCodeAt(j); }
+            new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")))
+                .text().then(function (t) { build(JSON.parse(t)); });
+        })({{ this.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        name: str,
+        attribution: str = "",
+        show: bool = True,
+        compress: bool | None = None,
+    ):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "EventLayer"
+        self.data = data
+        self.attribution = attribution
+        self.compress = compress
+
+    @property
+    def n_events(self) -> int:
+        return len(self.data["y"])
+
+    def render(self, **kwargs):
+        raw = script_json(self.data)
+        compress = len(raw) > COMPRESS_ABOVE_BYTES if self.compress is None else self.compress
+        if compress:  # base64 of gzip: only [A-Za-z0-9+/=], safe in a script
+            packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+            self.data_json = '"' + base64.b64encode(packed).decode("ascii") + '"'
+        else:
+            self.data_json = raw
+        self.options_json = script_json(
+            {"attribution": self.attribution} if self.attribution else {}
+        )
+        add_css(self)
+        super().render(**kwargs)
+
+
+class HeatLayer(JSCSSMixin, Layer):
+    """A heat layer of an :class:`EventLayer`'s points (follows its day slider; no copy of the data)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.heatLayer([], {{ this.options_json }});
+        {{ this.events.get_name() }}._sgSetHeat({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    default_js = list(HeatMap.default_js)
+
+    def __init__(self, events: EventLayer, *, name: str, show: bool = False, **options: Any):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "HeatLayer"
+        self.events = events
+        self.options = {
+            "radius": 14,
+            "blur": 18,
+            "minOpacity": 0.25,
+            "maxZoom": 11,
+            "gradient": HEAT_GRADIENT,
+            "attribution": events.attribution,
+            **options,
+        }
+
+    def render(self, **kwargs):
+        self.options_json = script_json(self.options)
+        super().render(**kwargs)
+
+
+class RefitOnLoad(MacroElement):
+    """Re-apply the map's last ``fit_bounds`` once the page has laid out.
+
+    A map inside an iframe (``display_map``, the briefs) can run its script
+    before the iframe has a size; Leaflet then fits the bounds into a 0×0
+    box and opens at world zoom. This element calls ``invalidateSize`` and
+    fits again on ``load`` (and keeps the size right on resize). The bounds
+    are read from the map's last ``FitBounds`` child when the page is rendered.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds_json }};
+            function refit() {
+                map.invalidateSize();
+                if (bounds) { map.fitBounds(bounds); }
+            }
+            if (document.readyState === "complete") { setTimeout(refit, 0); }
+            else { window.addEventListener("load", refit); }
+            window.addEventListener("resize", function () { map.invalidateSize(); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "RefitOnLoad"
+        self.bounds_json = "null"
+
+    def render(self, **kwargs: Any) -> None:
+        from folium.map import FitBounds
+
+        fits = [c for c in self._parent._children.values() if isinstance(c, FitBounds)]
+        self.bounds_json = script_json(fits[-1].bounds) if fits else "null"
+        super().render(**kwargs)
