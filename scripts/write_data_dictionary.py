@@ -24,8 +24,10 @@ def dictionary_markdown() -> str:
         parts.append("|---|---|---|---|---|---|")
         for row in schema_table(schema).itertuples(index=False):
             allowed = str(row.allowed).replace("|", "\\|")
-            parts.append(f"| `{row.column}` | {row.type} | {'yes' if row.required else 'no'} | "
-                         f"{'yes' if row._3 else 'no'} | {allowed} | {row.description} |")
+            parts.append(
+                f"| `{row.column}` | {row.type} | {'yes' if row.required else 'no'} | "
+                f"{'yes' if row._3 else 'no'} | {allowed} | {row.description} |"
+            )
         parts.append("")
     return "\n".join(parts).strip() + "\n"
 

@@ -32,7 +32,9 @@ def test_every_notebook_has_a_valid_parameters_cell():
 
 
 def test_unknown_parameter_suggests_closest():
-    with pytest.raises(scamgeo.ParameterError, match=r"unknown parameter 'lable' \(did you mean 'label'\?\)"):
+    with pytest.raises(
+        scamgeo.ParameterError, match=r"unknown parameter 'lable' \(did you mean 'label'\?\)"
+    ):
         briefs.validate_parameters(FAILING, {"lable": "x"})
 
 
@@ -41,7 +43,10 @@ def test_unknown_parameter_suggests_closest():
     [
         ({"fail": "perhaps"}, r"fail='perhaps' is not a valid bool"),
         ({"start": "24/07/2025"}, r"start='24/07/2025' is not a date; use YYYY-MM-DD"),
-        ({"start": "2025-07-28", "end": "2025-07-24"}, r"end='2025-07-24' is before start='2025-07-28'"),
+        (
+            {"start": "2025-07-28", "end": "2025-07-24"},
+            r"end='2025-07-24' is before start='2025-07-28'",
+        ),
         ({"end": "2031-01-01"}, r"outside the data's range"),
     ],
 )
@@ -54,7 +59,9 @@ def test_semantic_rules():
     assert briefs.check(radius_km=5, n_draws=10, site="poipet")["site"] == "poipet"
     with pytest.raises(scamgeo.ParameterError, match="radius_km must be > 0"):
         briefs.check(radius_km=-1)
-    with pytest.raises(scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'Poipet'"):
+    with pytest.raises(
+        scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'Poipet'"
+    ):
         briefs.check(site="poipett")
     with pytest.raises(scamgeo.ParameterError, match="Allowed: 'THA', 'KHM'"):
         briefs.check(country="Thailand")
@@ -71,8 +78,14 @@ def test_coercion_from_cli_strings():
 
 def test_named_run_files(tmp_path):
     good = tmp_path / "x.yaml"
-    good.write_text("notebook: 05-data-catalogue\ntitle: Events only\nparameters:\n  tables: [events]\n")
-    assert briefs.load_named_run(good) == ("05-data-catalogue", "Events only", {"tables": ["events"]})
+    good.write_text(
+        "notebook: 05-data-catalogue\ntitle: Events only\nparameters:\n  tables: [events]\n"
+    )
+    assert briefs.load_named_run(good) == (
+        "05-data-catalogue",
+        "Events only",
+        {"tables": ["events"]},
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text("notebook: 05-data-catalogue\nparams: {}\n")
     with pytest.raises(scamgeo.ParameterError, match="unknown key"):
@@ -88,24 +101,40 @@ def test_every_named_run_is_valid():
 
 @pytest.mark.slow
 def test_failed_run_keeps_last_good_brief_and_names_cell(tmp_path):
-    ok = briefs.run_brief(FAILING, parameters={"label": "good <b>run</b>"}, output_dir=tmp_path, run="t")
+    ok = briefs.run_brief(
+        FAILING, parameters={"label": "good <b>run</b>"}, output_dir=tmp_path, run="t"
+    )
     assert ok.status == "ok"
     before = (tmp_path / "t.html").read_bytes()
-    assert json.loads((tmp_path / "t.json").read_text())["key_figures"] == {"label": "good <b>run</b>", "days": 4}
+    assert json.loads((tmp_path / "t.json").read_text())["key_figures"] == {
+        "label": "good <b>run</b>",
+        "days": 4,
+    }
     with pytest.raises(briefs.BriefError) as err:
-        briefs.run_brief(FAILING, parameters={"fail": True, "label": "bad"}, output_dir=tmp_path, run="t")
+        briefs.run_brief(
+            FAILING, parameters={"fail": True, "label": "bad"}, output_dir=tmp_path, run="t"
+        )
     assert err.value.cell_index == 7
-    assert "cell 7 (section 'The failing section') failed with RuntimeError: asked to fail" in str(err.value)
+    assert "cell 7 (section 'The failing section') failed with RuntimeError: asked to fail" in str(
+        err.value
+    )
     assert (tmp_path / "t.html").read_bytes() == before
     assert json.loads((tmp_path / "t.json").read_text())["parameters"]["label"] == "good <b>run</b>"
     assert (tmp_path / "t.failed.ipynb").is_file()
     # no scratch folders or temporary files left behind
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.failed.ipynb", "t.html", "t.ipynb", "t.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "t.failed.ipynb",
+        "t.html",
+        "t.ipynb",
+        "t.json",
+    ]
 
 
 @pytest.mark.slow
 def test_html_has_no_code_and_escapes_parameters(tmp_path):
-    briefs.run_brief(FAILING, parameters={"label": "<script>alert(1)</script>"}, output_dir=tmp_path, run="h")
+    briefs.run_brief(
+        FAILING, parameters={"label": "<script>alert(1)</script>"}, output_dir=tmp_path, run="h"
+    )
     page = (tmp_path / "h.html").read_text()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -125,7 +154,9 @@ def test_batch_continues_after_a_failure(tmp_path):
         briefs.Job(str(FAILING), "c", {"lable": "typo"}),
     ]
     seen = []
-    results = briefs.run_batch(jobs, output_dir=tmp_path, jobs_at_once=2, progress=lambda d, t, r: seen.append((d, t)))
+    results = briefs.run_batch(
+        jobs, output_dir=tmp_path, jobs_at_once=2, progress=lambda d, t, r: seen.append((d, t))
+    )
     assert [r.status for r in results] == ["ok", "failed", "invalid"]
     assert "did you mean 'label'" in results[2].error
     assert results[1].failed_cell == 7

@@ -22,7 +22,14 @@ LOADERS = {
     "tallies": datasets.tallies,
     "scam_figures": datasets.scam_figures,
 }
-MIN_ROWS = {"events": 150, "sites": 40, "displacement": 80, "timeline": 30, "tallies": 60, "scam_figures": 30}
+MIN_ROWS = {
+    "events": 150,
+    "sites": 40,
+    "displacement": 80,
+    "timeline": 30,
+    "tallies": 60,
+    "scam_figures": 30,
+}
 
 
 @pytest.mark.parametrize("name", list(LOADERS))
@@ -84,7 +91,10 @@ def test_events_in_war_period_and_schema():
     named = ev["admin1"].notna()
     assert ev.loc[named, "admin1_code"].notna().all()
     # ACLED pairing of event and sub-event types
-    assert all(schema.SUB_EVENT_TYPES[s] == e for s, e in zip(ev["sub_event_type"], ev["event_type"], strict=True))
+    assert all(
+        schema.SUB_EVENT_TYPES[s] == e
+        for s, e in zip(ev["sub_event_type"], ev["event_type"], strict=True)
+    )
 
 
 def test_event_coordinates_inside_thailand_cambodia_or_near_border():
@@ -97,7 +107,9 @@ def test_event_coordinates_inside_thailand_cambodia_or_near_border():
     near = located.to_crs(config.METRIC_CRS).distance(border) <= 5_000
     exceptions = located[~(inside | near)]
     # any exception must say why in location_note
-    assert exceptions["location_note"].notna().all(), exceptions[["event_id", "location"]].to_string()
+    assert exceptions["location_note"].notna().all(), exceptions[
+        ["event_id", "location"]
+    ].to_string()
 
 
 @pytest.mark.parametrize("name", ["events", "sites"])
@@ -121,8 +133,22 @@ def test_approximate_coordinates_are_flagged():
 def test_sites_cover_the_hubs_and_crossings():
     sites = datasets.sites()
     text = (sites["name"] + " " + sites["aliases"].fillna("")).str.lower()
-    for wanted in ["poipet", "o'smach", "bavet", "cham yeam", "pailin", "thmor da", "sihanoukville", "kk park",
-                   "shwe kokko", "golden triangle", "chong chom", "hat lek", "chong sa-ngam", "chong an ma"]:
+    for wanted in [
+        "poipet",
+        "o'smach",
+        "bavet",
+        "cham yeam",
+        "pailin",
+        "thmor da",
+        "sihanoukville",
+        "kk park",
+        "shwe kokko",
+        "golden triangle",
+        "chong chom",
+        "hat lek",
+        "chong sa-ngam",
+        "chong an ma",
+    ]:
         assert text.str.contains(wanted, regex=False).any(), wanted
     assert len(datasets.sites("casino_hub")) >= 5
     with pytest.raises(scamgeo.ParameterError, match="casino_hub"):
@@ -143,7 +169,9 @@ def test_displacement_metrics_not_merged():
     # province rows carry ISO codes consistent with their names
     prov = dp.dropna(subset=["admin1"])
     assert prov["admin1_code"].notna().all()
-    assert (prov["admin1_code"].str[:2].map({"TH": "THA", "KH": "KHM"}) == prov["country"].astype(str)).all()
+    assert (
+        prov["admin1_code"].str[:2].map({"TH": "THA", "KH": "KHM"}) == prov["country"].astype(str)
+    ).all()
 
 
 def test_tallies_keep_both_sides_claims():
@@ -210,7 +238,9 @@ def test_schema_rejects_latitude_200(name, tmp_path):
     raw, path = _copy(name, tmp_path)
     raw.loc[0, "latitude"] = "200"
     raw.to_csv(path, index=False)
-    with pytest.raises(scamgeo.SchemaError, match=r"row 2, column latitude: '200' is above the maximum 90"):
+    with pytest.raises(
+        scamgeo.SchemaError, match=r"row 2, column latitude: '200' is above the maximum 90"
+    ):
         datasets.read_table(path, schema.CURATED[name])
 
 
@@ -253,7 +283,9 @@ def test_unknown_province_named_with_line(tmp_path, monkeypatch):
     monkeypatch.setattr(datasets, "_curated_path", lambda name: path)
     datasets._curated.cache_clear()
     try:
-        with pytest.raises(scamgeo.SchemaError, match=rf"row {row + 2}, column admin1: 'Surinn' is not a province"):
+        with pytest.raises(
+            scamgeo.SchemaError, match=rf"row {row + 2}, column admin1: 'Surinn' is not a province"
+        ):
             datasets.displacement()
     finally:
         datasets._curated.cache_clear()

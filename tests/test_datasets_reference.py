@@ -90,10 +90,37 @@ def test_preah_vihear_temple_near_border():
 
 def test_places_required_towns_present():
     names = set(datasets.places()["name"])
-    for town in ["Poipet", "O'Smach", "Bavet", "Koh Kong", "Ban Hat Lek", "Pailin", "Samraong", "Anlong Veng",
-                 "Sisophon", "Battambang", "Siem Reap", "Tbeng Meanchey", "Si Sa Ket", "Kantharalak", "Surin",
-                 "Phanom Dong Rak", "Buri Ram", "Ban Kruat", "Ubon Ratchathani", "Sa Kaeo", "Chanthaburi", "Trat",
-                 "Khlong Yai", "Mae Sot", "Myawaddy", "Shwe Kokko", "Tachilek", "Kap Choeng", "Aranyaprathet"]:
+    for town in [
+        "Poipet",
+        "O'Smach",
+        "Bavet",
+        "Koh Kong",
+        "Ban Hat Lek",
+        "Pailin",
+        "Samraong",
+        "Anlong Veng",
+        "Sisophon",
+        "Battambang",
+        "Siem Reap",
+        "Tbeng Meanchey",
+        "Si Sa Ket",
+        "Kantharalak",
+        "Surin",
+        "Phanom Dong Rak",
+        "Buri Ram",
+        "Ban Kruat",
+        "Ubon Ratchathani",
+        "Sa Kaeo",
+        "Chanthaburi",
+        "Trat",
+        "Khlong Yai",
+        "Mae Sot",
+        "Myawaddy",
+        "Shwe Kokko",
+        "Tachilek",
+        "Kap Choeng",
+        "Aranyaprathet",
+    ]:
         assert town in names, town
 
 
@@ -134,7 +161,9 @@ def test_find_province_temple_is_not_a_province():
 
 
 def test_province_code_vectorised():
-    codes = datasets.province_code(["Surin", "Oddar Meanchey", "Atlantis", None], country=["THA", "KHM", "THA", "THA"])
+    codes = datasets.province_code(
+        ["Surin", "Oddar Meanchey", "Atlantis", None], country=["THA", "KHM", "THA", "THA"]
+    )
     assert codes.tolist()[:2] == ["TH-32", "KH-22"]
     assert codes.isna().tolist()[2:] == [True, True]
 
@@ -155,6 +184,8 @@ def test_countries_region():
 def test_provinces_join_spatially():
     import geopandas as gpd
 
-    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([103.49364], [14.88181]), crs=4326)  # Surin town
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy([103.49364], [14.88181]), crs=4326
+    )  # Surin town
     joined = gpd.sjoin(pts, datasets.provinces(), predicate="within")
     assert joined["iso_3166_2"].tolist() == ["TH-32"]

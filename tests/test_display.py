@@ -19,7 +19,9 @@ def test_table_escapes_every_cell_and_caption():
 
 
 def test_links_only_for_http_urls():
-    df = pd.DataFrame({"source_url": ["https://www.example.org/a?b=1", "javascript:alert(1)", "data:text/html,x"]})
+    df = pd.DataFrame(
+        {"source_url": ["https://www.example.org/a?b=1", "javascript:alert(1)", "data:text/html,x"]}
+    )
     out = display.table(df).data
     assert out.count("<a ") == 1
     assert 'href="https://www.example.org/a?b=1"' in out and ">example.org<" in out

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import yaml
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[1]
 
 # pip name -> conda-forge name, where they differ
 PIP_TO_CONDA: dict[str, str] = {}
@@ -42,7 +43,9 @@ def test_environment_lists_every_pyproject_dependency():
     conda, _ = _conda()
     wanted = set().union(*_pyproject().values())
     assert wanted - conda == set(), f"missing from environment.yml: {sorted(wanted - conda)}"
-    assert conda - wanted == set(), f"in environment.yml but not pyproject.toml: {sorted(conda - wanted)}"
+    assert conda - wanted == set(), (
+        f"in environment.yml but not pyproject.toml: {sorted(conda - wanted)}"
+    )
 
 
 def test_environment_installs_the_package_editable():
@@ -53,10 +56,16 @@ def test_environment_installs_the_package_editable():
 def test_version_pins_agree():
     """Where both files give a lower bound, it must be the same."""
     meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    reqs = meta["dependencies"] + meta["optional-dependencies"]["test"] + meta["optional-dependencies"]["dev"]
+    reqs = (
+        meta["dependencies"]
+        + meta["optional-dependencies"]["test"]
+        + meta["optional-dependencies"]["dev"]
+    )
     pins = {_name(r): r.split(">=")[1] for r in reqs if ">=" in r}
     env = yaml.safe_load((REPO / "environment.yml").read_text())
-    conda_pins = {_name(d): d.split(">=")[1] for d in env["dependencies"] if isinstance(d, str) and ">=" in d}
+    conda_pins = {
+        _name(d): d.split(">=")[1] for d in env["dependencies"] if isinstance(d, str) and ">=" in d
+    }
     conda_pins.pop("python", None)
     assert {k: v for k, v in pins.items() if k in conda_pins} == {
         k: v for k, v in conda_pins.items() if k in pins

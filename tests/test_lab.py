@@ -32,13 +32,26 @@ def lab(tmp_path_factory):
     for nb in briefs.list_notebooks():
         shutil.copy(nb, root / nb.name)
     port, token = _free_port(), uuid.uuid4().hex
-    log = open(root / "lab.log", "w")  # noqa: SIM115 - closed at teardown; a pipe could fill and block the server
+    log = open(root / "lab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        stdout=log, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"token {token}"}
@@ -78,11 +91,25 @@ def test_lab_lists_the_notebooks(lab):
 
 def _message(code: str, session: str) -> dict:
     return {
-        "header": {"msg_id": uuid.uuid4().hex, "username": "test", "session": session, "msg_type": "execute_request",
-                   "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "channel": "shell",
-        "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True},
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "username": "test",
+            "session": session,
+            "msg_type": "execute_request",
+            "version": "5.3",
+            "date": "",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "channel": "shell",
+        "content": {
+            "code": code,
+            "silent": False,
+            "store_history": True,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
     }
 
 
@@ -91,13 +118,20 @@ def test_lab_runs_a_notebook_through_its_kernel_api(lab):
 
     base, headers, port, token, root = lab
     nb_name = "05-data-catalogue.ipynb"
-    session = requests.post(f"{base}/api/sessions", headers=headers, timeout=30, json={
-        "path": nb_name, "type": "notebook", "name": nb_name, "kernel": {"name": "python3"}}).json()
+    session = requests.post(
+        f"{base}/api/sessions",
+        headers=headers,
+        timeout=30,
+        json={"path": nb_name, "type": "notebook", "name": nb_name, "kernel": {"name": "python3"}},
+    ).json()
     kernel_id = session["kernel"]["id"]
-    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}",
-                                     timeout=120)
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}", timeout=120
+    )
     try:
-        nb = requests.get(f"{base}/api/contents/{nb_name}", headers=headers, timeout=10).json()["content"]
+        nb = requests.get(f"{base}/api/contents/{nb_name}", headers=headers, timeout=10).json()[
+            "content"
+        ]
         cells = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
         sid = uuid.uuid4().hex
         outputs = []
@@ -111,7 +145,9 @@ def test_lab_runs_a_notebook_through_its_kernel_api(lab):
                 if reply["msg_type"] in ("execute_result", "display_data"):
                     outputs.append(reply["content"]["data"])
                 if reply["msg_type"] == "error":
-                    pytest.fail(f"cell failed in the lab kernel: {reply['content']['ename']}: {reply['content']['evalue']}")
+                    pytest.fail(
+                        f"cell failed in the lab kernel: {reply['content']['ename']}: {reply['content']['evalue']}"
+                    )
                 if reply["msg_type"] == "execute_reply":
                     assert reply["content"]["status"] == "ok"
                     break

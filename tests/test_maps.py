@@ -17,8 +17,7 @@ import pytest
 
 import scamgeo
 import scamgeo.maps as sm
-from scamgeo import datasets
-from scamgeo import _html
+from scamgeo import _html, datasets
 from scamgeo.maps._assets import remote_references
 from scamgeo.maps._elements import EventLayer, HeatLayer, Legend, VectorLayer
 

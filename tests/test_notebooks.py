@@ -8,8 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -23,31 +21,57 @@ CHROMIUM = shutil.which("chromium")
 
 def test_the_expected_notebooks_and_runs_exist():
     assert [nb.stem for nb in NOTEBOOKS] == [
-        "01-border-clashes", "02-casino-hubs", "03-displacement", "04-hub-brief", "05-data-catalogue"]
+        "01-border-clashes",
+        "02-casino-hubs",
+        "03-displacement",
+        "04-hub-brief",
+        "05-data-catalogue",
+    ]
     named = {j.run for j in JOBS if j.parameters}
-    assert {"04-hub-brief--poipet", "04-hub-brief--o-smach", "04-hub-brief--thmor-da",
-            "01-border-clashes--july-war", "01-border-clashes--december-war"} <= named
+    assert {
+        "04-hub-brief--poipet",
+        "04-hub-brief--o-smach",
+        "04-hub-brief--thmor-da",
+        "01-border-clashes--july-war",
+        "01-border-clashes--december-war",
+    } <= named
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_are_stored_clean_and_thin(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code), "outputs must be stripped"
+    assert all(not c.outputs and c.execution_count is None for c in code), (
+        "outputs must be stripped"
+    )
     assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
     assert nb.metadata["kernelspec"]["name"] == "python3"
     for cell in code:
         tree = ast.parse(cell.source)
-        assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda) for n in ast.walk(tree)), cell.source
-        assert "open(" not in cell.source and "read_csv" not in cell.source and "/" not in _strings(tree)
+        assert not any(
+            isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Lambda) for n in ast.walk(tree)
+        ), cell.source
+        assert (
+            "open(" not in cell.source
+            and "read_csv" not in cell.source
+            and "/" not in _strings(tree)
+        )
         if "parameters" not in cell.metadata.get("tags", []):
             assert len([ln for ln in cell.source.splitlines() if ln.strip()]) <= 4, cell.source
 
 
 def _strings(tree: ast.AST) -> str:
     """Concatenated string constants that look like paths (f-strings' text parts excluded)."""
-    return " ".join(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                    and ("/" in n.value and not n.value.startswith(("Air/", "Explosions/", "Shelling/", "Remote ", "Looting/"))))
+    return " ".join(
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and (
+            "/" in n.value
+            and not n.value.startswith(("Air/", "Explosions/", "Shelling/", "Remote ", "Looting/"))
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +104,9 @@ def test_brief_content(built, job):
     summary = json.loads((out / f"{job.run}.json").read_text())
     # no code, no errors
     assert 'jp-InputArea-editor" data-type="inline"' not in page and "import scamgeo" not in page
-    assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
+    assert not any(
+        o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
+    )
     assert "Traceback" not in page
     # parameter table with the run's values, footer, key figures
     assert "Parameters of this run" in page
@@ -111,18 +137,34 @@ def test_key_figures_are_real_numbers(built):
 
 def _chromium(*args: str, user_dir: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={user_dir}", "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
-         "--virtual-time-budget=10000", *args],
-        capture_output=True, text=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={user_dir}",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--virtual-time-budget=10000",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.xdist_group("briefs")
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (CI's .ci/run installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian chromium is not installed (CI's .ci/run installs it)"
+)
 @pytest.mark.parametrize("run", ["01-border-clashes", "03-displacement", "04-hub-brief--poipet"])
 def test_brief_renders_maps_and_figures_offline(built, run, tmp_path):
     out, _ = built
@@ -137,5 +179,10 @@ def test_brief_renders_maps_and_figures_offline(built, run, tmp_path):
     assert "leaflet-container" in map_dom
     assert map_dom.count("leaflet-interactive") >= 5  # provinces, border, points drawn as paths
     shot = tmp_path / "brief.png"
-    _chromium("--window-size=1280,2400", f"--screenshot={shot}", page.as_uri(), user_dir=str(tmp_path / "c"))
+    _chromium(
+        "--window-size=1280,2400",
+        f"--screenshot={shot}",
+        page.as_uri(),
+        user_dir=str(tmp_path / "c"),
+    )
     assert shot.is_file() and shot.stat().st_size > 50_000

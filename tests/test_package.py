@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import scamgeo
-from conftest import REPO
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_version():
@@ -26,7 +27,12 @@ def test_import_is_cheap():
 
 
 def test_errors_share_a_base():
-    for cls in (scamgeo.SchemaError, scamgeo.CRSError, scamgeo.ParameterError, scamgeo.DataSourceError):
+    for cls in (
+        scamgeo.SchemaError,
+        scamgeo.CRSError,
+        scamgeo.ParameterError,
+        scamgeo.DataSourceError,
+    ):
         assert issubclass(cls, scamgeo.ScamgeoError)
 
 
@@ -44,8 +50,11 @@ def test_lazy_api():
 def test_wheel_installs_and_reads_data_outside_repo(tmp_path: Path):
     """Build a wheel, install it in a fresh venv (reusing this venv's packages), import elsewhere."""
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(dist.glob("scamgeo-*.whl"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -53,10 +62,18 @@ def test_wheel_installs_and_reads_data_outside_repo(tmp_path: Path):
     # Expose this environment's dependencies through a plain path entry: a path in a
     # .pth file is appended to sys.path without running that folder's own .pth hooks,
     # so the editable scamgeo of the test environment stays invisible and the wheel wins.
-    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(purelib, "_scamgeo_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = textwrap.dedent(
@@ -70,6 +87,8 @@ def test_wheel_installs_and_reads_data_outside_repo(tmp_path: Path):
         """
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
-    out = subprocess.run([str(py), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [str(py), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["101", "663", "KH-22", "True", "True"]

@@ -21,12 +21,24 @@ import importlib
 import logging
 from typing import Any
 
-from ._errors import CRSError, DataSourceError, ParameterError, SchemaError, ScamgeoError
+from ._errors import CRSError, DataSourceError, ParameterError, ScamgeoError, SchemaError
 from ._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_SUBMODULES = {"briefs", "charts", "config", "datasets", "display", "geo", "io", "maps", "plots", "schema", "stats"}
+_SUBMODULES = {
+    "briefs",
+    "charts",
+    "config",
+    "datasets",
+    "display",
+    "geo",
+    "io",
+    "maps",
+    "plots",
+    "schema",
+    "stats",
+}
 
 # name -> submodule, for the curated top-level API (resolved lazily)
 _API = {

@@ -32,7 +32,9 @@ class SchemaError(ScamgeoError, ValueError):
         The file or table the problems were found in.
     """
 
-    def __init__(self, message: str, *, problems: list[str] | None = None, source: str | None = None):
+    def __init__(
+        self, message: str, *, problems: list[str] | None = None, source: str | None = None
+    ):
         super().__init__(message)
         self.problems = list(problems or [message])
         self.source = source

@@ -46,7 +46,9 @@ def check_choice(value: Any, options: Iterable[str], *, name: str) -> Any:
     return value
 
 
-def check_choices(values: Iterable[Any] | None, options: Iterable[str], *, name: str) -> list | None:
+def check_choices(
+    values: Iterable[Any] | None, options: Iterable[str], *, name: str
+) -> list | None:
     """Like :func:`check_choice` for a list of values (``None`` passes through)."""
     if values is None:
         return None
@@ -73,7 +75,9 @@ def check_positive(value: Any, *, name: str, allow_zero: bool = False) -> float:
         raise ParameterError(f"{name} must be finite, got {value!r}.")
     if number < 0 or (number == 0 and not allow_zero):
         limit = ">= 0" if allow_zero else "> 0"
-        raise ParameterError(f"{name} must be {limit} (km, counts and sizes cannot be negative), got {value!r}.")
+        raise ParameterError(
+            f"{name} must be {limit} (km, counts and sizes cannot be negative), got {value!r}."
+        )
     return number
 
 

@@ -70,9 +70,29 @@ log = logging.getLogger(__name__)
 
 FIGURE_MIME = "application/vnd.scamgeo.key-figure+json"
 ATTRIBUTION_MIME = "application/vnd.scamgeo.attribution+json"
-_TYPES = ("str", "int", "float", "bool", "list[str]", "list[int]", "str | None", "int | None", "float | None")
-_PACKAGES = ("scamgeo", "geopandas", "shapely", "pandas", "numpy", "statsmodels", "folium", "matplotlib",
-             "papermill", "nbconvert")
+_TYPES = (
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list[str]",
+    "list[int]",
+    "str | None",
+    "int | None",
+    "float | None",
+)
+_PACKAGES = (
+    "scamgeo",
+    "geopandas",
+    "shapely",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "folium",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+)
 
 
 class BriefError(ScamgeoError, RuntimeError):
@@ -88,8 +108,14 @@ class BriefError(ScamgeoError, RuntimeError):
         Where the executed notebook with the error was saved.
     """
 
-    def __init__(self, message: str, *, run: str, cell_index: int | None = None,
-                 failed_notebook: Path | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        run: str,
+        cell_index: int | None = None,
+        failed_notebook: Path | None = None,
+    ):
         super().__init__(message)
         self.run = run
         self.cell_index = cell_index
@@ -202,9 +228,13 @@ def read_parameters(notebook: str | os.PathLike) -> ParameterSpec:
 
     path = notebook_path(notebook)
     nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    cells = [
+        c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+    ]
     if len(cells) != 1:
-        raise ParameterError(f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}.")
+        raise ParameterError(
+            f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}."
+        )
     source = cells[0].source
     comments = {}
     for lineno, line in enumerate(source.splitlines(), start=1):
@@ -212,18 +242,28 @@ def read_parameters(notebook: str | os.PathLike) -> ParameterSpec:
             comments[lineno] = line.split("#", 1)[1].strip()
     params: dict[str, Parameter] = {}
     for node in ast.parse(source).body:
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
+        if not (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.value is not None
+        ):
             raise ParameterError(
                 f"{path}: parameters cell line {node.lineno} must read `name: type = default  # help`."
             )
         type_ = ast.unparse(node.annotation).replace("Optional[", "").strip()
         if type_ not in _TYPES:
-            raise ParameterError(f"{path}: parameter {node.target.id} has type {type_!r}; allowed: {', '.join(_TYPES)}.")
+            raise ParameterError(
+                f"{path}: parameter {node.target.id} has type {type_!r}; allowed: {', '.join(_TYPES)}."
+            )
         try:
             default = ast.literal_eval(node.value)
         except ValueError:
-            raise ParameterError(f"{path}: the default of {node.target.id} must be a literal.") from None
-        params[node.target.id] = Parameter(node.target.id, type_, default, comments.get(node.lineno, ""))
+            raise ParameterError(
+                f"{path}: the default of {node.target.id} must be a literal."
+            ) from None
+        params[node.target.id] = Parameter(
+            node.target.id, type_, default, comments.get(node.lineno, "")
+        )
     return ParameterSpec(path, params)
 
 
@@ -231,7 +271,9 @@ def _coerce(name: str, value: Any, type_: str) -> Any:
     """Convert ``value`` to the declared type, or raise naming the parameter."""
     optional = type_.endswith("| None")
     base = type_.replace("| None", "").strip()
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null") and optional):
+    if value is None or (
+        isinstance(value, str) and value.strip().lower() in ("none", "null") and optional
+    ):
         if optional:
             return None
         raise ParameterError(f"parameter {name} must be a {base}, not None.")
@@ -325,7 +367,9 @@ def _event_source_rule(name: str, value: Any) -> str | None:
         return None
     path = Path(str(value)).expanduser()
     if not path.is_file():
-        return f"{name}={value!r}: use 'embedded' or the path of an existing ACLED or UCDP GED file."
+        return (
+            f"{name}={value!r}: use 'embedded' or the path of an existing ACLED or UCDP GED file."
+        )
     return None
 
 
@@ -354,14 +398,20 @@ RULES: dict[str, Callable[[str, Any], str | None]] = {
     "event_source": _event_source_rule,
     "country": _choice_rule(lambda: ("THA", "KHM")),
     "countries": _choice_rule(lambda: ("THA", "KHM")),
-    "metric": _choice_rule(lambda: ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")),
+    "metric": _choice_rule(
+        lambda: ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")
+    ),
     "site_kinds": _choice_rule(_site_kinds),
     "event_types": _choice_rule(_event_types),
-    "tables": _choice_rule(lambda: ("events", "sites", "displacement", "timeline", "tallies", "scam_figures")),
+    "tables": _choice_rule(
+        lambda: ("events", "sites", "displacement", "timeline", "tallies", "scam_figures")
+    ),
 }
 
 
-def validate_parameters(notebook: str | os.PathLike, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def validate_parameters(
+    notebook: str | os.PathLike, values: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Check parameter values against a notebook's parameters cell; return the full set.
 
     Parameters
@@ -454,7 +504,9 @@ def load_named_run(path: str | os.PathLike) -> tuple[str, str, dict[str, Any]]:
         raise ParameterError(f"{path}: expected a mapping with 'notebook' and 'parameters'.")
     unknown = set(data) - {"notebook", "title", "parameters"}
     if unknown:
-        raise ParameterError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: notebook, title, parameters.")
+        raise ParameterError(
+            f"{path}: unknown key(s) {sorted(unknown)}; allowed: notebook, title, parameters."
+        )
     params = data.get("parameters") or {}
     if not isinstance(params, dict):
         raise ParameterError(f"{path}: 'parameters' must be a mapping of name: value.")
@@ -527,7 +579,10 @@ def data_versions() -> dict[str, Any]:
     for sub in ("curated", "reference"):
         for path in sorted((config.data_dir / sub).glob("*")):
             if path.is_file() and not path.name.startswith("."):
-                out[f"{sub}/{path.name}"] = {"sha256": _sha256(path)[:16], "bytes": path.stat().st_size}
+                out[f"{sub}/{path.name}"] = {
+                    "sha256": _sha256(path)[:16],
+                    "bytes": path.stat().st_size,
+                }
     return out
 
 
@@ -555,11 +610,17 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
 
 # --- HTML ---------------------------------------------------------------------
 
-_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
-_MATHJAX_BLOCK = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
+_EXTERNAL_SCRIPT = re.compile(
+    r"<script[^>]*\ssrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE
+)
+_MATHJAX_BLOCK = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL
+)
 
 
-def _param_table(run: str, title: str, notebook: str, params: Mapping[str, Any], spec: ParameterSpec) -> str:
+def _param_table(
+    run: str, title: str, notebook: str, params: Mapping[str, Any], spec: ParameterSpec
+) -> str:
     rows = "".join(
         f"<tr><th scope='row'>{html.escape(name)}</th><td><code>{html.escape(json.dumps(value, default=str))}</code></td>"
         f"<td>{html.escape(spec.parameters[name].help)}</td></tr>"
@@ -581,8 +642,11 @@ def _footer(attributions: list[str]) -> str:
     if prov_path.is_file():
         prov = json.loads(prov_path.read_text())
         for src in prov.get("sources", []):
-            bits = [src.get("dataset", ""), f"via {src.get('package', '')} {src.get('version', '')}",
-                    f"licence: {src.get('licence', '')}"]
+            bits = [
+                src.get("dataset", ""),
+                f"via {src.get('package', '')} {src.get('version', '')}",
+                f"licence: {src.get('licence', '')}",
+            ]
             if src.get("credit"):
                 bits.append(src["credit"])
             credits.append(" · ".join(b for b in bits if b.strip()))
@@ -650,8 +714,16 @@ def _extract(nb: Any) -> tuple[dict[str, Any], list[str]]:
     return figures, attributions
 
 
-def to_html(nb: Any, *, run: str, title: str, notebook: str, params: Mapping[str, Any], spec: ParameterSpec,
-            attributions: list[str]) -> str:
+def to_html(
+    nb: Any,
+    *,
+    run: str,
+    title: str,
+    notebook: str,
+    params: Mapping[str, Any],
+    spec: ParameterSpec,
+    attributions: list[str],
+) -> str:
     """Export an executed notebook to a code-free HTML brief (no network needed to read it)."""
     import copy
 
@@ -676,9 +748,16 @@ def to_html(nb: Any, *, run: str, title: str, notebook: str, params: Mapping[str
 # --- running -----------------------------------------------------------------
 
 
-def run_brief(notebook: str | os.PathLike, *, parameters: Mapping[str, Any] | None = None,
-              output_dir: str | os.PathLike | None = None, run: str | None = None, title: str = "",
-              kernel_name: str = "python3", timeout: int = 1200) -> BriefResult:
+def run_brief(
+    notebook: str | os.PathLike,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    output_dir: str | os.PathLike | None = None,
+    run: str | None = None,
+    title: str = "",
+    kernel_name: str = "python3",
+    timeout: int = 1200,
+) -> BriefResult:
     """Validate, execute and export one brief.
 
     Parameters
@@ -728,9 +807,16 @@ def run_brief(notebook: str | os.PathLike, *, parameters: Mapping[str, Any] | No
         try:
             with _inline_matplotlib():
                 pm.execute_notebook(
-                    str(path), str(executed), parameters=params, kernel_name=kernel_name, progress_bar=False,
-                    cwd=str(scratch), request_save_on_cell_execute=False, execution_timeout=timeout,
-                    start_timeout=120, kernel_manager_class=_kernel_manager_class(),
+                    str(path),
+                    str(executed),
+                    parameters=params,
+                    kernel_name=kernel_name,
+                    progress_bar=False,
+                    cwd=str(scratch),
+                    request_save_on_cell_execute=False,
+                    execution_timeout=timeout,
+                    start_timeout=120,
+                    kernel_manager_class=_kernel_manager_class(),
                 )
         except pm.PapermillExecutionError as exc:
             failed = out_dir / f"{run}.failed.ipynb"
@@ -744,27 +830,50 @@ def run_brief(notebook: str | os.PathLike, *, parameters: Mapping[str, Any] | No
             raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
         nb = nbformat.read(executed, as_version=4)
         figures, attributions = _extract(nb)
-        body = to_html(nb, run=run, title=title, notebook=path.stem, params=params, spec=spec,
-                       attributions=attributions)
+        body = to_html(
+            nb,
+            run=run,
+            title=title,
+            notebook=path.stem,
+            params=params,
+            spec=spec,
+            attributions=attributions,
+        )
         seconds = time.perf_counter() - started
         summary = {
-            "run": run, "notebook": path.stem, "title": title, "parameters": params,
-            "key_figures": figures, "attributions": attributions,
-            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "seconds": round(seconds, 2),
-            "data": data_versions(), "packages": package_versions(),
+            "run": run,
+            "notebook": path.stem,
+            "title": title,
+            "parameters": params,
+            "key_figures": figures,
+            "attributions": attributions,
+            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "seconds": round(seconds, 2),
+            "data": data_versions(),
+            "packages": package_versions(),
         }
         # every output is complete in scratch before any replaces the last good one
         (scratch / f"{run}.html").write_text(body, encoding="utf-8")
-        (scratch / f"{run}.json").write_text(json.dumps(summary, indent=2, default=_jsonable), encoding="utf-8")
+        (scratch / f"{run}.json").write_text(
+            json.dumps(summary, indent=2, default=_jsonable), encoding="utf-8"
+        )
         nbformat.write(nb, executed)
         for suffix in (".ipynb", ".json", ".html"):
             os.replace(scratch / f"{run}{suffix}", out_dir / f"{run}{suffix}")
         (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return BriefResult(run=run, notebook=path.stem, status="ok", parameters=params, seconds=seconds,
-                       html=out_dir / f"{run}.html", executed=out_dir / f"{run}.ipynb",
-                       figures=out_dir / f"{run}.json", key_figures=figures)
+    return BriefResult(
+        run=run,
+        notebook=path.stem,
+        status="ok",
+        parameters=params,
+        seconds=seconds,
+        html=out_dir / f"{run}.html",
+        executed=out_dir / f"{run}.ipynb",
+        figures=out_dir / f"{run}.json",
+        key_figures=figures,
+    )
 
 
 @contextlib.contextmanager
@@ -805,7 +914,9 @@ def _failing_cell(executed: Path | None) -> tuple[int | None, str]:
             continue
         index += 1
         if cell.cell_type == "markdown":
-            heading = [ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")]
+            heading = [
+                ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")
+            ]
             if heading:
                 section = heading[0]
         for out in cell.get("outputs", []):
@@ -841,16 +952,41 @@ def _run_job(job: Job, output_dir: str) -> BriefResult:
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
     try:
-        return run_brief(job.notebook, parameters=job.parameters, output_dir=output_dir, run=job.run, title=job.title)
+        return run_brief(
+            job.notebook,
+            parameters=job.parameters,
+            output_dir=output_dir,
+            run=job.run,
+            title=job.title,
+        )
     except ParameterError as exc:
-        return BriefResult(job.run, job.notebook, "invalid", dict(job.parameters), time.perf_counter() - started,
-                           error=str(exc))
+        return BriefResult(
+            job.run,
+            job.notebook,
+            "invalid",
+            dict(job.parameters),
+            time.perf_counter() - started,
+            error=str(exc),
+        )
     except BriefError as exc:
-        return BriefResult(job.run, job.notebook, "failed", dict(job.parameters), time.perf_counter() - started,
-                           error=str(exc), failed_cell=exc.cell_index)
+        return BriefResult(
+            job.run,
+            job.notebook,
+            "failed",
+            dict(job.parameters),
+            time.perf_counter() - started,
+            error=str(exc),
+            failed_cell=exc.cell_index,
+        )
     except Exception as exc:  # a kernel that died, a disk that filled: report, don't stop the batch
-        return BriefResult(job.run, job.notebook, "failed", dict(job.parameters), time.perf_counter() - started,
-                           error=f"{type(exc).__name__}: {exc}")
+        return BriefResult(
+            job.run,
+            job.notebook,
+            "failed",
+            dict(job.parameters),
+            time.perf_counter() - started,
+            error=f"{type(exc).__name__}: {exc}",
+        )
 
 
 def jobs_for_all(*, params_dir: Path | None = None) -> list[Job]:
@@ -859,13 +995,25 @@ def jobs_for_all(*, params_dir: Path | None = None) -> list[Job]:
     folder = Path(params_dir or config.notebooks_dir / "params")
     for path in sorted(folder.glob("*.yaml")):
         notebook, title, params = load_named_run(path)
-        jobs.append(Job(notebook_path(notebook).stem, f"{notebook_path(notebook).stem}--{path.stem}", params, title))
+        jobs.append(
+            Job(
+                notebook_path(notebook).stem,
+                f"{notebook_path(notebook).stem}--{path.stem}",
+                params,
+                title,
+            )
+        )
     return jobs
 
 
-def run_batch(jobs: Iterable[Job], *, output_dir: str | os.PathLike | None = None, jobs_at_once: int | None = None,
-              executor: Executor | None = None,
-              progress: Callable[[int, int, BriefResult], None] | None = None) -> list[BriefResult]:
+def run_batch(
+    jobs: Iterable[Job],
+    *,
+    output_dir: str | os.PathLike | None = None,
+    jobs_at_once: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int, BriefResult], None] | None = None,
+) -> list[BriefResult]:
     """Run many briefs at once, each in its own process and kernel.
 
     Parameters are validated for every job before any runs. One failure does
@@ -895,13 +1043,17 @@ def run_batch(jobs: Iterable[Job], *, output_dir: str | os.PathLike | None = Non
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = [j.run for j in jobs]
     if len(set(runs)) != len(runs):
-        raise ParameterError(f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}.")
+        raise ParameterError(
+            f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
+        )
     invalid = {}
     for job in jobs:
         try:
             validate_parameters(job.notebook, job.parameters)
         except ParameterError as exc:
-            invalid[job.run] = BriefResult(job.run, job.notebook, "invalid", dict(job.parameters), 0.0, error=str(exc))
+            invalid[job.run] = BriefResult(
+                job.run, job.notebook, "invalid", dict(job.parameters), 0.0, error=str(exc)
+            )
     todo = [j for j in jobs if j.run not in invalid]
     results: dict[str, BriefResult] = dict(invalid)
     own = executor is None
@@ -924,7 +1076,9 @@ def run_batch(jobs: Iterable[Job], *, output_dir: str | os.PathLike | None = Non
     return ordered
 
 
-def write_manifest(results: list[BriefResult], output_dir: Path, *, seconds: float | None = None) -> Path:
+def write_manifest(
+    results: list[BriefResult], output_dir: Path, *, seconds: float | None = None
+) -> Path:
     """Write ``manifest.json`` and ``index.html`` for a batch (atomically)."""
     manifest = {
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -937,13 +1091,18 @@ def write_manifest(results: list[BriefResult], output_dir: Path, *, seconds: flo
     rows = []
     for r in results:
         existing = output_dir / f"{r.run}.html"
-        link = (f"<a href='{html.escape(existing.name)}'>{html.escape(r.run)}</a>" if existing.is_file()
-                else html.escape(r.run))
+        link = (
+            f"<a href='{html.escape(existing.name)}'>{html.escape(r.run)}</a>"
+            if existing.is_file()
+            else html.escape(r.run)
+        )
         note = "" if r.status == "ok" else html.escape(r.error or "")
         if r.status != "ok" and existing.is_file():
             note += " (showing the last good brief)"
-        rows.append(f"<tr class='{html.escape(r.status)}'><td>{link}</td><td>{html.escape(r.notebook)}</td>"
-                    f"<td>{html.escape(r.status)}</td><td>{r.seconds:.1f} s</td><td>{note}</td></tr>")
+        rows.append(
+            f"<tr class='{html.escape(r.status)}'><td>{link}</td><td>{html.escape(r.notebook)}</td>"
+            f"<td>{html.escape(r.status)}</td><td>{r.seconds:.1f} s</td><td>{note}</td></tr>"
+        )
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>scamgeo briefs</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:2em;}table{border-collapse:collapse;}"

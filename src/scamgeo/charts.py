@@ -59,8 +59,16 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
 
 
 def _source(ax: Axes, text: str) -> None:
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -28), textcoords="offset points",
-                fontsize=7, color="#555555", va="top")
+    ax.annotate(
+        text,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -28),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+        va="top",
+    )
 
 
 def _empty(ax: Axes, message: str) -> Axes:
@@ -69,9 +77,15 @@ def _empty(ax: Axes, message: str) -> Axes:
     return ax
 
 
-def timeline_chart(counts: pd.DataFrame, *, timeline: pd.DataFrame | None = None, value: str = "events",
-                   annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
-                   ax: Axes | None = None, source: str = "Source: scamgeo curated events") -> Axes:
+def timeline_chart(
+    counts: pd.DataFrame,
+    *,
+    timeline: pd.DataFrame | None = None,
+    value: str = "events",
+    annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
+    ax: Axes | None = None,
+    source: str = "Source: scamgeo curated events",
+) -> Axes:
     """Daily (or weekly) counts as bars over shaded phases, key dates annotated.
 
     Parameters
@@ -89,19 +103,40 @@ def timeline_chart(counts: pd.DataFrame, *, timeline: pd.DataFrame | None = None
     if counts.empty:
         return _empty(ax, "no events in the selected period")
     dates = pd.to_datetime(counts["date"])
-    step = (dates.diff().dropna().min() if len(dates) > 1 else pd.Timedelta(days=1)) or pd.Timedelta(days=1)
+    step = (
+        dates.diff().dropna().min() if len(dates) > 1 else pd.Timedelta(days=1)
+    ) or pd.Timedelta(days=1)
     phase = counts["phase"].astype(str)
     blocks = (phase != phase.shift()).cumsum()
     for _, block in counts.groupby(blocks, sort=False):
         name = str(block["phase"].iloc[0])
-        start, end = pd.to_datetime(block["date"].iloc[0]), pd.to_datetime(block["date"].iloc[-1]) + step
+        start, end = (
+            pd.to_datetime(block["date"].iloc[0]),
+            pd.to_datetime(block["date"].iloc[-1]) + step,
+        )
         ax.axvspan(start, end, color=PHASE_COLORS.get(name, "#eeeeee"), zorder=0, lw=0)
         if (end - start).days >= 8:
-            ax.text(start + (end - start) / 2, 1.0, PHASE_LABELS.get(name, name), transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=8, color="#444444")
-    heights = pd.to_numeric(counts[value], errors="coerce").astype("float64").fillna(0.0)  # unreported -> drawn at 0
-    ax.bar(dates, heights, width=step.days * 0.9, color="#0072B2" if value == "events" else "#D55E00",
-           zorder=2, align="edge")
+            ax.text(
+                start + (end - start) / 2,
+                1.0,
+                PHASE_LABELS.get(name, name),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="#444444",
+            )
+    heights = (
+        pd.to_numeric(counts[value], errors="coerce").astype("float64").fillna(0.0)
+    )  # unreported -> drawn at 0
+    ax.bar(
+        dates,
+        heights,
+        width=step.days * 0.9,
+        color="#0072B2" if value == "events" else "#D55E00",
+        zorder=2,
+        align="edge",
+    )
     if timeline is not None and len(timeline):
         lo, hi = dates.min(), dates.max() + step
         keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
@@ -109,8 +144,18 @@ def timeline_chart(counts: pd.DataFrame, *, timeline: pd.DataFrame | None = None
         ymax = max(float(heights.max()), 1.0)
         for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
             ax.axvline(when, color="#333333", lw=0.8, ls="--", zorder=3)
-            ax.text(when, ymax * (0.95 - 0.12 * (i % 4)), f" {label}", fontsize=7, rotation=0, va="top", ha="left",
-                    color="#222222", zorder=4, bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
+            ax.text(
+                when,
+                ymax * (0.95 - 0.12 * (i % 4)),
+                f" {label}",
+                fontsize=7,
+                rotation=0,
+                va="top",
+                ha="left",
+                color="#222222",
+                zorder=4,
+                bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
+            )
     unit = "week" if step >= pd.Timedelta(days=7) else "day"
     ax.set_ylabel(f"{value} per {unit}")
     ax.set_title(f"{value.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
@@ -120,11 +165,17 @@ def timeline_chart(counts: pd.DataFrame, *, timeline: pd.DataFrame | None = None
     return ax
 
 
-def rate_ratio_chart(result: Any, *, ax: Axes | None = None,
-                     source: str = "Source: scamgeo curated events; model: scamgeo.stats.count_model") -> Axes:
+def rate_ratio_chart(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    source: str = "Source: scamgeo curated events; model: scamgeo.stats.count_model",
+) -> Axes:
     """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
     table = result.table
-    require_columns(table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table")
+    require_columns(
+        table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table"
+    )
     ax = _ax(ax, (8, 0.6 * table["term"].nunique() + 1.6))
     terms = list(dict.fromkeys(table["term"]))
     models = list(dict.fromkeys(table["model"]))
@@ -134,8 +185,16 @@ def rate_ratio_chart(result: Any, *, ax: Axes | None = None,
         y = np.arange(len(terms)) + off
         err = [part["irr"] - part["ci_low"], part["ci_high"] - part["irr"]]
         chosen = model.startswith(getattr(result, "chosen", "")[:7])
-        ax.errorbar(part["irr"], y, xerr=err, fmt="o", color=OKABE_ITO[4 if k == 0 else 0], capsize=3,
-                    label=model.replace("_", " ") + (" (chosen)" if chosen else ""), alpha=1.0 if chosen else 0.6)
+        ax.errorbar(
+            part["irr"],
+            y,
+            xerr=err,
+            fmt="o",
+            color=OKABE_ITO[4 if k == 0 else 0],
+            capsize=3,
+            label=model.replace("_", " ") + (" (chosen)" if chosen else ""),
+            alpha=1.0 if chosen else 0.6,
+        )
     ax.axvline(1, color="#333333", lw=0.8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(terms)), [PHASE_LABELS.get(t, t) for t in terms])
@@ -149,23 +208,41 @@ def rate_ratio_chart(result: Any, *, ax: Axes | None = None,
     return ax
 
 
-def its_chart(result: Any, *, ax: Axes | None = None, title: str | None = None,
-              source: str = "Source: scamgeo curated events; segmented Poisson regression, Newey–West errors") -> Axes:
+def its_chart(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    source: str = "Source: scamgeo curated events; segmented Poisson regression, Newey–West errors",
+) -> Axes:
     """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual."""
     fitted = result.fitted
-    require_columns(fitted.columns, ["date", "observed", "fitted", "counterfactual"], source="ITS fitted values")
+    require_columns(
+        fitted.columns, ["date", "observed", "fitted", "counterfactual"], source="ITS fitted values"
+    )
     ax = _ax(ax, (9, 3.6))
-    ax.bar(fitted["date"], fitted["observed"], color="#BBBBBB", label="observed events/day", width=0.9)
+    ax.bar(
+        fitted["date"], fitted["observed"], color="#BBBBBB", label="observed events/day", width=0.9
+    )
     ax.plot(fitted["date"], fitted["fitted"], color="#0072B2", lw=2, label="segmented model")
     post = fitted["date"] >= pd.Timestamp(result.breakpoint)
-    ax.plot(fitted.loc[post, "date"], fitted.loc[post, "counterfactual"], color="#D55E00", lw=1.5, ls="--",
-            label="pre-ceasefire trend continued")
+    ax.plot(
+        fitted.loc[post, "date"],
+        fitted.loc[post, "counterfactual"],
+        color="#D55E00",
+        lw=1.5,
+        ls="--",
+        label="pre-ceasefire trend continued",
+    )
     ax.axvline(pd.Timestamp(result.breakpoint), color="#333333", lw=1)
     # an extrapolated trend can explode; keep the axis on the data
     top = float(np.nanmax([fitted["observed"].max(), fitted["fitted"].max(), 1.0]))
     ax.set_ylim(0, top * 1.25)
     ax.set_ylabel("events per day")
-    ax.set_title(title or f"Interrupted time series at {pd.Timestamp(result.breakpoint):%d %b %Y}", loc="left")
+    ax.set_title(
+        title or f"Interrupted time series at {pd.Timestamp(result.breakpoint):%d %b %Y}",
+        loc="left",
+    )
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
@@ -173,14 +250,28 @@ def its_chart(result: Any, *, ax: Axes | None = None, title: str | None = None,
     return ax
 
 
-def null_distribution_chart(result: Any, *, ax: Axes | None = None,
-                            source: str = "Source: scamgeo curated events and sites; Monte Carlo test") -> Axes:
+def null_distribution_chart(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    source: str = "Source: scamgeo curated events and sites; Monte Carlo test",
+) -> Axes:
     """Histogram of the null statistic (km) with the observed value marked."""
     ax = _ax(ax, (8, 3.4))
     null = np.asarray(result.null_statistics_km, dtype=float)
-    ax.hist(null, bins=40, color="#56B4E9", edgecolor="white", label=f"{result.n_draws} draws under the null")
-    ax.axvline(result.observed_km, color="#D55E00", lw=2,
-               label=f"observed: {result.observed_km:.1f} km (p = {result.p_value:.3g})")
+    ax.hist(
+        null,
+        bins=40,
+        color="#56B4E9",
+        edgecolor="white",
+        label=f"{result.n_draws} draws under the null",
+    )
+    ax.axvline(
+        result.observed_km,
+        color="#D55E00",
+        lw=2,
+        label=f"observed: {result.observed_km:.1f} km (p = {result.p_value:.3g})",
+    )
     lo, hi = result.null_interval_km
     ax.axvspan(lo, hi, color="#56B4E9", alpha=0.15, label="null 95% interval")
     ax.set_xlabel(f"{result.statistic} distance from strikes to the nearest casino hub (km)")
@@ -192,8 +283,14 @@ def null_distribution_chart(result: Any, *, ax: Axes | None = None,
     return ax
 
 
-def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = None, ax: Axes | None = None,
-                scale: float | None = None) -> Axes:
+def range_chart(
+    figures: pd.DataFrame,
+    *,
+    indicator: str,
+    unit: str | None = None,
+    ax: Axes | None = None,
+    scale: float | None = None,
+) -> Axes:
     """Published estimates of one indicator: ranges as bars (low–high), single figures as dots.
 
     Parameters
@@ -207,8 +304,11 @@ def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = Non
     scale : float, optional
         Divide values by this (default: 1e9 for USD, else 1).
     """
-    require_columns(figures.columns, ["indicator", "geography", "value", "low", "high", "unit", "publisher"],
-                    source="scam figures")
+    require_columns(
+        figures.columns,
+        ["indicator", "geography", "value", "low", "high", "unit", "publisher"],
+        source="scam figures",
+    )
     rows = figures[figures["indicator"].astype(str) == indicator]
     if rows.empty:
         raise ParameterError(
@@ -220,14 +320,28 @@ def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = Non
     scale = scale or (1e9 if unit == "USD" else 1.0)
     scale_label = {1e9: " (billions)", 1e3: " (thousands)"}.get(scale, "")
     ax = _ax(ax, (9, 0.38 * len(rows) + 1.5))
-    rows = rows.sort_values(["geography", "period_start"], na_position="last").reset_index(drop=True)
+    rows = rows.sort_values(["geography", "period_start"], na_position="last").reset_index(
+        drop=True
+    )
     labels = []
     for i, row in rows.iterrows():
-        years = list(dict.fromkeys(str(x)[:4] for x in (row.get("period_start"), row.get("period_end")) if pd.notna(x)))
+        years = list(
+            dict.fromkeys(
+                str(x)[:4] for x in (row.get("period_start"), row.get("period_end")) if pd.notna(x)
+            )
+        )
         period = "–".join(years)
-        labels.append(f"{row['geography']} · {row['publisher']}" + (f" · {period}" if period else ""))
+        labels.append(
+            f"{row['geography']} · {row['publisher']}" + (f" · {period}" if period else "")
+        )
         if pd.notna(row["low"]) and pd.notna(row["high"]):
-            ax.plot([row["low"] / scale, row["high"] / scale], [i, i], color="#0072B2", lw=6, solid_capstyle="butt")
+            ax.plot(
+                [row["low"] / scale, row["high"] / scale],
+                [i, i],
+                color="#0072B2",
+                lw=6,
+                solid_capstyle="butt",
+            )
         elif pd.notna(row["value"]):
             ax.plot(row["value"] / scale, i, "o", color="#D55E00")
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
@@ -240,9 +354,16 @@ def range_chart(figures: pd.DataFrame, *, indicator: str, unit: str | None = Non
     return ax
 
 
-def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "people",
-                       countries: Sequence[str] = ("THA", "KHM"), by: str = "country",
-                       max_gap_days: int = 21, ax: Axes | None = None) -> Axes:
+def displacement_chart(
+    displacement: pd.DataFrame,
+    *,
+    metric: str,
+    unit: str = "people",
+    countries: Sequence[str] = ("THA", "KHM"),
+    by: str = "country",
+    max_gap_days: int = 21,
+    ax: Axes | None = None,
+) -> Axes:
     """Displacement over time for one metric and unit (national figures, or by province).
 
     Parameters
@@ -254,7 +375,9 @@ def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "
         that no line suggests a level nobody reported in between.
     """
     check_choice(by, ["country", "province"], name="by")
-    rows = displacement[(displacement["metric"].astype(str) == metric) & (displacement["unit"].astype(str) == unit)]
+    rows = displacement[
+        (displacement["metric"].astype(str) == metric) & (displacement["unit"].astype(str) == unit)
+    ]
     rows = rows[rows["country"].astype(str).isin(list(countries))]
     rows = rows[rows["admin1"].isna()] if by == "country" else rows[rows["admin1"].notna()]
     ax = _ax(ax, (9, 3.6))
@@ -269,7 +392,14 @@ def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "
         if gaps.any():
             breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
             daily = pd.concat([daily, breaks]).sort_index()
-        ax.plot(daily.index, daily.to_numpy(), marker="o", ms=3, color=OKABE_ITO[k % len(OKABE_ITO)], label=name)
+        ax.plot(
+            daily.index,
+            daily.to_numpy(),
+            marker="o",
+            ms=3,
+            color=OKABE_ITO[k % len(OKABE_ITO)],
+            label=name,
+        )
     ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -280,21 +410,39 @@ def displacement_chart(displacement: pd.DataFrame, *, metric: str, unit: str = "
     return ax
 
 
-def tally_chart(tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None) -> Axes:
+def tally_chart(
+    tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None
+) -> Axes:
     """Running casualty tallies of one category and phase, one line per side and claimant."""
-    rows = tallies[(tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)]
+    rows = tallies[
+        (tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)
+    ]
     ax = _ax(ax, (8, 3.4))
     if rows.empty:
         return _empty(ax, f"no tallies for {category} in {phase}")
-    for k, ((side, claim), part) in enumerate(rows.groupby([rows["side"].astype(str), rows["claimed_by"].astype(str)])):
+    for k, ((side, claim), part) in enumerate(
+        rows.groupby([rows["side"].astype(str), rows["claimed_by"].astype(str)])
+    ):
         daily = part.groupby("as_of")["value"].max().sort_index()
-        ax.step(daily.index, daily.to_numpy(), where="post", marker="o", ms=3, color=OKABE_ITO[k % 8],
-                label=f"{side} casualties, as reported by {claim}")
+        ax.step(
+            daily.index,
+            daily.to_numpy(),
+            where="post",
+            marker="o",
+            ms=3,
+            color=OKABE_ITO[k % 8],
+            label=f"{side} casualties, as reported by {claim}",
+        )
     ax.set_ylabel(category.replace("_", " "))
-    ax.set_title(f"{category.replace('_', ' ').capitalize()}: running tallies, {PHASE_LABELS.get(phase, phase)}",
-                 loc="left")
+    ax.set_title(
+        f"{category.replace('_', ' ').capitalize()}: running tallies, {PHASE_LABELS.get(phase, phase)}",
+        loc="left",
+    )
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, "Source: scamgeo tallies table; each line is one claimant's running figure, never summed")
+    _source(
+        ax,
+        "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
+    )
     return ax

@@ -38,22 +38,45 @@ def _parser() -> argparse.ArgumentParser:
     p_list = sub.add_parser("list", help="list notebooks, their parameters and the named runs")
     p_list.set_defaults(func=_cmd_list)
 
-    p_brief = sub.add_parser("brief", help="build one brief from a notebook",
-                             description="Validate parameters, execute NOTEBOOK with papermill and write "
-                             "RUN.html (no code), RUN.ipynb (executed) and RUN.json (key figures) to the output folder.")
+    p_brief = sub.add_parser(
+        "brief",
+        help="build one brief from a notebook",
+        description="Validate parameters, execute NOTEBOOK with papermill and write "
+        "RUN.html (no code), RUN.ipynb (executed) and RUN.json (key figures) to the output folder.",
+    )
     p_brief.add_argument("notebook", help="notebook name or path, e.g. 04-hub-brief or hub-brief")
-    p_brief.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                         help="set a parameter (YAML syntax for lists: -p countries '[THA, KHM]')")
-    p_brief.add_argument("-f", "--file", type=Path, help="named run (YAML with notebook/title/parameters)")
-    p_brief.add_argument("-o", "--output", type=Path, default=None, help="output folder (default: reports/)")
-    p_brief.add_argument("--run", help="run name used for the output files (default: from the notebook/-f)")
+    p_brief.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (YAML syntax for lists: -p countries '[THA, KHM]')",
+    )
+    p_brief.add_argument(
+        "-f", "--file", type=Path, help="named run (YAML with notebook/title/parameters)"
+    )
+    p_brief.add_argument(
+        "-o", "--output", type=Path, default=None, help="output folder (default: reports/)"
+    )
+    p_brief.add_argument(
+        "--run", help="run name used for the output files (default: from the notebook/-f)"
+    )
     p_brief.set_defaults(func=_cmd_brief)
 
-    p_all = sub.add_parser("briefs", help="build every notebook with its defaults plus every named run",
-                           description="Run all briefs at once on the available cores, each in its own kernel; "
-                           "one failure does not stop the others. Writes manifest.json and index.html.")
-    p_all.add_argument("-o", "--output", type=Path, default=None, help="output folder (default: reports/)")
-    p_all.add_argument("-j", "--jobs", type=int, default=None, help="briefs run at once (default: cores)")
+    p_all = sub.add_parser(
+        "briefs",
+        help="build every notebook with its defaults plus every named run",
+        description="Run all briefs at once on the available cores, each in its own kernel; "
+        "one failure does not stop the others. Writes manifest.json and index.html.",
+    )
+    p_all.add_argument(
+        "-o", "--output", type=Path, default=None, help="output folder (default: reports/)"
+    )
+    p_all.add_argument(
+        "-j", "--jobs", type=int, default=None, help="briefs run at once (default: cores)"
+    )
     p_all.add_argument("--only", nargs="+", metavar="RUN", help="build only these runs")
     p_all.set_defaults(func=_cmd_briefs)
     return parser
@@ -86,7 +109,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         run = run or f"{briefs.notebook_path(notebook).stem}--{args.file.stem}"
     for name, value in args.parameter:
         params[name] = briefs._parse_cli_value(value)
-    result = briefs.run_brief(notebook, parameters=params, output_dir=args.output, run=run, title=title)
+    result = briefs.run_brief(
+        notebook, parameters=params, output_dir=args.output, run=run, title=title
+    )
     print(f"{result.html}  ({result.seconds:.1f} s)")
     return 0
 
@@ -107,13 +132,22 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int, result: briefs.BriefResult) -> None:
         status = "ok" if result.status == "ok" else f"{result.status.upper()}: {result.error}"
-        print(f"[{done}/{total}] {result.run}  {result.seconds:.1f} s  {status}", file=sys.stderr, flush=True)
+        print(
+            f"[{done}/{total}] {result.run}  {result.seconds:.1f} s  {status}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     results = briefs.run_batch(jobs, output_dir=out, jobs_at_once=args.jobs, progress=progress)
     bad = [r for r in results if r.status != "ok"]
-    print(f"{len(results) - len(bad)} of {len(results)} briefs built in {out}/ (index.html, manifest.json)")
+    print(
+        f"{len(results) - len(bad)} of {len(results)} briefs built in {out}/ (index.html, manifest.json)"
+    )
     if bad:
-        print(f"scamgeo: error: {len(bad)} brief(s) failed: {', '.join(r.run for r in bad)}", file=sys.stderr)
+        print(
+            f"scamgeo: error: {len(bad)} brief(s) failed: {', '.join(r.run for r in bad)}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -122,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``scamgeo`` command."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return args.func(args)
     except ParameterError as exc:

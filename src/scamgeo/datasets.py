@@ -128,7 +128,9 @@ def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     if country is not None:
         wanted = check_choices(country, ["THA", "KHM"], name="country")
         gdf = gdf[gdf["country"].isin(wanted)]
-    gdf.index = pd.Index(gdf["iso_3166_2"].to_numpy())  # unnamed: a named index would clash in sjoin
+    gdf.index = pd.Index(
+        gdf["iso_3166_2"].to_numpy()
+    )  # unnamed: a named index would clash in sjoin
     return gdf
 
 
@@ -163,7 +165,9 @@ def border(a: str = "THA", b: str = "KHM") -> gpd.GeoDataFrame:
     pairs = {frozenset((x, y)) for x, y in zip(allb["a"], allb["b"], strict=True)}
     if frozenset((a, b)) not in pairs:
         listed = ", ".join(sorted(f"{x}–{y}" for x, y in zip(allb["a"], allb["b"], strict=True)))
-        raise ParameterError(f"no border between a={a!r} and b={b!r} in the reference data. Available: {listed}.")
+        raise ParameterError(
+            f"no border between a={a!r} and b={b!r} in the reference data. Available: {listed}."
+        )
     hit = ((allb["a"] == a) & (allb["b"] == b)) | ((allb["a"] == b) & (allb["b"] == a))
     return allb[hit].reset_index(drop=True)
 
@@ -197,7 +201,9 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     if kind is not None:
         kinds = sorted(df["kind"].unique())
         df = df[df["kind"].isin(check_choices(kind, kinds, name="kind"))]
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=config.GEOGRAPHIC_CRS)
+    return gpd.GeoDataFrame(
+        df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=config.GEOGRAPHIC_CRS
+    )
 
 
 def province_names() -> pd.DataFrame:
@@ -209,7 +215,9 @@ def province_names() -> pd.DataFrame:
 def _name_index() -> dict[tuple[str, str], str]:
     """(country, folded name) -> ISO code, including codes themselves and HASC codes."""
     index: dict[tuple[str, str], str] = {}
-    for variant, code, country in province_names()[["variant", "iso_3166_2", "country"]].itertuples(index=False):
+    for variant, code, country in province_names()[["variant", "iso_3166_2", "country"]].itertuples(
+        index=False
+    ):
         index[(country, _fold(variant))] = code
     prov = _read_geo("provinces.geojson")
     for code, country, hasc in prov[["iso_3166_2", "country", "hasc"]].itertuples(index=False):
@@ -231,7 +239,9 @@ def _lookup(name: object, country: str | None) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def province_code(names: Iterable[object], *, country: Iterable[object] | str | None = None) -> pd.Series:
+def province_code(
+    names: Iterable[object], *, country: Iterable[object] | str | None = None
+) -> pd.Series:
     """ISO 3166-2 codes for many province names (vectorised; unknown names give <NA>).
 
     Parameters
@@ -342,7 +352,9 @@ def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     except FileNotFoundError:
         raise DataSourceError(f"{path}: no such file.") from None
     except UnicodeDecodeError as exc:
-        raise DataSourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+        raise DataSourceError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})."
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataSourceError(f"{path}: not a readable CSV table ({exc}).") from None
     return schema.validate(raw, source=str(path))
@@ -369,7 +381,11 @@ def _check_provinces(df: pd.DataFrame, *, source: str, name_col: str = "admin1")
             value = df[name_col].iloc[pos]
             near = closest(str(value), province_names()["variant"].unique(), n=2, cutoff=0.5)
             hint = f" (closest: {', '.join(near)})" if near else ""
-            problems.add(f"{value!r} is not a province of {df['country'].iloc[pos]}{hint}", row=pos + 2, column=name_col)
+            problems.add(
+                f"{value!r} is not a province of {df['country'].iloc[pos]}{hint}",
+                row=pos + 2,
+                column=name_col,
+            )
         problems.raise_if_any()
     return codes
 
@@ -424,13 +440,17 @@ def find_site(name: str) -> gpd.GeoDataFrame:
     key = _fold(name)
     if name in all_sites.index:
         return all_sites.loc[[name]]
-    for site_id, site_name, aliases in all_sites[["site_id", "name", "aliases"]].itertuples(index=False):
+    for site_id, site_name, aliases in all_sites[["site_id", "name", "aliases"]].itertuples(
+        index=False
+    ):
         names = [site_name, *(str(aliases).split(";") if isinstance(aliases, str) else [])]
         if any(_fold(n) == key for n in names):
             return all_sites.loc[[site_id]]
     near = closest(str(name), [*all_sites.index, *all_sites["name"]], n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-    raise ParameterError(f"find_site: no site is called {name!r}.{hint} scamgeo.datasets.sites() lists all {len(all_sites)}.")
+    raise ParameterError(
+        f"find_site: no site is called {name!r}.{hint} scamgeo.datasets.sites() lists all {len(all_sites)}."
+    )
 
 
 def displacement() -> pd.DataFrame:
@@ -441,8 +461,11 @@ def displacement() -> pd.DataFrame:
     if mismatch.any():
         problems = Problems(str(_curated_path("displacement")))
         for pos in np.flatnonzero(mismatch.to_numpy()):
-            problems.add(f"admin1 {df['admin1'].iloc[pos]!r} is {codes.iloc[pos]}, not {df['admin1_code'].iloc[pos]}",
-                         row=pos + 2, column="admin1_code")
+            problems.add(
+                f"admin1 {df['admin1'].iloc[pos]!r} is {codes.iloc[pos]}, not {df['admin1_code'].iloc[pos]}",
+                row=pos + 2,
+                column="admin1_code",
+            )
         problems.raise_if_any()
     df["admin1_code"] = df["admin1_code"].fillna(codes)
     return df
@@ -473,18 +496,20 @@ def sources() -> pd.DataFrame:
         (which tables cite it) and ``rows`` (how many rows).
     """
     parts = []
-    for name, schema in CURATED.items():
+    for name in CURATED:
         df = _curated(name)
         publisher = "source" if "source" in df.columns else "publisher"
         for url_col in ("source_url", "source_url_2", "damage_source_url"):
             if url_col not in df.columns:
                 continue
-            part = pd.DataFrame({
-                "source_url": df[url_col],
-                "publisher": df[publisher] if url_col == "source_url" else pd.NA,
-                "source_date": df["source_date"] if url_col == "source_url" else pd.NaT,
-                "table": name,
-            }).dropna(subset=["source_url"])
+            part = pd.DataFrame(
+                {
+                    "source_url": df[url_col],
+                    "publisher": df[publisher] if url_col == "source_url" else pd.NA,
+                    "source_date": df["source_date"] if url_col == "source_url" else pd.NaT,
+                    "table": name,
+                }
+            ).dropna(subset=["source_url"])
             parts.append(part)
     allp = pd.concat(parts, ignore_index=True)
     grouped = allp.groupby("source_url", sort=True).agg(
@@ -496,9 +521,14 @@ def sources() -> pd.DataFrame:
     return grouped.reset_index()
 
 
-
-_DATE_COLUMNS = {"events": "event_date", "sites": "damage_date", "displacement": "as_of", "timeline": "date",
-                 "tallies": "as_of", "scam_figures": "source_date"}
+_DATE_COLUMNS = {
+    "events": "event_date",
+    "sites": "damage_date",
+    "displacement": "as_of",
+    "timeline": "date",
+    "tallies": "as_of",
+    "scam_figures": "source_date",
+}
 
 
 def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
@@ -509,21 +539,25 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
     tables : list of str, optional
         Curated table names (default: all six).
     """
-    names = check_choices(list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables")
+    names = check_choices(
+        list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
+    )
     rows = []
     for name in names:
         df = _curated(name)
         dates = df[_DATE_COLUMNS[name]].dropna()
-        rows.append({
-            "table": name,
-            "rows": len(df),
-            "columns": len(df.columns),
-            "what a row is": CURATED[name].description,
-            "first date": dates.min().date() if len(dates) else None,
-            "last date": dates.max().date() if len(dates) else None,
-            "distinct sources": df["source_url"].nunique(),
-            "licence": "CC BY 4.0 (scamgeo); facts from the cited reports",
-        })
+        rows.append(
+            {
+                "table": name,
+                "rows": len(df),
+                "columns": len(df.columns),
+                "what a row is": CURATED[name].description,
+                "first date": dates.min().date() if len(dates) else None,
+                "last date": dates.max().date() if len(dates) else None,
+                "distinct sources": df["source_url"].nunique(),
+                "licence": "CC BY 4.0 (scamgeo); facts from the cited reports",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -531,7 +565,9 @@ def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
     """The documented columns of the curated tables (table, column, type, allowed values, description)."""
     from .schema import schema_table
 
-    names = check_choices(list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables")
+    names = check_choices(
+        list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
+    )
     parts = [schema_table(CURATED[n]).assign(table=n) for n in names]
     out = pd.concat(parts, ignore_index=True)
     return out[["table", *[c for c in out.columns if c != "table"]]]
@@ -542,7 +578,10 @@ def reference_provenance() -> pd.DataFrame:
     import json
 
     prov = json.loads(_reference_path("PROVENANCE.json").read_text(encoding="utf-8"))
-    rows = [{k: src.get(k) for k in ("dataset", "package", "version", "licence", "credit")} for src in prov["sources"]]
+    rows = [
+        {k: src.get(k) for k in ("dataset", "package", "version", "licence", "credit")}
+        for src in prov["sources"]
+    ]
     out = pd.DataFrame(rows)
     out["built"] = prov.get("built")
     return out

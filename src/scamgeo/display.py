@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -50,12 +50,21 @@ def _cell(value: Any, *, is_url: bool, decimals: int, is_p: bool = False) -> tup
             return "", True
         return (f"{value:,.0f}" if value.is_integer() else f"{value:,.{decimals}f}"), True
     if isinstance(value, pd.Timestamp):
-        return text(value.date().isoformat() if value == value.normalize() else value.isoformat()), False
+        return text(
+            value.date().isoformat() if value == value.normalize() else value.isoformat()
+        ), False
     return text(value), False
 
 
-def table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = 500, decimals: int = 2,
-          url_columns: Iterable[str] | None = None, index: bool = False) -> Any:
+def table(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int | None = 500,
+    decimals: int = 2,
+    url_columns: Iterable[str] | None = None,
+    index: bool = False,
+) -> Any:
     """An HTML table for a notebook or brief, every cell escaped.
 
     Parameters
@@ -83,15 +92,23 @@ def table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int | No
     df = frame.reset_index() if index else frame
     if hasattr(df, "geometry") and "geometry" in df.columns:
         df = pd.DataFrame(df.drop(columns="geometry"))
-    urls = set(url_columns) if url_columns is not None else {c for c in df.columns if "url" in str(c).lower()}
+    urls = (
+        set(url_columns)
+        if url_columns is not None
+        else {c for c in df.columns if "url" in str(c).lower()}
+    )
     shown = df if max_rows is None else df.head(max_rows)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     body = []
     for row in shown.itertuples(index=False, name=None):
         cells = []
         for col, value in zip(shown.columns, row, strict=True):
-            content, numeric = _cell(value, is_url=col in urls, decimals=decimals,
-                                     is_p=str(col).lower() in ("p_value", "p", "pvalue", "lr_pvalue"))
+            content, numeric = _cell(
+                value,
+                is_url=col in urls,
+                decimals=decimals,
+                is_p=str(col).lower() in ("p_value", "p", "pvalue", "lr_pvalue"),
+            )
             if numeric:
                 cls = " class='num'"
             elif col in urls:
@@ -105,7 +122,10 @@ def table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int | No
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     more = ""
     if max_rows is not None and len(df) > max_rows:
-        more = f"<p class='sg-more'>… {len(df) - max_rows:,} more rows not shown (of {len(df):,}).</p>"
-    return HTML(f"{_TABLE_CSS}<table class='sg-table'>{cap}<thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>{more}")
-
+        more = (
+            f"<p class='sg-more'>… {len(df) - max_rows:,} more rows not shown (of {len(df):,}).</p>"
+        )
+    return HTML(
+        f"{_TABLE_CSS}<table class='sg-table'>{cap}<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{more}"
+    )

@@ -39,7 +39,22 @@ __all__ = [
 ]
 
 #: ISO3 codes of the countries scamgeo's tables may name.
-COUNTRIES = ("THA", "KHM", "LAO", "MMR", "VNM", "MYS", "CHN", "PHL", "IDN", "SGP", "KOR", "JPN", "IND", "USA")
+COUNTRIES = (
+    "THA",
+    "KHM",
+    "LAO",
+    "MMR",
+    "VNM",
+    "MYS",
+    "CHN",
+    "PHL",
+    "IDN",
+    "SGP",
+    "KOR",
+    "JPN",
+    "IND",
+    "USA",
+)
 
 #: ACLED event types (the curated table uses the first four).
 EVENT_TYPES = (
@@ -177,7 +192,9 @@ class TableSchema:
                 return c
         raise KeyError(name)
 
-    def validate(self, frame: pd.DataFrame, *, source: str | None = None, line_offset: int = 2) -> pd.DataFrame:
+    def validate(
+        self, frame: pd.DataFrame, *, source: str | None = None, line_offset: int = 2
+    ) -> pd.DataFrame:
         """Parse and check ``frame``; return a new frame with proper dtypes.
 
         Parameters
@@ -261,11 +278,16 @@ def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems
         bad(~text.fillna("").str.match(_URL) & ~blank, "is not an http(s) URL")
         return text
     if col.kind == "code":
-        bad(~text.fillna("").str.match(_ISO_3166_2) & ~blank, "is not an ISO 3166-2 code like TH-32 or KH-22")
+        bad(
+            ~text.fillna("").str.match(_ISO_3166_2) & ~blank,
+            "is not an ISO 3166-2 code like TH-32 or KH-22",
+        )
         return text
     if col.kind == "bool":
         lowered = text.str.lower()
-        truth = lowered.map({"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False})
+        truth = lowered.map(
+            {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        )
         bad(truth.isna() & ~blank, "is not true/false")
         return truth.astype("boolean")
     return text
@@ -279,7 +301,11 @@ def _lat_lon(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None
     lat, lon = frame["latitude"], frame["longitude"]
     half = lat.isna() ^ lon.isna()
     for line in lines[half.to_numpy()]:
-        problems.add("latitude and longitude must both be given or both be empty", row=int(line), column="latitude")
+        problems.add(
+            "latitude and longitude must both be given or both be empty",
+            row=int(line),
+            column="latitude",
+        )
     swapped = (lat.abs() > 90) & (lon.abs() <= 90)
     for line in lines[swapped.fillna(False).to_numpy(dtype=bool)]:
         problems.add("latitude and longitude look swapped", row=int(line), column="latitude")
@@ -298,34 +324,77 @@ def _range_order(start: str, end: str):
 def _sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     expected = frame["sub_event_type"].astype("string").map(SUB_EVENT_TYPES)
     actual = frame["event_type"].astype("string")
-    wrong = (expected.notna() & actual.notna() & (expected != actual)).fillna(False).to_numpy(dtype=bool)
-    for line, sub, et in zip(lines[wrong], frame["sub_event_type"][wrong], actual[wrong], strict=True):
-        problems.add(f"sub_event_type {sub!r} belongs to {SUB_EVENT_TYPES[sub]!r}, not {et!r}", row=int(line),
-                     column="event_type")
+    wrong = (
+        (expected.notna() & actual.notna() & (expected != actual))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    for line, sub, et in zip(
+        lines[wrong], frame["sub_event_type"][wrong], actual[wrong], strict=True
+    ):
+        problems.add(
+            f"sub_event_type {sub!r} belongs to {SUB_EVENT_TYPES[sub]!r}, not {et!r}",
+            row=int(line),
+            column="event_type",
+        )
 
 
 def _low_high(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     wrong = (frame["high"] < frame["low"]).fillna(False).to_numpy(dtype=bool)
     for line in lines[wrong]:
         problems.add("high is below low", row=int(line), column="high")
-    neither = (frame["value"].isna() & frame["low"].isna() & frame["high"].isna()).to_numpy(dtype=bool)
+    neither = (frame["value"].isna() & frame["low"].isna() & frame["high"].isna()).to_numpy(
+        dtype=bool
+    )
     for line in lines[neither]:
         problems.add("needs a value, or a low/high range", row=int(line), column="value")
 
 
 def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
     return (
-        Column("source", "str", nullable=False, description="Publisher of the cited report (e.g. Reuters, Khmer Times)."),
-        Column("source_url", "url", nullable=not url_required, description="Full http(s) URL of the cited report."),
-        Column("source_date", "date", min="2014-01-01", max="2026-12-31",
-               description="Publication date of the cited report."),
-        Column("source_url_2", "url", required=False, description="A second, independent report of the same fact."),
+        Column(
+            "source",
+            "str",
+            nullable=False,
+            description="Publisher of the cited report (e.g. Reuters, Khmer Times).",
+        ),
+        Column(
+            "source_url",
+            "url",
+            nullable=not url_required,
+            description="Full http(s) URL of the cited report.",
+        ),
+        Column(
+            "source_date",
+            "date",
+            min="2014-01-01",
+            max="2026-12-31",
+            description="Publication date of the cited report.",
+        ),
+        Column(
+            "source_url_2",
+            "url",
+            required=False,
+            description="A second, independent report of the same fact.",
+        ),
     )
 
 
 _COORDS = (
-    Column("latitude", "float", min=-90, max=90, description="Decimal degrees, WGS84. Empty if not known."),
-    Column("longitude", "float", min=-180, max=180, description="Decimal degrees, WGS84. Empty if not known."),
+    Column(
+        "latitude",
+        "float",
+        min=-90,
+        max=90,
+        description="Decimal degrees, WGS84. Empty if not known.",
+    ),
+    Column(
+        "longitude",
+        "float",
+        min=-180,
+        max=180,
+        description="Decimal degrees, WGS84. Empty if not known.",
+    ),
 )
 
 #: Common event schema: the curated events and every loader's output.
@@ -334,25 +403,98 @@ EVENTS = TableSchema(
     key="event_id",
     description="One armed incident at one location on one day (ACLED vocabulary).",
     columns=(
-        Column("event_id", "str", nullable=False, description="Unique id (SG-E#### for curated rows; the source's id otherwise)."),
-        Column("event_date", "date", nullable=False, min="1989-01-01", max="2026-12-31", description="Day of the event."),
-        Column("time_precision", "int", nullable=False, min=1, max=3, description="1 exact day, 2 within a week, 3 within a month."),
-        Column("event_type", "category", nullable=False, choices=EVENT_TYPES, description="ACLED event type."),
-        Column("sub_event_type", "category", nullable=False, choices=tuple(SUB_EVENT_TYPES), description="ACLED sub-event type."),
-        Column("actor1", "str", nullable=False, description="The side that attacked or fired, as reported."),
+        Column(
+            "event_id",
+            "str",
+            nullable=False,
+            description="Unique id (SG-E#### for curated rows; the source's id otherwise).",
+        ),
+        Column(
+            "event_date",
+            "date",
+            nullable=False,
+            min="1989-01-01",
+            max="2026-12-31",
+            description="Day of the event.",
+        ),
+        Column(
+            "time_precision",
+            "int",
+            nullable=False,
+            min=1,
+            max=3,
+            description="1 exact day, 2 within a week, 3 within a month.",
+        ),
+        Column(
+            "event_type",
+            "category",
+            nullable=False,
+            choices=EVENT_TYPES,
+            description="ACLED event type.",
+        ),
+        Column(
+            "sub_event_type",
+            "category",
+            nullable=False,
+            choices=tuple(SUB_EVENT_TYPES),
+            description="ACLED sub-event type.",
+        ),
+        Column(
+            "actor1",
+            "str",
+            nullable=False,
+            description="The side that attacked or fired, as reported.",
+        ),
         Column("actor2", "str", description="The side attacked, if any."),
-        Column("country", "category", nullable=False, choices=COUNTRIES, description="ISO3 code of the country where it happened."),
+        Column(
+            "country",
+            "category",
+            nullable=False,
+            choices=COUNTRIES,
+            description="ISO3 code of the country where it happened.",
+        ),
         Column("admin1", "str", description="Province, as named by the source."),
         Column("admin2", "str", description="District, if reported."),
         Column("location", "str", nullable=False, description="Named place."),
         *_COORDS,
-        Column("geo_precision", "int", min=1, max=3, description="1 exact place, 2 near place or district, 3 province."),
-        Column("fatalities", "int", min=0, description="Deaths reported for this event; empty when not reported."),
-        Column("notes", "str", description="Short description in scamgeo's own words (or the source's notes for external data)."),
+        Column(
+            "geo_precision",
+            "int",
+            min=1,
+            max=3,
+            description="1 exact place, 2 near place or district, 3 province.",
+        ),
+        Column(
+            "fatalities",
+            "int",
+            min=0,
+            description="Deaths reported for this event; empty when not reported.",
+        ),
+        Column(
+            "notes",
+            "str",
+            description="Short description in scamgeo's own words (or the source's notes for external data).",
+        ),
         *_source_columns(),
-        Column("claimed_by", "category", required=False, choices=CLAIMS, description="THA/KHM when only that side reports the fact; both; independent."),
-        Column("location_note", "str", required=False, description="What an approximate point stands for; 'disputed' where the place is contested."),
-        Column("coord_source", "str", required=False, description="Where the coordinates come from (GeoNames:id or a URL)."),
+        Column(
+            "claimed_by",
+            "category",
+            required=False,
+            choices=CLAIMS,
+            description="THA/KHM when only that side reports the fact; both; independent.",
+        ),
+        Column(
+            "location_note",
+            "str",
+            required=False,
+            description="What an approximate point stands for; 'disputed' where the place is contested.",
+        ),
+        Column(
+            "coord_source",
+            "str",
+            required=False,
+            description="Where the coordinates come from (GeoNames:id or a URL).",
+        ),
     ),
     extra_checks=(_lat_lon, _sub_event_matches),
 )
@@ -369,15 +511,29 @@ SITES = TableSchema(
         Column("country", "category", nullable=False, choices=COUNTRIES, description="ISO3 code."),
         Column("admin1", "str", description="Province or state."),
         *_COORDS,
-        Column("location_precision", "int", min=1, max=3, description="1 exact site, 2 within a few km, 3 town centroid."),
+        Column(
+            "location_precision",
+            "int",
+            min=1,
+            max=3,
+            description="1 exact site, 2 within a few km, 3 town centroid.",
+        ),
         Column("location_note", "str", description="What an approximate point stands for."),
         Column("coord_source", "str", description="Where the coordinates come from."),
         Column("active_from", "str", description="Year or date the site is reported active from."),
         Column("active_to", "str", description="Year or date it closed, if reported."),
         Column("status", "str", description="Short status as reported."),
-        Column("damage_date", "date", min="2025-01-01", max="2026-12-31", description="Date of reported war damage."),
+        Column(
+            "damage_date",
+            "date",
+            min="2025-01-01",
+            max="2026-12-31",
+            description="Date of reported war damage.",
+        ),
         Column("damage_note", "str", description="What was hit, in our words."),
-        Column("damage_claimed_by", "category", choices=CLAIMS, description="Who reports the damage."),
+        Column(
+            "damage_claimed_by", "category", choices=CLAIMS, description="Who reports the damage."
+        ),
         Column("damage_source_url", "url", description="Report of the damage."),
         Column("notes", "str", description="Short note in our words."),
         *_source_columns(),
@@ -391,14 +547,38 @@ DISPLACEMENT = TableSchema(
     description="A displacement figure for one country (or province), metric and date.",
     columns=(
         Column("row_id", "str", nullable=False),
-        Column("as_of", "date", nullable=False, min="2025-05-01", max="2026-12-31", description="Date the figure refers to."),
-        Column("country", "category", nullable=False, choices=("THA", "KHM"), description="ISO3 code."),
+        Column(
+            "as_of",
+            "date",
+            nullable=False,
+            min="2025-05-01",
+            max="2026-12-31",
+            description="Date the figure refers to.",
+        ),
+        Column(
+            "country", "category", nullable=False, choices=("THA", "KHM"), description="ISO3 code."
+        ),
         Column("admin1", "str", description="Province (English); empty for a national figure."),
-        Column("admin1_code", "code", description="ISO 3166-2 code of the province; empty for a national figure."),
-        Column("metric", "category", nullable=False, choices=("evacuated", "in_shelters", "displaced_total", "remaining", "returned"),
-               description="What is counted; Thai figures are mostly in_shelters, Cambodian mostly displaced_total."),
+        Column(
+            "admin1_code",
+            "code",
+            description="ISO 3166-2 code of the province; empty for a national figure.",
+        ),
+        Column(
+            "metric",
+            "category",
+            nullable=False,
+            choices=("evacuated", "in_shelters", "displaced_total", "remaining", "returned"),
+            description="What is counted; Thai figures are mostly in_shelters, Cambodian mostly displaced_total.",
+        ),
         Column("value", "int", nullable=False, min=0, description="The figure as reported."),
-        Column("unit", "category", nullable=False, choices=("people", "families", "households", "sites"), description="Unit of value."),
+        Column(
+            "unit",
+            "category",
+            nullable=False,
+            choices=("people", "families", "households", "sites"),
+            description="Unit of value.",
+        ),
         Column("publisher", "str", nullable=False, description="Who published the figure."),
         Column("source_url", "url", nullable=False),
         Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
@@ -415,14 +595,40 @@ TIMELINE = TableSchema(
         Column("timeline_id", "str", nullable=False),
         Column("date", "date", nullable=False, min="2014-01-01", max="2026-12-31"),
         Column("end_date", "date", min="2014-01-01", max="2026-12-31"),
-        Column("kind", "category", nullable=False, choices=("skirmish", "landmine", "outbreak", "ceasefire", "accord",
-                                                              "suspension", "border_closure", "border_reopening",
-                                                              "diplomatic", "political", "scam_crackdown", "sanction", "other")),
-        Column("label", "str", nullable=False, description="Short label (<= 40 characters) for chart annotations."),
+        Column(
+            "kind",
+            "category",
+            nullable=False,
+            choices=(
+                "skirmish",
+                "landmine",
+                "outbreak",
+                "ceasefire",
+                "accord",
+                "suspension",
+                "border_closure",
+                "border_reopening",
+                "diplomatic",
+                "political",
+                "scam_crackdown",
+                "sanction",
+                "other",
+            ),
+        ),
+        Column(
+            "label",
+            "str",
+            nullable=False,
+            description="Short label (<= 40 characters) for chart annotations.",
+        ),
         Column("description", "str"),
         Column("countries", "str", description="ISO3 codes separated by ';'."),
-        Column("phase_starts", "category", choices=("may_crisis", "july_war", "truce", "december_war", "post_ceasefire"),
-               description="The phase of the war that starts on this date, if any."),
+        Column(
+            "phase_starts",
+            "category",
+            choices=("may_crisis", "july_war", "truce", "december_war", "post_ceasefire"),
+            description="The phase of the war that starts on this date, if any.",
+        ),
         *_source_columns(),
     ),
     extra_checks=(_range_order("date", "end_date"),),
@@ -435,14 +641,44 @@ TALLIES = TableSchema(
     columns=(
         Column("tally_id", "str", nullable=False),
         Column("as_of", "date", nullable=False, min="2025-05-01", max="2026-12-31"),
-        Column("phase", "category", nullable=False, choices=("may_crisis", "july_war", "truce", "december_war", "post_ceasefire", "all_2025")),
-        Column("side", "category", nullable=False, choices=("THA", "KHM"), description="Whose casualties."),
-        Column("category", "category", nullable=False, choices=("soldiers_killed", "civilians_killed",
-                                                                  "civilians_killed_indirect", "killed_total",
-                                                                  "soldiers_injured", "civilians_injured", "injured_total",
-                                                                  "missing", "captured"),
-               description="What is counted; civilians_killed_indirect are deaths Thailand attributed to the "
-               "situation (evacuation, illness) rather than to attacks, never added to civilians_killed."),
+        Column(
+            "phase",
+            "category",
+            nullable=False,
+            choices=(
+                "may_crisis",
+                "july_war",
+                "truce",
+                "december_war",
+                "post_ceasefire",
+                "all_2025",
+            ),
+        ),
+        Column(
+            "side",
+            "category",
+            nullable=False,
+            choices=("THA", "KHM"),
+            description="Whose casualties.",
+        ),
+        Column(
+            "category",
+            "category",
+            nullable=False,
+            choices=(
+                "soldiers_killed",
+                "civilians_killed",
+                "civilians_killed_indirect",
+                "killed_total",
+                "soldiers_injured",
+                "civilians_injured",
+                "injured_total",
+                "missing",
+                "captured",
+            ),
+            description="What is counted; civilians_killed_indirect are deaths Thailand attributed to the "
+            "situation (evacuation, illness) rather than to attacks, never added to civilians_killed.",
+        ),
         Column("value", "int", nullable=False, min=0),
         Column("reported_by", "str", nullable=False, description="Body that gave the figure."),
         Column("claimed_by", "category", nullable=False, choices=CLAIMS),
@@ -460,12 +696,29 @@ SCAM_FIGURES = TableSchema(
     description="A published figure on the scam economy; ranges kept as low/high.",
     columns=(
         Column("figure_id", "str", nullable=False),
-        Column("indicator", "category", nullable=False, choices=("losses", "revenue", "people_in_compounds", "compounds", "raids",
-                                                                   "arrests", "deportations", "sanctions", "seizures", "other")),
+        Column(
+            "indicator",
+            "category",
+            nullable=False,
+            choices=(
+                "losses",
+                "revenue",
+                "people_in_compounds",
+                "compounds",
+                "raids",
+                "arrests",
+                "deportations",
+                "sanctions",
+                "seizures",
+                "other",
+            ),
+        ),
         Column("geography", "str", nullable=False, description="ISO3 code or a named region."),
         Column("period_start", "str", description="Year (YYYY) or date the figure covers from."),
         Column("period_end", "str", description="Year (YYYY) or date it covers to."),
-        Column("value", "float", min=0, description="A single figure (empty when a range is given)."),
+        Column(
+            "value", "float", min=0, description="A single figure (empty when a range is given)."
+        ),
         Column("low", "float", min=0, description="Low end of a range."),
         Column("high", "float", min=0, description="High end of a range."),
         Column("unit", "str", nullable=False),
@@ -480,7 +733,9 @@ SCAM_FIGURES = TableSchema(
 )
 
 #: Every curated table by name.
-CURATED: dict[str, TableSchema] = {s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES)}
+CURATED: dict[str, TableSchema] = {
+    s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES)
+}
 
 
 def schema_table(schema: TableSchema) -> pd.DataFrame:
@@ -491,7 +746,17 @@ def schema_table(schema: TableSchema) -> pd.DataFrame:
         if c.choices:
             allowed = ", ".join(c.choices)
         elif c.min is not None or c.max is not None:
-            allowed = f"{c.min if c.min is not None else ''} .. {c.max if c.max is not None else ''}"
-        rows.append({"column": c.name, "type": c.kind, "required": c.required, "empty allowed": c.nullable,
-                     "allowed": allowed, "description": c.description})
+            allowed = (
+                f"{c.min if c.min is not None else ''} .. {c.max if c.max is not None else ''}"
+            )
+        rows.append(
+            {
+                "column": c.name,
+                "type": c.kind,
+                "required": c.required,
+                "empty allowed": c.nullable,
+                "allowed": allowed,
+                "description": c.description,
+            }
+        )
     return pd.DataFrame(rows)

@@ -15,13 +15,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import config
+from .. import _html, config
 from .._errors import CRSError, DataSourceError, ParameterError, SchemaError
 from .._validate import check_choice, check_positive, closest, require_columns
 from ..schema import EVENT_TYPES, SITE_KINDS
-from .. import _html
 from ._assets import inline_assets, remote_references
-from ._elements import HEAT_GRADIENT, BlankLayer, EventLayer, HeatLayer, Legend, RefitOnLoad, VectorLayer
+from ._elements import (
+    HEAT_GRADIENT,
+    BlankLayer,
+    EventLayer,
+    HeatLayer,
+    Legend,
+    RefitOnLoad,
+    VectorLayer,
+)
 from ._style import OTHER_COLOR, SITE_KIND_LABELS, SITE_KIND_STYLE, event_type_color
 
 __all__ = [
