@@ -11,18 +11,15 @@ reads them from ``--dump-dom``.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _browser import CHROMIUM, chromium
 from test_maps import HOSTILE_NOTE, make_displacement, make_events, make_sites
 
 import scamgeo.maps as sm
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +37,7 @@ window.alert = function () { document.documentElement.setAttribute("data-alerted
 </script>"""
 
 PROBE = """<script>
-setTimeout(function () {
+function sgProbe() {
     var map = null, k;
     for (k in window) {
         try { if (k.indexOf("map_") === 0 && window[k] instanceof L.Map) { map = window[k]; } } catch (e) {}
@@ -86,30 +83,13 @@ setTimeout(function () {
         res.setAttribute("data-legends-shown", has(".scamgeo-legend-events"));
     }
     res.setAttribute("data-done", "1");
-}, 1500);
+}
+// measure once the event layer has drawn (large layers inflate asynchronously), or after 5 s
+(function wait(t) {
+    if (document.querySelector("[data-scamgeo-events-shown]") || t >= 25) { setTimeout(sgProbe, 300); }
+    else { setTimeout(function () { wait(t + 1); }, 200); }
+})(0);
 </script>"""
-
-
-def chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
-    cmd = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp / 'chromium-profile'}",
-        # no network at all: a dead proxy, and a resolver that finds nothing
-        "--proxy-server=127.0.0.1:9",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--virtual-time-budget=8000",
-        *extra,
-        page.as_uri(),
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=True)
 
 
 def with_probe(saved: Path, *, limit: int = 1000) -> Path:

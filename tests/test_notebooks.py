@@ -6,17 +6,15 @@ import ast
 import html
 import json
 import re
-import shutil
-import subprocess
 
 import nbformat
 import pytest
+from _browser import CHROMIUM, chromium
 
 from scamgeo import briefs
 
 NOTEBOOKS = briefs.list_notebooks()
 JOBS = briefs.jobs_for_all()
-CHROMIUM = shutil.which("chromium")
 
 
 def test_the_expected_notebooks_and_runs_exist():
@@ -135,30 +133,6 @@ def test_key_figures_are_real_numbers(built):
     assert poipet["site"] == "poipet" and poipet["events_within_radius"] > 0
 
 
-def _chromium(*args: str, user_dir: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={user_dir}",
-            "--proxy-server=127.0.0.1:9",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--virtual-time-budget=10000",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.xdist_group("briefs")
@@ -169,20 +143,15 @@ def _chromium(*args: str, user_dir: str) -> subprocess.CompletedProcess:
 def test_brief_renders_maps_and_figures_offline(built, run, tmp_path):
     out, _ = built
     page = out / f"{run}.html"
-    dom = _chromium("--dump-dom", page.as_uri(), user_dir=str(tmp_path / "a")).stdout
+    dom = chromium(page, tmp_path / "a", "--dump-dom").stdout
     assert dom.count("<img") >= 1 and "data:image/png;base64" in dom  # figures are inline
     frames = re.findall(r'<iframe[^>]*?srcdoc="(.*?)"', page.read_text(), re.S)
     assert frames, "no map in the brief"
     inner = tmp_path / "map.html"
     inner.write_text(html.unescape(frames[0]))
-    map_dom = _chromium("--dump-dom", inner.as_uri(), user_dir=str(tmp_path / "b")).stdout
+    map_dom = chromium(inner, tmp_path / "b", "--dump-dom").stdout
     assert "leaflet-container" in map_dom
     assert map_dom.count("leaflet-interactive") >= 5  # provinces, border, points drawn as paths
     shot = tmp_path / "brief.png"
-    _chromium(
-        "--window-size=1280,2400",
-        f"--screenshot={shot}",
-        page.as_uri(),
-        user_dir=str(tmp_path / "c"),
-    )
+    chromium(page, tmp_path / "c", "--window-size=1280,2400", f"--screenshot={shot}")
     assert shot.is_file() and shot.stat().st_size > 50_000

@@ -951,6 +951,18 @@ def _run_job(job: Job, output_dir: str) -> BriefResult:
     """Process-pool entry point: never raises, returns a result with a status."""
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
+
+    def failure(status: str, error: str, cell: int | None = None) -> BriefResult:
+        return BriefResult(
+            job.run,
+            job.notebook,
+            status,
+            dict(job.parameters),
+            time.perf_counter() - started,
+            error=error,
+            failed_cell=cell,
+        )
+
     try:
         return run_brief(
             job.notebook,
@@ -960,33 +972,11 @@ def _run_job(job: Job, output_dir: str) -> BriefResult:
             title=job.title,
         )
     except ParameterError as exc:
-        return BriefResult(
-            job.run,
-            job.notebook,
-            "invalid",
-            dict(job.parameters),
-            time.perf_counter() - started,
-            error=str(exc),
-        )
+        return failure("invalid", str(exc))
     except BriefError as exc:
-        return BriefResult(
-            job.run,
-            job.notebook,
-            "failed",
-            dict(job.parameters),
-            time.perf_counter() - started,
-            error=str(exc),
-            failed_cell=exc.cell_index,
-        )
+        return failure("failed", str(exc), exc.cell_index)
     except Exception as exc:  # a kernel that died, a disk that filled: report, don't stop the batch
-        return BriefResult(
-            job.run,
-            job.notebook,
-            "failed",
-            dict(job.parameters),
-            time.perf_counter() - started,
-            error=f"{type(exc).__name__}: {exc}",
-        )
+        return failure("failed", f"{type(exc).__name__}: {exc}")
 
 
 def jobs_for_all(*, params_dir: Path | None = None) -> list[Job]:

@@ -233,18 +233,18 @@ class TableSchema:
         return out[ordered]
 
 
-def _blank(series: pd.Series) -> pd.Series:
-    """True where a cell is empty (NaN, None, '' or only spaces)."""
-    as_str = series.astype("string")
-    return series.isna() | as_str.str.strip().eq("").fillna(True)
+def _text_and_blank(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cells as stripped text (<NA> when empty), and where a cell is empty (NaN, None, '' or spaces)."""
+    stripped = series.astype("string").str.strip()
+    blank = (series.isna() | stripped.eq("").fillna(True)).astype(bool)
+    return stripped.where(~blank), blank
 
 
 def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems) -> pd.Series:
-    blank = _blank(series)
+    text, blank = _text_and_blank(series)
     if not col.nullable:
         for line in lines[blank.to_numpy()]:
             problems.add("empty, but a value is required", row=int(line), column=col.name)
-    text = series.astype("string").str.strip().where(~blank)
 
     def bad(mask: pd.Series, what: str) -> None:
         mask = mask.fillna(False).to_numpy(dtype=bool)
