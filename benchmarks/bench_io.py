@@ -43,23 +43,40 @@ def main() -> int:
     n = parser.parse_args().rows
     with tempfile.TemporaryDirectory() as tmp:
         acled = Path(tmp, "acled.csv")
-        _grow(FIXTURES / "acled_export.csv", n, "event_id_cnty", lambda i: f"TEST-{i:07d}").to_csv(acled, index=False)
+        _grow(FIXTURES / "acled_export.csv", n, "event_id_cnty", lambda i: f"TEST-{i:07d}").to_csv(
+            acled, index=False
+        )
         ged = Path(tmp, "ged.csv")
-        _grow(FIXTURES / "ucdp_ged.csv", n, "id", lambda i: str(900000 + i)).to_csv(ged, index=False)
+        _grow(FIXTURES / "ucdp_ged.csv", n, "id", lambda i: str(900000 + i)).to_csv(
+            ged, index=False
+        )
         t_acled_base = _time(lambda: pd.read_csv(acled, dtype=str))
         events = read_acled(acled)
         t_acled = _time(lambda: read_acled(acled))
         t_to = _time(lambda: to_acled(events))
         t_ged_base = _time(lambda: pd.read_csv(ged, dtype=str))
         t_ged = _time(lambda: read_ucdp_ged(ged))
-    print(json.dumps({
-        "rows": n,
-        "acled": {"pandas_read_csv_s": round(t_acled_base, 3), "read_acled_s": round(t_acled, 3),
-                  "overhead_ratio": round(t_acled / t_acled_base, 1), "rows_per_s": round(n / t_acled),
-                  "to_acled_s": round(t_to, 3)},
-        "ucdp_ged": {"pandas_read_csv_s": round(t_ged_base, 3), "read_ucdp_ged_s": round(t_ged, 3),
-                     "overhead_ratio": round(t_ged / t_ged_base, 1), "rows_per_s": round(n / t_ged)},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "rows": n,
+                "acled": {
+                    "pandas_read_csv_s": round(t_acled_base, 3),
+                    "read_acled_s": round(t_acled, 3),
+                    "overhead_ratio": round(t_acled / t_acled_base, 1),
+                    "rows_per_s": round(n / t_acled),
+                    "to_acled_s": round(t_to, 3),
+                },
+                "ucdp_ged": {
+                    "pandas_read_csv_s": round(t_ged_base, 3),
+                    "read_ucdp_ged_s": round(t_ged, 3),
+                    "overhead_ratio": round(t_ged / t_ged_base, 1),
+                    "rows_per_s": round(n / t_ged),
+                },
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

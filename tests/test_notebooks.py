@@ -106,6 +106,7 @@ def test_brief_content(built, job):
         o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
     )
     assert "Traceback" not in page
+    assert "No description has been provided" not in page  # every chart has alternative text
     # parameter table with the run's values, footer, key figures
     assert "Parameters of this run" in page
     for name, value in job.parameters.items():

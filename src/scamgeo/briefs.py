@@ -610,6 +610,7 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
 
 # --- HTML ---------------------------------------------------------------------
 
+_NO_ALT = re.compile(r'alt="No description has been provided for this image"')
 _EXTERNAL_SCRIPT = re.compile(
     r"<script[^>]*\ssrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE
 )
@@ -714,6 +715,25 @@ def _extract(nb: Any) -> tuple[dict[str, Any], list[str]]:
     return figures, attributions
 
 
+def _image_alts(nb: Any) -> list[str]:
+    """Alternative text for each image output, in order: the chart's section and number."""
+    alts, section, count = [], "", 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heading = [
+                ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")
+            ]
+            if heading:
+                section, count = heading[0], 0
+        for out in cell.get("outputs", []):
+            if any(k.startswith("image/") for k in out.get("data", {})):
+                count += 1
+                alts.append(
+                    f"Chart {count} of section '{section}'" if section else f"Chart {count}"
+                )
+    return alts
+
+
 def to_html(
     nb: Any,
     *,
@@ -739,7 +759,12 @@ def to_html(
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
+    exporter.log.setLevel(
+        logging.ERROR
+    )  # its "alternative text is missing" warning: fixed just below
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or run}})
+    alts = iter(_image_alts(nb))
+    body = _NO_ALT.sub(lambda _: f'alt="{html.escape(next(alts, "Chart"), quote=True)}"', body)
     body = _MATHJAX_BLOCK.sub("", body)
     body = _EXTERNAL_SCRIPT.sub("", body)
     return body
