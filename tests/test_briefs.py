@@ -166,3 +166,51 @@ def test_batch_continues_after_a_failure(tmp_path):
     index = (tmp_path / "index.html").read_text()
     assert "href='a.html'" in index and "href='b.html'" not in index
     assert sorted(seen)[-1] == (3, 3)
+
+
+@pytest.mark.slow
+def test_executor_is_pluggable(tmp_path):
+    """Any concurrent.futures-style executor runs the batch (a dask Client has the same submit API)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [
+        briefs.Job(str(FAILING), "x", {"label": "X"}),
+        briefs.Job(str(FAILING), "y", {"label": "Y"}),
+    ]
+    spawn = multiprocessing.get_context("spawn")  # a differently made pool than the default one
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        results = briefs.run_batch(jobs, output_dir=tmp_path, executor=pool)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert [r.key_figures["label"] for r in results] == ["X", "Y"]
+
+
+def test_cli_one_line_errors(capsys):
+    from scamgeo import cli
+
+    assert cli.main(["brief", "data-catalogue", "-p", "tabels", "[events]"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err.count("\n") == 0
+        and err.startswith("scamgeo: error: ")
+        and "did you mean 'tables'" in err
+    )
+    assert cli.main(["brief", "no-such-notebook"]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert cli.main(["briefs", "--only", "nope"]) == 2
+    assert "unknown run(s)" in capsys.readouterr().err
+
+
+def test_cli_help_documents_every_subcommand(capsys):
+    from scamgeo import cli
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for sub in ("list", "brief", "briefs"):
+        assert sub in out
+    for sub in ("brief", "briefs"):
+        with pytest.raises(SystemExit):
+            cli.main([sub, "--help"])
+        assert "--output" in capsys.readouterr().out
