@@ -31,18 +31,20 @@ import hashlib
 import importlib.metadata as md
 import json
 import logging
-import re
 import subprocess
 import sys
 import tarfile
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 from pyproj import Geod
+
+# the same folding the package uses to look names up, so the ambiguity check
+# below guards exactly what find_province() will see
+from scamgeo.datasets import _fold
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "reference"
@@ -145,13 +147,6 @@ PLACES: list[tuple[str, int, str]] = [
     ("Tachilek", 1295301, "border_town"),
     ("Houayxay", 1663526, "border_town"),
 ]
-
-
-def norm(name: str) -> str:
-    """Fold a province name for matching: no accents, case, spaces or hyphens."""
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]", "", text.casefold())
 
 
 def sha256(path: Path) -> str:
@@ -261,10 +256,10 @@ def build_provinces(dm_dir: Path, reg: pd.DataFrame) -> tuple[gpd.GeoDataFrame, 
     lookup: dict[tuple[str, str], str] = {}
     for _, r in reg.iterrows():
         for n in (r["name_en"], r["name_iso"], *EXTRA_VARIANTS.get(r["iso_3166_2"], [])):
-            lookup[(r["iso3"], norm(n))] = r["iso_3166_2"]
+            lookup[(r["iso3"], _fold(n))] = r["iso_3166_2"]
     codes = []
     for _, row in ne.iterrows():
-        found = {lookup.get((row["iso3"], norm(n))) for n in candidates(row)} - {None}
+        found = {lookup.get((row["iso3"], _fold(n))) for n in candidates(row)} - {None}
         if len(found) != 1:
             raise SystemExit(
                 f"cannot match Natural Earth province {row['name']!r} ({row['iso3']}): {found}"
@@ -320,7 +315,7 @@ def build_provinces(dm_dir: Path, reg: pd.DataFrame) -> tuple[gpd.GeoDataFrame, 
                 {"variant": n.strip(), "iso_3166_2": r["iso_3166_2"], "country": r["iso3"]}
             )
     names = pd.DataFrame(variants).drop_duplicates()
-    clash = names.assign(key=names["variant"].map(norm)).groupby("key")["iso_3166_2"].nunique()
+    clash = names.assign(key=names["variant"].map(_fold)).groupby("key")["iso_3166_2"].nunique()
     if (clash > 1).any():
         raise SystemExit(f"ambiguous name variants: {clash[clash > 1].index.tolist()}")
     return provinces.reset_index(drop=True), names.sort_values(

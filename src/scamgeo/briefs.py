@@ -47,6 +47,7 @@ from typing import Any
 
 from . import config
 from ._errors import DataSourceError, ParameterError, ScamgeoError
+from ._files import atomic_write_bytes, atomic_write_text
 from ._validate import closest
 
 __all__ = [
@@ -373,16 +374,21 @@ def _event_source_rule(name: str, value: Any) -> str | None:
     return None
 
 
-def _site_kinds():
-    from .schema import SITE_KINDS
+def _vocabulary(name: str) -> Callable[[], Iterable[str]]:
+    """Allowed values, read from the schemas when a rule first needs them (keeps imports light)."""
 
-    return SITE_KINDS
+    def options() -> Iterable[str]:
+        from . import schema
 
+        return {
+            "countries": schema.DISPLACEMENT.column("country").choices,
+            "metrics": schema.DISPLACEMENT.column("metric").choices,
+            "site_kinds": schema.SITE_KINDS,
+            "event_types": schema.EVENT_TYPES,
+            "tables": tuple(schema.CURATED),
+        }[name]
 
-def _event_types():
-    from .schema import EVENT_TYPES
-
-    return EVENT_TYPES
+    return options
 
 
 RULES: dict[str, Callable[[str, Any], str | None]] = {
@@ -396,28 +402,24 @@ RULES: dict[str, Callable[[str, Any], str | None]] = {
     "min_precision": lambda n, v: None if v in (1, 2, 3) else f"{n} must be 1, 2 or 3 (got {v}).",
     "site": _site_rule,
     "event_source": _event_source_rule,
-    "country": _choice_rule(lambda: ("THA", "KHM")),
-    "countries": _choice_rule(lambda: ("THA", "KHM")),
-    "metric": _choice_rule(
-        lambda: ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")
-    ),
-    "site_kinds": _choice_rule(_site_kinds),
-    "event_types": _choice_rule(_event_types),
-    "tables": _choice_rule(
-        lambda: ("events", "sites", "displacement", "timeline", "tallies", "scam_figures")
-    ),
+    "country": _choice_rule(_vocabulary("countries")),
+    "countries": _choice_rule(_vocabulary("countries")),
+    "metric": _choice_rule(_vocabulary("metrics")),
+    "site_kinds": _choice_rule(_vocabulary("site_kinds")),
+    "event_types": _choice_rule(_vocabulary("event_types")),
+    "tables": _choice_rule(_vocabulary("tables")),
 }
 
 
 def validate_parameters(
-    notebook: str | os.PathLike, values: Mapping[str, Any] | None = None
+    notebook: str | os.PathLike | ParameterSpec, values: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """Check parameter values against a notebook's parameters cell; return the full set.
 
     Parameters
     ----------
-    notebook : str or path
-        Notebook name or path.
+    notebook : str, path or ParameterSpec
+        Notebook name or path, or its already-read :class:`ParameterSpec`.
     values : mapping, optional
         Overrides of the defaults.
 
@@ -433,7 +435,7 @@ def validate_parameters(
         value of the wrong type and every impossible value (an end before the
         start, an unknown site, a negative radius).
     """
-    spec = read_parameters(notebook)
+    spec = notebook if isinstance(notebook, ParameterSpec) else read_parameters(notebook)
     values = dict(values or {})
     problems = []
     for name in values:
@@ -594,18 +596,6 @@ def package_versions() -> dict[str, str]:
         except md.PackageNotFoundError:
             out[pkg] = "not installed"
     return out
-
-
-def _atomic_write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- HTML ---------------------------------------------------------------------
@@ -819,7 +809,7 @@ def run_brief(
 
     path = notebook_path(notebook)
     spec = read_parameters(path)
-    params = validate_parameters(path, parameters)
+    params = validate_parameters(spec, parameters)
     run = run or path.stem
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run):
         raise ParameterError(f"run name {run!r} may only use letters, digits, '.', '_' and '-'.")
@@ -846,7 +836,7 @@ def run_brief(
         except pm.PapermillExecutionError as exc:
             failed = out_dir / f"{run}.failed.ipynb"
             if executed.is_file():
-                _atomic_write(failed, executed.read_bytes())
+                atomic_write_bytes(failed, executed.read_bytes())
             cell, section = _failing_cell(failed if failed.is_file() else None)
             where = f"cell {cell}" if cell is not None else f"execution count {exc.exec_count}"
             if section:
@@ -1102,7 +1092,9 @@ def write_manifest(
         "data": data_versions(),
         "runs": [r.to_dict() for r in results],
     }
-    _atomic_write(output_dir / "manifest.json", json.dumps(manifest, indent=2, default=_jsonable))
+    atomic_write_text(
+        output_dir / "manifest.json", json.dumps(manifest, indent=2, default=_jsonable)
+    )
     rows = []
     for r in results:
         existing = output_dir / f"{r.run}.html"
@@ -1128,5 +1120,5 @@ def write_manifest(
         "<table><thead><tr><th>brief</th><th>notebook</th><th>status</th><th>time</th><th>note</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></body></html>"
     )
-    _atomic_write(output_dir / "index.html", page)
+    atomic_write_text(output_dir / "index.html", page)
     return output_dir / "manifest.json"

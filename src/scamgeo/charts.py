@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 
 from ._errors import ParameterError
 from ._validate import check_choice, require_columns
+from .maps._style import OKABE_ITO as _PALETTE
 
 __all__ = [
     "PHASE_COLORS",
@@ -32,8 +33,20 @@ __all__ = [
     "timeline_chart",
 ]
 
-# Okabe–Ito, colour-blind safe
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+# Okabe–Ito, colour-blind safe: the palette the maps use, in line-cycle order
+OKABE_ITO = tuple(
+    _PALETTE[k]
+    for k in (
+        "orange",
+        "sky_blue",
+        "bluish_green",
+        "yellow",
+        "blue",
+        "vermillion",
+        "reddish_purple",
+        "black",
+    )
+)
 PHASE_COLORS = {
     "pre_war": "#f2f2f2",
     "may_crisis": "#fdf1d6",

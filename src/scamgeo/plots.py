@@ -45,6 +45,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from . import config
 from ._errors import CRSError, DataSourceError, ParameterError
+from ._files import atomic_target
 from ._validate import check_choice, check_positive, require_columns
 from .maps._style import (
     OKABE_ITO,
@@ -1125,11 +1126,9 @@ def save_figure(
     with publication_style():
         for f in formats:
             out = base.with_name(f"{base.name}.{f}")
-            tmp = out.with_name(f".{out.name}.tmp")
             try:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                fig.savefig(tmp, format=f, dpi=dpi, metadata=_metadata(f))
-                os.replace(tmp, out)
+                with atomic_target(out) as tmp:
+                    fig.savefig(tmp, format=f, dpi=dpi, metadata=_metadata(f))
             except OSError as exc:
                 raise DataSourceError(
                     f"save_figure: cannot write {out}: {exc.strerror or exc}."

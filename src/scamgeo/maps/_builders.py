@@ -17,6 +17,7 @@ import shapely
 
 from .. import _html, config
 from .._errors import CRSError, DataSourceError, ParameterError, SchemaError
+from .._files import atomic_write_text
 from .._validate import check_choice, check_positive, closest, require_columns
 from ..schema import EVENT_TYPES, SITE_KINDS
 from ._assets import inline_assets, remote_references
@@ -1300,10 +1301,7 @@ def save_map(
     page = to_html(m, self_contained=self_contained, trim=trim)
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write_text(path, page)
     except OSError as exc:
         raise DataSourceError(f"save_map: cannot write {path}: {exc.strerror or exc}.") from None
     logger.info("saved map %s (%.1f MB)", path, path.stat().st_size / 1e6)
