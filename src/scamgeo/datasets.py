@@ -24,18 +24,22 @@ import pandas as pd
 from . import config
 from ._errors import DataSourceError, ParameterError
 from ._validate import Problems, check_choice, check_choices, closest
+from . import _record
 from .schema import CURATED, SITE_KINDS, TableSchema
 
 __all__ = [
     "border",
     "borders",
     "catalogue",
+    "check_record",
     "data_dictionary",
     "countries",
     "displacement",
     "events",
     "find_province",
     "find_site",
+    "gazetteer",
+    "incidents",
     "places",
     "province_code",
     "province_names",
@@ -390,20 +394,150 @@ def _check_provinces(df: pd.DataFrame, *, source: str, name_col: str = "admin1")
     return codes
 
 
+def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Every named place the record uses, with one sourced point and its uncertainty.
+
+    Events and sites name these places by ``place_id``: one place has one point
+    in every phase, and a town never stands in for a temple, pass or village that
+    it is not (a stand-in, where a place cannot be located, says so in
+    ``coord_method`` and ``notes``).
+
+    Parameters
+    ----------
+    kind : str or list of str, optional
+        Keep only these kinds (``temple``, ``pass``, ``hill``, ``position``,
+        ``village``, ``crossing``, ``casino``, ... see
+        :data:`scamgeo.schema.PLACE_KINDS`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :data:`scamgeo.schema.GAZETTEER` and point geometry,
+        indexed by ``place_id``.
+
+    Raises
+    ------
+    SchemaError
+        If a point lies on the wrong side of the border (beyond 2 km at the
+        reference resolution) or a disputed place lies far from the line.
+    """
+    gaz = _gazetteer().copy()
+    if kind is not None:
+        from .schema import PLACE_KINDS
+
+        gaz = gaz[gaz["kind"].isin(check_choices(kind, PLACE_KINDS, name="kind"))]
+    return gaz
+
+
+@functools.cache
+def _gazetteer() -> gpd.GeoDataFrame:
+    source = str(_curated_path("gazetteer"))
+    df = _curated("gazetteer").copy()
+    _record.gazetteer_problems(df, source=source).raise_if_any()
+    out = _points(df)
+    out.index = pd.Index(out["place_id"].to_numpy())
+    return out
+
+
+def _located(name: str, *, precision_column: str | None, country_col: str) -> pd.DataFrame:
+    """A curated table with its places' points filled, checked against the placement rules."""
+    source = str(_curated_path(name))
+    df = _record.locate(
+        _curated(name), _gazetteer(), source=source, precision_column=precision_column
+    )
+    _record.placement_problems(df, source=source, country_col=country_col).raise_if_any()
+    return df
+
+
+@functools.cache
+def _events_table() -> pd.DataFrame:
+    df = _located("events", precision_column="geo_precision", country_col="country")
+    df["admin1_code"] = _check_provinces(df, source=str(_curated_path("events"))).to_numpy()
+    df["dataset"] = "scamgeo"
+    return df
+
+
 def events() -> gpd.GeoDataFrame:
     """The curated events of the 2025 border war, in the common event schema.
+
+    Each row is one side's report (a claim) of one incident at one place on
+    one day; rows that describe the same incident as each side reported it
+    share an ``incident_id`` (see :func:`incidents`).
 
     Returns
     -------
     geopandas.GeoDataFrame
         Columns of :data:`scamgeo.schema.EVENTS` plus ``admin1_code`` (ISO
-        3166-2) and ``dataset`` ("scamgeo"); point geometry (empty where the
-        place could not be located). One row per location and day.
+        3166-2), ``dataset`` ("scamgeo"), ``uncertainty_source``,
+        ``place_side`` and ``place_kind``; point geometry from the gazetteer
+        place the row names (empty where the place could not be located).
     """
-    df = _curated("events").copy()
-    df["admin1_code"] = _check_provinces(df, source=str(_curated_path("events"))).to_numpy()
-    df["dataset"] = "scamgeo"
-    return _points(df)
+    return _points(_events_table().copy())
+
+
+def incidents() -> gpd.GeoDataFrame:
+    """One row per incident, with each side's claim about it side by side.
+
+    An incident reported by both governments is two rows of :func:`events`
+    (two claims) and one row here. Counts of incidents and of claims differ
+    exactly by the incidents with more than one claim.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``incident_id``, ``event_date`` (earliest), ``country``, ``place_id``,
+        ``location``, ``event_type``, ``sub_event_type``, ``n_claims``,
+        ``claimed_by``, ``event_ids``; per claimant (``tha``, ``khm``,
+        ``both``, ``independent``, ``undisputed``) ``fatalities_*``,
+        ``notes_*``, ``source_url_*``; and the point with ``uncertainty_m``.
+    """
+    return _points(_record.incidents_table(_events_table()))
+
+
+def check_record(
+    *,
+    events: str | Path | None = None,
+    sites: str | Path | None = None,
+    gazetteer: str | Path | None = None,
+) -> dict[str, int]:
+    """Check (copies of) the curated events, sites and gazetteer against the placement rules.
+
+    Parameters
+    ----------
+    events, sites, gazetteer : str or Path, optional
+        CSV files to check instead of the embedded tables.
+
+    Returns
+    -------
+    dict
+        Rows checked per table.
+
+    Raises
+    ------
+    SchemaError
+        Naming every row that breaks a rule: an unknown ``place_id``; a row that
+        names a place and carries another point; a place whose side is not the
+        row's country; a point more than 2 km inside the other country (unless
+        its place is disputed); a gazetteer point on the wrong side.
+    """
+    from .schema import EVENTS, GAZETTEER, SITES
+
+    gaz_path = Path(gazetteer) if gazetteer is not None else _curated_path("gazetteer")
+    gaz = read_table(gaz_path, GAZETTEER)
+    _record.gazetteer_problems(gaz, source=str(gaz_path)).raise_if_any()
+    gaz = gaz.set_index(gaz["place_id"].to_numpy())
+    counts = {"gazetteer": len(gaz)}
+    for name, path, schema, precision in (
+        ("events", events, EVENTS, "geo_precision"),
+        ("sites", sites, SITES, "location_precision"),
+    ):
+        path = Path(path) if path is not None else _curated_path(name)
+        table = _record.locate(
+            read_table(path, schema), gaz, source=str(path), precision_column=precision
+        )
+        _record.placement_problems(table, source=str(path)).raise_if_any()
+        counts[name] = len(table)
+    return counts
 
 
 def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
@@ -420,12 +554,17 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Columns of :data:`scamgeo.schema.SITES`, point geometry, indexed by ``site_id``.
     """
-    df = _curated("sites").copy()
+    df = _sites_table().copy()
     if kind is not None:
         df = df[df["kind"].isin(check_choices(kind, SITE_KINDS, name="kind"))]
     out = _points(df)
     out.index = pd.Index(out["site_id"].to_numpy())  # unnamed, like provinces()
     return out
+
+
+@functools.cache
+def _sites_table() -> pd.DataFrame:
+    return _located("sites", precision_column="location_precision", country_col="country")
 
 
 def find_site(name: str) -> gpd.GeoDataFrame:
@@ -499,14 +638,17 @@ def sources() -> pd.DataFrame:
     for name in CURATED:
         df = _curated(name)
         publisher = "source" if "source" in df.columns else "publisher"
-        for url_col in ("source_url", "source_url_2", "damage_source_url"):
+        for url_col in ("source_url", "source_url_2", "damage_source_url", "coord_source"):
             if url_col not in df.columns:
                 continue
+            first = {"source_url": (publisher, "source_date")}
+            first["coord_source"] = ("coord_publisher", "coord_source_date")
+            who, when = first.get(url_col, (None, None))
             part = pd.DataFrame(
                 {
                     "source_url": df[url_col],
-                    "publisher": df[publisher] if url_col == "source_url" else pd.NA,
-                    "source_date": df["source_date"] if url_col == "source_url" else pd.NaT,
+                    "publisher": df[who] if who in df.columns else pd.NA,
+                    "source_date": df[when] if when in df.columns else pd.NaT,
                     "table": name,
                 }
             ).dropna(subset=["source_url"])
@@ -528,6 +670,7 @@ _DATE_COLUMNS = {
     "timeline": "date",
     "tallies": "as_of",
     "scam_figures": "source_date",
+    "gazetteer": "coord_source_date",
 }
 
 
@@ -554,7 +697,9 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
                 "what a row is": CURATED[name].description,
                 "first date": dates.min().date() if len(dates) else None,
                 "last date": dates.max().date() if len(dates) else None,
-                "distinct sources": df["source_url"].nunique(),
+                "distinct sources": df[
+                    "coord_source" if name == "gazetteer" else "source_url"
+                ].nunique(),
                 "licence": "CC BY 4.0 (scamgeo); facts from the cited reports",
             }
         )

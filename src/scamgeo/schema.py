@@ -27,7 +27,13 @@ __all__ = [
     "COUNTRIES",
     "DISPLACEMENT",
     "EVENTS",
+    "COORD_METHODS",
     "EVENT_TYPES",
+    "GAZETTEER",
+    "PLACE_KINDS",
+    "PLACE_SIDES",
+    "VICTIM_SIDES",
+    "VICTIM_TYPES",
     "SCAM_FIGURES",
     "SITES",
     "SITE_KINDS",
@@ -106,6 +112,39 @@ ACTORS = (
 
 #: Who a fact is claimed by: one government, both, or an independent body.
 CLAIMS = ("THA", "KHM", "both", "independent")
+
+#: Whose dead or injured an event reports (empty when it reports none).
+VICTIM_SIDES = ("THA", "KHM", "both", "unknown")
+
+#: Who the victims were.
+VICTIM_TYPES = ("military", "civilian", "mixed", "unknown")
+
+#: Which side of the border a gazetteer place lies on (``disputed``: both states claim it).
+PLACE_SIDES = ("THA", "KHM", "disputed", "LAO", "MMR", "VNM", "CHN")
+
+#: Kinds of gazetteer place.
+PLACE_KINDS = (
+    "temple",
+    "pass",
+    "hill",
+    "position",
+    "village",
+    "town",
+    "crossing",
+    "casino",
+    "scam_compound",
+    "sez",
+    "bridge",
+    "road",
+    "facility",
+    "area",
+    "district",
+    "border_sector",
+    "province",
+)
+
+#: How a gazetteer point was obtained.
+COORD_METHODS = ("stated", "geonames", "derived", "stand_in")
 
 #: Kinds of site.
 SITE_KINDS = ("casino_hub", "casino", "scam_compound", "border_crossing", "special_economic_zone")
@@ -495,6 +534,49 @@ EVENTS = TableSchema(
             required=False,
             description="Where the coordinates come from (GeoNames:id or a URL).",
         ),
+        Column(
+            "place_id",
+            "str",
+            required=False,
+            description="The gazetteer place the event happened at; its point and uncertainty "
+            "come from the gazetteer (one place, one point). Empty when the row carries its own "
+            "sourced coordinates.",
+        ),
+        Column(
+            "uncertainty_m",
+            "int",
+            required=False,
+            min=1,
+            description="Radius in metres the point is good to: from the gazetteer for rows with a "
+            "place_id, else the row's own, else derived from geo_precision (see uncertainty_source).",
+        ),
+        Column(
+            "incident_id",
+            "str",
+            required=False,
+            description="One incident as reported by each side: rows sharing an incident_id are "
+            "claims about the same incident (SG-I#### for curated rows).",
+        ),
+        Column(
+            "victims_side",
+            "category",
+            required=False,
+            choices=VICTIM_SIDES,
+            description="Whose dead or injured the row reports; empty when it reports none.",
+        ),
+        Column(
+            "victim_type",
+            "category",
+            required=False,
+            choices=VICTIM_TYPES,
+            description="Military, civilian or mixed victims; empty when none are reported.",
+        ),
+        Column(
+            "source_is_mirror",
+            "bool",
+            required=False,
+            description="True when source_url is a mirror or copy and the publisher's own page was not found.",
+        ),
     ),
     extra_checks=(_lat_lon, _sub_event_matches),
 )
@@ -520,6 +602,19 @@ SITES = TableSchema(
         ),
         Column("location_note", "str", description="What an approximate point stands for."),
         Column("coord_source", "str", description="Where the coordinates come from."),
+        Column(
+            "place_id",
+            "str",
+            required=False,
+            description="The gazetteer place of the site; its point comes from the gazetteer.",
+        ),
+        Column(
+            "uncertainty_m",
+            "int",
+            required=False,
+            min=1,
+            description="Radius in metres the point is good to (from the gazetteer).",
+        ),
         Column("active_from", "str", description="Year or date the site is reported active from."),
         Column("active_to", "str", description="Year or date it closed, if reported."),
         Column("status", "str", description="Short status as reported."),
@@ -732,9 +827,105 @@ SCAM_FIGURES = TableSchema(
     extra_checks=(_low_high,),
 )
 
+def _stand_in_explained(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """A stand-in point must say in its notes what it stands for."""
+    bad = (frame["coord_method"].astype("string").eq("stand_in") & frame["notes"].isna()).fillna(
+        False
+    )
+    for line in lines[bad.to_numpy(dtype=bool)]:
+        problems.add(
+            "a stand_in point needs notes saying which place's point stands in and why",
+            row=int(line),
+            column="notes",
+        )
+
+
+GAZETTEER = TableSchema(
+    name="gazetteer",
+    key="place_id",
+    description="A named place the record uses, with one sourced point and the radius it is good to.",
+    columns=(
+        Column("place_id", "str", nullable=False, description="Unique lowercase slug."),
+        Column("name", "str", nullable=False, description="Commonest English name."),
+        Column(
+            "aliases",
+            "str",
+            description="Other spellings the sources use (Thai and Khmer romanisations), '; '-separated.",
+        ),
+        Column("kind", "category", nullable=False, choices=PLACE_KINDS, description="Kind of place."),
+        Column(
+            "side",
+            "category",
+            nullable=False,
+            choices=PLACE_SIDES,
+            description="Side of the border it lies on; 'disputed' where both states claim it.",
+        ),
+        Column("admin1", "str", description="Province of the side (English)."),
+        Column("admin2", "str", description="District, if known."),
+        Column(
+            "latitude", "float", nullable=False, min=-90, max=90, description="Decimal degrees, WGS84."
+        ),
+        Column(
+            "longitude",
+            "float",
+            nullable=False,
+            min=-180,
+            max=180,
+            description="Decimal degrees, WGS84.",
+        ),
+        Column(
+            "uncertainty_m",
+            "int",
+            nullable=False,
+            min=1,
+            description="Radius in metres within which the place lies.",
+        ),
+        Column(
+            "coord_method",
+            "category",
+            nullable=False,
+            choices=COORD_METHODS,
+            description="stated (a page gives coordinates for the place), geonames (its GeoNames "
+            "record), derived (computed from stated facts), stand_in (another place's point, only "
+            "where the place cannot be located).",
+        ),
+        Column(
+            "coord_source",
+            "url",
+            nullable=False,
+            description="URL of the page that gives the coordinates.",
+        ),
+        Column("coord_publisher", "str", nullable=False, description="Who publishes that page."),
+        Column(
+            "coord_source_date",
+            "date",
+            min="2000-01-01",
+            max="2026-12-31",
+            description="Date of that page, if shown.",
+        ),
+        Column(
+            "source",
+            "str",
+            required=False,
+            description="Publisher of a report naming the place and where it is.",
+        ),
+        Column("source_url", "url", required=False, description="That report."),
+        Column(
+            "source_date",
+            "date",
+            required=False,
+            min="2000-01-01",
+            max="2026-12-31",
+            description="Its publication date.",
+        ),
+        Column("notes", "str", description="What the place is and how the point was got, in our words."),
+    ),
+    extra_checks=(_stand_in_explained,),
+)
+
 #: Every curated table by name.
 CURATED: dict[str, TableSchema] = {
-    s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES)
+    s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES, GAZETTEER)
 }
 
 

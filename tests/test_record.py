@@ -1,0 +1,207 @@
+"""The record's geography and counting: gazetteer, placement rules, incidents (issue 10)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scamgeo import SchemaError, config, datasets, schema
+from scamgeo._record import PRECISION_UNCERTAINTY_M, incident_keys
+
+CURATED = config.data_dir / "curated"
+
+
+def _write(df: pd.DataFrame, path) -> str:
+    df.to_csv(path, index=False, lineterminator="\n")
+    return str(path)
+
+
+def _raw(name: str) -> pd.DataFrame:
+    return pd.read_csv(CURATED / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
+
+
+# --- the embedded record obeys the rules ---------------------------------------------
+
+
+def test_embedded_record_passes_the_placement_rules():
+    counts = datasets.check_record()
+    assert counts["events"] == len(datasets.events())
+    assert counts["sites"] == len(datasets.sites())
+    assert counts["gazetteer"] == len(datasets.gazetteer()) >= 60
+
+
+def test_every_gazetteer_row_has_a_coordinate_source_url_and_uncertainty():
+    gaz = datasets.gazetteer()
+    assert gaz["coord_source"].str.match(r"^https?://").all()
+    assert gaz["coord_publisher"].notna().all()
+    assert (gaz["uncertainty_m"] > 0).all()
+    stand_ins = gaz[gaz["coord_method"] == "stand_in"]
+    assert stand_ins["notes"].notna().all()
+
+
+def test_one_point_per_named_place():
+    events = datasets.events()
+    placed = events.dropna(subset=["place_id"])
+    points = placed.groupby("place_id")[["latitude", "longitude"]].nunique()
+    assert (points <= 1).all().all()
+    gaz = datasets.gazetteer()
+    for place_id, row in placed.groupby("place_id").first().iterrows():
+        assert row["latitude"] == pytest.approx(gaz.loc[place_id, "latitude"])
+    # most events are placed at a named gazetteer place, not at free coordinates
+    assert events["place_id"].notna().mean() > 0.9
+
+
+def test_no_event_lies_deep_in_the_other_country():
+    """The done-when rule, measured directly on the 1:10m polygons."""
+    events = datasets.events().dropna(subset=["latitude"])
+    events = events[events["country"].isin(["THA", "KHM"]) & (events["place_side"] != "disputed")]
+    countries = datasets.countries().set_index("iso3").to_crs(config.METRIC_CRS)
+    border = datasets.border().to_crs(config.METRIC_CRS).geometry.iloc[0]
+    pts = events.to_crs(config.METRIC_CRS)
+    for iso, other in (("THA", "KHM"), ("KHM", "THA")):
+        mine = pts[pts["country"] == iso]
+        inside = mine[mine.within(countries.geometry.loc[other])]
+        deep = inside.distance(border) / 1000 > 2.0
+        assert not deep.any(), inside.loc[deep, ["event_id", "location"]].to_string()
+
+
+def test_landmark_temples_events_sit_at_the_temples():
+    gaz = datasets.gazetteer(kind="temple")
+    events = datasets.events()
+    names = {
+        "Preah Vihear Temple": "preah-vihear",
+        "Prasat Ta Muen Thom": "ta-muen-thom",
+        "Prasat Ta Kwai": "ta-kwai",
+    }
+    for location, stem in names.items():
+        rows = events[events["location"].str.startswith(location)]
+        assert len(rows), location
+        temple = [p for p in gaz.index if stem.replace("-", "") in p.replace("-", "")]
+        assert temple, f"no temple place for {location}"
+        at_temple = rows["place_id"].isin(temple)
+        assert at_temple.mean() >= 0.5, rows[["event_id", "location", "place_id"]].to_string()
+
+
+# --- incidents and claims ------------------------------------------------------------
+
+
+def test_every_curated_event_belongs_to_an_incident():
+    events = datasets.events()
+    assert events["incident_id"].notna().all()
+    assert events["incident_id"].str.match(r"^SG-I\d{4}$").all()
+
+
+def test_poipet_strike_of_18_december_is_one_incident_with_two_claims():
+    events = datasets.events()
+    poipet = events[
+        (events["event_date"] == "2025-12-18") & events["location"].str.contains("Poipet")
+    ]
+    assert set(poipet["claimed_by"].dropna()) >= {"THA", "KHM"}
+    assert poipet["incident_id"].nunique() == 1
+    incidents = datasets.incidents().set_index("incident_id")
+    one = incidents.loc[poipet["incident_id"].iloc[0]]
+    assert one["n_claims"] == len(poipet) >= 2
+    assert one["notes_tha"] and one["notes_khm"]
+
+
+def test_incidents_count_each_incident_once():
+    events = datasets.events()
+    incidents = datasets.incidents()
+    assert len(incidents) == events["incident_id"].nunique()
+    assert incidents["n_claims"].sum() == len(events)
+    assert (incidents["n_claims"] > 1).sum() >= 4
+
+
+def test_rows_without_incident_id_are_their_own_incident():
+    frame = pd.DataFrame({"event_id": ["a", "b", "c"], "incident_id": ["I1", None, "I1"]})
+    assert incident_keys(frame).tolist() == ["I1", "b", "I1"]
+    assert incident_keys(frame.drop(columns="incident_id")).tolist() == ["a", "b", "c"]
+
+
+def test_casualty_columns_use_their_vocabularies():
+    events = datasets.events()
+    assert set(events["victims_side"].dropna()) <= set(schema.VICTIM_SIDES)
+    assert set(events["victim_type"].dropna()) <= set(schema.VICTIM_TYPES)
+    killed = events[events["fatalities"].fillna(0) > 0]
+    assert killed["victims_side"].notna().all(), killed[["event_id", "notes"]].to_string()
+
+
+def test_uncertainty_is_sourced_for_every_located_event():
+    events = datasets.events().dropna(subset=["latitude"])
+    assert events["uncertainty_m"].notna().all()
+    assert set(events["uncertainty_source"]) <= {"gazetteer", "row", "precision_code"}
+    by_code = events[events["uncertainty_source"] == "precision_code"]
+    expected = by_code["geo_precision"].map(PRECISION_UNCERTAINTY_M)
+    assert (by_code["uncertainty_m"] == expected).all()
+
+
+# --- broken copies are refused, naming the row -------------------------------------------
+
+
+@pytest.fixture
+def copies(tmp_path):
+    return {
+        "events": _raw("events"),
+        "sites": _raw("sites"),
+        "gazetteer": _raw("gazetteer"),
+        "dir": tmp_path,
+    }
+
+
+def _check(copies) -> None:
+    d = copies["dir"]
+    datasets.check_record(
+        events=_write(copies["events"], d / "events.csv"),
+        sites=_write(copies["sites"], d / "sites.csv"),
+        gazetteer=_write(copies["gazetteer"], d / "gazetteer.csv"),
+    )
+
+
+def test_unchanged_copies_pass(copies):
+    _check(copies)
+
+
+def test_thai_event_30_km_inside_cambodia_is_refused(copies):
+    events = copies["events"]
+    pos = int(events.index[events["country"] == "THA"][0])
+    events.loc[pos, ["place_id", "latitude", "longitude", "uncertainty_m"]] = [
+        None,
+        "13.9",  # about 30 km inside Cambodia, north of Sisophon
+        "103.05",
+        "1000",
+    ]
+    with pytest.raises(SchemaError, match=rf"row {pos + 2}, column latitude: point lies .* inside KHM"):
+        _check(copies)
+
+
+def test_row_naming_a_place_with_another_point_is_refused(copies):
+    events = copies["events"]
+    placed = events.index[events["place_id"].notna()]
+    pos = int(placed[0])
+    place = events.loc[pos, "place_id"]
+    events.loc[pos, ["latitude", "longitude"]] = ["14.0", "103.0"]
+    with pytest.raises(SchemaError, match=rf"row {pos + 2}.*names place {place!r} but carries"):
+        _check(copies)
+
+
+def test_unknown_place_id_is_refused(copies):
+    copies["events"].loc[3, "place_id"] = "atlantis"
+    with pytest.raises(SchemaError, match=r"row 5, column place_id: place_id 'atlantis' is not"):
+        _check(copies)
+
+
+def test_gazetteer_row_without_coordinate_source_is_refused(copies):
+    copies["gazetteer"].loc[0, "coord_source"] = None
+    with pytest.raises(SchemaError, match=r"row 2, column coord_source: empty"):
+        _check(copies)
+
+
+def test_place_on_the_wrong_side_for_its_rows_is_refused(copies):
+    gaz = copies["gazetteer"]
+    events = copies["events"]
+    thai = gaz[gaz["side"] == "THA"]["place_id"]
+    used = events[events["place_id"].isin(thai)]
+    pos = int(used.index[0])
+    events.loc[pos, "country"] = "KHM"
+    with pytest.raises(SchemaError, match=rf"row {pos + 2}, column country: place .* lies in THA"):
+        _check(copies)
