@@ -258,12 +258,12 @@ def test_schema_rejects_unknown_category_and_duplicate_id(tmp_path):
 
 
 def test_schema_reports_swapped_coordinates(tmp_path):
-    raw, path = _copy("sites", tmp_path)
+    raw, path = _copy("gazetteer", tmp_path)
     lat, lon = raw.loc[0, "latitude"], raw.loc[0, "longitude"]
     raw.loc[0, "latitude"], raw.loc[0, "longitude"] = lon, lat
     raw.to_csv(path, index=False)
-    with pytest.raises(scamgeo.SchemaError, match="look swapped"):
-        datasets.read_table(path, schema.SITES)
+    with pytest.raises(scamgeo.SchemaError, match="row 2, column latitude: latitude and longitude look swapped"):
+        datasets.read_table(path, schema.GAZETTEER)
 
 
 def test_unreadable_file_is_a_data_source_error(tmp_path):

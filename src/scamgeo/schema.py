@@ -920,7 +920,7 @@ GAZETTEER = TableSchema(
         ),
         Column("notes", "str", description="What the place is and how the point was got, in our words."),
     ),
-    extra_checks=(_stand_in_explained,),
+    extra_checks=(_lat_lon, _stand_in_explained),
 )
 
 #: Every curated table by name.
