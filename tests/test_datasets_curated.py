@@ -295,3 +295,112 @@ def test_unknown_province_named_with_line(tmp_path, monkeypatch):
 def test_geometry_matches_coordinates():
     s = datasets.sites().dropna(subset=["latitude"])
     assert shapely.get_x(s.geometry.to_numpy()).tolist() == pytest.approx(s["longitude"].tolist())
+
+
+# --- counting semantics: stocks and flows, scopes, mirrors (issue 10) --------
+
+STAGING = re.compile(r"^https?://(test\.|dev\.|stg-|pre\.|beta-|api\.|demo\.|poc\.)", re.IGNORECASE)
+
+
+def test_displacement_rows_carry_measure_and_counting_body():
+    dp = datasets.displacement()
+    assert dp["measure"].notna().all()
+    assert dp["counting_body"].notna().all() and (dp["counting_body"].str.len() >= 3).all()
+    flows = dp[dp["measure"] == "flow"]
+    stocks = dp[dp["measure"] == "stock"]
+    assert len(flows) >= 30 and len(stocks) >= 130
+    assert flows[["period_start", "period_end"]].notna().all().all()
+    assert (flows["period_start"] <= flows["period_end"]).all()
+    assert (flows["period_end"] <= flows["as_of"]).all()
+    assert stocks[["period_start", "period_end"]].isna().all().all()
+    # only movements can be flows; people displaced, sheltered or remaining are always stocks
+    assert set(flows["metric"].astype(str)) <= {"evacuated", "returned", "displaced_combined"}
+    # cumulative returns are a stock of returnees, 24-hour returns a flow
+    returned = dp[(dp["metric"] == "returned") & (dp["country"] == "KHM") & dp["admin1"].isna()]
+    assert set(returned["measure"].astype(str)) == {"stock", "flow"}
+    one_day = returned[returned["as_of"] == "2026-01-20"].set_index("measure")["value"]
+    assert one_day["stock"] == 520000 and one_day["flow"] == 5551
+
+
+def test_no_flow_in_a_stock_series():
+    dp = datasets.displacement()
+    keys = ["country", "admin1", "metric", "unit", "counting_body"]
+    grouped = dp.groupby(keys, dropna=False, observed=True)["measure"].nunique()
+    mixed = grouped[grouped > 1].reset_index()
+    # where one body reports both, it is movements (returns, evacuations), never a stock metric
+    assert set(mixed["metric"].astype(str)) <= {"returned", "evacuated", "displaced_combined"}
+    for metric in ("in_shelters", "displaced_total", "remaining"):
+        assert (dp.loc[dp["metric"] == metric, "measure"] == "stock").all(), metric
+
+
+def test_displacement_combined_totals_stand_apart():
+    dp = datasets.displacement()
+    both = dp[dp["country"] == "both"]
+    assert (both["metric"] == "displaced_combined").all()
+    assert (dp.loc[dp["metric"] == "displaced_combined", "country"] == "both").all()
+    assert both["admin1"].isna().all()
+    assert len(both) >= 5
+    assert {300000, 800000, 1000000} <= set(both["value"].tolist())
+
+
+def test_displacement_audited_rows_fixed():
+    dp = datasets.displacement().set_index("row_id")
+    assert dp.loc["D0093", "value"] == 101229
+    assert dp.loc["D0093", "metric"] == "evacuated"
+    assert "D0120" not in dp.index  # 525,000 on 15 Dec: unverifiable outlier, dropped
+
+
+def test_tallies_scope_and_separate_civilian_deaths():
+    t = datasets.tallies()
+    assert t["scope"].notna().all()
+    assert (t["scope"] == "incident").sum() >= 15
+    assert t.loc[t["scope"] == "cumulative", "incident_id"].isna().all()
+    by_id = t.set_index("tally_id")
+    assert by_id.loc["T0068", "category"] == "civilians_killed_combined"
+    assert by_id.loc["T0074", "category"] == "civilians_killed_combined"
+    assert str(by_id.loc["T0028", "as_of"].date()) == "2025-07-27"
+    assert str(by_id.loc["T0086", "as_of"].date()) == "2025-12-17"
+    # December Thai civilians_killed rows are direct deaths only (Thailand reported one)
+    dec = t[(t["phase"] == "december_war") & (t["side"] == "THA")]
+    assert dec.loc[dec["category"] == "civilians_killed", "value"].max() == 1
+    assert dec.loc[dec["category"] == "civilians_killed_indirect", "value"].max() == 44
+
+
+def test_scam_figures_report_range_not_paraphrase():
+    f008 = datasets.scam_figures().set_index("figure_id").loc["F008"]
+    assert (f008["low"], f008["high"]) == (12.5e9, 19e9)
+
+
+@pytest.mark.parametrize("name", ["displacement", "tallies", "scam_figures", "timeline", "sites"])
+def test_staging_hosts_are_replaced_or_flagged(name):
+    table = LOADERS[name]()
+    flagged = table["source_is_mirror"].fillna(False).astype(bool)
+    staging = table["source_url"].str.match(STAGING)
+    assert not (staging & ~flagged).any()
+    assert not table["source_url_2"].fillna("").str.match(STAGING).any()
+
+
+def test_schema_rejects_flow_without_period_and_misplaced_both(tmp_path):
+    raw, path = _copy("displacement", tmp_path)
+    flow = raw.index[raw["measure"] == "flow"][0]
+    stock = raw.index[raw["measure"] == "stock"][0]
+    raw.loc[flow, "period_end"] = ""
+    raw.loc[stock, "country"] = "both"
+    raw.to_csv(path, index=False)
+    with pytest.raises(scamgeo.SchemaError) as err:
+        datasets.read_table(path, schema.DISPLACEMENT)
+    msg = str(err.value)
+    assert f"row {flow + 2}, column period_start: a flow needs period_start and period_end" in msg
+    assert f"row {stock + 2}, column country: country 'both' is only allowed" in msg
+
+
+def test_schema_rejects_incident_id_on_cumulative_tally(tmp_path):
+    raw, path = _copy("tallies", tmp_path)
+    row = raw.index[raw["scope"] == "cumulative"][0]
+    raw.loc[row, "incident_id"] = "SG-I0001"
+    raw.to_csv(path, index=False)
+    with pytest.raises(
+        scamgeo.SchemaError,
+        match=rf"row {row + 2}, column incident_id: a cumulative figure refers to no single incident",
+    ):
+        datasets.read_table(path, schema.TALLIES)

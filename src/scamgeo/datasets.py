@@ -21,10 +21,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import _record, config
 from ._errors import DataSourceError, ParameterError
 from ._validate import Problems, check_choice, check_choices, closest
-from . import _record
 from .schema import CURATED, SITE_KINDS, TableSchema
 
 __all__ = [

@@ -26,10 +26,12 @@ __all__ = [
     "CLAIMS",
     "COUNTRIES",
     "DISPLACEMENT",
+    "DISPLACEMENT_METRICS",
     "EVENTS",
     "COORD_METHODS",
     "EVENT_TYPES",
     "GAZETTEER",
+    "MEASURES",
     "PLACE_KINDS",
     "PLACE_SIDES",
     "VICTIM_SIDES",
@@ -389,6 +391,32 @@ def _low_high(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> Non
         problems.add("needs a value, or a low/high range", row=int(line), column="value")
 
 
+def _incident_scope(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """An ``incident_id`` belongs to an incident figure and has the SG-I#### form."""
+    incident = frame["incident_id"].astype("string")
+    has = incident.notna()
+    bad_form = has & ~incident.str.fullmatch(r"SG-I\d{4}").fillna(False)
+    for line, value in zip(lines[bad_form.to_numpy(dtype=bool)], incident[bad_form], strict=True):
+        problems.add(
+            f"{value!r} is not an incident id like SG-I0001", row=int(line), column="incident_id"
+        )
+    wrong = has & frame["scope"].astype("string").eq("cumulative").fillna(False)
+    for line in lines[wrong.to_numpy(dtype=bool)]:
+        problems.add(
+            "a cumulative figure refers to no single incident", row=int(line), column="incident_id"
+        )
+
+
+#: Optional flag on every sourced table: the cited URL is a mirror, staging or copy host.
+_MIRROR = Column(
+    "source_is_mirror",
+    "bool",
+    required=False,
+    description="true when source_url is a mirror, staging or aggregator copy (hosts such as test., "
+    "dev., stg-, pre., beta-, api.) and the publisher's own URL could not be found.",
+)
+
+
 def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
     return (
         Column(
@@ -416,7 +444,60 @@ def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
             required=False,
             description="A second, independent report of the same fact.",
         ),
+        _MIRROR,
     )
+
+
+#: Displacement metrics; ``displaced_combined`` is a cross-border total (country ``both``).
+DISPLACEMENT_METRICS = (
+    "evacuated",
+    "in_shelters",
+    "displaced_total",
+    "remaining",
+    "returned",
+    "displaced_combined",
+)
+#: Stock (people displaced at a moment) or flow (people who moved during a period).
+MEASURES = ("stock", "flow")
+
+
+def _displacement_rules(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """``both`` only for combined totals; flows carry an ordered period, stocks none."""
+    country = frame["country"].astype("string")
+    metric = frame["metric"].astype("string")
+    both = country.eq("both").fillna(False)
+    combined = metric.eq("displaced_combined").fillna(False)
+    for line in lines[(both & ~combined).to_numpy(dtype=bool)]:
+        problems.add(
+            "country 'both' is only allowed with metric displaced_combined",
+            row=int(line),
+            column="country",
+        )
+    for line in lines[(combined & ~both).to_numpy(dtype=bool)]:
+        problems.add(
+            "metric displaced_combined is a cross-border total: country must be 'both'",
+            row=int(line),
+            column="country",
+        )
+    for line in lines[(both & frame["admin1"].notna()).to_numpy(dtype=bool)]:
+        problems.add("a cross-border total has no province", row=int(line), column="admin1")
+    measure = frame["measure"].astype("string")
+    start, end = frame["period_start"], frame["period_end"]
+    flow = measure.eq("flow").fillna(False)
+    stock = measure.eq("stock").fillna(False)
+    for line in lines[(flow & (start.isna() | end.isna())).to_numpy(dtype=bool)]:
+        problems.add(
+            "a flow needs period_start and period_end", row=int(line), column="period_start"
+        )
+    for line in lines[(flow & (end < start).fillna(False)).to_numpy(dtype=bool)]:
+        problems.add("period_end is before period_start", row=int(line), column="period_end")
+    for line in lines[(stock & (start.notna() | end.notna())).to_numpy(dtype=bool)]:
+        problems.add(
+            "a stock is counted at as_of and has no period", row=int(line), column="period_start"
+        )
+    late = flow & (end > frame["as_of"]).fillna(False)
+    for line in lines[late.to_numpy(dtype=bool)]:
+        problems.add("period_end is after as_of", row=int(line), column="period_end")
 
 
 _COORDS = (
@@ -651,7 +732,11 @@ DISPLACEMENT = TableSchema(
             description="Date the figure refers to.",
         ),
         Column(
-            "country", "category", nullable=False, choices=("THA", "KHM"), description="ISO3 code."
+            "country",
+            "category",
+            nullable=False,
+            choices=("THA", "KHM", "both"),
+            description="ISO3 code; 'both' only for a cross-border total (metric displaced_combined).",
         ),
         Column("admin1", "str", description="Province (English); empty for a national figure."),
         Column(
@@ -663,8 +748,41 @@ DISPLACEMENT = TableSchema(
             "metric",
             "category",
             nullable=False,
-            choices=("evacuated", "in_shelters", "displaced_total", "remaining", "returned"),
-            description="What is counted; Thai figures are mostly in_shelters, Cambodian mostly displaced_total.",
+            choices=DISPLACEMENT_METRICS,
+            description="What is counted; Thai figures are mostly in_shelters, Cambodian mostly "
+            "displaced_total; displaced_combined is a widely quoted total for both countries.",
+        ),
+        Column(
+            "measure",
+            "category",
+            required=False,
+            choices=MEASURES,
+            description="stock: people displaced, sheltered, remaining or returned AT as_of (cumulative "
+            "returns are a stock of returnees); flow: people who moved DURING period_start..period_end. "
+            "Every curated row has one; a series never mixes the two.",
+        ),
+        Column(
+            "period_start",
+            "date",
+            required=False,
+            min="2025-05-01",
+            max="2026-12-31",
+            description="First day of the period a flow covers; empty for a stock.",
+        ),
+        Column(
+            "period_end",
+            "date",
+            required=False,
+            min="2025-05-01",
+            max="2026-12-31",
+            description="Last day of the period a flow covers; empty for a stock.",
+        ),
+        Column(
+            "counting_body",
+            "str",
+            required=False,
+            description="Who counted (the authority or agency that produced the figure, e.g. Thai Ministry "
+            "of Interior, Cambodia NCDM); distinct from publisher. Every curated row has one.",
         ),
         Column("value", "int", nullable=False, min=0, description="The figure as reported."),
         Column(
@@ -678,8 +796,10 @@ DISPLACEMENT = TableSchema(
         Column("source_url", "url", nullable=False),
         Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
         Column("source_url_2", "url", required=False),
+        _MIRROR,
         Column("notes", "str"),
     ),
+    extra_checks=(_displacement_rules,),
 )
 
 TIMELINE = TableSchema(
@@ -764,6 +884,7 @@ TALLIES = TableSchema(
                 "soldiers_killed",
                 "civilians_killed",
                 "civilians_killed_indirect",
+                "civilians_killed_combined",
                 "killed_total",
                 "soldiers_injured",
                 "civilians_injured",
@@ -772,7 +893,22 @@ TALLIES = TableSchema(
                 "captured",
             ),
             description="What is counted; civilians_killed_indirect are deaths Thailand attributed to the "
-            "situation (evacuation, illness) rather than to attacks, never added to civilians_killed.",
+            "situation (evacuation, illness) rather than to attacks, never added to civilians_killed; "
+            "civilians_killed_combined is a figure that lumps direct and indirect deaths together.",
+        ),
+        Column(
+            "scope",
+            "category",
+            required=False,
+            choices=("incident", "cumulative"),
+            description="incident: a figure for one incident; cumulative: a running total for the phase. "
+            "Every curated row has one; never add cumulative figures to each other.",
+        ),
+        Column(
+            "incident_id",
+            "str",
+            required=False,
+            description="The events incident (SG-I####) an incident figure refers to; empty if not linked.",
         ),
         Column("value", "int", nullable=False, min=0),
         Column("reported_by", "str", nullable=False, description="Body that gave the figure."),
@@ -781,8 +917,10 @@ TALLIES = TableSchema(
         Column("source_url", "url", nullable=False),
         Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
         Column("source_url_2", "url", required=False),
+        _MIRROR,
         Column("notes", "str"),
     ),
+    extra_checks=(_incident_scope,),
 )
 
 SCAM_FIGURES = TableSchema(
@@ -822,6 +960,7 @@ SCAM_FIGURES = TableSchema(
         Column("source_url", "url", nullable=False),
         Column("source_date", "date", min="2014-01-01", max="2026-12-31"),
         Column("source_url_2", "url", required=False),
+        _MIRROR,
         Column("notes", "str"),
     ),
     extra_checks=(_low_high,),

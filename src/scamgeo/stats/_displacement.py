@@ -9,12 +9,13 @@ import pandas as pd
 
 from .._errors import ParameterError, SchemaError
 from .._validate import check_choice, require_columns
+from ..schema import DISPLACEMENT_METRICS
 from ._common import as_frame, date_column, phase_table, require_rows, to_timestamp
 
 __all__ = ["METRICS", "STOCK_METRICS", "UNITS", "displacement_summary"]
 
-#: Metrics of the displacement schema.
-METRICS = ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")
+#: Metrics of the displacement schema (``displaced_combined``: cross-border totals, country "both").
+METRICS = DISPLACEMENT_METRICS
 #: Metrics that count people *currently* displaced (their fall from the peak is read as return).
 STOCK_METRICS = ("in_shelters", "displaced_total", "remaining")
 #: Units of the displacement schema.
