@@ -262,7 +262,9 @@ def test_schema_reports_swapped_coordinates(tmp_path):
     lat, lon = raw.loc[0, "latitude"], raw.loc[0, "longitude"]
     raw.loc[0, "latitude"], raw.loc[0, "longitude"] = lon, lat
     raw.to_csv(path, index=False)
-    with pytest.raises(scamgeo.SchemaError, match="row 2, column latitude: latitude and longitude look swapped"):
+    with pytest.raises(
+        scamgeo.SchemaError, match="row 2, column latitude: latitude and longitude look swapped"
+    ):
         datasets.read_table(path, schema.GAZETTEER)
 
 

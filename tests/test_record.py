@@ -169,7 +169,9 @@ def test_thai_event_30_km_inside_cambodia_is_refused(copies):
         "103.05",
         "1000",
     ]
-    with pytest.raises(SchemaError, match=rf"row {pos + 2}, column latitude: point lies .* inside KHM"):
+    with pytest.raises(
+        SchemaError, match=rf"row {pos + 2}, column latitude: point lies .* inside KHM"
+    ):
         _check(copies)
 
 

@@ -283,9 +283,7 @@ def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
     frame = gazetteer.reset_index(drop=True)
     problems = Problems(source)
     lines = np.arange(len(frame)) + 2
-    _side_problems(
-        frame.assign(place_side=pd.NA), lines, problems, country_col="side"
-    )
+    _side_problems(frame.assign(place_side=pd.NA), lines, problems, country_col="side")
     disputed = frame["side"].astype("string").eq("disputed").fillna(False).to_numpy(bool)
     if disputed.any():
         _, border = _reference()
@@ -312,7 +310,9 @@ def incident_keys(events: pd.DataFrame) -> pd.Series:
     """
     own = events["event_id"].astype("string") if "event_id" in events.columns else None
     if own is None:
-        own = pd.Series([f"row-{i}" for i in range(len(events))], index=events.index, dtype="string")
+        own = pd.Series(
+            [f"row-{i}" for i in range(len(events))], index=events.index, dtype="string"
+        )
     if "incident_id" not in events.columns:
         return own.rename("incident_key")
     return events["incident_id"].astype("string").fillna(own).rename("incident_key")

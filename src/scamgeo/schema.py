@@ -652,12 +652,6 @@ EVENTS = TableSchema(
             choices=VICTIM_TYPES,
             description="Military, civilian or mixed victims; empty when none are reported.",
         ),
-        Column(
-            "source_is_mirror",
-            "bool",
-            required=False,
-            description="True when source_url is a mirror or copy and the publisher's own page was not found.",
-        ),
     ),
     extra_checks=(_lat_lon, _sub_event_matches),
 )
@@ -966,6 +960,7 @@ SCAM_FIGURES = TableSchema(
     extra_checks=(_low_high,),
 )
 
+
 def _stand_in_explained(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     """A stand-in point must say in its notes what it stands for."""
     bad = (frame["coord_method"].astype("string").eq("stand_in") & frame["notes"].isna()).fillna(
@@ -991,7 +986,9 @@ GAZETTEER = TableSchema(
             "str",
             description="Other spellings the sources use (Thai and Khmer romanisations), '; '-separated.",
         ),
-        Column("kind", "category", nullable=False, choices=PLACE_KINDS, description="Kind of place."),
+        Column(
+            "kind", "category", nullable=False, choices=PLACE_KINDS, description="Kind of place."
+        ),
         Column(
             "side",
             "category",
@@ -1002,7 +999,12 @@ GAZETTEER = TableSchema(
         Column("admin1", "str", description="Province of the side (English)."),
         Column("admin2", "str", description="District, if known."),
         Column(
-            "latitude", "float", nullable=False, min=-90, max=90, description="Decimal degrees, WGS84."
+            "latitude",
+            "float",
+            nullable=False,
+            min=-90,
+            max=90,
+            description="Decimal degrees, WGS84.",
         ),
         Column(
             "longitude",
@@ -1057,7 +1059,9 @@ GAZETTEER = TableSchema(
             max="2026-12-31",
             description="Its publication date.",
         ),
-        Column("notes", "str", description="What the place is and how the point was got, in our words."),
+        Column(
+            "notes", "str", description="What the place is and how the point was got, in our words."
+        ),
     ),
     extra_checks=(_lat_lon, _stand_in_explained),
 )
