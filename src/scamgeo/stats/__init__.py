@@ -44,6 +44,7 @@ from ._spatial import (
     distance_decay,
     hub_targeting_test,
 )
+from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
     "DEFAULT_SEED",
@@ -55,6 +56,7 @@ __all__ = [
     "HubTestResult",
     "ITSResult",
     "KnoxResult",
+    "LocationUncertaintyResult",
     "border_band_sample",
     "ceasefire_its",
     "change_points",
