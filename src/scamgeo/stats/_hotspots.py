@@ -142,7 +142,7 @@ def _empty_table(cells: Any) -> Any:
     ]:
         out[col] = value
     out["geometry"] = cells.geometry.to_numpy()
-    return out.set_geometry("geometry")
+    return out.set_geometry("geometry", crs=cells.crs)
 
 
 def hotspots(
