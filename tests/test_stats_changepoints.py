@@ -40,7 +40,10 @@ def test_planted_breaks_are_recovered_within_a_few_days():
 
 def test_no_break_in_a_constant_series_most_of_the_time():
     rng = np.random.default_rng(1)
-    n_changes = [len(st.change_points(_series([1.0], [200], rng), timeline=TIMELINE).dates) for _ in range(15)]
+    n_changes = [
+        len(st.change_points(_series([1.0], [200], rng), timeline=TIMELINE).dates)
+        for _ in range(15)
+    ]
     assert np.mean(np.array(n_changes) == 0) >= 0.8
 
 
@@ -63,7 +66,13 @@ def test_record_change_points_fall_on_the_war_dates():
     res = st.change_points(counts)
     dates = res.dates
     assert min(abs((d - pd.Timestamp("2025-07-24")).days) for d in dates) <= 2
-    assert min(min(abs((d - pd.Timestamp(x)).days) for x in ("2025-12-07", "2025-12-08")) for d in dates) <= 2
+    assert (
+        min(
+            min(abs((d - pd.Timestamp(x)).days) for x in ("2025-12-07", "2025-12-08"))
+            for d in dates
+        )
+        <= 2
+    )
     t = res.table.set_index("official_date")
     assert abs(t.loc["2025-07-24", "difference_days"]) <= 2
     assert abs(t.loc["2025-12-08", "difference_days"]) <= 2

@@ -18,7 +18,16 @@ def clustered():
 def test_cells_counts_and_columns(clustered):
     res = st.hotspots(clustered, permutations=999, seed=1, bounds=window_bounds())
     t = res.table
-    assert {"cell_id", "events", "gi", "gi_z", "p_value", "p_adjusted", "significant", "hotspot"} <= set(t.columns)
+    assert {
+        "cell_id",
+        "events",
+        "gi",
+        "gi_z",
+        "p_value",
+        "p_adjusted",
+        "significant",
+        "hotspot",
+    } <= set(t.columns)
     assert t.crs.to_string() == "EPSG:4326"
     assert int(t["events"].sum()) == res.n_events == 220
     assert (t["events"] == 0).sum() > len(t) / 2  # empty cells kept
@@ -68,7 +77,13 @@ def test_empty_and_tiny_inputs_give_a_note(clustered):
 
 
 def test_bad_parameters_raise(clustered):
-    for kwargs in ({"cell_km": 0}, {"alpha": 1.5}, {"permutations": 5}, {"null": "x"}, {"fdr": "yes"}):
+    for kwargs in (
+        {"cell_km": 0},
+        {"alpha": 1.5},
+        {"permutations": 5},
+        {"null": "x"},
+        {"fdr": "yes"},
+    ):
         with pytest.raises(ParameterError):
             st.hotspots(clustered, **kwargs)
 

@@ -72,7 +72,9 @@ def test_tiny_and_empty_inputs_give_a_note_not_a_traceback():
     assert empty.n_events == 0 and np.isnan(empty.p_value)
     nocoord = pd.DataFrame(ev.drop(columns="geometry"))
     nocoord.loc[nocoord.index[:2], ["latitude", "longitude"]] = np.nan
-    more = pd.concat([nocoord, pd.DataFrame(csr(10, np.random.default_rng(4)).drop(columns="geometry"))])
+    more = pd.concat(
+        [nocoord, pd.DataFrame(csr(10, np.random.default_rng(4)).drop(columns="geometry"))]
+    )
     r = st.knox_test(more, distance_km=10, days=7, permutations=9, seed=1)
     assert r.n_events == 11 and any("2 event(s) without coordinates" in n for n in r.notes)
 
@@ -114,7 +116,9 @@ def test_power_on_a_planted_cluster():
     rng = np.random.default_rng(99)
     p = np.array(
         [
-            st.knox_test(planted(100, 8, rng), distance_km=10, days=7, permutations=99, seed=i).p_value
+            st.knox_test(
+                planted(100, 8, rng), distance_km=10, days=7, permutations=99, seed=i
+            ).p_value
             for i in range(40)
         ]
     )

@@ -37,15 +37,20 @@ def uncertainty_radius_m(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     radius = np.full(n, np.nan)
     notes: list[str] = []
     if "uncertainty_m" in frame.columns:
-        given = pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
+        given = np.array(
+            pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan
+            ),
+            dtype=float,
         )
         given[given < 0] = np.nan
         radius = given
     missing = np.isnan(radius)
     if missing.any() and "geo_precision" in frame.columns:
         prec = pd.to_numeric(frame["geo_precision"], errors="coerce")
-        from_prec = prec.map(UNCERTAINTY_BY_PRECISION).to_numpy(dtype=float, na_value=np.nan)
+        from_prec = np.array(
+            prec.map(UNCERTAINTY_BY_PRECISION).to_numpy(dtype=float, na_value=np.nan), dtype=float
+        )
         use = missing & ~np.isnan(from_prec)
         radius[use] = from_prec[use]
         if use.any():
