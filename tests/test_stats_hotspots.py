@@ -72,7 +72,7 @@ def test_esda_conditional_permutation_seed_and_tie_handling(clustered):
 def test_empty_and_tiny_inputs_give_a_note(clustered):
     res = st.hotspots(clustered.iloc[:0], permutations=99, seed=1, bounds=window_bounds())
     assert res.n_events == 0 and res.n_hot == 0 and "nothing to test" in res.notes[-1]
-    one = st.hotspots(clustered.iloc[:1], permutations=99, seed=1)
+    one = st.hotspots(clustered.iloc[:1], permutations=99, seed=1, bounds=window_bounds())
     assert one.n_events == 1 and not one.table["significant"].any()
 
 
@@ -89,10 +89,14 @@ def test_bad_parameters_raise(clustered):
 
 
 def test_record_runs_with_notes():
-    res = st.hotspots(datasets.events(), permutations=999, seed=1)
-    assert res.n_events == 200 and len(res.table) > 100
+    res = st.hotspots(datasets.events(), permutations=9999, seed=1)
+    # default region: the border buffered by 50 km; events farther away are counted out
+    assert res.n_events + res.n_outside == 200 and res.n_outside > 0
+    assert any(f"{res.n_outside} located event(s) outside" in n for n in res.notes)
     assert any("geo_precision" in n for n in res.notes)
-    assert res.n_cold == 0
+    # the cells holding the most events are hot
+    top = res.table.sort_values("events", ascending=False).head(3)
+    assert (top["hotspot"] == "hot").all()
 
 
 @pytest.mark.slow

@@ -84,19 +84,10 @@ class HotspotResult:
         )
 
 
-def _grid_cells(bounds: Any, xy: np.ndarray, cell_km: float) -> gpd.GeoDataFrame:
-    """Grid cells from :func:`scamgeo.geo.grid` (default: the events' box plus one cell)."""
-    import geopandas as gpd
-
+def _grid_cells(bounds: Any, cell_km: float) -> gpd.GeoDataFrame:
+    """Grid cells from :func:`scamgeo.geo.grid` in METRIC_CRS (default region: the border band)."""
     from .. import config, geo
 
-    if bounds is None:
-        pad = cell_km * 1000.0
-        lo = xy.min(axis=0) - pad
-        hi = xy.max(axis=0) + pad
-        corners = gpd.GeoSeries.from_xy([lo[0], hi[0]], [lo[1], hi[1]], crs=config.METRIC_CRS)
-        ll = corners.to_crs(config.GEOGRAPHIC_CRS)
-        bounds = (ll.x.min(), ll.y.min(), ll.x.max(), ll.y.max())
     return geo.grid(bounds=bounds, cell_km=cell_km, crs=config.METRIC_CRS)
 
 
@@ -184,16 +175,20 @@ def hotspots(
     seed : int, optional
         Seed of the permutations; None draws one from the OS and records it.
     bounds : tuple or GeoDataFrame, optional
-        Region of the grid, as for :func:`scamgeo.geo.grid`. Default: the
-        events' bounding box widened by one cell on every side. The result
-        depends on it: the more empty land in the region, the more the
-        fighting stands out.
+        Region of the grid, as for :func:`scamgeo.geo.grid`. Default, as
+        there: the Thai–Cambodian border buffered by 50 km (events farther
+        away are left out, and counted in a note). The result depends on
+        it: under the ``"csr"`` null the question is where events are denser
+        than if they were spread evenly over this region, so the more empty
+        land in it, the more the fighting stands out (and the more empty
+        cells come out "cold").
     null : {"csr", "permutation"}
         ``"csr"`` (default): Monte Carlo under complete spatial randomness,
         the events thrown uniformly (multinomially) over the grid's equal
         cells ``permutations`` times and Gi* recomputed in every cell; a
         cell is hot when it and its neighbours hold more events than chance
-        would put there. ``"permutation"``: esda's conditional
+        would put there (a cell can be hot with no event of its own when its
+        neighbours hold many). ``"permutation"``: esda's conditional
         randomisation, the cell's own count held fixed and the other cells'
         counts shuffled around it; it asks whether the neighbours resemble
         the cell (spatial association) and has almost no power against a
@@ -258,9 +253,7 @@ def hotspots(
     notes = list(pts.notes)
 
     if len(pts.xy) == 0:
-        from .. import geo
-
-        cells = geo.grid(bounds=bounds, cell_km=cell_km, crs=config.METRIC_CRS)
+        cells = _grid_cells(bounds, cell_km)
         notes.append("no located event: nothing to test (every cell is 'not significant')")
         logger.warning("hotspots: %s", notes[-1])
         return HotspotResult(
@@ -269,7 +262,7 @@ def hotspots(
 
     import geopandas as gpd
 
-    cells = _grid_cells(bounds, pts.xy, cell_km)
+    cells = _grid_cells(bounds, cell_km)
     cells_m = cells.to_crs(config.METRIC_CRS)
     points = gpd.GeoDataFrame(
         {"row": np.arange(len(pts.xy))},
