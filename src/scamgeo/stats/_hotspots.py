@@ -31,7 +31,7 @@ class HotspotResult:
     table : geopandas.GeoDataFrame
         One row per grid cell (empty cells kept), EPSG:4326 polygons:
         ``cell_id``, ``events`` (count in the cell), ``gi`` (Gi* statistic),
-        ``gi_z`` (its analytical z-score), ``p_value`` (two-sided permutation
+        ``gi_z`` (its analytical z-score), ``p_value`` (two-sided Monte Carlo
         p-value), ``p_adjusted`` (Benjamini–Hochberg, equal to ``p_value``
         when ``fdr=False``), ``significant`` (``p_adjusted <= alpha``) and
         ``hotspot`` in {"hot", "cold", "not significant"}.
@@ -49,6 +49,8 @@ class HotspotResult:
     n_hot, n_cold : int
         Cells labelled hot / cold.
     notes : list of str
+    null : {"csr", "permutation"}
+        The null hypothesis of the Monte Carlo test.
     """
 
     table: Any
@@ -62,6 +64,7 @@ class HotspotResult:
     n_hot: int
     n_cold: int
     notes: list[str] = field(default_factory=list)
+    null: str = "csr"
 
     def summary(self) -> str:
         """The result in words."""
@@ -73,7 +76,9 @@ class HotspotResult:
         text = (
             f"Getis-Ord Gi* on {len(self.table)} cells of {self.cell_km:g} km with "
             f"{self.n_events} events: {self.n_hot} hot and {self.n_cold} cold cell(s) at "
-            f"alpha={self.alpha:g}, {control}; {self.permutations} permutations, seed {self.seed}."
+            f"alpha={self.alpha:g}, {control}; {self.permutations} draws under "
+            + ("complete spatial randomness" if self.null == "csr" else "conditional permutation")
+            + f", seed {self.seed}."
         )
         return "\n".join([text, *self.notes])
 
@@ -154,9 +159,9 @@ def hotspots(
     kept, since a cold or quiet area is information. Each cell's Gi* sums
     the counts of the cell and its eight neighbours (binary queen weights,
     the cell itself included: ``star=True``) relative to the total
-    (:class:`esda.getisord.G_Local`). Its significance comes from
-    conditional permutations (the other cells' counts shuffled around the
-    cell), two-sided; with ``fdr`` the Benjamini–Hochberg procedure keeps
+    (:class:`esda.getisord.G_Local`). Its significance comes from a Monte
+    Carlo test, two-sided: by default against complete spatial randomness
+    over the grid (see ``null``); with ``fdr`` the Benjamini–Hochberg procedure keeps
     the expected share of false discoveries among the significant cells
     below ``alpha``.
 
@@ -167,7 +172,8 @@ def hotspots(
     cell_km : float
         Cell side in km (> 0).
     permutations : int
-        Conditional permutations per cell (>= 19).
+        Monte Carlo draws (>= 19); with ``fdr`` over hundreds of cells,
+        9999 gives the p-values the resolution the control needs.
     alpha : float
         Significance level (0 < alpha < 1).
     fdr : bool
@@ -210,20 +216,24 @@ def hotspots(
 
     Notes
     -----
-    The statistic and its analytical z-score come from esda in both cases.
-    esda (2.9) reports a *folded* pseudo p-value, counting permuted values
-    ``>=`` the observed one and then taking the smaller tail. With many
-    empty cells Gi* ties at its minimum (0), and that count then makes an
-    all-empty neighbourhood look like a significant cold spot (p = 0.001).
-    The p-values here are recomputed from esda's permutation draws with ties
-    counted on both sides: ``p = min(1, 2·min(P[G >= g], P[G <= g]))`` with
-    the usual +1 correction; the tests check the false-positive rate on
-    random patterns.
+    The statistic (``gi``) and its analytical z-score (``gi_z``, under
+    esda's randomisation assumptions) come from esda's ``G_Local`` with
+    ``star=True`` and binary weights, for either null. Under ``"csr"`` the
+    Monte Carlo draws are made here with a seeded
+    :func:`numpy.random.default_rng`. Under ``"permutation"`` esda (2.9)
+    reports a *folded* pseudo p-value, counting permuted values ``>=`` the
+    observed one and then taking the smaller tail; with many empty cells
+    Gi* ties at its minimum (0), and that count makes an all-empty
+    neighbourhood look like a significant cold spot (p = 0.001). The
+    p-values here are recomputed from esda's draws with ties counted on both
+    sides. For both nulls ``p = min(1, 2·min(P[G >= g], P[G <= g]))`` with
+    the usual +1 correction (two-sided); the tests check the false-positive
+    rate on random patterns.
 
-    For ``null="permutation"`` esda seeds its permutations with ``numpy.random.seed`` (numba's generator
-    when numba is installed, numpy's global one otherwise): the seed is
-    honoured, and numpy's global random state is saved and restored around
-    the call so that it is not disturbed.
+    esda seeds its permutations with ``numpy.random.seed`` (numba's
+    generator when numba is installed, numpy's global one otherwise): the
+    seed is honoured (checked in the tests), and numpy's global random
+    state is saved and restored around the call so that it is not disturbed.
 
     A cell holds the events *placed* in it: events placed at a town or
     district point (``geo_precision`` 2–3) can sit kilometres from where the
@@ -257,7 +267,7 @@ def hotspots(
         notes.append("no located event: nothing to test (every cell is 'not significant')")
         logger.warning("hotspots: %s", notes[-1])
         return HotspotResult(
-            _empty_table(cells), cell_km, alpha, fdr, permutations, seed, 0, 0, 0, 0, notes
+            _empty_table(cells), cell_km, alpha, fdr, permutations, seed, 0, 0, 0, 0, notes, null
         )
 
     import geopandas as gpd
@@ -285,7 +295,7 @@ def hotspots(
             "(every cell is 'not significant')"
         )
         return HotspotResult(
-            table, cell_km, alpha, fdr, permutations, seed, n_events, n_outside, 0, 0, notes
+            table, cell_km, alpha, fdr, permutations, seed, n_events, n_outside, 0, 0, notes, null
         )
 
     centres = cells_m.geometry.centroid
@@ -355,5 +365,16 @@ def hotspots(
                 "places are named"
             )
     return HotspotResult(
-        table, cell_km, alpha, fdr, permutations, seed, n_events, n_outside, n_hot, n_cold, notes
+        table,
+        cell_km,
+        alpha,
+        fdr,
+        permutations,
+        seed,
+        n_events,
+        n_outside,
+        n_hot,
+        n_cold,
+        notes,
+        null,
     )

@@ -225,6 +225,11 @@ def knox_test(
     on the same shuffles, which gives the same test (the tests check the two
     agree).
 
+    A front that moves (fighting in one sector in July, another in December)
+    makes pairs close in space also close in time without any contagion
+    between events: a small p-value says that where and when are linked,
+    not why; compare the table's short thresholds (days) with the long ones.
+
     Many events of a conflict record are placed at a town or district point,
     so pairs closer than the location error (often 2–25 km) are partly an
     artefact of where places are named; pick ``distance_km`` above it. Events
@@ -330,6 +335,10 @@ def knox_test(
         f"{0.05 * len(table):.1f} of them would reach p < 0.05 by chance alone, and neighbouring "
         "thresholds share most pairs; read it as a description of the scale of clustering, and "
         f"the pre-set thresholds ({distance_km:g} km, {days} d) as the test."
+    )
+    notes.append(
+        "a significant result says where and when fighting are linked (escalation, retaliation, "
+        "or a front moving from one sector to another), not which"
     )
     same_place = int((dist == 0).sum())
     if same_place:

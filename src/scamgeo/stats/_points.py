@@ -60,5 +60,6 @@ def located_points(events: Any, *, name: str, dated: bool, what: str) -> Points:
         return Points(kept, np.empty((0, 2)), None if dates is None else dates[ok], notes)
     metric = geo.to_metric(kept, crs=config.METRIC_CRS)
     geoms = metric.geometry if isinstance(metric, gpd.GeoDataFrame) else metric
-    xy = np.column_stack([shapely.get_x(geoms.to_numpy()), shapely.get_y(geoms.to_numpy())])
+    centres = shapely.centroid(geoms.to_numpy())  # points stay as they are
+    xy = np.column_stack([shapely.get_x(centres), shapely.get_y(centres)])
     return Points(kept, xy, None if dates is None else dates[ok], notes)
