@@ -81,7 +81,7 @@ def main() -> None:
         ev = sim.csr(200, rng)
         raw = st.hotspots(ev, permutations=199, seed=i, bounds=bounds, fdr=False)
         cell_rate.append(float(raw.table["significant"].mean()))
-        fdr = st.hotspots(ev, permutations=1999, seed=i, bounds=bounds)
+        fdr = st.hotspots(ev, permutations=9999, seed=i, bounds=bounds)
         any_fdr.append(fdr.n_hot + fdr.n_cold > 0)
     hot_time = (time.perf_counter() - t0) / runs / 2
     found = [
