@@ -136,7 +136,7 @@ class LocationUncertaintyResult:
     table : pandas.DataFrame
         One row per redraw: ``replicate``, ``p_value``, the estimate, ``seed``.
     notes : list of str
-        Where the radii came from, and the test's own notes at the recorded points.
+        Where the radii came from (the test's own notes are on ``recorded``).
     """
 
     test: str
@@ -274,7 +274,7 @@ def run_under_uncertainty(
         seed=seed,
         radius_m=radii[key] if key is not None else np.empty(0),
         table=table,
-        notes=[*notes, *getattr(recorded, "notes", [])],
+        notes=notes,
     )
 
 
