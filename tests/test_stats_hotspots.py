@@ -101,18 +101,19 @@ def test_record_runs_with_notes():
 
 @pytest.mark.slow
 def test_false_positive_rate_under_randomness_is_nominal():
-    """120 random patterns of 200 events: per-cell rate about 5%; with FDR, few runs with any cell."""
+    """100 random patterns of 200 events: per-cell rate about 5%; with FDR, about 5% of runs
+    flag any cell (9999 draws: BH over ~380 cells needs that resolution)."""
     rng = np.random.default_rng(20250724)
     b = window_bounds()
     cell_rates, any_fdr = [], []
-    for i in range(120):
+    for i in range(100):
         ev = csr(200, rng)
         r = st.hotspots(ev, permutations=199, seed=i, bounds=b, fdr=False)
         cell_rates.append(float(r.table["significant"].mean()))
-        f = st.hotspots(ev, permutations=1999, seed=i, bounds=b)
+        f = st.hotspots(ev, permutations=9999, seed=i, bounds=b)
         any_fdr.append(f.n_hot + f.n_cold > 0)
     assert np.mean(cell_rates) == pytest.approx(0.05, abs=0.02)
-    assert np.mean(any_fdr) <= 0.05 + 0.05
+    assert np.mean(any_fdr) <= 0.05 + 0.06  # 99.9% binomial margin for 100 runs
 
 
 def test_power_on_planted_clusters():
