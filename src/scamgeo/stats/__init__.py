@@ -19,15 +19,22 @@ the statsmodels result as ``.model_result``).
 - :func:`distance_decay`: events per km² by distance band with a fitted decay.
 - :func:`precision_sensitivity`: headline numbers without imprecise rows.
 - :func:`displacement_summary`: peaks, time to peak and returns, per metric and unit.
+- :func:`knox_test`: Knox space-time interaction test (permutation p-value).
+- :func:`hotspots`: Getis-Ord Gi* hotspots on a metric grid, permutations and FDR.
+- :func:`change_points`, :func:`escalation_test`: regime changes of the daily series
+  against the official dates; intensity before each ceasefire.
 
 statsmodels and scipy are imported here, not by ``import scamgeo``.
 """
 
 from __future__ import annotations
 
+from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
 from ._counts import CountModelResult, count_model, daily_counts, phase_of, phases
 from ._displacement import displacement_summary
+from ._hotspots import HotspotResult, hotspots
 from ._its import ITSResult, ceasefire_its, interrupted_time_series
+from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
 from ._spatial import (
     DEFAULT_SEED,
@@ -37,21 +44,31 @@ from ._spatial import (
     distance_decay,
     hub_targeting_test,
 )
+from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
     "DEFAULT_SEED",
+    "ChangePointResult",
     "CountModelResult",
     "DecayResult",
+    "EscalationResult",
+    "HotspotResult",
     "HubTestResult",
     "ITSResult",
+    "KnoxResult",
+    "LocationUncertaintyResult",
     "border_band_sample",
     "ceasefire_its",
+    "change_points",
     "count_model",
     "daily_counts",
     "displacement_summary",
     "distance_decay",
+    "escalation_test",
+    "hotspots",
     "hub_targeting_test",
     "interrupted_time_series",
+    "knox_test",
     "phase_of",
     "phases",
     "precision_sensitivity",

@@ -286,6 +286,8 @@ def hub_targeting_test(
     n_draws: int = 999,
     seed: int | None = DEFAULT_SEED,
     statistic: str = "median",
+    location_uncertainty: bool = False,
+    replicates: int = 100,
 ) -> HubTestResult:
     """Test whether strikes fell closer to casino hubs than chance would place them.
 
@@ -322,6 +324,13 @@ def hub_targeting_test(
     seed : int, optional
         Seed of the draws (default :data:`DEFAULT_SEED`); None for fresh entropy.
     statistic : {"median", "mean"}
+    location_uncertainty : bool
+        Also rerun the test ``replicates`` times with every strike (and
+        candidate) redrawn uniformly within its ``uncertainty_m`` (or the
+        radius of its ``geo_precision``: 1 -> 2 km, 2 -> 25 km, 3 -> 50 km);
+        see :class:`~scamgeo.stats.LocationUncertaintyResult`.
+    replicates : int
+        Number of redraws with ``location_uncertainty``.
 
     Returns
     -------
@@ -329,6 +338,9 @@ def hub_targeting_test(
         ``.p_value``, ``.observed_km``, ``.null_median_km``,
         ``.null_interval_km``, ``.ratio``, ``.difference_km``, ``.n_draws``,
         ``.seed``, ``.n_strikes``, ``.small_sample_warning``, ``.summary()``.
+        With ``location_uncertainty``: a ``LocationUncertaintyResult`` with
+        ``.p_values`` (one per redraw), ``.recorded`` (this result at the
+        recorded points) and their median and range in ``.summary()``.
 
     Raises
     ------
@@ -348,6 +360,14 @@ def hub_targeting_test(
     contested sections of the border; the ``events`` null does not, and is
     the stricter comparison.
     """
+    if location_uncertainty:
+        from ._uncertainty import hub_test_under_uncertainty
+
+        return hub_test_under_uncertainty(
+            hub_targeting_test, strikes, hubs, candidates=candidates, seed=seed,
+            replicates=replicates, null=null, band_km=band_km, n_draws=n_draws,
+            statistic=statistic,
+        )  # fmt: skip
     check_choice(null, _NULLS, name="null")
     check_choice(statistic, _STATISTICS, name="statistic")
     band_km = check_positive(band_km, name="band_km")
@@ -582,6 +602,9 @@ def distance_decay(
     bands_km: Sequence[float] = (0, 5, 10, 20, 30, 50, 75, 100),
     area: str = "band",
     border_band_km: float | None = None,
+    location_uncertainty: bool = False,
+    replicates: int = 100,
+    seed: int | None = DEFAULT_SEED,
 ) -> DecayResult:
     """Events per km² by distance from the border (or the nearest hub), with a fitted decay.
 
@@ -636,6 +659,13 @@ def distance_decay(
     hundred events and geo_precision-3 (province) points, the first bands
     carry the location error; see :func:`precision_sensitivity`.
     """
+    if location_uncertainty:
+        from ._uncertainty import decay_under_uncertainty
+
+        return decay_under_uncertainty(
+            distance_decay, events, seed=seed, replicates=replicates, from_=from_, hubs=hubs,
+            bands_km=bands_km, area=area, border_band_km=border_band_km,
+        )  # fmt: skip
     import statsmodels.api as sm
 
     check_choice(from_, ["border", "hubs"], name="from_")
