@@ -62,7 +62,14 @@ def test_hub_test_under_uncertainty_reports_p_values(events, hubs):
     text = res.summary()
     assert f"median {np.median(res.p_values):.3f}" in text
     assert f"{res.p_values.min():.3f}–{res.p_values.max():.3f}" in text
-    assert "from geo_precision" in text
+    # the record's radii come from its gazetteer places, so no radius is guessed from a code
+    assert "from geo_precision" not in text
+    assert strikes["uncertainty_source"].eq("gazetteer").all()
+    bare = st.hub_targeting_test(
+        strikes.drop(columns="uncertainty_m"), hubs, null="events", candidates=events,
+        n_draws=99, location_uncertainty=True, replicates=3, seed=5,
+    )  # fmt: skip
+    assert "from geo_precision" in bare.summary()
     again = st.hub_targeting_test(
         strikes, hubs, null="events", candidates=events, n_draws=199, location_uncertainty=True,
         replicates=20, seed=5,
@@ -84,4 +91,5 @@ def test_distance_decay_and_sensitivity_under_uncertainty(events, hubs):
     share = table[table["estimate"].str.startswith("share_within")]
     assert (share["value_high"] >= share["value_low"]).all()
     assert not np.allclose(share["value_median"], share["value"])
-    assert any("geo_precision" in n for n in table.attrs["notes"])
+    # the record's radii come from the gazetteer: no note about radii guessed from codes
+    assert not any("geo_precision" in n for n in table.attrs["notes"])

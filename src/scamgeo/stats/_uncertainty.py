@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._record import PRECISION_UNCERTAINTY_M
 from ._common import as_frame, check_int, fmt_p, logger
 
 __all__ = [
@@ -21,7 +22,7 @@ __all__ = [
 #: Radius (m) of the location error assumed from an event's ``geo_precision`` when it has
 #: no ``uncertainty_m``: 1 = the place itself (2 km), 2 = a town or district point standing
 #: in for a nearby place (25 km), 3 = a province point (50 km).
-UNCERTAINTY_BY_PRECISION = {1: 2_000.0, 2: 25_000.0, 3: 50_000.0}
+UNCERTAINTY_BY_PRECISION = {k: float(v) for k, v in PRECISION_UNCERTAINTY_M.items()}
 #: Radius (m) when neither ``uncertainty_m`` nor ``geo_precision`` is known (the widest).
 UNKNOWN_UNCERTAINTY_M = 50_000.0
 
