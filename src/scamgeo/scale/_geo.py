@@ -336,7 +336,9 @@ def distance_to_border_km(gdf: Any, *, border: Any = None, crs: str | None = Non
     dask.dataframe.Series
         Float km named ``distance_to_border_km``, partitioned like ``gdf``.
     """
-    return _map_rows(gdf, "distance_to_border_km", reference=border, reference_arg="border", crs=crs)
+    return _map_rows(
+        gdf, "distance_to_border_km", reference=border, reference_arg="border", crs=crs
+    )
 
 
 def assign_province(

@@ -156,5 +156,3 @@ def _is_parquet_path(path: Any) -> bool:
         return True
     p = Path(text)
     return p.is_dir() and any(p.glob("*.parquet"))
-
-
