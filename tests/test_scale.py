@@ -17,9 +17,9 @@ import pytest
 
 pytest.importorskip("dask_geopandas")
 
-from scamgeo import datasets, geo, stats  # noqa: E402
-from scamgeo import io as sio  # noqa: E402
-from scamgeo._errors import DataSourceError, ParameterError, SchemaError  # noqa: E402
+from scamgeo import datasets, geo, stats
+from scamgeo import io as sio
+from scamgeo._errors import DataSourceError, ParameterError, SchemaError
 
 pytestmark = pytest.mark.xdist_group("scale")
 

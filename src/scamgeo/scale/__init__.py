@@ -32,7 +32,7 @@ from .._errors import ScamgeoError
 _EXTRA = 'pip install "scamgeo[scale]"'
 
 try:  # the extra's packages, checked once with one message
-    import dask  # noqa: F401
+    import dask
     import dask.dataframe  # noqa: F401
     import dask_geopandas  # noqa: F401
     import distributed  # noqa: F401
@@ -44,9 +44,9 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that blocks
         "dask-geopandas pyarrow)."
     ) from exc
 
-from .._dask import is_dask
-from ._cluster import client, run_briefs_on_cluster
-from ._geo import (
+from .._dask import is_dask  # noqa: E402  (after the check of the extra)
+from ._cluster import client, run_briefs_on_cluster  # noqa: E402
+from ._geo import (  # noqa: E402
     aggregate,
     assign_province,
     daily_counts,
@@ -55,8 +55,8 @@ from ._geo import (
     nearest_site,
     within_km,
 )
-from ._parquet import read_geoparquet, to_geoparquet
-from ._read import read_events
+from ._parquet import read_geoparquet, to_geoparquet  # noqa: E402
+from ._read import read_events  # noqa: E402
 
 __all__ = [
     "aggregate",
