@@ -81,9 +81,10 @@ def in_memory(files: list[str], out: str) -> dict:
 
 def _warm() -> None:
     """Import on a worker what the in-memory process imports before its clock starts."""
-    import scamgeo.geo  # noqa: F401
-    import scamgeo.io  # noqa: F401
-    import scamgeo.stats  # noqa: F401
+    import importlib
+
+    for name in ("scamgeo.io", "scamgeo.geo", "scamgeo.stats"):
+        importlib.import_module(name)
 
 
 def on_dask(files: list[str], out: str, *, workers: int, blocksize: str) -> dict:
