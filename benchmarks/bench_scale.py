@@ -93,6 +93,7 @@ def on_dask(files: list[str], out: str, *, workers: int, blocksize: str) -> dict
     from distributed import wait
 
     from scamgeo import datasets, scale
+    from scamgeo.scale._parquet import part_name
 
     times = {}
     with scale.client(f"local:{workers}") as client:
@@ -119,7 +120,7 @@ def on_dask(files: list[str], out: str, *, workers: int, blocksize: str) -> dict
             hub_km=hub["nearest_site_km"],
         )
         with dask.config.set({"dataframe.convert-string": False}):
-            rows.to_parquet(Path(out) / "dask_rows", write_index=False)
+            rows.to_parquet(Path(out) / "dask_rows", write_index=False, name_function=part_name)
         times["province_border_hub"] = time.perf_counter() - t
         t = time.perf_counter()
         weekly = scale.daily_counts(events, freq="W")

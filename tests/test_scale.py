@@ -202,7 +202,11 @@ def test_geoparquet_round_trip(scale, persisted, memory, files, tmp_path):
 
     path = tmp_path / "events.parquet"
     scale.to_geoparquet(persisted, path)
-    assert len(list(path.glob("*.parquet"))) == persisted.npartitions
+    names = sorted(p.name for p in path.glob("*.parquet"))
+    assert len(names) == persisted.npartitions and names[0] == "part.000000.parquet"
+    # any reader of the folder (not only dask) gets the rows in order
+    ids = pd.read_parquet(path, columns=["event_id"])["event_id"]
+    assert ids.tolist() == memory["event_id"].tolist()
     back = scale.read_geoparquet(path)
     assert isinstance(back, dask_geopandas.GeoDataFrame)
     pd.testing.assert_frame_equal(back.compute().reset_index(drop=True), memory)

@@ -1,6 +1,7 @@
 """Partitioned GeoParquet: write an event table once, read it back in memory or lazily.
 
-A folder of ``part.N.parquet`` files, each a GeoParquet file (geometry as WKB
+A folder of ``part.000000.parquet``, ``part.000001.parquet``, … files (zero-padded, so
+that any reader listing them by name keeps the row order), each a GeoParquet file (geometry as WKB
 with its CRS in the ``geo`` metadata), written by dask-geopandas. The
 frame's ``.attrs`` (the source and attribution of an in-memory table) travel
 in the files' metadata under the key ``scamgeo``.
@@ -24,6 +25,11 @@ from .._errors import DataSourceError, ParameterError
 __all__ = ["read_geoparquet", "to_geoparquet"]
 
 _ATTRS_KEY = b"scamgeo"
+
+
+def part_name(i: int) -> str:
+    """File name of partition ``i``: zero-padded, so that a name sort keeps the row order."""
+    return f"part.{i:06d}.parquet"
 
 
 def to_geoparquet(
@@ -87,6 +93,7 @@ def to_geoparquet(
             path,
             write_index=False,
             overwrite=overwrite,
+            name_function=part_name,
             custom_metadata=metadata,
             storage_options=storage_options,
         )
