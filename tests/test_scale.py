@@ -183,6 +183,30 @@ def test_bad_row_named_by_its_file_and_row(scale, cluster, files, tmp_path):
     assert message == str(in_memory.value)
 
 
+def test_ucdp_files_in_blocks_and_whole(scale, cluster, fixtures, tmp_path):
+    import gzip
+    import zipfile
+
+    for name in ("ucdp_ged.csv", "ucdp_candidate_noheader.csv"):
+        path = fixtures / "io" / name
+        want = sio.read_ucdp_ged(path)
+        events = scale.read_events(str(path), blocksize=600)
+        assert events.npartitions >= 3
+        got = events.compute().reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+    source = fixtures / "io" / "ucdp_ged.csv"
+    zipped = tmp_path / "ged.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.write(source, "GEDEvent.csv")
+    packed = tmp_path / "ged.csv.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    events = scale.read_events([str(zipped), str(packed)])
+    assert events.npartitions == 2
+    want = sio.read_ucdp_ged(source)
+    got = events.compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, pd.concat([want, want], ignore_index=True))
+
+
 def test_unknown_layout_and_bad_options_fail_early(scale, tmp_path):
     odd = tmp_path / "odd.csv"
     odd.write_text("a,b,c\n1,2,3\n", encoding="utf-8")

@@ -27,7 +27,7 @@ import fsspec
 import geopandas as gpd
 import pandas as pd
 from dask.utils import parse_bytes
-from fsspec.utils import seek_delimiter
+from fsspec.utils import infer_compression, seek_delimiter
 
 from .._errors import DataSourceError, ParameterError, SchemaError
 from .._validate import Problems, check_choice
@@ -51,7 +51,7 @@ class _Block:
     offset: int
     length: int | None  # None: the whole file
     header: bytes  # the file's first line, with its line end ("" when it has no header)
-    source: str  # "acled" or "ucdp"
+    source: str  # "acled" or "ucdp" ("auto" for a file read whole: the readers tell)
     encoding: str
 
 
@@ -131,10 +131,7 @@ def _blocks(
     blocks = []
     for fs, path, name in _expand(paths, storage_options):
         if path.lower().endswith(_WHOLE):
-            kind = "acled" if source == "auto" else source
-            if source == "auto":
-                kind = "ucdp" if "ged" in path.rsplit("/", 1)[-1].lower() else "acled"
-            blocks.append(_Block(fs, path, name, 0, None, b"", kind, encoding))
+            blocks.append(_Block(fs, path, name, 0, None, b"", source, encoding))
             continue
         size = fs.size(path)
         if not size:
@@ -160,10 +157,16 @@ def _blocks(
 
 def _read_range(block: _Block) -> tuple[int, bytes]:
     """(first byte, bytes) of a block: from the line start at or after ``offset`` to the
-    line end at or after ``offset + length`` (the rule of :func:`fsspec.utils.read_block`)."""
-    with block.fs.open(block.path, "rb") as fh:
-        if block.length is None:
+    line end at or after ``offset + length`` (the rule of :func:`fsspec.utils.read_block`).
+    A file read whole is decompressed here when it is gzip, bz2, xz or zstd (a zip
+    archive, an Excel workbook or JSON go to the reader as they are)."""
+    if block.length is None:
+        compression = infer_compression(block.path)
+        with block.fs.open(
+            block.path, "rb", compression=None if compression == "zip" else compression
+        ) as fh:
             return 0, fh.read()
+    with block.fs.open(block.path, "rb") as fh:
         fh.seek(block.offset)
         seek_delimiter(fh, b"\n", 2**16)
         start = fh.tell()
@@ -174,6 +177,22 @@ def _read_range(block: _Block) -> tuple[int, bytes]:
             return start, b""
         fh.seek(start)
         return start, fh.read(end - start)
+
+
+def _read_text(data: bytes, block: _Block, filters: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The in-memory reader on ``data``, named after the block's file."""
+    buffer = io.BytesIO(data)
+    buffer.name = block.name  # the in-memory reader names the file in its messages
+    if block.source != "auto":
+        return _reader(block.source)(buffer, encoding=block.encoding, **filters)
+    try:
+        return _reader("acled")(buffer, encoding=block.encoding, **filters)
+    except DataSourceError as exc:
+        if "UCDP GED" not in str(exc):
+            raise
+    buffer = io.BytesIO(data)
+    buffer.name = block.name
+    return _reader("ucdp")(buffer, encoding=block.encoding, **filters)
 
 
 def _rows_before(block: _Block, start: int) -> int:
@@ -213,10 +232,8 @@ def _read_block(block: _Block, *, filters: dict[str, Any], columns: pd.Index | N
             "per file)."
         )
     text = data if start == 0 else block.header + data
-    buffer = io.BytesIO(text)
-    buffer.name = block.name  # the in-memory reader names the file in its messages
     try:
-        frame = _reader(block.source)(buffer, encoding=block.encoding, **filters)
+        frame = _read_text(text, block, filters)
     except SchemaError as exc:
         if start == 0 or not any(_ROW.match(p) for p in exc.problems):
             raise
@@ -253,20 +270,20 @@ def _meta(blocks: list[_Block], filters: dict[str, Any]) -> gpd.GeoDataFrame:
         if (block.path, block.header) in seen or block.offset:
             continue
         seen.add((block.path, block.header))
-        with block.fs.open(block.path, "rb") as fh:
-            sample = fh.read(1 << 16) if block.length is not None else fh.read()
-        if block.length is not None:
+        if block.length is None:
+            sample = _read_range(block)[1]  # a compressed file: read whole, here too
+        else:
+            with block.fs.open(block.path, "rb") as fh:
+                sample = fh.read(1 << 16)
             sample = sample[: sample.rfind(b"\n") + 1] or sample
             if sample.count(b'"') % 2:  # a multi-line cell in the sample: the header alone
                 sample = block.header
         frame = None
         for text in (sample, block.header) if block.header else (sample,):
-            buffer = io.BytesIO(text)
-            buffer.name = block.name
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # the partitions warn when read
-                    frame = _reader(block.source)(buffer, encoding=block.encoding, **filters)
+                    frame = _read_text(text, block, filters)
                 break
             except (SchemaError, DataSourceError):
                 if text is block.header or not block.header:
@@ -337,7 +354,10 @@ def read_events(
     Notes
     -----
     The files' headers and first 64 kB are read in the client to learn the
-    columns; everything else is read by the workers. Warnings about rows
+    columns; everything else is read by the workers. A compressed, zipped,
+    Excel or JSON file cannot be cut into blocks: it is one partition, and is
+    also read once in the client to learn its columns (unzip a large file
+    first to spread it over the workers). Warnings about rows
     left out (countries scamgeo does not cover, unknown provinces) are
     raised where a block is read: in the client's console with the local
     scheduler, in the worker logs on a cluster.
