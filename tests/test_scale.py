@@ -236,6 +236,15 @@ def test_geoparquet_round_trip(scale, persisted, memory, files, tmp_path):
     pd.testing.assert_frame_equal(back.compute().reset_index(drop=True), memory)
     with pytest.raises(ParameterError, match="exists"):
         scale.to_geoparquet(persisted, path)
+    # the filters of load_events, lazily and in memory
+    want = memory[(memory["country"] == "KHM") & (memory["event_date"] <= "2025-04-30")]
+    want = want.reset_index(drop=True)
+    for lazy in (True, False):
+        kh = scale.read_geoparquet(path, lazy=lazy, countries="KHM", end="2025-04-30")
+        kh = kh.compute() if lazy else kh
+        pd.testing.assert_frame_equal(kh.reset_index(drop=True), want)
+    with pytest.raises(ParameterError, match="countries"):
+        scale.read_geoparquet(path, countries="XXX")
 
     # an in-memory table, with its attribution
     one = sio.read_acled(files[0])

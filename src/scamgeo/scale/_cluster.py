@@ -66,7 +66,7 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
                 n_workers=n,
                 threads_per_worker=threads_per_worker,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: never clash with another cluster
             ) as cluster,
             Client(cluster) as c,
         ):

@@ -17,6 +17,7 @@ from typing import Any
 import dask
 import dask_geopandas
 import geopandas as gpd
+import pandas as pd
 import pyarrow.parquet as pq
 
 from .._dask import is_dask
@@ -115,6 +116,7 @@ def read_geoparquet(
     lazy: bool = True,
     columns: list[str] | None = None,
     storage_options: dict[str, Any] | None = None,
+    **filters: Any,
 ):
     """Read partitioned GeoParquet written by :func:`to_geoparquet` (or any GeoParquet).
 
@@ -130,12 +132,23 @@ def read_geoparquet(
         Only these columns (the geometry is always read).
     storage_options : dict, optional
         Passed to fsspec.
+    **filters
+        ``countries``, ``start``, ``end``, ``event_types``, ``sub_event_types``,
+        ``min_geo_precision``: as in :func:`scamgeo.io.filter_events` (checked
+        now, applied to each partition), for a table in the event schema.
 
     Raises
     ------
     DataSourceError
         If nothing is at ``path`` or it is not GeoParquet.
+    ParameterError
+        An unknown filter or filter value.
     """
+    from .. import io as sio
+
+    filters = {k: v for k, v in filters.items() if v is not None}
+    if filters:  # the in-memory filter checks the names and values now
+        sio.filter_events(_empty_events(), **filters)
     path = str(path)
     local = "://" not in path
     if local and not Path(path).exists():
@@ -145,6 +158,8 @@ def read_geoparquet(
             frame = dask_geopandas.read_parquet(
                 path, columns=columns, storage_options=storage_options
             )
+            if filters:
+                frame = frame.map_partitions(sio.filter_events, **filters, meta=frame._meta)
             if lazy:
                 return frame
             out = frame.compute()
@@ -156,10 +171,13 @@ def read_geoparquet(
     return gpd.GeoDataFrame(out) if not isinstance(out, gpd.GeoDataFrame) else out
 
 
-def _is_parquet_path(path: Any) -> bool:
-    """Whether ``path`` names a Parquet file or a folder of them (for load_events)."""
-    text = str(path)
-    if text.lower().endswith((".parquet", ".geoparquet", ".parq")):
-        return True
-    p = Path(text)
-    return p.is_dir() and any(p.glob("*.parquet"))
+def _empty_events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": pd.Series(dtype="string"),
+            "event_date": pd.Series(dtype="datetime64[ns]"),
+            "event_type": pd.Series(dtype="string"),
+            "sub_event_type": pd.Series(dtype="string"),
+            "geo_precision": pd.Series(dtype="Int64"),
+        }
+    )
