@@ -147,6 +147,19 @@ def test_geometry_equals_the_in_memory_path(scale, lazy, persisted, memory):
     assert 0 < near.sum() < N
 
 
+def test_reference_geometry_is_in_the_graph_once(scale, lazy):
+    import pickle
+
+    border = datasets.border("THA", "KHM")
+    with_border = scale.distance_to_border_km(lazy, border=border, crs="EPSG:32648")
+    default = scale.distance_to_border_km(lazy, crs="EPSG:32648")
+    graphs = [dict(s.__dask_graph__()) for s in (with_border, default)]
+    extra = len(pickle.dumps(graphs[0])) - len(pickle.dumps(graphs[1]))
+    assert lazy.npartitions >= 6
+    assert 0 < extra < 2 * len(pickle.dumps(border))  # once, not once per partition
+    assert sum(str(k).startswith("('GeoDataFrame-") for k in graphs[0]) == 1
+
+
 def test_counts_equal_the_in_memory_path(scale, persisted, memory):
     for options in (
         {},
