@@ -164,13 +164,17 @@ def test_counts_equal_the_in_memory_path(scale, persisted, memory):
     for options in (
         {},
         {"freq": "W", "start": "2025-03-01", "end": "2025-08-31", "value": "fatalities"},
-        {"by": "grid", "freq": "M", "cell_km": 25},
+        {"by": "grid", "freq": "M", "cell_km": 25, "start": "2025-06-01"},
     ):
         got, want = scale.aggregate(persisted, **options), geo.aggregate(memory, **options)
         pd.testing.assert_frame_equal(got, want)
         assert got.attrs == want.attrs
         assert int(got["events"].sum()) > 0
-    for options in ({}, {"freq": "W", "start": "2025-02-01", "end": "2025-05-01"}):
+    for options in (
+        {},
+        {"freq": "W", "start": "2025-02-01", "end": "2025-05-01"},
+        {"end": "2025-03-01"},
+    ):
         got = scale.daily_counts(persisted, **options)
         pd.testing.assert_frame_equal(got, stats.daily_counts(memory, **options))
     assert int(scale.daily_counts(persisted)["events"].sum()) == N

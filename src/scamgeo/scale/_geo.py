@@ -452,11 +452,13 @@ def aggregate(gdf: Any, **options: Any) -> pd.DataFrame:
     crs = options.pop("crs", None)
     start, end = options.pop("start", None), options.pop("end", None)
     geo = _geo()
-    skeleton_days = [pd.Timestamp("2000-01-01")] * 2
-    # check the options now, on a two-row frame without locations
-    probe = _skeleton(skeleton_days, start=start, end=end, options=options, geo=geo)
-    start = None if start is None else pd.Timestamp(probe.attrs["start"])
-    end = None if end is None else pd.Timestamp(probe.attrs["end"])
+    # the options (and a start/end pair) checked now, on two rows without a location
+    both = start is not None and end is not None
+    days = [pd.Timestamp("2000-01-01")] * 2
+    _skeleton(
+        days, start=start if both else None, end=end if both else None, options=options, geo=geo
+    )
+    start, end = _day(start, "start"), _day(end, "end")
     by = options.get("by", "province")
     target = None
     if by == "province":
