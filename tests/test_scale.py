@@ -200,6 +200,25 @@ def test_bad_row_named_by_its_file_and_row(scale, cluster, files, tmp_path):
     assert message == str(in_memory.value)
 
 
+def test_rows_left_out_are_never_silent(scale, files, tmp_path):
+    import dask
+
+    lines = files[2].read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[-3].split(",")
+    cells[15], cells[17] = "626", "Timor-Leste"  # iso, country: a country scamgeo leaves out
+    lines[-3] = ",".join(cells)
+    path = tmp_path / "with_timor.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    events = scale.read_events(str(path), blocksize=100_000)
+    with dask.config.set(scheduler="sync"), pytest.warns(UserWarning) as caught:
+        got = events.compute()
+    messages = [str(w.message) for w in caught]
+    assert any(
+        str(path) in m and "1 row(s) left out" in m and "Timor-Leste (1)" in m for m in messages
+    )
+    assert len(got) == len(lines) - 2
+
+
 def test_ucdp_files_in_blocks_and_whole(scale, cluster, fixtures, tmp_path):
     import gzip
     import zipfile

@@ -23,6 +23,7 @@ from typing import Any
 import dask
 import dask.dataframe as dd
 import dask_geopandas  # noqa: F401  (registers GeoDataFrame dispatch for from_map)
+import distributed
 import fsspec
 import geopandas as gpd
 import pandas as pd
@@ -252,7 +253,11 @@ def _read_block(block: _Block, *, filters: dict[str, Any], columns: pd.Index | N
 
 def _partition(block: _Block, *, filters: dict[str, Any], template: gpd.GeoDataFrame):
     meta = template
-    frame = _read_block(block, filters=filters, columns=meta.columns)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = _read_block(block, filters=filters, columns=meta.columns)
+    for w in caught:  # rows left out are never silent: on a worker, the client hears it too
+        distributed.warn(str(w.message), w.category)
     if frame is None or not len(frame):
         return meta.copy()
     for col, dtype in meta.dtypes.items():
@@ -359,8 +364,8 @@ def read_events(
     also read once in the client to learn its columns (unzip a large file
     first to spread it over the workers). Warnings about rows
     left out (countries scamgeo does not cover, unknown provinces) are
-    raised where a block is read: in the client's console with the local
-    scheduler, in the worker logs on a cluster.
+    raised where a block is read, one per block; on a ``dask.distributed``
+    cluster they are also sent to the client (``distributed.warn``).
 
     Examples
     --------
