@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import warnings
 from collections.abc import Iterable
@@ -139,7 +140,9 @@ def _blocks(
             raise DataSourceError(f"{name}: the file is empty (0 bytes); expected {source} events.")
         header = _first_line(fs, path)
         kind, has_header = _detect(_header_fields(header, encoding), name=name, source=source)
-        step = size if blocksize is None else max(int(blocksize), len(header) + 1)
+        # equal blocks of at most ``blocksize`` (no small remainder to unbalance the workers)
+        parts = 1 if blocksize is None else max(1, math.ceil(size / int(blocksize)))
+        step = max(math.ceil(size / parts), len(header) + 1)
         for offset in range(0, size, step):
             blocks.append(
                 _Block(
@@ -329,7 +332,8 @@ def read_events(
     source : {"auto", "acled", "ucdp"}, default "auto"
         The layout; ``"auto"`` tells ACLED and UCDP GED apart by the header.
     blocksize : int, str or None, default "64MB"
-        Bytes per partition (cut at line ends); ``None``: one partition per file.
+        Largest bytes per partition: each file is cut into equal blocks of at
+        most this size, at line ends; ``None``: one partition per file.
     countries, start, end
         As in :func:`scamgeo.io.read_acled`: ISO3 codes, first and last date.
     encoding : str, default "utf-8"
