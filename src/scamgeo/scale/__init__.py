@@ -46,10 +46,9 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that blocks
 
 from .._dask import is_dask  # noqa: E402  (after the check of the extra)
 from ._cluster import client, run_briefs_on_cluster  # noqa: E402
+from ._counts import aggregate, daily_counts  # noqa: E402
 from ._geo import (  # noqa: E402
-    aggregate,
     assign_province,
-    daily_counts,
     distance_to_border_km,
     metric_crs,
     nearest_site,
