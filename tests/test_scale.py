@@ -102,6 +102,9 @@ def test_read_events_equals_the_in_memory_reader(scale, lazy, memory, files):
     assert isinstance(lazy, dask_geopandas.GeoDataFrame)
     assert lazy.npartitions >= 6  # several blocks per file
     assert lazy._meta.dtypes.equals(memory.dtypes)
+    credit = scale.attrs(lazy)["attribution"]
+    for path in files:  # ACLED's credit line for every file read
+        assert sio.read_acled(path).attrs["attribution"] in credit
     got = lazy.compute()
     assert len(got) == N
     pd.testing.assert_frame_equal(got.reset_index(drop=True), memory)
@@ -269,6 +272,8 @@ def test_geoparquet_round_trip(scale, persisted, memory, files, tmp_path):
     assert ids.tolist() == memory["event_id"].tolist()
     back = scale.read_geoparquet(path)
     assert isinstance(back, dask_geopandas.GeoDataFrame)
+    assert scale.attrs(back)["attribution"] == scale.attrs(persisted)["attribution"]
+    assert "Armed Conflict Location & Event Data (ACLED)" in scale.attrs(back)["attribution"]
     pd.testing.assert_frame_equal(back.compute().reset_index(drop=True), memory)
     with pytest.raises(ParameterError, match="exists"):
         scale.to_geoparquet(persisted, path)

@@ -54,12 +54,13 @@ from ._geo import (  # noqa: E402
     nearest_site,
     within_km,
 )
-from ._parquet import read_geoparquet, to_geoparquet  # noqa: E402
+from ._parquet import attrs, read_geoparquet, to_geoparquet  # noqa: E402
 from ._read import read_events  # noqa: E402
 
 __all__ = [
     "aggregate",
     "assign_province",
+    "attrs",
     "client",
     "daily_counts",
     "distance_to_border_km",

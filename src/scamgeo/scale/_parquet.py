@@ -23,9 +23,20 @@ import pyarrow.parquet as pq
 from .._dask import is_dask
 from .._errors import DataSourceError, ParameterError
 
-__all__ = ["read_geoparquet", "to_geoparquet"]
+__all__ = ["attrs", "read_geoparquet", "to_geoparquet"]
 
 _ATTRS_KEY = b"scamgeo"
+
+
+def attrs(frame: Any) -> dict[str, Any]:
+    """The ``.attrs`` of a frame, in memory or dask (whose frames keep them on their meta).
+
+    For :func:`read_events` and :func:`read_geoparquet` results: ``"attribution"``
+    (the credit line of the sources read, e.g. ACLED's) and ``"source"``.
+    """
+    if is_dask(frame):
+        return dict(frame._meta.attrs)
+    return dict(getattr(frame, "attrs", {}) or {})
 
 
 def part_name(i: int) -> str:
@@ -79,7 +90,7 @@ def to_geoparquet(
                 frame, chunksize=max(int(rows_per_file), 1), sort=False
             )
     else:
-        attrs = {}
+        attrs = dict(frame._meta.attrs)
     if getattr(frame, "crs", None) is None:
         raise ParameterError(
             "frame has no CRS: GeoParquet stores one; call frame.set_crs(...) first."
@@ -161,6 +172,8 @@ def read_geoparquet(
             if filters:
                 frame = frame.map_partitions(sio.filter_events, **filters, meta=frame._meta)
             if lazy:
+                if local:
+                    frame._meta.attrs.update(_attrs(path))
                 return frame
             out = frame.compute()
     except (ValueError, OSError) as exc:

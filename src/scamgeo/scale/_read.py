@@ -273,6 +273,7 @@ def _meta(blocks: list[_Block], filters: dict[str, Any]) -> gpd.GeoDataFrame:
     """Empty frame with the columns and dtypes of the result, from each file's header
     and first rows (read in the client: a few kilobytes per file)."""
     metas: list[gpd.GeoDataFrame] = []
+    attrs: list[dict[str, Any]] = []
     seen: set[tuple[str, bytes]] = set()
     for block in blocks:
         if (block.path, block.header) in seen or block.offset:
@@ -296,6 +297,7 @@ def _meta(blocks: list[_Block], filters: dict[str, Any]) -> gpd.GeoDataFrame:
             except (SchemaError, DataSourceError):
                 if text is block.header or not block.header:
                     raise
+        attrs.append(dict(frame.attrs))
         metas.append(frame.iloc[:0])
     meta = metas[0]
     for other in metas[1:]:
@@ -305,7 +307,12 @@ def _meta(blocks: list[_Block], filters: dict[str, Any]) -> gpd.GeoDataFrame:
             meta = pd.concat([meta, other[extra]], axis=1)
             meta = gpd.GeoDataFrame(meta, geometry=geometry, crs=geometry.crs)
             meta = meta[[c for c in meta.columns if c != "geometry"] + ["geometry"]]
-    meta.attrs = {}
+    # the credit line of every file read (ACLED's terms ask for it), kept on the meta
+    texts = list(dict.fromkeys(a.get("attribution", "") for a in attrs if a.get("attribution")))
+    meta.attrs = {
+        "attribution": " ".join(texts),
+        "source": {"files": [a.get("source", {}) for a in attrs]},
+    }
     return meta
 
 
@@ -347,6 +354,8 @@ def read_events(
         Lazy; the columns, dtypes and values of the in-memory reader on the
         same rows; points in EPSG:4326. Partitions keep their own index
         (0, 1, … within each block), as :func:`dask.dataframe.read_csv` does.
+        :func:`scamgeo.scale.attrs` gives the attribution of the files (the
+        credit line ACLED asks for), which :func:`to_geoparquet` stores.
 
     Raises
     ------
