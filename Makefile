@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "scamgeo needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dev,scale]"
 	@touch $(STAMP)
 
-env: $(STAMP) ## create .venv and install scamgeo with its test and dev tools
+env: $(STAMP) ## create .venv and install scamgeo with its test, dev and scale extras
 
 briefs: $(STAMP) ## execute every notebook and named run into code-free HTML briefs in reports/
 	$(BIN)/scamgeo briefs --output reports --jobs $(JOBS)

@@ -25,6 +25,8 @@ def _pyproject() -> dict[str, set[str]]:
         "runtime": {PIP_TO_CONDA.get(_name(r), _name(r)) for r in meta["dependencies"]},
         "test": {_name(r) for r in extras["test"]},
         "dev": {_name(r) for r in extras["dev"]},
+        # optional extras the conda environment installs too (make env installs them)
+        "scale": {PIP_TO_CONDA.get(_name(r), _name(r)) for r in extras["scale"]},
     }
 
 
@@ -60,6 +62,7 @@ def test_version_pins_agree():
         meta["dependencies"]
         + meta["optional-dependencies"]["test"]
         + meta["optional-dependencies"]["dev"]
+        + meta["optional-dependencies"]["scale"]
     )
     pins = {_name(r): r.split(">=")[1] for r in reqs if ">=" in r}
     env = yaml.safe_load((REPO / "environment.yml").read_text())
@@ -70,6 +73,11 @@ def test_version_pins_agree():
     assert {k: v for k, v in pins.items() if k in conda_pins} == {
         k: v for k, v in conda_pins.items() if k in pins
     }
+
+
+def test_make_env_installs_the_extras_the_environment_lists():
+    makefile = (REPO / "Makefile").read_text()
+    assert '-e ".[test,dev,scale]"' in makefile
 
 
 def test_python_floor_is_311():

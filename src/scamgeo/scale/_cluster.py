@@ -1,0 +1,182 @@
+"""A dask.distributed client from ``"local:N"`` or an address, and briefs run on it.
+
+``scamgeo briefs --scheduler ADDRESS`` submits each brief as one task to the
+scheduler at ``ADDRESS`` (``tcp://host:8786``, or a ``dask-scheduler``
+started on a cluster); ``--scheduler local:N`` starts a LocalCluster of N
+worker processes on this machine. Each brief runs in its own worker task and
+kernel; a brief that fails, or a worker that dies under it, gives a
+``failed`` result for that brief only; outputs are written atomically by the
+brief runner itself, and the manifest is written as by the local executor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .._errors import ParameterError
+
+__all__ = ["client", "run_briefs_on_cluster"]
+
+_LOCAL = re.compile(r"^local(?::(\d+))?$")
+
+
+@contextlib.contextmanager
+def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterator[Any]:
+    """A ``dask.distributed.Client`` for the duration of a ``with`` block.
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client
+        ``"local:N"`` (or ``"local"``: one worker per core) starts a
+        LocalCluster of N worker processes, closed at the end; an address
+        such as ``"tcp://10.0.0.5:8786"`` connects to a running scheduler
+        (left running at the end); an existing Client is used as it is.
+    threads_per_worker : int, default 1
+        Threads of each local worker (the geometry and the readers hold the
+        GIL much of the time: processes, not threads, give the speed-up).
+
+    Raises
+    ------
+    ParameterError
+        If ``scheduler`` is neither form, or N < 1.
+    """
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ParameterError(
+            f"scheduler={scheduler!r} is not a scheduler: use 'local:N' or an address "
+            "such as 'tcp://host:8786'."
+        )
+    match = _LOCAL.match(scheduler.strip())
+    if match:
+        n = int(match.group(1)) if match.group(1) else (os.cpu_count() or 2)
+        if n < 1:
+            raise ParameterError(f"scheduler={scheduler!r}: local:N needs N >= 1 workers.")
+        with (
+            LocalCluster(
+                n_workers=n,
+                threads_per_worker=threads_per_worker,
+                processes=True,
+                dashboard_address=":0",  # any free port: never clash with another cluster
+            ) as cluster,
+            Client(cluster) as c,
+        ):
+            yield c
+        return
+    if "://" not in scheduler and not re.match(r"^[\w.\-]+:\d+$", scheduler):
+        raise ParameterError(
+            f"scheduler={scheduler!r} is not a scheduler: use 'local:N' or an address "
+            "such as 'tcp://host:8786'."
+        )
+    with Client(scheduler) as c:
+        yield c
+
+
+# --- briefs ----------------------------------------------------------------------------
+# Every name of scamgeo.briefs used here is reached through these adapters, so that
+# a rename there is one line here.
+
+
+def _briefs():
+    from .. import briefs
+
+    return briefs
+
+
+def _run_brief_job(job: Any, output_dir: str) -> Any:
+    """The task each brief runs as: the local executor's own job function."""
+    return _briefs()._run_job(job, output_dir)
+
+
+def _failed_result(job: Any, error: str, seconds: float) -> Any:
+    return _briefs().BriefResult(
+        job.run, job.notebook, "failed", dict(job.parameters), seconds, error=error
+    )
+
+
+def _invalid_result(job: Any, error: str) -> Any:
+    return _briefs().BriefResult(
+        job.run, job.notebook, "invalid", dict(job.parameters), 0.0, error=error
+    )
+
+
+def run_briefs_on_cluster(
+    jobs: Iterable[Any],
+    output_dir: str | os.PathLike,
+    *,
+    scheduler: Any = "local:2",
+    progress: Callable[[int, int, Any], None] | None = None,
+) -> list[Any]:
+    """Run brief jobs as tasks on a dask.distributed scheduler.
+
+    Parameters
+    ----------
+    jobs : iterable of scamgeo.briefs.Job
+    output_dir : path
+        Where the briefs, ``manifest.json`` and ``index.html`` go; on a real
+        cluster a folder every worker can write (a shared file system).
+    scheduler : str or distributed.Client, default "local:2"
+        As in :func:`client`.
+    progress : callable, optional
+        ``progress(done, total, result)`` after each brief.
+
+    Returns
+    -------
+    list of scamgeo.briefs.BriefResult
+        In the order of ``jobs``; one brief's failure (or its worker's death)
+        is its own ``failed`` result and does not stop the others.
+
+    Raises
+    ------
+    ParameterError
+        On duplicate run names (before anything runs).
+    """
+    from distributed import as_completed
+
+    briefs = _briefs()
+    jobs = list(jobs)
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = [j.run for j in jobs]
+    if len(set(runs)) != len(runs):
+        raise ParameterError(
+            f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
+        )
+    results: dict[str, Any] = {}
+    for job in jobs:
+        try:
+            briefs.validate_parameters(job.notebook, job.parameters)
+        except ParameterError as exc:
+            results[job.run] = _invalid_result(job, str(exc))
+    todo = [j for j in jobs if j.run not in results]
+    started = time.perf_counter()
+    done = len(results)
+    with client(scheduler) as c:
+        futures = {
+            c.submit(_run_brief_job, job, str(out), key=f"scamgeo-brief-{job.run}-{id(job)}"): job
+            for job in todo
+        }
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker that died, a result that did not arrive
+                result = _failed_result(
+                    job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started
+                )
+            results[job.run] = result
+            done += 1
+            if progress:
+                progress(done, len(jobs), result)
+    ordered = [results[j.run] for j in jobs]
+    briefs.write_manifest(ordered, out, seconds=time.perf_counter() - started)
+    return ordered

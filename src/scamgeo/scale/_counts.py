@@ -1,0 +1,280 @@
+"""Event counts of a dask frame: partial counts per partition, added up on the whole calendar.
+
+:func:`aggregate` and :func:`daily_counts` run the in-memory functions
+(:func:`scamgeo.geo.aggregate`, :func:`scamgeo.stats.daily_counts`) on each
+partition over that partition's own dates, add the partial counts up, and lay
+them on the units, periods and phases the in-memory function gives for the
+whole date range (asked of it on two rows without a location). The result is
+the in-memory function's table for the whole frame.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dask
+import numpy as np
+import pandas as pd
+
+from .._dask import is_dask
+from .._errors import ParameterError, SchemaError
+from ._geo import _PROVINCE_COLUMNS, _check, _crs_key, _geo, _pin, metric_crs
+
+__all__ = ["aggregate", "daily_counts"]
+
+#: Columns the counts read (besides those of assign_province and the geometry).
+_COUNT_COLUMNS = ("event_date", "fatalities")
+
+
+def _daily_counts_function():
+    """The in-memory :func:`scamgeo.stats.daily_counts` (one place to change if it moves)."""
+    from ..stats import daily_counts
+
+    return daily_counts
+
+
+def _date_range(dates: pd.Series) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    parsed = pd.to_datetime(dates, errors="coerce")
+    if parsed.notna().any():
+        return parsed.min().normalize(), parsed.max().normalize()
+    return None, None
+
+
+def _aggregate_part(part, *, options, start, end, crs):
+    if part is None or not len(part):
+        return None
+    by = options.get("by", "province")
+    cols = [c for c in (*_COUNT_COLUMNS, *_PROVINCE_COLUMNS) if c in part.columns]
+    sub = part[[*cols, part.geometry.name]]
+    own_first, own_last = _date_range(sub["event_date"]) if "event_date" in sub else (None, None)
+    first = start if start is not None else own_first
+    last = end if end is not None else own_last
+    if first is None or last is None:
+        if by != "grid":
+            return None
+        first = last = pd.Timestamp("2000-01-01")  # lists the occupied cells; counts none
+        counted = False
+    else:
+        counted = True
+        if last < first:
+            first, last = (first, first) if start is not None else (last, last)
+    if by == "province" and crs is not None:
+        sub = _pin(sub, crs)
+    out = _geo().aggregate(sub, start=first, end=last, **options)
+    unit = out.columns[0]
+    units = pd.unique(out[unit].to_numpy(dtype=object))
+    counts = out[(out["events"] > 0) | (out["fatalities"] > 0)] if counted else out.iloc[:0]
+    return counts[[unit, "period", "events", "fatalities"]], units, own_first, own_last
+
+
+def aggregate(gdf: Any, **options: Any) -> pd.DataFrame:
+    """:func:`scamgeo.geo.aggregate` of a dask frame: partial counts added up (computed).
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+    **options
+        ``by``, ``freq``, ``cell_km``, ``shape``, ``start``, ``end``, ``value``
+        and ``bounds``, as in :func:`scamgeo.geo.aggregate`; plus ``crs`` (see
+        :func:`distance_to_border_km`, used with ``by="province"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table :func:`scamgeo.geo.aggregate` gives for the whole frame in
+        memory: every unit and period, zeros kept, same columns, order and attrs.
+    """
+    _check(gdf)
+    crs = options.pop("crs", None)
+    start, end = options.pop("start", None), options.pop("end", None)
+    geo = _geo()
+    # the options (and a start/end pair) checked now, on two rows without a location
+    both = start is not None and end is not None
+    days = [pd.Timestamp("2000-01-01")] * 2
+    _skeleton(
+        days, start=start if both else None, end=end if both else None, options=options, geo=geo
+    )
+    start, end = _day(start, "start"), _day(end, "end")
+    by = options.get("by", "province")
+    target = None
+    if by == "province":
+        target = metric_crs(gdf) if crs is None else _crs_key(crs)
+    parts = [
+        dask.delayed(_aggregate_part)(d, options=options, start=start, end=end, crs=target)
+        for d in gdf.to_delayed()
+    ]
+    results = [r for r in dask.compute(*parts) if r is not None]
+    firsts = [r[2] for r in results if r[2] is not None]
+    lasts = [r[3] for r in results if r[3] is not None]
+    first = start if start is not None else (min(firsts) if firsts else None)
+    last = end if end is not None else (max(lasts) if lasts else None)
+    if first is None or last is None:
+        raise ParameterError(
+            "gdf has no event_date at all: pass start= and end=, or give the events dates."
+        )
+    skeleton = _skeleton([first, last], start=first, end=last, options=options, geo=geo)
+    unit = skeleton.columns[0]
+    base = pd.unique(skeleton[unit].to_numpy(dtype=object))
+    periods = pd.unique(skeleton["period"].to_numpy())
+    seen = set(base.tolist())
+    extra = sorted(
+        {str(u) for r in results for u in r[1] if u is not None and not pd.isna(u)} - seen
+    )
+    units = np.concatenate([base, np.asarray(extra, dtype=object)])
+    out = pd.DataFrame(
+        {
+            unit: pd.array(np.repeat(units, len(periods)), dtype="string"),
+            "period": np.tile(periods, len(units)),
+        }
+    )
+    counts = [r[0] for r in results if len(r[0])]
+    if counts:
+        summed = pd.concat(counts).groupby([unit, "period"], sort=False).sum()
+        keys = pd.MultiIndex.from_arrays([out[unit].astype(object), out["period"]])
+        joined = summed.reindex(keys)
+        out["events"] = joined["events"].fillna(0).to_numpy(dtype=np.int64)
+        out["fatalities"] = joined["fatalities"].fillna(0).to_numpy(dtype=np.int64)
+    else:
+        out["events"] = np.zeros(len(out), dtype=np.int64)
+        out["fatalities"] = np.zeros(len(out), dtype=np.int64)
+    out["value"] = out[options.get("value", "events")]
+    out.attrs = dict(skeleton.attrs)
+    return out
+
+
+def _skeleton(days, *, start, end, options, geo) -> pd.DataFrame:
+    """The in-memory aggregate of rows without a location: every unit and period, zeros."""
+    frame = pd.DataFrame(
+        {"event_date": pd.to_datetime(days), "latitude": [np.nan] * 2, "longitude": [np.nan] * 2}
+    )
+    log = logging.getLogger(geo.__name__)
+    level = log.level
+    log.setLevel(logging.ERROR)  # "2 events have no province": these rows are ours
+    try:
+        return geo.aggregate(
+            frame,
+            start=start if start is not None else days[0],
+            end=end if end is not None else days[1],
+            **options,
+        )
+    finally:
+        log.setLevel(level)
+
+
+def _daily_part(part, *, start, end):
+    if part is None or not len(part):
+        return None
+    frame = pd.DataFrame(
+        {"event_date": part["event_date"], "fatalities": part["fatalities"]}, index=part.index
+    )
+    own_first, own_last = _date_range(frame["event_date"])
+    first = start if start is not None else own_first
+    last = end if end is not None else own_last
+    if first is not None and last is not None and last < first:
+        return None  # every event of this partition is outside [start, end]
+    days = _daily_counts_function()(frame, start=first, end=last, freq="D")
+    days = days[days["events"] > 0]
+    return (
+        pd.DataFrame(
+            {
+                "date": days["date"].to_numpy(),
+                "events": days["events"].to_numpy(dtype=np.int64),
+                "fatalities": days["fatalities"].fillna(0).to_numpy(dtype=np.int64),
+                "reported": days["fatalities_reported_events"].to_numpy(dtype=np.int64),
+            }
+        ),
+        own_first,
+        own_last,
+    )
+
+
+def _day(value: Any, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        day = pd.NaT
+    if pd.isna(day):
+        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.")
+    return day.normalize()
+
+
+def daily_counts(
+    events: Any,
+    *,
+    start: Any = None,
+    end: Any = None,
+    freq: str = "D",
+    timeline: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`scamgeo.stats.daily_counts` of a dask frame: per-day counts added up (computed).
+
+    Each partition is counted by the in-memory function (so its checks of
+    dates and fatalities apply), per day; the days are added up and laid on
+    the calendar, phases and weeks the in-memory function gives for the
+    whole date range.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Equal to ``scamgeo.stats.daily_counts`` of the whole frame in memory.
+    """
+    if not is_dask(events):
+        raise ParameterError(
+            f"events must be a dask DataFrame, got {type(events).__name__}; "
+            "call scamgeo.stats.daily_counts for an in-memory frame."
+        )
+    counts = _daily_counts_function()
+    missing = [c for c in _COUNT_COLUMNS if c not in events.columns]
+    if missing:
+        raise SchemaError(
+            f"events: missing required column(s) {', '.join(missing)}.", source="events"
+        )
+    # freq, timeline and a start/end pair checked now, by the in-memory function on two days
+    both = start is not None and end is not None
+    counts(
+        pd.DataFrame({"event_date": pd.to_datetime(["2000-01-01", "2000-01-02"]), "fatalities": 0}),
+        start=start if both else None,
+        end=end if both else None,
+        freq=freq,
+        timeline=timeline,
+    )
+    first_given, last_given = (_day(v, name) for v, name in ((start, "start"), (end, "end")))
+    parts = [
+        dask.delayed(_daily_part)(d, start=first_given, end=last_given)
+        for d in events[list(_COUNT_COLUMNS)].to_delayed()
+    ]
+    results = [r for r in dask.compute(*parts) if r is not None]
+    if not results and (first_given is None or last_given is None):
+        raise SchemaError("events: the table has no events (0 rows).", source="events")
+    first = first_given if first_given is not None else min(r[1] for r in results)
+    last = last_given if last_given is not None else max(r[2] for r in results)
+    skeleton = counts(
+        pd.DataFrame({"event_date": [first, last], "fatalities": [pd.NA, pd.NA]}),
+        start=first,
+        end=last,
+        freq=freq,
+        timeline=timeline,
+    )
+    if results:
+        per_day = pd.concat([r[0] for r in results]).groupby("date").sum()
+        per_day = per_day[(per_day.index >= first) & (per_day.index <= last)]
+    else:
+        per_day = pd.DataFrame(
+            {"events": [], "fatalities": [], "reported": []}, index=pd.DatetimeIndex([])
+        )
+    if freq == "W":
+        week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
+        per_day = per_day.groupby(week).sum()
+    joined = per_day.reindex(pd.DatetimeIndex(skeleton["date"])).fillna(0)
+    out = skeleton.copy()
+    out["events"] = joined["events"].to_numpy(dtype=np.int64)
+    reported = joined["reported"].to_numpy(dtype=np.int64)
+    fatalities = pd.array(joined["fatalities"].to_numpy(dtype=np.int64), dtype="Int64")
+    fatalities[(out["events"].to_numpy() > 0) & (reported == 0)] = pd.NA
+    out["fatalities"] = fatalities
+    out["fatalities_reported_events"] = reported
+    out["fatalities_missing_events"] = out["events"] - reported
+    return out
