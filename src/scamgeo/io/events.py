@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 
 from .._errors import DataSourceError, ParameterError
+from ._checks import Report
 from ._events import check_filters, filter_events, finish_events
 from ._tables import Source, describe, load_raw, to_frame
 
@@ -93,7 +94,7 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
         columns=[c for c in frame.columns if c in EVENTS.names or c == "admin1_code"]
     )
     core = frame[[c for c in frame.columns if c in EVENTS.names]]
-    offset = 1 if raw.kind == "json" else 2
+    offset = 1 if raw.kind in ("json", "geo") else 2
     return finish_events(
         core,
         source=raw.name,
@@ -104,6 +105,7 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
             "file": raw.name,
             "text": f"Events table {Path(raw.name).name} (sources per row: source, source_url).",
         },
+        report=Report(raw.name),
         extra=extra,
     )
 
