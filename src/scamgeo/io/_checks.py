@@ -279,13 +279,10 @@ def text_cells(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype("object")
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if len(uniques) == 0:
-        return pd.Series(pd.NA, index=series.index, dtype="string")
-    cleaned = pd.Series(np.asarray(uniques, dtype=object)).astype("string").str.strip()
-    cleaned = cleaned.where(cleaned.ne("").fillna(False))
-    values = cleaned.to_numpy(dtype=object, na_value=None)
-    taken = np.where(codes >= 0, values[np.maximum(codes, 0)], None)
-    return pd.Series(taken, index=series.index, dtype="string")
+    cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
+    table = np.array([c if c else None for c in cleaned] + [None], dtype=object)
+    taken = table[codes]  # code -1 (missing) takes the last entry, None
+    return pd.Series(pd.array(taken, dtype="string"), index=series.index)
 
 
 def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -126,20 +126,22 @@ def province_codes(names: pd.Series, *, country: pd.Series | str | None = None) 
     from ..datasets import province_code
 
     names = pd.Series(names)
+    name_codes, name_uniques = pd.factorize(names.astype("object"), use_na_sentinel=False)
     if isinstance(country, pd.Series):
-        pairs = pd.DataFrame(
-            {
-                "n": names.astype("object").to_numpy(),
-                "c": [c if isinstance(c, str) else None for c in country.astype("object")],
-            }
+        country_codes, country_uniques = pd.factorize(
+            country.astype("object"), use_na_sentinel=False
         )
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("\x00")))
-        uniq = pd.DataFrame(list(uniques), columns=["n", "c"]).replace("\x00", None)
-        found = province_code(uniq["n"], country=list(uniq["c"])).to_numpy(dtype=object)
+        pair = name_codes.astype(np.int64) * (len(country_uniques) + 1) + country_codes
+        first, codes = np.unique(pair, return_index=True, return_inverse=True)[1:]
+        uniq_names = [name_uniques[name_codes[i]] for i in first]
+        uniq_countries = [country_uniques[country_codes[i]] for i in first]
+        uniq_countries = [c if isinstance(c, str) else None for c in uniq_countries]
+        found = province_code(pd.Series(uniq_names, dtype="object"), country=uniq_countries)
     else:
-        codes, uniques = pd.factorize(names.astype("object"), use_na_sentinel=True)
-        found = province_code(pd.Series(np.asarray(uniques, dtype=object)), country=country)
-        found = found.to_numpy(dtype=object)
+        codes = name_codes
+        found = province_code(pd.Series(np.asarray(name_uniques, dtype=object)), country=country)
+    found = found.to_numpy(dtype=object)
+    codes = np.asarray(codes).ravel()
     if len(found) == 0:
         return pd.Series(pd.NA, index=names.index, dtype="string", name="admin1_code")
     taken = np.where(codes >= 0, found[np.maximum(codes, 0)], None)

@@ -289,6 +289,7 @@ def load_raw(
             name=inner_name,
             kind="csv",
             text=_decode(inner_data, name=inner_name, encoding=encoding),
+            data=inner_data if _is_utf8(inner_data, encoding) else None,
             path=path,
         )
     if data.startswith(_OLE_MAGIC):
@@ -296,7 +297,7 @@ def load_raw(
             f"{name}: an old Excel 97-2003 workbook (.xls). Save it as .xlsx or CSV (UTF-8) and read that."
         )
     text = _decode(data, name=name, encoding=encoding)
-    head = text.lstrip()[:1]
+    head = text[:4096].lstrip()[:1]
     if head in ("{", "["):
         try:
             obj = json.loads(text)
@@ -307,7 +308,21 @@ def load_raw(
         return Raw(name=name, kind="json", obj=obj, path=path)
     if head == "<":
         raise DataSourceError(f"{name}: an HTML or XML document, not a table; expected {expected}.")
-    return Raw(name=name, kind="csv", text=text, path=path)
+    return Raw(
+        name=name, kind="csv", text=text, data=data if _is_utf8(data, encoding) else None, path=path
+    )
+
+
+def _is_utf8(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` was decoded as UTF-8 (then the CSV parser may read the bytes directly)."""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") and not (
+        data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    )
+
+
+def _first_line(text: str) -> str:
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
 
 def _binary_kind(data: bytes) -> tuple[str, bool] | None:
@@ -339,8 +354,8 @@ def _separator(first_line: str) -> str:
 def first_record(raw: Raw) -> list[str]:
     """The first record of a CSV (the header, if it has one), parsed with its quotes."""
     assert raw.kind == "csv" and raw.text is not None
-    first_line = raw.text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(raw.text), delimiter=_separator(first_line))
+    head = raw.text[:1_000_000]
+    reader = csv.reader(io.StringIO(head), delimiter=_separator(_first_line(head)))
     return next(reader, [])
 
 
@@ -433,10 +448,11 @@ def to_frame(
             raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
         return _clean_columns(frame)
     text = raw.text or ""
-    sep = _separator(text.split("\n", 1)[0])
+    sep = _separator(_first_line(text[:1_000_000]))
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(raw.data) if raw.data is not None else io.StringIO(text),
+            encoding="utf-8-sig" if raw.data is not None else None,
             sep=sep,
             dtype=str,
             keep_default_na=False,
@@ -485,13 +501,15 @@ def _last_record_fields(text: str, sep: str) -> tuple[int, int]:
     """(number of fields, start offset) of the last record of a CSV text.
 
     The last record starts after the last line break that is not inside a
-    quoted field (the quotes after it are balanced).
+    quoted field (the quotes after it are balanced). Only the end of the text
+    is looked at; (0, 0) when the last record is longer than 1 MB.
     """
-    body = text.rstrip("\r\n")
+    tail_start = max(len(text) - 1_000_000, 0)
+    body = text[tail_start:].rstrip("\r\n")
     if not body:
         return 0, 0
     end = len(body)
-    start = 0
+    start = None
     while True:
         nl = body.rfind("\n", 0, end)
         if nl < 0:
@@ -500,8 +518,12 @@ def _last_record_fields(text: str, sep: str) -> tuple[int, int]:
             start = nl + 1
             break
         end = nl
+    if start is None:
+        if tail_start:
+            return 0, 0
+        start = 0
     record = next(csv.reader(io.StringIO(body[start:]), delimiter=sep), [])
-    return len(record), start
+    return len(record), tail_start + start
 
 
 def _geo_records(raw: Raw) -> pd.DataFrame:

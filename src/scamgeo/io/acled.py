@@ -26,7 +26,7 @@ import pandas as pd
 from .._errors import DataSourceError, SchemaError
 from .._validate import Problems, check_choice
 from ..schema import EVENT_TYPES, EVENTS
-from ._checks import LeftOut, Report, decimal_commas
+from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     COUNTRY_NAMES,
     GW_CODES,
@@ -224,7 +224,7 @@ def _old_types(
     "Protests" when one is coded 6 (protesters) and none 5; a row that says
     neither is reported. A type already in today's vocabulary is kept.
     """
-    original = frame["event_type"].astype("string").str.strip()
+    original = text_cells(frame["event_type"])
     folded = {k.casefold(): v for k, v in OLD_EVENT_TYPES.items()}
     mapped = original.str.casefold().map(lambda t: folded.get(t), na_action="ignore")
     event_type = mapped.map(lambda v: v[0] if isinstance(v, tuple) else pd.NA, na_action="ignore")
@@ -253,7 +253,7 @@ def _old_types(
 
 def _inter_labels(values: pd.Series) -> pd.Series:
     """ACLED actor-type codes as text: numeric codes (older exports) -> labels."""
-    text = values.astype("string").str.strip()
+    text = text_cells(values)
     codes = parse_int(text)
     labels = codes.map(INTER_CODES, na_action="ignore").astype("string")
     zero = codes.eq(0).fillna(False)
@@ -262,7 +262,7 @@ def _inter_labels(values: pd.Series) -> pd.Series:
 
 def _interaction_labels(values: pd.Series) -> pd.Series:
     """ACLED interaction codes (e.g. 13, 60) as text ("State forces-Political militia", "Protesters only")."""
-    text = values.astype("string").str.strip()
+    text = text_cells(values)
     codes = parse_int(text)
 
     def label(code: Any) -> Any:
@@ -419,7 +419,7 @@ def read_acled(
     frame, old_layout = _header_check(frame, source=raw.name)
     offset = 1 if raw.kind in ("json", "geo") else 2
     lines = np.arange(len(frame)) + offset
-    repeated = frame["event_id_cnty"].astype("string").str.strip().eq("event_id_cnty").fillna(False)
+    repeated = frame["event_id_cnty"].eq("event_id_cnty").fillna(False)
     if repeated.any():  # exports concatenated with their headers
         frame, lines = frame[~repeated.to_numpy()], lines[~repeated.to_numpy()]
     frame = frame.reset_index(drop=True)
@@ -537,7 +537,7 @@ def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
     iso_codes = parse_int(frame["iso"]) if "iso" in frame else empty_int
     gw_codes = parse_int(frame["gwno"]) if "gwno" in frame else empty_int
     names = (
-        frame["country"].astype("string").str.strip().replace("", pd.NA)
+        text_cells(frame["country"])
         if "country" in frame
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )

@@ -53,7 +53,7 @@ import requests
 
 from .._errors import DataSourceError, ParameterError, SchemaError
 from ._cache import find_snapshot, query_hash, write_snapshot
-from ._checks import LeftOut, Report, decimal_commas
+from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     GW_CODES,
     check_filters,
@@ -294,7 +294,7 @@ def read_ucdp_ged(
 
     # Rows asked for first (country, period), counting every row left out.
     country_id = parse_int(frame["country_id"])
-    names_ = frame["country"].astype("string").str.strip().replace("", pd.NA)
+    names_ = text_cells(frame["country"])
     country = country_id.map(GW_CODES, na_action="ignore").astype("string")
     country = country.fillna(country_from_name(names_))
     no_country = (country_id.isna() & names_.isna()).to_numpy(dtype=bool)
