@@ -252,6 +252,11 @@ def decimal_commas(series: pd.Series, *, column: str, source: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series
     text = series.astype("object")
+    try:  # one C-level scan for the usual case: no comma anywhere
+        if "," not in "".join(text[text.notna()]):
+            return series
+    except TypeError:
+        pass
     has_comma = text.astype("string").str.contains(",", regex=False).fillna(False)
     if not has_comma.any():
         return series
@@ -278,11 +283,38 @@ def text_cells(series: pd.Series) -> pd.Series:
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype("object")
+    values = series.to_numpy(dtype=object, na_value=None)
+    missing = pd.isna(values)
+    present = values[~missing]
+    try:  # fast path: text cells none of which needs stripping (C-level scans)
+        joined = "\x00".join(present)
+    except TypeError:  # numbers or other objects among the cells
+        joined = None
+    if joined is not None and not _padded(joined, len(present)):
+        out = values.copy()
+        out[missing] = None
+        return pd.Series(pd.array(out, dtype="string"), index=series.index)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
     table = np.array([c if c else None for c in cleaned] + [None], dtype=object)
     taken = table[codes]  # code -1 (missing) takes the last entry, None
     return pd.Series(pd.array(taken, dtype="string"), index=series.index)
+
+
+_CELL_STARTS_WITH_SPACE = re.compile(r"\x00\s")
+
+
+def _padded(joined: str, n: int) -> bool:
+    """Whether any of the ``n`` cells joined by NUL is empty or has space at either end."""
+    if not n:
+        return False
+    if not joined or joined[0].isspace() or joined[-1].isspace() or joined[0] == "\x00":
+        return True
+    if joined[-1] == "\x00" or "\x00\x00" in joined:
+        return True
+    return bool(
+        _CELL_STARTS_WITH_SPACE.search(joined) or _CELL_STARTS_WITH_SPACE.search(joined[::-1])
+    )
 
 
 def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -251,33 +251,54 @@ def _old_types(
     return event_type, sub, unknown_sub
 
 
+def _by_distinct(values: pd.Series, fn: Any) -> pd.Series:
+    """``fn`` applied to each distinct value of ``values`` once; a ``string`` Series."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    out = table[codes]
+    out[pd.isna(out)] = None
+    return pd.Series(pd.array(out, dtype="string"), index=values.index)
+
+
+def _code(text: str) -> int | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number == int(number) else None
+
+
+def _inter_label(value: Any) -> Any:
+    text = str(value).strip()
+    code = _code(text) if text else None
+    if code is None:
+        return text or None
+    return None if code == 0 else INTER_CODES.get(code, text)
+
+
+def _interaction_label(value: Any) -> Any:
+    text = str(value).strip()
+    code = _code(text) if text else None
+    if code is None:
+        return text or None
+    first, second = divmod(code, 10)
+    a = INTER_CODES.get(first)
+    if a is None:
+        return str(code)
+    if second == 0:
+        return f"{a} only"
+    b = INTER_CODES.get(second)
+    return f"{a}-{b}" if b else str(code)
+
+
 def _inter_labels(values: pd.Series) -> pd.Series:
     """ACLED actor-type codes as text: numeric codes (older exports) -> labels."""
-    text = text_cells(values)
-    codes = parse_int(text)
-    labels = codes.map(INTER_CODES, na_action="ignore").astype("string")
-    zero = codes.eq(0).fillna(False)
-    return labels.where(codes.notna(), text).mask(zero, pd.NA)
+    return _by_distinct(values, _inter_label)
 
 
 def _interaction_labels(values: pd.Series) -> pd.Series:
     """ACLED interaction codes (e.g. 13, 60) as text ("State forces-Political militia", "Protesters only")."""
-    text = text_cells(values)
-    codes = parse_int(text)
-
-    def label(code: Any) -> Any:
-        if pd.isna(code):
-            return pd.NA
-        first, second = divmod(int(code), 10)
-        a = INTER_CODES.get(first)
-        if a is None:
-            return str(code)
-        if second == 0:
-            return f"{a} only"
-        b = INTER_CODES.get(second)
-        return f"{a}-{b}" if b else str(code)
-
-    return codes.map(label, na_action="ignore").astype("string").where(codes.notna(), text)
+    return _by_distinct(values, _interaction_label)
 
 
 def _snapshot_meta(raw_path: Path | None) -> dict[str, Any] | None:
