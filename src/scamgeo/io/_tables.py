@@ -385,6 +385,8 @@ def _records(obj: Any, *, name: str) -> pd.DataFrame:
         rows = obj["data"]  # an ACLED API reply saved as JSON
     elif isinstance(obj, dict) and isinstance(obj.get("Result"), list):
         rows = obj["Result"]  # a UCDP API reply saved as JSON
+    elif isinstance(obj, dict) and isinstance(obj.get("result"), list):
+        rows = obj["result"]  # an IOM DTM API v2 reply saved as JSON
     elif isinstance(obj, list) and all(isinstance(r, dict) for r in obj):
         rows = obj
     else:
