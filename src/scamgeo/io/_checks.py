@@ -57,14 +57,15 @@ class Report:
     def __init__(self, source: str) -> None:
         self.source = source
         self._kinds: dict[tuple[str, str], dict[str, Any]] = {}
-        self._flagged: list[np.ndarray] = []
+        self._flagged: dict[str, list[np.ndarray]] = {}
         self.hints: list[str] = []
 
-    def flagged(self, lines: np.ndarray) -> np.ndarray:
-        """Which of ``lines`` already have a problem recorded (boolean array)."""
-        if not self._flagged:
+    def flagged(self, lines: np.ndarray, column: str) -> np.ndarray:
+        """Which of ``lines`` already have a problem recorded in ``column`` (boolean array)."""
+        found = self._flagged.get(column)
+        if not found:
             return np.zeros(len(lines), dtype=bool)
-        return np.isin(np.asarray(lines), np.concatenate(self._flagged))
+        return np.isin(np.asarray(lines), np.concatenate(found))
 
     def __len__(self) -> int:
         return sum(k["count"] for k in self._kinds.values())
@@ -86,7 +87,7 @@ class Report:
         if not where.any():
             return
         positions = np.flatnonzero(where)
-        self._flagged.append(np.asarray(lines)[positions])
+        self._flagged.setdefault(column, []).append(np.asarray(lines)[positions])
         kind = self._kinds.setdefault((column, what), {"count": 0, "examples": []})
         kind["count"] += len(positions)
         room = _EXAMPLES - len(kind["examples"])
@@ -136,7 +137,8 @@ class Report:
                 others = [
                     f"row {r}" + ("" if v is None else f" {v!r}") for r, v in examples[1:] if r
                 ]
-                more = f" ({', '.join(others)}, ...)" if others else ""
+                dots = ", ..." if count > len(examples) else ""
+                more = f" ({', '.join(others)}{dots})" if others else ""
                 line += f" [{count:,} rows in all{more}]"
             out.append(line)
         return out
@@ -336,7 +338,7 @@ def _conform_column(
     series: pd.Series,
     col: Any,
     lines: np.ndarray,
-    report: Report,
+    report: Any,
     may_be_empty: np.ndarray | None = None,
 ) -> pd.Series:
     kind = col.kind
@@ -420,6 +422,17 @@ def _conform_column(
     return text
 
 
+class _Skipping:
+    """A report that ignores the rows in ``skip`` (already reported for the cell's source)."""
+
+    def __init__(self, report: Report, skip: np.ndarray) -> None:
+        self._report = report
+        self._skip = skip
+
+    def add(self, mask: Any, **kwargs: Any) -> None:
+        self._report.add(_mask(mask) & ~self._skip, **kwargs)
+
+
 class _Relaxed:
     """A required column whose cells may be empty in some rows (``empty`` mask)."""
 
@@ -444,6 +457,7 @@ def conform(
     lines: np.ndarray,
     report: Report,
     may_be_empty: dict[str, np.ndarray] | None = None,
+    reported: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame | None:
     """Check ``frame`` against ``schema`` column-wise; problems go to ``report``.
 
@@ -452,7 +466,10 @@ def conform(
     :meth:`~scamgeo.schema.TableSchema.validate` returns them), then the
     others; ``None`` when ``report`` holds problems. Row ``i`` is named
     ``lines[i]`` in messages. ``may_be_empty`` maps a required column to the
-    rows where an empty cell is expected (and documented by the reader).
+    rows where an empty cell is expected (and documented by the reader);
+    ``reported`` maps a column to the rows whose cell (or the source cell it
+    was derived from) the reader has already reported: they are not
+    reported again.
     """
     require_columns(frame.columns, schema.required, source=source)
     frame = frame.reset_index(drop=True)
@@ -465,7 +482,9 @@ def conform(
             else pd.Series(pd.NA, index=frame.index, dtype="object")
         )
         empty = (may_be_empty or {}).get(col.name)
-        out[col.name] = _conform_column(series, col, lines, report, empty)
+        skip = (reported or {}).get(col.name)
+        target: Any = report if skip is None or not skip.any() else _Skipping(report, skip)
+        out[col.name] = _conform_column(series, col, lines, target, empty)
     result = pd.DataFrame(out, index=frame.index)
     others = [c for c in frame.columns if c not in out]
     if others:

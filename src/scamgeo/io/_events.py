@@ -201,6 +201,7 @@ def finish_events(
     report: Report,
     extra: pd.DataFrame | None = None,
     may_be_empty: dict[str, np.ndarray] | None = None,
+    same_cell: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Check ``frame`` against :data:`EVENTS` (column-wise) and finish it.
 
@@ -217,14 +218,16 @@ def finish_events(
     attribution : dict
         Stored in ``.attrs["source"]``; its ``"text"`` also in ``.attrs["attribution"]``.
     report : Report
-        Problems the reader found itself. Rows it already flagged are not
-        checked again (a bad ``date_start`` is not reported a second time as
-        an empty ``event_date``); every problem is raised together.
+        Problems the reader found itself; every problem is raised together.
     extra : pandas.DataFrame, optional
         The source's own columns to keep, aligned with ``frame``.
     may_be_empty : dict, optional
         Required column -> rows where the reader leaves it empty on purpose
         (documented by the reader, e.g. an old ACLED layout's sub-event type).
+    same_cell : dict, optional
+        Schema column -> the source column it is derived from
+        (``{"event_date": "date_start"}``): a cell the reader reported in the
+        source column is not reported again under the schema's name.
 
     Returns
     -------
@@ -232,14 +235,15 @@ def finish_events(
         Schema columns, ``admin1_code``, ``dataset``, then ``extra``; points in EPSG:4326.
     """
     lines = np.asarray(lines)
-    fresh = ~report.flagged(lines)
+    reported = {col: report.flagged(lines, (same_cell or {}).get(col, col)) for col in EVENTS.names}
     out = conform(
         EVENTS,
-        frame[fresh] if not fresh.all() else frame,
+        frame,
         source=source,
-        lines=lines[fresh],
+        lines=lines,
         report=report,
-        may_be_empty={k: np.asarray(v)[fresh] for k, v in (may_be_empty or {}).items()},
+        may_be_empty=may_be_empty,
+        reported=reported,
     )
     report.raise_if_any()
     assert out is not None

@@ -333,17 +333,19 @@ def read_ucdp_ged(
 
     ints = {c: parse_int(frame[c]) for c in _INT_COLUMNS if c in frame}
 
-    def bad_cells(mask: pd.Series, column: str, what: str) -> None:
-        report.add(mask, column=column, what=what, lines=lines, values=frame[column])
+    def bad_cells(mask: pd.Series, column: str, what: str, *, show: bool = True) -> None:
+        values = frame[column] if show else None
+        report.add(mask, column=column, what=what, lines=lines, values=values)
 
     for col in ("id", "type_of_violence", "where_prec", "date_prec", "best", "country_id"):
         bad_cells(ints[col].isna() & frame[col].notna(), col, "is not a whole number")
-    bad_cells(frame["id"].isna(), "id", "is empty; every GED event has an id")
+    bad_cells(frame["id"].isna(), "id", "is empty; every GED event has an id", show=False)
     bad_cells(
         frame["best"].isna(),
         "best",
         "is empty, but GED always gives a best estimate of deaths: the record is incomplete "
         "(is the file cut short, or a column missing in this row?); download the file again",
+        show=False,
     )
     bad_cells(
         ~ints["type_of_violence"].isin(list(VIOLENCE)) & ints["type_of_violence"].notna(),
@@ -414,6 +416,16 @@ def read_ucdp_ged(
             attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
             report=report,
             extra=extra,
+            same_cell={
+                "event_date": "date_start",
+                "time_precision": "date_prec",
+                "event_type": "type_of_violence",
+                "sub_event_type": "type_of_violence",
+                "geo_precision": "where_prec",
+                "fatalities": "best",
+                "event_id": "id",
+                "country": "country_id",
+            },
         )
     except SchemaError:
         left.warn(stacklevel=2)
