@@ -391,11 +391,15 @@ def _conform_column(
         report.add(_blank_required(col, blank), column=col.name,
                        what="empty, but a value is required", lines=lines)  # fmt: skip
     if kind == "category":
-        known = text.isin(col.choices).fillna(False)
-        report.add(~known & ~blank, column=col.name,
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        position = {c: i for i, c in enumerate(col.choices)}
+        table = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+        cat_codes = table[codes]
+        known = cat_codes >= 0
+        report.add(~known & ~blank.to_numpy(dtype=bool), column=col.name,
                    what=f"is not one of {', '.join(col.choices)}", lines=lines, values=text)  # fmt: skip
         return pd.Series(
-            pd.Categorical(text.where(known), categories=list(col.choices)), index=series.index
+            pd.Categorical.from_codes(cat_codes, categories=list(col.choices)), index=series.index
         )
     if kind in ("url", "code"):
         from .. import schema as _schema
@@ -420,6 +424,25 @@ def _conform_column(
                    lines=lines, values=text)  # fmt: skip
         return truth.astype("boolean")
     return text
+
+
+def _empty(col: Any, index: pd.Index) -> pd.Series:
+    """An absent optional column, empty, in the dtype the schema gives it."""
+    n = len(index)
+    if col.kind == "int":
+        return pd.Series(pd.array([pd.NA] * n, dtype="Int64"), index=index)
+    if col.kind == "float":
+        return pd.Series(np.full(n, np.nan), index=index)
+    if col.kind == "date":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), index=index)
+    if col.kind == "category":
+        codes = np.full(n, -1, dtype=np.int8)
+        return pd.Series(
+            pd.Categorical.from_codes(codes, categories=list(col.choices)), index=index
+        )
+    if col.kind == "bool":
+        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=index)
+    return pd.Series(pd.array([pd.NA] * n, dtype="string"), index=index)
 
 
 class _Skipping:
@@ -476,11 +499,10 @@ def conform(
     lines = np.asarray(lines)
     out = {}
     for col in schema.columns:
-        series = (
-            frame[col.name]
-            if col.name in frame.columns
-            else pd.Series(pd.NA, index=frame.index, dtype="object")
-        )
+        if col.name not in frame.columns:  # an optional column the source does not have
+            out[col.name] = _empty(col, frame.index)
+            continue
+        series = frame[col.name]
         empty = (may_be_empty or {}).get(col.name)
         skip = (reported or {}).get(col.name)
         target: Any = report if skip is None or not skip.any() else _Skipping(report, skip)

@@ -135,6 +135,7 @@ class Raw:
     data: bytes | None = None
     obj: Any = None
     path: Path | None = None
+    whole_file: bool = False
 
 
 def _read_bytes(src: Source, name: str) -> bytes:
@@ -238,11 +239,14 @@ def load_raw(
     name = describe(src)
     data = _read_bytes(src, name)
     path = Path(src) if isinstance(src, str | os.PathLike) else None
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf") and not data.strip(
+        b" \t\r\n\x00\xef\xbb\xbf"
+    ):
         raise DataSourceError(
             f"{name}: the file is empty ({len(data)} bytes); expected {expected}."
         )
-    if data.startswith(b"\x1f\x8b"):  # gzip: a gzipped CSV, or R's default .RData/.rds
+    gzipped = data.startswith(b"\x1f\x8b")
+    if gzipped:  # gzip: a gzipped CSV, or R's default .RData/.rds
         import gzip
 
         try:
@@ -308,8 +312,14 @@ def load_raw(
         return Raw(name=name, kind="json", obj=obj, path=path)
     if head == "<":
         raise DataSourceError(f"{name}: an HTML or XML document, not a table; expected {expected}.")
+    utf8 = _is_utf8(data, encoding)
     return Raw(
-        name=name, kind="csv", text=text, data=data if _is_utf8(data, encoding) else None, path=path
+        name=name,
+        kind="csv",
+        text=text,
+        data=data if utf8 else None,
+        path=path,
+        whole_file=utf8 and path is not None and not gzipped,
     )
 
 
@@ -453,7 +463,11 @@ def to_frame(
     sep = _separator(_first_line(text[:1_000_000]))
     try:
         frame = pd.read_csv(
-            io.BytesIO(raw.data) if raw.data is not None else io.StringIO(text),
+            str(raw.path)
+            if raw.whole_file
+            else io.BytesIO(raw.data)
+            if raw.data is not None
+            else io.StringIO(text),
             encoding="utf-8-sig" if raw.data is not None else None,
             sep=sep,
             dtype=str,
