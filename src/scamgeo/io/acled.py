@@ -380,8 +380,13 @@ def read_acled(
     member : str, optional
         The CSV to read inside a zip archive holding several.
     date_format : str, optional
-        A ``strftime`` layout for ``event_date`` when it is none of the usual
-        ones ("16 May 2025" in exports, "2025-05-16" from the API).
+        A ``strftime`` layout for ``event_date`` when it is none of the forms
+        recognised on their own: "16 May 2025" (exports), "2025-05-16" (API),
+        "9-May-20" (a CSV re-saved by Excel), numeric dates such as
+        "09/05/2020" whose day/month order is read from the whole column (a
+        day above 12 decides it), and Excel serial numbers. When no form
+        fits, or no cell tells the order, the error names the exact
+        ``date_format=`` to pass.
 
     Returns
     -------
@@ -399,7 +404,16 @@ def read_acled(
         is ACLED's landing page (ACLED gives no article URL); ``source_date``
         is empty. ``inter1``, ``inter2`` and ``interaction`` are always text
         ("State forces"), whether the file had numeric codes (older exports)
-        or text (newer ones). ``.attrs["attribution"]`` holds the credit line
+        or text (newer ones). ACLED's pre-2019 layout (upper-case columns,
+        ``ALLY_ACTOR_1``, ``GWNO``, no ``sub_event_type``) is read too: its
+        event types are mapped where ACLED's own mapping is unambiguous
+        (Battle-* -> Battles with the matching sub-event type; Remote
+        violence -> Explosions/Remote violence; Riots/Protests -> Riots or
+        Protests by the actors' inter codes 5/6; Strategic development,
+        Non-violent transfer of territory, Headquarters or base established
+        -> Strategic developments), the original is kept in
+        ``event_type_original``, and ``sub_event_type`` is left empty (<NA>)
+        where the old type does not say which; a warning says so. ``.attrs["attribution"]`` holds the credit line
         ACLED asks for; ``.attrs["source"]`` the details (file, access date
         and query of an API snapshot).
 
@@ -409,18 +423,28 @@ def read_acled(
         Missing, empty, undecodable file, or a file that is not an ACLED export
         (the message says what it looks like, e.g. a UCDP GED file).
     SchemaError
-        Listing every missing required column, or every bad cell (unparseable
-        date, coordinates out of range or swapped, unknown event type) with its
-        row (the file line, header = 1) and column.
+        Listing every missing required column, or the bad cells (unparseable
+        date, coordinates out of range or swapped, unknown event type), one
+        line per kind of problem with its count and the first rows (the file
+        line, header = 1) and column.
     ParameterError
         An unknown filter value.
 
     Warns
     -----
+    RowsLeftOut
+        One warning counting every row left out, by reason: a country
+        outside :data:`scamgeo.schema.COUNTRIES` (ACLED's region files
+        include e.g. Timor-Leste), no country at all, outside ``countries=``
+        or the ``start``/``end`` period (these rows are left out *before*
+        they are checked, so a bad row elsewhere never blocks the rows asked
+        for), an exact duplicate of an earlier row, or another filter. The
+        counts are also in ``.attrs["source"]["left_out"]``.
     UserWarning
-        When rows of countries outside :data:`scamgeo.schema.COUNTRIES` are left
-        out (ACLED's region files include e.g. Timor-Leste), or when a Thai or
-        Cambodian province name is unknown.
+        When a Thai or Cambodian province name is unknown; when the last
+        record of the file is incomplete (cut mid-record; it is left out);
+        when coordinates are written with decimal commas (read as such); when
+        the file is in ACLED's pre-2019 layout.
 
     Examples
     --------

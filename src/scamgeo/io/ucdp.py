@@ -262,8 +262,22 @@ def read_ucdp_ged(
         Missing, empty or undecodable file, or a file that is not GED (e.g. an
         ACLED export).
     SchemaError
-        Every missing required column, or every bad cell (unparseable date,
-        coordinates out of range or swapped, unknown codes) with row and column.
+        Every missing required column, or the bad cells (unparseable date,
+        coordinates out of range or swapped, unknown codes, an empty ``best``,
+        which GED never leaves empty: an incomplete record), one line per
+        kind with its count, rows and column.
+
+    Warns
+    -----
+    RowsLeftOut
+        One warning counting every row left out, by reason: a country scamgeo
+        does not cover, no country at all (``country`` and ``country_id``
+        empty), outside ``countries=``, the ``start``/``end`` period or
+        ``type_of_violence=`` (left out before they are checked), exact
+        duplicates, other filters. Also in ``.attrs["source"]["left_out"]``.
+    UserWarning
+        When the last record is cut short (left out), or coordinates use
+        decimal commas.
     """
     filters = check_filters(
         countries=countries,
