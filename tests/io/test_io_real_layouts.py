@@ -332,3 +332,24 @@ def test_conform_gives_what_the_schema_gives(fixtures: Path) -> None:
     with pytest.raises(SchemaError) as theirs:
         EVENTS.validate(bad, source="t")
     assert sorted(mine.value.problems) == sorted(theirs.value.problems)
+
+
+def test_2018_layout_with_old_event_types(fixtures: Path, tmp_path: Path) -> None:
+    """ACLED's 2018-2019 files: today's lower-case columns, old event types, no sub_event_type."""
+    plain = _plain(fixtures / "acled_2020_excel_resave.csv").drop(columns="sub_event_type")
+    plain["event_type"] = [
+        "Riots/Protests",
+        "Strategic development",
+        "Riots/Protests",
+        "Violence against civilians",
+    ]
+    with pytest.warns(UserWarning, match=r"pre-2019 layout \(no sub_event_type\): .* empty in 4"):
+        events = read_acled(_write(tmp_path, plain, "acled_2019.csv"))
+    assert events["event_type"].astype(str).tolist() == [
+        "Protests",
+        "Strategic developments",
+        "Protests",
+        "Violence against civilians",
+    ]
+    assert events["sub_event_type"].isna().all()
+    assert events["event_type_original"].tolist() == plain["event_type"].tolist()
