@@ -286,7 +286,7 @@ def text_cells(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype("object")
     values = series.to_numpy(dtype=object, na_value=None)
-    missing = pd.isna(values)
+    missing = np.array(series.isna(), dtype=bool)
     present = values[~missing]
     try:  # fast path: text cells none of which needs stripping (C-level scans)
         joined = "\x00".join(present)
@@ -325,13 +325,28 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         values = series.astype("float64")
         blank = values.isna()
         return values, blank, series
-    text = text_cells(series)
-    blank = text.isna()
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    parsed = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce")
-    parsed = parsed.to_numpy(dtype="float64", na_value=np.nan)
-    values = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.nan)
-    return pd.Series(values, index=series.index, dtype="float64"), blank, text
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
+    empty_u = np.array([c == "" for c in cleaned] + [True], dtype=bool)
+    parsed = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce")
+    parsed = np.append(parsed.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    values = parsed[codes]  # code -1 (missing) takes the last entry, NaN
+    blank = pd.Series(empty_u[codes], index=series.index)
+    return pd.Series(values, index=series.index, dtype="float64"), blank, _LazyText(series)
+
+
+class _LazyText:
+    """The cleaned text of a column, computed only when a problem shows a cell."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+        self._text: pd.Series | None = None
+
+    @property
+    def iloc(self) -> Any:
+        if self._text is None:
+            self._text = text_cells(self._series)
+        return self._text.iloc
 
 
 def _conform_column(
