@@ -590,7 +590,10 @@ def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
     country = country.fillna(gw_codes.map(GW_CODES, na_action="ignore").astype("string"))
     country = country.fillna(country_from_name(names))
     no_country = (iso_codes.isna() & gw_codes.isna() & names.isna()).to_numpy(dtype=bool)
-    labels = names.fillna("iso " + iso_codes.astype("string"))
+    outside = country.isna().to_numpy(dtype=bool) & ~no_country
+    labels = names.copy()
+    if outside.any():  # labels only where a warning shows them
+        labels[outside] = names[outside].fillna("iso " + iso_codes[outside].astype("string"))
     return country, labels, no_country
 
 
