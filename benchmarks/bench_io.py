@@ -1,8 +1,10 @@
 """Benchmark: reading large ACLED exports and UCDP GED files into the common event schema.
 
-Baseline, measured in the same run: a plain ``pandas.read_csv`` of the same
-file (no parsing of dates, no checks, no geometry). The ratio is the price of
-scamgeo's validation (every cell checked, every problem reported by line).
+Baseline, measured in the same run (interleaved with the reader, best of
+``--repeat`` runs each): a plain ``pandas.read_csv(path, dtype=str)`` of the
+same file (no parsing of dates, no checks, no geometry). The ratio is the price
+of scamgeo's validation (every cell checked, every problem reported by row).
+Goals (issue 12): read_acled within 2.5x, read_ucdp_ged within 3x.
 Rows are the committed test fixtures (written by us, fake ids) repeated to N.
 
 Usage: python benchmarks/bench_io.py [--rows 100000]
@@ -31,16 +33,27 @@ def _grow(src: Path, n: int, id_col: str, make_id) -> pd.DataFrame:
     return big
 
 
-def _time(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+def _time(fn, repeat: int) -> tuple[float, float]:
+    """Best of ``repeat`` runs: (wall seconds, CPU seconds of this process).
+
+    The machine may be shared: the minimum is the least disturbed run, and CPU
+    time (every reader here runs on one thread) hardly depends on the load.
+    """
+    wall = cpu = float("inf")
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall = min(wall, time.perf_counter() - started)
+        cpu = min(cpu, time.process_time() - started_cpu)
+    return wall, cpu
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    n = parser.parse_args().rows
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
+    args = parser.parse_args()
+    n, repeat = args.rows, args.repeat
     with tempfile.TemporaryDirectory() as tmp:
         acled = Path(tmp, "acled.csv")
         _grow(FIXTURES / "acled_export.csv", n, "event_id_cnty", lambda i: f"TEST-{i:07d}").to_csv(
@@ -50,29 +63,44 @@ def main() -> int:
         _grow(FIXTURES / "ucdp_ged.csv", n, "id", lambda i: str(900000 + i)).to_csv(
             ged, index=False
         )
-        t_acled_base = _time(lambda: pd.read_csv(acled, dtype=str))
         events = read_acled(acled)
-        t_acled = _time(lambda: read_acled(acled))
-        t_to = _time(lambda: to_acled(events))
-        t_ged_base = _time(lambda: pd.read_csv(ged, dtype=str))
-        t_ged = _time(lambda: read_ucdp_ged(ged))
+        # Interleaved, so that both sides of each ratio see the same load.
+        best: dict[str, tuple[float, float]] = {}
+        runs = {
+            "acled_base": lambda: pd.read_csv(acled, dtype=str),
+            "acled": lambda: read_acled(acled),
+            "ged_base": lambda: pd.read_csv(ged, dtype=str),
+            "ged": lambda: read_ucdp_ged(ged),
+        }
+        for _ in range(repeat):
+            for key, fn in runs.items():
+                wall, cpu = _time(fn, 1)
+                old = best.get(key, (float("inf"), float("inf")))
+                best[key] = (min(old[0], wall), min(old[1], cpu))
+        t_to = _time(lambda: to_acled(events), 1)[0]
+
+    def block(reader: str, base: str, name: str, goal: float) -> dict:
+        (w, c), (bw, bc) = best[reader], best[base]
+        return {
+            "pandas_read_csv_s": round(bw, 3),
+            f"{name}_s": round(w, 3),
+            "ratio_wall": round(w / bw, 2),
+            "pandas_read_csv_cpu_s": round(bc, 3),
+            f"{name}_cpu_s": round(c, 3),
+            "ratio_cpu": round(c / bc, 2),
+            "goal_ratio": goal,
+            "rows_per_s": round(n / w),
+        }
+
+    acled_block = block("acled", "acled_base", "read_acled", 2.5)
+    acled_block["to_acled_s"] = round(t_to, 3)
     print(
         json.dumps(
             {
                 "rows": n,
-                "acled": {
-                    "pandas_read_csv_s": round(t_acled_base, 3),
-                    "read_acled_s": round(t_acled, 3),
-                    "overhead_ratio": round(t_acled / t_acled_base, 1),
-                    "rows_per_s": round(n / t_acled),
-                    "to_acled_s": round(t_to, 3),
-                },
-                "ucdp_ged": {
-                    "pandas_read_csv_s": round(t_ged_base, 3),
-                    "read_ucdp_ged_s": round(t_ged, 3),
-                    "overhead_ratio": round(t_ged / t_ged_base, 1),
-                    "rows_per_s": round(n / t_ged),
-                },
+                "repeat": repeat,
+                "acled": acled_block,
+                "ucdp_ged": block("ged", "ged_base", "read_ucdp_ged", 3.0),
             },
             indent=2,
         )

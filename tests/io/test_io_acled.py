@@ -12,7 +12,7 @@ import pytest
 
 import scamgeo
 from scamgeo import DataSourceError, ParameterError, SchemaError
-from scamgeo.io import ACLED_COLUMNS, read_acled, read_acled_weekly, to_acled
+from scamgeo.io import ACLED_COLUMNS, RowsLeftOut, read_acled, read_acled_weekly, to_acled
 from scamgeo.io.acled import ACLED_URL
 from scamgeo.schema import EVENTS
 
@@ -165,11 +165,20 @@ def test_iso_column_alone_gives_the_country(fixtures: Path, tmp_path: Path) -> N
     assert events["country"].astype(str).value_counts().to_dict() == {"THA": 4, "KHM": 4}
 
 
+@pytest.mark.filterwarnings("ignore::scamgeo.io.RowsLeftOut")
 def test_filters(fixtures: Path) -> None:
     path = fixtures / "acled_export.csv"
-    assert len(read_acled(path, countries="KHM")) == 4
+    with pytest.warns(
+        RowsLeftOut, match=r"4 row\(s\) left out \(4 outside countries=\['KHM'\]: THA \(4\)\)"
+    ):
+        khm = read_acled(path, countries="KHM")
+    assert len(khm) == 4 and khm.attrs["source"]["left_out"] == {"outside countries=['KHM']": 4}
     assert len(read_acled(path, countries=["tha", "KHM"])) == 8
-    july = read_acled(path, start="2025-07-24", end="2025-07-31")
+    with pytest.warns(
+        RowsLeftOut,
+        match=r"4 row\(s\) left out \(4 dated outside 2025-07-24 to 2025-07-31: rows 2, 7, 8, 9\)",
+    ):
+        july = read_acled(path, start="2025-07-24", end="2025-07-31")
     assert sorted(july["event_id"]) == [
         "TEST-THA-0002",
         "TEST-THA-0003",
@@ -212,9 +221,15 @@ def test_date_format_option(fixtures: Path, tmp_path: Path) -> None:
         "%d.%m.%Y"
     )
     path = _write(tmp_path, frame)
-    with pytest.raises(SchemaError, match="date_format="):
+    events = read_acled(path)  # day first: inferred from the days above 12
+    assert events["event_date"].min() == pd.Timestamp("2025-05-28")
+    frame["event_date"] = pd.to_datetime(frame["event_date"], format="%d.%m.%Y").dt.strftime(
+        "%Y%m%d"
+    )
+    path = _write(tmp_path, frame)
+    with pytest.raises(SchemaError, match=r"pass date_format='%Y%m%d'"):
         read_acled(path)
-    events = read_acled(path, date_format="%d.%m.%Y")
+    events = read_acled(path, date_format="%Y%m%d")
     assert events["event_date"].min() == pd.Timestamp("2025-05-28")
 
 

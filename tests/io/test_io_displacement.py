@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,13 @@ import pandas as pd
 import pytest
 
 from scamgeo import DataSourceError, ParameterError, SchemaError
-from scamgeo.io import fetch_hdx, load_hdx_displacement, read_displacement_table, read_dtm
+from scamgeo.io import (
+    RowsLeftOut,
+    fetch_hdx,
+    load_hdx_displacement,
+    read_displacement_table,
+    read_dtm,
+)
 from scamgeo.schema import DISPLACEMENT
 
 SOURCE = {"publisher": "Test Ministry (FIXTURE)", "source_url": "https://example.org/sitrep"}
@@ -137,7 +144,7 @@ def test_dtm_other_countries_and_old_rows_warned(fixtures: Path, tmp_path: Path)
     with pytest.warns(UserWarning) as record:
         dtm = read_dtm(path)
     messages = " ".join(str(w.message) for w in record)
-    assert "MMR (2)" in messages and "outside the period" in messages
+    assert "Myanmar (1)" in messages and "outside the period" in messages
     assert len(dtm) == 8
 
 
@@ -286,3 +293,69 @@ def test_hdx_network_failure_is_a_datasource_error(monkeypatch) -> None:
         DataSourceError, match="HDX: could not read the dataset 'x' .*HDX unreachable"
     ):
         fetch_hdx("x")
+
+
+# --- IOM DTM as published: HDX global file (levels 0-2, many countries), API v2 JSON --------
+
+GLOBAL = "dtm_hdx_global_admin0to2.csv"
+
+
+def _plain_dtm(path: Path) -> pd.DataFrame:
+    plain = pd.read_csv(path, skiprows=[1], dtype={"admin1Pcode": str})  # without the HXL row
+    return plain
+
+
+def test_dtm_global_file_reads_one_level_of_cambodia(fixtures: Path) -> None:
+    with pytest.warns(RowsLeftOut) as record:
+        dtm = read_dtm(fixtures / GLOBAL)
+    message = str(record[0].message)
+    assert "8 row(s) left out" in message and "Haiti (4)" in message
+    assert "level 2 (3), level 0 (1)" in message
+    plain = _plain_dtm(fixtures / GLOBAL)
+    expected = plain[(plain["admin0Pcode"] == "KHM") & (plain["adminLevel"] == 1)]
+    assert dtm["value"].tolist() == expected["numPresentIdpInd"].tolist()
+    assert dtm["admin1_code"].tolist() == ["KH-22", "KH-13"]
+    assert dtm["value"].sum() == 41_250 + 52_110  # not tripled by the national and district rows
+
+
+def test_dtm_level_option(fixtures: Path) -> None:
+    with pytest.warns(RowsLeftOut):
+        national = read_dtm(fixtures / GLOBAL, level=0)
+    assert national["value"].tolist() == [93_360] and national["admin1"].isna().all()
+    with pytest.warns(RowsLeftOut):
+        districts = read_dtm(fixtures / GLOBAL, level=2)
+    plain = _plain_dtm(fixtures / GLOBAL)
+    expected = plain[(plain["admin0Pcode"] == "KHM") & (plain["adminLevel"] == 2)]
+    assert districts["value"].tolist() == expected["numPresentIdpInd"].tolist()
+    assert districts["notes"].tolist() == [f"admin2: {n}" for n in expected["admin2Name"]]
+    assert districts["admin1_code"].tolist() == ["KH-22", "KH-22", "KH-13"]
+    with pytest.raises(ParameterError, match="level=3 is not allowed"):
+        read_dtm(fixtures / GLOBAL, level=3)
+
+
+def test_dtm_level_absent_is_refused(fixtures: Path) -> None:
+    with pytest.raises(
+        ParameterError, match=r"level=0 has no Thai or Cambodian rows .* levels there are 1"
+    ):
+        read_dtm(fixtures / "dtm_admin1.csv", level=0)
+
+
+def test_dtm_api_v2_reply(fixtures: Path) -> None:
+    dtm = read_dtm(fixtures / "dtm_api_v2_admin1_khm.json")
+    reply = json.loads((fixtures / "dtm_api_v2_admin1_khm.json").read_text())["result"]
+    assert dtm["value"].tolist() == [r["numPresentIdpInd"] for r in reply]
+    assert dtm["admin1_code"].tolist() == ["KH-22", "KH-13", "KH-1"]
+    assert (dtm["as_of"] == pd.Timestamp("2025-08-05")).all()
+
+
+def test_dtm_large_global_file_is_fast(fixtures: Path, tmp_path: Path) -> None:
+    lines = (fixtures / GLOBAL).read_text().splitlines()
+    haiti = [line for line in lines[2:] if ",HTI," in line]
+    cambodia = [line for line in lines[2:] if ",KHM," in line]
+    path = tmp_path / "global.csv"
+    path.write_text("\n".join(lines[:2] + haiti * 5_000 + cambodia) + "\n")  # 20,000 other rows
+    started = time.process_time()
+    with pytest.warns(RowsLeftOut, match=r"20,000 because the displacement schema"):
+        dtm = read_dtm(path)
+    assert time.process_time() - started < 5
+    assert dtm["admin1_code"].tolist() == ["KH-22", "KH-13"]

@@ -24,6 +24,7 @@ def test_top_level_names_resolve() -> None:
         assert getattr(scamgeo, name) is getattr(scamgeo.io, name)
 
 
+@pytest.mark.filterwarnings("ignore::scamgeo.io.RowsLeftOut")
 def test_acled_file(fixtures: Path) -> None:
     events = load_events(fixtures / "acled_export.csv", countries="THA")
     expected = read_acled(fixtures / "acled_export.csv", countries="THA")
@@ -42,6 +43,7 @@ def test_acled_options_pass_through(fixtures: Path, make_xlsx) -> None:
 @pytest.mark.parametrize(
     "name", ["ucdp_ged.csv", "ucdp_candidate_noheader.csv", "ucdp_ged.geojson"]
 )
+@pytest.mark.filterwarnings("ignore::scamgeo.io.RowsLeftOut")
 def test_ucdp_files(fixtures: Path, name: str) -> None:
     events = load_events(fixtures / name, event_types="Battles")
     expected = read_ucdp_ged(fixtures / name, event_types="Battles")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from scamgeo import DataSourceError, ParameterError, SchemaError
-from scamgeo.io import UCDP_COLUMNS, UcdpClient, fetch_ucdp_ged, read_ucdp_ged
+from scamgeo.io import UCDP_COLUMNS, RowsLeftOut, UcdpClient, fetch_ucdp_ged, read_ucdp_ged
 from scamgeo.schema import EVENTS
 
 TOKEN = "ucdp-TOKEN-SECRET-42"
@@ -105,12 +105,15 @@ def test_zip_geojson_and_excel(fixtures: Path, make_zip, make_xlsx) -> None:
         pd.testing.assert_frame_equal(read_ucdp_ged(path)[COMMON], reference, obj=str(path))
 
 
+@pytest.mark.filterwarnings("ignore::scamgeo.io.RowsLeftOut")
 def test_filters(fixtures: Path) -> None:
     path = fixtures / "ucdp_ged.csv"
-    assert read_ucdp_ged(path, countries="THA")["event_id"].tolist() == [
-        "UCDP-990001",
-        "UCDP-990002",
-    ]
+    with pytest.warns(
+        RowsLeftOut, match=r"3 row\(s\) left out \(3 outside countries=\['THA'\]: KHM \(3\)\)"
+    ):
+        tha = read_ucdp_ged(path, countries="THA")
+    assert tha["event_id"].tolist() == ["UCDP-990001", "UCDP-990002"]
+    assert tha.attrs["source"]["left_out"] == {"outside countries=['THA']": 3}
     assert len(read_ucdp_ged(path, start="2025-12-01")) == 2
     assert len(read_ucdp_ged(path, type_of_violence=3)) == 2
     assert len(read_ucdp_ged(path, event_types="Battles", min_geo_precision=2)) == 1

@@ -15,12 +15,18 @@ Displacement (into :data:`scamgeo.schema.DISPLACEMENT`):
 
 Boundaries: :func:`read_boundaries` (any OGR source, matched to provinces).
 
+No reader drops a row silently: rows left out (a country scamgeo does not
+cover, no country at all, outside the requested countries or period, exact
+duplicates, an incomplete last record) are counted by reason in one
+:class:`RowsLeftOut` warning and in ``.attrs["source"]["left_out"]``.
+
 Downloads and API snapshots go under :data:`scamgeo.config.cache_dir`;
 credentials come from the environment and are never logged or saved.
 """
 
 from __future__ import annotations
 
+from ._checks import RowsLeftOut
 from ._events import filter_events
 from .acled import ACLED_COLUMNS, ACLED_WEEKLY_COLUMNS, read_acled, read_acled_weekly, to_acled
 from .acled_api import AcledClient, acled_query, fetch_acled
@@ -34,6 +40,7 @@ __all__ = [
     "ACLED_WEEKLY_COLUMNS",
     "UCDP_COLUMNS",
     "AcledClient",
+    "RowsLeftOut",
     "UcdpClient",
     "acled_query",
     "fetch_acled",

@@ -22,9 +22,9 @@ import pandas as pd
 
 from .. import config
 from .._errors import ParameterError
-from .._validate import Problems, check_choices
+from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
-from ._tables import validate_with_lines
+from ._checks import Report, conform
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -121,12 +121,31 @@ def province_codes(names: pd.Series, *, country: pd.Series | str | None = None) 
     """:func:`scamgeo.datasets.province_code` for a Series, tolerating missing countries.
 
     (``province_code`` itself fails on ``pd.NA`` in a per-row country list.)
+    Looks up each distinct (name, country) pair once.
     """
     from ..datasets import province_code
 
+    names = pd.Series(names)
+    name_codes, name_uniques = pd.factorize(names.astype("object"), use_na_sentinel=False)
     if isinstance(country, pd.Series):
-        country = [c if isinstance(c, str) else None for c in country.astype("object")]
-    return province_code(names, country=country).astype("string")
+        country_codes, country_uniques = pd.factorize(
+            country.astype("object"), use_na_sentinel=False
+        )
+        pair = name_codes.astype(np.int64) * (len(country_uniques) + 1) + country_codes
+        first, codes = np.unique(pair, return_index=True, return_inverse=True)[1:]
+        uniq_names = [name_uniques[name_codes[i]] for i in first]
+        uniq_countries = [country_uniques[country_codes[i]] for i in first]
+        uniq_countries = [c if isinstance(c, str) else None for c in uniq_countries]
+        found = province_code(pd.Series(uniq_names, dtype="object"), country=uniq_countries)
+    else:
+        codes = name_codes
+        found = province_code(pd.Series(np.asarray(name_uniques, dtype=object)), country=country)
+    found = found.to_numpy(dtype=object)
+    codes = np.asarray(codes).ravel()
+    if len(found) == 0:
+        return pd.Series(pd.NA, index=names.index, dtype="string", name="admin1_code")
+    taken = np.where(codes >= 0, found[np.maximum(codes, 0)], None)
+    return pd.Series(taken, index=names.index, dtype="string", name="admin1_code")
 
 
 def admin1_codes(
@@ -141,8 +160,17 @@ def admin1_codes(
 
 
 def parse_int(values: pd.Series) -> pd.Series:
-    """Whole numbers from text such as ``"764"`` or ``"764.0"`` (else <NA>)."""
-    numbers = pd.to_numeric(values, errors="coerce")
+    """Whole numbers from text such as ``"764"`` or ``"764.0"`` (else <NA>); distinct values parsed once."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = values.astype("float64")
+    else:
+        codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+        parsed = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce")
+        parsed = parsed.to_numpy(dtype="float64", na_value=np.nan)
+        numbers = pd.Series(
+            np.where(codes >= 0, parsed[np.maximum(codes, 0)] if len(parsed) else np.nan, np.nan),
+            index=values.index,
+        )
     whole = numbers.where(numbers.notna() & (numbers == numbers.round()))
     return whole.round().astype("Int64")
 
@@ -170,16 +198,17 @@ def finish_events(
     lines: np.ndarray,
     dataset: str,
     attribution: dict[str, Any],
-    problems: Problems | None = None,
+    report: Report,
     extra: pd.DataFrame | None = None,
+    may_be_empty: dict[str, np.ndarray] | None = None,
     same_cell: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Validate ``frame`` against :data:`EVENTS` and finish it.
+    """Check ``frame`` against :data:`EVENTS` (column-wise) and finish it.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The schema's columns as text (or numbers), one row per event.
+        The schema's columns, parsed (numbers, dates) or as text, one row per event.
     source : str
         The file named in messages.
     lines : numpy.ndarray
@@ -188,22 +217,36 @@ def finish_events(
         Value of the ``dataset`` column ("ACLED", "UCDP GED").
     attribution : dict
         Stored in ``.attrs["source"]``; its ``"text"`` also in ``.attrs["attribution"]``.
-    problems : Problems, optional
-        Problems the reader found itself; raised together with the schema's.
+    report : Report
+        Problems the reader found itself; every problem is raised together.
     extra : pandas.DataFrame, optional
         The source's own columns to keep, aligned with ``frame``.
+    may_be_empty : dict, optional
+        Required column -> rows where the reader leaves it empty on purpose
+        (documented by the reader, e.g. an old ACLED layout's sub-event type).
     same_cell : dict, optional
-        Schema column -> source column it comes from (see
-        :func:`scamgeo.io._tables.validate_with_lines`).
+        Schema column -> the source column it is derived from
+        (``{"event_date": "date_start"}``): a cell the reader reported in the
+        source column is not reported again under the schema's name.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Schema columns, ``admin1_code``, ``dataset``, then ``extra``; points in EPSG:4326.
     """
-    out = validate_with_lines(
-        EVENTS, frame, source=source, lines=lines, earlier=problems, same_cell=same_cell
+    lines = np.asarray(lines)
+    reported = {col: report.flagged(lines, (same_cell or {}).get(col, col)) for col in EVENTS.names}
+    out = conform(
+        EVENTS,
+        frame,
+        source=source,
+        lines=lines,
+        report=report,
+        may_be_empty=may_be_empty,
+        reported=reported,
     )
+    report.raise_if_any()
+    assert out is not None
     out = out[EVENTS.names]
     codes = province_codes(out["admin1"], country=out["country"].astype("string"))
     thai_khmer = out["country"].isin(["THA", "KHM"]).to_numpy()
@@ -226,6 +269,21 @@ def finish_events(
     result.attrs["source"] = dict(attribution)
     result.attrs["attribution"] = attribution.get("text", "")
     return result
+
+
+def period_filter(
+    dates: pd.Series, filters: Mapping[str, Any]
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Rows before ``start`` and after ``end`` (NaT rows are in neither), and the period as text."""
+    before = np.zeros(len(dates), dtype=bool)
+    after = np.zeros(len(dates), dtype=bool)
+    if filters.get("start") is not None:
+        before = (dates < filters["start"]).fillna(False).to_numpy(dtype=bool)
+    if filters.get("end") is not None:
+        after = (dates > filters["end"]).fillna(False).to_numpy(dtype=bool)
+    start = filters["start"].strftime("%Y-%m-%d") if filters.get("start") is not None else "…"
+    end = filters["end"].strftime("%Y-%m-%d") if filters.get("end") is not None else "…"
+    return before, after, f"{start} to {end}"
 
 
 def _date(value: Any, *, name: str) -> pd.Timestamp | None:

@@ -21,8 +21,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +37,8 @@ import pandas as pd
 from .._errors import DataSourceError, ParameterError, SchemaError
 from .._validate import Problems
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "DATE_FORMATS",
     "NA_VALUES",
@@ -43,6 +47,7 @@ __all__ = [
     "describe",
     "first_record",
     "load_raw",
+    "parse_date_column",
     "parse_dates",
     "to_frame",
     "validate_with_lines",
@@ -73,6 +78,27 @@ DATE_FORMATS = (
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+#: Binary formats recognised by their first bytes: (magic, what it is, geospatial?).
+_BINARY = (
+    (b"fgb\x03", "a FlatGeobuf file", True),
+    (b"SQLite format 3\x00", "a GeoPackage or SQLite database", True),
+    (b"\x00\x00\x27\x0a", "an ESRI shapefile (.shp)", True),
+    (b"PAR1", "a Parquet file", False),
+    (b"ARROW1", "an Arrow/Feather file", False),
+    (b"RDX2\n", "an R data file (.RData)", False),
+    (b"RDX3\n", "an R data file (.RData)", False),
+    (b"RDA2\n", "an R data file (.RData)", False),
+    (b"RDA3\n", "an R data file (.RData)", False),
+    (b"X\n\x00\x00", "an R serialised object (.rds)", False),
+    (b"%PDF", "a PDF document", False),
+    (b"\x89HDF", "an HDF5 file", False),
+    (b"\x7fELF", "a program, not data", False),
+    (b"BZh", "a bzip2-compressed file", False),
+    (b"\xfd7zXZ\x00", "an xz-compressed file", False),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", False),
+)
+_GEO_MEMBERS = (".shp", ".gpkg", ".geojson", ".fgb", ".kml", ".gml", ".topojson")
+
 
 def describe(src: Any) -> str:
     """A name for ``src`` in messages: the path, or a buffer's ``name``."""
@@ -90,8 +116,9 @@ class Raw:
     ----------
     name : str
         The file (or archive member) named in messages.
-    kind : {"csv", "excel", "json"}
-        What the bytes are.
+    kind : {"csv", "excel", "json", "geo"}
+        What the bytes are ("geo": a FlatGeobuf, GeoPackage or zipped shapefile,
+        read through pyogrio; ``obj`` then says which).
     text : str or None
         Decoded text of a CSV.
     data : bytes or None
@@ -108,6 +135,7 @@ class Raw:
     data: bytes | None = None
     obj: Any = None
     path: Path | None = None
+    whole_file: bool = False
 
 
 def _read_bytes(src: Source, name: str) -> bytes:
@@ -211,10 +239,30 @@ def load_raw(
     name = describe(src)
     data = _read_bytes(src, name)
     path = Path(src) if isinstance(src, str | os.PathLike) else None
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf") and not data.strip(
+        b" \t\r\n\x00\xef\xbb\xbf"
+    ):
         raise DataSourceError(
             f"{name}: the file is empty ({len(data)} bytes); expected {expected}."
         )
+    gzipped = data.startswith(b"\x1f\x8b")
+    if gzipped:  # gzip: a gzipped CSV, or R's default .RData/.rds
+        import gzip
+
+        try:
+            inner = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataSourceError(f"{name}: a damaged gzip file ({exc}).") from None
+        kind = _binary_kind(inner)
+        if kind is not None:
+            raise _not_text(name, kind[0], expected)
+        data = inner
+    kind = _binary_kind(data)
+    if kind is not None:
+        what, geospatial = kind
+        if geospatial:
+            return Raw(name=name, kind="geo", data=data, path=path, obj=what)
+        raise _not_text(name, what, expected)
     if data.startswith(_ZIP_MAGIC):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -223,6 +271,19 @@ def load_raw(
         with archive:
             if "xl/workbook.xml" in archive.namelist():
                 return Raw(name=name, kind="excel", data=data, path=path)
+            listed = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
+            has_table = any(n.lower().endswith((".csv", ".txt", ".tsv")) for n in listed)
+            geo = [n for n in listed if n.lower().endswith(_GEO_MEMBERS)]
+            if member is None and not has_table and geo:
+                return Raw(name=name, kind="geo", data=data, path=path, obj="a zipped " + geo[0])
+            if member is None and not has_table:
+                raise _not_text(
+                    name,
+                    "a zip archive without a table (members: "
+                    + (", ".join(listed[:8]) or "none")
+                    + ")",
+                    expected,
+                )
             inner = _pick_member(archive, name=name, member=member)
             inner_data = archive.read(inner)
         inner_name = f"{name}!{inner}"
@@ -232,6 +293,7 @@ def load_raw(
             name=inner_name,
             kind="csv",
             text=_decode(inner_data, name=inner_name, encoding=encoding),
+            data=inner_data if _is_utf8(inner_data, encoding) else None,
             path=path,
         )
     if data.startswith(_OLE_MAGIC):
@@ -239,7 +301,7 @@ def load_raw(
             f"{name}: an old Excel 97-2003 workbook (.xls). Save it as .xlsx or CSV (UTF-8) and read that."
         )
     text = _decode(data, name=name, encoding=encoding)
-    head = text.lstrip()[:1]
+    head = text[:4096].lstrip()[:1]
     if head in ("{", "["):
         try:
             obj = json.loads(text)
@@ -250,7 +312,47 @@ def load_raw(
         return Raw(name=name, kind="json", obj=obj, path=path)
     if head == "<":
         raise DataSourceError(f"{name}: an HTML or XML document, not a table; expected {expected}.")
-    return Raw(name=name, kind="csv", text=text, path=path)
+    utf8 = _is_utf8(data, encoding)
+    return Raw(
+        name=name,
+        kind="csv",
+        text=text,
+        data=data if utf8 else None,
+        path=path,
+        whole_file=utf8 and path is not None and not gzipped,
+    )
+
+
+def _is_utf8(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` was decoded as UTF-8 (then the CSV parser may read the bytes directly)."""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") and not (
+        data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    )
+
+
+def _first_line(text: str) -> str:
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
+def _binary_kind(data: bytes) -> tuple[str, bool] | None:
+    """(what it is, geospatial?) for a binary file's first bytes; None for text, zip, Excel."""
+    for magic, what, geospatial in _BINARY:
+        if data.startswith(magic):
+            return what, geospatial
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC, b"\xff\xfe", b"\xfe\xff")):
+        return None
+    head = data[:4096]
+    if b"\x00" in head:
+        return "a binary file (it holds NUL bytes)", False
+    return None
+
+
+def _not_text(name: str, what: str, expected: str) -> DataSourceError:
+    return DataSourceError(
+        f"{name}: {what}, not a text table; expected {expected}. Export it as CSV (UTF-8) "
+        "from the program that made it, and read that."
+    )
 
 
 def _separator(first_line: str) -> str:
@@ -262,8 +364,8 @@ def _separator(first_line: str) -> str:
 def first_record(raw: Raw) -> list[str]:
     """The first record of a CSV (the header, if it has one), parsed with its quotes."""
     assert raw.kind == "csv" and raw.text is not None
-    first_line = raw.text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(raw.text), delimiter=_separator(first_line))
+    head = raw.text[:1_000_000]
+    reader = csv.reader(io.StringIO(head), delimiter=_separator(_first_line(head)))
     return next(reader, [])
 
 
@@ -293,6 +395,8 @@ def _records(obj: Any, *, name: str) -> pd.DataFrame:
         rows = obj["data"]  # an ACLED API reply saved as JSON
     elif isinstance(obj, dict) and isinstance(obj.get("Result"), list):
         rows = obj["Result"]  # a UCDP API reply saved as JSON
+    elif isinstance(obj, dict) and isinstance(obj.get("result"), list):
+        rows = obj["result"]  # an IOM DTM API v2 reply saved as JSON
     elif isinstance(obj, list) and all(isinstance(r, dict) for r in obj):
         rows = obj
     else:
@@ -334,6 +438,8 @@ def to_frame(
     """
     if raw.kind == "json":
         return _clean_columns(_records(raw.obj, name=raw.name))
+    if raw.kind == "geo":
+        return _clean_columns(_geo_records(raw))
     if raw.kind == "excel":
         try:
             frame = pd.read_excel(
@@ -354,10 +460,15 @@ def to_frame(
             raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
         return _clean_columns(frame)
     text = raw.text or ""
-    sep = _separator(text.split("\n", 1)[0])
+    sep = _separator(_first_line(text[:1_000_000]))
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            str(raw.path)
+            if raw.whole_file
+            else io.BytesIO(raw.data)
+            if raw.data is not None
+            else io.StringIO(text),
+            encoding="utf-8-sig" if raw.data is not None else None,
             sep=sep,
             dtype=str,
             keep_default_na=False,
@@ -369,8 +480,90 @@ def to_frame(
     except pd.errors.EmptyDataError:
         raise DataSourceError(f"{raw.name}: the file holds no table (no header row).") from None
     except pd.errors.ParserError as exc:
+        if "EOF inside string" in str(exc):
+            line = text.count("\n", 0, _open_quote_start(text)) + 1
+            raise DataSourceError(
+                f"{raw.name}: the file ends inside a quoted field opened on line {line}: it was cut "
+                "mid-record (an interrupted download or copy). Download or export it again."
+            ) from None
         raise DataSourceError(f"{raw.name}: not a readable CSV table ({exc}).") from None
+    width = len(frame.columns)
+    fields, start = _last_record_fields(text, sep)
+    if 0 < fields < width and len(frame):
+        frame = frame.iloc[:-1]
+        row = len(frame) + (1 if names is not None else 2)
+        message = (
+            f"{raw.name}: row {row}, the last, has {fields} of {width} fields: the file ends "
+            "mid-record (an interrupted download or copy?); that row is left out. Download or "
+            "export the file again to read it whole."
+        )
+        logger.warning(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
     return _clean_columns(frame)
+
+
+def _open_quote_start(text: str) -> int:
+    """Offset of the quote that opens the field left unclosed at the end of ``text``."""
+    pos = -1
+    inside = False
+    for match in re.finditer('"', text):
+        inside = not inside
+        if inside:
+            pos = match.start()
+    return max(pos, 0)
+
+
+def _last_record_fields(text: str, sep: str) -> tuple[int, int]:
+    """(number of fields, start offset) of the last record of a CSV text.
+
+    The last record starts after the last line break that is not inside a
+    quoted field (the quotes after it are balanced). Only the end of the text
+    is looked at; (0, 0) when the last record is longer than 1 MB.
+    """
+    tail_start = max(len(text) - 1_000_000, 0)
+    body = text[tail_start:].rstrip("\r\n")
+    if not body:
+        return 0, 0
+    end = len(body)
+    start = None
+    while True:
+        nl = body.rfind("\n", 0, end)
+        if nl < 0:
+            break
+        if body.count('"', nl + 1) % 2 == 0:
+            start = nl + 1
+            break
+        end = nl
+    if start is None:
+        if tail_start:
+            return 0, 0
+        start = 0
+    record = next(csv.reader(io.StringIO(body[start:]), delimiter=sep), [])
+    return len(record), tail_start + start
+
+
+def _geo_records(raw: Raw) -> pd.DataFrame:
+    """Attributes of a geospatial file as text cells, points as longitude/latitude."""
+    import pyogrio
+
+    src: Any = str(raw.path) if raw.path is not None else io.BytesIO(raw.data or b"")
+    try:
+        gdf = pyogrio.read_dataframe(src)
+    except Exception as exc:  # pyogrio raises its own kinds
+        raise DataSourceError(f"{raw.name}: {raw.obj}, but not a readable one ({exc}).") from None
+    if len(gdf) == 0:
+        raise DataSourceError(f"{raw.name}: {raw.obj} with no features; expected a table of rows.")
+    geometry = gdf.geometry if hasattr(gdf, "geometry") else None
+    frame = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name]) if geometry is not None else gdf)
+    if geometry is not None:
+        points = geometry.geom_type.eq("Point").to_numpy(dtype=bool)
+        lower = {str(c).lower() for c in frame.columns}
+        if points.any() and not ({"latitude", "longitude"} & lower):
+            if gdf.crs is not None and not gdf.crs.is_geographic:
+                geometry = geometry.to_crs("EPSG:4326")
+            frame["longitude"] = np.where(points, geometry.x.where(points), np.nan)
+            frame["latitude"] = np.where(points, geometry.y.where(points), np.nan)
+    return frame.apply(lambda col: col.map(_json_cell)).astype("object")
 
 
 def parse_dates(
@@ -384,33 +577,122 @@ def parse_dates(
 
     Returns a ``datetime64[ns]`` Series (times of day dropped), indexed like ``values``.
     """
-    text = values.astype("string").str.strip()
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    todo = text.notna() & text.ne("")
-    # Try first the format that fits most of a sample (the layouts never overlap,
-    # so the order changes speed only, not results).
-    sample = text[todo].head(200)
-    if len(sample):
-        hits = {
-            f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in formats
-        }
-        formats = sorted(formats, key=lambda f: -hits[f])
-    for fmt in formats:
+    return parse_date_column(
+        values, formats=formats, excel_serial=excel_serial, numeric_orders=False
+    )[0]
+
+
+#: Two-digit-year and month-name forms written by Excel when it re-saves a CSV
+#: ("9-May-20"), tried after :data:`DATE_FORMATS`.
+EXCEL_FORMATS = ("%d-%b-%y", "%d-%B-%y", "%d %b %y", "%d-%b-%Y")
+
+#: Candidates tried only to suggest a ``date_format=`` in a refusal.
+_SUGGEST = (
+    "%d.%m.%Y", "%Y.%m.%d", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y",
+    "%d/%m/%y", "%m/%d/%y", "%B %d, %Y", "%b %d, %Y", "%d %B, %Y", "%Y/%m/%d %H:%M",
+    "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S",
+)  # fmt: skip
+
+_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:[ T].*)?$")
+
+
+def parse_date_column(
+    values: pd.Series,
+    *,
+    formats: Sequence[str] = DATE_FORMATS,
+    date_format: str | None = None,
+    excel_serial: bool = False,
+    numeric_orders: bool = True,
+) -> tuple[pd.Series, str]:
+    """Parse a whole date column; return the dates and, for cells left NaT, what to do.
+
+    Tried in turn, on the distinct values only: ``date_format`` (if given),
+    ``formats``, the forms Excel writes when it re-saves a CSV ("9-May-20"),
+    numeric dates with slashes ("09/05/2020", "5/9/20") whose day/month order
+    is inferred from the whole column (a first number above 12 means day
+    first, a second number above 12 month first; when no cell decides, the
+    cells are left NaT and the hint names both ``date_format=`` values), and
+    with ``excel_serial`` Excel serial numbers (five digits, 1954–2064).
+    ``numeric_orders=False`` leaves out the Excel forms and the inferred
+    numeric orders (readers of tables whose dates are always ISO or spelled out).
+
+    Returns
+    -------
+    (pandas.Series, str)
+        ``datetime64[ns]`` dates (times of day dropped) indexed like
+        ``values``; and a hint for the cells that are not dates: the exact
+        ``date_format=`` to pass when one fits them all, else the forms accepted.
+    """
+    text = values.astype("object").where(values.notna())
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    uniq = pd.Series(np.asarray(uniques, dtype=object), dtype="object").astype(str).str.strip()
+    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    todo = uniq.ne("").to_numpy(dtype=bool).copy()
+    hint = ""
+
+    def attempt(fmt: str) -> None:
+        nonlocal todo
         if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        out.loc[parsed.index[hit]] = parsed[hit].to_numpy(dtype="datetime64[ns]")
-        todo.loc[parsed.index[hit]] = False
+            return
+        got = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
+        hit = got.notna().to_numpy(dtype=bool)
+        if hit.any():
+            idx = np.flatnonzero(todo)[hit]
+            parsed.iloc[idx] = got[hit].to_numpy(dtype="datetime64[ns]")
+            todo[idx] = False
+
+    excel = list(EXCEL_FORMATS) if numeric_orders else []
+    for fmt in ([date_format] if date_format else []) + list(formats) + excel:
+        attempt(fmt)
+    if todo.any() and numeric_orders:
+        parts = uniq[todo].str.extract(_SLASHED)
+        slashed = parts[0].notna()
+        if slashed.any():
+            a = pd.to_numeric(parts.loc[slashed, 0])
+            b = pd.to_numeric(parts.loc[slashed, 1])
+            long_year = parts.loc[slashed, 2].str.len().eq(4).all()
+            sep = "." if uniq[todo][slashed].str.contains(".", regex=False).any() else "/"
+            year = "%Y" if long_year else "%y"
+            day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+            if day_first and not month_first:
+                attempt(f"%d{sep}%m{sep}{year}")
+            elif month_first and not day_first:
+                attempt(f"%m{sep}%d{sep}{year}")
+            elif not day_first and not month_first:
+                hint = (
+                    f"numeric dates such as {uniq[todo][slashed].iloc[0]!r} where no cell "
+                    "tells the day from the month: pass "
+                    f"date_format='%d{sep}%m{sep}{year}' (day first) or "
+                    f"date_format='%m{sep}%d{sep}{year}' (month first)"
+                )
     if excel_serial and todo.any():
         serial = pd.to_numeric(
-            text[todo].where(text[todo].str.fullmatch(r"\d{5}")), errors="coerce"
+            uniq[todo].where(uniq[todo].str.fullmatch(r"\d{5}")), errors="coerce"
         )
         serial = serial[(serial >= 20000) & (serial <= 60000)]
-        out.loc[serial.index] = (
-            pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
-        ).to_numpy()
-    return out.dt.normalize()
+        if len(serial):
+            parsed.loc[serial.index] = (
+                pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
+            ).to_numpy()
+            todo[serial.index.to_numpy()] = False
+    if todo.any() and not hint:
+        rest = uniq[todo]
+        fits = [
+            f for f in _SUGGEST if pd.to_datetime(rest, format=f, errors="coerce").notna().all()
+        ]
+        if len(fits) == 1:
+            hint = f"pass date_format={fits[0]!r}"
+        elif fits:
+            hint = "pass date_format= one of " + ", ".join(repr(f) for f in fits[:3])
+        else:
+            hint = (
+                "expected e.g. '16 May 2025', '2025-05-16' or '9-May-20', "
+                "or pass date_format= with the column's strftime layout (e.g. date_format='%d.%m.%Y')"
+            )
+    values_out = parsed.to_numpy(dtype="datetime64[ns]")
+    out = np.where(codes >= 0, values_out[np.maximum(codes, 0)], np.datetime64("NaT"))
+    result = pd.Series(out, index=values.index, dtype="datetime64[ns]").dt.normalize()
+    return result, hint
 
 
 _ROW_PREFIX = re.compile(r"^row (\d+)")

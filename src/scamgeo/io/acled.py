@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ import pandas as pd
 from .._errors import DataSourceError, SchemaError
 from .._validate import Problems, check_choice
 from ..schema import EVENT_TYPES, EVENTS
+from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     COUNTRY_NAMES,
+    GW_CODES,
     ISO_NUMERIC,
     check_filters,
     country_from_name,
@@ -34,10 +37,11 @@ from ._events import (
     filter_events,
     finish_events,
     parse_int,
+    period_filter,
     province_codes,
     warn_dropped,
 )
-from ._tables import DATE_FORMATS, Source, describe, load_raw, parse_dates, to_frame
+from ._tables import Source, describe, load_raw, parse_date_column, parse_dates, to_frame
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -130,12 +134,65 @@ def _looks_like(columns: Iterable[str]) -> str | None:
     return None
 
 
-def _header_check(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
-    """Lower-case ACLED's column names; raise for another layout or missing columns."""
-    lower = {c: c.lower() for c in frame.columns if c.lower() in ACLED_COLUMNS and c != c.lower()}
+#: Columns of pre-2019 exports renamed to today's names (after lower-casing).
+_OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+
+#: Event types of ACLED's pre-2019 layout -> (event type, sub-event type or None when the
+#: old type does not say which). "Riots/Protests" is decided by the actors' inter codes.
+OLD_EVENT_TYPES: dict[str, tuple[str, str | None]] = {
+    "Battle-No change of territory": ("Battles", "Armed clash"),
+    "Battle-Government regains territory": ("Battles", "Government regains territory"),
+    "Battle-Non-state actor overtakes territory": (
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    "Battle-Non-state actors overtake territory": (
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    "Remote violence": ("Explosions/Remote violence", None),
+    "Violence against civilians": ("Violence against civilians", None),
+    "Strategic development": ("Strategic developments", None),
+    "Non-violent transfer of territory": (
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
+    "Headquarters or base established": (
+        "Strategic developments",
+        "Headquarters or base established",
+    ),
+}
+_RIOTS_PROTESTS = "riots/protests"
+
+
+def _header_check(frame: pd.DataFrame, *, source: str) -> tuple[pd.DataFrame, str]:
+    """Lower-case ACLED's column names; raise for another layout or missing columns.
+
+    Returns the frame and, for ACLED's pre-2019 layout (no ``sub_event_type``;
+    often upper-case columns, ``ALLY_ACTOR_1``, ``GWNO``), what marks it ("" for
+    today's layout).
+    """
+    known = set(ACLED_COLUMNS) | set(_OLD_NAMES) | {"gwno", "event_id_no_cnty", "data_id", "iso3"}
+    lower = {c: c.lower() for c in frame.columns if c.lower() in known and c != c.lower()}
     frame = frame.rename(columns=lower)
+    old = "sub_event_type" not in frame.columns and (
+        {"event_id_cnty", "event_type"} <= set(frame.columns)
+    )
+    marks = ""
+    if old:
+        signs = ["no sub_event_type"]
+        if any(c.isupper() for c in lower):
+            signs.append("upper-case column names")
+        signs += [c.upper() for c in ("ally_actor_1", "gwno") if c in frame.columns]
+        marks = ", ".join(signs)
+        frame = frame.rename(columns={k: v for k, v in _OLD_NAMES.items() if k in frame.columns})
     have = set(frame.columns)
-    missing = [c for c in _REQUIRED if c not in have and not (c == "country" and "iso" in have)]
+    needed = [c for c in _REQUIRED if not (old and c == "sub_event_type")]
+    if old:
+        needed = [c for c in needed if c != "source" or "source" in have]
+    missing = [
+        c for c in needed if c not in have and not (c == "country" and ({"iso", "gwno"} & have))
+    ]
     if missing:
         found = have & set(ACLED_COLUMNS)
         other = _looks_like(frame.columns)
@@ -154,36 +211,94 @@ def _header_check(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
             problems=[f"missing column {c}" for c in missing],
             source=source,
         )
-    return frame
+    return frame, marks
+
+
+def _old_types(
+    frame: pd.DataFrame, report: Report, lines: np.ndarray
+) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Event and sub-event types of the pre-2019 layout mapped onto today's vocabulary.
+
+    Returns (event_type, sub_event_type, where the sub-event type is unknowable).
+    "Riots/Protests" becomes "Riots" when an actor is coded 5 (rioters) and
+    "Protests" when one is coded 6 (protesters) and none 5; a row that says
+    neither is reported. A type already in today's vocabulary is kept.
+    """
+    original = text_cells(frame["event_type"])
+    folded = {k.casefold(): v for k, v in OLD_EVENT_TYPES.items()}
+    mapped = original.str.casefold().map(lambda t: folded.get(t), na_action="ignore")
+    event_type = mapped.map(lambda v: v[0] if isinstance(v, tuple) else pd.NA, na_action="ignore")
+    sub = mapped.map(lambda v: v[1] if isinstance(v, tuple) else pd.NA, na_action="ignore")
+    event_type = event_type.astype("string").fillna(original.where(original.isin(EVENT_TYPES)))
+    sub = sub.astype("string")
+    codes = [parse_int(frame[c]) for c in ("inter1", "inter2") if c in frame]
+    rioters = np.zeros(len(frame), dtype=bool)
+    protesters = np.zeros(len(frame), dtype=bool)
+    for code in codes:
+        rioters |= code.eq(5).fillna(False).to_numpy(dtype=bool)
+        protesters |= code.eq(6).fillna(False).to_numpy(dtype=bool)
+    rp = original.str.casefold().eq(_RIOTS_PROTESTS).fillna(False).to_numpy(dtype=bool)
+    event_type = event_type.mask(rp & rioters, "Riots").mask(rp & protesters & ~rioters, "Protests")
+    report.add(
+        rp & ~rioters & ~protesters,
+        column="event_type",
+        what="is an old-layout 'Riots/Protests' row whose actors (inter1, inter2) are neither "
+        "rioters (5) nor protesters (6), so it cannot be told Riots or Protests",
+        lines=lines,
+        values=original,
+    )
+    unknown_sub = (event_type.notna() & sub.isna()).to_numpy(dtype=bool)
+    return event_type, sub, unknown_sub
+
+
+def _by_distinct(values: pd.Series, fn: Any) -> pd.Series:
+    """``fn`` applied to each distinct value of ``values`` once; a ``string`` Series."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    out = table[codes]
+    out[pd.isna(out)] = None
+    return pd.Series(pd.array(out, dtype="string"), index=values.index)
+
+
+def _code(text: str) -> int | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number == int(number) else None
+
+
+def _inter_label(value: Any) -> Any:
+    text = str(value).strip()
+    code = _code(text) if text else None
+    if code is None:
+        return text or None
+    return None if code == 0 else INTER_CODES.get(code, text)
+
+
+def _interaction_label(value: Any) -> Any:
+    text = str(value).strip()
+    code = _code(text) if text else None
+    if code is None:
+        return text or None
+    first, second = divmod(code, 10)
+    a = INTER_CODES.get(first)
+    if a is None:
+        return str(code)
+    if second == 0:
+        return f"{a} only"
+    b = INTER_CODES.get(second)
+    return f"{a}-{b}" if b else str(code)
 
 
 def _inter_labels(values: pd.Series) -> pd.Series:
     """ACLED actor-type codes as text: numeric codes (older exports) -> labels."""
-    text = values.astype("string").str.strip()
-    codes = parse_int(text)
-    labels = codes.map(INTER_CODES, na_action="ignore").astype("string")
-    zero = codes.eq(0).fillna(False)
-    return labels.where(codes.notna(), text).mask(zero, pd.NA)
+    return _by_distinct(values, _inter_label)
 
 
 def _interaction_labels(values: pd.Series) -> pd.Series:
     """ACLED interaction codes (e.g. 13, 60) as text ("State forces-Political militia", "Protesters only")."""
-    text = values.astype("string").str.strip()
-    codes = parse_int(text)
-
-    def label(code: Any) -> Any:
-        if pd.isna(code):
-            return pd.NA
-        first, second = divmod(int(code), 10)
-        a = INTER_CODES.get(first)
-        if a is None:
-            return str(code)
-        if second == 0:
-            return f"{a} only"
-        b = INTER_CODES.get(second)
-        return f"{a}-{b}" if b else str(code)
-
-    return codes.map(label, na_action="ignore").astype("string").where(codes.notna(), text)
+    return _by_distinct(values, _interaction_label)
 
 
 def _snapshot_meta(raw_path: Path | None) -> dict[str, Any] | None:
@@ -265,8 +380,13 @@ def read_acled(
     member : str, optional
         The CSV to read inside a zip archive holding several.
     date_format : str, optional
-        A ``strftime`` layout for ``event_date`` when it is none of the usual
-        ones ("16 May 2025" in exports, "2025-05-16" from the API).
+        A ``strftime`` layout for ``event_date`` when it is none of the forms
+        recognised on their own: "16 May 2025" (exports), "2025-05-16" (API),
+        "9-May-20" (a CSV re-saved by Excel), numeric dates such as
+        "09/05/2020" whose day/month order is read from the whole column (a
+        day above 12 decides it), and Excel serial numbers. When no form
+        fits, or no cell tells the order, the error names the exact
+        ``date_format=`` to pass.
 
     Returns
     -------
@@ -284,7 +404,16 @@ def read_acled(
         is ACLED's landing page (ACLED gives no article URL); ``source_date``
         is empty. ``inter1``, ``inter2`` and ``interaction`` are always text
         ("State forces"), whether the file had numeric codes (older exports)
-        or text (newer ones). ``.attrs["attribution"]`` holds the credit line
+        or text (newer ones). ACLED's pre-2019 layout (upper-case columns,
+        ``ALLY_ACTOR_1``, ``GWNO``, no ``sub_event_type``) is read too: its
+        event types are mapped where ACLED's own mapping is unambiguous
+        (Battle-* -> Battles with the matching sub-event type; Remote
+        violence -> Explosions/Remote violence; Riots/Protests -> Riots or
+        Protests by the actors' inter codes 5/6; Strategic development,
+        Non-violent transfer of territory, Headquarters or base established
+        -> Strategic developments), the original is kept in
+        ``event_type_original``, and ``sub_event_type`` is left empty (<NA>)
+        where the old type does not say which; a warning says so. ``.attrs["attribution"]`` holds the credit line
         ACLED asks for; ``.attrs["source"]`` the details (file, access date
         and query of an API snapshot).
 
@@ -294,18 +423,28 @@ def read_acled(
         Missing, empty, undecodable file, or a file that is not an ACLED export
         (the message says what it looks like, e.g. a UCDP GED file).
     SchemaError
-        Listing every missing required column, or every bad cell (unparseable
-        date, coordinates out of range or swapped, unknown event type) with its
-        row (the file line, header = 1) and column.
+        Listing every missing required column, or the bad cells (unparseable
+        date, coordinates out of range or swapped, unknown event type), one
+        line per kind of problem with its count and the first rows (the file
+        line, header = 1) and column.
     ParameterError
         An unknown filter value.
 
     Warns
     -----
+    RowsLeftOut
+        One warning counting every row left out, by reason: a country
+        outside :data:`scamgeo.schema.COUNTRIES` (ACLED's region files
+        include e.g. Timor-Leste), no country at all, outside ``countries=``
+        or the ``start``/``end`` period (these rows are left out *before*
+        they are checked, so a bad row elsewhere never blocks the rows asked
+        for), an exact duplicate of an earlier row, or another filter. The
+        counts are also in ``.attrs["source"]["left_out"]``.
     UserWarning
-        When rows of countries outside :data:`scamgeo.schema.COUNTRIES` are left
-        out (ACLED's region files include e.g. Timor-Leste), or when a Thai or
-        Cambodian province name is unknown.
+        When a Thai or Cambodian province name is unknown; when the last
+        record of the file is incomplete (cut mid-record; it is left out);
+        when coordinates are written with decimal commas (read as such); when
+        the file is in ACLED's pre-2019 layout.
 
     Examples
     --------
@@ -322,89 +461,159 @@ def read_acled(
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an ACLED export")
     frame = to_frame(raw, sheet=sheet)
-    frame = _header_check(frame, source=raw.name)
-    offset = 1 if raw.kind == "json" else 2
+    frame, old_layout = _header_check(frame, source=raw.name)
+    offset = 1 if raw.kind in ("json", "geo") else 2
     lines = np.arange(len(frame)) + offset
-    repeated = frame["event_id_cnty"].astype("string").str.strip().eq("event_id_cnty").fillna(False)
+    repeated = frame["event_id_cnty"].eq("event_id_cnty").fillna(False)
     if repeated.any():  # exports concatenated with their headers
         frame, lines = frame[~repeated.to_numpy()], lines[~repeated.to_numpy()]
     frame = frame.reset_index(drop=True)
+    report = Report(raw.name)
+    left = LeftOut(raw.name)
 
-    problems = Problems(raw.name)
-    formats = (date_format, *DATE_FORMATS) if date_format else DATE_FORMATS
-    dates = parse_dates(frame["event_date"], formats, excel_serial=True)
-    bad_date = dates.isna() & frame["event_date"].notna()
-    for pos in np.flatnonzero(bad_date.to_numpy()):
-        problems.add(
-            f"{frame['event_date'].iloc[pos]!r} is not a date; expected e.g. '16 May 2025' (export) "
-            "or '2025-05-16' (API), or pass date_format=",
-            row=int(lines[pos]),
-            column="event_date",
-        )
-
-    iso_codes = (
-        parse_int(frame["iso"])
-        if "iso" in frame
-        else pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    # Which rows are asked for, decided first on country and date, so that a bad
+    # row outside them never blocks the rest; every row left out is counted.
+    country, labels, no_country = _countries(frame)
+    left.add(no_country, "with no country at all (iso and country empty)", lines=lines)
+    left.add(
+        country.isna().to_numpy() & ~no_country,
+        "because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
+        labels=labels,
     )
-    names = (
-        frame["country"]
-        if "country" in frame
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    keep = np.array(country.notna(), dtype=bool)
+    if filters["countries"] is not None:
+        other = keep & ~country.isin(filters["countries"]).fillna(False).to_numpy(dtype=bool)
+        left.add(other, f"outside countries={filters['countries']}", labels=country)
+        keep &= ~other
+    dates, hint = parse_date_column(frame["event_date"], date_format=date_format, excel_serial=True)
+    before, after, period = period_filter(dates, filters)
+    left.add(keep & (before | after), f"dated outside {period}", lines=lines)
+    keep &= ~(before | after)
+    keep &= ~_exact_duplicates(frame, keep, left, lines)
+    if not keep.all():
+        frame, dates, country = frame[keep], dates[keep], country[keep]
+        lines = lines[keep]
+        frame, dates, country = (x.reset_index(drop=True) for x in (frame, dates, country))
+    report.add(
+        dates.isna() & frame["event_date"].notna(),
+        column="event_date",
+        what=f"is not a date; {hint}",
+        lines=lines,
+        values=frame["event_date"],
     )
-    country = iso_codes.map(ISO_NUMERIC, na_action="ignore").astype("string")
-    country = country.fillna(country_from_name(names))
-    no_country = country.isna() & iso_codes.isna() & names.isna()
-    for pos in np.flatnonzero(no_country.to_numpy()):
-        problems.add(
-            "no country: both iso and country are empty", row=int(lines[pos]), column="country"
-        )
-    outside = country.isna() & ~no_country
-    if outside.any():
-        labels = names.astype("string").fillna("iso " + iso_codes.astype("string"))
-        warn_dropped(
-            labels[outside].value_counts().to_dict(),
-            source=raw.name,
-            why="because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
-        )
+    if hint:
+        report.hints.append(f"event_date: {hint}.")
 
     common = pd.DataFrame(index=frame.index)
     common["event_id"] = frame["event_id_cnty"]
-    common["event_date"] = dates.dt.strftime("%Y-%m-%d")
+    common["event_date"] = dates
     for col in _SHARED:
         if col != "event_date":
             common[col] = frame[col] if col in frame else pd.NA
+    may_be_empty = None
+    if old_layout:
+        event_type, sub_event_type, unknown_sub = _old_types(frame, report, lines)
+        common["event_type"] = event_type
+        common["sub_event_type"] = sub_event_type
+        may_be_empty = {"sub_event_type": unknown_sub}
+    for col in ("latitude", "longitude"):
+        common[col] = decimal_commas(common[col], column=col, source=raw.name)
     common["country"] = country
     common["source_url"] = ACLED_URL
     common["source_date"] = pd.NA
+    if "source" not in frame:
+        common["source"] = "ACLED"
 
     extra = frame.drop(columns=[c for c in _SHARED if c in frame.columns])
     if "country" in extra:
         extra = extra.rename(columns={"country": "acled_country"})
     clash = set(EVENTS.names) | {"admin1_code", "dataset", "geometry"}
     extra = extra.rename(columns={c: f"acled_{c}" for c in extra.columns if c in clash})
+    if old_layout:
+        extra["event_type_original"] = frame["event_type"].astype("string")
     for col in ("inter1", "inter2"):
         if col in extra:
             extra[col] = _inter_labels(extra[col])
     if "interaction" in extra:
         extra["interaction"] = _interaction_labels(extra["interaction"])
-    for col in ("year", "iso", "timestamp"):
+    for col in ("year", "iso", "timestamp", "gwno"):
         if col in extra:
             extra[col] = parse_int(extra[col])
 
-    keep = (~outside).to_numpy()
-    events = finish_events(
-        common[keep],
-        source=raw.name,
-        lines=lines[keep],
-        dataset="ACLED",
-        attribution=_attribution(name, raw.path, filters),
-        problems=problems,
-        extra=extra[keep],
+    try:
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="ACLED",
+            attribution=_attribution(name, raw.path, filters),
+            report=report,
+            extra=extra,
+            may_be_empty=may_be_empty,
+        )
+    except SchemaError:
+        left.warn(stacklevel=2)
+        raise
+    if old_layout:
+        n_unknown = int(may_be_empty["sub_event_type"].sum()) if may_be_empty else 0
+        message = (
+            f"{raw.name}: ACLED's pre-2019 layout ({old_layout}): old event types were mapped "
+            "onto today's (the original is kept in event_type_original); sub_event_type is "
+            f"empty in {n_unknown} row(s) whose old type does not say which."
+        )
+        logger.warning(message)
+        warnings.warn(message, UserWarning, stacklevel=2)
+    before_n = len(events)
+    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
+    left.add_count(
+        before_n - len(events), "not matching event_types=, sub_event_types= or min_geo_precision="
     )
-    events = filter_events(events, **filters).reset_index(drop=True)
+    events = events.reset_index(drop=True)
+    left.warn(stacklevel=2)
+    events.attrs["source"]["left_out"] = dict(left.reasons)
     logger.info("read %d ACLED events from %s", len(events), raw.name)
     return events
+
+
+def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """ISO3 of each row (from ``iso``, ``gwno`` or ``country``), labels for messages, and
+    where the row names no country at all."""
+    empty_int = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    iso_codes = parse_int(frame["iso"]) if "iso" in frame else empty_int
+    gw_codes = parse_int(frame["gwno"]) if "gwno" in frame else empty_int
+    names = (
+        text_cells(frame["country"])
+        if "country" in frame
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
+    country = iso_codes.map(ISO_NUMERIC, na_action="ignore").astype("string")
+    country = country.fillna(gw_codes.map(GW_CODES, na_action="ignore").astype("string"))
+    country = country.fillna(country_from_name(names))
+    no_country = (iso_codes.isna() & gw_codes.isna() & names.isna()).to_numpy(dtype=bool)
+    outside = country.isna().to_numpy(dtype=bool) & ~no_country
+    labels = names.copy()
+    if outside.any():  # labels only where a warning shows them
+        labels[outside] = names[outside].fillna("iso " + iso_codes[outside].astype("string"))
+    return country, labels, no_country
+
+
+def _exact_duplicates(
+    frame: pd.DataFrame, keep: np.ndarray, left: LeftOut, lines: np.ndarray
+) -> np.ndarray:
+    """Rows (among ``keep``) repeating an earlier row cell for cell (exports merged twice).
+
+    They are left out and counted; rows sharing an id with different cells are
+    reported by the schema's key check instead.
+    """
+    ids = frame["event_id_cnty"]
+    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
+    out = np.zeros(len(frame), dtype=bool)
+    if shared.any():
+        repeat = frame[shared].duplicated(keep="first").to_numpy(dtype=bool)
+        out[np.flatnonzero(shared)[repeat]] = True
+        left.add(out, "exact duplicates of an earlier row (same event_id_cnty, same cells)",
+                 lines=lines)  # fmt: skip
+    return out
 
 
 def _column(events: pd.DataFrame, name: str, default: Any = pd.NA) -> pd.Series:

@@ -31,6 +31,7 @@ from .._errors import DataSourceError, ParameterError, SchemaError
 from .._validate import Problems, check_choice, closest
 from ..schema import DISPLACEMENT
 from ._cache import atomic_write_text
+from ._checks import LeftOut, text_cells
 from ._events import admin1_codes, country_from_name, province_codes, today, warn_dropped
 from ._http import USER_AGENT, download, safe_url
 from ._tables import Source, load_raw, parse_dates, to_frame, validate_with_lines
@@ -160,6 +161,7 @@ def _finish(
 
     variants = province_names()["variant"].unique()
     seen: set[tuple[int, str]] = set()
+    hints: dict[str, str] = {}
     in_scope = country.isin(["THA", "KHM"]) | country.isna()
     unknown = rows["admin1"].notna() & codes.isna() & in_scope
     for pos in np.flatnonzero(unknown.to_numpy(dtype=bool)):
@@ -167,8 +169,10 @@ def _finish(
         if (int(lines[pos]), str(value)) in seen:
             continue
         seen.add((int(lines[pos]), str(value)))
-        near = closest(str(value), variants, n=2, cutoff=0.5)
-        hint = f" (closest: {', '.join(near)})" if near else ""
+        if str(value) not in hints:  # each distinct name matched once
+            near = closest(str(value), variants, n=2, cutoff=0.5)
+            hints[str(value)] = f" (closest: {', '.join(near)})" if near else ""
+        hint = hints[str(value)]
         problems.add(
             f"{value!r} is not a Thai or Cambodian province{hint}",
             row=int(lines[pos]),
@@ -526,6 +530,10 @@ class _Part:
 
 
 _DTM = {
+    "level": ("adminLevel", "admin_level", "#adm+level"),
+    "admin0_name": ("admin0Name", "admin0_name", "#country+name"),
+    "admin2": ("admin2Name", "admin2_name", "#adm2+name"),
+    "admin2_pcode": ("admin2Pcode", "admin2_pcode", "#adm2+code"),
     "country": ("admin0Pcode", "admin0_pcode", "admin0Name", "admin0_name", "country", "iso3", "#country+code"),
     "admin1": ("admin1Name", "admin1_name", "admin_1", "admin1", "province", "#adm1+name"),
     "admin1_pcode": ("admin1Pcode", "admin1_pcode", "#adm1+code"),
@@ -548,6 +556,7 @@ def read_dtm(
     sheet: str | int | None = None,
     member: str | None = None,
     row_id_prefix: str | None = None,
+    level: int = 1,
 ) -> pd.DataFrame:
     """Read an IOM DTM admin-1 table into the displacement schema.
 
@@ -556,8 +565,12 @@ def read_dtm(
     path_or_buffer : str, Path or file-like
         A DTM table: the DTM API's admin-1 layout (``admin0Pcode``,
         ``admin1Name``, ``admin1Pcode``, ``reportingDate``,
-        ``numPresentIdpInd``, ...), as CSV, zipped CSV, Excel or JSON, with or
-        without the HXL hashtag row of the copies on HDX.
+        ``numPresentIdpInd``, ...), as CSV, zipped CSV, Excel or JSON (a list
+        of records, or the API v2 reply ``{"result": [...]}``), with or
+        without the HXL hashtag row of the copies on HDX. HDX's "Global IOM
+        DTM from API" files hold admin levels 0, 1 and 2 together (column
+        ``adminLevel``) and many countries: one level is read, and only
+        Thailand and Cambodia; every other row is counted in a warning.
     country : {"THA", "KHM"}, optional
         Keep this country only.
     metric : str, default "displaced_total"
@@ -566,6 +579,12 @@ def read_dtm(
         Credited on every row.
     encoding, sheet, member, row_id_prefix
         As in :func:`read_displacement_table`.
+    level : {0, 1, 2}, default 1
+        The admin level to read when the file holds several (never mixed:
+        a national total, its provinces and their districts count the same
+        people three times). Level 0 rows are national totals (``admin1``
+        empty); level 2 rows keep their province in ``admin1`` and name the
+        district in ``notes``.
 
     Returns
     -------
@@ -581,10 +600,14 @@ def read_dtm(
     Warns
     -----
     UserWarning
-        When rows of other countries, or dates outside the schema's period,
-        are left out.
+        When rows of other countries, of other admin levels, or dates
+        outside the schema's period are left out (one warning, with counts).
     """
     check_choice(metric, METRICS, name="metric")
+    if level not in (0, 1, 2) or isinstance(level, bool):
+        raise ParameterError(
+            f"level={level!r} is not allowed. Allowed: 0 (national), 1 (province), 2 (district)."
+        )
     if country is not None:
         check_choice(country, ["THA", "KHM"], name="country")
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an IOM DTM table")
@@ -610,7 +633,42 @@ def read_dtm(
         )
     lines = np.arange(len(frame)) + offset
     problems = Problems(raw.name)
-    iso = country_from_name(frame[found["country"]])
+    left = LeftOut(raw.name)
+    # Rows read are decided first, on distinct values only (a global file holds
+    # tens of thousands of rows of other countries): country, then admin level.
+    raw_country = text_cells(frame[found["country"]])
+    iso = country_from_name(raw_country)
+    shown = text_cells(frame[found["admin0_name"]]) if found["admin0_name"] else raw_country
+    outside = np.array(raw_country.notna() & ~iso.isin(["THA", "KHM"]).fillna(False), dtype=bool)
+    left.add(
+        outside,
+        "because the displacement schema covers Thailand and Cambodia only",
+        labels=shown.fillna(raw_country),
+    )
+    keep = ~outside
+    if country is not None:
+        other = keep & iso.ne(country).fillna(False).to_numpy(dtype=bool)
+        left.add(other, f"outside country={country!r}", labels=iso)
+        keep &= ~other
+    levels = _dtm_levels(frame, found)
+    present = sorted(int(v) for v in pd.unique(levels[keep]) if v >= 0)
+    if len(present) and level not in present:
+        raise ParameterError(
+            f"level={level} has no Thai or Cambodian rows in {raw.name}; the levels there are "
+            f"{', '.join(map(str, present))}: pass level= one of them."
+        )
+    other_level = keep & (levels != level)
+    if other_level.any():
+        labels = pd.Series(np.where(levels < 0, "unknown", levels.astype(str)), index=frame.index)
+        left.add(
+            other_level,
+            f"at another admin level than level={level} (levels are never mixed; pass level= "
+            "to read another)",
+            labels="level " + labels,
+        )
+        keep &= ~other_level
+    frame, lines, iso = frame[keep].reset_index(drop=True), lines[keep], iso[keep]
+    iso = iso.reset_index(drop=True)
     dates = parse_dates(frame[found["date"]])
     for pos in np.flatnonzero((dates.isna() & frame[found["date"]].notna()).to_numpy()):
         problems.add(
@@ -618,6 +676,12 @@ def read_dtm(
             row=int(lines[pos]),
             column=found["date"],
         )
+    admin1 = frame[found["admin1"]].astype("string")
+    notes = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if level == 0:
+        admin1 = pd.Series(pd.NA, index=frame.index, dtype="string")
+    elif level == 2 and found["admin2"]:
+        notes = ("admin2: " + frame[found["admin2"]].astype("string")).astype("string")
     parts = []
     for unit_name, key in (("people", "people"), ("households", "households")):
         col = found[key]
@@ -634,9 +698,9 @@ def read_dtm(
                 {
                     "as_of": dates.dt.strftime("%Y-%m-%d"),
                     "country": iso,
-                    "admin1": frame[found["admin1"]].astype("string"),
+                    "admin1": admin1,
                     "admin1_pcode": frame[found["admin1_pcode"]]
-                    if found["admin1_pcode"]
+                    if found["admin1_pcode"] and level > 0
                     else pd.NA,
                     "metric": metric,
                     "value": numbers.astype("Int64").astype("string"),
@@ -644,15 +708,14 @@ def read_dtm(
                     "publisher": publisher,
                     "source_url": source_url,
                     "source_date": pd.NA,
-                    "notes": pd.NA,
+                    "notes": notes,
                     "_line": lines,
                 }
             )[keep.to_numpy(dtype=bool)]
         )
     rows = pd.concat(parts, ignore_index=True)
-    if country is not None:
-        rows = rows[(rows["country"] == country).fillna(False).to_numpy(dtype=bool)]
     line_numbers = rows.pop("_line").to_numpy()
+    left.warn(stacklevel=2)
     return _finish(
         rows,
         source=raw.name,
@@ -662,6 +725,26 @@ def read_dtm(
         attribution=f"{publisher}, {source_url}; table {Path(raw.name).name}",
         admin1_column=found["admin1"],
     )
+
+
+def _dtm_levels(frame: pd.DataFrame, found: dict[str, str | None]) -> np.ndarray:
+    """Admin level of each row: DTM's ``adminLevel``, else inferred (-1 when unknown).
+
+    Without the column, a row naming a district is level 2, one naming only a
+    province level 1, one naming neither level 0 (a national figure).
+    """
+    if found["level"] is not None:
+        values = pd.to_numeric(text_cells(frame[found["level"]]), errors="coerce")
+        return values.fillna(-1).astype(int).to_numpy()
+    has2 = (
+        text_cells(frame[found["admin2"]]).notna().to_numpy(dtype=bool)
+        if found["admin2"]
+        else np.zeros(len(frame), dtype=bool)
+    )
+    has1 = np.array(text_cells(frame[found["admin1"]]).notna(), dtype=bool)
+    if found["admin1_pcode"]:
+        has1 |= text_cells(frame[found["admin1_pcode"]]).notna().to_numpy(dtype=bool)
+    return np.where(has2, 2, np.where(has1, 1, 0))
 
 
 # --- HDX ----------------------------------------------------------------------

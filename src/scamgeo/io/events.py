@@ -14,8 +14,9 @@ import geopandas as gpd
 import numpy as np
 
 from .._errors import DataSourceError, ParameterError
+from ._checks import Report
 from ._events import check_filters, filter_events, finish_events
-from ._tables import Source, describe, load_raw, to_frame
+from ._tables import Source, _binary_kind, describe, load_raw, to_frame
 
 __all__ = ["SOURCES", "load_events"]
 
@@ -54,7 +55,8 @@ def _columns(src: Source) -> tuple[list[str], Source]:
         raise DataSourceError(
             f"{describe(src)}: the file is empty ({len(head)} bytes); expected an event table."
         )
-    if head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in (b"{", b"["):
+    binary = head.startswith(b"\x1f\x8b") or _binary_kind(head) is not None
+    if binary or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in (b"{", b"["):
         raw = load_raw(src, expected="an event table")
         if hasattr(src, "seek"):
             src.seek(0)
@@ -93,7 +95,7 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
         columns=[c for c in frame.columns if c in EVENTS.names or c == "admin1_code"]
     )
     core = frame[[c for c in frame.columns if c in EVENTS.names]]
-    offset = 1 if raw.kind == "json" else 2
+    offset = 1 if raw.kind in ("json", "geo") else 2
     return finish_events(
         core,
         source=raw.name,
@@ -104,6 +106,7 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
             "file": raw.name,
             "text": f"Events table {Path(raw.name).name} (sources per row: source, source_url).",
         },
+        report=Report(raw.name),
         extra=extra,
     )
 

@@ -52,8 +52,8 @@ import pandas as pd
 import requests
 
 from .._errors import DataSourceError, ParameterError, SchemaError
-from .._validate import Problems
 from ._cache import find_snapshot, query_hash, write_snapshot
+from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     GW_CODES,
     check_filters,
@@ -62,8 +62,8 @@ from ._events import (
     filter_events,
     finish_events,
     parse_int,
+    period_filter,
     today,
-    warn_dropped,
 )
 from ._http import error_for, request, safe_url
 from ._tables import Source, describe, first_record, load_raw, parse_dates, to_frame
@@ -262,8 +262,22 @@ def read_ucdp_ged(
         Missing, empty or undecodable file, or a file that is not GED (e.g. an
         ACLED export).
     SchemaError
-        Every missing required column, or every bad cell (unparseable date,
-        coordinates out of range or swapped, unknown codes) with row and column.
+        Every missing required column, or the bad cells (unparseable date,
+        coordinates out of range or swapped, unknown codes, an empty ``best``,
+        which GED never leaves empty: an incomplete record), one line per
+        kind with its count, rows and column.
+
+    Warns
+    -----
+    RowsLeftOut
+        One warning counting every row left out, by reason: a country scamgeo
+        does not cover, no country at all (``country`` and ``country_id``
+        empty), outside ``countries=``, the ``start``/``end`` period or
+        ``type_of_violence=`` (left out before they are checked), exact
+        duplicates, other filters. Also in ``.attrs["source"]["left_out"]``.
+    UserWarning
+        When the last record is cut short (left out), or coordinates use
+        decimal commas.
     """
     filters = check_filters(
         countries=countries,
@@ -287,19 +301,66 @@ def read_ucdp_ged(
     names = _header_or_names(raw)
     frame = to_frame(raw, names=names, sheet=sheet)
     frame = _check_layout(frame, source=raw.name, headerless=names is not None)
-    offset = 1 if (names is not None or raw.kind == "json") else 2
+    offset = 1 if (names is not None or raw.kind in ("json", "geo")) else 2
     lines = np.arange(len(frame)) + offset
-    problems = Problems(raw.name)
+    report = Report(raw.name)
+    left = LeftOut(raw.name)
+
+    # Rows asked for first (country, period), counting every row left out.
+    country_id = parse_int(frame["country_id"])
+    names_ = text_cells(frame["country"])
+    country = country_id.map(GW_CODES, na_action="ignore").astype("string")
+    country = country.fillna(country_from_name(names_))
+    no_country = (country_id.isna() & names_.isna()).to_numpy(dtype=bool)
+    left.add(no_country, "with no country at all (country and country_id empty)", lines=lines)
+    left.add(
+        country.isna().to_numpy() & ~no_country,
+        "because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
+        labels=names_.fillna("country_id " + frame["country_id"].astype("string")),
+    )
+    keep = np.array(country.notna(), dtype=bool)
+    if filters["countries"] is not None:
+        other = keep & ~country.isin(filters["countries"]).fillna(False).to_numpy(dtype=bool)
+        left.add(other, f"outside countries={filters['countries']}", labels=country)
+        keep &= ~other
+    start_dates = parse_dates(frame["date_start"])
+    before, after, period = period_filter(start_dates, filters)
+    left.add(keep & (before | after), f"with date_start outside {period}", lines=lines)
+    keep &= ~(before | after)
+    if violence is not None:
+        tov = parse_int(frame["type_of_violence"])
+        other = keep & ~tov.isin(violence).fillna(False).to_numpy(dtype=bool)
+        left.add(other, f"outside type_of_violence={violence}", lines=lines)
+        keep &= ~other
+    ids_all = frame["id"]
+    shared = (ids_all.duplicated(keep=False) & ids_all.notna()).to_numpy(dtype=bool) & keep
+    if shared.any():
+        repeat = np.zeros(len(frame), dtype=bool)
+        repeat[np.flatnonzero(shared)[frame[shared].duplicated(keep="first").to_numpy()]] = True
+        left.add(repeat, "exact duplicates of an earlier row (same id, same cells)", lines=lines)
+        keep &= ~repeat
+    if not keep.all():
+        frame = frame[keep].reset_index(drop=True)
+        start_dates = start_dates[keep].reset_index(drop=True)
+        country = country[keep].reset_index(drop=True)
+        lines = lines[keep]
 
     ints = {c: parse_int(frame[c]) for c in _INT_COLUMNS if c in frame}
 
-    def bad_cells(mask: pd.Series, column: str, what: str) -> None:
-        for pos in np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool)):
-            problems.add(f"{frame[column].iloc[pos]!r} {what}", row=int(lines[pos]), column=column)
+    def bad_cells(mask: pd.Series, column: str, what: str, *, show: bool = True) -> None:
+        values = frame[column] if show else None
+        report.add(mask, column=column, what=what, lines=lines, values=values)
 
     for col in ("id", "type_of_violence", "where_prec", "date_prec", "best", "country_id"):
         bad_cells(ints[col].isna() & frame[col].notna(), col, "is not a whole number")
-    bad_cells(frame["id"].isna(), "id", "is empty; every GED event has an id")
+    bad_cells(frame["id"].isna(), "id", "is empty; every GED event has an id", show=False)
+    bad_cells(
+        frame["best"].isna(),
+        "best",
+        "is empty, but GED always gives a best estimate of deaths: the record is incomplete "
+        "(is the file cut short, or a column missing in this row?); download the file again",
+        show=False,
+    )
     bad_cells(
         ~ints["type_of_violence"].isin(list(VIOLENCE)) & ints["type_of_violence"].notna(),
         "type_of_violence",
@@ -315,7 +376,6 @@ def read_ucdp_ged(
         "date_prec",
         "is not a code 1–5",
     )
-    start_dates = parse_dates(frame["date_start"])
     bad_cells(
         start_dates.isna() & frame["date_start"].notna(),
         "date_start",
@@ -325,29 +385,14 @@ def read_ucdp_ged(
     if end_dates is not None:
         bad_cells(end_dates.isna() & frame["date_end"].notna(), "date_end", "is not a date")
 
-    country = ints["country_id"].map(GW_CODES, na_action="ignore").astype("string")
-    country = country.fillna(country_from_name(frame["country"]))
-    outside = country.isna()
-    if outside.any():
-        labels = (
-            frame["country"]
-            .astype("string")
-            .fillna("country_id " + frame["country_id"].astype("string"))
-        )
-        warn_dropped(
-            labels[outside].value_counts().to_dict(),
-            source=raw.name,
-            why="because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
-        )
-
     ids = ints["id"].astype("string")
     common = pd.DataFrame(index=frame.index)
     common["event_id"] = ("UCDP-" + ids).where(ids.notna(), frame["id"])
-    common["event_date"] = start_dates.dt.strftime("%Y-%m-%d")
-    common["time_precision"] = ints["date_prec"].map(DATE_PREC, na_action="ignore")
-    kinds = ints["type_of_violence"].map(VIOLENCE, na_action="ignore")
-    common["event_type"] = kinds.map(lambda k: k[0] if isinstance(k, tuple) else pd.NA)
-    common["sub_event_type"] = kinds.map(lambda k: k[1] if isinstance(k, tuple) else pd.NA)
+    common["event_date"] = start_dates
+    common["time_precision"] = ints["date_prec"].map(DATE_PREC, na_action="ignore").astype("Int64")
+    tov = ints["type_of_violence"]
+    common["event_type"] = tov.map({k: v[0] for k, v in VIOLENCE.items()}, na_action="ignore")
+    common["sub_event_type"] = tov.map({k: v[1] for k, v in VIOLENCE.items()}, na_action="ignore")
     common["actor1"] = frame["side_a"]
     common["actor2"] = frame["side_b"]
     common["country"] = country
@@ -358,9 +403,9 @@ def read_ucdp_ged(
         if fallback in frame:
             location = location.fillna(frame[fallback])
     common["location"] = location
-    common["latitude"] = frame["latitude"]
-    common["longitude"] = frame["longitude"]
-    common["geo_precision"] = ints["where_prec"].map(WHERE_PREC, na_action="ignore")
+    common["latitude"] = decimal_commas(frame["latitude"], column="latitude", source=raw.name)
+    common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=raw.name)
+    common["geo_precision"] = ints["where_prec"].map(WHERE_PREC, na_action="ignore").astype("Int64")
     common["fatalities"] = ints["best"]
     common["notes"] = pd.NA
     office = frame.get("source_office", pd.Series(pd.NA, index=frame.index, dtype="object"))
@@ -376,30 +421,35 @@ def read_ucdp_ged(
     if end_dates is not None:
         extra["date_end"] = end_dates
 
-    keep = (~outside).to_numpy()
-    events = finish_events(
-        common[keep],
-        source=raw.name,
-        lines=lines[keep],
-        dataset="UCDP GED",
-        attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
-        problems=problems,
-        extra=extra[keep],
-        same_cell={
-            "event_date": "date_start",
-            "time_precision": "date_prec",
-            "event_type": "type_of_violence",
-            "sub_event_type": "type_of_violence",
-            "geo_precision": "where_prec",
-            "fatalities": "best",
-            "event_id": "id",
-            "country": "country_id",
-        },
-    )
-    events = filter_events(events, **filters)
-    if violence is not None:
-        events = events[events["type_of_violence"].isin(violence).to_numpy()]
+    try:
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="UCDP GED",
+            attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
+            report=report,
+            extra=extra,
+            same_cell={
+                "event_date": "date_start",
+                "time_precision": "date_prec",
+                "event_type": "type_of_violence",
+                "sub_event_type": "type_of_violence",
+                "geo_precision": "where_prec",
+                "fatalities": "best",
+                "event_id": "id",
+                "country": "country_id",
+            },
+        )
+    except SchemaError:
+        left.warn(stacklevel=2)
+        raise
+    before_n = len(events)
+    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
+    left.add_count(before_n - len(events), "not matching event_types= or min_geo_precision=")
     events = events.reset_index(drop=True)
+    left.warn(stacklevel=2)
+    events.attrs["source"]["left_out"] = dict(left.reasons)
     logger.info("read %d UCDP GED events from %s", len(events), raw.name)
     return events
 

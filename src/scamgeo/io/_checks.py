@@ -1,0 +1,544 @@
+"""Column-wise checks shared by the readers: problems grouped by kind, rows left out by reason.
+
+Private plumbing of :mod:`scamgeo.io`.
+
+- :class:`Report` collects problems found in a table *by kind* (a column and
+  what is wrong with it), each with its count and the first few rows as
+  examples, and raises them together as one :class:`~scamgeo.SchemaError`:
+  a file with 5,000 bad dates gets one line saying so, not 5,000.
+- :class:`LeftOut` counts the rows a reader leaves out, by reason (country
+  out of scope, no country at all, outside the requested period, duplicate,
+  incomplete record), and warns once with every count: no row is dropped
+  silently.
+- :func:`conform` checks a frame against a :class:`~scamgeo.schema.TableSchema`
+  column by column with vectorised operations on already-parsed columns
+  (numbers stay numbers, dates stay dates), and returns the same frame, with
+  the same dtypes, as :meth:`TableSchema.validate` would.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import SchemaError
+from .._validate import Problems, require_columns
+
+__all__ = ["LeftOut", "Report", "RowsLeftOut", "conform", "decimal_commas", "text_cells"]
+
+logger = logging.getLogger(__name__)
+
+_EXAMPLES = 3
+_ITEM = re.compile(r"^row (\d+), column ([^:]+): (.*)$", re.DOTALL)
+_VALUE = re.compile(r"""^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|<NA>|nan|None)\s+(.*)$""", re.DOTALL)
+
+
+def _mask(mask: Any) -> np.ndarray:
+    if isinstance(mask, pd.Series | pd.Index):
+        mask = mask.astype("boolean").fillna(False) if mask.dtype != bool else mask
+    return np.asarray(mask, dtype=bool)
+
+
+class Report:
+    """Problems of one table, grouped by (column, what is wrong), with counts and examples.
+
+    Parameters
+    ----------
+    source : str
+        The file named in the message.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._kinds: dict[tuple[str, str], dict[str, Any]] = {}
+        self._flagged: dict[str, list[np.ndarray]] = {}
+        self.hints: list[str] = []
+
+    def flagged(self, lines: np.ndarray, column: str) -> np.ndarray:
+        """Which of ``lines`` already have a problem recorded in ``column`` (boolean array)."""
+        found = self._flagged.get(column)
+        if not found:
+            return np.zeros(len(lines), dtype=bool)
+        return np.isin(np.asarray(lines), np.concatenate(found))
+
+    def __len__(self) -> int:
+        return sum(k["count"] for k in self._kinds.values())
+
+    def add(
+        self,
+        mask: Any,
+        *,
+        column: str,
+        what: str,
+        lines: np.ndarray,
+        values: pd.Series | None = None,
+    ) -> None:
+        """Record every row where ``mask`` holds as one problem of kind (column, what).
+
+        ``values`` (aligned with ``mask``) gives the cell shown in the examples.
+        """
+        where = _mask(mask)
+        if not where.any():
+            return
+        positions = np.flatnonzero(where)
+        self._flagged.setdefault(column, []).append(np.asarray(lines)[positions])
+        kind = self._kinds.setdefault((column, what), {"count": 0, "examples": []})
+        kind["count"] += len(positions)
+        room = _EXAMPLES - len(kind["examples"])
+        for pos in positions[: max(room, 0)]:
+            value = None if values is None else values.iloc[int(pos)]
+            kind["examples"].append((int(lines[int(pos)]), value))
+
+    def add_one(self, what: str, *, row: int | None = None, column: str = "") -> None:
+        """Record one problem (a row, or the whole table when ``row`` is None)."""
+        kind = self._kinds.setdefault((column, what), {"count": 0, "examples": []})
+        kind["count"] += 1
+        if len(kind["examples"]) < _EXAMPLES:
+            kind["examples"].append((row, None))
+
+    def add_items(self, items: Sequence[str]) -> None:
+        """Fold problems phrased ``"row N, column C: 'value' what"`` into their kinds."""
+        for item in items:
+            match = _ITEM.match(item)
+            if not match:
+                self.add_one(item)
+                continue
+            row, column, rest = int(match.group(1)), match.group(2), match.group(3)
+            value_match = _VALUE.match(rest)
+            value, what = (
+                (value_match.group(1), value_match.group(2)) if value_match else (None, rest)
+            )
+            kind = self._kinds.setdefault((column, what), {"count": 0, "examples": []})
+            kind["count"] += 1
+            if len(kind["examples"]) < _EXAMPLES:
+                kind["examples"].append((row, _Shown(value) if value is not None else None))
+
+    def lines(self) -> list[str]:
+        """One line per kind of problem: first example, count, rows of the others."""
+        out = []
+        for (column, what), kind in self._kinds.items():
+            examples = kind["examples"]
+            first_row, first_value = examples[0] if examples else (None, None)
+            where = []
+            if first_row is not None:
+                where.append(f"row {first_row}")
+            if column:
+                where.append(f"column {column}")
+            shown = "" if first_value is None else f"{first_value!r} "
+            line = f"{', '.join(where)}: {shown}{what}" if where else f"{shown}{what}"
+            count = kind["count"]
+            if count > 1:
+                others = [
+                    f"row {r}" + ("" if v is None else f" {v!r}") for r, v in examples[1:] if r
+                ]
+                dots = ", ..." if count > len(examples) else ""
+                more = f" ({', '.join(others)}{dots})" if others else ""
+                line += f" [{count:,} rows in all{more}]"
+            out.append(line)
+        return out
+
+    def raise_if_any(self) -> None:
+        """Raise one :class:`~scamgeo.SchemaError` naming every kind of problem."""
+        if not self._kinds:
+            return
+        items = self.lines()
+        total = len(self)
+        noun = "problem" if total == 1 else "problems"
+        kinds = f" of {len(items)} kinds" if len(items) > 1 else ""
+        hints = "".join(f"\n{h}" for h in dict.fromkeys(self.hints))
+        raise SchemaError(
+            f"{self.source}: {total:,} {noun}{kinds}:\n  " + "\n  ".join(items) + hints,
+            problems=items,
+            source=self.source,
+        )
+
+
+class _Shown(str):
+    """A value already shown as its repr (from another checker's message)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+class RowsLeftOut(UserWarning):
+    """Rows of a file were left out by a reader; the message counts them by reason.
+
+    Silence it with ``warnings.simplefilter("ignore", scamgeo.io.RowsLeftOut)``
+    once the counts are understood (they are also in ``.attrs["source"]["left_out"]``).
+    """
+
+
+class LeftOut:
+    """Count the rows a reader leaves out, by reason, and warn once with every count.
+
+    Parameters
+    ----------
+    source : str
+        The file named in the warning.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.reasons: dict[str, int] = {}
+        self._details: dict[str, str] = {}
+
+    @property
+    def total(self) -> int:
+        return sum(self.reasons.values())
+
+    def add(
+        self,
+        mask: Any,
+        why: str,
+        *,
+        labels: pd.Series | None = None,
+        lines: np.ndarray | None = None,
+    ) -> None:
+        """Count the rows where ``mask`` holds as left out because ``why``.
+
+        ``labels`` (aligned with ``mask``) are counted by value (a missing label
+        is counted as "(empty)"); otherwise ``lines`` names the first rows.
+        """
+        where = _mask(mask)
+        n = int(where.sum())
+        if not n:
+            return
+        self.reasons[why] = self.reasons.get(why, 0) + n
+        if labels is not None:
+            values = labels[where].astype("object").where(labels[where].notna(), "(empty)")
+            counts = values.value_counts()
+            shown = ", ".join(f"{k} ({v:,})" for k, v in counts.head(8).items())
+            if len(counts) > 8:
+                shown += f", and {len(counts) - 8} more"
+            self._details[why] = shown
+        elif lines is not None:
+            rows = [str(int(r)) for r in np.asarray(lines)[where][:5]]
+            self._details[why] = "row" + ("s " if n > 1 else " ") + ", ".join(rows)
+            if n > 5:
+                self._details[why] += ", ..."
+
+    def add_count(self, n: int, why: str) -> None:
+        """Count ``n`` rows left out because ``why`` (no rows named)."""
+        if n:
+            self.reasons[why] = self.reasons.get(why, 0) + int(n)
+
+    def warn(self, *, stacklevel: int = 3) -> None:
+        """One warning listing every reason with its count (nothing if no row was left out)."""
+        if not self.reasons:
+            return
+        parts = []
+        for why, n in self.reasons.items():
+            detail = self._details.get(why)
+            parts.append(f"{n:,} {why}" + (f": {detail}" if detail else ""))
+        message = f"{self.source}: {self.total:,} row(s) left out (" + "; ".join(parts) + ")."
+        logger.warning(message)
+        warnings.warn(message, RowsLeftOut, stacklevel=stacklevel)
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+
+
+def decimal_commas(series: pd.Series, *, column: str, source: str) -> pd.Series:
+    """Read a column written with decimal commas ("14,383"), saying so; else return it as is.
+
+    Only when every non-empty cell that is not a plain number has the form
+    ``digits,digits`` (a coordinate cannot hold a thousands separator); the
+    change is announced in a warning naming the column and an example.
+    """
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return series
+    text = series.astype("object")
+    try:  # one C-level scan for the usual case: no comma anywhere
+        if "," not in "".join(text[text.notna()]):
+            return series
+    except TypeError:
+        pass
+    has_comma = text.astype("string").str.contains(",", regex=False).fillna(False)
+    if not has_comma.any():
+        return series
+    candidates = pd.unique(text[has_comma.to_numpy(dtype=bool)])
+    if not all(isinstance(v, str) and _DECIMAL_COMMA.match(v) for v in candidates):
+        return series
+    example = candidates[0]
+    message = (
+        f"{source}: column {column} is written with decimal commas (e.g. {example!r}); "
+        "read with ',' as the decimal mark (a file saved by a spreadsheet in a European locale)."
+    )
+    logger.warning(message)
+    warnings.warn(message, UserWarning, stacklevel=3)
+    return text.where(
+        ~has_comma.to_numpy(dtype=bool), text.astype("string").str.replace(",", ".", regex=False)
+    )
+
+
+def text_cells(series: pd.Series) -> pd.Series:
+    """Cells as stripped text, <NA> where empty (NaN, None, '' or spaces); ``string`` dtype.
+
+    Works on the distinct values only, so that a column of a few hundred
+    distinct names costs a few hundred string operations, not one per row.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype("object")
+    values = series.to_numpy(dtype=object, na_value=None)
+    missing = np.array(series.isna(), dtype=bool)
+    present = values[~missing]
+    try:  # fast path: text cells none of which needs stripping (C-level scans)
+        joined = "\x00".join(present)
+    except TypeError:  # numbers or other objects among the cells
+        joined = None
+    if joined is not None and not _padded(joined, len(present)):
+        out = values.copy()
+        out[missing] = None
+        return pd.Series(pd.array(out, dtype="string"), index=series.index)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
+    table = np.array([c if c else None for c in cleaned] + [None], dtype=object)
+    taken = table[codes]  # code -1 (missing) takes the last entry, None
+    return pd.Series(pd.array(taken, dtype="string"), index=series.index)
+
+
+_CELL_STARTS_WITH_SPACE = re.compile(r"\x00\s")
+
+
+def _padded(joined: str, n: int) -> bool:
+    """Whether any of the ``n`` cells joined by NUL is empty or has space at either end."""
+    if not n:
+        return False
+    if not joined or joined[0].isspace() or joined[-1].isspace() or joined[0] == "\x00":
+        return True
+    if joined[-1] == "\x00" or "\x00\x00" in joined:
+        return True
+    return bool(
+        _CELL_STARTS_WITH_SPACE.search(joined) or _CELL_STARTS_WITH_SPACE.search(joined[::-1])
+    )
+
+
+def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers as float64, blank mask, text) of a column of text or numbers."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values = series.astype("float64")
+        blank = values.isna()
+        return values, blank, series
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
+    empty_u = np.array([c == "" for c in cleaned] + [True], dtype=bool)
+    parsed = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce")
+    parsed = np.append(parsed.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    values = parsed[codes]  # code -1 (missing) takes the last entry, NaN
+    blank = pd.Series(empty_u[codes], index=series.index)
+    return pd.Series(values, index=series.index, dtype="float64"), blank, _LazyText(series)
+
+
+class _LazyText:
+    """The cleaned text of a column, computed only when a problem shows a cell."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+        self._text: pd.Series | None = None
+
+    @property
+    def iloc(self) -> Any:
+        if self._text is None:
+            self._text = text_cells(self._series)
+        return self._text.iloc
+
+
+def _conform_column(
+    series: pd.Series,
+    col: Any,
+    lines: np.ndarray,
+    report: Any,
+    may_be_empty: np.ndarray | None = None,
+) -> pd.Series:
+    kind = col.kind
+    if may_be_empty is not None and not col.nullable:
+        col = _Relaxed(col, may_be_empty)
+    if kind in ("int", "float"):
+        values, blank, text = _numbers(series)
+        if not col.nullable:
+            report.add(_blank_required(col, blank), column=col.name,
+                       what="empty, but a value is required", lines=lines)  # fmt: skip
+        report.add(values.isna() & ~blank, column=col.name, what="is not a number", lines=lines,
+                   values=text)  # fmt: skip
+        if kind == "int":
+            report.add(values.notna() & (values != values.round()), column=col.name,
+                       what="is not a whole number", lines=lines, values=text)  # fmt: skip
+        if col.min is not None:
+            report.add(values < col.min, column=col.name, what=f"is below the minimum {col.min}",
+                       lines=lines, values=text)  # fmt: skip
+        if col.max is not None:
+            report.add(values > col.max, column=col.name, what=f"is above the maximum {col.max}",
+                       lines=lines, values=text)  # fmt: skip
+        if kind == "int":
+            return values.round().astype("Int64")
+        return values
+    if kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            values = series.astype("datetime64[ns]")
+            blank, text = values.isna(), values.dt.strftime("%Y-%m-%d")
+        else:
+            text = text_cells(series)
+            blank = text.isna()
+            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(
+                "datetime64[ns]"
+            )
+            report.add(values.isna() & ~blank, column=col.name, what="is not a date (YYYY-MM-DD)",
+                       lines=lines, values=text)  # fmt: skip
+        if not col.nullable:
+            report.add(_blank_required(col, blank), column=col.name,
+                       what="empty, but a value is required", lines=lines)  # fmt: skip
+        if col.min is not None:
+            report.add(values < pd.Timestamp(col.min), column=col.name,
+                       what=f"is before {col.min}", lines=lines, values=text)  # fmt: skip
+        if col.max is not None:
+            report.add(values > pd.Timestamp(col.max), column=col.name,
+                       what=f"is after {col.max}", lines=lines, values=text)  # fmt: skip
+        return values
+    text = text_cells(series)
+    blank = text.isna()
+    if not col.nullable:
+        report.add(_blank_required(col, blank), column=col.name,
+                       what="empty, but a value is required", lines=lines)  # fmt: skip
+    if kind == "category":
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        position = {c: i for i, c in enumerate(col.choices)}
+        table = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+        cat_codes = table[codes]
+        known = cat_codes >= 0
+        report.add(~known & ~blank.to_numpy(dtype=bool), column=col.name,
+                   what=f"is not one of {', '.join(col.choices)}", lines=lines, values=text)  # fmt: skip
+        return pd.Series(
+            pd.Categorical.from_codes(cat_codes, categories=list(col.choices)), index=series.index
+        )
+    if kind in ("url", "code"):
+        from .. import schema as _schema
+
+        pattern = _schema._URL if kind == "url" else _schema._ISO_3166_2
+        what = (
+            "is not an http(s) URL"
+            if kind == "url"
+            else "is not an ISO 3166-2 code like TH-32 or KH-22"
+        )
+        uniques = pd.unique(text.dropna())
+        bad = {u for u in uniques if not pattern.match(str(u))}
+        if bad:
+            report.add(text.isin(list(bad)).fillna(False), column=col.name, what=what,
+                       lines=lines, values=text)  # fmt: skip
+        return text
+    if kind == "bool":
+        truth = text.str.lower().map(
+            {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        )
+        report.add(truth.isna() & ~blank, column=col.name, what="is not true/false",
+                   lines=lines, values=text)  # fmt: skip
+        return truth.astype("boolean")
+    return text
+
+
+def _empty(col: Any, index: pd.Index) -> pd.Series:
+    """An absent optional column, empty, in the dtype the schema gives it."""
+    n = len(index)
+    if col.kind == "int":
+        return pd.Series(pd.array([pd.NA] * n, dtype="Int64"), index=index)
+    if col.kind == "float":
+        return pd.Series(np.full(n, np.nan), index=index)
+    if col.kind == "date":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), index=index)
+    if col.kind == "category":
+        codes = np.full(n, -1, dtype=np.int8)
+        return pd.Series(
+            pd.Categorical.from_codes(codes, categories=list(col.choices)), index=index
+        )
+    if col.kind == "bool":
+        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=index)
+    return pd.Series(pd.array([pd.NA] * n, dtype="string"), index=index)
+
+
+class _Skipping:
+    """A report that ignores the rows in ``skip`` (already reported for the cell's source)."""
+
+    def __init__(self, report: Report, skip: np.ndarray) -> None:
+        self._report = report
+        self._skip = skip
+
+    def add(self, mask: Any, **kwargs: Any) -> None:
+        self._report.add(_mask(mask) & ~self._skip, **kwargs)
+
+
+class _Relaxed:
+    """A required column whose cells may be empty in some rows (``empty`` mask)."""
+
+    def __init__(self, col: Any, empty: np.ndarray) -> None:
+        self._col = col
+        self.empty = np.asarray(empty, dtype=bool)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._col, name)
+
+
+def _blank_required(col: Any, blank: pd.Series) -> np.ndarray:
+    mask = _mask(blank)
+    return mask & ~col.empty if isinstance(col, _Relaxed) else mask
+
+
+def conform(
+    schema: Any,
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    lines: np.ndarray,
+    report: Report,
+    may_be_empty: dict[str, np.ndarray] | None = None,
+    reported: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame | None:
+    """Check ``frame`` against ``schema`` column-wise; problems go to ``report``.
+
+    Columns may already be parsed (numbers, ``datetime64``) or still be text.
+    Returns the schema's columns first, in its dtypes (as
+    :meth:`~scamgeo.schema.TableSchema.validate` returns them), then the
+    others; ``None`` when ``report`` holds problems. Row ``i`` is named
+    ``lines[i]`` in messages. ``may_be_empty`` maps a required column to the
+    rows where an empty cell is expected (and documented by the reader);
+    ``reported`` maps a column to the rows whose cell (or the source cell it
+    was derived from) the reader has already reported: they are not
+    reported again.
+    """
+    require_columns(frame.columns, schema.required, source=source)
+    frame = frame.reset_index(drop=True)
+    lines = np.asarray(lines)
+    out = {}
+    for col in schema.columns:
+        if col.name not in frame.columns:  # an optional column the source does not have
+            out[col.name] = _empty(col, frame.index)
+            continue
+        series = frame[col.name]
+        empty = (may_be_empty or {}).get(col.name)
+        skip = (reported or {}).get(col.name)
+        target: Any = report if skip is None or not skip.any() else _Skipping(report, skip)
+        out[col.name] = _conform_column(series, col, lines, target, empty)
+    result = pd.DataFrame(out, index=frame.index)
+    others = [c for c in frame.columns if c not in out]
+    if others:
+        result = pd.concat([result, frame[others]], axis=1)
+    if schema.key is not None:
+        key = result[schema.key]
+        dup = key.duplicated(keep=False) & key.notna()
+        report.add(dup, column=schema.key, what=f"duplicate {schema.key}", lines=lines,
+                   values=key)  # fmt: skip
+    problems = Problems(source)
+    for check in schema.extra_checks:
+        check(result, lines, problems)
+    report.add_items(problems.items)
+    return None if len(report) else result
+
+
+def raise_schema_items(exc: SchemaError, report: Report) -> None:
+    """Fold a :class:`SchemaError`'s problems into ``report`` and raise it."""
+    report.add_items(exc.problems)
+    report.raise_if_any()
