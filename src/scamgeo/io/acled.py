@@ -226,11 +226,13 @@ def _old_types(
     """
     original = text_cells(frame["event_type"])
     folded = {k.casefold(): v for k, v in OLD_EVENT_TYPES.items()}
-    mapped = original.str.casefold().map(lambda t: folded.get(t), na_action="ignore")
-    event_type = mapped.map(lambda v: v[0] if isinstance(v, tuple) else pd.NA, na_action="ignore")
-    sub = mapped.map(lambda v: v[1] if isinstance(v, tuple) else pd.NA, na_action="ignore")
-    event_type = event_type.astype("string").fillna(original.where(original.isin(EVENT_TYPES)))
-    sub = sub.astype("string")
+    # plain Python objects: a string array's .map (pyarrow storage) would turn tuples into text
+    pairs = [folded.get(t.casefold()) if isinstance(t, str) else None for t in original]
+    event_type = pd.Series(
+        [v[0] if v else None for v in pairs], index=original.index, dtype="string"
+    )
+    sub = pd.Series([v[1] if v else None for v in pairs], index=original.index, dtype="string")
+    event_type = event_type.fillna(original.where(original.isin(EVENT_TYPES)))
     codes = [parse_int(frame[c]) for c in ("inter1", "inter2") if c in frame]
     rioters = np.zeros(len(frame), dtype=bool)
     protesters = np.zeros(len(frame), dtype=bool)

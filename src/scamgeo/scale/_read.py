@@ -32,13 +32,14 @@ from dask.utils import parse_bytes
 from fsspec.utils import infer_compression, seek_delimiter
 
 from .._errors import DataSourceError, ParameterError, SchemaError
-from .._validate import Problems, check_choice
+from .._validate import check_choice
 
 __all__ = ["read_events"]
 
 _SOURCES = ("auto", "acled", "ucdp")
 #: Files that cannot be cut into blocks: read whole, one partition each.
 _WHOLE = (".gz", ".bz2", ".xz", ".zst", ".zip", ".xlsx", ".json", ".geojson")
+_ANY_ROW = re.compile(r"\brow (\d+)")
 _ROW = re.compile(r"^row (\d+)")
 _UCDP_SIGNS = {"relid", "type_of_violence", "where_prec", "date_prec", "side_a", "best"}
 
@@ -214,15 +215,14 @@ def _rows_before(block: _Block, start: int) -> int:
 
 
 def _shift_rows(exc: SchemaError, shift: int) -> SchemaError:
-    """The same error with every ``row N`` moved from block rows to file rows."""
-    problems = [_ROW.sub(lambda m: f"row {int(m.group(1)) + shift}", p) for p in exc.problems]
-    collected = Problems(exc.source or "events")
-    collected.items = problems
-    try:
-        collected.raise_if_any()
-    except SchemaError as shifted:
-        return shifted
-    return exc  # pragma: no cover - there is always at least one problem
+    """The same error with every ``row N`` (message and problems) moved from block to file rows."""
+
+    def moved(text: str) -> str:
+        return _ANY_ROW.sub(lambda m: f"row {int(m.group(1)) + shift}", text)
+
+    return SchemaError(
+        moved(str(exc)), problems=[moved(p) for p in exc.problems], source=exc.source
+    )
 
 
 def _read_block(block: _Block, *, filters: dict[str, Any], columns: pd.Index | None):
