@@ -182,9 +182,26 @@ def test_daily_counts_weekly_and_window():
     assert c["phase"].iloc[0] == "may_crisis"
 
 
+def test_daily_counts_of_an_empty_selection():
+    zero = st.daily_counts(
+        EVENTS5.iloc[:0], start="2025-07-20", end="2025-07-31", timeline=TIMELINE
+    )
+    assert len(zero) == 12 and zero["events"].sum() == 0
+    assert zero["fatalities"].sum() == 0 and zero["fatalities_missing_events"].sum() == 0
+    assert zero["phase"].iloc[-1] == "truce"
+    assert "no events" in zero.attrs["note"]
+    none = st.daily_counts(EVENTS5.iloc[:0], timeline=TIMELINE)
+    assert none.empty and "fatalities_missing_events" in none.columns
+
+
+def test_daily_counts_refuses_ambiguous_and_numeric_dates():
+    with pytest.raises(ParameterError, match="start='01-07-2025'.*day-month"):
+        st.daily_counts(EVENTS5, start="01-07-2025", timeline=TIMELINE)
+    with pytest.raises(ParameterError, match="start=20250701.*numbers"):
+        st.daily_counts(EVENTS5, start=20250701, timeline=TIMELINE)
+
+
 def test_daily_counts_bad_input():
-    with pytest.raises(SchemaError, match="empty"):
-        st.daily_counts(EVENTS5.iloc[:0], timeline=TIMELINE)
     with pytest.raises(ParameterError, match="freq='M'.*Allowed: 'D', 'W'"):
         st.daily_counts(EVENTS5, freq="M", timeline=TIMELINE)
     with pytest.raises(SchemaError, match="fatalities"):

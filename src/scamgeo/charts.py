@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 
 from ._errors import ParameterError
 from ._validate import check_choice, require_columns
-from .maps._style import OKABE_ITO as _PALETTE
+from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -34,35 +34,7 @@ __all__ = [
 ]
 
 # Okabe–Ito, colour-blind safe: the palette the maps use, in line-cycle order
-OKABE_ITO = tuple(
-    _PALETTE[k]
-    for k in (
-        "orange",
-        "sky_blue",
-        "bluish_green",
-        "yellow",
-        "blue",
-        "vermillion",
-        "reddish_purple",
-        "black",
-    )
-)
-PHASE_COLORS = {
-    "pre_war": "#f2f2f2",
-    "may_crisis": "#fdf1d6",
-    "july_war": "#f9d3c2",
-    "truce": "#dcecf7",
-    "december_war": "#f9d3c2",
-    "post_ceasefire": "#dcf0e8",
-}
-PHASE_LABELS = {
-    "pre_war": "before the crisis",
-    "may_crisis": "May crisis",
-    "july_war": "July war",
-    "truce": "truce",
-    "december_war": "December war",
-    "post_ceasefire": "after the ceasefire",
-}
+OKABE_ITO = LINE_CYCLE
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:

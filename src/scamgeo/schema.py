@@ -20,6 +20,17 @@ import numpy as np
 import pandas as pd
 
 from ._validate import Problems, require_columns
+from .vocab import (
+    ACTORS,
+    CLAIMS,
+    COUNTRIES,
+    DISPLACEMENT_METRICS,
+    DISPLACEMENT_UNITS,
+    EVENT_TYPES,
+    PHASES,
+    SITE_KINDS,
+    SUB_EVENT_TYPES,
+)
 
 __all__ = [
     "ACTORS",
@@ -37,78 +48,6 @@ __all__ = [
     "Column",
     "TableSchema",
 ]
-
-#: ISO3 codes of the countries scamgeo's tables may name.
-COUNTRIES = (
-    "THA",
-    "KHM",
-    "LAO",
-    "MMR",
-    "VNM",
-    "MYS",
-    "CHN",
-    "PHL",
-    "IDN",
-    "SGP",
-    "KOR",
-    "JPN",
-    "IND",
-    "USA",
-)
-
-#: ACLED event types (the curated table uses the first four).
-EVENT_TYPES = (
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Strategic developments",
-    "Protests",
-    "Riots",
-)
-
-#: ACLED sub-event types, each with its event type.
-SUB_EVENT_TYPES: dict[str, str] = {
-    "Armed clash": "Battles",
-    "Government regains territory": "Battles",
-    "Non-state actor overtakes territory": "Battles",
-    "Chemical weapon": "Explosions/Remote violence",
-    "Air/drone strike": "Explosions/Remote violence",
-    "Suicide bomb": "Explosions/Remote violence",
-    "Shelling/artillery/missile attack": "Explosions/Remote violence",
-    "Remote explosive/landmine/IED": "Explosions/Remote violence",
-    "Grenade": "Explosions/Remote violence",
-    "Sexual violence": "Violence against civilians",
-    "Attack": "Violence against civilians",
-    "Abduction/forced disappearance": "Violence against civilians",
-    "Peaceful protest": "Protests",
-    "Protest with intervention": "Protests",
-    "Excessive force against protesters": "Protests",
-    "Violent demonstration": "Riots",
-    "Mob violence": "Riots",
-    "Agreement": "Strategic developments",
-    "Arrests": "Strategic developments",
-    "Change to group/activity": "Strategic developments",
-    "Disrupted weapons use": "Strategic developments",
-    "Headquarters or base established": "Strategic developments",
-    "Looting/property destruction": "Strategic developments",
-    "Non-violent transfer of territory": "Strategic developments",
-    "Other": "Strategic developments",
-}
-
-#: Actor names of the curated events table.
-ACTORS = (
-    "Military Forces of Thailand",
-    "Military Forces of Cambodia",
-    "Civilians (Thailand)",
-    "Civilians (Cambodia)",
-    "Unidentified Armed Group",
-)
-
-#: Who a fact is claimed by: one government, both, or an independent body.
-CLAIMS = ("THA", "KHM", "both", "independent")
-
-#: Kinds of site.
-SITE_KINDS = ("casino_hub", "casino", "scam_compound", "border_crossing", "special_economic_zone")
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 _ISO_3166_2 = re.compile(r"^(TH|KH)-\d{1,2}$")
@@ -568,7 +507,7 @@ DISPLACEMENT = TableSchema(
             "metric",
             "category",
             nullable=False,
-            choices=("evacuated", "in_shelters", "displaced_total", "remaining", "returned"),
+            choices=DISPLACEMENT_METRICS,
             description="What is counted; Thai figures are mostly in_shelters, Cambodian mostly displaced_total.",
         ),
         Column("value", "int", nullable=False, min=0, description="The figure as reported."),
@@ -576,7 +515,7 @@ DISPLACEMENT = TableSchema(
             "unit",
             "category",
             nullable=False,
-            choices=("people", "families", "households", "sites"),
+            choices=DISPLACEMENT_UNITS,
             description="Unit of value.",
         ),
         Column("publisher", "str", nullable=False, description="Who published the figure."),
@@ -626,7 +565,7 @@ TIMELINE = TableSchema(
         Column(
             "phase_starts",
             "category",
-            choices=("may_crisis", "july_war", "truce", "december_war", "post_ceasefire"),
+            choices=PHASES[1:],
             description="The phase of the war that starts on this date, if any.",
         ),
         *_source_columns(),
@@ -645,14 +584,7 @@ TALLIES = TableSchema(
             "phase",
             "category",
             nullable=False,
-            choices=(
-                "may_crisis",
-                "july_war",
-                "truce",
-                "december_war",
-                "post_ceasefire",
-                "all_2025",
-            ),
+            choices=(*PHASES[1:], "all_2025"),
         ),
         Column(
             "side",

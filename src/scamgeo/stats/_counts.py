@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _time
 from .._errors import ParameterError, SchemaError
 from .._validate import check_choice, require_columns
 from ._common import (
@@ -83,20 +84,7 @@ def phase_of(dates: Any, *, timeline: pd.DataFrame | None = None) -> pd.Series:
         Named ``phase``, ordered categorical with categories
         :data:`scamgeo.config.PHASES`, indexed like ``dates`` when it is a Series.
     """
-    index = dates.index if isinstance(dates, pd.Series) else None
-    if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
-        dates = [dates]
-    try:
-        parsed = pd.to_datetime(
-            pd.Series(list(dates) if index is None else dates.to_numpy()), errors="raise"
-        )
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"phase_of: dates must be dates ('YYYY-MM-DD'): {exc}") from None
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        parsed = parsed.dt.tz_convert(None)
-    parsed = parsed.dt.normalize().astype("datetime64[ns]")
-    labels = assign_phase(parsed, phase_table(timeline))
-    return pd.Series(labels, index=index, name="phase")
+    return _time.phase_of(dates, timeline=phase_table(timeline))
 
 
 # --- calendars of counts -------------------------------------------------------------
@@ -145,10 +133,13 @@ def daily_counts(
           how many of the events have / lack a fatality figure (where the
           latter is > 0, ``fatalities`` is a lower bound).
 
+    An empty ``events`` gives the zero-filled calendar from ``start`` to
+    ``end`` (an empty table without them), with a note in ``.attrs["note"]``.
+
     Raises
     ------
     SchemaError
-        If ``events`` is empty, lacks a column, or has a bad date or count.
+        If ``events`` lacks a column, or has a bad date or count.
     ParameterError
         If ``freq`` is unknown or ``start`` is after ``end``.
     """
@@ -156,7 +147,6 @@ def daily_counts(
     events = as_frame(events, name="events")
     check_choice(freq, ["D", "W"], name="freq")
     require_columns(events.columns, ["event_date", "fatalities"], source=source)
-    require_rows(events, name=source, what="events")
     dates = date_column(events, "event_date", source=source)
     fat = pd.to_numeric(events["fatalities"], errors="coerce")
     bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
@@ -172,6 +162,9 @@ def daily_counts(
             f"{events['fatalities'].iloc[pos]!r}.",
             source=source,
         )
+    if len(events) == 0 and (start is None or end is None):
+        logger.info("daily_counts: no events and no start/end: the table is empty.")
+        return _empty_counts(freq)
     first = to_timestamp(start, name="start") if start is not None else dates.min()
     last = to_timestamp(end, name="end") if end is not None else dates.max()
     if first > last:
@@ -228,7 +221,29 @@ def daily_counts(
     if freq == "W":
         cols.insert(3, "mixed_phase")
     out["date"] = out["date"].astype("datetime64[ns]")
-    return out[cols]
+    out = out[cols]
+    if len(events) == 0:
+        out.attrs["note"] = "no events in the selection: every count is zero"
+    return out
+
+
+def _empty_counts(freq: str) -> pd.DataFrame:
+    """The table of :func:`daily_counts` with no rows (no events, no calendar given)."""
+    out = pd.DataFrame(
+        {
+            "date": pd.Series([], dtype="datetime64[ns]"),
+            "days": pd.Series([], dtype=np.int64),
+            "phase": pd.Categorical([], dtype=PHASE_DTYPE),
+            "events": pd.Series([], dtype=np.int64),
+            "fatalities": pd.array([], dtype="Int64"),
+            "fatalities_reported_events": pd.Series([], dtype=np.int64),
+            "fatalities_missing_events": pd.Series([], dtype=np.int64),
+        }
+    )
+    if freq == "W":
+        out.insert(3, "mixed_phase", pd.Series([], dtype=bool))
+    out.attrs["note"] = "no events, and no start= and end= to lay a calendar"
+    return out
 
 
 # --- count models ------------------------------------------------------------------

@@ -9,8 +9,17 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._inputs import has_location
 from .._validate import check_positive, require_columns
-from ._common import as_frame, assign_phase, date_column, phase_table, require_rows, to_timestamp
+from ._common import (
+    as_frame,
+    assign_phase,
+    date_column,
+    nearest_km,
+    phase_table,
+    require_rows,
+    to_timestamp,
+)
 
 __all__ = ["BUILTIN_ESTIMATES", "VARIANTS", "precision_sensitivity"]
 
@@ -178,10 +187,8 @@ def precision_sensitivity(
             "hub_median_distance_km needs hubs=, e.g. scamgeo.datasets.sites(kind='casino_hub')."
         )
     if spatial:
-        from ._spatial import _has_location, _nearest_km
-
         try:
-            located = _has_location(events)
+            located = has_location(events, name="events")
         except Exception:
             if not auto:
                 raise
@@ -201,7 +208,7 @@ def precision_sensitivity(
         if "hub_median_distance_km" in spatial:
             if hubs is not None and located.any():
                 h = np.full(len(events), np.nan)
-                h[located] = _nearest_km(events[located], hubs)
+                h[located] = nearest_km(events[located], hubs)
                 estimates["hub_median_distance_km"] = lambda m: (
                     float(np.median(h[m & located])) if (m & located).any() else np.nan
                 )

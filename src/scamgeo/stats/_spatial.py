@@ -12,8 +12,9 @@ import pandas as pd
 
 from .. import config
 from .._errors import ParameterError, SchemaError
+from .._inputs import has_location
 from .._validate import check_choice, check_positive
-from ._common import Z_95, as_frame, capture_warnings, check_int, fmt_p, logger
+from ._common import Z_95, as_frame, capture_warnings, check_int, fmt_p, logger, nearest_km
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -252,30 +253,6 @@ class HubTestResult:
         )
 
 
-def _nearest_km(points: Any, hubs: Any) -> np.ndarray:
-    from .. import geo
-
-    return geo.nearest_site(points, hubs)["nearest_site_km"].to_numpy(dtype=float)
-
-
-def _has_location(frame: pd.DataFrame) -> np.ndarray:
-    """True where a row has a usable point (geometry or latitude/longitude)."""
-    import geopandas as gpd
-    import shapely
-
-    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
-        g = frame.geometry.to_numpy()
-        return ~shapely.is_missing(g) & np.isfinite(shapely.bounds(g)).all(axis=1)
-    if {"latitude", "longitude"} <= set(frame.columns):
-        lat = pd.to_numeric(frame["latitude"], errors="coerce")
-        lon = pd.to_numeric(frame["longitude"], errors="coerce")
-        return (lat.notna() & lon.notna()).to_numpy()
-    raise SchemaError(
-        "a frame of points needs a geometry or 'latitude'/'longitude' columns (WGS84 degrees); "
-        f"columns: {', '.join(map(str, frame.columns[:12]))}."
-    )
-
-
 def hub_targeting_test(
     strikes: pd.DataFrame,
     hubs: pd.DataFrame,
@@ -369,12 +346,12 @@ def hub_targeting_test(
             "null='events' needs candidates=: the locations the strikes could have fallen on "
             "(typically every event, strikes included)."
         )
-    hub_ok = _has_location(hubs)
+    hub_ok = has_location(hubs, name="hubs")
     if not hub_ok.any():
         raise SchemaError("hubs: no hub has coordinates.", source="hubs")
     hubs = hubs[hub_ok]
     notes: list[str] = []
-    ok = _has_location(strikes)
+    ok = has_location(strikes, name="strikes")
     n_excluded = int((~ok).sum())
     if n_excluded:
         notes.append(f"{n_excluded} strike(s) without coordinates left out")
@@ -396,7 +373,7 @@ def hub_targeting_test(
         raise ParameterError(
             "hub_targeting_test: no strike is left to test (see the coordinates and band_km)."
         )
-    observed_d = pd.Series(_nearest_km(used, hubs), index=used.index, name="nearest_hub_km")
+    observed_d = pd.Series(nearest_km(used, hubs), index=used.index, name="nearest_hub_km")
     summarise = np.median if statistic == "median" else np.mean
     observed = float(summarise(observed_d.to_numpy()))
     rng = np.random.default_rng(seed)
@@ -408,11 +385,11 @@ def hub_targeting_test(
         for lo in range(0, total, _CHUNK):
             hi = min(total, lo + _CHUNK)
             pts = _to_lonlat(_sample_in(region, hi - lo, rng))
-            dist[lo:hi] = _nearest_km(pts, hubs)
+            dist[lo:hi] = nearest_km(pts, hubs)
         draws = dist.reshape(n_draws, n)
     else:
         cand = as_frame(candidates, name="candidates")
-        cok = _has_location(cand)
+        cok = has_location(cand, name="candidates")
         cand = cand[cok]
         n_candidates = len(cand)
         if n_candidates < n:
@@ -420,7 +397,7 @@ def hub_targeting_test(
                 f"candidates has {n_candidates} located event(s) but there are {n} strikes; the events null "
                 "draws the strikes among the candidates, so it needs at least as many."
             )
-        cand_d = _nearest_km(cand, hubs)
+        cand_d = nearest_km(cand, hubs)
         if n_candidates == n:
             notes.append(
                 "candidates are exactly as many as the strikes: every draw is the same set; "
@@ -675,7 +652,7 @@ def distance_decay(
             raise SchemaError("hubs is empty.", source="hubs")
     from .. import datasets, geo
 
-    ok = _has_location(events)
+    ok = has_location(events, name="events")
     notes: list[str] = []
     if area == "band" and "country" in events.columns:
         in_tk = (
@@ -713,8 +690,8 @@ def distance_decay(
         source = datasets.border("THA", "KHM")
         d = geo.distance_to_border_km(used).to_numpy(dtype=float)
     else:
-        source = hubs[_has_location(hubs)]
-        d = _nearest_km(used, hubs)
+        source = hubs[has_location(hubs, name="hubs")]
+        d = nearest_km(used, hubs)
     pos = np.searchsorted(edges, d, side="right") - 1
     pos[d == edges[-1]] = len(edges) - 2
     inside = (pos >= 0) & (pos < len(edges) - 1)
