@@ -72,11 +72,9 @@ def _strings(tree: ast.AST) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    results = briefs.run_batch(JOBS, output_dir=out, jobs_at_once=2)
-    return out, results
+@pytest.fixture
+def built(built_briefs):
+    return built_briefs  # built once per session (tests/conftest.py)
 
 
 @pytest.mark.slow

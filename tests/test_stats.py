@@ -253,7 +253,11 @@ def test_count_model_recovers_rate_ratio_and_dispersion():
 def test_count_model_poisson_data_choose_poisson():
     counts = _nb_series({"a": 1.0, "b": 3.0}, days=200, alpha=0.0, seed=7)
     res = st.count_model(counts)
-    assert res.chosen == "poisson"
+    assert res.chosen == "poisson_hc"
+    assert res.table["model"].iloc[0] == res.chosen  # one vocabulary of model names
+    assert (
+        res.to_dict()["chosen"] == "poisson_hc" and res.to_dict()["table"][0]["model"] == res.chosen
+    )
     assert res.alpha_ci[0] == 0.0 and res.alpha_ci[1] < 0.3
     assert res.lr_pvalue > 0.05
     assert res.model_result is res.poisson_result
@@ -371,7 +375,11 @@ def test_ceasefire_its_runs_each_phase_starting_ceasefire():
         {"july_war": 8.0, "truce": 0.3, "december_war": 5.0, "post_ceasefire": 0.3}
     )
     counts = pd.DataFrame({"date": dates, "events": rng.poisson(rate.to_numpy())})
-    out = st.ceasefire_its(counts, timeline=TIMELINE)
+    res = st.ceasefire_its(counts, timeline=TIMELINE)
+    assert len(res) == 2  # one full result per ceasefire, nothing to refit
+    assert [r.breakpoint for r in res] == [pd.Timestamp("2025-07-29"), pd.Timestamp("2025-12-27")]
+    assert all(isinstance(r, st.ITSResult) for r in res)
+    out = res.table
     assert out["timeline_id"].unique().tolist() == ["T4", "T6"]  # T3 starts no phase
     assert len(out) == 8
     lc = out[out["term"] == "level_change"].set_index("timeline_id")
@@ -379,6 +387,8 @@ def test_ceasefire_its_runs_each_phase_starting_ceasefire():
     assert lc.loc["T4", "window_end"] == pd.Timestamp("2025-12-06")
     assert (lc["estimate"] < 0.2).all()
     assert "only 5 days before" in lc.loc["T4", "note"]
+    assert res[0].table["estimate"].tolist() == out[out["timeline_id"] == "T4"]["estimate"].tolist()
+    assert res.to_dict()["results"][1]["kind"] == "ITSResult"
 
 
 # --- hub targeting test ----------------------------------------------------------------------

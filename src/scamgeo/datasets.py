@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from ._combine import combine_events
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
 from ._validate import Problems, check_choice, check_choices, closest
@@ -31,6 +32,7 @@ __all__ = [
     "border",
     "borders",
     "catalogue",
+    "combine_events",
     "data_dictionary",
     "countries",
     "displacement",

@@ -26,23 +26,18 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 from __future__ import annotations
 
 from ._counts import CountModelResult, count_model, daily_counts, phase_of, phases
+from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary
-from ._its import ITSResult, ceasefire_its, interrupted_time_series
+from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_series
 from ._sensitivity import precision_sensitivity
-from ._spatial import (
-    DEFAULT_SEED,
-    DecayResult,
-    HubTestResult,
-    border_band_sample,
-    distance_decay,
-    hub_targeting_test,
-)
+from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
 
 __all__ = [
     "DEFAULT_SEED",
     "CountModelResult",
     "DecayResult",
     "HubTestResult",
+    "CeasefireResults",
     "ITSResult",
     "border_band_sample",
     "ceasefire_its",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import _time
 from .._errors import ParameterError, SchemaError
+from .._result import Result
 from .._validate import check_choice, require_columns
 from ._common import (
     CHI2_1_95,
@@ -250,7 +251,7 @@ def _empty_counts(freq: str) -> pd.DataFrame:
 
 
 @dataclass(repr=False)
-class CountModelResult:
+class CountModelResult(Result):
     """Rate ratios between groups of a count series: negative binomial vs Poisson.
 
     Attributes
@@ -280,8 +281,10 @@ class CountModelResult:
         tail (a 50:50 mixture of chi-square(0) and chi-square(1)).
     aic_negative_binomial, aic_poisson : float
         AIC of both fits (NB counts alpha as one more parameter).
-    chosen : {"negative_binomial", "poisson"}
-        Negative binomial when the LR test rejects alpha = 0 at 5%, else Poisson.
+    chosen : {"negative_binomial", "poisson_hc"}
+        Negative binomial when the LR test rejects alpha = 0 at 5%, else the
+        Poisson model with HC0 errors: the same names as ``table["model"]``
+        (:data:`scamgeo.vocab.MODEL_NAMES`).
     reason : str
         Why, in words (alpha, its CI, the LR test, the AICs).
     by, reference, outcome, exposure : str or None
@@ -319,9 +322,7 @@ class CountModelResult:
 
     def irr(self, level: Any, *, model: str | None = None) -> pd.Series:
         """Row of :attr:`table` for ``level`` (default: the chosen model's row)."""
-        model = model or (
-            "negative_binomial" if self.chosen == "negative_binomial" else "poisson_hc"
-        )
+        model = model or self.chosen
         rows = self.table[(self.table["term"] == level) & (self.table["model"] == model)]
         if rows.empty:
             levels = self.table["term"].unique().tolist()
@@ -330,7 +331,7 @@ class CountModelResult:
 
     def summary(self) -> str:
         """A few lines of text: the choice and the rate ratios of the chosen model."""
-        model = "negative_binomial" if self.chosen == "negative_binomial" else "poisson_hc"
+        model = self.chosen
         lines = [
             f"Count model of {self.outcome} by {self.by} (reference {self.reference!r}, n={self.n}, "
             f"exposure={self.exposure!r})",
@@ -475,12 +476,56 @@ def count_model(
     the Poisson-HC rows are the check on whether a conclusion depends on the
     NB variance assumption.
     """
-    import statsmodels.api as sm
-    from scipy import stats as sstats
-    from statsmodels.discrete.discrete_model import NegativeBinomial
+    counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
+    notes: list[str] = []
+    data = _CountData.build(counts, by=by, outcome=outcome, exposure=exposure, notes=notes)
+    reference = data.choose_reference(reference)
+    mask = np.isin(data.groups, np.array(data.kept, dtype=object))
+    y, offset = data.y[mask], np.log(data.exposure[mask])
+    others = [lv for lv in data.kept if lv != reference]
+    X = pd.DataFrame({"const": np.ones(len(y))})
+    for lv in others:
+        X[str(lv)] = (data.groups[mask] == lv).astype(float)
+    fits = _fit_both(y, X, offset, notes)
+    chosen = "negative_binomial" if fits["lr_p"] < 0.05 else "poisson_hc"
+    chosen_res = fits["nb"] if chosen == "negative_binomial" else fits["pois"]
+    table = _irr_table(fits, others, reference=reference, chosen=chosen)
+    rates = _rate_table(data, chosen_res, others, reference=reference)
+    rates = rates.rename(columns={"events": outcome}) if outcome != "events" else rates
+    return CountModelResult(
+        table=table,
+        rates=rates,
+        alpha=fits["alpha"],
+        alpha_ci=fits["alpha_ci"],
+        lr_statistic=fits["lr"],
+        lr_pvalue=fits["lr_p"],
+        aic_negative_binomial=fits["aic_nb"],
+        aic_poisson=fits["aic_pois"],
+        chosen=chosen,
+        reason=_reason(fits, chosen),
+        by=by,
+        reference=reference,
+        outcome=outcome,
+        exposure=exposure,
+        n=len(y),
+        model_result=chosen_res,
+        nb_result=fits["nb"],
+        poisson_result=fits["pois"],
+        notes=notes,
+    )
 
+
+def _check_count_table(counts: Any, *, by: str, outcome: str, exposure: str | None) -> pd.DataFrame:
+    """The count table, or an error saying what :func:`count_model` expects."""
     source = "counts"
     counts = as_frame(counts, name="counts")
+    if "event_date" in counts.columns and "date" not in counts.columns:
+        raise SchemaError(
+            "count_model expects a count table from daily_counts (one row per day or week with "
+            f"'date', '{outcome}', '{by}' and 'days'), not a table of events; pass "
+            "scamgeo.stats.daily_counts(events).",
+            source=source,
+        )
     require_rows(counts, name=source, what="days or weeks")
     numeric = {
         c
@@ -498,63 +543,97 @@ def count_model(
             f"exposure={exposure!r} is not a column of counts; pass the column holding each row's "
             f"length in days (daily_counts gives 'days') or exposure=None. Numeric columns: {sorted(numeric)}."
         )
-    notes: list[str] = []
-    frame = counts
-    keep = frame[outcome].notna() & frame[by].notna()
-    if not keep.all():
-        n_drop = int((~keep).sum())
-        notes.append(f"{n_drop} row(s) with a missing {outcome} or {by} left out")
-        frame = frame[keep.to_numpy()]
-    y_all = nonneg_counts(frame[outcome], name=outcome, source=source)
-    if exposure is None:
-        e_all = np.ones(len(frame))
-    else:
-        e_all = pd.to_numeric(frame[exposure], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        if not (np.isfinite(e_all) & (e_all > 0)).all():
-            raise SchemaError(
-                f"counts: exposure column {exposure!r} must be > 0 on every row.", source=source
-            )
-    groups = frame[by]
-    levels = _levels(groups)
-    g = groups.astype(object).to_numpy()
-    totals = {lv: float(y_all[g == lv].sum()) for lv in levels}
-    expos = {lv: float(e_all[g == lv].sum()) for lv in levels}
-    nrows = {lv: int((g == lv).sum()) for lv in levels}
-    kept = [lv for lv in levels if totals[lv] > 0]
-    for lv in levels:
-        if totals[lv] == 0:
-            notes.append(
-                f"{by}={lv!r} has no {outcome} in {nrows[lv]} row(s): left out of the model"
-            )
-    if reference is None:
-        if not kept:
-            raise ParameterError(f"count_model: no {outcome} at all in counts; nothing to model.")
-        reference = kept[0]
-    elif reference not in levels:
-        raise ParameterError(f"reference={reference!r} is not a level of {by!r}. Levels: {levels}.")
-    elif reference not in kept:
-        raise ParameterError(
-            f"reference={reference!r} has no {outcome} (rate 0), so ratios against it do not exist. "
-            f"Choose one of {kept}."
-        )
-    if len(kept) < 2:
-        raise ParameterError(
-            f"count_model needs at least two levels of {by!r} with {outcome}; found {kept} "
-            f"(levels present: {levels})."
-        )
-    mask = np.isin(g, np.array(kept, dtype=object))
-    y = y_all[mask]
-    e = e_all[mask]
-    gk = g[mask]
-    others = [lv for lv in kept if lv != reference]
-    X = pd.DataFrame({"const": np.ones(len(y))})
-    for lv in others:
-        X[str(lv)] = (gk == lv).astype(float)
-    offset = np.log(e)
+    return counts
 
-    # Poisson with sandwich errors
+
+@dataclass
+class _CountData:
+    """Counts, exposures and groups of the rows kept, with per-level totals."""
+
+    y: np.ndarray
+    exposure: np.ndarray
+    groups: np.ndarray
+    levels: list[Any]
+    totals: dict[Any, float]
+    exposures: dict[Any, float]
+    nrows: dict[Any, int]
+    kept: list[Any]
+    by: str
+    outcome: str
+
+    @classmethod
+    def build(
+        cls, frame: pd.DataFrame, *, by: str, outcome: str, exposure: str | None, notes: list[str]
+    ) -> _CountData:
+        keep = frame[outcome].notna() & frame[by].notna()
+        if not keep.all():
+            notes.append(f"{int((~keep).sum())} row(s) with a missing {outcome} or {by} left out")
+            frame = frame[keep.to_numpy()]
+        y = nonneg_counts(frame[outcome], name=outcome, source="counts")
+        e = _exposure(frame, exposure)
+        levels = _levels(frame[by])
+        g = frame[by].astype(object).to_numpy()
+        totals = {lv: float(y[g == lv].sum()) for lv in levels}
+        nrows = {lv: int((g == lv).sum()) for lv in levels}
+        for lv in levels:
+            if totals[lv] == 0:
+                notes.append(
+                    f"{by}={lv!r} has no {outcome} in {nrows[lv]} row(s): left out of the model"
+                )
+        return cls(
+            y=y,
+            exposure=e,
+            groups=g,
+            levels=levels,
+            totals=totals,
+            exposures={lv: float(e[g == lv].sum()) for lv in levels},
+            nrows=nrows,
+            kept=[lv for lv in levels if totals[lv] > 0],
+            by=by,
+            outcome=outcome,
+        )
+
+    def choose_reference(self, reference: Any) -> Any:
+        by, outcome, kept, levels = self.by, self.outcome, self.kept, self.levels
+        if reference is None:
+            if not kept:
+                raise ParameterError(
+                    f"count_model: no {outcome} at all in counts; nothing to model."
+                )
+            reference = kept[0]
+        elif reference not in levels:
+            raise ParameterError(
+                f"reference={reference!r} is not a level of {by!r}. Levels: {levels}."
+            )
+        elif reference not in kept:
+            raise ParameterError(
+                f"reference={reference!r} has no {outcome} (rate 0), so ratios against it do not "
+                f"exist. Choose one of {kept}."
+            )
+        if len(kept) < 2:
+            raise ParameterError(
+                f"count_model needs at least two levels of {by!r} with {outcome}; found {kept} "
+                f"(levels present: {levels})."
+            )
+        return reference
+
+
+def _exposure(frame: pd.DataFrame, exposure: str | None) -> np.ndarray:
+    if exposure is None:
+        return np.ones(len(frame))
+    e = pd.to_numeric(frame[exposure], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if not (np.isfinite(e) & (e > 0)).all():
+        raise SchemaError(
+            f"counts: exposure column {exposure!r} must be > 0 on every row.", source="counts"
+        )
+    return e
+
+
+def _fit_both(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, notes: list[str]) -> dict:
+    """Poisson (HC0) and negative binomial fits, the LR test of alpha = 0 and the AICs."""
+    import statsmodels.api as sm
+    from scipy import stats as sstats
+
     pois = capture_warnings(
         lambda: sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(cov_type="HC0"),
         notes,
@@ -564,6 +643,27 @@ def count_model(
     alpha, llf_nb, alpha_ci = _nb_profile(
         y, X.to_numpy(), offset, float(pois.llf), pois.params.to_numpy(), notes
     )
+    nb = _fit_nb(y, X, offset, pois, alpha, notes)
+    lr = max(0.0, 2.0 * (llf_nb - float(pois.llf)))
+    k = X.shape[1]
+    return {
+        "pois": pois,
+        "nb": nb,
+        "alpha": alpha,
+        "alpha_ci": alpha_ci,
+        "lr": lr,
+        "lr_p": 1.0 if lr <= 1e-9 else 0.5 * float(sstats.chi2.sf(lr, 1)),
+        "aic_nb": float(-2 * llf_nb + 2 * (k + 1)),
+        "aic_pois": float(-2 * pois.llf + 2 * k),
+    }
+
+
+def _fit_nb(
+    y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, pois: Any, alpha: float, notes: list[str]
+) -> Any:
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
     start = np.r_[pois.params.to_numpy(), max(alpha, 1e-6)]
     nb_model = NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
     nb = capture_warnings(
@@ -598,28 +698,28 @@ def count_model(
             f"negative binomial: discrete fit alpha {alpha_fit:.4g} differs from the profile "
             f"maximum {alpha:.4g}; the profile value is reported"
         )
-    lr = max(0.0, 2.0 * (llf_nb - float(pois.llf)))
-    lr_p = 1.0 if lr <= 1e-9 else 0.5 * float(sstats.chi2.sf(lr, 1))
-    k = X.shape[1]
-    aic_nb = float(-2 * llf_nb + 2 * (k + 1))
-    aic_pois = float(-2 * pois.llf + 2 * k)
-    chosen = "negative_binomial" if lr_p < 0.05 else "poisson"
-    lo, hi = alpha_ci
-    reason = (
-        f"alpha = {alpha:.3g} (95% profile CI {lo:.3g}–{hi:.3g}); LR test of alpha = 0: "
-        f"LR = {lr:.2f}, {fmt_p(lr_p)} (boundary-corrected); AIC NB {aic_nb:.1f} vs Poisson {aic_pois:.1f}. "
-        + (
-            "Overdispersion is significant, so the negative binomial is used."
-            if chosen == "negative_binomial"
-            else "No significant overdispersion, so the Poisson model (HC errors) is used."
-        )
+    return nb
+
+
+def _reason(fits: dict, chosen: str) -> str:
+    lo, hi = fits["alpha_ci"]
+    verdict = (
+        "Overdispersion is significant, so the negative binomial is used."
+        if chosen == "negative_binomial"
+        else "No significant overdispersion, so the Poisson model (HC errors) is used."
+    )
+    return (
+        f"alpha = {fits['alpha']:.3g} (95% profile CI {lo:.3g}–{hi:.3g}); LR test of alpha = 0: "
+        f"LR = {fits['lr']:.2f}, {fmt_p(fits['lr_p'])} (boundary-corrected); "
+        f"AIC NB {fits['aic_nb']:.1f} vs Poisson {fits['aic_pois']:.1f}. {verdict}"
     )
 
+
+def _irr_table(fits: dict, others: list[Any], *, reference: Any, chosen: str) -> pd.DataFrame:
     rows = []
-    for name, res in (("negative_binomial", nb), ("poisson_hc", pois)):
-        params, bse, pvals = res.params, res.bse, res.pvalues
+    for name, res in (("negative_binomial", fits["nb"]), ("poisson_hc", fits["pois"])):
         for lv in others:
-            b, s = float(params[str(lv)]), float(bse[str(lv)])
+            b, s = float(res.params[str(lv)]), float(res.bse[str(lv)])
             rows.append(
                 {
                     "term": lv,
@@ -627,65 +727,41 @@ def count_model(
                     "irr": np.exp(b),
                     "ci_low": np.exp(b - Z_95 * s),
                     "ci_high": np.exp(b + Z_95 * s),
-                    "p_value": float(pvals[str(lv)]),
+                    "p_value": float(res.pvalues[str(lv)]),
                     "model": name,
                 }
             )
     table = pd.DataFrame(
         rows, columns=["term", "reference", "irr", "ci_low", "ci_high", "p_value", "model"]
     )
-    first = "negative_binomial" if chosen == "negative_binomial" else "poisson_hc"
-    table = pd.concat(
-        [table[table["model"] == first], table[table["model"] != first]], ignore_index=True
+    return pd.concat(
+        [table[table["model"] == chosen], table[table["model"] != chosen]], ignore_index=True
     )
 
-    chosen_res = nb if chosen == "negative_binomial" else pois
-    cov = chosen_res.cov_params()
+
+def _rate_table(data: _CountData, res: Any, others: list[Any], *, reference: Any) -> pd.DataFrame:
+    cov = res.cov_params()
     names = ["const", *[str(lv) for lv in others]]
-    rate_rows = []
-    for lv in levels:
+    rows = []
+    for lv in data.levels:
         row = {
             "level": lv,
-            "n_rows": nrows[lv],
-            "events": totals[lv],
-            "exposure": expos[lv],
-            "rate": totals[lv] / expos[lv],
+            "n_rows": data.nrows[lv],
+            "events": data.totals[lv],
+            "exposure": data.exposures[lv],
+            "rate": data.totals[lv] / data.exposures[lv],
             "rate_ci_low": np.nan,
             "rate_ci_high": np.nan,
-            "in_model": lv in kept,
+            "in_model": lv in data.kept,
         }
-        if lv in kept:
+        if lv in data.kept:
             vec = np.zeros(len(names))
             vec[0] = 1.0
             if lv != reference:
                 vec[names.index(str(lv))] = 1.0
-            est = float(vec @ chosen_res.params[names].to_numpy())
+            est = float(vec @ res.params[names].to_numpy())
             se = float(np.sqrt(vec @ cov.loc[names, names].to_numpy() @ vec))
-            row["rate_ci_low"], row["rate_ci_high"] = (
-                np.exp(est - Z_95 * se),
-                np.exp(est + Z_95 * se),
-            )
-        rate_rows.append(row)
-    rates = pd.DataFrame(rate_rows)
-    rates = rates.rename(columns={"events": outcome}) if outcome != "events" else rates
-    return CountModelResult(
-        table=table,
-        rates=rates,
-        alpha=alpha,
-        alpha_ci=alpha_ci,
-        lr_statistic=lr,
-        lr_pvalue=lr_p,
-        aic_negative_binomial=aic_nb,
-        aic_poisson=aic_pois,
-        chosen=chosen,
-        reason=reason,
-        by=by,
-        reference=reference,
-        outcome=outcome,
-        exposure=exposure,
-        n=len(y),
-        model_result=chosen_res,
-        nb_result=nb,
-        poisson_result=pois,
-        notes=notes,
-    )
+            row["rate_ci_low"] = np.exp(est - Z_95 * se)
+            row["rate_ci_high"] = np.exp(est + Z_95 * se)
+        rows.append(row)
+    return pd.DataFrame(rows)
