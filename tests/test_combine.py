@@ -52,3 +52,10 @@ def test_combine_refuses_what_it_cannot_fill():
 def test_count_model_given_events_says_it_expects_a_count_table():
     with pytest.raises(SchemaError, match="expects a count table from daily_counts"):
         stats.count_model(datasets.events())
+
+
+def test_time_series_given_events_say_they_expect_a_count_table():
+    with pytest.raises(SchemaError, match="interrupted_time_series expects a count table"):
+        stats.interrupted_time_series(datasets.events(), breakpoint="2025-07-29")
+    with pytest.raises(SchemaError, match="ceasefire_its expects a count table"):
+        stats.ceasefire_its(datasets.events())

@@ -20,6 +20,11 @@ from pathlib import Path
 from . import __version__, config
 from ._errors import ParameterError, ScamgeoError
 
+__all__ = [
+    "main",
+]
+
+
 log = logging.getLogger("scamgeo.cli")
 
 

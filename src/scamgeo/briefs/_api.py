@@ -11,6 +11,16 @@ from typing import Any
 from .._errors import ParameterError
 from .._validate import closest
 
+__all__ = [
+    "ATTRIBUTION_MIME",
+    "FIGURE_MIME",
+    "attribute",
+    "check",
+    "jsonable",
+    "record",
+]
+
+
 log = logging.getLogger("scamgeo.briefs")
 
 

@@ -20,6 +20,14 @@ from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import list_notebooks, load_named_run, notebook_path, validate_parameters
 from ._render import data_versions, package_versions
 
+__all__ = [
+    "jobs_for_all",
+    "run_batch",
+    "run_job",
+    "write_manifest",
+]
+
+
 log = logging.getLogger("scamgeo.briefs")
 
 

@@ -25,6 +25,18 @@ from ._api import jsonable
 from ._params import notebook_path, read_parameters, validate_parameters
 from ._render import data_versions, extract, package_versions, to_html
 
+__all__ = [
+    "BriefError",
+    "BriefResult",
+    "Job",
+    "failing_cell",
+    "inline_matplotlib",
+    "kernel_manager_class",
+    "run_brief",
+    "socket_dir",
+]
+
+
 log = logging.getLogger("scamgeo.briefs")
 
 

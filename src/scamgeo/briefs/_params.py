@@ -16,6 +16,22 @@ from .._errors import DataSourceError, ParameterError
 from .._validate import closest
 from ._rules import rules_for, semantic_problems
 
+__all__ = [
+    "TYPES",
+    "Parameter",
+    "ParameterSpec",
+    "coerce",
+    "list_notebooks",
+    "load_named_run",
+    "notebook_path",
+    "owners",
+    "parse_cli_value",
+    "read_parameters",
+    "spec_for",
+    "validate_parameters",
+]
+
+
 log = logging.getLogger("scamgeo.briefs")
 
 

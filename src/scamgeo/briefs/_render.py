@@ -18,6 +18,18 @@ from .. import config
 from ._api import ATTRIBUTION_MIME, FIGURE_MIME
 from ._params import ParameterSpec
 
+__all__ = [
+    "PACKAGES",
+    "data_versions",
+    "extract",
+    "footer",
+    "package_versions",
+    "param_table",
+    "sha256",
+    "to_html",
+]
+
+
 log = logging.getLogger("scamgeo.briefs")
 
 

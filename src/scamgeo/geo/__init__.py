@@ -18,7 +18,18 @@ with pyproj geodesic distances to far better than 0.1%.
 Accepted inputs are GeoDataFrames / GeoSeries with a CRS, or a plain
 DataFrame in the common event schema (``latitude``/``longitude`` columns,
 which the schema defines as WGS84 degrees). A frame without a CRS is refused:
-scamgeo never guesses a CRS.
+scamgeo never guesses a CRS. Coordinates that cannot be what their CRS says
+(latitude and longitude swapped, projected metres labelled EPSG:4326, points
+far outside the region) are refused with :class:`~scamgeo.CoordinateError`,
+as the loaders refuse them (the rule is :mod:`scamgeo._inputs`).
+
+An empty selection is not an error: every function returns an empty result
+indexed like its input (and :func:`aggregate` the zero-filled calendar when
+given ``start`` and ``end``).
+
+The package is split by job: ``_crs`` (projection, UTM zones), ``_buffers``
+(buffers, rings), ``_nearest`` (geodesic distances), ``_admin`` (provinces)
+and ``_grids`` (grids, aggregation).
 """
 
 from __future__ import annotations

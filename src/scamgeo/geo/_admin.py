@@ -18,6 +18,13 @@ from .._validate import check_positive, require_columns
 from ._crs import CHUNK, Frame, as_geoseries, project, valid
 from ._nearest import Source
 
+__all__ = [
+    "ADMIN1_METHODS",
+    "assign_province",
+    "default_provinces",
+]
+
+
 logger = logging.getLogger("scamgeo.geo")
 
 

@@ -16,6 +16,13 @@ from .._errors import ParameterError, SchemaError
 from .._validate import check_positive
 from ._crs import QUAD_SEGS, Frame, as_geoseries, by_utm_zone
 
+__all__ = [
+    "buffer_km",
+    "id_values",
+    "rings_km",
+]
+
+
 logger = logging.getLogger("scamgeo.geo")
 
 

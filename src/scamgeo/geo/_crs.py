@@ -16,6 +16,25 @@ from .. import config
 from .._errors import CRSError, ParameterError
 from .._inputs import geometry_of, located
 
+__all__ = [
+    "CHUNK",
+    "GEOD",
+    "QUAD_SEGS",
+    "SCALE_MARGIN",
+    "Frame",
+    "as_geoseries",
+    "by_utm_zone",
+    "check_crs_arg",
+    "crs_string",
+    "project",
+    "to_metric",
+    "transformer",
+    "utm_crs",
+    "utm_epsg",
+    "valid",
+]
+
+
 logger = logging.getLogger("scamgeo.geo")
 
 

@@ -22,6 +22,12 @@ from ._buffers import buffer_km
 from ._crs import Frame, as_geoseries, check_crs_arg, crs_string, project, utm_crs, valid
 from ._nearest import default_border
 
+__all__ = [
+    "aggregate",
+    "grid",
+]
+
+
 logger = logging.getLogger("scamgeo.geo")
 
 

@@ -29,6 +29,16 @@ from ._crs import (
     valid,
 )
 
+__all__ = [
+    "Source",
+    "default_border",
+    "distance_to_border_km",
+    "nearest_site",
+    "nearest_targets",
+    "within_km",
+]
+
+
 logger = logging.getLogger("scamgeo.geo")
 
 

@@ -34,6 +34,12 @@ from ._elements import (
 )
 from ._legend import legend_html, swatch_fill, swatch_line
 
+__all__ = [
+    "base_map",
+    "new_map_for",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

@@ -15,6 +15,36 @@ from .._errors import ParameterError
 from ..vocab import attribution_html
 from ._elements import RefitOnLoad
 
+__all__ = [
+    "ACLED_ATTRIBUTION",
+    "ACLED_HTML",
+    "CANVAS_THRESHOLD",
+    "DISPLACEMENT_HTML",
+    "GEONAMES_ATTRIBUTION",
+    "GEONAMES_HTML",
+    "NATURAL_EARTH_ATTRIBUTION",
+    "NATURAL_EARTH_HTML",
+    "REGION_PADDING_DEG",
+    "RENDERERS",
+    "SCAMGEO_HTML",
+    "SITES_HTML",
+    "UCDP_HTML",
+    "add_layer_control",
+    "bounds_of",
+    "check_map",
+    "column_or_na",
+    "date_text",
+    "feature_collection",
+    "finish",
+    "map_layers",
+    "missing",
+    "popup",
+    "round_geometry",
+    "sources",
+    "unique_name",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 #: Natural Earth credit (public domain; credit requested), plain text.

@@ -33,6 +33,11 @@ from ._elements import (
 )
 from ._legend import legend_html, swatch_circle
 
+__all__ = [
+    "displacement_map",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

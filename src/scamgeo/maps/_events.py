@@ -37,6 +37,11 @@ from ._elements import (
 )
 from ._legend import legend_html, swatch_circle
 
+__all__ = [
+    "events_map",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

@@ -7,6 +7,15 @@ import math
 
 from ..style import OTHER_COLOR, SITE_KIND_STYLE
 
+__all__ = [
+    "legend_html",
+    "site_symbol",
+    "swatch_circle",
+    "swatch_fill",
+    "swatch_line",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

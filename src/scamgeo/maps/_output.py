@@ -14,6 +14,14 @@ from .._validate import check_positive
 from ._assets import inline_assets, remote_references
 from ._common import check_map
 
+__all__ = [
+    "MapDisplay",
+    "display_map",
+    "save_map",
+    "to_html",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

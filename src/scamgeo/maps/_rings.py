@@ -29,6 +29,11 @@ from ._elements import (
 )
 from ._legend import legend_html, swatch_fill
 
+__all__ = [
+    "rings_map",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

@@ -33,6 +33,11 @@ from ._elements import (
 )
 from ._legend import legend_html, site_symbol
 
+__all__ = [
+    "sites_map",
+]
+
+
 logger = logging.getLogger("scamgeo.maps")
 
 

@@ -55,6 +55,14 @@ from ._furniture import (
     within,
 )
 
+__all__ = [
+    "assign_phase",
+    "choropleth_map",
+    "overview_map",
+    "phase_small_multiples",
+]
+
+
 logger = logging.getLogger("scamgeo.plots")
 
 

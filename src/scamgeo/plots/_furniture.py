@@ -25,6 +25,38 @@ from ..style import (
     OKABE_ITO,
 )
 
+__all__ = [
+    "BORDER_COLOR",
+    "COUNTRY_FILL",
+    "EDGE",
+    "GEOD",
+    "NO_DATA",
+    "OUTSIDE_FILL",
+    "PROVINCE_EDGE",
+    "PUBLICATION_RC",
+    "SCHEMES",
+    "add_inset_locator",
+    "add_north_arrow",
+    "add_scale_bar",
+    "ax_crs",
+    "check_crs",
+    "clear_labels",
+    "default_bounds",
+    "draw_base",
+    "frame_map",
+    "geodesic_km",
+    "lonlat_extent",
+    "new_ax",
+    "nice_km",
+    "plain",
+    "publication_style",
+    "reference",
+    "tag_new",
+    "to_crs",
+    "within",
+]
+
+
 logger = logging.getLogger("scamgeo.plots")
 
 

@@ -15,6 +15,10 @@ from .._files import atomic_target
 from .._validate import check_choice
 from ._furniture import publication_style
 
+__all__ = [
+    "save_figure",
+]
+
 
 def save_figure(
     fig: Figure,

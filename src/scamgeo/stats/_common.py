@@ -19,6 +19,7 @@ __all__ = [
     "PHASE_DTYPE",
     "Z_95",
     "as_frame",
+    "as_counts",
     "assign_phase",
     "capture_warnings",
     "check_int",
@@ -47,6 +48,18 @@ def as_frame(data: Any, *, name: str) -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"{name} must be a pandas (Geo)DataFrame, got {type(data).__name__}.")
     return data
+
+
+def as_counts(data: Any, *, func: str, outcome: str = "events") -> pd.DataFrame:
+    """``data`` if it is a count table; a table of events is refused saying what ``func`` expects."""
+    frame = as_frame(data, name="counts")
+    if "event_date" in frame.columns and "date" not in frame.columns:
+        raise SchemaError(
+            f"{func} expects a count table from daily_counts (one row per day with 'date' and "
+            f"'{outcome}'), not a table of events; pass scamgeo.stats.daily_counts(events).",
+            source="counts",
+        )
+    return frame
 
 
 def require_rows(frame: pd.DataFrame, *, name: str, what: str = "rows") -> None:

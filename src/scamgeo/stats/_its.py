@@ -14,7 +14,7 @@ from .._result import Result
 from .._validate import check_choice, require_columns
 from ._common import (
     Z_95,
-    as_frame,
+    as_counts,
     capture_warnings,
     check_int,
     date_column,
@@ -208,7 +208,7 @@ def interrupted_time_series(
     import statsmodels.api as sm
 
     source = "counts"
-    counts = as_frame(counts, name="counts")
+    counts = as_counts(counts, func="interrupted_time_series", outcome=outcome)
     check_choice(model, ["poisson", "ols"], name="model")
     require_columns(counts.columns, ["date", outcome], source=source)
     require_rows(counts, name=source, what="days")
@@ -382,7 +382,7 @@ def ceasefire_its(
         raise ParameterError(
             "ceasefire_its: the timeline has no ceasefire row starting truce or post_ceasefire."
         )
-    counts = as_frame(counts, name="counts")
+    counts = as_counts(counts, func="ceasefire_its", outcome=outcome)
     require_columns(counts.columns, ["date", outcome], source="counts")
     require_rows(counts, name="counts", what="days")
     out = []
