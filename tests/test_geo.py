@@ -556,3 +556,12 @@ def test_aggregate_rejects_bad_input():
     assert len(empty) == 101 * 2 and empty["events"].sum() == 0
     assert "no events" in empty.attrs["note"]
     assert geo.aggregate(events.iloc[:0]).empty
+
+
+def test_sites_without_any_location_give_missing_distances_not_an_error():
+    nowhere = gpd.GeoDataFrame(
+        {"site_id": ["x"], "name": ["X"]}, geometry=[shapely.Point()], crs="EPSG:4326"
+    )
+    near = geo.nearest_site(points(POIPET, PREAH_VIHEAR_TEMPLE), nowhere)
+    assert near["nearest_site_km"].isna().all() and near["nearest_site_id"].isna().all()
+    assert not geo.within_km(points(POIPET), nowhere, km=50).any()

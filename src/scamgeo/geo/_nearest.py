@@ -277,7 +277,7 @@ def _site_table(
         geoms, ids, names = geoms[keep], ids[keep], names[keep]
     ok = valid(geoms.to_numpy())
     if not ok.any():
-        raise ParameterError("sites has no usable geometry (every one is missing or empty).")
+        logger.info("nearest_site: no site has a location; every distance is missing.")
     return geoms[ok], ids[ok], names[ok]
 
 
@@ -297,7 +297,7 @@ def nearest_site(
     sites : GeoDataFrame
         Sites with a CRS and ``site_id`` (column or index), ``name`` and, to
         filter by ``kind``, a ``kind`` column (e.g. ``scamgeo.datasets.sites()``).
-        Sites without a location are ignored.
+        Sites without a location are ignored (if none has one, every row gets <NA>).
     kind : str or list of str, optional
         Only sites of these kinds: ``casino_hub``, ``casino``,
         ``scam_compound``, ``border_crossing``, ``special_economic_zone``.
