@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scamgeo import ParameterError, SchemaError, geo
+from scamgeo import ParameterError, SchemaError, charts, geo
 from scamgeo import stats as st
 
 # --- fixtures ------------------------------------------------------------------------
@@ -299,18 +299,27 @@ def test_count_model_on_daily_counts_with_empty_phase_and_exposure():
 
 def test_count_model_bad_input():
     counts = _nb_series({"a": 1.0, "b": 3.0}, days=20, alpha=0.0, seed=1)
-    with pytest.raises(SchemaError, match="empty"):
-        st.count_model(counts.iloc[:0])
     with pytest.raises(ParameterError, match="by='phse'.*Did you mean 'phase'"):
         st.count_model(counts, by="phse")
     with pytest.raises(ParameterError, match="reference='c' is not a level"):
         st.count_model(counts, reference="c")
     with pytest.raises(ParameterError, match="exposure='weeks'"):
         st.count_model(counts, exposure="weeks")
-    with pytest.raises(ParameterError, match="at least two levels"):
-        st.count_model(counts[counts["phase"] == "a"])
     with pytest.raises(SchemaError, match="whole non-negative counts"):
         st.count_model(counts.assign(events=counts["events"] - 5))
+
+
+def test_count_model_of_an_empty_selection_is_a_result_with_a_note():
+    counts = _nb_series({"a": 1.0, "b": 3.0}, days=20, alpha=0.0, seed=1)
+    for selection in (counts.iloc[:0], counts[counts["phase"] == "a"], counts.assign(events=0)):
+        res = st.count_model(selection)
+        assert res.chosen == "none" and res.table.empty and np.isnan(res.alpha)
+        assert "nothing to model" in res.notes[-1] and "at least two" in res.reason
+        assert res.to_dict()["table"] == []
+    one = st.count_model(counts[counts["phase"] == "a"])
+    assert one.rates["level"].tolist() == ["a"] and one.rates["events"].iloc[0] > 0
+    ax = charts.rate_ratio_chart(one)  # says why instead of failing
+    assert any("nothing to model" in t.get_text().lower() for t in ax.texts)
 
 
 # --- interrupted time series -----------------------------------------------------------------
@@ -530,8 +539,10 @@ def test_distance_decay_from_hubs_and_errors():
         st.distance_decay(pts, from_="hubs")
     with pytest.raises(ParameterError, match="from_='airport'"):
         st.distance_decay(pts, from_="airport")
-    with pytest.raises(SchemaError, match="empty"):
-        st.distance_decay(pts.iloc[:0])
+    empty = st.distance_decay(pts.iloc[:0])  # an empty selection: a result with a note
+    assert empty.n_events == 0 and np.isnan(empty.half_distance_km)
+    assert empty.table["events"].sum() == 0 and (empty.table["area_km2"] > 0).all()
+    assert "nothing to fit" in empty.notes[-1]
 
 
 # --- precision sensitivity -----------------------------------------------------------------------
@@ -608,8 +619,9 @@ def test_precision_sensitivity_spatial_and_custom():
         st.precision_sensitivity(SIX, estimators=["median_events"])
     with pytest.raises(ParameterError, match="needs hubs"):
         st.precision_sensitivity(SIX, estimators=["hub_median_distance_km"])
-    with pytest.raises(SchemaError, match="empty"):
-        st.precision_sensitivity(SIX.iloc[:0])
+    empty = st.precision_sensitivity(SIX.iloc[:0])
+    totals = empty[empty["estimate"] == "total_events"]
+    assert totals["value"].tolist() == [0.0] * 4 and totals["delta_pct"].isna().all()
 
 
 # --- displacement --------------------------------------------------------------------------------

@@ -162,6 +162,8 @@ def rate_ratio_chart(
         table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table"
     )
     ax = _ax(ax, (8, 0.6 * table["term"].nunique() + 1.6))
+    if table.empty:
+        return _empty(ax, str(getattr(result, "reason", "") or "No rate ratio to show."))
     terms = list(dict.fromkeys(table["term"]))
     models = list(dict.fromkeys(table["model"]))
     offsets = np.linspace(-0.15, 0.15, len(models)) if len(models) > 1 else [0.0]

@@ -24,7 +24,6 @@ from ._common import (
     logger,
     nonneg_counts,
     phase_table,
-    require_rows,
     to_timestamp,
 )
 
@@ -281,10 +280,12 @@ class CountModelResult(Result):
         tail (a 50:50 mixture of chi-square(0) and chi-square(1)).
     aic_negative_binomial, aic_poisson : float
         AIC of both fits (NB counts alpha as one more parameter).
-    chosen : {"negative_binomial", "poisson_hc"}
+    chosen : {"negative_binomial", "poisson_hc", "none"}
         Negative binomial when the LR test rejects alpha = 0 at 5%, else the
         Poisson model with HC0 errors: the same names as ``table["model"]``
-        (:data:`scamgeo.vocab.MODEL_NAMES`).
+        (:data:`scamgeo.vocab.MODEL_NAMES`). ``"none"`` when fewer than two
+        levels have events (an empty selection): the table is then empty, the
+        estimates missing, and the notes say why.
     reason : str
         Why, in words (alpha, its CI, the LR test, the AICs).
     by, reference, outcome, exposure : str or None
@@ -479,6 +480,8 @@ def count_model(
     counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
     notes: list[str] = []
     data = _CountData.build(counts, by=by, outcome=outcome, exposure=exposure, notes=notes)
+    if len(data.kept) < 2 and (reference is None or reference in data.kept):
+        return _nothing_to_model(data, reference=reference, exposure=exposure, notes=notes)
     reference = data.choose_reference(reference)
     mask = np.isin(data.groups, np.array(data.kept, dtype=object))
     y, offset = data.y[mask], np.log(data.exposure[mask])
@@ -526,7 +529,6 @@ def _check_count_table(counts: Any, *, by: str, outcome: str, exposure: str | No
             "scamgeo.stats.daily_counts(events).",
             source=source,
         )
-    require_rows(counts, name=source, what="days or weeks")
     numeric = {
         c
         for c in counts.columns
@@ -616,6 +618,55 @@ class _CountData:
                 f"(levels present: {levels})."
             )
         return reference
+
+
+def _nothing_to_model(
+    data: _CountData, *, reference: Any, exposure: str | None, notes: list[str]
+) -> CountModelResult:
+    """The result when fewer than two levels have events: no ratio exists, so all are missing."""
+    why = (
+        f"nothing to model: {len(data.kept)} level(s) of {data.by!r} have {data.outcome} "
+        f"({', '.join(map(str, data.kept)) or 'none'}); rate ratios need at least two"
+    )
+    notes.append(why)
+    rates = pd.DataFrame(
+        {
+            "level": data.levels,
+            "n_rows": [data.nrows[lv] for lv in data.levels],
+            "events": [data.totals[lv] for lv in data.levels],
+            "exposure": [data.exposures[lv] for lv in data.levels],
+            "rate": [data.totals[lv] / data.exposures[lv] for lv in data.levels],
+            "rate_ci_low": np.nan,
+            "rate_ci_high": np.nan,
+            "in_model": False,
+        }
+    )
+    if data.outcome != "events":
+        rates = rates.rename(columns={"events": data.outcome})
+    table = pd.DataFrame(
+        columns=["term", "reference", "irr", "ci_low", "ci_high", "p_value", "model"]
+    )
+    return CountModelResult(
+        table=table,
+        rates=rates,
+        alpha=np.nan,
+        alpha_ci=(np.nan, np.nan),
+        lr_statistic=np.nan,
+        lr_pvalue=np.nan,
+        aic_negative_binomial=np.nan,
+        aic_poisson=np.nan,
+        chosen="none",
+        reason=why[0].upper() + why[1:] + ".",
+        by=data.by,
+        reference=reference if reference is not None else (data.kept or [None])[0],
+        outcome=data.outcome,
+        exposure=exposure,
+        n=len(data.y),
+        model_result=None,
+        nb_result=None,
+        poisson_result=None,
+        notes=notes,
+    )
 
 
 def _exposure(frame: pd.DataFrame, exposure: str | None) -> np.ndarray:

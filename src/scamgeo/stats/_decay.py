@@ -183,18 +183,12 @@ def distance_decay(
     hundred events and geo_precision-3 (province) points, the first bands
     carry the location error; see :func:`precision_sensitivity`.
     """
-    import statsmodels.api as sm
-
     from .. import datasets, geo
 
     edges = _decay_edges(from_, area, border_band_km, bands_km)
     if border_band_km is not None:
         border_band_km = check_positive(border_band_km, name="border_band_km")
     events = as_frame(events, name="events")
-    if len(events) == 0:
-        raise SchemaError(
-            "events is empty: distance_decay needs events with coordinates.", source="events"
-        )
     hubs = _decay_hubs(from_, hubs)
     notes: list[str] = []
     used, n_missing, n_outside_band = _decay_events(
@@ -202,10 +196,10 @@ def distance_decay(
     )
     if from_ == "border":
         source = datasets.border("THA", "KHM")
-        d = geo.distance_to_border_km(used).to_numpy(dtype=float)
+        d = geo.distance_to_border_km(used).to_numpy(dtype=float) if len(used) else np.zeros(0)
     else:
         source = hubs[has_location(hubs, name="hubs")]
-        d = nearest_km(used, hubs)
+        d = nearest_km(used, hubs) if len(used) else np.zeros(0)
     counts, n_beyond = _band_counts(d, edges, notes)
     if border_band_km is not None:
         land = band_region(border_band_km)
@@ -218,19 +212,14 @@ def distance_decay(
         notes.append(f"{int((~usable).sum())} band(s) with no area left out of the fit")
     if usable.sum() < 3:
         raise ParameterError("distance_decay: fewer than 3 bands have an area; widen bands_km.")
-    X = pd.DataFrame({"const": 1.0, "distance_km": mid[usable]})
-    y = counts[usable]
-    offset = np.log(areas[usable])
-    model = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
-    first = capture_warnings(lambda: model.fit(), notes, what="poisson decay")
-    df_resid = max(int(first.df_resid), 1)
-    dispersion = float(first.pearson_chi2 / df_resid)
-    res = capture_warnings(
-        lambda: model.fit(scale=max(1.0, dispersion)), notes, what="poisson decay"
-    )
-    rate, rate_ci, half, half_ci = _decay_rates(res)
-    fitted = np.full(len(mid), np.nan)
-    fitted[usable] = np.asarray(res.predict(X, offset=offset))
+    if counts.sum() == 0:
+        res, dispersion = None, np.nan
+        rate, rate_ci, half, half_ci = np.nan, (np.nan, np.nan), np.nan, (np.nan, np.nan)
+        fitted, p_value = np.full(len(mid), np.nan), np.nan
+    else:
+        res, dispersion, fitted = _fit_decay(counts, areas, mid, usable, notes)
+        rate, rate_ci, half, half_ci = _decay_rates(res)
+        p_value = float(res.pvalues["distance_km"])
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
             {
@@ -251,7 +240,7 @@ def distance_decay(
         rate_ci=rate_ci,
         half_distance_km=half,
         half_distance_ci=half_ci,
-        p_value=float(res.pvalues["distance_km"]),
+        p_value=p_value,
         dispersion=dispersion,
         from_=from_,
         area=area,
@@ -323,12 +312,8 @@ def _decay_events(
             )
         ok = ok & in_tk
     used = events[ok]
-    if len(used) == 0:
-        raise ParameterError(
-            "distance_decay: no event has coordinates (in THA/KHM for area='band')."
-        )
     n_outside_band = 0
-    if border_band_km is not None:
+    if border_band_km is not None and len(used):
         near = (geo.distance_to_border_km(used) <= border_band_km).to_numpy()
         n_outside_band = int((~near).sum())
         if n_outside_band:
@@ -336,10 +321,6 @@ def _decay_events(
                 f"{n_outside_band} event(s) farther than border_band_km={border_band_km:g} km left out"
             )
         used = used[near]
-        if len(used) == 0:
-            raise ParameterError(
-                f"distance_decay: no event lies within border_band_km={border_band_km:g} km."
-            )
     return used, int((~ok).sum()), n_outside_band
 
 
@@ -352,7 +333,10 @@ def _band_counts(d: np.ndarray, edges: np.ndarray, notes: list[str]) -> tuple[np
         notes.append(f"{n_beyond} event(s) beyond {edges[-1]:g} km left out")
     counts = np.bincount(pos[inside], minlength=len(edges) - 1).astype(float)
     if counts.sum() == 0:
-        raise ParameterError(f"distance_decay: no event lies within {edges[0]:g}–{edges[-1]:g} km.")
+        notes.append(
+            f"no event lies within {edges[0]:g}–{edges[-1]:g} km (an empty selection): "
+            "nothing to fit, so the decay is missing"
+        )
     return counts, n_beyond
 
 
@@ -369,3 +353,22 @@ def _decay_rates(res: Any) -> tuple[float, tuple[float, float], float, tuple[flo
         ln2 / rate_ci[0] if rate_ci[0] > 0 else np.inf,
     )
     return rate, rate_ci, half, half_ci
+
+
+def _fit_decay(
+    counts: np.ndarray, areas: np.ndarray, mid: np.ndarray, usable: np.ndarray, notes: list[str]
+) -> tuple[Any, float, np.ndarray]:
+    """Quasi-Poisson fit of counts on distance with log(area) offset: (result, dispersion, fitted)."""
+    import statsmodels.api as sm
+
+    X = pd.DataFrame({"const": 1.0, "distance_km": mid[usable]})
+    offset = np.log(areas[usable])
+    model = sm.GLM(counts[usable], X, family=sm.families.Poisson(), offset=offset)
+    first = capture_warnings(lambda: model.fit(), notes, what="poisson decay")
+    dispersion = float(first.pearson_chi2 / max(int(first.df_resid), 1))
+    res = capture_warnings(
+        lambda: model.fit(scale=max(1.0, dispersion)), notes, what="poisson decay"
+    )
+    fitted = np.full(len(mid), np.nan)
+    fitted[usable] = np.asarray(res.predict(X, offset=offset))
+    return res, dispersion, fitted

@@ -17,7 +17,6 @@ from ._common import (
     date_column,
     nearest_km,
     phase_table,
-    require_rows,
     to_timestamp,
 )
 
@@ -113,7 +112,6 @@ def precision_sensitivity(
         ["event_date", "fatalities", "geo_precision", "time_precision"],
         source="events",
     )
-    require_rows(events, name="events", what="events")
     border_km = check_positive(border_km, name="border_km", allow_zero=True)
     share_name = f"share_within_{border_km:g}km_of_border"
     wanted, custom, auto = _wanted(estimators, share_name)
@@ -193,6 +191,8 @@ def _phase_rates(
     table = phase_table(timeline)
     first = to_timestamp(start, name="start") if start is not None else dates.min()
     last = to_timestamp(end, name="end") if end is not None else dates.max()
+    if pd.isna(first) or pd.isna(last):  # no events and no start/end: no calendar
+        return {}
     if first > last:
         raise ParameterError(f"start={first:%Y-%m-%d} is after end={last:%Y-%m-%d}.")
     phase = np.asarray(assign_phase(dates, table).astype(str))
