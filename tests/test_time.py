@@ -90,3 +90,10 @@ def test_calendars():
     assert days.tolist() == [pd.Timestamp("2025-07-28"), pd.Timestamp("2025-08-04")]
     months = t.calendar(pd.Timestamp("2025-07-30"), pd.Timestamp("2025-09-01"), "M")
     assert len(months) == 3 and months[0] == pd.Timestamp("2025-07-01")
+
+
+def test_map_dates_follow_the_same_rules():
+    from scamgeo import datasets, maps
+
+    with pytest.raises(ParameterError, match="date='30-07-2025'.*day-month"):
+        maps.displacement_map(datasets.displacement(), metric="in_shelters", date="30-07-2025")

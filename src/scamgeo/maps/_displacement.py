@@ -14,6 +14,7 @@ import shapely
 
 from .. import _html, config
 from .._errors import ParameterError
+from .._time import parse_date
 from .._validate import check_choice, check_positive, require_columns
 from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS
 from ._base import base_map
@@ -166,10 +167,7 @@ def displacement_map(
         when = pd.Timestamp(candidates[int(np.argmax(totals))])
         when_label = f"{when:%Y-%m-%d} (peak)"
     else:
-        try:
-            when = pd.Timestamp(date)
-        except (TypeError, ValueError):
-            raise ParameterError(f"date={date!r} is not a date; give e.g. '2025-07-28'.") from None
+        when = parse_date(date, name="date")
         when_label = f"{when:%Y-%m-%d}"
     latest = _latest_by_province(rows, when, max_age_days)
     if latest.empty:

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import _html
 from .._errors import ParameterError
 from .._inputs import located_points
+from .._time import TIMEZONE
 from .._validate import check_choice, check_positive, require_columns
 from ..schema import EVENT_TYPES
 from ..style import event_type_color
@@ -156,6 +157,8 @@ def events_map(
         raise ParameterError(f"decimals={decimals!r} must be between 0 and 7 (4 ≈ 11 m).")
     pts = located_points(events, name="events", what="not drawn")
     dates = pd.to_datetime(pts["event_date"], errors="coerce")
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):  # the region's local date, as everywhere
+        dates = dates.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
     if dates.isna().any():
         logger.info(
             "events: %d rows without a readable event_date are not drawn", int(dates.isna().sum())
