@@ -44,7 +44,7 @@ from pyproj import Geod
 
 # the same folding the package uses to look names up, so the ambiguity check
 # below guards exactly what find_province() will see
-from scamgeo.datasets import _fold
+from scamgeo.vocab import fold as _fold
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "reference"

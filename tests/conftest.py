@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,3 +25,39 @@ def fixtures() -> Path:
 def repo() -> Path:
     """Root of the source checkout."""
     return REPO
+
+
+def pytest_configure(config):
+    """The test brief declares its rules like any notebook outside the package's folder."""
+    from scamgeo import briefs
+
+    briefs.register_rules("90-fails-on-demand", {"start": "date", "end": "date"})
+
+
+@pytest.fixture(scope="session")
+def built_briefs(tmp_path_factory, worker_id):
+    """Every brief (notebook defaults and named runs) built once per test session.
+
+    pytest-xdist runs session fixtures once per worker and does not always
+    honour ``xdist_group``; the first worker to get the file lock builds into
+    a folder shared by the session's workers, the others wait and read the
+    manifest. Returns (output folder, list of results with run/status/error).
+    """
+    from filelock import FileLock
+
+    from scamgeo import briefs
+
+    if worker_id == "master":  # no xdist: a folder of this session only
+        out = tmp_path_factory.mktemp("reports")
+        results = briefs.run_batch(briefs.jobs_for_all(), output_dir=out, jobs_at_once=2)
+        return out, results
+    root = tmp_path_factory.getbasetemp().parent  # shared by this session's workers
+    out = root / "briefs"
+    done = root / "briefs.done"
+    with FileLock(str(root / "briefs.lock")):
+        if not done.is_file():
+            out.mkdir(exist_ok=True)
+            briefs.run_batch(briefs.jobs_for_all(), output_dir=out, jobs_at_once=2)
+            done.write_text("built")
+    manifest = json.loads((out / "manifest.json").read_text())
+    return out, [SimpleNamespace(**run) for run in manifest["runs"]]

@@ -214,3 +214,42 @@ def test_cli_help_documents_every_subcommand(capsys):
         with pytest.raises(SystemExit):
             cli.main([sub, "--help"])
         assert "--output" in capsys.readouterr().out
+
+
+def test_check_coerces_like_the_command_line():
+    with pytest.raises(
+        scamgeo.ParameterError, match="parameter radius_km='abc' is not a valid float"
+    ):
+        briefs.check(radius_km="abc")
+    assert briefs.check("02-casino-hubs", radius_km="20", n_draws="99") == {
+        "radius_km": 20.0,
+        "n_draws": 99,
+    }
+    with pytest.raises(scamgeo.ParameterError, match="start='01-07-2025' is not a date"):
+        briefs.check("04-hub-brief", start="01-07-2025")
+    with pytest.raises(scamgeo.ParameterError, match="unknown parameter 'seed'"):
+        briefs.check("04-hub-brief", seed=1)
+
+
+def test_rules_are_per_notebook_not_per_name():
+    # 04 checks its site against the data; 02 declares no site parameter at all
+    with pytest.raises(scamgeo.ParameterError, match="no site is called"):
+        briefs.validate_parameters("04-hub-brief", {"site": "atlantis"})
+    # a notebook without declared rules only gets type coercion
+    briefs.register_rules("99-scratch", {})
+    try:
+        spec = briefs.read_parameters(FAILING)
+        got = briefs.validate_parameters(
+            briefs.ParameterSpec(FAILING.with_name("99-scratch.ipynb"), spec.parameters),
+            {"start": "whenever"},
+        )
+        assert got["start"] == "whenever"
+    finally:
+        briefs.NOTEBOOK_RULES.pop("99-scratch")
+    with pytest.raises(scamgeo.ParameterError, match="rule 'dat' .* Did you mean 'date'"):
+        briefs.register_rules("99-scratch", {"start": "dat"})
+
+
+def test_hub_brief_validates_every_site():
+    for site in scamgeo.datasets.sites("casino_hub").index:
+        assert briefs.validate_parameters("04-hub-brief", {"site": site})["site"] == site

@@ -32,7 +32,9 @@ def test_timeline_chart_bars_phases_and_annotations(counts):
     heights = [p.get_height() for p in ax.patches if p.get_width() < 2]
     assert sum(heights) == counts["events"].sum()
     texts = {t.get_text().strip() for t in ax.texts}
-    assert "truce" in texts and "December war" in texts
+    # one label set for charts and maps (scamgeo.vocab.PHASE_LABELS)
+    assert "Truce" in texts and "December war" in texts
+    assert "truce" not in texts
     assert any("ceasefire" in t.lower() for t in texts)
     assert ax.get_ylabel() == "events per day"
 

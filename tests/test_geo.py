@@ -99,17 +99,19 @@ def test_to_metric_refuses_a_geographic_target():
         geo.to_metric(points(POIPET), crs="EPSG:4326")
 
 
-def test_empty_frames_are_refused():
+def test_empty_frames_give_empty_results_indexed_like_the_input():
     empty = points(POIPET).iloc[:0]
-    for call in (
-        lambda: geo.distance_to_border_km(empty),
-        lambda: geo.assign_province(empty),
-        lambda: geo.buffer_km(empty, km=1),
-        lambda: geo.nearest_site(empty, points(POIPET, site_id=["p"], name=["P"])),
-        lambda: geo.utm_crs(empty),
-    ):
-        with pytest.raises(ParameterError, match="gdf is empty"):
-            call()
+    site = points(POIPET, site_id=["p"], name=["P"])
+    km = geo.distance_to_border_km(empty)
+    assert km.empty and km.name == "distance_to_border_km" and km.index.equals(empty.index)
+    prov = geo.assign_province(empty)
+    assert prov.empty and list(prov.columns) == ["admin1_code", "admin1_method"]
+    assert geo.buffer_km(empty, km=1).empty
+    near = geo.nearest_site(empty, site)
+    assert near.empty and "nearest_site_km" in near.columns
+    assert geo.within_km(empty, site, km=5).dtype == bool
+    with pytest.raises(ParameterError, match="gdf is empty"):
+        geo.utm_crs(empty)
 
 
 # --- distances -------------------------------------------------------------------------
@@ -472,10 +474,22 @@ def _events() -> gpd.GeoDataFrame:
 def test_aggregate_by_province_keeps_empty_days_and_provinces():
     events = _events()
     out = geo.aggregate(events, by="province", freq="D", start="2025-07-01", end="2025-07-10")
-    assert list(out.columns) == ["admin1_code", "period", "events", "fatalities", "value"]
+    assert list(out.columns) == [
+        "admin1_code",
+        "period",
+        "events",
+        "fatalities",
+        "fatalities_missing_events",
+        "value",
+    ]
     assert len(out) == 101 * 10  # every province, every day
     assert out["events"].sum() == len(events)
-    assert out["fatalities"].sum() == 11  # the unreported one counts 0
+    assert out["fatalities"].sum() == 11  # the reported ones
+    assert out["fatalities_missing_events"].sum() == 1
+    # Preah Vihear temple on 5 July: one event, toll not reported -> missing, not 0
+    unreported = out[(out["period"] == "2025-07-05") & (out["events"] > 0)]
+    assert len(unreported) == 1 and pd.isna(unreported["fatalities"].iloc[0])
+    assert unreported["fatalities_missing_events"].iloc[0] == 1
     assert (out["value"] == out["events"]).all()
     per_day = out.groupby("period")["events"].sum()
     assert per_day.loc["2025-07-03"] == 0 and per_day.loc["2025-07-10"] == 0
@@ -538,5 +552,16 @@ def test_aggregate_rejects_bad_input():
     bad = events.assign(event_date=["2025-07-01"] * 8 + ["not a date"])
     with pytest.raises(SchemaError, match="'not a date'"):
         geo.aggregate(bad)
-    with pytest.raises(ParameterError, match="gdf is empty"):
-        geo.aggregate(events.iloc[:0])
+    empty = geo.aggregate(events.iloc[:0], start="2025-07-01", end="2025-07-02")
+    assert len(empty) == 101 * 2 and empty["events"].sum() == 0
+    assert "no events" in empty.attrs["note"]
+    assert geo.aggregate(events.iloc[:0]).empty
+
+
+def test_sites_without_any_location_give_missing_distances_not_an_error():
+    nowhere = gpd.GeoDataFrame(
+        {"site_id": ["x"], "name": ["X"]}, geometry=[shapely.Point()], crs="EPSG:4326"
+    )
+    near = geo.nearest_site(points(POIPET, PREAH_VIHEAR_TEMPLE), nowhere)
+    assert near["nearest_site_km"].isna().all() and near["nearest_site_id"].isna().all()
+    assert not geo.within_km(points(POIPET), nowhere, km=50).any()

@@ -72,11 +72,9 @@ def _strings(tree: ast.AST) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    results = briefs.run_batch(JOBS, output_dir=out, jobs_at_once=2)
-    return out, results
+@pytest.fixture
+def built(built_briefs):
+    return built_briefs  # built once per session (tests/conftest.py)
 
 
 @pytest.mark.slow
@@ -132,6 +130,11 @@ def test_key_figures_are_real_numbers(built):
     assert 0 < hubs["p_value"] <= 1 and hubs["n_strikes"] > 10
     poipet = json.loads((out / "04-hub-brief--poipet.json").read_text())["key_figures"]
     assert poipet["site"] == "poipet" and poipet["events_within_radius"] > 0
+    # an empty selection builds a brief that says so, instead of failing
+    bavet = json.loads((out / "04-hub-brief--bavet.json").read_text())["key_figures"]
+    assert bavet["site"] == "bavet" and bavet["events_within_radius"] == 0
+    page = (out / "04-hub-brief--bavet.html").read_text()
+    assert "No events within 30 km of Bavet" in page
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scamgeo import ParameterError, SchemaError, geo
+from scamgeo import ParameterError, SchemaError, charts, geo
 from scamgeo import stats as st
 
 # --- fixtures ------------------------------------------------------------------------
@@ -182,9 +182,26 @@ def test_daily_counts_weekly_and_window():
     assert c["phase"].iloc[0] == "may_crisis"
 
 
+def test_daily_counts_of_an_empty_selection():
+    zero = st.daily_counts(
+        EVENTS5.iloc[:0], start="2025-07-20", end="2025-07-31", timeline=TIMELINE
+    )
+    assert len(zero) == 12 and zero["events"].sum() == 0
+    assert zero["fatalities"].sum() == 0 and zero["fatalities_missing_events"].sum() == 0
+    assert zero["phase"].iloc[-1] == "truce"
+    assert "no events" in zero.attrs["note"]
+    none = st.daily_counts(EVENTS5.iloc[:0], timeline=TIMELINE)
+    assert none.empty and "fatalities_missing_events" in none.columns
+
+
+def test_daily_counts_refuses_ambiguous_and_numeric_dates():
+    with pytest.raises(ParameterError, match="start='01-07-2025'.*day-month"):
+        st.daily_counts(EVENTS5, start="01-07-2025", timeline=TIMELINE)
+    with pytest.raises(ParameterError, match="start=20250701.*numbers"):
+        st.daily_counts(EVENTS5, start=20250701, timeline=TIMELINE)
+
+
 def test_daily_counts_bad_input():
-    with pytest.raises(SchemaError, match="empty"):
-        st.daily_counts(EVENTS5.iloc[:0], timeline=TIMELINE)
     with pytest.raises(ParameterError, match="freq='M'.*Allowed: 'D', 'W'"):
         st.daily_counts(EVENTS5, freq="M", timeline=TIMELINE)
     with pytest.raises(SchemaError, match="fatalities"):
@@ -236,7 +253,11 @@ def test_count_model_recovers_rate_ratio_and_dispersion():
 def test_count_model_poisson_data_choose_poisson():
     counts = _nb_series({"a": 1.0, "b": 3.0}, days=200, alpha=0.0, seed=7)
     res = st.count_model(counts)
-    assert res.chosen == "poisson"
+    assert res.chosen == "poisson_hc"
+    assert res.table["model"].iloc[0] == res.chosen  # one vocabulary of model names
+    assert (
+        res.to_dict()["chosen"] == "poisson_hc" and res.to_dict()["table"][0]["model"] == res.chosen
+    )
     assert res.alpha_ci[0] == 0.0 and res.alpha_ci[1] < 0.3
     assert res.lr_pvalue > 0.05
     assert res.model_result is res.poisson_result
@@ -278,18 +299,27 @@ def test_count_model_on_daily_counts_with_empty_phase_and_exposure():
 
 def test_count_model_bad_input():
     counts = _nb_series({"a": 1.0, "b": 3.0}, days=20, alpha=0.0, seed=1)
-    with pytest.raises(SchemaError, match="empty"):
-        st.count_model(counts.iloc[:0])
     with pytest.raises(ParameterError, match="by='phse'.*Did you mean 'phase'"):
         st.count_model(counts, by="phse")
     with pytest.raises(ParameterError, match="reference='c' is not a level"):
         st.count_model(counts, reference="c")
     with pytest.raises(ParameterError, match="exposure='weeks'"):
         st.count_model(counts, exposure="weeks")
-    with pytest.raises(ParameterError, match="at least two levels"):
-        st.count_model(counts[counts["phase"] == "a"])
     with pytest.raises(SchemaError, match="whole non-negative counts"):
         st.count_model(counts.assign(events=counts["events"] - 5))
+
+
+def test_count_model_of_an_empty_selection_is_a_result_with_a_note():
+    counts = _nb_series({"a": 1.0, "b": 3.0}, days=20, alpha=0.0, seed=1)
+    for selection in (counts.iloc[:0], counts[counts["phase"] == "a"], counts.assign(events=0)):
+        res = st.count_model(selection)
+        assert res.chosen == "none" and res.table.empty and np.isnan(res.alpha)
+        assert "nothing to model" in res.notes[-1] and "at least two" in res.reason
+        assert res.to_dict()["table"] == []
+    one = st.count_model(counts[counts["phase"] == "a"])
+    assert one.rates["level"].tolist() == ["a"] and one.rates["events"].iloc[0] > 0
+    ax = charts.rate_ratio_chart(one)  # says why instead of failing
+    assert any("nothing to model" in t.get_text().lower() for t in ax.texts)
 
 
 # --- interrupted time series -----------------------------------------------------------------
@@ -354,7 +384,11 @@ def test_ceasefire_its_runs_each_phase_starting_ceasefire():
         {"july_war": 8.0, "truce": 0.3, "december_war": 5.0, "post_ceasefire": 0.3}
     )
     counts = pd.DataFrame({"date": dates, "events": rng.poisson(rate.to_numpy())})
-    out = st.ceasefire_its(counts, timeline=TIMELINE)
+    res = st.ceasefire_its(counts, timeline=TIMELINE)
+    assert len(res) == 2  # one full result per ceasefire, nothing to refit
+    assert [r.breakpoint for r in res] == [pd.Timestamp("2025-07-29"), pd.Timestamp("2025-12-27")]
+    assert all(isinstance(r, st.ITSResult) for r in res)
+    out = res.table
     assert out["timeline_id"].unique().tolist() == ["T4", "T6"]  # T3 starts no phase
     assert len(out) == 8
     lc = out[out["term"] == "level_change"].set_index("timeline_id")
@@ -362,6 +396,8 @@ def test_ceasefire_its_runs_each_phase_starting_ceasefire():
     assert lc.loc["T4", "window_end"] == pd.Timestamp("2025-12-06")
     assert (lc["estimate"] < 0.2).all()
     assert "only 5 days before" in lc.loc["T4", "note"]
+    assert res[0].table["estimate"].tolist() == out[out["timeline_id"] == "T4"]["estimate"].tolist()
+    assert res.to_dict()["results"][1]["kind"] == "ITSResult"
 
 
 # --- hub targeting test ----------------------------------------------------------------------
@@ -503,8 +539,10 @@ def test_distance_decay_from_hubs_and_errors():
         st.distance_decay(pts, from_="hubs")
     with pytest.raises(ParameterError, match="from_='airport'"):
         st.distance_decay(pts, from_="airport")
-    with pytest.raises(SchemaError, match="empty"):
-        st.distance_decay(pts.iloc[:0])
+    empty = st.distance_decay(pts.iloc[:0])  # an empty selection: a result with a note
+    assert empty.n_events == 0 and np.isnan(empty.half_distance_km)
+    assert empty.table["events"].sum() == 0 and (empty.table["area_km2"] > 0).all()
+    assert "nothing to fit" in empty.notes[-1]
 
 
 # --- precision sensitivity -----------------------------------------------------------------------
@@ -581,8 +619,9 @@ def test_precision_sensitivity_spatial_and_custom():
         st.precision_sensitivity(SIX, estimators=["median_events"])
     with pytest.raises(ParameterError, match="needs hubs"):
         st.precision_sensitivity(SIX, estimators=["hub_median_distance_km"])
-    with pytest.raises(SchemaError, match="empty"):
-        st.precision_sensitivity(SIX.iloc[:0])
+    empty = st.precision_sensitivity(SIX.iloc[:0])
+    totals = empty[empty["estimate"] == "total_events"]
+    assert totals["value"].tolist() == [0.0] * 4 and totals["delta_pct"].isna().all()
 
 
 # --- displacement --------------------------------------------------------------------------------

@@ -21,7 +21,14 @@ import importlib
 import logging
 from typing import Any
 
-from ._errors import CRSError, DataSourceError, ParameterError, ScamgeoError, SchemaError
+from ._errors import (
+    CoordinateError,
+    CRSError,
+    DataSourceError,
+    ParameterError,
+    ScamgeoError,
+    SchemaError,
+)
 from ._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -38,6 +45,8 @@ _SUBMODULES = {
     "plots",
     "schema",
     "stats",
+    "style",
+    "vocab",
 }
 
 # name -> submodule, for the curated top-level API (resolved lazily)
@@ -95,6 +104,7 @@ _API = {
 
 __all__ = [
     "CRSError",
+    "CoordinateError",
     "DataSourceError",
     "ParameterError",
     "SchemaError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "CRSError",
+    "CoordinateError",
     "DataSourceError",
     "ParameterError",
     "SchemaError",
@@ -50,3 +51,8 @@ class ParameterError(ScamgeoError, ValueError):
 
 class DataSourceError(ScamgeoError, OSError):
     """A file or remote service could not be read (missing, wrong format, HTTP error)."""
+
+
+class CoordinateError(CRSError):
+    """Coordinates cannot be what their CRS says: swapped, projected metres labelled
+    EPSG:4326, or outside the region scamgeo covers."""

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 
 from ._errors import ParameterError
 from ._validate import check_choice, require_columns
-from .maps._style import OKABE_ITO as _PALETTE
+from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -34,35 +34,7 @@ __all__ = [
 ]
 
 # Okabe–Ito, colour-blind safe: the palette the maps use, in line-cycle order
-OKABE_ITO = tuple(
-    _PALETTE[k]
-    for k in (
-        "orange",
-        "sky_blue",
-        "bluish_green",
-        "yellow",
-        "blue",
-        "vermillion",
-        "reddish_purple",
-        "black",
-    )
-)
-PHASE_COLORS = {
-    "pre_war": "#f2f2f2",
-    "may_crisis": "#fdf1d6",
-    "july_war": "#f9d3c2",
-    "truce": "#dcecf7",
-    "december_war": "#f9d3c2",
-    "post_ceasefire": "#dcf0e8",
-}
-PHASE_LABELS = {
-    "pre_war": "before the crisis",
-    "may_crisis": "May crisis",
-    "july_war": "July war",
-    "truce": "truce",
-    "december_war": "December war",
-    "post_ceasefire": "after the ceasefire",
-}
+OKABE_ITO = LINE_CYCLE
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
@@ -190,6 +162,8 @@ def rate_ratio_chart(
         table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table"
     )
     ax = _ax(ax, (8, 0.6 * table["term"].nunique() + 1.6))
+    if table.empty:
+        return _empty(ax, str(getattr(result, "reason", "") or "No rate ratio to show."))
     terms = list(dict.fromkeys(table["term"]))
     models = list(dict.fromkeys(table["model"]))
     offsets = np.linspace(-0.15, 0.15, len(models)) if len(models) > 1 else [0.0]

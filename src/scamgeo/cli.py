@@ -20,6 +20,11 @@ from pathlib import Path
 from . import __version__, config
 from ._errors import ParameterError, ScamgeoError
 
+__all__ = [
+    "main",
+]
+
+
 log = logging.getLogger("scamgeo.cli")
 
 
@@ -108,7 +113,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             raise ParameterError(f"{args.file} is a run of {file_notebook!r}, not of {notebook!r}.")
         run = run or f"{briefs.notebook_path(notebook).stem}--{args.file.stem}"
     for name, value in args.parameter:
-        params[name] = briefs._parse_cli_value(value)
+        params[name] = briefs.parse_cli_value(value)
     result = briefs.run_brief(
         notebook, parameters=params, output_dir=args.output, run=run, title=title
     )

@@ -15,6 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# the vocabularies live in scamgeo.vocab; these two names stay here for existing code
+from .vocab import PHASES, REGION_COUNTRIES
+
 __all__ = [
     "BBOX",
     "EQUAL_AREA_CRS",
@@ -76,9 +79,3 @@ EQUAL_AREA_CRS = (
 
 #: Region of interest as (min lon, min lat, max lon, max lat).
 BBOX = (92.0, 5.0, 110.0, 24.0)
-
-#: ISO3 codes of the countries kept in the reference geography.
-REGION_COUNTRIES = ("THA", "KHM", "LAO", "MMR", "VNM", "MYS")
-
-#: Phases of the 2025 war in order; their start dates come from the timeline table.
-PHASES = ("pre_war", "may_crisis", "july_war", "truce", "december_war", "post_ceasefire")

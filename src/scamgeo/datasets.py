@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,15 +21,19 @@ import numpy as np
 import pandas as pd
 
 from . import _record, config
+from ._combine import combine_events
 from ._errors import DataSourceError, ParameterError
+from ._inputs import geometry_of
 from ._validate import Problems, check_choice, check_choices, closest
 from .schema import CURATED, SITE_KINDS, TableSchema
+from .vocab import fold
 
 __all__ = [
     "border",
     "borders",
     "catalogue",
     "check_record",
+    "combine_events",
     "data_dictionary",
     "countries",
     "displacement",
@@ -53,13 +56,6 @@ __all__ = [
 ]
 
 _PROVINCE_WORDS = re.compile(r"\b(province|changwat|khet|provincia|krong)\b", re.IGNORECASE)
-
-
-def _fold(name: object) -> str:
-    """Fold a name for matching: no accents, case, spaces, hyphens or apostrophes."""
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]", "", text.casefold())
 
 
 def _reference_path(name: str) -> Path:
@@ -221,19 +217,19 @@ def _name_index() -> dict[tuple[str, str], str]:
     for variant, code, country in province_names()[["variant", "iso_3166_2", "country"]].itertuples(
         index=False
     ):
-        index[(country, _fold(variant))] = code
+        index[(country, fold(variant))] = code
     prov = _read_geo("provinces.geojson")
     for code, country, hasc in prov[["iso_3166_2", "country", "hasc"]].itertuples(index=False):
-        index[(country, _fold(code))] = code
+        index[(country, fold(code))] = code
         if isinstance(hasc, str):
-            index[(country, _fold(hasc))] = code
+            index[(country, fold(hasc))] = code
     return index
 
 
 def _lookup(name: object, country: str | None) -> str | None:
     if name is None or (isinstance(name, float) and np.isnan(name)) or pd.isna(name):
         return None
-    key = _fold(_PROVINCE_WORDS.sub(" ", str(name)))
+    key = fold(_PROVINCE_WORDS.sub(" ", str(name)))
     if not key:
         return None
     index = _name_index()
@@ -368,9 +364,9 @@ def _curated(name: str) -> pd.DataFrame:
     return read_table(_curated_path(name), CURATED[name])
 
 
-def _points(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    geometry = gpd.points_from_xy(df["longitude"], df["latitude"])
-    return gpd.GeoDataFrame(df, geometry=geometry, crs=config.GEOGRAPHIC_CRS)
+def _points(df: pd.DataFrame, *, name: str) -> gpd.GeoDataFrame:
+    """A curated table with its latitude/longitude as point geometry (scamgeo's one input rule)."""
+    return gpd.GeoDataFrame(df, geometry=geometry_of(df, name=name), crs=config.GEOGRAPHIC_CRS)
 
 
 def _check_provinces(df: pd.DataFrame, *, source: str, name_col: str = "admin1") -> pd.Series:
@@ -433,7 +429,7 @@ def _gazetteer() -> gpd.GeoDataFrame:
     source = str(_curated_path("gazetteer"))
     df = _curated("gazetteer").copy()
     _record.gazetteer_problems(df, source=source).raise_if_any()
-    out = _points(df)
+    out = _points(df, name="gazetteer")
     out.index = pd.Index(out["place_id"].to_numpy())
     return out
 
@@ -471,7 +467,7 @@ def events() -> gpd.GeoDataFrame:
         ``place_side`` and ``place_kind``; point geometry from the gazetteer
         place the row names (empty where the place could not be located).
     """
-    return _points(_events_table().copy())
+    return _points(_events_table().copy(), name="events")
 
 
 def incidents() -> gpd.GeoDataFrame:
@@ -490,7 +486,7 @@ def incidents() -> gpd.GeoDataFrame:
         ``both``, ``independent``, ``undisputed``) ``fatalities_*``,
         ``notes_*``, ``source_url_*``; and the point with ``uncertainty_m``.
     """
-    return _points(_record.incidents_table(_events_table()))
+    return _points(_record.incidents_table(_events_table()), name="incidents")
 
 
 def check_record(
@@ -556,7 +552,7 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     df = _sites_table().copy()
     if kind is not None:
         df = df[df["kind"].isin(check_choices(kind, SITE_KINDS, name="kind"))]
-    out = _points(df)
+    out = _points(df, name="sites")
     out.index = pd.Index(out["site_id"].to_numpy())  # unnamed, like provinces()
     return out
 
@@ -575,14 +571,14 @@ def find_site(name: str) -> gpd.GeoDataFrame:
         When nothing matches, with the closest ids and names suggested.
     """
     all_sites = sites()
-    key = _fold(name)
+    key = fold(name)
     if name in all_sites.index:
         return all_sites.loc[[name]]
     for site_id, site_name, aliases in all_sites[["site_id", "name", "aliases"]].itertuples(
         index=False
     ):
         names = [site_name, *(str(aliases).split(";") if isinstance(aliases, str) else [])]
-        if any(_fold(n) == key for n in names):
+        if any(fold(n) == key for n in names):
             return all_sites.loc[[site_id]]
     near = closest(str(name), [*all_sites.index, *all_sites["name"]], n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""

@@ -42,7 +42,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # folium is imported on first use of a builder, so scamgeo.plots can share
-    # the palettes of scamgeo.maps._style without importing folium.
+    # the palettes of scamgeo.style without importing folium.
     if name in __all__:
         return getattr(importlib.import_module("._builders", __name__), name)
     raise AttributeError(f"module 'scamgeo.maps' has no attribute {name!r}")

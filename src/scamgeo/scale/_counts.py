@@ -25,6 +25,8 @@ __all__ = ["aggregate", "daily_counts"]
 
 #: Columns the counts read (besides those of assign_province and the geometry).
 _COUNT_COLUMNS = ("event_date", "fatalities")
+#: Count columns of geo.aggregate that partial results add up to (in its order).
+_SUMMED = ("events", "fatalities", "fatalities_missing_events")
 
 
 def _daily_counts_function():
@@ -65,7 +67,7 @@ def _aggregate_part(part, *, options, start, end, crs):
     unit = out.columns[0]
     units = pd.unique(out[unit].to_numpy(dtype=object))
     counts = out[(out["events"] > 0) | (out["fatalities"] > 0)] if counted else out.iloc[:0]
-    return counts[[unit, "period", "events", "fatalities"]], units, own_first, own_last
+    return counts[[unit, "period", *_SUMMED]], units, own_first, own_last
 
 
 def aggregate(gdf: Any, **options: Any) -> pd.DataFrame:
@@ -133,11 +135,16 @@ def aggregate(gdf: Any, **options: Any) -> pd.DataFrame:
         summed = pd.concat(counts).groupby([unit, "period"], sort=False).sum()
         keys = pd.MultiIndex.from_arrays([out[unit].astype(object), out["period"]])
         joined = summed.reindex(keys)
-        out["events"] = joined["events"].fillna(0).to_numpy(dtype=np.int64)
-        out["fatalities"] = joined["fatalities"].fillna(0).to_numpy(dtype=np.int64)
+        for col in _SUMMED:
+            out[col] = joined[col].fillna(0).to_numpy(dtype=np.int64)
     else:
-        out["events"] = np.zeros(len(out), dtype=np.int64)
-        out["fatalities"] = np.zeros(len(out), dtype=np.int64)
+        for col in _SUMMED:
+            out[col] = np.zeros(len(out), dtype=np.int64)
+    # as in memory: the sum of the reported figures, missing where no event reported one
+    fatalities = pd.array(out["fatalities"].to_numpy(dtype=np.int64), dtype="Int64")
+    events, missing = out["events"].to_numpy(), out["fatalities_missing_events"].to_numpy()
+    fatalities[(events > 0) & (missing == events)] = pd.NA
+    out["fatalities"] = fatalities
     out["value"] = out[options.get("value", "events")]
     out.attrs = dict(skeleton.attrs)
     return out

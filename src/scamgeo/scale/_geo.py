@@ -193,7 +193,8 @@ def _pin(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     epsg = int(crs.split(":")[1])
     zone, north = epsg % 100, epsg < 32700
     west = -180.0 + 6 * (zone - 1)
-    lon, lat = west + 3.0, (45.0 if north else -45.0)
+    # ballast stays inside the region scamgeo accepts (scamgeo._inputs.region_bounds)
+    lon, lat = west + 3.0, (15.0 if north else -5.0)
     s = _centre_sums(gpd.GeoDataFrame(geometry=frame.geometry))
     n = int(s["n"].iloc[0])
     if bool(s["points"].iloc[0]):
@@ -206,9 +207,9 @@ def _pin(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     elif mx >= west + 6:
         k = max(k, math.ceil(n * (mx - west - 6) / 3.0) + 1)
     if north and my < 0:
-        k = max(k, math.ceil(n * -my / 45.0) + 1)
+        k = max(k, math.ceil(n * -my / 15.0) + 1)
     elif not north and my >= 0:
-        k = max(k, math.ceil(n * my / 45.0) + 1)
+        k = max(k, math.ceil(n * my / 5.0) + 1)
     x, y = lon, lat
     if _crs_key(frame.crs) != _LONLAT:
         x, y = pyproj.Transformer.from_crs(_LONLAT, frame.crs, always_xy=True).transform(lon, lat)

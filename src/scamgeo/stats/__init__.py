@@ -31,19 +31,13 @@ from __future__ import annotations
 
 from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
 from ._counts import CountModelResult, count_model, daily_counts, phase_of, phases
+from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary
 from ._hotspots import HotspotResult, hotspots
-from ._its import ITSResult, ceasefire_its, interrupted_time_series
+from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_series
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
-from ._spatial import (
-    DEFAULT_SEED,
-    DecayResult,
-    HubTestResult,
-    border_band_sample,
-    distance_decay,
-    hub_targeting_test,
-)
+from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
 from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
@@ -54,6 +48,7 @@ __all__ = [
     "EscalationResult",
     "HotspotResult",
     "HubTestResult",
+    "CeasefireResults",
     "ITSResult",
     "KnoxResult",
     "LocationUncertaintyResult",

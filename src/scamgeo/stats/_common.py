@@ -10,14 +10,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import _time
 from .._errors import ParameterError, SchemaError
-from .._validate import Problems, require_columns
+from .._time import PHASE_DTYPE, parse_date
+
+__all__ = [
+    "CHI2_1_95",
+    "PHASE_DTYPE",
+    "Z_95",
+    "as_frame",
+    "as_counts",
+    "assign_phase",
+    "capture_warnings",
+    "check_int",
+    "date_column",
+    "fmt_p",
+    "load_timeline",
+    "nearest_km",
+    "nonneg_counts",
+    "phase_table",
+    "require_rows",
+    "to_timestamp",
+]
 
 logger = logging.getLogger("scamgeo.stats")
 
-#: Ordered categorical dtype of the war phases (``scamgeo.config.PHASES``).
-PHASE_DTYPE = pd.CategoricalDtype(list(config.PHASES), ordered=True)
 
 #: Critical value of a chi-square with 1 degree of freedom at 95%.
 CHI2_1_95 = 3.841458820694124
@@ -33,6 +50,18 @@ def as_frame(data: Any, *, name: str) -> pd.DataFrame:
     return data
 
 
+def as_counts(data: Any, *, func: str, outcome: str = "events") -> pd.DataFrame:
+    """``data`` if it is a count table; a table of events is refused saying what ``func`` expects."""
+    frame = as_frame(data, name="counts")
+    if "event_date" in frame.columns and "date" not in frame.columns:
+        raise SchemaError(
+            f"{func} expects a count table from daily_counts (one row per day with 'date' and "
+            f"'{outcome}'), not a table of events; pass scamgeo.stats.daily_counts(events).",
+            source="counts",
+        )
+    return frame
+
+
 def require_rows(frame: pd.DataFrame, *, name: str, what: str = "rows") -> None:
     """Raise a :class:`SchemaError` when ``frame`` is empty."""
     if len(frame) == 0:
@@ -40,32 +69,13 @@ def require_rows(frame: pd.DataFrame, *, name: str, what: str = "rows") -> None:
 
 
 def to_timestamp(value: Any, *, name: str) -> pd.Timestamp:
-    """Parse one date (str, date, Timestamp) or raise a :class:`ParameterError`."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    return ts.normalize()
+    """Parse one date argument by the command line's rules (see :func:`scamgeo._time.parse_date`)."""
+    return parse_date(value, name=name)
 
 
 def date_column(frame: pd.DataFrame, column: str, *, source: str) -> pd.Series:
-    """The dates of ``frame[column]`` as ``datetime64[ns]`` (midnight); raise on bad or empty cells."""
-    require_columns(frame.columns, [column], source=source)
-    raw = frame[column]
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        raw = raw.dt.tz_convert(None)
-    parsed = pd.to_datetime(raw, errors="coerce")
-    bad = parsed.isna().to_numpy()
-    if bad.any():
-        problems = Problems(source)
-        for pos in np.flatnonzero(bad)[:20]:
-            problems.add(f"{raw.iloc[pos]!r} is not a date", row=int(pos), column=column)
-        problems.raise_if_any()
-    return parsed.dt.normalize().astype("datetime64[ns]")
+    """The dates of ``frame[column]`` (midnight, Bangkok dates); raise on bad or empty cells."""
+    return _time.date_column(frame, column, source=source)
 
 
 def load_timeline(timeline: pd.DataFrame | None) -> pd.DataFrame:
@@ -79,63 +89,14 @@ def load_timeline(timeline: pd.DataFrame | None) -> pd.DataFrame:
 
 def phase_table(timeline: pd.DataFrame | None) -> pd.DataFrame:
     """Start and (inclusive) end of each phase that the timeline starts, plus ``pre_war``."""
-    tl = load_timeline(timeline)
-    source = "timeline"
-    require_columns(tl.columns, ["date", "phase_starts"], source=source)
-    marks = tl[tl["phase_starts"].notna()]
-    dates = date_column(marks, "date", source=source)
-    names = marks["phase_starts"].astype("string").str.strip()
-    problems = Problems(source)
-    allowed = list(config.PHASES[1:])
-    for pos, value in enumerate(names):
-        if value not in allowed:
-            problems.add(
-                f"phase_starts {value!r} is not one of {', '.join(allowed)}",
-                row=pos,
-                column="phase_starts",
-            )
-    dup = names[names.duplicated(keep=False)]
-    for value in dict.fromkeys(dup):
-        problems.add(f"phase {value!r} starts on more than one row", column="phase_starts")
-    problems.raise_if_any()
-    if names.empty:
-        raise SchemaError(
-            "timeline: no row has phase_starts set, so the phases are unknown.", source=source
-        )
-    order = pd.DataFrame({"phase": names.to_numpy(), "start": dates.to_numpy()})
-    order["rank"] = order["phase"].map({p: i for i, p in enumerate(config.PHASES)})
-    order = order.sort_values("rank", kind="stable").reset_index(drop=True)
-    if not order["start"].is_monotonic_increasing or order["start"].duplicated().any():
-        listing = ", ".join(
-            f"{p} {d:%Y-%m-%d}" for p, d in zip(order["phase"], order["start"], strict=True)
-        )
-        raise SchemaError(
-            f"timeline: phase start dates are not in the order of scamgeo.config.PHASES ({listing}).",
-            source=source,
-        )
-    starts = [pd.NaT, *order["start"]]
-    phases_ = ["pre_war", *order["phase"]]
-    ends = [s - pd.Timedelta(days=1) for s in order["start"]] + [pd.NaT]
-    out = pd.DataFrame(
-        {
-            "phase": pd.Categorical(phases_, dtype=PHASE_DTYPE),
-            "start": pd.to_datetime(pd.Series(starts, dtype="datetime64[ns]")),
-            "end": pd.to_datetime(pd.Series(ends, dtype="datetime64[ns]")),
-        }
-    )
-    out["days"] = ((out["end"] - out["start"]).dt.days + 1).astype("Int64")
-    return out
+    if timeline is not None:
+        as_frame(timeline, name="timeline")
+    return _time.phase_table(timeline)
 
 
 def assign_phase(dates: pd.Series, table: pd.DataFrame) -> pd.Categorical:
     """Phase of each date (NaT gives a missing phase)."""
-    starts = table["start"].iloc[1:].to_numpy(dtype="datetime64[ns]")
-    names = np.asarray(table["phase"].astype(str))
-    values = dates.to_numpy(dtype="datetime64[ns]")
-    pos = np.searchsorted(starts, values, side="right")
-    labels = names[pos].astype(object)
-    labels[np.isnat(values)] = None
-    return pd.Categorical(labels, dtype=PHASE_DTYPE)
+    return _time.phase_codes(dates.to_numpy(dtype="datetime64[ns]"), table)
 
 
 def capture_warnings(func: Callable[[], Any], notes: list[str], *, what: str) -> Any:
@@ -180,3 +141,10 @@ def nonneg_counts(values: pd.Series, *, name: str, source: str) -> np.ndarray:
             source=source,
         )
     return arr
+
+
+def nearest_km(points: Any, hubs: Any) -> np.ndarray:
+    """Geodesic km from each point to its nearest hub (NaN where a point has no location)."""
+    from .. import geo
+
+    return geo.nearest_site(points, hubs)["nearest_site_km"].to_numpy(dtype=float)

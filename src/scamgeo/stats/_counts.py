@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _time
 from .._errors import ParameterError, SchemaError
+from .._result import Result
 from .._validate import check_choice, require_columns
 from ._common import (
     CHI2_1_95,
@@ -22,7 +24,6 @@ from ._common import (
     logger,
     nonneg_counts,
     phase_table,
-    require_rows,
     to_timestamp,
 )
 
@@ -83,20 +84,7 @@ def phase_of(dates: Any, *, timeline: pd.DataFrame | None = None) -> pd.Series:
         Named ``phase``, ordered categorical with categories
         :data:`scamgeo.config.PHASES`, indexed like ``dates`` when it is a Series.
     """
-    index = dates.index if isinstance(dates, pd.Series) else None
-    if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
-        dates = [dates]
-    try:
-        parsed = pd.to_datetime(
-            pd.Series(list(dates) if index is None else dates.to_numpy()), errors="raise"
-        )
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"phase_of: dates must be dates ('YYYY-MM-DD'): {exc}") from None
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        parsed = parsed.dt.tz_convert(None)
-    parsed = parsed.dt.normalize().astype("datetime64[ns]")
-    labels = assign_phase(parsed, phase_table(timeline))
-    return pd.Series(labels, index=index, name="phase")
+    return _time.phase_of(dates, timeline=phase_table(timeline))
 
 
 # --- calendars of counts -------------------------------------------------------------
@@ -145,10 +133,13 @@ def daily_counts(
           how many of the events have / lack a fatality figure (where the
           latter is > 0, ``fatalities`` is a lower bound).
 
+    An empty ``events`` gives the zero-filled calendar from ``start`` to
+    ``end`` (an empty table without them), with a note in ``.attrs["note"]``.
+
     Raises
     ------
     SchemaError
-        If ``events`` is empty, lacks a column, or has a bad date or count.
+        If ``events`` lacks a column, or has a bad date or count.
     ParameterError
         If ``freq`` is unknown or ``start`` is after ``end``.
     """
@@ -156,7 +147,6 @@ def daily_counts(
     events = as_frame(events, name="events")
     check_choice(freq, ["D", "W"], name="freq")
     require_columns(events.columns, ["event_date", "fatalities"], source=source)
-    require_rows(events, name=source, what="events")
     dates = date_column(events, "event_date", source=source)
     fat = pd.to_numeric(events["fatalities"], errors="coerce")
     bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
@@ -172,6 +162,9 @@ def daily_counts(
             f"{events['fatalities'].iloc[pos]!r}.",
             source=source,
         )
+    if len(events) == 0 and (start is None or end is None):
+        logger.info("daily_counts: no events and no start/end: the table is empty.")
+        return _empty_counts(freq)
     first = to_timestamp(start, name="start") if start is not None else dates.min()
     last = to_timestamp(end, name="end") if end is not None else dates.max()
     if first > last:
@@ -228,14 +221,36 @@ def daily_counts(
     if freq == "W":
         cols.insert(3, "mixed_phase")
     out["date"] = out["date"].astype("datetime64[ns]")
-    return out[cols]
+    out = out[cols]
+    if len(events) == 0:
+        out.attrs["note"] = "no events in the selection: every count is zero"
+    return out
+
+
+def _empty_counts(freq: str) -> pd.DataFrame:
+    """The table of :func:`daily_counts` with no rows (no events, no calendar given)."""
+    out = pd.DataFrame(
+        {
+            "date": pd.Series([], dtype="datetime64[ns]"),
+            "days": pd.Series([], dtype=np.int64),
+            "phase": pd.Categorical([], dtype=PHASE_DTYPE),
+            "events": pd.Series([], dtype=np.int64),
+            "fatalities": pd.array([], dtype="Int64"),
+            "fatalities_reported_events": pd.Series([], dtype=np.int64),
+            "fatalities_missing_events": pd.Series([], dtype=np.int64),
+        }
+    )
+    if freq == "W":
+        out.insert(3, "mixed_phase", pd.Series([], dtype=bool))
+    out.attrs["note"] = "no events, and no start= and end= to lay a calendar"
+    return out
 
 
 # --- count models ------------------------------------------------------------------
 
 
 @dataclass(repr=False)
-class CountModelResult:
+class CountModelResult(Result):
     """Rate ratios between groups of a count series: negative binomial vs Poisson.
 
     Attributes
@@ -265,8 +280,12 @@ class CountModelResult:
         tail (a 50:50 mixture of chi-square(0) and chi-square(1)).
     aic_negative_binomial, aic_poisson : float
         AIC of both fits (NB counts alpha as one more parameter).
-    chosen : {"negative_binomial", "poisson"}
-        Negative binomial when the LR test rejects alpha = 0 at 5%, else Poisson.
+    chosen : {"negative_binomial", "poisson_hc", "none"}
+        Negative binomial when the LR test rejects alpha = 0 at 5%, else the
+        Poisson model with HC0 errors: the same names as ``table["model"]``
+        (:data:`scamgeo.vocab.MODEL_NAMES`). ``"none"`` when fewer than two
+        levels have events (an empty selection): the table is then empty, the
+        estimates missing, and the notes say why.
     reason : str
         Why, in words (alpha, its CI, the LR test, the AICs).
     by, reference, outcome, exposure : str or None
@@ -304,9 +323,7 @@ class CountModelResult:
 
     def irr(self, level: Any, *, model: str | None = None) -> pd.Series:
         """Row of :attr:`table` for ``level`` (default: the chosen model's row)."""
-        model = model or (
-            "negative_binomial" if self.chosen == "negative_binomial" else "poisson_hc"
-        )
+        model = model or self.chosen
         rows = self.table[(self.table["term"] == level) & (self.table["model"] == model)]
         if rows.empty:
             levels = self.table["term"].unique().tolist()
@@ -315,7 +332,7 @@ class CountModelResult:
 
     def summary(self) -> str:
         """A few lines of text: the choice and the rate ratios of the chosen model."""
-        model = "negative_binomial" if self.chosen == "negative_binomial" else "poisson_hc"
+        model = self.chosen
         lines = [
             f"Count model of {self.outcome} by {self.by} (reference {self.reference!r}, n={self.n}, "
             f"exposure={self.exposure!r})",
@@ -460,13 +477,58 @@ def count_model(
     the Poisson-HC rows are the check on whether a conclusion depends on the
     NB variance assumption.
     """
-    import statsmodels.api as sm
-    from scipy import stats as sstats
-    from statsmodels.discrete.discrete_model import NegativeBinomial
+    counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
+    notes: list[str] = []
+    data = _CountData.build(counts, by=by, outcome=outcome, exposure=exposure, notes=notes)
+    if len(data.kept) < 2 and (reference is None or reference in data.kept):
+        return _nothing_to_model(data, reference=reference, exposure=exposure, notes=notes)
+    reference = data.choose_reference(reference)
+    mask = np.isin(data.groups, np.array(data.kept, dtype=object))
+    y, offset = data.y[mask], np.log(data.exposure[mask])
+    others = [lv for lv in data.kept if lv != reference]
+    X = pd.DataFrame({"const": np.ones(len(y))})
+    for lv in others:
+        X[str(lv)] = (data.groups[mask] == lv).astype(float)
+    fits = _fit_both(y, X, offset, notes)
+    chosen = "negative_binomial" if fits["lr_p"] < 0.05 else "poisson_hc"
+    chosen_res = fits["nb"] if chosen == "negative_binomial" else fits["pois"]
+    table = _irr_table(fits, others, reference=reference, chosen=chosen)
+    rates = _rate_table(data, chosen_res, others, reference=reference)
+    rates = rates.rename(columns={"events": outcome}) if outcome != "events" else rates
+    return CountModelResult(
+        table=table,
+        rates=rates,
+        alpha=fits["alpha"],
+        alpha_ci=fits["alpha_ci"],
+        lr_statistic=fits["lr"],
+        lr_pvalue=fits["lr_p"],
+        aic_negative_binomial=fits["aic_nb"],
+        aic_poisson=fits["aic_pois"],
+        chosen=chosen,
+        reason=_reason(fits, chosen),
+        by=by,
+        reference=reference,
+        outcome=outcome,
+        exposure=exposure,
+        n=len(y),
+        model_result=chosen_res,
+        nb_result=fits["nb"],
+        poisson_result=fits["pois"],
+        notes=notes,
+    )
 
+
+def _check_count_table(counts: Any, *, by: str, outcome: str, exposure: str | None) -> pd.DataFrame:
+    """The count table, or an error saying what :func:`count_model` expects."""
     source = "counts"
     counts = as_frame(counts, name="counts")
-    require_rows(counts, name=source, what="days or weeks")
+    if "event_date" in counts.columns and "date" not in counts.columns:
+        raise SchemaError(
+            "count_model expects a count table from daily_counts (one row per day or week with "
+            f"'date', '{outcome}', '{by}' and 'days'), not a table of events; pass "
+            "scamgeo.stats.daily_counts(events).",
+            source=source,
+        )
     numeric = {
         c
         for c in counts.columns
@@ -483,63 +545,146 @@ def count_model(
             f"exposure={exposure!r} is not a column of counts; pass the column holding each row's "
             f"length in days (daily_counts gives 'days') or exposure=None. Numeric columns: {sorted(numeric)}."
         )
-    notes: list[str] = []
-    frame = counts
-    keep = frame[outcome].notna() & frame[by].notna()
-    if not keep.all():
-        n_drop = int((~keep).sum())
-        notes.append(f"{n_drop} row(s) with a missing {outcome} or {by} left out")
-        frame = frame[keep.to_numpy()]
-    y_all = nonneg_counts(frame[outcome], name=outcome, source=source)
-    if exposure is None:
-        e_all = np.ones(len(frame))
-    else:
-        e_all = pd.to_numeric(frame[exposure], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        if not (np.isfinite(e_all) & (e_all > 0)).all():
-            raise SchemaError(
-                f"counts: exposure column {exposure!r} must be > 0 on every row.", source=source
-            )
-    groups = frame[by]
-    levels = _levels(groups)
-    g = groups.astype(object).to_numpy()
-    totals = {lv: float(y_all[g == lv].sum()) for lv in levels}
-    expos = {lv: float(e_all[g == lv].sum()) for lv in levels}
-    nrows = {lv: int((g == lv).sum()) for lv in levels}
-    kept = [lv for lv in levels if totals[lv] > 0]
-    for lv in levels:
-        if totals[lv] == 0:
-            notes.append(
-                f"{by}={lv!r} has no {outcome} in {nrows[lv]} row(s): left out of the model"
-            )
-    if reference is None:
-        if not kept:
-            raise ParameterError(f"count_model: no {outcome} at all in counts; nothing to model.")
-        reference = kept[0]
-    elif reference not in levels:
-        raise ParameterError(f"reference={reference!r} is not a level of {by!r}. Levels: {levels}.")
-    elif reference not in kept:
-        raise ParameterError(
-            f"reference={reference!r} has no {outcome} (rate 0), so ratios against it do not exist. "
-            f"Choose one of {kept}."
-        )
-    if len(kept) < 2:
-        raise ParameterError(
-            f"count_model needs at least two levels of {by!r} with {outcome}; found {kept} "
-            f"(levels present: {levels})."
-        )
-    mask = np.isin(g, np.array(kept, dtype=object))
-    y = y_all[mask]
-    e = e_all[mask]
-    gk = g[mask]
-    others = [lv for lv in kept if lv != reference]
-    X = pd.DataFrame({"const": np.ones(len(y))})
-    for lv in others:
-        X[str(lv)] = (gk == lv).astype(float)
-    offset = np.log(e)
+    return counts
 
-    # Poisson with sandwich errors
+
+@dataclass
+class _CountData:
+    """Counts, exposures and groups of the rows kept, with per-level totals."""
+
+    y: np.ndarray
+    exposure: np.ndarray
+    groups: np.ndarray
+    levels: list[Any]
+    totals: dict[Any, float]
+    exposures: dict[Any, float]
+    nrows: dict[Any, int]
+    kept: list[Any]
+    by: str
+    outcome: str
+
+    @classmethod
+    def build(
+        cls, frame: pd.DataFrame, *, by: str, outcome: str, exposure: str | None, notes: list[str]
+    ) -> _CountData:
+        keep = frame[outcome].notna() & frame[by].notna()
+        if not keep.all():
+            notes.append(f"{int((~keep).sum())} row(s) with a missing {outcome} or {by} left out")
+            frame = frame[keep.to_numpy()]
+        y = nonneg_counts(frame[outcome], name=outcome, source="counts")
+        e = _exposure(frame, exposure)
+        levels = _levels(frame[by])
+        g = frame[by].astype(object).to_numpy()
+        totals = {lv: float(y[g == lv].sum()) for lv in levels}
+        nrows = {lv: int((g == lv).sum()) for lv in levels}
+        for lv in levels:
+            if totals[lv] == 0:
+                notes.append(
+                    f"{by}={lv!r} has no {outcome} in {nrows[lv]} row(s): left out of the model"
+                )
+        return cls(
+            y=y,
+            exposure=e,
+            groups=g,
+            levels=levels,
+            totals=totals,
+            exposures={lv: float(e[g == lv].sum()) for lv in levels},
+            nrows=nrows,
+            kept=[lv for lv in levels if totals[lv] > 0],
+            by=by,
+            outcome=outcome,
+        )
+
+    def choose_reference(self, reference: Any) -> Any:
+        by, outcome, kept, levels = self.by, self.outcome, self.kept, self.levels
+        if reference is None:
+            if not kept:
+                raise ParameterError(
+                    f"count_model: no {outcome} at all in counts; nothing to model."
+                )
+            reference = kept[0]
+        elif reference not in levels:
+            raise ParameterError(
+                f"reference={reference!r} is not a level of {by!r}. Levels: {levels}."
+            )
+        elif reference not in kept:
+            raise ParameterError(
+                f"reference={reference!r} has no {outcome} (rate 0), so ratios against it do not "
+                f"exist. Choose one of {kept}."
+            )
+        if len(kept) < 2:
+            raise ParameterError(
+                f"count_model needs at least two levels of {by!r} with {outcome}; found {kept} "
+                f"(levels present: {levels})."
+            )
+        return reference
+
+
+def _nothing_to_model(
+    data: _CountData, *, reference: Any, exposure: str | None, notes: list[str]
+) -> CountModelResult:
+    """The result when fewer than two levels have events: no ratio exists, so all are missing."""
+    why = (
+        f"nothing to model: {len(data.kept)} level(s) of {data.by!r} have {data.outcome} "
+        f"({', '.join(map(str, data.kept)) or 'none'}); rate ratios need at least two"
+    )
+    notes.append(why)
+    rates = pd.DataFrame(
+        {
+            "level": data.levels,
+            "n_rows": [data.nrows[lv] for lv in data.levels],
+            "events": [data.totals[lv] for lv in data.levels],
+            "exposure": [data.exposures[lv] for lv in data.levels],
+            "rate": [data.totals[lv] / data.exposures[lv] for lv in data.levels],
+            "rate_ci_low": np.nan,
+            "rate_ci_high": np.nan,
+            "in_model": False,
+        }
+    )
+    if data.outcome != "events":
+        rates = rates.rename(columns={"events": data.outcome})
+    table = pd.DataFrame(
+        columns=["term", "reference", "irr", "ci_low", "ci_high", "p_value", "model"]
+    )
+    return CountModelResult(
+        table=table,
+        rates=rates,
+        alpha=np.nan,
+        alpha_ci=(np.nan, np.nan),
+        lr_statistic=np.nan,
+        lr_pvalue=np.nan,
+        aic_negative_binomial=np.nan,
+        aic_poisson=np.nan,
+        chosen="none",
+        reason=why[0].upper() + why[1:] + ".",
+        by=data.by,
+        reference=reference if reference is not None else (data.kept or [None])[0],
+        outcome=data.outcome,
+        exposure=exposure,
+        n=len(data.y),
+        model_result=None,
+        nb_result=None,
+        poisson_result=None,
+        notes=notes,
+    )
+
+
+def _exposure(frame: pd.DataFrame, exposure: str | None) -> np.ndarray:
+    if exposure is None:
+        return np.ones(len(frame))
+    e = pd.to_numeric(frame[exposure], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if not (np.isfinite(e) & (e > 0)).all():
+        raise SchemaError(
+            f"counts: exposure column {exposure!r} must be > 0 on every row.", source="counts"
+        )
+    return e
+
+
+def _fit_both(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, notes: list[str]) -> dict:
+    """Poisson (HC0) and negative binomial fits, the LR test of alpha = 0 and the AICs."""
+    import statsmodels.api as sm
+    from scipy import stats as sstats
+
     pois = capture_warnings(
         lambda: sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(cov_type="HC0"),
         notes,
@@ -549,6 +694,27 @@ def count_model(
     alpha, llf_nb, alpha_ci = _nb_profile(
         y, X.to_numpy(), offset, float(pois.llf), pois.params.to_numpy(), notes
     )
+    nb = _fit_nb(y, X, offset, pois, alpha, notes)
+    lr = max(0.0, 2.0 * (llf_nb - float(pois.llf)))
+    k = X.shape[1]
+    return {
+        "pois": pois,
+        "nb": nb,
+        "alpha": alpha,
+        "alpha_ci": alpha_ci,
+        "lr": lr,
+        "lr_p": 1.0 if lr <= 1e-9 else 0.5 * float(sstats.chi2.sf(lr, 1)),
+        "aic_nb": float(-2 * llf_nb + 2 * (k + 1)),
+        "aic_pois": float(-2 * pois.llf + 2 * k),
+    }
+
+
+def _fit_nb(
+    y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, pois: Any, alpha: float, notes: list[str]
+) -> Any:
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
     start = np.r_[pois.params.to_numpy(), max(alpha, 1e-6)]
     nb_model = NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
     nb = capture_warnings(
@@ -583,28 +749,28 @@ def count_model(
             f"negative binomial: discrete fit alpha {alpha_fit:.4g} differs from the profile "
             f"maximum {alpha:.4g}; the profile value is reported"
         )
-    lr = max(0.0, 2.0 * (llf_nb - float(pois.llf)))
-    lr_p = 1.0 if lr <= 1e-9 else 0.5 * float(sstats.chi2.sf(lr, 1))
-    k = X.shape[1]
-    aic_nb = float(-2 * llf_nb + 2 * (k + 1))
-    aic_pois = float(-2 * pois.llf + 2 * k)
-    chosen = "negative_binomial" if lr_p < 0.05 else "poisson"
-    lo, hi = alpha_ci
-    reason = (
-        f"alpha = {alpha:.3g} (95% profile CI {lo:.3g}–{hi:.3g}); LR test of alpha = 0: "
-        f"LR = {lr:.2f}, {fmt_p(lr_p)} (boundary-corrected); AIC NB {aic_nb:.1f} vs Poisson {aic_pois:.1f}. "
-        + (
-            "Overdispersion is significant, so the negative binomial is used."
-            if chosen == "negative_binomial"
-            else "No significant overdispersion, so the Poisson model (HC errors) is used."
-        )
+    return nb
+
+
+def _reason(fits: dict, chosen: str) -> str:
+    lo, hi = fits["alpha_ci"]
+    verdict = (
+        "Overdispersion is significant, so the negative binomial is used."
+        if chosen == "negative_binomial"
+        else "No significant overdispersion, so the Poisson model (HC errors) is used."
+    )
+    return (
+        f"alpha = {fits['alpha']:.3g} (95% profile CI {lo:.3g}–{hi:.3g}); LR test of alpha = 0: "
+        f"LR = {fits['lr']:.2f}, {fmt_p(fits['lr_p'])} (boundary-corrected); "
+        f"AIC NB {fits['aic_nb']:.1f} vs Poisson {fits['aic_pois']:.1f}. {verdict}"
     )
 
+
+def _irr_table(fits: dict, others: list[Any], *, reference: Any, chosen: str) -> pd.DataFrame:
     rows = []
-    for name, res in (("negative_binomial", nb), ("poisson_hc", pois)):
-        params, bse, pvals = res.params, res.bse, res.pvalues
+    for name, res in (("negative_binomial", fits["nb"]), ("poisson_hc", fits["pois"])):
         for lv in others:
-            b, s = float(params[str(lv)]), float(bse[str(lv)])
+            b, s = float(res.params[str(lv)]), float(res.bse[str(lv)])
             rows.append(
                 {
                     "term": lv,
@@ -612,65 +778,41 @@ def count_model(
                     "irr": np.exp(b),
                     "ci_low": np.exp(b - Z_95 * s),
                     "ci_high": np.exp(b + Z_95 * s),
-                    "p_value": float(pvals[str(lv)]),
+                    "p_value": float(res.pvalues[str(lv)]),
                     "model": name,
                 }
             )
     table = pd.DataFrame(
         rows, columns=["term", "reference", "irr", "ci_low", "ci_high", "p_value", "model"]
     )
-    first = "negative_binomial" if chosen == "negative_binomial" else "poisson_hc"
-    table = pd.concat(
-        [table[table["model"] == first], table[table["model"] != first]], ignore_index=True
+    return pd.concat(
+        [table[table["model"] == chosen], table[table["model"] != chosen]], ignore_index=True
     )
 
-    chosen_res = nb if chosen == "negative_binomial" else pois
-    cov = chosen_res.cov_params()
+
+def _rate_table(data: _CountData, res: Any, others: list[Any], *, reference: Any) -> pd.DataFrame:
+    cov = res.cov_params()
     names = ["const", *[str(lv) for lv in others]]
-    rate_rows = []
-    for lv in levels:
+    rows = []
+    for lv in data.levels:
         row = {
             "level": lv,
-            "n_rows": nrows[lv],
-            "events": totals[lv],
-            "exposure": expos[lv],
-            "rate": totals[lv] / expos[lv],
+            "n_rows": data.nrows[lv],
+            "events": data.totals[lv],
+            "exposure": data.exposures[lv],
+            "rate": data.totals[lv] / data.exposures[lv],
             "rate_ci_low": np.nan,
             "rate_ci_high": np.nan,
-            "in_model": lv in kept,
+            "in_model": lv in data.kept,
         }
-        if lv in kept:
+        if lv in data.kept:
             vec = np.zeros(len(names))
             vec[0] = 1.0
             if lv != reference:
                 vec[names.index(str(lv))] = 1.0
-            est = float(vec @ chosen_res.params[names].to_numpy())
+            est = float(vec @ res.params[names].to_numpy())
             se = float(np.sqrt(vec @ cov.loc[names, names].to_numpy() @ vec))
-            row["rate_ci_low"], row["rate_ci_high"] = (
-                np.exp(est - Z_95 * se),
-                np.exp(est + Z_95 * se),
-            )
-        rate_rows.append(row)
-    rates = pd.DataFrame(rate_rows)
-    rates = rates.rename(columns={"events": outcome}) if outcome != "events" else rates
-    return CountModelResult(
-        table=table,
-        rates=rates,
-        alpha=alpha,
-        alpha_ci=alpha_ci,
-        lr_statistic=lr,
-        lr_pvalue=lr_p,
-        aic_negative_binomial=aic_nb,
-        aic_poisson=aic_pois,
-        chosen=chosen,
-        reason=reason,
-        by=by,
-        reference=reference,
-        outcome=outcome,
-        exposure=exposure,
-        n=len(y),
-        model_result=chosen_res,
-        nb_result=nb,
-        poisson_result=pois,
-        notes=notes,
-    )
+            row["rate_ci_low"] = np.exp(est - Z_95 * se)
+            row["rate_ci_high"] = np.exp(est + Z_95 * se)
+        rows.append(row)
+    return pd.DataFrame(rows)

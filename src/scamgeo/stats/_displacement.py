@@ -9,7 +9,8 @@ import pandas as pd
 
 from .._errors import ParameterError, SchemaError
 from .._validate import check_choice, require_columns
-from ..schema import DISPLACEMENT_METRICS
+from ..vocab import DISPLACEMENT_METRICS
+from ..vocab import STOCK_METRICS as _STOCK_METRICS
 from ._common import as_frame, date_column, phase_table, require_rows, to_timestamp
 
 __all__ = ["METRICS", "STOCK_METRICS", "UNITS", "displacement_summary"]
@@ -17,7 +18,7 @@ __all__ = ["METRICS", "STOCK_METRICS", "UNITS", "displacement_summary"]
 #: Metrics of the displacement schema (``displaced_combined``: cross-border totals, country "both").
 METRICS = DISPLACEMENT_METRICS
 #: Metrics that count people *currently* displaced (their fall from the peak is read as return).
-STOCK_METRICS = ("in_shelters", "displaced_total", "remaining")
+STOCK_METRICS = _STOCK_METRICS
 #: Units of the displacement schema.
 UNITS = ("people", "families", "households", "sites")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, ScamgeoError
+from .._result import Result
 from .._validate import check_choice, require_columns
 from ._common import (
     Z_95,
-    as_frame,
+    as_counts,
     capture_warnings,
     check_int,
     date_column,
@@ -24,13 +26,13 @@ from ._common import (
     to_timestamp,
 )
 
-__all__ = ["ITSResult", "ceasefire_its", "interrupted_time_series"]
+__all__ = ["CeasefireResults", "ITSResult", "ceasefire_its", "interrupted_time_series"]
 
 _TERMS = ("baseline_level", "baseline_trend", "level_change", "trend_change")
 
 
 @dataclass(repr=False)
-class ITSResult:
+class ITSResult(Result):
     """Segmented regression of a daily count series around one breakpoint.
 
     The model is ``g(E[y_t]) = b0 + b1 t + b2 post_t + b3 t post_t`` with
@@ -206,7 +208,7 @@ def interrupted_time_series(
     import statsmodels.api as sm
 
     source = "counts"
-    counts = as_frame(counts, name="counts")
+    counts = as_counts(counts, func="interrupted_time_series", outcome=outcome)
     check_choice(model, ["poisson", "ols"], name="model")
     require_columns(counts.columns, ["date", outcome], source=source)
     require_rows(counts, name=source, what="days")
@@ -335,7 +337,7 @@ def ceasefire_its(
     window_days: int | None = None,
     maxlags: int | None = None,
     outcome: str = "events",
-) -> pd.DataFrame:
+) -> CeasefireResults:
     """:func:`interrupted_time_series` at each ceasefire that starts a phase.
 
     The ceasefires are the timeline rows with ``kind == "ceasefire"`` whose
@@ -358,14 +360,15 @@ def ceasefire_its(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per ceasefire and term: ``timeline_id``, ``label``,
+    CeasefireResults
+        One :class:`ITSResult` per ceasefire that could be modelled (iterate,
+        index or ``len()`` it like a list: no refitting needed to chart them),
+        and ``.table``, one row per ceasefire and term: ``timeline_id``, ``label``,
         ``breakpoint``, ``phase_starts``, ``window_start``, ``window_end``,
         ``n_pre``, ``n_post``, ``events_pre``, ``events_post``, ``term``,
         ``estimate``, ``ci_low``, ``ci_high``, ``p_value``, ``scale`` and
         ``note`` (why a ceasefire could not be modelled, or short-segment
-        warnings; the estimates are then missing). Call
-        :func:`interrupted_time_series` for the full result object.
+        warnings; the estimates are then missing).
     """
     check_choice(model, ["poisson", "ols"], name="model")
     tl = load_timeline(timeline)
@@ -379,10 +382,12 @@ def ceasefire_its(
         raise ParameterError(
             "ceasefire_its: the timeline has no ceasefire row starting truce or post_ceasefire."
         )
-    counts = as_frame(counts, name="counts")
+    counts = as_counts(counts, func="ceasefire_its", outcome=outcome)
     require_columns(counts.columns, ["date", outcome], source="counts")
     require_rows(counts, name="counts", what="days")
     out = []
+    results: list[ITSResult] = []
+    notes: list[str] = []
     for row in rows.itertuples(index=False):
         bp = to_timestamp(row.date, name="timeline date")
         phase_name = str(row.phase_starts)
@@ -404,6 +409,7 @@ def ceasefire_its(
                 counts, breakpoint=bp, model=model, maxlags=maxlags, outcome=outcome, **kwargs
             )
         except ScamgeoError as exc:
+            notes.append(f"{row.label}: not modelled ({exc})")
             out.append(
                 {
                     **base,
@@ -417,6 +423,7 @@ def ceasefire_its(
                 }
             )
             continue
+        results.append(res)
         for r in res.table.itertuples(index=False):
             out.append(
                 {
@@ -455,4 +462,45 @@ def ceasefire_its(
         "scale",
         "note",
     ]
-    return pd.DataFrame(out).reindex(columns=cols)
+    return CeasefireResults(results, table=pd.DataFrame(out).reindex(columns=cols), notes=notes)
+
+
+class CeasefireResults(Result):
+    """The interrupted time series of every ceasefire: a list of :class:`ITSResult` with a table.
+
+    Attributes
+    ----------
+    results : list of ITSResult
+        One per ceasefire that could be modelled, in timeline order.
+    table : pandas.DataFrame
+        One row per ceasefire and term (see :func:`ceasefire_its`), the
+        ceasefires that could not be modelled included with their note.
+    notes : list of str
+        Ceasefires that could not be modelled, and why.
+    """
+
+    def __init__(self, results: list[ITSResult], *, table: pd.DataFrame, notes: list[str]):
+        self.results = list(results)
+        self.table = table
+        self.notes = list(notes)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[ITSResult]:
+        return iter(self.results)
+
+    def __getitem__(self, i: int) -> ITSResult:
+        return self.results[i]
+
+    def summary(self) -> str:
+        """One block per ceasefire (its summary), then the notes."""
+        blocks = [r.summary() for r in self.results]
+        blocks += [f"note: {n}" for n in self.notes]
+        return "\n\n".join(blocks) or "no ceasefire could be modelled"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Each ceasefire's result, the table and the notes, as JSON-ready data."""
+        out = super().to_dict()
+        out["results"] = [r.to_dict() for r in self.results]
+        return out

@@ -8,9 +8,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import ParameterError
+from .._errors import ParameterError, ScamgeoError
+from .._inputs import has_location
 from .._validate import check_positive, require_columns
-from ._common import as_frame, assign_phase, date_column, phase_table, require_rows, to_timestamp
+from ._common import (
+    as_frame,
+    assign_phase,
+    date_column,
+    nearest_km,
+    phase_table,
+    to_timestamp,
+)
 
 __all__ = ["BUILTIN_ESTIMATES", "VARIANTS", "precision_sensitivity"]
 
@@ -125,37 +133,54 @@ def precision_sensitivity(
         ["event_date", "fatalities", "geo_precision", "time_precision"],
         source="events",
     )
-    require_rows(events, name="events", what="events")
     border_km = check_positive(border_km, name="border_km", allow_zero=True)
     share_name = f"share_within_{border_km:g}km_of_border"
-    custom: dict[str, Callable[[pd.DataFrame], float]] = {}
-    if estimators is None:
-        wanted = list(BUILTIN_ESTIMATES)
-        auto = True
-    else:
-        auto = False
-        if isinstance(estimators, Mapping):
-            names = [k for k, v in estimators.items() if v is None]
-            custom = {k: v for k, v in estimators.items() if v is not None}
-            bad = [k for k, v in custom.items() if not callable(v)]
-            if bad:
-                raise ParameterError(
-                    f"estimators: the value of {bad[0]!r} is not a function of the events frame."
-                )
-        elif isinstance(estimators, str):
-            names = [estimators]
-        else:
-            names = list(estimators)
-        unknown = [n for n in names if n not in BUILTIN_ESTIMATES and n != share_name]
-        if unknown:
-            raise ParameterError(
-                f"estimators has unknown built-in estimate(s) {', '.join(map(repr, unknown))}. Built-ins: "
-                f"{', '.join(BUILTIN_ESTIMATES)}; pass a mapping name -> function for your own."
-            )
-        wanted = ["share_within_km_of_border" if n == share_name else n for n in names]
-
+    wanted, custom, auto = _wanted(estimators, share_name)
     dates = date_column(events, "event_date", source="events")
     fat = pd.to_numeric(events["fatalities"], errors="coerce")
+    estimates = _count_estimates(wanted, fat)
+    if "events_per_day" in wanted:
+        estimates.update(_phase_rates(dates, timeline=timeline, start=start, end=end))
+    estimates.update(
+        _spatial_estimates(
+            events, wanted, hubs=hubs, auto=auto, border_km=border_km, share_name=share_name
+        )
+    )
+    for name, func in custom.items():
+        estimates[name] = lambda m, fn=func: float(fn(events[m]))
+    return _variant_table(estimates, _masks(events))
+
+
+def _wanted(
+    estimators: Any, share_name: str
+) -> tuple[list[str], dict[str, Callable[[pd.DataFrame], float]], bool]:
+    """(built-in estimates wanted, custom ones, whether the defaults were asked for)."""
+    if estimators is None:
+        return list(BUILTIN_ESTIMATES), {}, True
+    custom: dict[str, Callable[[pd.DataFrame], float]] = {}
+    if isinstance(estimators, Mapping):
+        names = [k for k, v in estimators.items() if v is None]
+        custom = {k: v for k, v in estimators.items() if v is not None}
+        bad = [k for k, v in custom.items() if not callable(v)]
+        if bad:
+            raise ParameterError(
+                f"estimators: the value of {bad[0]!r} is not a function of the events frame."
+            )
+    elif isinstance(estimators, str):
+        names = [estimators]
+    else:
+        names = list(estimators)
+    unknown = [n for n in names if n not in BUILTIN_ESTIMATES and n != share_name]
+    if unknown:
+        raise ParameterError(
+            f"estimators has unknown built-in estimate(s) {', '.join(map(repr, unknown))}. Built-ins: "
+            f"{', '.join(BUILTIN_ESTIMATES)}; pass a mapping name -> function for your own."
+        )
+    wanted = ["share_within_km_of_border" if n == share_name else n for n in names]
+    return wanted, custom, False
+
+
+def _masks(events: pd.DataFrame) -> dict[str, np.ndarray]:
     geo_p = pd.to_numeric(events["geo_precision"], errors="coerce")
     time_p = pd.to_numeric(events["time_precision"], errors="coerce")
     masks = {
@@ -164,7 +189,10 @@ def precision_sensitivity(
         "without_time_precision_gt1": ~(time_p > 1).to_numpy(dtype=bool),
     }
     masks["without_both"] = masks["without_geo_precision_3"] & masks["without_time_precision_gt1"]
+    return masks
 
+
+def _count_estimates(wanted: list[str], fat: pd.Series) -> dict[str, Callable[[np.ndarray], float]]:
     estimates: dict[str, Callable[[np.ndarray], float]] = {}
     if "total_events" in wanted:
         estimates["total_events"] = lambda m: float(m.sum())
@@ -174,69 +202,90 @@ def precision_sensitivity(
     if "fatalities_reported_events" in wanted:
         rep = fat.notna().to_numpy(dtype=bool)
         estimates["fatalities_reported_events"] = lambda m: float(rep[m].sum())
-    if "events_per_day" in wanted:
-        table = phase_table(timeline)
-        first = to_timestamp(start, name="start") if start is not None else dates.min()
-        last = to_timestamp(end, name="end") if end is not None else dates.max()
-        if first > last:
-            raise ParameterError(f"start={first:%Y-%m-%d} is after end={last:%Y-%m-%d}.")
-        phase = np.asarray(assign_phase(dates, table).astype(str))
-        for row in table.itertuples(index=False):
-            lo = first if pd.isna(row.start) else max(first, row.start)
-            hi = last if pd.isna(row.end) else min(last, row.end)
-            days = (hi - lo).days + 1
-            if days <= 0:
-                continue
-            in_phase = (
-                (phase == str(row.phase)) & (dates >= first).to_numpy() & (dates <= last).to_numpy()
-            )
-            estimates[f"events_per_day[{row.phase}]"] = lambda m, sel=in_phase, n=days: float(
-                (m & sel).sum() / n
-            )
+    return estimates
+
+
+def _phase_rates(
+    dates: pd.Series, *, timeline: Any, start: Any, end: Any
+) -> dict[str, Callable[[np.ndarray], float]]:
+    """Events per day of each phase inside [start, end]."""
+    table = phase_table(timeline)
+    first = to_timestamp(start, name="start") if start is not None else dates.min()
+    last = to_timestamp(end, name="end") if end is not None else dates.max()
+    if pd.isna(first) or pd.isna(last):  # no events and no start/end: no calendar
+        return {}
+    if first > last:
+        raise ParameterError(f"start={first:%Y-%m-%d} is after end={last:%Y-%m-%d}.")
+    phase = np.asarray(assign_phase(dates, table).astype(str))
+    inside = (dates >= first).to_numpy() & (dates <= last).to_numpy()
+    estimates: dict[str, Callable[[np.ndarray], float]] = {}
+    for row in table.itertuples(index=False):
+        lo = first if pd.isna(row.start) else max(first, row.start)
+        hi = last if pd.isna(row.end) else min(last, row.end)
+        days = (hi - lo).days + 1
+        if days <= 0:
+            continue
+        in_phase = (phase == str(row.phase)) & inside
+        estimates[f"events_per_day[{row.phase}]"] = lambda m, sel=in_phase, n=days: float(
+            (m & sel).sum() / n
+        )
+    return estimates
+
+
+def _spatial_estimates(
+    events: pd.DataFrame,
+    wanted: list[str],
+    *,
+    hubs: Any,
+    auto: bool,
+    border_km: float,
+    share_name: str,
+) -> dict[str, Callable[[np.ndarray], float]]:
+    """Share of events near the border and median distance to the nearest hub."""
     spatial = [n for n in ("share_within_km_of_border", "hub_median_distance_km") if n in wanted]
     if "hub_median_distance_km" in spatial and hubs is None and not auto:
         raise ParameterError(
             "hub_median_distance_km needs hubs=, e.g. scamgeo.datasets.sites(kind='casino_hub')."
         )
-    if spatial:
-        from ._spatial import _has_location, _nearest_km
+    if not spatial:
+        return {}
+    try:
+        located = has_location(events, name="events")
+    except ScamgeoError:
+        if not auto:
+            raise
+        located = np.zeros(len(events), dtype=bool)
+    if "share_within_km_of_border" in spatial and not located.any() and not auto:
+        raise ParameterError(
+            "share_within_km_of_border needs events with coordinates; none has any."
+        )
+    estimates: dict[str, Callable[[np.ndarray], float]] = {}
+    if "share_within_km_of_border" in spatial and located.any():
+        from .. import geo
 
-        try:
-            located = _has_location(events)
-        except Exception:
-            if not auto:
-                raise
-            located = np.zeros(len(events), dtype=bool)
-        if "share_within_km_of_border" in spatial and located.any():
-            from .. import geo
+        d = np.full(len(events), np.nan)
+        d[located] = geo.distance_to_border_km(events[located]).to_numpy(dtype=float)
+        estimates[share_name] = lambda m: (
+            float(np.mean(d[m & located] <= border_km)) if (m & located).any() else np.nan
+        )
+    if "hub_median_distance_km" in spatial and hubs is not None and located.any():
+        h = np.full(len(events), np.nan)
+        h[located] = nearest_km(events[located], hubs)
+        estimates["hub_median_distance_km"] = lambda m: (
+            float(np.median(h[m & located])) if (m & located).any() else np.nan
+        )
+    return estimates
 
-            d = np.full(len(events), np.nan)
-            d[located] = geo.distance_to_border_km(events[located]).to_numpy(dtype=float)
-            estimates[share_name] = lambda m: (
-                float(np.mean(d[m & located] <= border_km)) if (m & located).any() else np.nan
-            )
-        elif "share_within_km_of_border" in spatial and not auto:
-            raise ParameterError(
-                "share_within_km_of_border needs events with coordinates; none has any."
-            )
-        if "hub_median_distance_km" in spatial:
-            if hubs is not None and located.any():
-                h = np.full(len(events), np.nan)
-                h[located] = _nearest_km(events[located], hubs)
-                estimates["hub_median_distance_km"] = lambda m: (
-                    float(np.median(h[m & located])) if (m & located).any() else np.nan
-                )
-    for name, func in custom.items():
-        estimates[name] = lambda m, fn=func: float(fn(events[m]))
 
+def _variant_table(
+    estimates: dict[str, Callable[[np.ndarray], float]], masks: dict[str, np.ndarray]
+) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for name, func in estimates.items():
-        base = None
+        base = func(masks["all"])
         for variant in VARIANTS:
             m = masks[variant]
             value = func(m)
-            if variant == "all":
-                base = value
             delta = value - base
             pct = delta / base * 100 if np.isfinite(base) and base != 0 else np.nan
             rows.append(

@@ -1,21 +1,29 @@
-"""Colours and symbols shared by the folium maps and the matplotlib plots.
+"""Colours, symbols and labels shared by the web maps, the static maps and the charts.
 
-Pure Python (no folium, no matplotlib) so both modules can import it. Colours
-are the Okabe–Ito palette, distinguishable with the common colour-vision
-deficiencies; site kinds differ by *shape* as well as colour, so they read in
-greyscale print too.
+Pure Python (no folium, no matplotlib), so every drawing module can import it.
+Colours are the Okabe–Ito palette, distinguishable with the common
+colour-vision deficiencies; site kinds differ by *shape* as well as colour, so
+they read in greyscale print too. Labels come from :mod:`scamgeo.vocab`: one
+label per phase, site kind and metric whether a chart or a map shows it.
 """
 
 from __future__ import annotations
 
+from .vocab import DISPLACEMENT_METRIC_LABELS, PHASE_LABELS, SITE_KIND_LABELS, phase_label
+
 __all__ = [
+    "DISPLACEMENT_METRIC_LABELS",
     "EVENT_TYPE_COLORS",
+    "LINE_CYCLE",
     "OKABE_ITO",
     "OTHER_COLOR",
+    "PHASE_COLORS",
     "PHASE_LABELS",
+    "RING_COLORS",
     "SITE_KIND_LABELS",
     "SITE_KIND_STYLE",
     "event_type_color",
+    "phase_label",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -30,6 +38,21 @@ OKABE_ITO: dict[str, str] = {
     "reddish_purple": "#CC79A7",
 }
 
+#: Okabe–Ito in the order lines of a chart take it.
+LINE_CYCLE: tuple[str, ...] = tuple(
+    OKABE_ITO[k]
+    for k in (
+        "orange",
+        "sky_blue",
+        "bluish_green",
+        "yellow",
+        "blue",
+        "vermillion",
+        "reddish_purple",
+        "black",
+    )
+)
+
 #: Colour of each ACLED event type (other types get :data:`OTHER_COLOR`).
 EVENT_TYPE_COLORS: dict[str, str] = {
     "Battles": OKABE_ITO["vermillion"],
@@ -42,6 +65,19 @@ EVENT_TYPE_COLORS: dict[str, str] = {
 
 #: Colour of event types outside the ACLED vocabulary.
 OTHER_COLOR = "#999999"
+
+#: Background shade of each phase of the war on time charts.
+PHASE_COLORS: dict[str, str] = {
+    "pre_war": "#f2f2f2",
+    "may_crisis": "#fdf1d6",
+    "july_war": "#f9d3c2",
+    "truce": "#dcecf7",
+    "december_war": "#f9d3c2",
+    "post_ceasefire": "#dcf0e8",
+}
+
+#: Colours of distance rings, innermost first.
+RING_COLORS: tuple[str, ...] = ("#B2182B", "#EF8A62", "#FDDBC7", "#F4A582", "#D6604D")
 
 #: Symbol of each site kind: matplotlib marker, SVG shape name, fill colour, size in points.
 SITE_KIND_STYLE: dict[str, dict[str, object]] = {
@@ -60,25 +96,6 @@ SITE_KIND_STYLE: dict[str, dict[str, object]] = {
         "color": OKABE_ITO["bluish_green"],
         "size": 9,
     },
-}
-
-#: Human-readable names of site kinds.
-SITE_KIND_LABELS: dict[str, str] = {
-    "casino_hub": "Casino hub",
-    "casino": "Casino",
-    "scam_compound": "Scam compound",
-    "border_crossing": "Border crossing",
-    "special_economic_zone": "Special economic zone",
-}
-
-#: Human-readable names of the phases of the 2025 war (see scamgeo.config.PHASES).
-PHASE_LABELS: dict[str, str] = {
-    "pre_war": "Before the May crisis",
-    "may_crisis": "May crisis",
-    "july_war": "July war",
-    "truce": "Truce",
-    "december_war": "December war",
-    "post_ceasefire": "After the ceasefire",
 }
 
 

@@ -1,0 +1,75 @@
+"""Parameterised notebooks -> validated papermill runs -> code-free HTML briefs.
+
+The flow of one brief (:func:`run_brief`):
+
+1. read the notebook's ``parameters`` cell (typed, commented defaults) into a
+   :class:`ParameterSpec`; merge a named run (YAML) and ``-p`` overrides;
+   reject unknown names (with the closest valid name), wrong types and
+   impossible values *before any kernel starts*;
+2. execute with papermill in a scratch folder beside the output;
+3. export HTML without code through nbconvert, with the parameter table at
+   the top and a provenance footer (sources, licences, credits, data hashes,
+   package versions); beside it the executed notebook and a JSON of the key
+   figures that the notebook recorded with :func:`record`;
+4. move the outputs into place atomically. A failed run keeps the last good
+   brief, saves ``<run>.failed.ipynb``, names the failing cell and raises
+   :class:`BriefError`.
+
+:func:`run_batch` runs many briefs at once, each in its own process and
+kernel, on any ``concurrent.futures``-style executor (local processes by
+default; a ``dask.distributed.Client`` works too), then writes
+``manifest.json`` and ``index.html``.
+
+The package is split by job: :mod:`._api` (what a notebook calls:
+:func:`check`, :func:`record`, :func:`attribute`), :mod:`._params` (the
+parameters cell, types and named runs), :mod:`._rules` (parameter rules,
+declared per notebook), :mod:`._render` (HTML and provenance),
+:mod:`._execute` (one brief) and :mod:`._batch` (many briefs, the manifest).
+"""
+
+from __future__ import annotations
+
+from ._api import ATTRIBUTION_MIME, FIGURE_MIME, attribute, check, record
+from ._batch import jobs_for_all, run_batch, write_manifest
+from ._execute import BriefError, BriefResult, Job, run_brief
+from ._params import (
+    Parameter,
+    ParameterSpec,
+    list_notebooks,
+    load_named_run,
+    notebook_path,
+    parse_cli_value,
+    read_parameters,
+    validate_parameters,
+)
+from ._render import data_versions, package_versions, to_html
+from ._rules import NOTEBOOK_RULES, RULE_KINDS, register_rules
+
+__all__ = [
+    "ATTRIBUTION_MIME",
+    "FIGURE_MIME",
+    "NOTEBOOK_RULES",
+    "RULE_KINDS",
+    "BriefError",
+    "BriefResult",
+    "Job",
+    "Parameter",
+    "ParameterSpec",
+    "attribute",
+    "check",
+    "data_versions",
+    "jobs_for_all",
+    "list_notebooks",
+    "load_named_run",
+    "notebook_path",
+    "package_versions",
+    "parse_cli_value",
+    "read_parameters",
+    "record",
+    "register_rules",
+    "run_batch",
+    "run_brief",
+    "to_html",
+    "validate_parameters",
+    "write_manifest",
+]

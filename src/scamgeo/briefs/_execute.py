@@ -1,0 +1,318 @@
+"""Executing one brief: papermill in a scratch folder, outputs moved into place atomically."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import dataclasses
+import datetime as dt
+import functools
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from .._errors import ParameterError, ScamgeoError
+from .._files import atomic_write_bytes
+from ._api import jsonable
+from ._params import notebook_path, read_parameters, validate_parameters
+from ._render import data_versions, extract, package_versions, to_html
+
+__all__ = [
+    "BriefError",
+    "BriefResult",
+    "Job",
+    "failing_cell",
+    "inline_matplotlib",
+    "kernel_manager_class",
+    "run_brief",
+    "socket_dir",
+]
+
+
+log = logging.getLogger("scamgeo.briefs")
+
+
+class BriefError(ScamgeoError, RuntimeError):
+    """A brief's notebook failed to execute.
+
+    Attributes
+    ----------
+    run : str
+        Name of the run.
+    cell_index : int or None
+        Index of the failing cell in the notebook (0-based), when known.
+    failed_notebook : Path or None
+        Where the executed notebook with the error was saved.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run: str,
+        cell_index: int | None = None,
+        failed_notebook: Path | None = None,
+    ):
+        super().__init__(message)
+        self.run = run
+        self.cell_index = cell_index
+        self.failed_notebook = failed_notebook
+
+
+# --- jobs and results ----------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One brief to build: a notebook, a run name and parameter overrides."""
+
+    notebook: str
+    run: str
+    parameters: dict[str, Any] = dataclasses.field(default_factory=dict)
+    title: str = ""
+
+
+@dataclasses.dataclass
+class BriefResult:
+    """What one run produced.
+
+    Attributes
+    ----------
+    run, notebook : str
+    status : {"ok", "failed", "invalid"}
+    parameters : dict
+    seconds : float
+    html, executed, figures : Path or None
+        Output files (``None`` when the run failed).
+    key_figures : dict
+    error : str or None
+    failed_cell : int or None
+    """
+
+    run: str
+    notebook: str
+    status: str
+    parameters: dict[str, Any]
+    seconds: float
+    html: Path | None = None
+    executed: Path | None = None
+    figures: Path | None = None
+    key_figures: dict[str, Any] = dataclasses.field(default_factory=dict)
+    error: str | None = None
+    failed_cell: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        for key in ("html", "executed", "figures"):
+            out[key] = Path(out[key]).name if out[key] else None
+        return out
+
+
+# --- running -----------------------------------------------------------------
+
+
+def run_brief(
+    notebook: str | os.PathLike,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    output_dir: str | os.PathLike | None = None,
+    run: str | None = None,
+    title: str = "",
+    kernel_name: str = "python3",
+    timeout: int = 1200,
+) -> BriefResult:
+    """Validate, execute and export one brief.
+
+    Parameters
+    ----------
+    notebook : str or path
+        Notebook name (``"04-hub-brief"``) or path.
+    parameters : mapping, optional
+        Overrides of the notebook's defaults.
+    output_dir : path, optional
+        Default ``scamgeo.config.reports_dir``.
+    run : str, optional
+        Run name, used for the file names (default: the notebook's stem).
+    title : str
+        Title shown at the top of the brief.
+    kernel_name : str
+        Jupyter kernel to execute with.
+    timeout : int
+        Seconds allowed per cell.
+
+    Returns
+    -------
+    BriefResult
+
+    Raises
+    ------
+    ParameterError
+        Before execution, for bad parameters.
+    BriefError
+        When a cell fails; the previous brief is kept and the executed
+        notebook is saved as ``<run>.failed.ipynb``.
+    """
+    import nbformat
+    import papermill as pm
+
+    path = notebook_path(notebook)
+    spec = read_parameters(path)
+    params = validate_parameters(spec, parameters)
+    run = run or path.stem
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run):
+        raise ParameterError(f"run name {run!r} may only use letters, digits, '.', '_' and '-'.")
+    out_dir = Path(output_dir or config.reports_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{run}-"))
+    try:
+        executed = scratch / f"{run}.ipynb"
+        try:
+            with inline_matplotlib():
+                pm.execute_notebook(
+                    str(path),
+                    str(executed),
+                    parameters=params,
+                    kernel_name=kernel_name,
+                    progress_bar=False,
+                    cwd=str(scratch),
+                    request_save_on_cell_execute=False,
+                    execution_timeout=timeout,
+                    start_timeout=120,
+                    kernel_manager_class=kernel_manager_class(),
+                )
+        except pm.PapermillExecutionError as exc:
+            failed = out_dir / f"{run}.failed.ipynb"
+            if executed.is_file():
+                atomic_write_bytes(failed, executed.read_bytes())
+            cell, section = failing_cell(failed if failed.is_file() else None)
+            where = f"cell {cell}" if cell is not None else f"execution count {exc.exec_count}"
+            if section:
+                where += f" (section '{section}')"
+            message = f"brief {run}: {where} failed with {exc.ename}: {exc.evalue}"
+            raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
+        nb = nbformat.read(executed, as_version=4)
+        figures, attributions = extract(nb)
+        body = to_html(
+            nb,
+            run=run,
+            title=title,
+            notebook=path.stem,
+            params=params,
+            spec=spec,
+            attributions=attributions,
+        )
+        seconds = time.perf_counter() - started
+        summary = {
+            "run": run,
+            "notebook": path.stem,
+            "title": title,
+            "parameters": params,
+            "key_figures": figures,
+            "attributions": attributions,
+            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "seconds": round(seconds, 2),
+            "data": data_versions(),
+            "packages": package_versions(),
+        }
+        # every output is complete in scratch before any replaces the last good one
+        (scratch / f"{run}.html").write_text(body, encoding="utf-8")
+        (scratch / f"{run}.json").write_text(
+            json.dumps(summary, indent=2, default=jsonable), encoding="utf-8"
+        )
+        nbformat.write(nb, executed)
+        for suffix in (".ipynb", ".json", ".html"):
+            os.replace(scratch / f"{run}{suffix}", out_dir / f"{run}{suffix}")
+        (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return BriefResult(
+        run=run,
+        notebook=path.stem,
+        status="ok",
+        parameters=params,
+        seconds=seconds,
+        html=out_dir / f"{run}.html",
+        executed=out_dir / f"{run}.ipynb",
+        figures=out_dir / f"{run}.json",
+        key_figures=figures,
+    )
+
+
+@contextlib.contextmanager
+def inline_matplotlib() -> Iterator[None]:
+    """Kernels inherit the environment: make sure they draw figures inline.
+
+    A non-interactive ``MPLBACKEND`` in the calling process (``Agg`` in test
+    runs and on headless servers) would otherwise reach the kernel and every
+    figure of the brief would silently disappear.
+    """
+    old = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = old
+
+
+def failing_cell(executed: Path | None) -> tuple[int | None, str]:
+    """Index of the failing cell in the *original* notebook, and its section heading.
+
+    Papermill adds cells to the executed copy (the injected parameters and
+    error banners); they are skipped so the index matches what the analyst
+    sees in JupyterLab.
+    """
+    if executed is None:
+        return None, ""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    index, section = -1, ""
+    for cell in nb.cells:
+        if added & set(cell.metadata.get("tags", [])):
+            continue
+        index += 1
+        if cell.cell_type == "markdown":
+            heading = [
+                ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")
+            ]
+            if heading:
+                section = heading[0]
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return index, section
+    return None, ""
+
+
+def kernel_manager_class() -> type:
+    """A kernel manager on IPC sockets: no TCP ports, so parallel runs cannot clash over them."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+            if self.transport == "ipc":
+                # socket files live in a private folder of this process, removed at exit
+                self.ip = str(socket_dir() / f"kernel-{os.getpid()}-{id(self)}")
+
+    return IPCKernelManager
+
+
+@functools.cache
+def socket_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="scamgeo-kernels-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path

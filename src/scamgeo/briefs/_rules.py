@@ -1,0 +1,186 @@
+"""Parameter rules, declared per notebook.
+
+Each notebook names the rule of each of its parameters in
+:data:`NOTEBOOK_RULES` (by notebook name, e.g. ``"04-hub-brief"``); the rules
+themselves are in :data:`RULE_KINDS`. A parameter whose notebook declares no
+rule for it is only coerced to its declared type. Another notebook (your own)
+declares its rules with :func:`register_rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .._errors import ParameterError
+from .._time import parse_date
+from .._validate import closest
+
+__all__ = [
+    "DATE_RANGE",
+    "NOTEBOOK_RULES",
+    "RULE_KINDS",
+    "Rule",
+    "register_rules",
+    "rules_for",
+    "semantic_problems",
+]
+
+#: A rule: (parameter name, coerced value) -> an error message, or None when the value is fine.
+Rule = Callable[[str, Any], "str | None"]
+
+#: First and last day a date parameter may name (the data's range).
+DATE_RANGE = ("2025-01-01", "2026-12-31")
+
+
+def _date(name: str, value: Any) -> str | None:
+    try:
+        day = parse_date(value, name=name)
+    except ParameterError:
+        return f"{name}={value!r} is not a date; use YYYY-MM-DD, e.g. 2025-07-24"
+    if not (DATE_RANGE[0] <= f"{day:%Y-%m-%d}" <= DATE_RANGE[1]):
+        return f"{name}={value!r} is outside the data's range {DATE_RANGE[0]} .. {DATE_RANGE[1]}"
+    return None
+
+
+def _positive(name: str, value: Any) -> str | None:
+    return None if value > 0 else f"{name} must be > 0 (got {value})."
+
+
+def _at_least_one(name: str, value: Any) -> str | None:
+    return None if value >= 1 else f"{name} must be >= 1 (got {value})."
+
+
+def _non_negative(name: str, value: Any) -> str | None:
+    return None if value >= 0 else f"{name} must be >= 0 (got {value})."
+
+
+def _precision(name: str, value: Any) -> str | None:
+    return None if value in (1, 2, 3) else f"{name} must be 1, 2 or 3 (got {value})."
+
+
+def _site(name: str, value: Any) -> str | None:
+    from .. import datasets
+
+    try:
+        datasets.find_site(str(value))
+    except ParameterError as exc:
+        return f"{name}: " + str(exc).removeprefix("find_site: ")
+    return None
+
+
+def _event_source(name: str, value: Any) -> str | None:
+    if value == "embedded":
+        return None
+    if not Path(str(value)).expanduser().is_file():
+        return (
+            f"{name}={value!r}: use 'embedded' or the path of an existing ACLED or UCDP GED file."
+        )
+    return None
+
+
+def _vocabulary(key: str) -> Iterable[str]:
+    from .. import schema, vocab
+
+    return {
+        "countries": schema.DISPLACEMENT.column("country").choices,
+        "metrics": vocab.DISPLACEMENT_METRICS,
+        "site_kinds": vocab.SITE_KINDS,
+        "event_types": vocab.EVENT_TYPES,
+        "tables": tuple(schema.CURATED),
+    }[key]
+
+
+def _choice(key: str) -> Rule:
+    def rule(name: str, value: Any) -> str | None:
+        allowed = list(_vocabulary(key))
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v is not None and v not in allowed]
+        if not bad:
+            return None
+        near = closest(str(bad[0]), allowed)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        listed = ", ".join(map(repr, allowed))
+        return f"{name}: {', '.join(repr(b) for b in bad)} not allowed.{hint} Allowed: {listed}."
+
+    return rule
+
+
+#: The rules a notebook may name for a parameter.
+RULE_KINDS: dict[str, Rule] = {
+    "date": _date,
+    "positive": _positive,
+    "at_least_one": _at_least_one,
+    "non_negative": _non_negative,
+    "precision": _precision,
+    "site": _site,
+    "event_source": _event_source,
+    "country": _choice("countries"),
+    "metric": _choice("metrics"),
+    "site_kinds": _choice("site_kinds"),
+    "event_types": _choice("event_types"),
+    "tables": _choice("tables"),
+}
+
+#: Notebook name -> {parameter: rule kind}. ``start``/``end`` pairs are also checked in order.
+NOTEBOOK_RULES: dict[str, dict[str, str]] = {
+    "01-border-clashes": {
+        "start": "date",
+        "end": "date",
+        "event_source": "event_source",
+        "event_types": "event_types",
+        "countries": "country",
+        "min_precision": "precision",
+    },
+    "02-casino-hubs": {
+        "site_kinds": "site_kinds",
+        "radius_km": "positive",
+        "n_draws": "at_least_one",
+        "seed": "non_negative",
+        "band_km": "positive",
+    },
+    "03-displacement": {"country": "country", "metric": "metric", "as_of": "date"},
+    "04-hub-brief": {"site": "site", "radius_km": "positive", "start": "date", "end": "date"},
+    "05-data-catalogue": {"tables": "tables"},
+}
+
+
+def register_rules(notebook: str, rules: Mapping[str, str]) -> None:
+    """Declare the rules of a notebook's parameters (``{parameter: rule kind}``).
+
+    Raises
+    ------
+    ParameterError
+        If a rule kind is not one of :data:`RULE_KINDS`.
+    """
+    for name, kind in rules.items():
+        if kind not in RULE_KINDS:
+            near = closest(str(kind), RULE_KINDS)
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            raise ParameterError(
+                f"rule {kind!r} of parameter {name} is unknown.{hint} "
+                f"Rules: {', '.join(RULE_KINDS)}."
+            )
+    NOTEBOOK_RULES[str(notebook)] = dict(rules)
+
+
+def rules_for(notebook: str) -> dict[str, str]:
+    """The rules a notebook declares (empty for a notebook that declares none)."""
+    return dict(NOTEBOOK_RULES.get(str(notebook), {}))
+
+
+def semantic_problems(rules: Mapping[str, str], values: Mapping[str, Any]) -> list[str]:
+    """Every rule broken by ``values`` (already coerced to their types), as messages."""
+    problems = []
+    for name, value in values.items():
+        kind = rules.get(name)
+        if kind is not None and value is not None:
+            message = RULE_KINDS[kind](name, value)
+            if message:
+                problems.append(message)
+    start, end = values.get("start"), values.get("end")
+    dated = rules.get("start") == "date" and rules.get("end") == "date"
+    if dated and start and end and not problems and str(end) < str(start):
+        problems.append(f"end={end!r} is before start={start!r}")
+    return problems

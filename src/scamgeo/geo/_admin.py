@@ -1,0 +1,361 @@
+"""Admin joins: the Thai or Cambodian province of each row."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely import STRtree
+
+from .._errors import SchemaError
+from .._validate import check_positive, require_columns
+from ._crs import CHUNK, Frame, as_geoseries, project, valid
+from ._nearest import Source
+
+__all__ = [
+    "ADMIN1_METHODS",
+    "assign_province",
+    "default_provinces",
+]
+
+
+logger = logging.getLogger("scamgeo.geo")
+
+
+# --- provinces ---------------------------------------------------------------------
+
+_THAI_KHMER = ("THA", "KHM")
+_COUNTRY_INT = {"THA": 1, "KHM": 2}
+#: Values of ``admin1_method`` (see :func:`assign_province`).
+ADMIN1_METHODS = ("field", "within", "nearest", "outside", "missing")
+
+
+@functools.cache
+def default_provinces() -> gpd.GeoDataFrame:
+    from .. import datasets
+
+    return datasets.provinces()
+
+
+class _ProvinceIndex:
+    """Province polygons in a metric CRS with the structures the joins need.
+
+    - ``codes`` and ``country`` (1 THA, 2 KHM, 3 other) per polygon, and
+      the prepared polygons;
+    - a lattice of 5 km cells over the polygons listing, for each cell, the
+      provinces it meets and whether it lies wholly inside one: a point in
+      an inner cell is placed without any point-in-polygon test, a point in
+      an edge cell is tested against the few provinces of that cell only;
+    - per country group (1, 2, 0 = all) the union of the province boundary
+      lines (prepared, for nearest points) and an STRtree of their segments
+      telling which province an edge point belongs to.
+    """
+
+    cell_m = 5000.0
+
+    def __init__(self, codes: np.ndarray, countries: np.ndarray, geoms: np.ndarray):
+        ok = valid(geoms)
+        self.codes = codes[ok]
+        self.country = pd.Series(countries[ok]).map(_COUNTRY_INT).fillna(3).to_numpy(dtype=np.int8)
+        self.geoms = geoms[ok]
+        shapely.prepare(self.geoms)
+        self._groups: dict[int, tuple] = {}
+        self._lattice: tuple | None = None
+
+    def lattice(self) -> tuple:
+        """(x0, y0, nx, ny, start, province, inside): CSR lists of provinces per cell."""
+        if self._lattice is None:
+            c = self.cell_m
+            minx, miny, maxx, maxy = shapely.total_bounds(self.geoms)
+            x0, y0 = math.floor(minx / c), math.floor(miny / c)
+            nx, ny = math.floor(maxx / c) - x0 + 1, math.floor(maxy / c) - y0 + 1
+            gi, gj = (a.ravel() for a in np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij"))
+            cells = shapely.box((x0 + gi) * c, (y0 + gj) * c, (x0 + gi + 1) * c, (y0 + gj + 1) * c)
+            tree = STRtree(cells)
+            prov, cell = tree.query(self.geoms, predicate="intersects")
+            inner_p, inner_c = tree.query(self.geoms, predicate="contains")
+            key = cell.astype(np.int64) * len(self.geoms) + prov
+            inside = np.isin(key, inner_c.astype(np.int64) * len(self.geoms) + inner_p)
+            order = np.lexsort((prov, cell))
+            prov, cell, inside = prov[order], cell[order], inside[order]
+            start = np.searchsorted(cell, np.arange(nx * ny + 1))
+            self._lattice = (x0, y0, nx, ny, start, prov, inside)
+        return self._lattice
+
+    def within(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (point position, province position) pair where the point lies in the polygon.
+
+        Sorted by point, then province (table order).
+        """
+        x0, y0, nx, ny, start, prov, inside = self.lattice()
+        i = np.floor(x / self.cell_m).astype(np.int64) - x0
+        j = np.floor(y / self.cell_m).astype(np.int64) - y0
+        on = np.flatnonzero((i >= 0) & (i < nx) & (j >= 0) & (j < ny))
+        cell = i[on] * ny + j[on]
+        first, count = start[cell], start[cell + 1] - start[cell]
+        pt = np.repeat(on, count)
+        # position of each pair in the CSR arrays
+        offset = np.arange(len(pt)) - np.repeat(np.cumsum(count) - count, count)
+        pair = np.repeat(first, count) + offset
+        p, hit = prov[pair], inside[pair].copy()
+        test = np.flatnonzero(~hit)
+        hit[test] = shapely.intersects_xy(self.geoms[p[test]], x[pt[test]], y[pt[test]])
+        return pt[hit], p[hit]
+
+    def nearest(self, country: int, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance (m, in the metric CRS) to, and position of, the nearest province.
+
+        Among the provinces of ``country`` (1 THA, 2 KHM, 0 all): the nearest
+        point of their prepared boundary lines, then the province whose edge
+        holds that point (first in table order). Position -1 if there is none.
+        """
+        dist = np.full(len(x), np.inf)
+        owner = np.full(len(x), -1, dtype=np.int64)
+        _, boundary, seg_tree, seg_owner = self.group(country)
+        if boundary is None:
+            return dist, owner
+        for lo in range(0, len(x), CHUNK):
+            part = slice(lo, lo + CHUNK)
+            lines = shapely.shortest_line(boundary, shapely.points(x[part], y[part]))
+            dist[part] = shapely.length(lines)
+            on_edge = shapely.get_point(lines, 0)
+            q, seg = seg_tree.query(on_edge, predicate="dwithin", distance=0.01)
+            order = np.lexsort((seg_owner[seg], q))
+            q, seg = q[order], seg[order]
+            firsts = np.unique(q, return_index=True)[1]
+            got = np.full(len(on_edge), -1, dtype=np.int64)
+            got[q[firsts]] = seg_owner[seg[firsts]]
+            lost = np.flatnonzero(got < 0)  # rounding put the point off every edge
+            if len(lost):
+                got[lost] = seg_owner[seg_tree.query_nearest(on_edge[lost], all_matches=False)[1]]
+            owner[part] = got
+        return dist, owner
+
+    def group(self, country: int) -> tuple[np.ndarray, Any, STRtree, np.ndarray]:
+        """(province positions, prepared boundary, segment tree, segment -> position)."""
+        if country not in self._groups:
+            cand = (
+                np.flatnonzero(self.country == country) if country else np.arange(len(self.geoms))
+            )
+            parts, owner = shapely.get_parts(shapely.boundary(self.geoms[cand]), return_index=True)
+            boundary = shapely.multilinestrings(shapely.get_parts(parts)) if len(parts) else None
+            if boundary is not None:
+                shapely.prepare(boundary)
+            coords, index = shapely.get_coordinates(parts, return_index=True)
+            same = index[1:] == index[:-1]
+            segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+            seg_owner = cand[owner[index[:-1][same]]]
+            self._groups[country] = (cand, boundary, STRtree(segments), seg_owner)
+        return self._groups[country]
+
+
+@functools.cache
+def _default_province_index(crs: str) -> _ProvinceIndex:
+    prov = default_provinces()
+    return _ProvinceIndex(
+        prov["iso_3166_2"].to_numpy(dtype=object),
+        prov["country"].to_numpy(dtype=object),
+        prov.geometry.to_crs(crs).to_numpy(),
+    )
+
+
+def _province_index(provinces: Frame | None, crs: str) -> _ProvinceIndex:
+    if provinces is None:
+        return _default_province_index(crs)
+    geoms = as_geoseries(provinces, name="provinces")
+    if not isinstance(provinces, pd.DataFrame):
+        raise SchemaError(
+            "provinces must be a GeoDataFrame with 'iso_3166_2' (or 'admin1_code') and 'country' columns."
+        )
+    code_col = "iso_3166_2" if "iso_3166_2" in provinces.columns else "admin1_code"
+    require_columns(provinces.columns, [code_col, "country"], source="provinces")
+    return _ProvinceIndex(
+        provinces[code_col].to_numpy(dtype=object),
+        provinces["country"].to_numpy(dtype=object),
+        project(geoms, crs).copy(),
+    )
+
+
+def _row_countries(gdf: Frame, n: int) -> np.ndarray:
+    """Each row's country as a small int: 0 unknown, 1 THA, 2 KHM, 3 another country.
+
+    ISO3 codes are expected (the event schema); the English names and ISO2
+    codes of Thailand and Cambodia (as in raw ACLED or UCDP files) are
+    understood too.
+    """
+    if not isinstance(gdf, pd.DataFrame) or "country" not in gdf.columns:
+        return np.zeros(n, dtype=np.int8)
+    country = gdf["country"].astype("string").str.strip().str.upper()
+    country = country.where(country != "", pd.NA)
+    out = np.where(country.isna().to_numpy(dtype=bool), 0, 3).astype(np.int8)
+    for spellings, i in ((("THA", "TH", "THAILAND"), 1), (("KHM", "KH", "CAMBODIA"), 2)):
+        out[country.isin(spellings).fillna(False).to_numpy(dtype=bool)] = i
+    return out
+
+
+def _codes_from_fields(gdf: Frame, countries: np.ndarray, known: set[str]) -> np.ndarray:
+    """Province codes from the frame's own ``admin1_code`` / ``admin1`` columns."""
+    out = np.full(len(gdf), None, dtype=object)
+    if not isinstance(gdf, pd.DataFrame):
+        return out
+    if "admin1_code" in gdf.columns:
+        codes = gdf["admin1_code"].astype("string").str.strip().str.upper()
+        ok = codes.isin(sorted(known)).fillna(False).to_numpy(dtype=bool)
+        bad = codes.notna().to_numpy(dtype=bool) & ~ok
+        if bad.any():
+            logger.info(
+                "assign_province: %d admin1_code value(s) are not known provinces (e.g. %r); placed spatially.",
+                int(bad.sum()),
+                codes[bad].iloc[0],
+            )
+        out[ok] = codes[ok].to_numpy(dtype=object)
+    if "admin1" in gdf.columns:
+        # names are looked up among Thai and Cambodian provinces only: a row of
+        # another country keeps no province, whatever its admin1 says
+        todo = np.flatnonzero(
+            pd.isna(out) & gdf["admin1"].notna().to_numpy(dtype=bool) & (countries != 3)
+        )
+        if len(todo):
+            from .. import datasets
+
+            # Resolve each distinct (name, country) pair once, then map back.
+            pairs = pd.DataFrame(
+                {
+                    "name": gdf["admin1"].iloc[todo].astype(str).to_numpy(dtype=object),
+                    "country": np.asarray(("", "THA", "KHM"), dtype=object)[countries[todo]],
+                }
+            )
+            uniq = pairs.drop_duplicates(ignore_index=True)
+            found = datasets.province_code(
+                uniq["name"].tolist(), country=[c or None for c in uniq["country"]]
+            )
+            uniq["code"] = found.astype(object).where(found.notna(), None).to_numpy(dtype=object)
+            resolved = pairs.merge(uniq, on=["name", "country"], how="left", sort=False)[
+                "code"
+            ].to_numpy(dtype=object)
+            resolved = np.where(pd.isna(resolved), None, resolved)
+            ok = np.isin(resolved.astype(str), sorted(known))
+            out[todo[ok]] = resolved[ok]
+    return out
+
+
+def assign_province(
+    gdf: Frame,
+    *,
+    provinces: Frame | None = None,
+    max_km: float = 50.0,
+) -> pd.DataFrame:
+    """The Thai or Cambodian province (ISO 3166-2 code) of each row, and how it was found.
+
+    In order of trust (the ``admin1_method`` column):
+
+    1. ``field``: the row's own ``admin1_code`` (a known code), or its
+       ``admin1`` name resolved by :func:`scamgeo.datasets.province_code`
+       within the row's ``country``.
+    2. ``within``: the province polygon the geometry lies in (or on the edge
+       of), restricted to the row's own country when its ``country`` is THA
+       or KHM.
+    3. ``nearest``: the nearest province of the row's country (points in the
+       sea, on small islands, or across the generalised 1:10m border); rows
+       of unknown country get the nearest province only within ``max_km``.
+    4. ``outside``: rows whose ``country`` is another one (e.g. Myawaddy,
+       MMR, which falls inside the Thai 1:10m polygon), or of unknown
+       country with no province within ``max_km``: code <NA>.
+    5. ``missing``: no usable field and no location: code <NA>.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame, GeoSeries or DataFrame with latitude/longitude
+        Rows in the common event schema (or any geometries), with a CRS.
+        Lines and polygons are placed by a point on their surface.
+    provinces : GeoDataFrame, optional
+        Polygons with ``iso_3166_2`` (or ``admin1_code``) and ``country``
+        (ISO3) columns and a CRS; default :func:`scamgeo.datasets.provinces`.
+    max_km : float, default 50
+        How far from a province a row of unknown country may lie and still be
+        assigned to it (measured in the UTM zone of the data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``gdf``: ``admin1_code`` (string, <NA> when outside or
+        missing) and ``admin1_method`` (one of :data:`ADMIN1_METHODS`).
+
+    Raises
+    ------
+    CRSError
+        If ``gdf`` or ``provinces`` has no CRS.
+    ParameterError
+        If ``gdf`` is empty or ``max_km`` negative.
+
+    Examples
+    --------
+    >>> events[["admin1_code", "admin1_method"]] = assign_province(events)  # doctest: +SKIP
+    """
+    max_km = check_positive(max_km, name="max_km", allow_zero=True)
+    geoms = as_geoseries(gdf, name="gdf")
+    n = len(geoms)
+    src = Source(geoms)
+    index = _province_index(provinces, src.crs)
+    countries = _row_countries(gdf, n)
+
+    # Work on integer arrays: province position (-1 none) and method number.
+    field_codes = _codes_from_fields(gdf, countries, set(index.codes.tolist()))
+    known = pd.Index(index.codes)
+    prov = np.full(n, -1, dtype=np.int64)
+    has_field = ~pd.isna(field_codes)
+    prov[has_field] = known.get_indexer(field_codes[has_field])
+    method = np.where(has_field, 0, -1).astype(np.int8)  # positions in ADMIN1_METHODS
+
+    has_geom = np.zeros(n, dtype=bool)
+    has_geom[src.ok] = True
+    foreign = countries == 3
+    todo = np.flatnonzero(~has_field[src.ok] & ~foreign[src.ok])  # positions into src.ok
+    if len(todo):
+        if src.points:
+            x, y = src.x[todo], src.y[todo]
+        else:
+            xy = shapely.get_coordinates(shapely.point_on_surface(src.metric[todo]))
+            x, y = xy[:, 0], xy[:, 1]
+        rows = src.ok[todo]
+        # 2. within (own country only); pairs come sorted by point then province.
+        s, p = index.within(x, y)
+        same = (countries[rows[s]] == 0) | (countries[rows[s]] == index.country[p])
+        s, p = s[same], p[same]
+        first = np.unique(s, return_index=True)[1]
+        prov[rows[s[first]]] = p[first]
+        method[rows[s[first]]] = 1
+        left = np.setdiff1d(np.arange(len(rows)), s[first], assume_unique=True)
+
+        # 3. nearest province of the row's country (any country within max_km if unknown).
+        for country in (1, 2, 0):
+            sel = left[countries[rows[left]] == country]
+            if not len(sel):
+                continue
+            dist_m, owner = index.nearest(country, x[sel], y[sel])
+            far = dist_m > max_km * 1000.0
+            if country and far.any():
+                logger.warning(
+                    "assign_province: %d %s row(s) lie over %g km from every %s province; "
+                    "placed in the nearest one (check their coordinates).",
+                    int(far.sum()),
+                    _THAI_KHMER[country - 1],
+                    max_km,
+                    _THAI_KHMER[country - 1],
+                )
+                far[:] = False
+            hit = rows[sel[~far & (owner >= 0)]]
+            prov[hit] = owner[~far & (owner >= 0)]
+            method[hit] = 2
+
+    method[(method < 0) & (has_geom | foreign)] = 3
+    method[method < 0] = 4
+    codes = pd.array(index.codes, dtype="string").take(prov, allow_fill=True)
+    methods = pd.array(list(ADMIN1_METHODS), dtype="string").take(method.astype(np.int64))
+    return pd.DataFrame({"admin1_code": codes, "admin1_method": methods}, index=geoms.index)

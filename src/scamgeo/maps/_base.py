@@ -1,0 +1,226 @@
+"""The base map: countries, provinces, border, towns and optional tiles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import _html, config
+from .._errors import ParameterError
+from .._inputs import located_points
+from .._validate import check_positive, require_columns
+from ._common import (
+    GEONAMES_HTML,
+    NATURAL_EARTH_HTML,
+    REGION_PADDING_DEG,
+    bounds_of,
+    check_map,
+    column_or_na,
+    feature_collection,
+    finish,
+    missing,
+    round_geometry,
+    unique_name,
+)
+from ._elements import (
+    BlankLayer,
+    Legend,
+    VectorLayer,
+)
+from ._legend import legend_html, swatch_fill, swatch_line
+
+__all__ = [
+    "base_map",
+    "new_map_for",
+]
+
+
+logger = logging.getLogger("scamgeo.maps")
+
+
+# --- base map ------------------------------------------------------------------
+
+
+def base_map(
+    provinces: gpd.GeoDataFrame | None = None,
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    border: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    m: folium.Map | None = None,
+    tiles: Sequence[str] | str | None = None,
+    bounds: Sequence[float] | None = None,
+    simplify_deg: float = 0.002,
+    width: str | int = "100%",
+    height: str | int = "100%",
+) -> folium.Map:
+    """A map of the region drawn from the embedded vector geography (no tiles needed).
+
+    Parameters
+    ----------
+    provinces : GeoDataFrame, optional
+        Province polygons with ``name`` and ``iso_3166_2`` (default: the
+        embedded Thai and Cambodian provinces, :func:`scamgeo.datasets.provinces`).
+    countries : GeoDataFrame, optional
+        Country polygons with ``name`` (default: :func:`scamgeo.datasets.countries`).
+    border : GeoDataFrame, optional
+        The border line(s) to stress (default: Thailand–Cambodia,
+        :func:`scamgeo.datasets.border`).
+    places : GeoDataFrame, optional
+        Towns to mark, with ``name`` (default: the GeoNames gazetteer,
+        :func:`scamgeo.datasets.places`). Pass an empty frame for none.
+    m : folium.Map, optional
+        Add the layers to this map instead of a new one.
+    tiles : str or list of str, optional
+        Tile layers offered as base layers when the reader is online (folium or
+        xyzservices names, e.g. ``"OpenStreetMap"``, ``"OpenTopoMap"``);
+        a "No tiles (offline)" base layer is added beside them. Default: none.
+    bounds : (min lon, min lat, max lon, max lat), optional
+        View to open on (default: the Thailand–Cambodia border with 1° around it).
+    simplify_deg : float, default 0.002
+        Simplify polygons to this tolerance in degrees (~200 m) to keep the page small.
+    width, height : str or int
+        Size of a new map.
+
+    Returns
+    -------
+    folium.Map
+        With overlay layers "Countries", "Provinces", "Border" and "Towns", each
+        attributed (Natural Earth, GeoNames), and a layer control.
+    """
+    from .. import datasets
+
+    simplify_deg = check_positive(simplify_deg, name="simplify_deg", allow_zero=True)
+    countries = datasets.countries() if countries is None else countries
+    provinces = datasets.provinces() if provinces is None else provinces
+    border = datasets.border() if border is None else border
+    places = datasets.places() if places is None else places
+    for frame, label, cols in (
+        (countries, "countries", ["name"]),
+        (provinces, "provinces", ["name"]),
+        (places, "places", ["name"]),
+    ):
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise ParameterError(f"{label} must be a GeoDataFrame, got {type(frame).__name__}.")
+        require_columns(frame.columns, cols, source=label)
+    if bounds is None:
+        bounds = bounds_of(border if len(border) else provinces, pad_deg=REGION_PADDING_DEG)
+    if len(bounds) != 4:
+        raise ParameterError(
+            f"bounds must be (min lon, min lat, max lon, max lat), got {bounds!r}."
+        )
+    west, south, east, north = (float(b) for b in bounds)
+
+    if m is None:
+        m = folium.Map(
+            location=[(south + north) / 2, (west + east) / 2],
+            zoom_start=7,
+            tiles=None,
+            control_scale=True,
+            width=width,
+            height=height,
+        )
+        m.fit_bounds([[south, west], [north, east]])
+    check_map(m)
+
+    if tiles is not None:
+        names = [tiles] if isinstance(tiles, str) else list(tiles)
+        for k, tile in enumerate(names):
+            label = tile if isinstance(tile, str) else getattr(tile, "name", str(tile))
+            folium.TileLayer(
+                tile, name=_html.text(label), overlay=False, control=True, show=k == 0
+            ).add_to(m)
+        BlankLayer(show=not names).add_to(m)
+
+    ne = NATURAL_EARTH_HTML
+    cg = countries.to_crs(config.GEOGRAPHIC_CRS)
+    in_region = (
+        cg["in_region"].fillna(False).astype(bool).to_numpy()
+        if "in_region" in cg.columns
+        else np.ones(len(cg), dtype=bool)
+    )
+    props = [
+        {
+            "tip": _html.text(name),
+            "st": {} if inside else {"fillColor": "#e4e4e4", "fillOpacity": 0.5},
+        }
+        for name, inside in zip(cg["name"], in_region, strict=True)
+    ]
+    layer = VectorLayer(
+        feature_collection(round_geometry(cg.geometry, simplify_deg=simplify_deg), props),
+        name=unique_name(m, "Countries"),
+        style={"color": "#8c8c8c", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 0.85},
+        attribution=ne,
+    )
+    layer.add_child(
+        Legend(
+            legend_html(
+                "Base map",
+                [
+                    f"{swatch_fill('#f3efe6')} Country",
+                    f"{swatch_fill('#ffffff', stroke='#b3b3b3', opacity=0)} Province (TH, KH)",
+                    f"{swatch_line('#222222', dash='6 4')} Border",
+                ],
+            ),
+            css_class="scamgeo-legend-base",
+            position="bottomright",
+        )
+    )
+    layer.add_to(m)
+
+    pg = provinces.to_crs(config.GEOGRAPHIC_CRS)
+    codes = column_or_na(pg, "iso_3166_2")
+    props = [
+        {"tip": _html.text(name) + (f" ({_html.text(code)})" if not missing(code) else "")}
+        for name, code in zip(pg["name"], codes, strict=True)
+    ]
+    VectorLayer(
+        feature_collection(round_geometry(pg.geometry, simplify_deg=simplify_deg), props),
+        name=unique_name(m, "Provinces"),
+        style={"color": "#a6a6a6", "weight": 0.8, "fill": True, "fillOpacity": 0.0},
+        attribution=ne,
+    ).add_to(m)
+
+    bg = border.to_crs(config.GEOGRAPHIC_CRS)
+    names = bg["name"] if "name" in bg.columns else pd.Series("Border", index=bg.index)
+    length = column_or_na(bg, "length_km")
+    props = [
+        {
+            "tip": _html.text(name)
+            + (f" border, {float(km):,.0f} km at 1:10m" if not missing(km) else "")
+        }
+        for name, km in zip(names, length, strict=True)
+    ]
+    VectorLayer(
+        feature_collection(round_geometry(bg.geometry, simplify_deg=simplify_deg / 4), props),
+        name=unique_name(m, "Border"),
+        style={"color": "#222222", "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
+        attribution=ne,
+    ).add_to(m)
+
+    if len(places):
+        pts = located_points(places, name="places", what="not drawn")
+        props = [{"tip": _html.text(name)} for name in pts["name"]]
+        VectorLayer(
+            feature_collection(round_geometry(pts.geometry, simplify_deg=0), props),
+            name=unique_name(m, "Towns"),
+            point_style={
+                "radius": 3,
+                "color": "#ffffff",
+                "weight": 1,
+                "fillColor": "#444444",
+                "fillOpacity": 1,
+            },
+            attribution=GEONAMES_HTML,
+        ).add_to(m)
+    return finish(m)
+
+
+def new_map_for(points: gpd.GeoDataFrame) -> folium.Map:
+    bounds = bounds_of(points) if len(points) else None
+    return base_map(bounds=bounds)

@@ -1,0 +1,315 @@
+"""Events on a web map: one point layer or a heat map."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+
+from .. import _html
+from .._errors import ParameterError
+from .._inputs import located_points
+from .._time import TIMEZONE
+from .._validate import check_choice, check_positive, require_columns
+from ..schema import EVENT_TYPES
+from ..style import event_type_color
+from ._base import new_map_for
+from ._common import (
+    ACLED_HTML,
+    CANVAS_THRESHOLD,
+    RENDERERS,
+    SCAMGEO_HTML,
+    UCDP_HTML,
+    check_map,
+    column_or_na,
+    finish,
+    sources,
+    unique_name,
+)
+from ._elements import (
+    HEAT_GRADIENT,
+    EventLayer,
+    HeatLayer,
+    Legend,
+)
+from ._legend import legend_html, swatch_circle
+
+__all__ = [
+    "events_map",
+]
+
+
+logger = logging.getLogger("scamgeo.maps")
+
+
+# --- events --------------------------------------------------------------------
+
+
+def _codes(values: pd.Series, table: dict[str, int], strings: list[str], *, escape) -> list[int]:
+    """Indices into the shared string table (-1 for missing), escaping each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, value in enumerate(uniques):
+        html = escape(value)
+        if not html:
+            continue
+        if html not in table:
+            table[html] = len(strings)
+            strings.append(html)
+        mapping[k] = table[html]
+    return mapping[codes].tolist()  # code -1 picks the trailing -1
+
+
+def _event_attribution(events: pd.DataFrame) -> str:
+    datasets = {str(d) for d in column_or_na(events, "dataset").dropna().unique()}
+    parts = []
+    if any("acled" in d.lower() for d in datasets):
+        parts.append(ACLED_HTML)
+    if any("ucdp" in d.lower() for d in datasets):
+        parts.append(UCDP_HTML)
+    if not datasets or any(d.lower() == "scamgeo" for d in datasets):
+        parts.append(SCAMGEO_HTML)
+    rest = sorted(
+        d
+        for d in datasets
+        if d.lower() != "scamgeo" and "acled" not in d.lower() and "ucdp" not in d.lower()
+    )
+    parts.extend(f"Events: {_html.text(d)}" for d in rest)
+    return " | ".join(parts)
+
+
+def events_map(
+    events: pd.DataFrame,
+    *,
+    m: folium.Map | None = None,
+    name: str = "Events",
+    heat: bool = True,
+    show_heat: bool = False,
+    time_slider: bool = True,
+    renderer: str = "auto",
+    max_note_chars: int = 280,
+    decimals: int = 4,
+    attribution: str | None = None,
+    compress: bool | None = None,
+) -> folium.Map:
+    """Events coloured by event type and sized by fatalities, with a heat layer and a day slider.
+
+    All events go into one layer of circle markers drawn on a canvas (above
+    2,000 events) from compact columnar data, so 50,000 events make a page of
+    a few MB; popups are assembled on click from escaped text.
+
+    Parameters
+    ----------
+    events : DataFrame or GeoDataFrame
+        In the common event schema (:data:`scamgeo.schema.EVENTS`): at least
+        ``event_date``, ``event_type`` and a point geometry or
+        ``latitude``/``longitude``. Used when present: ``sub_event_type``,
+        ``fatalities``, ``location``, ``admin1``, ``country``, ``actor1``,
+        ``actor2``, ``notes``, ``source``, ``source_url``, ``source_url_2``,
+        ``time_precision`` and ``dataset`` (for the attribution).
+    m : folium.Map, optional
+        Map to add to (default: a new :func:`base_map` around the events).
+    name : str, default "Events"
+        Layer name.
+    heat : bool, default True
+        Add a heat layer of the same points (it follows the day slider).
+    show_heat : bool, default False
+        Whether the heat layer is on when the map opens.
+    time_slider : bool, default True
+        Add a day slider (all days / up to a day / on a day), shown with the layer.
+    renderer : {"auto", "canvas", "svg"}
+        ``auto`` draws on a canvas above 2,000 events, else as SVG paths.
+    max_note_chars : int, default 280
+        Notes longer than this are cut (with "…") in popups.
+    decimals : int, default 4
+        Coordinates are rounded to this many decimals (4 ≈ 11 m).
+    attribution : str, optional
+        Trusted HTML crediting the event source. Default: from the ``dataset``
+        column (ACLED's required citation when ACLED data are present, UCDP's
+        for UCDP GED, scamgeo's for the curated table).
+    compress : bool, optional
+        Put the event data in the page gzip-compressed (base64), inflated by
+        the browser's ``DecompressionStream``. Default: when they exceed 1 MB.
+
+    Returns
+    -------
+    folium.Map
+        With layers ``name`` (legend: types, sizes, dates) and, if ``heat``,
+        "``name`` heat".
+
+    Raises
+    ------
+    SchemaError
+        If a required column is missing.
+    ParameterError
+        For an unknown ``renderer`` or a bad number.
+    """
+    if not isinstance(events, pd.DataFrame):
+        raise ParameterError(f"events must be a (Geo)DataFrame, got {type(events).__name__}.")
+    require_columns(events.columns, ["event_date", "event_type"], source="events")
+    check_choice(renderer, RENDERERS, name="renderer")
+    max_note_chars = int(check_positive(max_note_chars, name="max_note_chars"))
+    if not 0 <= int(decimals) <= 7:
+        raise ParameterError(f"decimals={decimals!r} must be between 0 and 7 (4 ≈ 11 m).")
+    pts = located_points(events, name="events", what="not drawn")
+    dates = pd.to_datetime(pts["event_date"], errors="coerce")
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):  # the region's local date, as everywhere
+        dates = dates.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    if dates.isna().any():
+        logger.info(
+            "events: %d rows without a readable event_date are not drawn", int(dates.isna().sum())
+        )
+        pts, dates = pts[dates.notna()], dates[dates.notna()]
+    m = new_map_for(pts) if m is None else check_map(m)
+    n = len(pts)
+    dates = dates.dt.normalize()
+    day0 = dates.min() if n else pd.Timestamp("2025-01-01")
+    day_index = ((dates - day0).dt.days.to_numpy() if n else np.zeros(0, dtype=int)).astype(int)
+
+    strings: list[str] = []
+    table: dict[str, int] = {}
+
+    types_raw = pts["event_type"].astype("string").fillna("Unknown")
+    type_codes, type_uniques = pd.factorize(types_raw)
+    type_order = sorted(
+        range(len(type_uniques)),
+        key=lambda k: (
+            EVENT_TYPES.index(type_uniques[k])
+            if type_uniques[k] in EVENT_TYPES
+            else len(EVENT_TYPES),
+            str(type_uniques[k]),
+        ),
+    )
+    rank = np.empty(len(type_uniques), dtype=np.int64)
+    rank[type_order] = np.arange(len(type_order))
+    types = [_html.text(type_uniques[k]) for k in type_order]
+    colors = [event_type_color(type_uniques[k]) for k in type_order]
+
+    fat = pd.to_numeric(column_or_na(pts, "fatalities"), errors="coerce")
+    fatalities = [
+        None if pd.isna(v) else int(v) for v in fat.to_numpy(dtype=float, na_value=np.nan)
+    ]
+
+    def clean(column: str) -> pd.Series:
+        values = column_or_na(pts, column).astype("string").str.strip()
+        return values.mask(values == "")
+
+    def joined(*cols: str, sep: str = ", ") -> pd.Series:
+        out = clean(cols[0])
+        for col in cols[1:]:
+            part = clean(col)
+            out = (out + sep + part).fillna(out).fillna(part)
+        return out
+
+    src_keys = (
+        clean("source").fillna("")
+        + "\x1f"
+        + clean("source_url").fillna("")
+        + "\x1f"
+        + clean("source_url_2").fillna("")
+    )
+    src_keys = src_keys.mask(src_keys == "\x1f\x1f")
+
+    def escape_source(key: str) -> str:
+        source, url, url2 = (key.split("\x1f") + ["", "", ""])[:3]
+        return sources(source or None, url or None, url2 or None)
+
+    data: dict[str, Any] = {
+        "y": np.round(pts["_lat"].to_numpy(), decimals).tolist(),
+        "x": np.round(pts["_lon"].to_numpy(), decimals).tolist(),
+        "t": rank[type_codes].tolist(),
+        "f": fatalities,
+        "d": day_index.tolist(),
+        "u": _codes(column_or_na(pts, "sub_event_type"), table, strings, escape=_html.text),
+        "l": _codes(joined("location", "admin1", "country"), table, strings, escape=_html.text),
+        "a": _codes(column_or_na(pts, "actor1"), table, strings, escape=_html.text),
+        "b": _codes(column_or_na(pts, "actor2"), table, strings, escape=_html.text),
+        "n": _codes(
+            column_or_na(pts, "notes"),
+            table,
+            strings,
+            escape=lambda v: _html.text(v, max_chars=max_note_chars),
+        ),
+        "r": _codes(src_keys, table, strings, escape=escape_source),
+    }
+    precision = (
+        pd.to_numeric(column_or_na(pts, "time_precision"), errors="coerce")
+        .fillna(1)
+        .astype(int)
+        .to_numpy()
+    )
+    if (precision > 1).any():
+        data["q"] = precision.tolist()
+    data.update(
+        {
+            "s": strings,
+            "types": types,
+            "colors": colors,
+            "day0": day0.strftime("%Y-%m-%d"),
+            "ndays": int(day_index.max()) if n else 0,
+            "canvas": renderer == "canvas" or (renderer == "auto" and n > CANVAS_THRESHOLD),
+            "slider": bool(time_slider),
+            "r0": 3.5,
+            "rk": 1.6,
+            "rmax": 18,
+        }
+    )
+    attribution = _event_attribution(pts) if attribution is None else attribution
+    layer = EventLayer(
+        data, name=unique_name(m, _html.text(name)), attribution=attribution, compress=compress
+    )
+
+    type_counts = (
+        np.bincount(rank[type_codes], minlength=len(types))
+        if n
+        else np.zeros(len(types), dtype=int)
+    )
+    rows = [
+        f"{swatch_circle(c)} {t} ({int(k):,})"
+        for t, c, k in zip(types, colors, type_counts, strict=True)
+    ]
+    sizes = " ".join(
+        f"{swatch_circle('#ffffff', radius=min(18, 3.5 + 1.6 * math.sqrt(v)))} {v}"
+        for v in (1, 10, 100)
+    )
+    rows.append(f"Fatalities: {sizes}")
+    span = (
+        f"{day0:%Y-%m-%d} to {day0 + pd.Timedelta(days=data['ndays']):%Y-%m-%d}"
+        if n
+        else "no events"
+    )
+    layer.add_child(
+        Legend(
+            legend_html(
+                f"{_html.text(name)}: {n:,}",
+                rows,
+                note=f"{span}; small circles: fatalities not reported or 0",
+            ),
+            css_class="scamgeo-legend-events",
+        )
+    )
+    layer.add_to(m)
+    if heat:
+        heat_layer = HeatLayer(
+            layer, name=unique_name(m, _html.text(f"{name} heat")), show=show_heat
+        )
+        ramp = ",".join(f"{c} {float(k) * 100:.0f}%" for k, c in HEAT_GRADIENT.items())
+        heat_layer.add_child(
+            Legend(
+                legend_html(
+                    f"{_html.text(name)}: density",
+                    [
+                        f'<span style="display:inline-block;width:140px;height:10px;background:linear-gradient(90deg,{ramp})">'
+                        "</span>"
+                    ],
+                    note="few events → many events (follows the day slider)",
+                ),
+                css_class="scamgeo-legend-heat",
+            )
+        )
+        heat_layer.add_to(m)
+    return finish(m)

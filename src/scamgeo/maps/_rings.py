@@ -1,0 +1,126 @@
+"""Distance rings around sites on a web map."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import folium
+import pandas as pd
+
+from .. import _html
+from .._errors import ParameterError, SchemaError
+from .._validate import closest
+from ..style import RING_COLORS
+from ._base import base_map
+from ._common import (
+    bounds_of,
+    check_map,
+    column_or_na,
+    feature_collection,
+    finish,
+    missing,
+    round_geometry,
+    unique_name,
+)
+from ._elements import (
+    Legend,
+    VectorLayer,
+)
+from ._legend import legend_html, swatch_fill
+
+__all__ = [
+    "rings_map",
+]
+
+
+logger = logging.getLogger("scamgeo.maps")
+
+
+# --- rings ---------------------------------------------------------------------
+
+
+def rings_map(
+    sites: pd.DataFrame,
+    *,
+    hub: str,
+    radii_km: Sequence[float] = (10, 25, 50),
+    m: folium.Map | None = None,
+    id_col: str = "site_id",
+    name: str | None = None,
+) -> folium.Map:
+    """Distance rings of ``radii_km`` around one hub (geodesic, via :func:`scamgeo.geo.rings_km`).
+
+    Parameters
+    ----------
+    sites : DataFrame or GeoDataFrame
+        Sites with ``id_col`` (column or index) and ``name``.
+    hub : str
+        The hub's id (e.g. ``"poipet"``) or its name (case-insensitive).
+    radii_km : sequence of float, default (10, 25, 50)
+        Ring radii in km.
+    m : folium.Map, optional
+        Map to add to (default: a new :func:`base_map` around the rings).
+    id_col : str, default "site_id"
+        Column or index name identifying sites.
+    name : str, optional
+        Layer name (default "Rings around <hub name>").
+
+    Returns
+    -------
+    folium.Map
+        With one layer of annuli (tooltip "10–25 km from …") and its legend.
+    """
+    from .. import geo
+
+    if not isinstance(sites, pd.DataFrame):
+        raise ParameterError(f"sites must be a (Geo)DataFrame, got {type(sites).__name__}.")
+    if id_col in sites.columns:
+        ids = sites[id_col].astype(str)
+    elif sites.index.name == id_col:
+        ids = pd.Series(sites.index.astype(str), index=sites.index)
+    else:
+        raise SchemaError(
+            f"sites has no {id_col!r} column or index; pass id_col= one of its columns."
+        )
+    names = column_or_na(sites, "name").astype("string")
+    hit = (ids == str(hub)).to_numpy()
+    if not hit.any():
+        hit = (names.str.casefold() == str(hub).casefold()).fillna(False).to_numpy()
+    if not hit.any():
+        near = closest(str(hub), list(ids) + [str(x) for x in names.dropna()], n=3)
+        hint = f" Did you mean {' or '.join(repr(x) for x in near)}?" if near else ""
+        raise ParameterError(f"hub={hub!r} is neither a {id_col} nor a name in sites.{hint}")
+    one = sites[hit].iloc[:1]
+    rings = geo.rings_km(one, radii_km=radii_km, id_col=id_col)
+    hub_name = str(names[hit].iloc[0]) if not missing(names[hit].iloc[0]) else str(hub)
+    m = base_map(bounds=bounds_of(rings, pad_deg=0.3)) if m is None else check_map(m)
+    n = len(rings)
+    props = []
+    for k, r in enumerate(rings.itertuples(index=False)):
+        color = RING_COLORS[min(k, len(RING_COLORS) - 1)]
+        props.append(
+            {
+                "tip": f"{r.inner_km:g}–{r.radius_km:g} km from {_html.text(hub_name)}",
+                "st": {"fillColor": color, "color": color},
+            }
+        )
+    layer = VectorLayer(
+        feature_collection(round_geometry(rings.geometry, simplify_deg=0, decimals=5), props),
+        name=unique_name(m, _html.text(name if name is not None else f"Rings around {hub_name}")),
+        style={"weight": 1.2, "fillOpacity": 0.18, "opacity": 0.9},
+        attribution="Rings: scamgeo.geo.rings_km",
+    )
+    rows = [
+        f"{swatch_fill(RING_COLORS[min(k, len(RING_COLORS) - 1)], stroke=RING_COLORS[min(k, len(RING_COLORS) - 1)], opacity=0.35)}"
+        f" {r.inner_km:g}–{r.radius_km:g} km"
+        for k, r in enumerate(rings.itertuples(index=False))
+    ]
+    layer.add_child(
+        Legend(
+            legend_html(f"Distance from {_html.text(hub_name)}", rows, note=f"{n} rings"),
+            css_class="scamgeo-legend-rings",
+        )
+    )
+    layer.add_to(m)
+    return finish(m)

@@ -1,0 +1,160 @@
+"""Casino hubs, scam compounds and other sites on a web map."""
+
+from __future__ import annotations
+
+import logging
+
+import folium
+import pandas as pd
+
+from .. import _html
+from .._errors import ParameterError
+from .._inputs import located_points
+from .._validate import require_columns
+from ..schema import SITE_KINDS
+from ..style import OTHER_COLOR, SITE_KIND_LABELS, SITE_KIND_STYLE
+from ._base import new_map_for
+from ._common import (
+    SITES_HTML,
+    check_map,
+    column_or_na,
+    date_text,
+    feature_collection,
+    finish,
+    missing,
+    popup,
+    round_geometry,
+    sources,
+    unique_name,
+)
+from ._elements import (
+    Legend,
+    VectorLayer,
+)
+from ._legend import legend_html, site_symbol
+
+__all__ = [
+    "sites_map",
+]
+
+
+logger = logging.getLogger("scamgeo.maps")
+
+
+# --- sites ---------------------------------------------------------------------
+
+
+def sites_map(
+    sites: pd.DataFrame,
+    *,
+    m: folium.Map | None = None,
+    name: str = "Sites",
+    show: bool = True,
+) -> folium.Map:
+    """Casino hubs, casinos, scam compounds, crossings and SEZs, one symbol per kind.
+
+    Parameters
+    ----------
+    sites : DataFrame or GeoDataFrame
+        In the sites schema (:data:`scamgeo.schema.SITES`): at least ``name``,
+        ``kind`` and a point geometry or ``latitude``/``longitude``. Used when
+        present: ``country``, ``admin1``, ``status``, ``active_from``/``active_to``,
+        ``location_note``, ``notes``, ``source``/``source_url``/``source_url_2``
+        and the war-damage columns ``damage_date``, ``damage_note``,
+        ``damage_claimed_by``, ``damage_source_url``.
+    m : folium.Map, optional
+        Map to add to (default: a new :func:`base_map` around the sites).
+    name : str
+        Layer name in the layer control.
+    show : bool
+        Whether the layer is on when the map opens.
+
+    Returns
+    -------
+    folium.Map
+        With one "Sites" layer (a popup and tooltip per site) and its legend.
+    """
+    if not isinstance(sites, pd.DataFrame):
+        raise ParameterError(f"sites must be a (Geo)DataFrame, got {type(sites).__name__}.")
+    require_columns(sites.columns, ["name", "kind"], source="sites")
+    pts = located_points(sites, name="sites", what="not drawn")
+    m = new_map_for(pts) if m is None else check_map(m)
+
+    kinds_present = [k for k in SITE_KINDS if k in set(pts["kind"].astype(str))]
+    others = sorted(set(pts["kind"].astype(str)) - set(SITE_KINDS))
+    all_kinds = kinds_present + others
+    icons = []
+    for kind in all_kinds:
+        svg, w = site_symbol(kind)
+        icons.append(
+            {
+                "svg": svg,
+                "w": w,
+                "cls": f"scamgeo-site scamgeo-site-{kind if kind in SITE_KINDS else 'other'}",
+            }
+        )
+    icon_of = {k: i for i, k in enumerate(all_kinds)}
+
+    props = []
+    for row in pts.itertuples(index=False):
+        r = row._asdict()
+        kind = str(r["kind"])
+        kind_label = SITE_KIND_LABELS.get(kind, _html.text(kind))
+        active = " – ".join(
+            p for p in (_html.text(r.get("active_from")), _html.text(r.get("active_to"))) if p
+        )
+        damage = ""
+        if not missing(r.get("damage_note")) or not missing(r.get("damage_date")):
+            parts = [
+                date_text(r.get("damage_date")),
+                _html.text(r.get("damage_note")),
+                f"claimed by {_html.text(r.get('damage_claimed_by'))}"
+                if not missing(r.get("damage_claimed_by"))
+                else "",
+                _html.link(r.get("damage_source_url"), "report"),
+            ]
+            damage = "; ".join(p for p in parts if p)
+        where = ", ".join(
+            p for p in (_html.text(r.get("admin1")), _html.text(r.get("country"))) if p
+        )
+        rows = [
+            ("Kind", kind_label),
+            ("Where", where),
+            ("Status", _html.text(r.get("status"))),
+            ("Active", active),
+            ("Location", _html.text(r.get("location_note"))),
+            ("Notes", _html.text(r.get("notes"))),
+            ("War damage", damage),
+            ("Source", sources(r.get("source"), r.get("source_url"), r.get("source_url_2"))),
+        ]
+        color = str(SITE_KIND_STYLE.get(kind, {"color": OTHER_COLOR})["color"])
+        props.append(
+            {
+                "i": icon_of[kind],
+                "tip": f"{_html.text(r['name'])} ({kind_label})",
+                "pop": popup(_html.text(r["name"], default="(unnamed)"), rows, color=color),
+            }
+        )
+    layer = VectorLayer(
+        feature_collection(round_geometry(pts.geometry, simplify_deg=0, decimals=5), props),
+        name=unique_name(m, _html.text(name)),
+        icons=icons,
+        attribution=SITES_HTML,
+        show=show,
+    )
+    counts = pts["kind"].astype(str).value_counts()
+    legend_rows = [
+        f"{icons[icon_of[k]]['svg']} {SITE_KIND_LABELS.get(k, _html.text(k))} ({int(counts[k])})"
+        for k in all_kinds
+    ]
+    damaged = int(
+        (column_or_na(pts, "damage_note").notna() | column_or_na(pts, "damage_date").notna()).sum()
+    )
+    note = f"{damaged} with reported war damage (see popups)" if damaged else ""
+    layer.add_child(
+        Legend(
+            legend_html(_html.text(name), legend_rows, note=note), css_class="scamgeo-legend-sites"
+        )
+    )
+    layer.add_to(m)
+    return finish(m)

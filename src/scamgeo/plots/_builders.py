@@ -1,0 +1,625 @@
+"""Static map builders: overview, choropleth, phase small multiples."""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .. import config
+from .._errors import ParameterError
+from .._inputs import located_points
+from .._time import phase_of
+from .._validate import check_choice, check_positive, require_columns
+from ..schema import EVENT_TYPES, SITE_KINDS
+from ..style import (
+    OTHER_COLOR,
+    PHASE_LABELS,
+    SITE_KIND_LABELS,
+    SITE_KIND_STYLE,
+    event_type_color,
+)
+from ._furniture import (
+    BORDER_COLOR,
+    EDGE,
+    NO_DATA,
+    OUTSIDE_FILL,
+    SCHEMES,
+    add_inset_locator,
+    add_north_arrow,
+    add_scale_bar,
+    check_crs,
+    clear_labels,
+    default_bounds,
+    draw_base,
+    frame_map,
+    lonlat_extent,
+    new_ax,
+    plain,
+    publication_style,
+    reference,
+    tag_new,
+    to_crs,
+    within,
+)
+
+__all__ = [
+    "assign_phase",
+    "choropleth_map",
+    "overview_map",
+    "phase_small_multiples",
+]
+
+
+logger = logging.getLogger("scamgeo.plots")
+
+
+def _fatality_size(values: pd.Series) -> np.ndarray:
+    f = pd.to_numeric(values, errors="coerce").fillna(0).clip(lower=0).to_numpy(dtype=float)
+    return 8 + 10 * np.sqrt(f)
+
+
+def _type_order(types: Sequence[str]) -> list[str]:
+    return sorted(
+        set(types),
+        key=lambda t: (EVENT_TYPES.index(t) if t in EVENT_TYPES else len(EVENT_TYPES), t),
+    )
+
+
+def _draw_events(
+    ax: Axes, pts: gpd.GeoDataFrame, *, order: Sequence[str] | None = None
+) -> list[Any]:
+    handles = []
+    types = pts["event_type"].astype("string").fillna("Unknown")
+    size = (
+        _fatality_size(pts["fatalities"]) if "fatalities" in pts.columns else np.full(len(pts), 8.0)
+    )
+    for t in order or _type_order(types):
+        sel = (types == t).to_numpy()
+        if not sel.any():
+            continue
+        color = event_type_color(t)
+        ax.scatter(
+            pts.geometry.x.to_numpy()[sel],
+            pts.geometry.y.to_numpy()[sel],
+            s=size[sel],
+            c=color,
+            edgecolors="#222222",
+            linewidths=0.3,
+            alpha=0.85,
+            zorder=5,
+            gid=f"events:{t}",
+            label=f"{plain(t)} ({int(sel.sum())})",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor=color,
+                markeredgecolor="#222222",
+                markeredgewidth=0.4,
+                markersize=5,
+                label=f"{plain(t)} ({int(sel.sum())})",
+            )
+        )
+    return handles
+
+
+def _draw_sites(
+    ax: Axes, pts: gpd.GeoDataFrame, *, label_kinds: Sequence[str] = ("casino_hub",)
+) -> list[Any]:
+    handles = []
+    kinds = pts["kind"].astype(str)
+    for kind in [k for k in SITE_KINDS if (kinds == k).any()] + sorted(
+        set(kinds) - set(SITE_KINDS)
+    ):
+        style = SITE_KIND_STYLE.get(kind, {"marker": "o", "color": OTHER_COLOR, "size": 6})
+        sel = (kinds == kind).to_numpy()
+        x, y = pts.geometry.x.to_numpy()[sel], pts.geometry.y.to_numpy()[sel]
+        ax.scatter(
+            x,
+            y,
+            marker=style["marker"],
+            s=float(style["size"]) ** 2,
+            c=style["color"],
+            edgecolors="#222222",
+            linewidths=0.6,
+            zorder=6,
+            gid=f"sites:{kind}",
+        )
+        label = SITE_KIND_LABELS.get(kind, plain(kind))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=style["marker"],
+                linestyle="",
+                markerfacecolor=style["color"],
+                markeredgecolor="#222222",
+                markersize=float(style["size"]) * 0.8,
+                label=f"{label} ({int(sel.sum())})",
+            )
+        )
+        if kind in label_kinds and "name" in pts.columns:
+            for xi, yi, name in zip(x, y, pts["name"].to_numpy()[sel], strict=True):
+                ax.annotate(
+                    plain(name),
+                    (xi, yi),
+                    xytext=(4, 3),
+                    textcoords="offset points",
+                    fontsize=6.5,
+                    zorder=7,
+                    color="#111111",
+                    gid=f"site-label:{kind}",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+                )
+    return handles
+
+
+# --- map furniture ---------------------------------------------------------------
+
+
+def overview_map(
+    events: pd.DataFrame | None = None,
+    *,
+    sites: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    crs: Any = config.METRIC_CRS,
+    bounds: Sequence[float] | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    provinces: gpd.GeoDataFrame | None = None,
+    border: gpd.GeoDataFrame | None = None,
+    label_kinds: Sequence[str] = ("casino_hub",),
+    scale_bar: bool = True,
+    north_arrow: bool = True,
+    inset: bool = True,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Overview map: provinces, the border, events by type (sized by fatalities) and sites.
+
+    Parameters
+    ----------
+    events : DataFrame, optional
+        Events in the common event schema (``event_type``, coordinates;
+        ``fatalities`` sizes the dots when present).
+    sites : DataFrame, optional
+        Sites (``kind``, ``name``, coordinates), one symbol per kind.
+    ax : Axes, optional
+        Draw here (default: a new 7 × 6 in figure).
+    crs : default :data:`scamgeo.config.METRIC_CRS`
+        CRS to draw in (a metric CRS keeps distances and the scale bar true).
+    bounds : (min lon, min lat, max lon, max lat), optional
+        Extent (default: the Thailand–Cambodia border with 0.6° around it).
+    countries, provinces, border : GeoDataFrame, optional
+        Reference geography (default: the embedded Natural Earth layers).
+    label_kinds : sequence of str
+        Site kinds whose names are written on the map.
+    scale_bar, north_arrow, inset, legend : bool
+        Map furniture to add.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    Axes
+    """
+    crs = check_crs(crs)
+    countries, provinces, border = reference(countries, provinces, border)
+    ax = new_ax(ax, figsize=(7.0, 6.0))
+    extent = lonlat_extent(bounds or default_bounds(border), crs)
+    with publication_style():
+        frame_map(ax, crs, extent)
+        draw_base(ax, countries=countries, provinces=provinces, border=border, crs=crs)
+        handles: list[Any] = []
+        if events is not None:
+            require_columns(events.columns, ["event_type"], source="events")
+            handles += _draw_events(
+                ax,
+                within(
+                    located_points(events, name="events", crs=crs, what="not drawn"),
+                    extent,
+                    name="events",
+                ),
+            )
+        if sites is not None:
+            require_columns(sites.columns, ["kind"], source="sites")
+            handles += _draw_sites(
+                ax,
+                within(
+                    located_points(sites, name="sites", crs=crs, what="not drawn"),
+                    extent,
+                    name="sites",
+                ),
+                label_kinds=label_kinds,
+            )
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        clear_labels(ax)
+        handles.append(
+            Line2D([], [], color=BORDER_COLOR, linestyle=(0, (4, 2)), linewidth=1.3, label="Border")
+        )
+        if legend:
+            ax.legend(handles=handles, loc="lower right", title="Legend", borderaxespad=0.4)
+        if title:
+            ax.set_title(plain(title))
+        if scale_bar:
+            add_scale_bar(ax, crs=crs)
+        if north_arrow:
+            add_north_arrow(ax, crs=crs)
+        if inset:
+            add_inset_locator(ax, countries=countries, crs=crs)
+    return ax
+
+
+def _province_values(
+    values: Any, *, column: str | None, provinces: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, str]:
+    """Province polygons with a ``_value`` column (NaN where there is no figure)."""
+    key = (
+        provinces["iso_3166_2"]
+        if "iso_3166_2" in provinces.columns
+        else pd.Series(provinces.index, index=provinces.index)
+    )
+    if isinstance(values, gpd.GeoDataFrame):
+        if column is None or column not in values.columns:
+            raise ParameterError(
+                f"column= must name a column of the GeoDataFrame; it has {', '.join(map(str, values.columns))}."
+            )
+        out = values.copy()
+        out["_value"] = pd.to_numeric(out[column], errors="coerce")
+        return out, column
+    if isinstance(values, pd.Series):
+        series, label = values, column or (str(values.name) if values.name is not None else "value")
+    elif isinstance(values, pd.DataFrame):
+        if column is None or column not in values.columns:
+            raise ParameterError(
+                f"column= must name a column of values; it has {', '.join(map(str, values.columns))}."
+            )
+        if "admin1_code" in values.columns:
+            series = values.set_index("admin1_code")[column]
+        else:
+            series = values[column]
+        label = column
+    else:
+        raise ParameterError(
+            f"values must be a Series, DataFrame or GeoDataFrame, got {type(values).__name__}."
+        )
+    series = pd.to_numeric(series, errors="coerce")
+    if series.index.has_duplicates:
+        raise ParameterError(
+            "values has more than one figure for a province; aggregate first (one value per admin1_code)."
+        )
+    unknown = sorted(set(map(str, series.index)) - set(key.astype(str)))
+    if unknown:
+        raise ParameterError(
+            f"values has province codes with no polygon: {', '.join(unknown[:8])}; use ISO 3166-2 codes like 'TH-27'."
+        )
+    out = provinces.copy()
+    out["_value"] = (
+        key.astype(str).map(series.rename(index=str)).to_numpy(dtype=float, na_value=np.nan)
+    )
+    return out, label
+
+
+def choropleth_map(
+    values: pd.Series | pd.DataFrame,
+    *,
+    column: str | None = None,
+    provinces: gpd.GeoDataFrame | None = None,
+    scheme: str = "fisher_jenks",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+    cmap: str = "cividis_r",
+    ax: Axes | None = None,
+    crs: Any = config.METRIC_CRS,
+    bounds: Sequence[float] | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    border: gpd.GeoDataFrame | None = None,
+    legend_title: str | None = None,
+    fmt: str = "{:,.0f}",
+    scale_bar: bool = True,
+    north_arrow: bool = True,
+    inset: bool = False,
+    title: str | None = None,
+) -> Axes:
+    """Province choropleth with classes (mapclassify) and a classed legend.
+
+    Parameters
+    ----------
+    values : Series or DataFrame or GeoDataFrame
+        A Series indexed by ISO 3166-2 code (``"TH-27"``); a DataFrame with an
+        ``admin1_code`` column and ``column``; or province polygons with ``column``.
+    column : str, optional
+        The column to map (for DataFrames).
+    provinces : GeoDataFrame, optional
+        Province polygons keyed by ``iso_3166_2`` (default: the embedded ones).
+    scheme : str, default "fisher_jenks"
+        One of :data:`SCHEMES` (``user_defined`` needs ``bins``).
+    k : int, default 5
+        Number of classes (lowered to the number of distinct values if fewer).
+    bins : sequence of float, optional
+        Upper bounds of classes for ``scheme="user_defined"``.
+    cmap : str, default "cividis_r"
+        A perceptually uniform, colour-blind-safe colour map.
+    legend_title : str, optional
+        Default: the column or Series name.
+    fmt : str
+        Format of class bounds in the legend.
+
+    Returns
+    -------
+    Axes
+        Polygons with ``gid="choropleth"``; ``ax._scamgeo_classes`` holds the
+        class upper bounds and counts.
+    """
+    import mapclassify
+
+    check_choice(scheme, list(SCHEMES), name="scheme")
+    k = int(check_positive(k, name="k"))
+    crs = check_crs(crs)
+    countries, provinces, border = reference(countries, provinces, border)
+    data, label = _province_values(values, column=column, provinces=provinces)
+    y = data["_value"].to_numpy(dtype=float)
+    have = np.isfinite(y)
+    if not have.any():
+        raise ParameterError("values has no number for any province; nothing to map.")
+    distinct = np.unique(y[have]).size
+    kwargs: dict[str, Any] = {}
+    if scheme == "user_defined":
+        if bins is None:
+            raise ParameterError("scheme='user_defined' needs bins= (upper bounds of the classes).")
+        kwargs["bins"] = list(bins)
+    elif scheme in ("fisher_jenks", "natural_breaks", "quantiles", "equal_interval", "max_breaks"):
+        kwargs["k"] = max(1, min(k, distinct))
+    with warnings.catch_warnings():
+        # FisherJenks falls back to pure Python without numba: fine for ~100 provinces.
+        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        classifier = mapclassify.classify(y[have], SCHEMES[scheme], **kwargs)
+    n_classes = len(classifier.bins)
+    colours = mpl.colormaps[cmap].resampled(max(n_classes, 2))(
+        np.linspace(0, 1, max(n_classes, 2))
+    )[:n_classes]
+    cls = np.full(len(y), -1)
+    cls[have] = classifier.yb
+
+    ax = new_ax(ax, figsize=(6.5, 6.0))
+    if bounds is None:  # the provinces with figures, and the border
+        bx = data[have].to_crs(config.GEOGRAPHIC_CRS).total_bounds
+        db = default_bounds(border, pad_deg=0.3)
+        bounds = (
+            min(bx[0] - 0.2, db[0]),
+            min(bx[1] - 0.2, db[1]),
+            max(bx[2] + 0.2, db[2]),
+            max(bx[3] + 0.2, db[3]),
+        )
+    extent = lonlat_extent(bounds, crs)
+    with publication_style():
+        frame_map(ax, crs, extent)
+        c = to_crs(countries, crs, name="countries")
+        before = len(ax.collections)
+        c.plot(ax=ax, color=OUTSIDE_FILL, edgecolor=EDGE, linewidth=0.4, zorder=1)
+        tag_new(ax, before, "countries")
+        proj = to_crs(data, crs, name="provinces")
+        before = len(ax.collections)
+        if (~have).any():
+            proj[~have].plot(
+                ax=ax, facecolor=NO_DATA, edgecolor="white", linewidth=0.3, hatch="///", zorder=2
+            )
+        for j in range(n_classes):
+            sel = cls == j
+            if sel.any():
+                proj[sel].plot(
+                    ax=ax, facecolor=colours[j], edgecolor="white", linewidth=0.3, zorder=2
+                )
+        tag_new(ax, before, "choropleth")
+        before = len(ax.collections)
+        to_crs(border, crs, name="border").plot(
+            ax=ax, color=BORDER_COLOR, linewidth=1.2, linestyle=(0, (4, 2)), zorder=3
+        )
+        tag_new(ax, before, "border")
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        clear_labels(ax)
+        lows = [float(np.nanmin(y[have]))] + [float(b) for b in classifier.bins[:-1]]
+        counts = np.bincount(classifier.yb, minlength=n_classes)
+        handles = [
+            Patch(
+                facecolor=colours[j],
+                edgecolor="#777777",
+                linewidth=0.4,
+                label=f"{fmt.format(lows[j])} – {fmt.format(float(classifier.bins[j]))}  ({int(counts[j])})",
+            )
+            for j in range(n_classes)
+        ]
+        if (~have).any():
+            handles.append(
+                Patch(
+                    facecolor=NO_DATA,
+                    edgecolor="white",
+                    hatch="///",
+                    label="No data",
+                )
+            )
+        ax.legend(handles=handles, title=plain(legend_title or label), loc="lower right")
+        ax._scamgeo_classes = {
+            "bins": [float(b) for b in classifier.bins],
+            "counts": counts.tolist(),
+            "scheme": scheme,
+        }
+        if title:
+            ax.set_title(plain(title))
+        if scale_bar:
+            add_scale_bar(ax, crs=crs)
+        if north_arrow:
+            add_north_arrow(ax, crs=crs)
+        if inset:
+            add_inset_locator(ax, countries=countries, crs=crs)
+    return ax
+
+
+def assign_phase(dates: pd.Series, phase_starts: Mapping[str, Any] | pd.DataFrame) -> pd.Series:
+    """The war phase of each date: the last phase whose start is on or before it.
+
+    Parameters
+    ----------
+    dates : Series of dates
+    phase_starts : mapping or DataFrame
+        ``{phase: start date}`` with phases from :data:`scamgeo.config.PHASES`,
+        or the timeline table (columns ``date`` and ``phase_starts``).
+
+    Returns
+    -------
+    Series of str
+        Named ``phase``, indexed like ``dates``; ``pre_war`` before the first
+        start; None for a missing date. The same rule as
+        :func:`scamgeo.stats.phase_of` (which returns an ordered categorical).
+    """
+    if isinstance(phase_starts, pd.DataFrame):
+        require_columns(phase_starts.columns, ["date", "phase_starts"], source="phase_starts")
+    phase = phase_of(dates, timeline=phase_starts)
+    return phase.astype(object).where(phase.notna(), None)
+
+
+def phase_small_multiples(
+    events: pd.DataFrame,
+    *,
+    phase_starts: Mapping[str, Any] | pd.DataFrame | None = None,
+    phase_col: str = "phase",
+    phases: Sequence[str] | None = None,
+    sites: pd.DataFrame | None = None,
+    ncols: int = 3,
+    fig: Figure | None = None,
+    crs: Any = config.METRIC_CRS,
+    bounds: Sequence[float] | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    provinces: gpd.GeoDataFrame | None = None,
+    border: gpd.GeoDataFrame | None = None,
+) -> np.ndarray:
+    """One small map of events per phase of the war, on a shared extent and legend.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Events (``event_type``, ``event_date``, coordinates).
+    phase_starts : mapping or DataFrame, optional
+        Phase start dates (see :func:`assign_phase`); needed unless ``events``
+        has ``phase_col``.
+    phase_col : str, default "phase"
+        Column holding each event's phase, if already assigned.
+    phases : sequence of str, optional
+        Phases to draw, in order (default: those present, in :data:`scamgeo.config.PHASES` order).
+    sites : DataFrame, optional
+        Sites drawn on every panel (names not written).
+    ncols : int, default 3
+        Panels per row.
+    fig : Figure, optional
+        Figure to draw in (default: a new one sized to the grid).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        One per phase (the figure is ``axes[0].figure``); each axes has
+        ``_scamgeo_phase`` and ``_scamgeo_n_events``.
+    """
+    require_columns(events.columns, ["event_type"], source="events")
+    crs = check_crs(crs)
+    if phase_col in events.columns:
+        phase = events[phase_col].astype("string")
+    elif phase_starts is not None:
+        require_columns(events.columns, ["event_date"], source="events")
+        phase = assign_phase(events["event_date"], phase_starts)
+    else:
+        raise ParameterError(
+            f"events has no {phase_col!r} column; pass phase_starts= (a mapping phase -> start date, "
+            "or scamgeo.datasets.timeline())."
+        )
+    present = [p for p in config.PHASES if (phase == p).any()] + sorted(
+        {str(p) for p in phase.dropna().unique()} - set(config.PHASES)
+    )
+    phases = list(phases) if phases is not None else present
+    if not phases:
+        raise ParameterError("no event has a phase; check the dates and phase_starts.")
+    ncols = max(1, min(int(check_positive(ncols, name="ncols")), len(phases)))
+    nrows = math.ceil(len(phases) / ncols)
+    countries, provinces, border = reference(countries, provinces, border)
+    if fig is None:
+        fig = plt.figure(figsize=(2.6 * ncols + 0.2, 2.7 * nrows + 0.6), layout="constrained")
+    with publication_style():
+        grid = fig.subplots(nrows, ncols, squeeze=False)
+        extent = lonlat_extent(bounds or default_bounds(border), crs)
+        pts = within(
+            located_points(
+                events.assign(_phase=phase.to_numpy()), name="events", crs=crs, what="not drawn"
+            ),
+            extent,
+            name="events",
+        )
+        order = _type_order(pts["event_type"].astype("string").fillna("Unknown"))
+        site_pts = (
+            within(
+                located_points(sites, name="sites", crs=crs, what="not drawn"), extent, name="sites"
+            )
+            if sites is not None
+            else None
+        )
+        axes = []
+        handles: dict[str, Any] = {}
+        for j, (ax, p) in enumerate(zip(grid.ravel(), phases, strict=False)):
+            frame_map(ax, crs, extent)
+            draw_base(
+                ax, countries=countries, provinces=provinces, border=border, crs=crs, light=True
+            )
+            sub = pts[pts["_phase"] == p]
+            for h in _draw_events(ax, sub, order=order):
+                handles.setdefault(h.get_label().rsplit(" (", 1)[0], h)
+            if site_pts is not None:
+                for h in _draw_sites(ax, site_pts, label_kinds=()):
+                    handles.setdefault(h.get_label().rsplit(" (", 1)[0], h)
+            ax.set_xlim(extent[0], extent[2])
+            ax.set_ylim(extent[1], extent[3])
+            clear_labels(ax)
+            fat = (
+                pd.to_numeric(sub["fatalities"], errors="coerce").sum()
+                if "fatalities" in sub.columns
+                else np.nan
+            )
+            extra = f", {int(fat):,} killed" if np.isfinite(fat) and fat > 0 else ""
+            ax.set_title(f"{PHASE_LABELS.get(p, plain(p))}\n{len(sub):,} events{extra}", fontsize=8)
+            ax._scamgeo_phase = p
+            ax._scamgeo_n_events = len(sub)
+            if j == 0:
+                add_scale_bar(ax, crs=crs, segments=1)
+                add_north_arrow(ax, crs=crs, location=(0.08, 0.8), length=0.1)
+            axes.append(ax)
+        for ax in grid.ravel()[len(phases) :]:
+            ax.set_visible(False)
+        for t, h in handles.items():
+            h.set_label(t)
+        handles["Border"] = Line2D(
+            [], [], color=BORDER_COLOR, linestyle=(0, (4, 2)), linewidth=1.2, label="Border"
+        )
+        fig.legend(
+            handles=list(handles.values()),
+            loc="outside lower center",
+            ncols=min(4, len(handles)),
+            frameon=False,
+        )
+    return np.array(axes, dtype=object)
+
+
+# --- output ------------------------------------------------------------------------

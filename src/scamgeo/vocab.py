@@ -1,0 +1,305 @@
+"""The vocabularies scamgeo speaks: one definition each, read by every module.
+
+Event and sub-event types (ACLED's), the phases of the 2025 war in order and
+their labels, displacement metrics, countries, site kinds, attribution texts
+and the names of count models. The schemas (:mod:`scamgeo.schema`), the
+statistics, the maps, the charts and the briefs all read them from here, so a
+label or a list changes in one place.
+
+Pure Python: importing it loads nothing else.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+__all__ = [
+    "ACLED_ATTRIBUTION",
+    "ACTORS",
+    "CEASEFIRE_PHASES",
+    "CLAIMS",
+    "COORD_METHODS",
+    "COUNTRIES",
+    "COUNT_UNITS",
+    "DISPLACEMENT_METRICS",
+    "DISPLACEMENT_METRIC_LABELS",
+    "DISPLACEMENT_UNITS",
+    "EMBEDDED_ATTRIBUTION",
+    "EVENT_TYPES",
+    "GEONAMES_ATTRIBUTION",
+    "MEASURES",
+    "MODEL_NAMES",
+    "NATURAL_EARTH_ATTRIBUTION",
+    "PHASES",
+    "PHASE_LABELS",
+    "PLACE_KINDS",
+    "PLACE_SIDES",
+    "REGION_COUNTRIES",
+    "SITE_KINDS",
+    "SITE_KIND_LABELS",
+    "STOCK_METRICS",
+    "SUB_EVENT_TYPES",
+    "UCDP_ATTRIBUTION",
+    "VICTIM_SIDES",
+    "VICTIM_TYPES",
+    "attribution_html",
+    "fold",
+    "phase_label",
+]
+
+#: ISO3 codes of the countries scamgeo's tables may name.
+COUNTRIES: tuple[str, ...] = (
+    "THA",
+    "KHM",
+    "LAO",
+    "MMR",
+    "VNM",
+    "MYS",
+    "CHN",
+    "PHL",
+    "IDN",
+    "SGP",
+    "KOR",
+    "JPN",
+    "IND",
+    "USA",
+)
+
+#: ISO3 codes of the countries kept in the reference geography.
+REGION_COUNTRIES: tuple[str, ...] = ("THA", "KHM", "LAO", "MMR", "VNM", "MYS")
+
+#: ACLED event types (the curated table uses the first four).
+EVENT_TYPES: tuple[str, ...] = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Strategic developments",
+    "Protests",
+    "Riots",
+)
+
+#: ACLED sub-event types, each with its event type.
+SUB_EVENT_TYPES: dict[str, str] = {
+    "Armed clash": "Battles",
+    "Government regains territory": "Battles",
+    "Non-state actor overtakes territory": "Battles",
+    "Chemical weapon": "Explosions/Remote violence",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Suicide bomb": "Explosions/Remote violence",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Grenade": "Explosions/Remote violence",
+    "Sexual violence": "Violence against civilians",
+    "Attack": "Violence against civilians",
+    "Abduction/forced disappearance": "Violence against civilians",
+    "Peaceful protest": "Protests",
+    "Protest with intervention": "Protests",
+    "Excessive force against protesters": "Protests",
+    "Violent demonstration": "Riots",
+    "Mob violence": "Riots",
+    "Agreement": "Strategic developments",
+    "Arrests": "Strategic developments",
+    "Change to group/activity": "Strategic developments",
+    "Disrupted weapons use": "Strategic developments",
+    "Headquarters or base established": "Strategic developments",
+    "Looting/property destruction": "Strategic developments",
+    "Non-violent transfer of territory": "Strategic developments",
+    "Other": "Strategic developments",
+}
+
+#: Actor names of the curated events table.
+ACTORS: tuple[str, ...] = (
+    "Military Forces of Thailand",
+    "Military Forces of Cambodia",
+    "Civilians (Thailand)",
+    "Civilians (Cambodia)",
+    "Unidentified Armed Group",
+)
+
+#: Who a fact is claimed by: one government, both, or an independent body.
+CLAIMS: tuple[str, ...] = ("THA", "KHM", "both", "independent")
+
+#: Kinds of site.
+SITE_KINDS: tuple[str, ...] = (
+    "casino_hub",
+    "casino",
+    "scam_compound",
+    "border_crossing",
+    "special_economic_zone",
+)
+
+#: Human-readable names of site kinds (maps, plots and briefs).
+SITE_KIND_LABELS: dict[str, str] = {
+    "casino_hub": "Casino hub",
+    "casino": "Casino",
+    "scam_compound": "Scam compound",
+    "border_crossing": "Border crossing",
+    "special_economic_zone": "Special economic zone",
+}
+
+#: Phases of the 2025 war, in order; their start dates come from the timeline table.
+PHASES: tuple[str, ...] = (
+    "pre_war",
+    "may_crisis",
+    "july_war",
+    "truce",
+    "december_war",
+    "post_ceasefire",
+)
+
+#: The one set of phase labels, used by charts, static maps, web maps and briefs.
+PHASE_LABELS: dict[str, str] = {
+    "pre_war": "Before the May crisis",
+    "may_crisis": "May crisis",
+    "july_war": "July war",
+    "truce": "Truce",
+    "december_war": "December war",
+    "post_ceasefire": "After the ceasefire",
+}
+
+#: Phases that a ceasefire starts (``ceasefire_its`` fits one model per row starting one).
+CEASEFIRE_PHASES: tuple[str, ...] = ("truce", "post_ceasefire")
+
+#: What a displacement figure counts.
+DISPLACEMENT_METRICS: tuple[str, ...] = (
+    "evacuated",
+    "in_shelters",
+    "displaced_total",
+    "remaining",
+    "returned",
+    "displaced_combined",
+)
+
+#: Stock (people displaced at a moment) or flow (people who moved during a period); every
+#: curated displacement row says which, and no series mixes the two.
+MEASURES: tuple[str, ...] = ("stock", "flow")
+
+#: Metrics that are stocks on a date (the others are cumulative counts).
+STOCK_METRICS: tuple[str, ...] = ("in_shelters", "displaced_total", "remaining")
+
+#: Human-readable names of the displacement metrics.
+DISPLACEMENT_METRIC_LABELS: dict[str, str] = {
+    "evacuated": "Evacuated",
+    "in_shelters": "In shelters",
+    "displaced_total": "Displaced (total)",
+    "remaining": "Still displaced",
+    "returned": "Returned",
+    "displaced_combined": "Displaced in both countries (quoted total)",
+}
+
+#: Whose dead or injured an event reports (empty when it reports none).
+VICTIM_SIDES: tuple[str, ...] = ("THA", "KHM", "both", "unknown")
+
+#: Who the victims were.
+VICTIM_TYPES: tuple[str, ...] = ("military", "civilian", "mixed", "unknown")
+
+#: Which side of the border a gazetteer place lies on (``disputed``: both states claim it).
+PLACE_SIDES: tuple[str, ...] = ("THA", "KHM", "disputed", "LAO", "MMR", "VNM", "CHN")
+
+#: Kinds of gazetteer place.
+PLACE_KINDS: tuple[str, ...] = (
+    "temple",
+    "pass",
+    "hill",
+    "position",
+    "village",
+    "town",
+    "crossing",
+    "casino",
+    "scam_compound",
+    "sez",
+    "bridge",
+    "road",
+    "facility",
+    "area",
+    "district",
+    "border_sector",
+    "province",
+)
+
+#: How a gazetteer point was obtained.
+COORD_METHODS: tuple[str, ...] = ("stated", "geonames", "derived", "stand_in")
+
+#: What scamgeo counts when it counts events: each incident once, or each side's claim.
+COUNT_UNITS: tuple[str, ...] = ("incidents", "claims")
+
+#: Units of a displacement figure.
+DISPLACEMENT_UNITS: tuple[str, ...] = ("people", "families", "households", "sites")
+
+#: Names of the count models of :func:`scamgeo.stats.count_model`, as in its table.
+MODEL_NAMES: tuple[str, ...] = ("negative_binomial", "poisson_hc")
+
+#: Citation ACLED's attribution policy requires wherever its data are shown (plain text).
+ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), https://acleddata.com"
+#: Citation of the UCDP Georeferenced Event Dataset (plain text).
+UCDP_ATTRIBUTION = (
+    "Uppsala Conflict Data Program (UCDP) Georeferenced Event Dataset (GED), https://ucdp.uu.se "
+    "(Sundberg & Melander 2013; Davies, Pettersson & Öberg 2025)"
+)
+#: Credit of the Natural Earth boundaries (public domain; credit requested), plain text.
+NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth, https://www.naturalearthdata.com/"
+#: Credit of the GeoNames places (CC BY 4.0), plain text.
+GEONAMES_ATTRIBUTION = "GeoNames, https://www.geonames.org/ (CC BY 4.0)"
+#: Credit of the curated events embedded in scamgeo, plain text.
+EMBEDDED_ATTRIBUTION = (
+    "scamgeo curated events of the 2025 Thailand–Cambodia border war: facts from public reporting, "
+    "each row citing its source (source, source_url, source_date); geography: Made with Natural "
+    "Earth; GeoNames (CC BY 4.0)."
+)
+
+_URL = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
+
+
+def attribution_html(text: str, *, prefix: str = "") -> str:
+    """An attribution text as HTML: escaped, its web addresses as links.
+
+    Parameters
+    ----------
+    text : str
+        Plain-text attribution, e.g. :data:`ACLED_ATTRIBUTION`.
+    prefix : str, optional
+        Plain text put before it (e.g. ``"Events: "``).
+
+    Returns
+    -------
+    str
+        Safe HTML; each ``http(s)://`` address becomes a link opening in a new tab.
+
+    Examples
+    --------
+    >>> attribution_html("X, https://x.org")
+    'X, <a href="https://x.org" target="_blank" rel="noopener noreferrer">x.org</a>'
+    """
+    out, last = [], 0
+    full = prefix + text
+    for match in _URL.finditer(full):
+        out.append(html.escape(full[last : match.start()], quote=False))
+        url = match.group(0)
+        shown = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+        out.append(
+            f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(shown, quote=False)}</a>"
+        )
+        last = match.end()
+    out.append(html.escape(full[last:], quote=False))
+    return "".join(out)
+
+
+def phase_label(phase: object) -> str:
+    """The label of a phase (the name itself when it is not a phase)."""
+    return PHASE_LABELS.get(str(phase), str(phase))
+
+
+def fold(name: object) -> str:
+    """Fold a name for matching: no accents, case, spaces, hyphens or apostrophes.
+
+    Examples
+    --------
+    >>> fold("O'Smach") == fold("osmach") == fold("O Smach")
+    True
+    """
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]", "", text.casefold())
