@@ -96,9 +96,65 @@ def test_range_chart_keeps_ranges():
 def test_displacement_chart_one_metric():
     dp = datasets.displacement()
     ax = charts.displacement_chart(dp, metric="displaced_total", by="country")
-    assert {t.get_text() for t in ax.get_legend().get_texts()} <= {"THA", "KHM"}
+    national = dp[(dp.metric == "displaced_total") & (dp.unit == "people") & dp.admin1.isna()]
+    series = national.groupby(["country", "counting_body", "measure"]).ngroups
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(ax.get_lines()) == len(labels) == series > 1  # one line per body, never joined
+    assert all(label.split(",")[0] in {"THA", "KHM"} for label in labels)
     ax2 = charts.displacement_chart(dp, metric="returned", unit="sites", by="province")
     assert "no province-level" in ax2.texts[0].get_text() or ax2.lines
+
+
+def _two_series() -> pd.DataFrame:
+    rows = [
+        ("2025-07-25", 100, "stock", "Thai MOI"),
+        ("2025-07-26", 180, "stock", "Thai MOI"),
+        ("2025-07-27", 150, "stock", "Thai MOI"),
+        ("2025-07-25", 40, "flow", "Thai MOI"),
+        ("2025-07-26", 60, "flow", "Thai MOI"),
+    ]
+    df = pd.DataFrame(rows, columns=["as_of", "value", "measure", "counting_body"])
+    df["as_of"] = pd.to_datetime(df["as_of"])
+    return df.assign(country="THA", admin1=None, metric="returned", unit="people")
+
+
+def test_displacement_chart_never_joins_a_stock_and_a_flow():
+    df = _two_series()
+    ax = charts.displacement_chart(df, metric="returned", countries=["THA"])
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"THA (stock)", "THA (flow)"}
+    assert list(lines["THA (stock)"].get_ydata()) == [100, 180, 150]
+    assert list(lines["THA (flow)"].get_ydata()) == [40, 60]
+    assert lines["THA (flow)"].get_linestyle() == "--"
+    # two counting bodies: two lines, each named by its body
+    two = pd.concat([df.iloc[:3], df.iloc[:3].assign(counting_body="Army", value=[1, 2, 3])])
+    ax2 = charts.displacement_chart(two, metric="returned", countries=["THA"])
+    assert sorted(line.get_label() for line in ax2.get_lines()) == ["THA, Army", "THA, Thai MOI"]
+    # loader output without the columns: one series, and the chart says why
+    bare = df.iloc[:3].drop(columns=["measure", "counting_body"])
+    ax3 = charts.displacement_chart(bare, metric="returned", countries=["THA"])
+    assert len(ax3.get_lines()) == 1
+    assert any("no counting_body column" in t.get_text() for t in ax3.figure.texts + ax3.texts)
+
+
+def test_displacement_summary_splits_bodies_and_measures():
+    from scamgeo import stats
+
+    df = _two_series().assign(metric="in_shelters")
+    out = stats.displacement_summary(df)
+    assert sorted(zip(out["measure"], out["peak_value"], strict=True)) == [
+        ("flow", 60.0),
+        ("stock", 180.0),
+    ]
+    assert out.attrs["notes"] == []
+    bare = stats.displacement_summary(df.drop(columns=["measure", "counting_body"]))
+    assert len(bare) == 1 and bare["peak_value"].iloc[0] == 180.0  # one unknown measure
+    assert bare["measure"].iloc[0] == "unknown" and len(bare.attrs["notes"]) == 2
+    shares = stats.displacement_summary(df, returned_by="2025-07-27")
+    flow = shares[shares["measure"] == "flow"].iloc[0]
+    stock = shares[shares["measure"] == "stock"].iloc[0]
+    assert pd.isna(flow["share_returned"])  # a flow has no share returned
+    assert stock["share_returned"] == pytest.approx(1 - 150 / 180)
 
 
 def test_tally_chart_lines_per_claimant():

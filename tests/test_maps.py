@@ -315,11 +315,43 @@ def test_events_map_columns_colours_and_sizes(events):
     assert heat.options["attribution"] == lay.attribution  # credited while only the heat is shown
     assert "density" in legends(heat)[0].html
     (legend,) = legends(lay)
-    assert (
-        "Events: 39" in legend.html
-        and "Battles (13)" in legend.html
-        and "Fatalities" in legend.html
+    # every event sits on its own random point here: 39 places, 39 incidents (no incident_id)
+    assert len(d["P"]["y"]) == 39 and sorted(set(d["p"])) == list(range(39))
+    assert '<span class="sg-claims">39</span> events (claims)' in legend.html
+    assert '<span class="sg-incidents">39</span> incidents' in legend.html
+    assert '<span class="sg-places">39</span> places' in legend.html
+    assert "Battles (13)" in legend.html and "Events at a place" in legend.html
+
+
+def _placed_events() -> pd.DataFrame:
+    """Six claims at three places: two gazetteer places and one point without a place_id."""
+    df = make_events(6)
+    df["place_id"] = ["ta-muen-thom", "ta-muen-thom", "ta-muen-thom", "poipet-x", None, None]
+    df["uncertainty_m"] = [500, 500, 500, 5000, 100, 100]
+    df.loc[4:5, ["latitude", "longitude"]] = [[14.1, 103.1], [14.1, 103.1]]
+    df["incident_id"] = ["I1", "I1", None, "I2", None, None]  # 5 incidents
+    df["claimed_by"] = ["THA", "KHM <b>", "THA", "KHM", "THA", "THA"]
+    return df
+
+
+def test_events_map_one_marker_per_place_counts_claims_and_incidents():
+    df = _placed_events()
+    gaz = pd.DataFrame(
+        {"place_id": ["ta-muen-thom", "poipet-x"], "name": ["Ta Muen Thom", "Poipet"]}
     )
+    d = layer(sm.events_map(df, gazetteer=gaz), "Events").data
+    places = d["P"]
+    assert len(places["y"]) == 3 == df["place_id"].fillna("pt").nunique()
+    assert d["p"] == [0, 0, 0, 1, 2, 2]
+    assert [d["s"][k] for k in places["nm"]] == ["Ta Muen Thom", "Poipet", "Ta Muen Thom"]
+    assert places["u"] == [500, 5000, 100]
+    assert len(set(d["i"])) == 5  # I1 twice, I2, and three rows that are their own incident
+    assert "KHM &lt;b&gt;" in d["s"]
+    (legend,) = legends(layer(sm.events_map(df, gazetteer=gaz), "Events"))
+    assert '<span class="sg-claims">6</span>' in legend.html
+    assert '<span class="sg-incidents">5</span>' in legend.html
+    assert '<span class="sg-places">3</span>' in legend.html
+    assert "Location uncertainty (1 place known to worse than 2 km)" in legend.html
 
 
 def test_events_map_strings_are_escaped_and_links_only_http(events):
@@ -412,7 +444,11 @@ def test_displacement_map_peak_and_legend(displacement):
     assert r_surin == pytest.approx(36.0)
     assert (r_ssk / r_surin) ** 2 == pytest.approx(3000 / 9000, rel=0.01)
     (legend,) = legends(lay)
-    assert "In shelters (people), 2025-07-27 (peak)" in legend.html
+    assert "In shelters (people), each province's peak" in legend.html
+    # each province at its own peak, with its date (not one snapshot date)
+    assert values["Surin"]["tip"] == "Surin: 9,000 people (peak, 27 July 2025)"
+    assert values["Si Sa Ket"]["tip"] == "Si Sa Ket: 3,000 people (peak, 24 July 2025)"
+    assert "no counting_body column" in legend.html
     assert "Circle area ∝ people" in legend.html
     assert "Thai MOI &lt;i&gt;x&lt;/i&gt;" in values["Surin"]["pop"]
 
@@ -450,6 +486,36 @@ def test_displacement_map_errors_name_what_is_allowed(displacement):
         )
     m = sm.displacement_map(displacement, metric="returned", unit="families")
     assert "Returned (families)" in sm.map_layers(m)
+
+
+def test_displacement_map_keeps_bodies_and_measures_apart(displacement):
+    df = displacement.assign(counting_body="Thai MOI", measure="stock")
+    flow = df.iloc[[2]].assign(measure="flow", value=50000)  # a flow bigger than any stock
+    other = df.iloc[[1]].assign(counting_body="Army", value=7000, as_of=pd.Timestamp("2025-07-29"))
+    m = sm.displacement_map(pd.concat([df, flow, other]), metric="in_shelters")
+    lay = layer(m, "In shelters (people)")
+    tips = sorted(f["properties"]["tip"] for f in lay.data["features"])
+    # the flow is never drawn as a level; Si Sa Ket keeps its own body's series (2 figures)
+    assert tips == [
+        "Si Sa Ket: 3,000 people (peak, 24 July 2025)",
+        "Surin: 9,000 people (peak, 27 July 2025)",
+    ]
+    html = legends(lay)[0].html
+    assert "flows set aside" in html and "1 province(s) also had another counting body" in html
+    only_flow = sm.displacement_map(
+        pd.concat([df, flow]), metric="in_shelters", measure="flow", name="flows"
+    )
+    assert [f["properties"]["tip"] for f in layer(only_flow, "flows").data["features"]] == [
+        "Surin: 50,000 people (peak, 27 July 2025)"
+    ]
+
+
+def test_displacement_map_without_province_figures_says_so(displacement):
+    national = displacement.assign(admin1_code=None, admin1=None)
+    m = sm.displacement_map(national, metric="returned", unit="people")
+    lay = layer(m, "Returned (people)")
+    assert lay.data["features"] == []
+    assert "No province figures: only national figures (1) are reported" in legends(lay)[0].html
 
 
 # --- rings -----------------------------------------------------------------------------
@@ -596,5 +662,5 @@ def test_events_map_with_no_located_events(events):
     m = sm.events_map(empty, m=sm.base_map())
     lay = layer(m, "Events")
     assert lay.n_events == 0 and lay.data["ndays"] == 0
-    assert "Events: 0" in legends(lay)[0].html
+    assert '<span class="sg-claims">0</span>' in legends(lay)[0].html
     m.get_root().render()

@@ -47,7 +47,7 @@ function sgProbe() {
     document.body.appendChild(res);
     var opened = 0, limit = %(limit)d, targets = [];
     map.eachLayer(function (l) {
-        if (l._sgi !== undefined || (l.getPopup && l.getPopup() && l.getLatLng)) { targets.push(l); }
+        if (l._sgp !== undefined || (l.getPopup && l.getPopup() && l.getLatLng)) { targets.push(l); }
     });
     var current = null;
     map.on("popupopen", function (e) { current = e.popup; });
@@ -68,6 +68,15 @@ function sgProbe() {
     res.setAttribute("data-popups", opened);
     res.setAttribute("data-sites", has(".scamgeo-site"));
     res.setAttribute("data-event-paths", has("path.scamgeo-event"));
+    res.setAttribute("data-rings", has("path.scamgeo-uncertainty"));
+    res.setAttribute("data-labels", has(".leaflet-tooltip.scamgeo-label"));
+    var lg = document.querySelector(".scamgeo-legend-events");
+    if (lg) {
+        ["claims", "incidents", "places"].forEach(function (w) {
+            var el = lg.querySelector(".sg-" + w);
+            res.setAttribute("data-legend-" + w, el ? el.textContent.replace(/,/g, "") : "");
+        });
+    }
     res.setAttribute("data-paths", has("path.leaflet-interactive"));
     res.setAttribute("data-canvases", has("canvas"));
     res.setAttribute("data-legends-before", has(".scamgeo-legend-events"));
@@ -125,6 +134,10 @@ def saved_map(tmp_path_factory) -> Path:
     events.loc[0, "notes"] = HOSTILE_NOTE
     events.loc[0, "source_url"] = "javascript:alert(1)"
     events.loc[0, "source"] = '"><img src=x onerror=alert(3)>'
+    # ten claims at one gazetteer place known to 5 km, two of them one incident
+    events["place_id"] = ["ta-muen-thom"] * 10 + [None] * 30
+    events["uncertainty_m"] = [5000] * 10 + [50] * 30
+    events["incident_id"] = ["I1", "I1"] + [None] * 38
     m = sm.base_map()
     sm.sites_map(sites, m=m)
     sm.events_map(events, m=m, show_heat=True)
@@ -139,12 +152,19 @@ def test_self_contained_map_draws_offline_and_escapes_hostile_text(saved_map: Pa
     assert probe["data-done"] == "1"
     # drawn without network: markers, paths, heat canvas
     assert int(probe["data-sites"]) == 6
-    assert int(probe["data-event-paths"]) == 40
-    assert int(probe["data-paths"]) > 101 + 40  # provinces, countries, border, rings, events...
+    # one marker per place: 30 points of their own and one place for the other ten
+    assert int(probe["data-event-paths"]) == 31 == 30 + 1
+    assert int(probe["data-rings"]) == 1  # the 5 km place's uncertainty
+    assert int(probe["data-labels"]) == 1  # the gazetteer place is labelled
+    assert int(probe["data-paths"]) > 101 + 31  # provinces, countries, border, rings, events...
     assert int(probe["data-canvases"]) >= 1  # the heat layer
-    assert 'data-scamgeo-events-shown="40"' in dom
+    assert 'data-scamgeo-events-shown="40"' in dom and 'data-scamgeo-places-shown="31"' in dom
+    # the legend counts what the map shows
+    assert (probe["data-legend-claims"], probe["data-legend-incidents"]) == ("40", "39")
+    assert probe["data-legend-places"] == "31"
+    assert "10 events (claims) of 9 incidents" in dom  # the popup of the shared place
     # every popup opened, hostile text shown as text and never as markup
-    assert int(probe["data-popups"]) == 6 + 40 + 2  # sites, events, displacement circles
+    assert int(probe["data-popups"]) == 6 + 31 + 2  # sites, places, displacement circles
     assert not [a for t, a in elements if "data-alerted" in a]  # no alert() ran
     assert not [a for t, a in elements if t == "img"]
     assert not [a for t, a in elements if "onerror" in a]

@@ -353,6 +353,10 @@ def displacement_chart(
 ) -> Axes:
     """Displacement over time for one metric and unit (national figures, or by province).
 
+    One line per country (or province), ``counting_body`` and ``measure``: two
+    bodies' series, or a flow (dashed) and a stock, are never joined. Rows
+    without those columns count as one body and an unknown measure.
+
     Parameters
     ----------
     by : {"country", "province"}
@@ -361,6 +365,8 @@ def displacement_chart(
         Lines are broken where two figures are further apart than this, so
         that no line suggests a level nobody reported in between.
     """
+    from .stats._displacement import series_columns
+
     check_choice(by, ["country", "province"], name="by")
     rows = displacement[
         (displacement["metric"].astype(str) == metric) & (displacement["unit"].astype(str) == unit)
@@ -371,7 +377,14 @@ def displacement_chart(
     if rows.empty:
         return _empty(ax, f"no {by}-level figures for metric={metric!r}, unit={unit!r}")
     key = "country" if by == "country" else "admin1"
-    for k, (name, part) in enumerate(rows.groupby(rows[key].astype(str), sort=True)):
+    body, measure, notes = series_columns(rows)
+    rows = rows.assign(_body=body.to_numpy(), _measure=measure.to_numpy())
+    # one line per place, counting body and measure: two bodies' figures, or a flow
+    # and a stock, are different series and are never joined
+    groups = list(rows.groupby([rows[key].astype(str), rows["_body"], rows["_measure"]], sort=True))
+    several_bodies = rows["_body"].nunique() > 1
+    several_measures = rows["_measure"].nunique() > 1
+    for k, ((name, who, what), part) in enumerate(groups):
         # several reports on one day: keep the largest, as the curve shows the scale reached
         daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
         # no line across a long silence (e.g. from the July war to December): break it
@@ -379,13 +392,19 @@ def displacement_chart(
         if gaps.any():
             breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
             daily = pd.concat([daily, breaks]).sort_index()
+        label = name
+        if several_bodies:
+            label += f", {who}"
+        if several_measures or what == "flow":
+            label += f" ({what})"
         ax.plot(
             daily.index,
             daily.to_numpy(),
             marker="o",
             ms=3,
+            ls="--" if what == "flow" else "-",
             color=OKABE_ITO[k % len(OKABE_ITO)],
-            label=name,
+            label=label,
         )
     ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")
@@ -393,7 +412,11 @@ def displacement_chart(
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(frameon=False, fontsize=8, ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, "Source: scamgeo displacement table (government and agency figures as reported)")
+    _source(
+        ax,
+        "Source: scamgeo displacement table (government and agency figures as reported)"
+        + ("; " + " ".join(notes) if notes else ""),
+    )
     return ax
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -16,12 +15,12 @@ from .. import _html, config
 from .._errors import ParameterError
 from .._time import parse_date
 from .._validate import check_choice, check_positive, require_columns
+from ..stats._displacement import series_columns
 from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS
 from ._base import base_map
 from ._common import (
     DISPLACEMENT_HTML,
     check_map,
-    date_text,
     feature_collection,
     finish,
     popup,
@@ -60,6 +59,57 @@ def _latest_by_province(
     )
 
 
+def _peak_by_province(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each province's own peak (the first date its largest figure was reported)."""
+    order = rows.assign(_neg=-rows["value"]).sort_values(["_neg", "as_of"], kind="stable")
+    return order.groupby("admin1_code", sort=True).head(1).drop(columns="_neg")
+
+
+def _one_series_per_province(rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Keep, for each province, one counting body's series (the one with most figures).
+
+    Returns the rows kept and the number of provinces whose other bodies' figures were set aside.
+    """
+    sizes = rows.groupby(["admin1_code", "sg_body"], sort=True).size().reset_index(name="n")
+    sizes = sizes.sort_values(["admin1_code", "n"], ascending=[True, False], kind="stable")
+    chosen = sizes.groupby("admin1_code", sort=True).head(1)
+    several = int((sizes.groupby("admin1_code").size() > 1).sum())
+    keep = rows.merge(chosen[["admin1_code", "sg_body"]], on=["admin1_code", "sg_body"])
+    return keep, several
+
+
+def _select_series(
+    rows: pd.DataFrame,
+    *,
+    metric: str,
+    unit: str,
+    measure: str | None,
+    counting_body: str | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of one measure (stocks by default) with their body, and the notes to show."""
+    body, meas, notes = series_columns(rows)
+    rows = rows.assign(sg_body=body.to_numpy(), sg_measure=meas.to_numpy())
+    if measure is not None:
+        check_choice(measure, ("stock", "flow"), name="measure")
+        rows = rows[rows["sg_measure"] == measure]
+    elif (rows["sg_measure"] == "stock").any() and (rows["sg_measure"] == "flow").any():
+        notes.append("flows set aside: the map shows stocks (people displaced at a date).")
+        rows = rows[rows["sg_measure"] == "stock"]
+    if counting_body is not None:
+        rows = rows[rows["sg_body"] == str(counting_body)]
+    if (rows["sg_measure"].nunique()) > 1:  # e.g. 'unknown' beside 'stock'
+        raise ParameterError(
+            f"metric {metric!r} in {unit} has figures of measures "
+            f"{', '.join(sorted(rows['sg_measure'].unique()))}; pass measure= to pick one."
+        )
+    return rows, notes
+
+
+def _day(value: Any) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%B %Y}"
+
+
 def _nice_values(vmax: float) -> list[float]:
     if vmax <= 0:
         return []
@@ -79,8 +129,17 @@ def displacement_map(
     max_radius_px: float = 36.0,
     max_age_days: float | None = 14,
     name: str | None = None,
+    counting_body: str | None = None,
+    measure: str | None = None,
 ) -> folium.Map:
-    """Displacement by province as proportional circles, for a date or at the peak.
+    """Displacement by province as proportional circles, for a date or at each province's peak.
+
+    One series per province: figures of different metrics, units, counting
+    bodies or measures (a flow and a stock) are never mixed. Where a province
+    has figures from several counting bodies, the body with most figures there
+    is drawn and the legend says how many provinces had others set aside.
+    A metric without province figures (e.g. ``returned``) gives a map whose
+    legend says so.
 
     Parameters
     ----------
@@ -94,8 +153,8 @@ def displacement_map(
         Figures of different metrics are never mixed.
     date : date-like, optional
         Show, for each province, its latest figure on or before this date.
-        Default: the *peak*, the date on which the sum of those latest
-        figures over provinces is largest.
+        Default: each province's own *peak* (its largest figure), with the
+        date of each in its label and popup.
     unit : str, optional
         people, families, households or sites; needed only when the metric is
         reported in several units (default: the only unit, or "people").
@@ -111,6 +170,12 @@ def displacement_map(
         December). None carries every figure forward indefinitely.
     name : str, optional
         Layer name (default from the metric, unit and date).
+    counting_body : str, optional
+        Only this body's figures (``counting_body`` column).
+    measure : {"stock", "flow"}, optional
+        Only figures of this measure. Default: stocks when the metric has
+        both (a flow is not a level at a date); rows without the column are
+        one unknown measure.
 
     Returns
     -------
@@ -149,27 +214,34 @@ def displacement_map(
         raise ParameterError(
             f"metric {metric!r} has no figures in unit={unit!r}; units present: {', '.join(units)}."
         )
-    rows = rows[(rows["unit"].astype(str) == unit) & rows["admin1_code"].notna()]
+    rows = rows[rows["unit"].astype(str) == unit]
+    rows, notes = _select_series(
+        rows, metric=metric, unit=unit, measure=measure, counting_body=counting_body
+    )
+    metric_label = DISPLACEMENT_METRIC_LABELS[metric]
+    national = int(rows["admin1_code"].isna().sum())
+    rows = rows[rows["admin1_code"].notna()].copy()
     rows["as_of"] = pd.to_datetime(rows["as_of"], errors="coerce")
     rows["value"] = pd.to_numeric(rows["value"], errors="coerce")
     rows = rows.dropna(subset=["as_of", "value"])
     if rows.empty:
-        raise ParameterError(
-            f"displacement has no province figures for metric={metric!r} in {unit}."
+        return _no_province_figures(
+            m, metric_label=metric_label, unit=unit, national=national, name=name
+        )
+    rows, set_aside = _one_series_per_province(rows)
+    if set_aside:
+        notes.append(
+            f"{set_aside} province(s) also had another counting body's figures, not mixed in."
         )
 
-    if date is None:
-        candidates = sorted(rows["as_of"].unique())
-        totals = [
-            float(_latest_by_province(rows, pd.Timestamp(d), max_age_days)["value"].sum())
-            for d in candidates
-        ]
-        when = pd.Timestamp(candidates[int(np.argmax(totals))])
-        when_label = f"{when:%Y-%m-%d} (peak)"
+    peak = date is None
+    if peak:
+        latest = _peak_by_province(rows)
+        when_label = "each province's peak"
     else:
         when = parse_date(date, name="date")
         when_label = f"{when:%Y-%m-%d}"
-    latest = _latest_by_province(rows, when, max_age_days)
+        latest = _latest_by_province(rows, when, max_age_days)
     if latest.empty:
         window = (
             f"in the {max_age_days:g} days up to" if max_age_days is not None else "on or before"
@@ -201,7 +273,6 @@ def displacement_map(
 
     m = base_map() if m is None else check_map(m)
     vmax = float(latest["value"].max()) if len(latest) else 0.0
-    metric_label = DISPLACEMENT_METRIC_LABELS[metric]
     color = "#0072B2"
 
     def radius(v: float) -> float:
@@ -216,7 +287,9 @@ def displacement_map(
         rows_html = [
             ("Province", f"{label} ({_html.text(code)})"),
             (metric_label, f"{value:,.0f} {_html.text(unit)}"),
-            ("As of", date_text(r["as_of"])),
+            ("Peak on" if peak else "As of", _html.text(_day(r["as_of"]))),
+            ("Counted by", _html.text(r["sg_body"])),
+            ("Measure", _html.text(r["sg_measure"])),
             ("Published by", _html.text(r.get("publisher"))),
             ("Source", sources("report", r.get("source_url"), r.get("source_url_2"))),
             ("Notes", _html.text(r.get("notes"), max_chars=400)),
@@ -224,7 +297,8 @@ def displacement_map(
         geoms.append(anchor[code])
         props.append(
             {
-                "tip": f"{label}: {value:,.0f} {_html.text(unit)}",
+                "tip": f"{label}: {value:,.0f} {_html.text(unit)}"
+                + (f" (peak, {_html.text(_day(r['as_of']))})" if peak else ""),
                 "pop": popup(f"{metric_label}: {label}", rows_html, color=color),
                 "st": {"radius": round(radius(value), 2)},
             }
@@ -244,12 +318,47 @@ def displacement_map(
             legend_html(
                 title,
                 key_rows,
-                note=f"Circle area ∝ {unit}; {len(latest)} provinces; each its latest figure"
+                note=f"Circle area ∝ {_html.text(unit)}; {len(latest)} provinces; "
                 + (
-                    f" of the {max_age_days:g} days up to the date"
-                    if max_age_days is not None
-                    else " up to the date"
-                ),
+                    f"each at its own peak, dated in its label ({_day(latest['as_of'].min())} "
+                    f"to {_day(latest['as_of'].max())})"
+                    if peak
+                    else "each its latest figure"
+                    + (
+                        f" of the {max_age_days:g} days up to the date"
+                        if max_age_days is not None
+                        else " up to the date"
+                    )
+                )
+                + "".join(" " + _html.text(n) for n in notes),
+            ),
+            css_class="scamgeo-legend-displacement",
+        )
+    )
+    layer.add_to(m)
+    return finish(m)
+
+
+def _no_province_figures(
+    m: folium.Map | None, *, metric_label: str, unit: str, national: int, name: str | None
+) -> folium.Map:
+    """A map that says there is nothing to draw by province (instead of failing)."""
+    m = base_map() if m is None else check_map(m)
+    layer = VectorLayer(
+        {"type": "FeatureCollection", "features": []},
+        name=unique_name(m, _html.text(name if name is not None else f"{metric_label} ({unit})")),
+        attribution=DISPLACEMENT_HTML,
+    )
+    said = (
+        f"only national figures ({national:,}) are reported"
+        if national
+        else "no figures are reported"
+    )
+    layer.add_child(
+        Legend(
+            legend_html(
+                f"{metric_label} ({_html.text(unit)})",
+                [f"No province figures: {said}, so nothing is drawn by province."],
             ),
             css_class="scamgeo-legend-displacement",
         )

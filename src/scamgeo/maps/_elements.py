@@ -51,6 +51,10 @@ CSS = """
 .scamgeo-slider{background:rgba(255,255,255,.95);padding:6px 9px;font:12px/1.35 system-ui,Arial,sans-serif}
 .scamgeo-slider input[type=range]{width:260px;display:block;margin-top:4px}
 .scamgeo-site{background:none;border:none}
+.leaflet-tooltip.scamgeo-label{background:none;border:none;box-shadow:none;padding:0 2px;color:#222;
+ font:600 11px/1.2 system-ui,Arial,sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
+.leaflet-tooltip.scamgeo-label:before{display:none}
+.scamgeo-locator{background:rgba(255,255,255,.9);padding:2px;border-radius:3px;box-shadow:0 1px 4px rgba(0,0,0,.35)}
 .leaflet-control-layers-expanded{font-size:13px;line-height:1.45}
 """
 
@@ -84,7 +88,8 @@ class VectorLayer(Layer):
                 if (p.i !== undefined && icons[p.i]) {
                     var ic = icons[p.i];
                     return L.marker(ll, {icon: L.divIcon({html: ic.svg, className: ic.cls,
-                        iconSize: [ic.w, ic.w], iconAnchor: [ic.w / 2, ic.w / 2]}), keyboard: false});
+                        iconSize: [ic.w, ic.w], iconAnchor: [ic.w / 2, ic.w / 2]}), keyboard: false,
+                        zIndexOffset: p.z || 0});
                 }
                 return L.circleMarker(ll, Object.assign({}, {{ this.point_style_json }}, p.st || {}));
             },
@@ -256,57 +261,90 @@ class EventLayer(Layer):
             var day0 = Date.parse(D.day0 + "T00:00:00Z");
             var precision = {2: "within a week", 3: "within a month"};
             function day(k) { return new Date(day0 + k * 86400000).toISOString().slice(0, 10); }
-            function radius(f) { return f == null ? D.r0 : Math.min(D.rmax, D.r0 + D.rk * Math.sqrt(f)); }
-            var markers = new Array(n);
-            for (i = 0; i < n; i++) {
-                var mk = L.circleMarker([D.y[i], D.x[i]], {
-                    radius: radius(D.f[i]), renderer: renderer, className: "scamgeo-event",
-                    color: "#222", weight: 0.6, opacity: 0.9,
-                    fillColor: D.colors[D.t[i]], fillOpacity: 0.78
-                });
-                mk._sgi = i;
-                markers[i] = mk;
-            }
+            var P = D.P, np_ = P.y.length, p;
+            function radius(c) { return Math.min(D.rmax, D.r0 + D.rk * Math.sqrt(c)); }
             function str(col, j) { var k = D[col][j]; return k >= 0 ? S[k] : ""; }
             function row(label, html) { return html ? "<tr><th>" + label + "</th><td>" + html + "</td></tr>" : ""; }
-            function popup(j) {
-                var f = D.f[j], q = D.q ? D.q[j] : 1, sub = str("u", j), a2 = str("b", j);
-                return '<div class="scamgeo-popup"><div class="sg-title" style="border-color:' + D.colors[D.t[j]] + '">'
-                    + D.types[D.t[j]] + (sub ? " · " + sub : "") + "</div><table>"
-                    + row("Date", day(D.d[j]) + (precision[q] ? " (" + precision[q] + ")" : ""))
-                    + row("Place", str("l", j))
-                    + row("Actors", str("a", j) + (a2 ? " — " + a2 : ""))
-                    + row("Fatalities", f == null ? "not reported" : String(f))
-                    + row("Notes", str("n", j))
-                    + row("Source", str("r", j))
-                    + "</table></div>";
+            // one marker per place; the events shown there decide its size, colour and popup
+            var markers = new Array(np_), rings = new Array(np_), members = new Array(np_);
+            for (p = 0; p < np_; p++) {
+                var mk = L.circleMarker([P.y[p], P.x[p]], {
+                    radius: D.r0, renderer: renderer, className: "scamgeo-event scamgeo-place",
+                    color: "#222", weight: 0.8, opacity: 0.95, fillColor: "#777", fillOpacity: 0.8
+                });
+                mk._sgp = p;
+                if (D.labels && P.lb[p]) {
+                    mk.bindTooltip(S[P.nm[p]], {permanent: true, direction: "right",
+                        className: "scamgeo-label", offset: [6, 0]});
+                }
+                markers[p] = mk;
+                rings[p] = P.u[p] > D.umin ? L.circle([P.y[p], P.x[p]], {
+                    radius: P.u[p], renderer: renderer, interactive: false, className: "scamgeo-uncertainty",
+                    color: "#555", weight: 1, dashArray: "4 3", fill: true, fillColor: "#888", fillOpacity: 0.07
+                }) : null;
+                members[p] = [];
             }
-            group.bindPopup(function (layer) { return popup(layer._sgi); }, {maxWidth: 340});
+            function popup(pl) {
+                var ev = members[pl], html = "", k, incidents = {}, ni = 0;
+                for (k = 0; k < ev.length; k++) { if (!incidents[D.i[ev[k]]]) { incidents[D.i[ev[k]]] = 1; ni++; } }
+                for (k = 0; k < ev.length && k < 40; k++) {
+                    var j = ev[k], f = D.f[j], q = D.q ? D.q[j] : 1, sub = str("u", j), c = str("c", j);
+                    html += '<tr><td style="white-space:nowrap">' + day(D.d[j]) + (precision[q] ? " (" + precision[q] + ")" : "")
+                        + '</td><td><span style="color:' + D.colors[D.t[j]] + '">&#9679;</span> ' + D.types[D.t[j]]
+                        + (sub ? " · " + sub : "") + (c ? "; claimed by " + c : "")
+                        + (f == null ? "" : "; fatalities " + f)
+                        + (str("n", j) ? '<br><span class="sg-note">' + str("n", j) + "</span>" : "")
+                        + (str("r", j) ? "<br>" + str("r", j) : "") + "</td></tr>";
+                }
+                if (ev.length > 40) { html += "<tr><td></td><td>and " + (ev.length - 40) + " more</td></tr>"; }
+                var name = P.nm[pl] >= 0 ? S[P.nm[pl]] : str("l", ev[0]);
+                return '<div class="scamgeo-popup"><div class="sg-title">' + (name || "Place") + "</div>"
+                    + "<div>" + ev.length + (ev.length === 1 ? " event" : " events") + " (claims) of " + ni
+                    + (ni === 1 ? " incident" : " incidents")
+                    + (P.u[pl] ? "; location good to " + (P.u[pl] >= 1000 ? (P.u[pl] / 1000).toFixed(1) + " km" : P.u[pl] + " m") : "")
+                    + "</div><table>" + html + "</table></div>";
+            }
+            group.bindPopup(function (layer) { return popup(layer._sgp); }, {maxWidth: 380, maxHeight: 320});
 
-            var mode = "all", k = D.ndays, label = null, shown = 0;
+            var mode = "all", k = D.ndays, label = null, shown = 0, placesShown = 0;
             function describe() {
                 if (!label) { return; }
                 var what = mode === "all" ? "all days, " + day(0) + " to " + day(D.ndays)
                     : (mode === "upto" ? "up to " : "on ") + day(k);
-                label.textContent = what + ": " + shown + " events";
+                label.textContent = what + ": " + shown + " events at " + placesShown + " places";
             }
             function apply() {
                 var ll = [], heat = group._sgHeat;
                 group.clearLayers();
                 shown = 0;
+                placesShown = 0;
+                for (p = 0; p < np_; p++) { members[p] = []; }
                 for (i = 0; i < n; i++) {
                     var di = D.d[i];
                     if (mode === "all" || (mode === "upto" && di <= k) || (mode === "on" && di === k)) {
-                        group.addLayer(markers[i]);
+                        members[D.p[i]].push(i);
                         if (heat) { ll.push([D.y[i], D.x[i]]); }
                         shown++;
                     }
                 }
+                for (p = 0; p < np_; p++) {
+                    var ev = members[p];
+                    if (!ev.length) { continue; }
+                    var t = D.t[ev[0]], same = true, e;
+                    for (e = 1; e < ev.length; e++) { if (D.t[ev[e]] !== t) { same = false; break; } }
+                    markers[p].setStyle({fillColor: same ? D.colors[t] : "#777"});
+                    markers[p].setRadius(radius(ev.length));
+                    if (rings[p]) { group.addLayer(rings[p]); }
+                    group.addLayer(markers[p]);
+                    placesShown++;
+                }
                 if (heat) { heat.setLatLngs(ll); }
-                if (group._map) { group._map.getContainer().setAttribute("data-scamgeo-events-shown", shown); }
+                if (group._map) {
+                    group._map.getContainer().setAttribute("data-scamgeo-events-shown", shown);
+                    group._map.getContainer().setAttribute("data-scamgeo-places-shown", placesShown);
+                }
                 describe();
             }
-            group._sgApply = apply;
             var Slider = L.Control.extend({
                 options: {position: "bottomleft"},
                 onAdd: function () {
@@ -334,6 +372,7 @@ class EventLayer(Layer):
             var slider = D.slider && D.ndays > 0 ? new Slider() : null;
             function onAdd() {
                 group._map.getContainer().setAttribute("data-scamgeo-events-shown", shown);
+                group._map.getContainer().setAttribute("data-scamgeo-places-shown", placesShown);
                 if (slider) { slider.addTo(group._map); }
             }
             group.on("add", onAdd);

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _html
-from .._errors import ParameterError
+from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
 from .._time import TIMEZONE
 from .._validate import check_choice, check_positive, require_columns
@@ -45,8 +45,70 @@ __all__ = [
 
 logger = logging.getLogger("scamgeo.maps")
 
+#: Above this many places, none is labelled permanently (names stay in the popups).
+MAX_LABELS = 300
+
 
 # --- events --------------------------------------------------------------------
+
+
+def _places(
+    pts: pd.DataFrame,
+    *,
+    gazetteer: pd.DataFrame | None,
+    decimals: int,
+    table: dict[str, int],
+    strings: list[str],
+) -> dict[str, Any]:
+    """Group events by ``place_id`` (else by identical rounded point): one entry per place."""
+    lat = np.round(pts["_lat"].to_numpy(dtype=float), decimals)
+    lon = np.round(pts["_lon"].to_numpy(dtype=float), decimals)
+    pid = column_or_na(pts, "place_id").astype("string").str.strip()
+    pid = pid.mask(pid == "")
+    point_key = pd.Series(
+        [f"pt:{y:.{decimals}f},{x:.{decimals}f}" for y, x in zip(lat, lon, strict=True)],
+        index=pts.index,
+        dtype="string",
+    )
+    key = pid.fillna(point_key)
+    codes, uniques = pd.factorize(key)
+    names: dict[str, str] = {}
+    if pid.notna().any():
+        if gazetteer is None:
+            from .. import datasets
+
+            try:
+                gazetteer = datasets.gazetteer()
+            except ScamgeoError as exc:  # names are a nicety; say why they are missing
+                logger.info("events: no gazetteer for place names (%s)", exc)
+                gazetteer = None
+        if gazetteer is not None and {"place_id", "name"} <= set(gazetteer.columns):
+            names = dict(
+                zip(gazetteer["place_id"].astype(str), gazetteer["name"].astype(str), strict=True)
+            )
+    location = column_or_na(pts, "location").astype("string")
+    unc = pd.to_numeric(column_or_na(pts, "uncertainty_m"), errors="coerce").to_numpy(dtype=float)
+    out: dict[str, list[Any]] = {"y": [], "x": [], "nm": [], "u": [], "lb": []}
+    for k, place in enumerate(uniques):
+        member = np.flatnonzero(codes == k)
+        first = int(member[0])
+        label = names.get(str(place)) or (
+            location.iloc[first] if pd.notna(location.iloc[first]) else ""
+        )
+        html = _html.text(label)
+        if html and html not in table:
+            table[html] = len(strings)
+            strings.append(html)
+        u = unc[member]
+        u = u[np.isfinite(u)]
+        out["y"].append(float(lat[first]))
+        out["x"].append(float(lon[first]))
+        out["nm"].append(table[html] if html else -1)
+        out["u"].append(round(float(u.max())) if len(u) else 0)
+        # a permanent label for named gazetteer places (a few hundred at most, to stay legible)
+        named = bool(html) and pd.notna(pid.iloc[first]) and len(uniques) <= MAX_LABELS
+        out["lb"].append(1 if named else 0)
+    return {"index": codes.tolist(), "table": out}
 
 
 def _codes(values: pd.Series, table: dict[str, int], strings: list[str], *, escape) -> list[int]:
@@ -95,8 +157,20 @@ def events_map(
     decimals: int = 4,
     attribution: str | None = None,
     compress: bool | None = None,
+    gazetteer: pd.DataFrame | None = None,
+    uncertainty_above_m: float = 2000.0,
+    labels: bool = True,
 ) -> folium.Map:
-    """Events coloured by event type and sized by fatalities, with a heat layer and a day slider.
+    """One marker per place, sized by its events, with a heat layer and a day slider.
+
+    Events are grouped by gazetteer place (``place_id``; rows without one by
+    identical point): each place is one marker whose size grows with the
+    events shown there (after the day slider) and whose popup lists them
+    (date, type, who claims it, source link). A place whose ``uncertainty_m``
+    exceeds ``uncertainty_above_m`` also gets a dashed circle of that radius.
+    The legend counts events (claims: one side's report of an incident),
+    incidents (``incident_id``; a row without one is its own incident) and
+    places, as the map shows them.
 
     All events go into one layer of circle markers drawn on a canvas (above
     2,000 events) from compact columnar data, so 50,000 events make a page of
@@ -134,6 +208,13 @@ def events_map(
     compress : bool, optional
         Put the event data in the page gzip-compressed (base64), inflated by
         the browser's ``DecompressionStream``. Default: when they exceed 1 MB.
+    gazetteer : DataFrame, optional
+        Places by ``place_id`` with ``name`` (default: :func:`scamgeo.datasets.gazetteer`
+        when the events carry ``place_id``), for the places' names and labels.
+    uncertainty_above_m : float, default 2000
+        Draw the uncertainty circle of places whose ``uncertainty_m`` exceeds this.
+    labels : bool, default True
+        Permanent name labels for the places drawn (readable without tiles).
 
     Returns
     -------
@@ -218,6 +299,11 @@ def events_map(
         source, url, url2 = (key.split("\x1f") + ["", "", ""])[:3]
         return sources(source or None, url or None, url2 or None)
 
+    places = _places(pts, gazetteer=gazetteer, decimals=decimals, table=table, strings=strings)
+    incident = column_or_na(pts, "incident_id").astype("string").str.strip()
+    incident = incident.mask(incident == "")
+    own = pd.Series([f"\x1e{k}" for k in range(n)], index=pts.index, dtype="string")
+    incident_codes, _ = pd.factorize(incident.fillna(own))
     data: dict[str, Any] = {
         "y": np.round(pts["_lat"].to_numpy(), decimals).tolist(),
         "x": np.round(pts["_lon"].to_numpy(), decimals).tolist(),
@@ -235,6 +321,10 @@ def events_map(
             escape=lambda v: _html.text(v, max_chars=max_note_chars),
         ),
         "r": _codes(src_keys, table, strings, escape=escape_source),
+        "c": _codes(column_or_na(pts, "claimed_by"), table, strings, escape=_html.text),
+        "p": places["index"],
+        "i": incident_codes.tolist(),
+        "P": places["table"],
     }
     precision = (
         pd.to_numeric(column_or_na(pts, "time_precision"), errors="coerce")
@@ -253,9 +343,11 @@ def events_map(
             "ndays": int(day_index.max()) if n else 0,
             "canvas": renderer == "canvas" or (renderer == "auto" and n > CANVAS_THRESHOLD),
             "slider": bool(time_slider),
-            "r0": 3.5,
-            "rk": 1.6,
-            "rmax": 18,
+            "r0": 4.0,
+            "rk": 2.4,
+            "rmax": 24,
+            "umin": float(check_positive(uncertainty_above_m, name="uncertainty_above_m")),
+            "labels": bool(labels),
         }
     )
     attribution = _event_attribution(pts) if attribution is None else attribution
@@ -268,26 +360,42 @@ def events_map(
         if n
         else np.zeros(len(types), dtype=int)
     )
+    n_places = len(places["table"]["y"])
+    n_incidents = int(len(set(incident_codes.tolist())))
     rows = [
         f"{swatch_circle(c)} {t} ({int(k):,})"
         for t, c, k in zip(types, colors, type_counts, strict=True)
     ]
     sizes = " ".join(
-        f"{swatch_circle('#ffffff', radius=min(18, 3.5 + 1.6 * math.sqrt(v)))} {v}"
-        for v in (1, 10, 100)
+        f"{swatch_circle('#ffffff', radius=min(24, 4.0 + 2.4 * math.sqrt(v)))} {v}"
+        for v in (1, 5, 20)
     )
-    rows.append(f"Fatalities: {sizes}")
+    rows.append(f"Events at a place: {sizes}")
+    uncertain = sum(1 for u in places["table"]["u"] if u and u > uncertainty_above_m)
+    if uncertain:
+        rows.append(
+            '<svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="6.5" '
+            'fill="#888" fill-opacity="0.08" stroke="#555" stroke-dasharray="3 2"/></svg> '
+            f"Location uncertainty ({uncertain} place{'s' if uncertain != 1 else ''} "
+            f"known to worse than {uncertainty_above_m / 1000:g} km)"
+        )
     span = (
         f"{day0:%Y-%m-%d} to {day0 + pd.Timedelta(days=data['ndays']):%Y-%m-%d}"
         if n
         else "no events"
     )
+    counted = (
+        f'<span class="sg-claims">{n:,}</span> events (claims) of '
+        f'<span class="sg-incidents">{n_incidents:,}</span> incidents at '
+        f'<span class="sg-places">{n_places:,}</span> places'
+    )
     layer.add_child(
         Legend(
             legend_html(
-                f"{_html.text(name)}: {n:,}",
+                f"{_html.text(name)}: {counted}",
                 rows,
-                note=f"{span}; small circles: fatalities not reported or 0",
+                note=f"{span}; one marker per place (grey: several event types); "
+                "a claim is one side's report of an incident",
             ),
             css_class="scamgeo-legend-events",
         )

@@ -13,7 +13,14 @@ from ..vocab import DISPLACEMENT_METRICS
 from ..vocab import STOCK_METRICS as _STOCK_METRICS
 from ._common import as_frame, date_column, phase_table, require_rows, to_timestamp
 
-__all__ = ["METRICS", "STOCK_METRICS", "UNITS", "displacement_summary"]
+__all__ = [
+    "METRICS",
+    "SERIES_COLUMNS",
+    "STOCK_METRICS",
+    "UNITS",
+    "displacement_summary",
+    "series_columns",
+]
 
 #: Metrics of the displacement schema (``displaced_combined``: cross-border totals, country "both").
 METRICS = DISPLACEMENT_METRICS
@@ -23,6 +30,47 @@ STOCK_METRICS = _STOCK_METRICS
 UNITS = ("people", "families", "households", "sites")
 
 _WARS = ("july_war", "december_war")
+
+#: Columns that, beside country, province, metric and unit, tell one series from another.
+SERIES_COLUMNS = ("counting_body", "measure")
+#: What a figure without a counting body or measure is grouped as.
+UNKNOWN_BODY = "not stated"
+UNKNOWN_MEASURE = "unknown"
+
+
+def series_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]]:
+    """``counting_body`` and ``measure`` of each row, with the notes a reader needs.
+
+    Two counting bodies' figures, or a flow (people who moved during a period)
+    and a stock (people displaced at a moment), are different series and are
+    never joined. Loader output may lack the columns: every row then counts as
+    one body and an unknown measure, and a note says so.
+
+    Returns
+    -------
+    (counting_body, measure, notes)
+        Two string Series aligned on ``frame`` (missing values filled with
+        "not stated" / "unknown") and a list of plain-text notes.
+    """
+    notes: list[str] = []
+    out = []
+    for column, fill in (("counting_body", UNKNOWN_BODY), ("measure", UNKNOWN_MEASURE)):
+        if column in frame.columns:
+            values = frame[column].astype("string").str.strip()
+            values = values.mask(values == "")
+            blank = int(values.isna().sum())
+            if blank:
+                notes.append(
+                    f"{blank} figure(s) without a {column.replace('_', ' ')}: grouped as {fill!r}."
+                )
+            out.append(values.fillna(fill))
+        else:
+            notes.append(
+                f"no {column} column: every figure is treated as "
+                + ("one counting body." if column == "counting_body" else "an unknown measure.")
+            )
+            out.append(pd.Series(fill, index=frame.index, dtype="string"))
+    return out[0], out[1], notes
 
 
 def _one(value: Any, options: tuple[str, ...], *, name: str, what: str) -> str | None:
@@ -53,9 +101,12 @@ def displacement_summary(
 ) -> pd.DataFrame:
     """Peak, date of peak, time to peak and share returned, per metric, unit, country and province.
 
-    Figures are always grouped by ``metric`` and ``unit`` (and by country,
-    province and war): Thai figures are mostly people ``in_shelters``,
-    Cambodian ones ``displaced_total``, and they are never merged.
+    Figures are always grouped by ``metric``, ``unit``, ``counting_body`` and
+    ``measure`` (and by country, province and war): Thai figures are mostly
+    people ``in_shelters``, Cambodian ones ``displaced_total``; two bodies'
+    series, or a flow and a stock, are never merged. Without the
+    ``counting_body``/``measure`` columns (loader output) every figure counts
+    as one body and an unknown measure, and ``out.attrs["notes"]`` says so.
 
     Parameters
     ----------
@@ -82,8 +133,8 @@ def displacement_summary(
     Returns
     -------
     pandas.DataFrame
-        One row per metric, unit, country, province (``level`` ``country`` for
-        national figures, ``province`` otherwise) and war (``war``: the
+        One row per metric, unit, counting body, measure, country, province
+        (``level`` ``country`` for national figures, ``province`` otherwise) and war (``war``: the
         outbreak the figure follows, ``pre_war`` before the first): ``metric``,
         ``unit``, ``country``, ``level``, ``admin1``, ``admin1_code``,
         ``war``, ``outbreak``, ``n_figures``, ``first_date``, ``peak_value``,
@@ -141,10 +192,13 @@ def displacement_summary(
         if "admin1_code" in df.columns
         else pd.Series(pd.NA, index=df.index, dtype="string")
     )
+    body, measure, notes = series_columns(df)
     work = pd.DataFrame(
         {
             "metric": metrics.to_numpy(),
             "unit": units.to_numpy(),
+            "counting_body": body.to_numpy(),
+            "measure": measure.to_numpy(),
             "country": df["country"].astype("string").to_numpy(),
             "admin1": admin1.to_numpy(),
             "admin1_code": code.to_numpy(),
@@ -171,10 +225,12 @@ def displacement_summary(
     work["outbreak"] = outbreak
     work["level"] = np.where(work["admin1"].isna(), "country", "province")
     work["place"] = work["admin1_code"].fillna(work["admin1"]).fillna("")
-    keys = ["metric", "unit", "country", "level", "place", "war"]
+    keys = ["metric", "unit", "counting_body", "measure", "country", "level", "place", "war"]
     cols = [
         "metric",
         "unit",
+        "counting_body",
+        "measure",
         "country",
         "level",
         "admin1",
@@ -221,7 +277,8 @@ def displacement_summary(
                 "share_returned": np.nan,
             }
         )
-        if when is not None and key[0] in STOCK_METRICS and when >= peak_date:
+        stock = key[0] in STOCK_METRICS and key[3] != "flow"
+        if when is not None and stock and when >= peak_date:
             upto = daily[daily.index <= when]
             # only within the same war: the latest figure must still belong to it and the date too
             war_end = min(
@@ -239,8 +296,11 @@ def displacement_summary(
                 row["share_returned"] = 1.0 - value_at / peak if peak > 0 else np.nan
         rows.append(row)
     out = pd.DataFrame(rows).reindex(columns=cols)
+    out.attrs["notes"] = notes
     if not len(out):
         return out
     for c in ("outbreak", "first_date", "peak_date", "last_date", "returned_by", "value_at_date"):
         out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
