@@ -19,7 +19,7 @@ import scamgeo
 import scamgeo.maps as sm
 from scamgeo import _html, datasets
 from scamgeo.maps._assets import remote_references
-from scamgeo.maps._elements import EventLayer, HeatLayer, Legend, VectorLayer
+from scamgeo.maps._elements import EventLayer, HeatLayer, Legend, LocatorInset, VectorLayer
 
 HOSTILE_NOTE = '<script>alert(1)</script> then "><img src=x onerror=alert(1)> and ${alert(2)} `x`'
 HOSTILE_URL = "javascript:alert(1)"
@@ -202,7 +202,7 @@ def test_script_json_cannot_close_the_script():
 def test_base_map_draws_the_reference_geography_as_vectors():
     m = sm.base_map()
     layers = sm.map_layers(m)
-    assert list(layers) == ["Countries", "Provinces", "Border", "Towns"]
+    assert list(layers) == ["Countries", "Provinces", "Border", "Towns", "Crossings"]
     assert layers["Countries"].n_features == len(datasets.countries())
     assert layers["Provinces"].n_features == 101
     assert layers["Border"].n_features == 1
@@ -219,6 +219,32 @@ def test_base_map_draws_the_reference_geography_as_vectors():
     # the province tooltips carry names and ISO codes
     tips = [f["properties"]["tip"] for f in layers["Provinces"].data["features"]]
     assert "Sa Kaeo (TH-27)" in tips
+
+
+def test_base_map_labels_towns_and_crossings_and_has_a_locator():
+    gaz = datasets.gazetteer()
+    crossings = gaz[gaz["kind"] == "crossing"]
+    # around Poipet: the labels are the towns and crossings inside the frame
+    bounds = (102.3, 13.4, 102.9, 13.9)
+    m = sm.base_map(bounds=bounds, labels=5)
+    layers = sm.map_layers(m)
+    inside = crossings[
+        crossings.longitude.between(102.3, 102.9) & crossings.latitude.between(13.4, 13.9)
+    ]
+    labels = [f["properties"]["lb"] for f in layers["Crossings"].data["features"]]
+    assert sorted(labels) == sorted(inside["name"]) and len(labels) >= 1
+    places = datasets.places()
+    near = places[places.longitude.between(102.3, 102.9) & places.latitude.between(13.4, 13.9)]
+    towns = [
+        f["properties"]["lb"] for f in layers["Towns"].data["features"] if "lb" in f["properties"]
+    ]
+    assert len(towns) == min(5, len(near)) and "Poipet" in towns
+    (inset,) = [c for c in m._children.values() if isinstance(c, LocatorInset)]
+    assert inset.svg.startswith("<svg") and "<rect" in inset.svg
+    bare = sm.base_map(labels=0, crossings=False, locator=False)
+    assert "Crossings" not in sm.map_layers(bare)
+    assert not any("lb" in f["properties"] for f in sm.map_layers(bare)["Towns"].data["features"])
+    assert not [c for c in bare._children.values() if isinstance(c, LocatorInset)]
 
 
 def test_base_map_tiles_are_optional_base_layers():
@@ -664,3 +690,14 @@ def test_events_map_with_no_located_events(events):
     assert lay.n_events == 0 and lay.data["ndays"] == 0
     assert '<span class="sg-claims">0</span>' in legends(lay)[0].html
     m.get_root().render()
+
+
+def test_sites_map_puts_hubs_on_top_and_labels_hubs_and_crossings(sites):
+    feats = layer(sm.sites_map(sites), "Sites").data["features"]
+    by_name = {f["properties"]["tip"].split(" (")[0]: f["properties"] for f in feats}
+    assert by_name["Poipet"]["z"] == by_name["O'Smach"]["z"] > 0
+    assert {p["z"] for n, p in by_name.items() if n not in {"Poipet", "O'Smach"}} == {0}
+    labelled = sorted(p["lb"] for p in by_name.values() if "lb" in p)
+    assert labelled == ["Khlong Luek", "O'Smach", "Poipet"]  # hubs and the crossing
+    none = layer(sm.sites_map(sites, labels=()), "Sites").data["features"]
+    assert not [f for f in none if "lb" in f["properties"]]

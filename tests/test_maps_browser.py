@@ -20,6 +20,7 @@ from _browser import CHROMIUM, chromium
 from test_maps import HOSTILE_NOTE, make_displacement, make_events, make_sites
 
 import scamgeo.maps as sm
+from scamgeo.maps._elements import VectorLayer
 
 pytestmark = [
     pytest.mark.browser,
@@ -155,7 +156,16 @@ def test_self_contained_map_draws_offline_and_escapes_hostile_text(saved_map: Pa
     # one marker per place: 30 points of their own and one place for the other ten
     assert int(probe["data-event-paths"]) == 31 == 30 + 1
     assert int(probe["data-rings"]) == 1  # the 5 km place's uncertainty
-    assert int(probe["data-labels"]) == 1  # the gazetteer place is labelled
+    # labels without tiles: the event's gazetteer place, the hubs, towns and crossings
+    m = sm.base_map()
+    sm.sites_map(make_sites(), m=m)
+    drawn = sum(
+        "lb" in f["properties"]
+        for lay in sm.map_layers(m).values()
+        if isinstance(lay, VectorLayer)
+        for f in lay.data["features"]
+    )
+    assert int(probe["data-labels"]) == 1 + drawn and drawn > 3 + 12
     assert int(probe["data-paths"]) > 101 + 31  # provinces, countries, border, rings, events...
     assert int(probe["data-canvases"]) >= 1  # the heat layer
     assert 'data-scamgeo-events-shown="40"' in dom and 'data-scamgeo-places-shown="31"' in dom

@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 
 from .. import _html, config
-from .._errors import ParameterError
+from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
 from .._validate import check_positive, require_columns
 from ._common import (
     GEONAMES_HTML,
     NATURAL_EARTH_HTML,
     REGION_PADDING_DEG,
+    SITES_HTML,
     bounds_of,
     check_map,
     column_or_na,
@@ -30,9 +31,10 @@ from ._common import (
 from ._elements import (
     BlankLayer,
     Legend,
+    LocatorInset,
     VectorLayer,
 )
-from ._legend import legend_html, swatch_fill, swatch_line
+from ._legend import legend_html, site_symbol, swatch_fill, swatch_line
 
 __all__ = [
     "base_map",
@@ -58,6 +60,9 @@ def base_map(
     simplify_deg: float = 0.002,
     width: str | int = "100%",
     height: str | int = "100%",
+    labels: int = 25,
+    crossings: bool = True,
+    locator: bool = True,
 ) -> folium.Map:
     """A map of the region drawn from the embedded vector geography (no tiles needed).
 
@@ -86,6 +91,15 @@ def base_map(
         Simplify polygons to this tolerance in degrees (~200 m) to keep the page small.
     width, height : str or int
         Size of a new map.
+    labels : int, default 25
+        Name labels (shown without tiles) for up to this many towns inside
+        ``bounds``, the most populous first; 0 for none.
+    crossings : bool, default True
+        Draw and label the border crossings of the gazetteer
+        (:func:`scamgeo.datasets.gazetteer`, kind ``crossing``) inside ``bounds``.
+    locator : bool, default True
+        A locator inset (the region's countries and this map's frame) in the
+        top-left corner.
 
     Returns
     -------
@@ -205,7 +219,11 @@ def base_map(
 
     if len(places):
         pts = located_points(places, name="places", what="not drawn")
-        props = [{"tip": _html.text(name)} for name in pts["name"]]
+        labelled = _labelled(pts, (west, south, east, north), int(labels))
+        props = [
+            {"tip": _html.text(name), **({"lb": _html.text(name)} if k in labelled else {})}
+            for k, name in enumerate(pts["name"])
+        ]
         VectorLayer(
             feature_collection(round_geometry(pts.geometry, simplify_deg=0), props),
             name=unique_name(m, "Towns"),
@@ -218,7 +236,87 @@ def base_map(
             },
             attribution=GEONAMES_HTML,
         ).add_to(m)
+    if crossings:
+        layer = _crossings((west, south, east, north))
+        if layer.n_features:
+            layer.add_to(m)
+    if locator:
+        m.add_child(LocatorInset(locator_svg(cg[in_region], (west, south, east, north))))
     return finish(m)
+
+
+def _labelled(pts: gpd.GeoDataFrame, bounds: tuple[float, ...], limit: int) -> set[int]:
+    """Positions of the towns to label: inside ``bounds``, most populous first."""
+    if limit <= 0 or not len(pts):
+        return set()
+    west, south, east, north = bounds
+    lon, lat = pts["_lon"].to_numpy(), pts["_lat"].to_numpy()
+    inside = np.flatnonzero((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
+    pop = pd.to_numeric(column_or_na(pts, "population"), errors="coerce").fillna(0).to_numpy()
+    order = inside[np.argsort(-pop[inside], kind="stable")]
+    return {int(k) for k in order[:limit]}
+
+
+def _crossings(bounds: tuple[float, ...]) -> VectorLayer:
+    """The gazetteer's border crossings inside ``bounds``, labelled (an empty layer if none)."""
+    from .. import datasets
+
+    west, south, east, north = bounds
+    try:
+        gaz = datasets.gazetteer()
+    except ScamgeoError as exc:
+        logger.info("base_map: no gazetteer, so no crossings drawn (%s)", exc)
+        gaz = pd.DataFrame(columns=["kind", "name", "latitude", "longitude"])
+    rows = gaz[gaz["kind"].astype(str) == "crossing"]
+    lat = pd.to_numeric(rows["latitude"], errors="coerce")
+    lon = pd.to_numeric(rows["longitude"], errors="coerce")
+    rows = rows[lat.between(south, north) & lon.between(west, east)]
+    geoms = gpd.GeoSeries(
+        gpd.points_from_xy(rows["longitude"].astype(float), rows["latitude"].astype(float)),
+        crs=config.GEOGRAPHIC_CRS,
+    )
+    props = [{"i": 0, "lb": _html.text(name)} for name in rows["name"]]
+    svg, w = site_symbol("border_crossing", size=11)
+    return VectorLayer(
+        feature_collection(round_geometry(geoms, simplify_deg=0), props),
+        name="Crossings",
+        icons=[{"svg": svg, "w": w, "cls": "scamgeo-crossing"}],
+        attribution=SITES_HTML,
+    )
+
+
+def locator_svg(countries: gpd.GeoDataFrame, bounds: tuple[float, ...], *, width: int = 110) -> str:
+    """Inline SVG of the region's countries with this map's frame drawn on it."""
+    if not len(countries):
+        return ""
+    geoms = countries.geometry.simplify(0.05, preserve_topology=True)
+    x0, y0, x1, y1 = geoms.total_bounds
+    west, south, east, north = bounds
+    x0, y0, x1, y1 = min(x0, west), min(y0, south), max(x1, east), max(y1, north)
+    scale = width / max(x1 - x0, 1e-9)
+    height = max(20.0, (y1 - y0) * scale)
+
+    def xy(x: float, y: float) -> str:
+        return f"{(x - x0) * scale:.1f},{(y1 - y) * scale:.1f}"
+
+    paths = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            continue
+        polys = getattr(geom, "geoms", [geom])
+        for poly in polys:
+            ring = poly.exterior.coords
+            paths.append("M" + "L".join(xy(x, y) for x, y in ring) + "Z")
+    frame_w = max(2.0, (east - west) * scale)
+    frame_h = max(2.0, (north - south) * scale)
+    fx, fy = (west - x0) * scale, (y1 - north) * scale
+    return (
+        f'<svg width="{width}" height="{height:.0f}" viewBox="0 0 {width} {height:.0f}" '
+        'role="img" aria-label="Locator: the map frame in the region">'
+        f'<path d="{" ".join(paths)}" fill="#f3efe6" stroke="#8c8c8c" stroke-width="0.6"/>'
+        f'<rect x="{fx:.1f}" y="{fy:.1f}" width="{frame_w:.1f}" height="{frame_h:.1f}" '
+        'fill="#D55E00" fill-opacity="0.15" stroke="#D55E00" stroke-width="1.5"/></svg>'
+    )
 
 
 def new_map_for(points: gpd.GeoDataFrame) -> folium.Map:

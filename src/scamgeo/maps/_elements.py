@@ -32,7 +32,15 @@ HEAT_GRADIENT = {
 #: Event data larger than this (bytes of JSON) travel gzip-compressed in the page.
 COMPRESS_ABOVE_BYTES = 1_000_000
 
-__all__ = ["BlankLayer", "EventLayer", "HeatLayer", "Legend", "VectorLayer", "add_css"]
+__all__ = [
+    "BlankLayer",
+    "EventLayer",
+    "HeatLayer",
+    "Legend",
+    "LocatorInset",
+    "VectorLayer",
+    "add_css",
+]
 
 CSS = """
 .scamgeo-legends{display:flex;flex-direction:column;gap:6px;overflow-y:auto;max-height:60vh}
@@ -50,7 +58,7 @@ CSS = """
 .scamgeo-popup td{padding:1px 0;vertical-align:top;overflow-wrap:anywhere}
 .scamgeo-slider{background:rgba(255,255,255,.95);padding:6px 9px;font:12px/1.35 system-ui,Arial,sans-serif}
 .scamgeo-slider input[type=range]{width:260px;display:block;margin-top:4px}
-.scamgeo-site{background:none;border:none}
+.scamgeo-site,.scamgeo-crossing{background:none;border:none}
 .leaflet-tooltip.scamgeo-label{background:none;border:none;box-shadow:none;padding:0 2px;color:#222;
  font:600 11px/1.2 system-ui,Arial,sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
 .leaflet-tooltip.scamgeo-label:before{display:none}
@@ -71,7 +79,9 @@ class VectorLayer(Layer):
 
     Feature properties understood (all optional, strings already escaped):
     ``tip`` tooltip HTML, ``pop`` popup HTML, ``st`` style overrides, ``i``
-    index into ``icons`` (a point drawn as that SVG symbol instead of a circle).
+    index into ``icons`` (a point drawn as that SVG symbol instead of a circle),
+    ``lb`` a permanent label (shown without tiles; replaces the tooltip),
+    ``z`` a z-index offset for symbols (hubs drawn above other sites).
     """
 
     _template = Template(
@@ -95,7 +105,10 @@ class VectorLayer(Layer):
             },
             onEachFeature: function (f, l) {
                 var p = f.properties || {};
-                if (p.tip) { l.bindTooltip(p.tip, {{ this.tooltip_options_json }}); }
+                if (p.lb) {
+                    l.bindTooltip(p.lb, {permanent: true, direction: "right", className: "scamgeo-label",
+                        offset: [p.i !== undefined ? 9 : 5, 0], interactive: false});
+                } else if (p.tip) { l.bindTooltip(p.tip, {{ this.tooltip_options_json }}); }
                 if (p.pop) { l.bindPopup(p.pop, {maxWidth: 340}); }
             }
         });
@@ -455,6 +468,45 @@ class HeatLayer(JSCSSMixin, Layer):
 
     def render(self, **kwargs):
         self.options_json = script_json(self.options)
+        super().render(**kwargs)
+
+
+class LocatorInset(MacroElement):
+    """A small locator map (inline SVG, no tiles) in a corner of the map frame.
+
+    ``svg`` must be safe SVG markup (built by :func:`scamgeo.maps._base.locator_svg`).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var Inset = L.Control.extend({
+                options: {position: {{ this.position_json }}},
+                onAdd: function () {
+                    var d = L.DomUtil.create("div", "scamgeo-locator");
+                    d.innerHTML = {{ this.svg_json }};
+                    d.title = "Where this map is";
+                    L.DomEvent.disableClickPropagation(d);
+                    return d;
+                }
+            });
+            new Inset().addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, svg: str, *, position: str = "topleft"):
+        super().__init__()
+        self._name = "LocatorInset"
+        self.svg = svg
+        self.position = position
+
+    def render(self, **kwargs):
+        self.svg_json = script_json(self.svg)
+        self.position_json = script_json(self.position)
+        add_css(self)
         super().render(**kwargs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import folium
 import pandas as pd
@@ -40,6 +41,9 @@ __all__ = [
 
 logger = logging.getLogger("scamgeo.maps")
 
+#: z-index offset of casino hubs, so no other symbol hides them.
+HUB_Z = 1000
+
 
 # --- sites ---------------------------------------------------------------------
 
@@ -50,6 +54,7 @@ def sites_map(
     m: folium.Map | None = None,
     name: str = "Sites",
     show: bool = True,
+    labels: Sequence[str] = ("casino_hub", "border_crossing"),
 ) -> folium.Map:
     """Casino hubs, casinos, scam compounds, crossings and SEZs, one symbol per kind.
 
@@ -68,6 +73,9 @@ def sites_map(
         Layer name in the layer control.
     show : bool
         Whether the layer is on when the map opens.
+    labels : sequence of str, default ("casino_hub", "border_crossing")
+        Site kinds whose names are shown as permanent labels (readable without
+        tiles). Hubs are always drawn above every other symbol.
 
     Returns
     -------
@@ -78,6 +86,7 @@ def sites_map(
         raise ParameterError(f"sites must be a (Geo)DataFrame, got {type(sites).__name__}.")
     require_columns(sites.columns, ["name", "kind"], source="sites")
     pts = located_points(sites, name="sites", what="not drawn")
+    label_kinds = {str(k) for k in ([labels] if isinstance(labels, str) else labels)}
     m = new_map_for(pts) if m is None else check_map(m)
 
     kinds_present = [k for k in SITE_KINDS if k in set(pts["kind"].astype(str))]
@@ -131,6 +140,8 @@ def sites_map(
         props.append(
             {
                 "i": icon_of[kind],
+                "z": HUB_Z if kind == "casino_hub" else 0,
+                **({"lb": _html.text(r["name"])} if kind in label_kinds else {}),
                 "tip": f"{_html.text(r['name'])} ({kind_label})",
                 "pop": popup(_html.text(r["name"], default="(unnamed)"), rows, color=color),
             }
