@@ -695,9 +695,9 @@ def test_events_map_with_no_located_events(events):
 def test_sites_map_puts_hubs_on_top_and_labels_hubs_and_crossings(sites):
     feats = layer(sm.sites_map(sites), "Sites").data["features"]
     by_name = {f["properties"]["tip"].split(" (")[0]: f["properties"] for f in feats}
-    assert by_name["Poipet"]["z"] == by_name["O'Smach"]["z"] > 0
-    assert {p["z"] for n, p in by_name.items() if n not in {"Poipet", "O'Smach"}} == {0}
+    assert by_name["Poipet"]["z"] == by_name["O&#x27;Smach"]["z"] > 0
+    assert {p["z"] for n, p in by_name.items() if n not in {"Poipet", "O&#x27;Smach"}} == {0}
     labelled = sorted(p["lb"] for p in by_name.values() if "lb" in p)
-    assert labelled == ["Khlong Luek", "O'Smach", "Poipet"]  # hubs and the crossing
+    assert labelled == ["Khlong Luek", "O&#x27;Smach", "Poipet"]  # hubs and the crossing
     none = layer(sm.sites_map(sites, labels=()), "Sites").data["features"]
     assert not [f for f in none if "lb" in f["properties"]]
