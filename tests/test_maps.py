@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -701,3 +702,34 @@ def test_sites_map_puts_hubs_on_top_and_labels_hubs_and_crossings(sites):
     assert labelled == ["Khlong Luek", "O&#x27;Smach", "Poipet"]  # hubs and the crossing
     none = layer(sm.sites_map(sites, labels=()), "Sites").data["features"]
     assert not [f for f in none if "lb" in f["properties"]]
+
+
+# --- static image ----------------------------------------------------------------------
+
+
+def test_static_image_draws_the_same_places_and_counts(sites):
+    import matplotlib.image as mpimg
+    import matplotlib.pyplot as plt
+
+    from scamgeo.maps._static import _draw_events
+
+    df = _placed_events()
+    gaz = pd.DataFrame(
+        {"place_id": ["ta-muen-thom", "poipet-x"], "name": ["Ta Muen Thom", "Poipet"]}
+    )
+    m = sm.events_map(df, gazetteer=gaz, m=sm.sites_map(sites))
+    png = sm.static_image(m, width_in=4, height_in=3, dpi=100, title="<b>Test</b>")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    img = mpimg.imread(io.BytesIO(png))
+    assert 200 < img.shape[0] < 400 and 300 < img.shape[1] < 500  # tight bbox of 4 x 3 in
+    fig, ax = plt.subplots()
+    labels: list = []
+    note = _draw_events(ax, layer(m, "Events"), labels)
+    plt.close(fig)
+    assert note == "Events: 6 events (claims) of 5 incidents at 3 places"  # as the web legend
+    assert len(ax.collections) == 3 and len(ax.patches) == 1  # 3 markers, 1 uncertainty circle
+    assert sorted(t for _, _, t in labels) == ["Poipet", "Ta Muen Thom"]  # gazetteer places
+    # only layers: the same picture from map_layers(m)
+    assert sm.static_image(sm.map_layers(m), dpi=50)[:4] == b"\x89PNG"
+    with pytest.raises(scamgeo.ParameterError, match="static_image needs"):
+        sm.static_image("map.html")

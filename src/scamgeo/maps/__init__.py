@@ -36,6 +36,7 @@ __all__ = [
     "rings_map",
     "save_map",
     "sites_map",
+    "static_image",
     "to_html",
 ]
 

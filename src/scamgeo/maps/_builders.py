@@ -15,6 +15,7 @@ from ._events import events_map
 from ._output import MapDisplay, display_map, save_map, to_html
 from ._rings import rings_map
 from ._sites import sites_map
+from ._static import static_image
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -30,5 +31,6 @@ __all__ = [
     "rings_map",
     "save_map",
     "sites_map",
+    "static_image",
     "to_html",
 ]

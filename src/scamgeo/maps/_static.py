@@ -1,0 +1,279 @@
+"""A static image of a web map, for print and PDF (matplotlib, from the same layer data)."""
+
+from __future__ import annotations
+
+import html as _std_html
+import io
+import logging
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+
+from .. import config
+from .._errors import ParameterError
+from .._validate import check_positive
+from ._common import map_layers
+from ._elements import EventLayer, HeatLayer, VectorLayer
+
+__all__ = ["static_image"]
+
+logger = logging.getLogger("scamgeo.maps")
+
+_TAG = re.compile(r"<[^>]+>")
+_M_PER_DEG = 111_320.0
+_FILL = re.compile(r'fill="(#[0-9A-Fa-f]{3,8})"')
+
+
+def _plain(text: Any) -> str:
+    """Escaped HTML (as stored in the layers) back to plain text for matplotlib."""
+    return _std_html.unescape(_TAG.sub("", str(text or ""))).replace("$", r"\$")
+
+
+def _layers(m_or_layers: Any) -> list[Any]:
+    if isinstance(m_or_layers, folium.Map):
+        return list(map_layers(m_or_layers).values())
+    if isinstance(m_or_layers, Mapping):
+        return list(m_or_layers.values())
+    if isinstance(m_or_layers, (VectorLayer, EventLayer)):
+        return [m_or_layers]
+    if isinstance(m_or_layers, Iterable) and not isinstance(m_or_layers, (str, bytes)):
+        return list(m_or_layers)
+    raise ParameterError(
+        "static_image needs a folium.Map from scamgeo.maps or its layers "
+        f"(scamgeo.maps.map_layers(m)), got {type(m_or_layers).__name__}."
+    )
+
+
+def _map_bounds(m_or_layers: Any) -> tuple[float, float, float, float] | None:
+    if not isinstance(m_or_layers, folium.Map):
+        return None
+    from folium.map import FitBounds
+
+    fits = [c for c in m_or_layers._children.values() if isinstance(c, FitBounds)]
+    if not fits:
+        return None
+    (south, west), (north, east) = fits[-1].bounds
+    return float(west), float(south), float(east), float(north)
+
+
+def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]]) -> None:
+    feats = layer.data.get("features", [])
+    if not feats:
+        return
+    style = dict(layer.style)
+    points = [f for f in feats if f["geometry"]["type"] == "Point"]
+    shapes = [f for f in feats if f["geometry"]["type"] != "Point"]
+    if shapes:
+        gdf = gpd.GeoDataFrame.from_features(shapes, crs=config.GEOGRAPHIC_CRS)
+        lines = gdf.geom_type.str.contains("Line").to_numpy()
+        if lines.any():
+            gdf[lines].plot(
+                ax=ax,
+                color=style.get("color", "#222"),
+                linewidth=float(style.get("weight", 1.5)) * 0.6,
+                linestyle="--" if style.get("dashArray") else "-",
+                zorder=3,
+            )
+        if (~lines).any():
+            polys = gdf[~lines]
+            fills = [
+                (f["properties"].get("st") or {}).get("fillColor", style.get("fillColor", "none"))
+                for f, is_line in zip(shapes, lines, strict=True)
+                if not is_line
+            ]
+            filled = bool(style.get("fill", True)) and float(style.get("fillOpacity", 0.2)) > 0
+            polys.plot(
+                ax=ax,
+                color=fills if filled else "none",
+                edgecolor=style.get("color", "#888"),
+                linewidth=float(style.get("weight", 1.0)) * 0.5,
+                alpha=None,
+                zorder=1 if filled else 2,
+            )
+    if points:
+        xs = [f["geometry"]["coordinates"][0] for f in points]
+        ys = [f["geometry"]["coordinates"][1] for f in points]
+        pstyle = dict(layer.point_style)
+        sizes, colours = [], []
+        for f in points:
+            st = {**pstyle, **((f["properties"].get("st")) or {})}
+            sizes.append((float(st.get("radius", 4)) * 0.9) ** 2)
+            colours.append(st.get("fillColor", "#444"))
+        symbols = [f for f in points if f["properties"].get("i") is not None]
+        marker = "D" if symbols and len(symbols) == len(points) else "o"
+        if marker == "D":  # SVG symbols: their fill colour, one size
+            fills = [_FILL.search(ic.get("svg", "")) for ic in layer.icons]
+            colours = [
+                fills[f["properties"]["i"]].group(1) if fills[f["properties"]["i"]] else "#E69F00"
+                for f in points
+            ]
+            sizes = [60.0 if f["properties"].get("z") else 30.0 for f in points]
+        ax.scatter(
+            xs,
+            ys,
+            s=sizes,
+            c=colours,
+            marker=marker,
+            edgecolors="#222",
+            linewidths=0.5,
+            alpha=0.85,
+            zorder=6 if marker == "D" else 4,
+        )
+        for f, x, y in zip(points, xs, ys, strict=True):
+            if f["properties"].get("lb"):
+                labels.append((x, y, _plain(f["properties"]["lb"])))
+
+
+def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) -> str:
+    from matplotlib.patches import Ellipse
+
+    d = layer.data
+    places = d["P"]
+    counts = np.bincount(np.asarray(d["p"], dtype=int), minlength=len(places["y"]))
+    types = np.asarray(d["t"], dtype=int)
+    for k, (y, x, u) in enumerate(zip(places["y"], places["x"], places["u"], strict=True)):
+        if not counts[k]:
+            continue
+        here = types[np.asarray(d["p"]) == k]
+        colour = d["colors"][here[0]] if (here == here[0]).all() else "#777777"
+        radius = min(d["rmax"], d["r0"] + d["rk"] * math.sqrt(counts[k]))
+        if u and u > d.get("umin", 2000):
+            ry = u / _M_PER_DEG
+            rx = ry / max(math.cos(math.radians(y)), 0.1)
+            ax.add_patch(
+                Ellipse(
+                    (x, y),
+                    2 * rx,
+                    2 * ry,
+                    facecolor="#888888",
+                    alpha=0.06,
+                    edgecolor="#555555",
+                    linestyle="--",
+                    zorder=3,
+                )
+            )
+        ax.scatter(
+            [x], [y], s=(radius * 0.9) ** 2, c=colour, edgecolors="#222", linewidths=0.6, zorder=5
+        )
+        if places.get("lb") and places["lb"][k] and places["nm"][k] >= 0:
+            labels.append((x, y, _plain(d["s"][places["nm"][k]])))
+    n_incidents = len(set(d["i"]))
+    n_places = int((counts > 0).sum())
+    return (
+        f"{_plain(layer.layer_name)}: {len(d['y']):,} events (claims) of "
+        f"{n_incidents:,} incidents at {n_places:,} places"
+    )
+
+
+def static_image(
+    m_or_layers: Any,
+    *,
+    width_in: float = 8.0,
+    height_in: float = 6.0,
+    dpi: int = 150,
+    bounds: tuple[float, float, float, float] | None = None,
+    title: str | None = None,
+) -> bytes:
+    """A PNG of a scamgeo web map drawn with matplotlib from the same layer data.
+
+    For print and PDF, where the interactive map cannot run. Visible layers
+    are drawn in order (countries, provinces, border, towns, sites, place
+    markers sized by their events, uncertainty circles, displacement
+    circles); permanent labels become text; the legend counts what is drawn,
+    as the web map's does. Heat layers and layers hidden at opening are left out.
+
+    Parameters
+    ----------
+    m_or_layers : folium.Map or mapping or list of layers
+        A map from :mod:`scamgeo.maps` or some of its layers (:func:`map_layers`).
+    width_in, height_in : float
+        Figure size in inches.
+    dpi : int, default 150
+        Resolution.
+    bounds : (min lon, min lat, max lon, max lat), optional
+        Extent (default: the map's own view, else the layers' extent).
+    title : str, optional
+        A title above the map.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Raises
+    ------
+    ParameterError
+        If ``m_or_layers`` is not a map or layers, or a size is not positive.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.patheffects import withStroke
+
+    width_in = check_positive(width_in, name="width_in")
+    height_in = check_positive(height_in, name="height_in")
+    dpi = int(check_positive(dpi, name="dpi"))
+    layers = _layers(m_or_layers)
+    bounds = bounds or _map_bounds(m_or_layers)
+
+    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
+    try:
+        ax.set_facecolor("#dfe9f0")
+        labels: list[tuple[float, float, str]] = []
+        notes: list[str] = []
+        for layer in layers:
+            if isinstance(layer, HeatLayer) or not getattr(layer, "show", True):
+                continue
+            if isinstance(layer, EventLayer):
+                notes.append(_draw_events(ax, layer, labels))
+            elif isinstance(layer, VectorLayer):
+                _draw_vector(ax, layer, labels)
+        if bounds is not None:
+            west, south, east, north = (float(b) for b in bounds)
+            ax.set_xlim(west, east)
+            ax.set_ylim(south, north)
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        ax.set_aspect(1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
+        for x, y, text in labels:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                ax.annotate(
+                    text,
+                    (x, y),
+                    xytext=(5, 2),
+                    textcoords="offset points",
+                    fontsize=6.5,
+                    color="#222",
+                    zorder=8,
+                    path_effects=[withStroke(linewidth=2, foreground="white")],
+                    annotation_clip=True,
+                )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        if notes:
+            ax.text(
+                0.99,
+                0.01,
+                "\n".join(notes),
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
+                zorder=9,
+            )
+        if title:
+            ax.set_title(_plain(title), loc="left", fontsize=10)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
