@@ -566,6 +566,15 @@ def test_rings_map_uses_geo_rings(sites):
     assert dist.max() / 1000 == pytest.approx(50, rel=0.01)
     (legend,) = legends(lay)
     assert "Distance from Poipet" in legend.html and "25–50 km" in legend.html
+    # the hub is drawn on top, labelled, at its own point
+    (hub,) = [
+        c
+        for c in m._children.values()
+        if isinstance(c, VectorLayer) and c.layer_name == "Rings around Poipet: hub"
+    ]
+    (feat,) = hub.data["features"]
+    assert feat["properties"]["lb"] == "Poipet" and feat["properties"]["z"] > 0
+    assert tuple(feat["geometry"]["coordinates"]) == (102.564, 13.658)
     by_name = sm.rings_map(sites, hub="o'smach", m=m)
     assert "Rings around O&#x27;Smach" in sm.map_layers(by_name)
 
@@ -733,3 +742,34 @@ def test_static_image_draws_the_same_places_and_counts(sites):
     assert sm.static_image(sm.map_layers(m), dpi=50)[:4] == b"\x89PNG"
     with pytest.raises(scamgeo.ParameterError, match="static_image needs"):
         sm.static_image("map.html")
+
+
+def test_boundaries_are_simplified_for_the_view():
+    from scamgeo.maps._base import display_tolerance
+
+    hub = (102.2, 13.3, 103.0, 14.0)  # around Poipet
+    assert display_tolerance(hub) == pytest.approx(0.7 * 1.3 / 900)  # one pixel of 900
+    assert display_tolerance((97.0, 5.0, 108.0, 21.0)) == 0.01  # the region: capped at ~1 km
+    auto = sm.base_map(bounds=hub)
+    import shapely
+
+    from scamgeo.maps._common import feature_collection, round_geometry
+
+    # the former page: every boundary at 0.002° (~220 m), 4 decimals
+    total = {"auto": 0, "old": 0}
+    for name, frame in (("Countries", datasets.countries()), ("Provinces", datasets.provinces())):
+        total["auto"] += len(_html.script_json(layer(auto, name).data))
+        uniform = round_geometry(frame.geometry, simplify_deg=0.002, decimals=4)
+        total["old"] += len(_html.script_json(feature_collection(uniform, [{}] * len(frame))))
+    assert total["auto"] < 0.6 * total["old"]
+
+    def vertices(geom, box):
+        return shapely.get_num_coordinates(shapely.clip_by_rect(geom, *box))
+
+    border = datasets.border().geometry.iloc[0]
+    drawn = shapely.geometry.shape(layer(auto, "Border").data["features"][0]["geometry"])
+    before = shapely.simplify(border, 0.002 / 4)
+    # near the view the border keeps at least the former detail, far away less
+    assert vertices(drawn, hub) >= vertices(before, hub)
+    far = (104.5, 14.0, 106.0, 14.6)  # the Preah Vihear–Ubon stretch, off the hub's view
+    assert vertices(drawn, far) < vertices(before, far)

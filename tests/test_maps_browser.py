@@ -159,13 +159,14 @@ def test_self_contained_map_draws_offline_and_escapes_hostile_text(saved_map: Pa
     # labels without tiles: the event's gazetteer place, the hubs, towns and crossings
     m = sm.base_map()
     sm.sites_map(make_sites(), m=m)
+    sm.rings_map(make_sites(), hub="poipet", m=m)
     drawn = sum(
         "lb" in f["properties"]
-        for lay in sm.map_layers(m).values()
+        for lay in m._children.values()
         if isinstance(lay, VectorLayer)
         for f in lay.data["features"]
     )
-    assert int(probe["data-labels"]) == 1 + drawn and drawn > 3 + 12
+    assert int(probe["data-labels"]) == 1 + drawn and drawn > 3 + 12 + 1
     assert int(probe["data-paths"]) > 101 + 31  # provinces, countries, border, rings, events...
     assert int(probe["data-canvases"]) >= 1  # the heat layer
     assert 'data-scamgeo-events-shown="40"' in dom and 'data-scamgeo-places-shown="31"' in dom

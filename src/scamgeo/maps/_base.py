@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from .. import _html, config
 from .._errors import ParameterError, ScamgeoError
@@ -38,6 +40,8 @@ from ._legend import legend_html, site_symbol, swatch_fill, swatch_line
 
 __all__ = [
     "base_map",
+    "display_geometry",
+    "display_tolerance",
     "new_map_for",
 ]
 
@@ -57,7 +61,7 @@ def base_map(
     m: folium.Map | None = None,
     tiles: Sequence[str] | str | None = None,
     bounds: Sequence[float] | None = None,
-    simplify_deg: float = 0.002,
+    simplify_deg: float | None = None,
     width: str | int = "100%",
     height: str | int = "100%",
     labels: int = 25,
@@ -87,8 +91,13 @@ def base_map(
         a "No tiles (offline)" base layer is added beside them. Default: none.
     bounds : (min lon, min lat, max lon, max lat), optional
         View to open on (default: the Thailand–Cambodia border with 1° around it).
-    simplify_deg : float, default 0.002
-        Simplify polygons to this tolerance in degrees (~200 m) to keep the page small.
+    simplify_deg : float, optional
+        Simplify boundaries to this tolerance in degrees to keep the page
+        small. Default: chosen from the view (:func:`display_tolerance`):
+        one pixel of a 900-pixel-wide map of ``bounds``, so
+        borders still read at the map's zoom; boundaries wholly away from the
+        view are simplified 8 times coarser, and coordinates are rounded to
+        match (3 to 5 decimals). 0 keeps the full geometry.
     width, height : str or int
         Size of a new map.
     labels : int, default 25
@@ -109,7 +118,8 @@ def base_map(
     """
     from .. import datasets
 
-    simplify_deg = check_positive(simplify_deg, name="simplify_deg", allow_zero=True)
+    if simplify_deg is not None:
+        simplify_deg = check_positive(simplify_deg, name="simplify_deg", allow_zero=True)
     countries = datasets.countries() if countries is None else countries
     provinces = datasets.provinces() if provinces is None else provinces
     border = datasets.border() if border is None else border
@@ -129,6 +139,11 @@ def base_map(
             f"bounds must be (min lon, min lat, max lon, max lat), got {bounds!r}."
         )
     west, south, east, north = (float(b) for b in bounds)
+    tol = display_tolerance((west, south, east, north)) if simplify_deg is None else simplify_deg
+    view = shapely.box(west, south, east, north)
+
+    def display(geoms: gpd.GeoSeries, *, fine: float) -> gpd.GeoSeries:
+        return display_geometry(geoms, view, tolerance=fine)
 
     if m is None:
         m = folium.Map(
@@ -166,7 +181,7 @@ def base_map(
         for name, inside in zip(cg["name"], in_region, strict=True)
     ]
     layer = VectorLayer(
-        feature_collection(round_geometry(cg.geometry, simplify_deg=simplify_deg), props),
+        feature_collection(display(cg.geometry, fine=tol), props),
         name=unique_name(m, "Countries"),
         style={"color": "#8c8c8c", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 0.85},
         attribution=ne,
@@ -194,7 +209,7 @@ def base_map(
         for name, code in zip(pg["name"], codes, strict=True)
     ]
     VectorLayer(
-        feature_collection(round_geometry(pg.geometry, simplify_deg=simplify_deg), props),
+        feature_collection(display(pg.geometry, fine=tol), props),
         name=unique_name(m, "Provinces"),
         style={"color": "#a6a6a6", "weight": 0.8, "fill": True, "fillOpacity": 0.0},
         attribution=ne,
@@ -211,7 +226,7 @@ def base_map(
         for name, km in zip(names, length, strict=True)
     ]
     VectorLayer(
-        feature_collection(round_geometry(bg.geometry, simplify_deg=simplify_deg / 4), props),
+        feature_collection(display(bg.geometry, fine=tol / 4), props),
         name=unique_name(m, "Border"),
         style={"color": "#222222", "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
         attribution=ne,
@@ -243,6 +258,55 @@ def base_map(
     if locator:
         m.add_child(LocatorInset(locator_svg(cg[in_region], (west, south, east, north))))
     return finish(m)
+
+
+def display_tolerance(bounds: Sequence[float], *, width_px: int = 900) -> float:
+    """Simplification tolerance (degrees) for boundaries shown in a map of ``bounds``.
+
+    One pixel of a ``width_px``-wide map of the view, between 0.0005°
+    (~55 m) and 0.01° (~1.1 km): a vertex moves by at most a pixel, so
+    borders read as before at the map's opening zoom.
+    """
+    west, south, east, north = (float(b) for b in bounds)
+    span = max(east - west, (north - south) * 1.3, 1e-6)
+    return float(min(0.01, max(0.0005, span / width_px)))
+
+
+def display_geometry(
+    geoms: gpd.GeoSeries, view: shapely.Geometry, *, tolerance: float
+) -> gpd.GeoSeries:
+    """Boundaries simplified for display: ``tolerance`` near the view, coarser away from it.
+
+    Away from the view: 8× ``tolerance`` and at least 0.01° (~1.1 km),
+    coordinates to 3 decimals.
+
+    "Near" is the view grown by its own size on every side (what a reader
+    reaches by panning a little); coordinates are rounded to suit the tolerance.
+    """
+    if tolerance <= 0:
+        return round_geometry(geoms, simplify_deg=0, decimals=6)
+    x0, y0, x1, y1 = view.bounds
+    near = shapely.box(x0 - (x1 - x0), y0 - (y1 - y0), x1 + (x1 - x0), y1 + (y1 - y0))
+    close = geoms.intersects(near).to_numpy()
+    decimals = int(min(5, max(3, math.ceil(-math.log10(tolerance)) + 1)))
+    coarse = max(tolerance * 8, 0.01)
+    out = round_geometry(geoms, simplify_deg=coarse, decimals=3)
+    if close.any():
+        part = geoms[close]
+        inside = part.within(near).to_numpy()
+        fine = part.simplify(tolerance, preserve_topology=True)
+        # a large polygon reaching out of the near box: its detail only where a reader looks
+        far = part.simplify(coarse, preserve_topology=True)
+        mixed = [
+            geom
+            if whole
+            else shapely.union(shapely.intersection(geom, near), shapely.difference(rest, near))
+            for geom, rest, whole in zip(fine.to_numpy(), far.to_numpy(), inside, strict=True)
+        ]
+        mixed = gpd.GeoSeries(mixed, index=part.index, crs=geoms.crs)
+        out = out.copy()
+        out[close] = round_geometry(mixed, simplify_deg=0, decimals=decimals)
+    return out
 
 
 def _labelled(pts: gpd.GeoDataFrame, bounds: tuple[float, ...], limit: int) -> set[int]:

@@ -58,7 +58,7 @@ CSS = """
 .scamgeo-popup td{padding:1px 0;vertical-align:top;overflow-wrap:anywhere}
 .scamgeo-slider{background:rgba(255,255,255,.95);padding:6px 9px;font:12px/1.35 system-ui,Arial,sans-serif}
 .scamgeo-slider input[type=range]{width:260px;display:block;margin-top:4px}
-.scamgeo-site,.scamgeo-crossing{background:none;border:none}
+.scamgeo-site,.scamgeo-crossing,.scamgeo-hub{background:none;border:none}
 .leaflet-tooltip.scamgeo-label{background:none;border:none;box-shadow:none;padding:0 2px;color:#222;
  font:600 11px/1.2 system-ui,Arial,sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
 .leaflet-tooltip.scamgeo-label:before{display:none}

@@ -6,10 +6,12 @@ import logging
 from collections.abc import Sequence
 
 import folium
+import geopandas as gpd
 import pandas as pd
 
-from .. import _html
+from .. import _html, config
 from .._errors import ParameterError, SchemaError
+from .._inputs import located_points
 from .._validate import closest
 from ..style import RING_COLORS
 from ._base import base_map
@@ -27,7 +29,8 @@ from ._elements import (
     Legend,
     VectorLayer,
 )
-from ._legend import legend_html, swatch_fill
+from ._legend import legend_html, site_symbol, swatch_fill
+from ._sites import HUB_Z
 
 __all__ = [
     "rings_map",
@@ -109,7 +112,7 @@ def rings_map(
         feature_collection(round_geometry(rings.geometry, simplify_deg=0, decimals=5), props),
         name=unique_name(m, _html.text(name if name is not None else f"Rings around {hub_name}")),
         style={"weight": 1.2, "fillOpacity": 0.18, "opacity": 0.9},
-        attribution="Rings: scamgeo.geo.rings_km",
+        attribution="Rings: geodesic distance from the hub (scamgeo)",
     )
     rows = [
         f"{swatch_fill(RING_COLORS[min(k, len(RING_COLORS) - 1)], stroke=RING_COLORS[min(k, len(RING_COLORS) - 1)], opacity=0.35)}"
@@ -123,4 +126,20 @@ def rings_map(
         )
     )
     layer.add_to(m)
+    # the hub itself, labelled and above everything else (readable without tiles)
+    centre = located_points(one, name="sites", what="not drawn")
+    if len(centre):
+        svg, w = site_symbol("casino_hub")
+        point = gpd.GeoSeries(
+            gpd.points_from_xy(centre["_lon"], centre["_lat"]), crs=config.GEOGRAPHIC_CRS
+        )
+        VectorLayer(
+            feature_collection(
+                round_geometry(point, simplify_deg=0, decimals=5),
+                [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}],
+            ),
+            name=f"{layer.layer_name}: hub",
+            icons=[{"svg": svg, "w": w, "cls": "scamgeo-hub"}],
+            control=False,
+        ).add_to(m)
     return finish(m)
