@@ -311,6 +311,24 @@ def test_sites_map_accepts_plain_frames_and_skips_unlocated(sites):
     df.loc["kk-park", "latitude"] = np.nan
     m = sm.sites_map(df, m=sm.base_map())
     assert layer(m, "Sites").n_features == 5
+    # the legend counts what is drawn and says what is not (so it matches a table of all six)
+    html = legends(layer(m, "Sites"))[0].html
+    assert "<h4>Sites: 5 of 6 drawn</h4>" in html
+    assert "1 without a location, not drawn (KK Park)" in html
+    full = legends(layer(sm.sites_map(sites), "Sites"))[0].html
+    assert "<h4>Sites: 6</h4>" in full and "not drawn" not in full
+
+
+def test_legends_count_the_real_record():
+    sites = datasets.sites()
+    html = legends(layer(sm.sites_map(sites), "Sites"))[0].html
+    drawn = int(np.isfinite(sites["latitude"].astype(float)).sum())
+    assert f"Sites: {drawn} of {len(sites)} drawn" in html or drawn == len(sites)
+    events = datasets.events()
+    d = layer(sm.events_map(events), "Events").data
+    assert events["place_id"].notna().all()  # every curated event names its place
+    assert len(d["P"]["y"]) == events["place_id"].nunique()  # one marker per place
+    assert len(set(d["i"])) == len(datasets.incidents())  # incidents as the record counts them
 
 
 def test_sites_map_requires_kind(sites):

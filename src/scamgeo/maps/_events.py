@@ -384,6 +384,7 @@ def events_map(
         if n
         else "no events"
     )
+    unlocated = len(events) - n
     counted = (
         f'<span class="sg-claims">{n:,}</span> events (claims) of '
         f'<span class="sg-incidents">{n_incidents:,}</span> incidents at '
@@ -395,7 +396,12 @@ def events_map(
                 f"{_html.text(name)}: {counted}",
                 rows,
                 note=f"{span}; one marker per place (grey: several event types); "
-                "a claim is one side's report of an incident",
+                "a claim is one side's report of an incident"
+                + (
+                    f"; {unlocated:,} event(s) without a location or date not drawn"
+                    if unlocated
+                    else ""
+                ),
             ),
             css_class="scamgeo-legend-events",
         )

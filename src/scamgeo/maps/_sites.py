@@ -161,10 +161,20 @@ def sites_map(
     damaged = int(
         (column_or_na(pts, "damage_note").notna() | column_or_na(pts, "damage_date").notna()).sum()
     )
-    note = f"{damaged} with reported war damage (see popups)" if damaged else ""
+    notes = [f"{damaged} with reported war damage (see popups)"] if damaged else []
+    unplaced = sites.index[~sites.index.isin(pts.index)] if sites.index.is_unique else []
+    n_missing = len(sites) - len(pts)
+    if n_missing:
+        names = column_or_na(sites.loc[unplaced], "name").astype("string").dropna()
+        listed = ", ".join(_html.text(v) for v in names.head(5))
+        notes.append(
+            f"{n_missing} without a location, not drawn" + (f" ({listed})" if listed else "")
+        )
+    title = f"{_html.text(name)}: {len(pts):,}" + (f" of {len(sites):,} drawn" if n_missing else "")
     layer.add_child(
         Legend(
-            legend_html(_html.text(name), legend_rows, note=note), css_class="scamgeo-legend-sites"
+            legend_html(title, legend_rows, note="; ".join(notes)),
+            css_class="scamgeo-legend-sites",
         )
     )
     layer.add_to(m)
