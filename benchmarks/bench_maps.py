@@ -188,11 +188,62 @@ def measure(build, save, path: Path, repeat: int) -> dict:
     }
 
 
+def hub_map_sizes(hub: str = "poipet", radius_km: float = 30.0) -> dict:
+    """Bytes of the hub brief's map (rings + events within ``radius_km``), as the brief builds it.
+
+    ``before``: boundaries at the former fixed 0.002° tolerance and 4 decimals
+    everywhere; ``after``: the default view-dependent simplification.
+    """
+    from scamgeo import datasets
+    from scamgeo.maps import _base
+
+    sites, events = datasets.sites(), datasets.events()
+    one = sites.loc[[hub]]
+    lat0, lon0 = float(one["latitude"].iloc[0]), float(one["longitude"].iloc[0])
+    dist = np.hypot(  # equirectangular: good to well under 1% at 30 km
+        (events.geometry.y - lat0) * 111.32,
+        (events.geometry.x - lon0) * 111.32 * np.cos(np.radians(lat0)),
+    )
+    nearby = events[np.asarray(dist) <= radius_km]
+    radii = (radius_km / 3, 2 * radius_km / 3, radius_km)
+
+    def page() -> int:
+        m = sm.rings_map(sites, hub=hub, radii_km=radii)
+        m = sm.events_map(nearby, m=m, time_slider=False)
+        return len(sm.to_html(m).encode("utf-8"))
+
+    after = page()
+    original = _base.display_geometry
+    try:  # the former rule: one tolerance for every boundary, wherever it is
+
+        def former(geoms, view, *, tolerance):  # polygons 0.002°, the border line 0.0005°
+            line = geoms.geom_type.str.contains("Line").all()
+            return _base.round_geometry(geoms, simplify_deg=0.0005 if line else 0.002, decimals=4)
+
+        _base.display_geometry = former
+        before = page()
+    finally:
+        _base.display_geometry = original
+    return {
+        "hub": hub,
+        "radius_km": radius_km,
+        "events": len(nearby),
+        "before_bytes": before,
+        "after_bytes": after,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--hub-only", action="store_true", help="only the hub map's page size")
     args = parser.parse_args(argv)
+    hub = hub_map_sizes()
+    if args.hub_only:
+        json.dump({"benchmark": "maps.hub_page", "hub_map": hub}, sys.stdout, indent=2)
+        print()
+        return 0
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -230,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "notes": "naive = one folium.CircleMarker + Popup per event, saved with CDN links (Leaflet not included)",
         "results": results,
+        "hub_map": hub,
     }
     json.dump(out, sys.stdout, indent=2)
     print()
