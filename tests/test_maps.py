@@ -791,3 +791,14 @@ def test_boundaries_are_simplified_for_the_view():
     assert vertices(drawn, hub) >= vertices(before, hub)
     far = (104.5, 14.0, 106.0, 14.6)  # the Preah Vihear–Ubon stretch, off the hub's view
     assert vertices(drawn, far) < vertices(before, far)
+
+
+def test_display_map_carries_a_print_image_when_asked(sites):
+    m = sm.sites_map(sites)
+    plain = sm.display_map(m)._repr_html_()
+    assert plain.startswith("<iframe") and "scamgeo-map-print" not in plain
+    shown = sm.display_map(m, print_image=True)
+    html = shown._repr_html_()
+    (data,) = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert base64.b64decode(data) == shown.png and shown.png[:4] == b"\x89PNG"
+    assert "@media print{iframe.scamgeo-map{display:none}" in html

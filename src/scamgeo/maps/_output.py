@@ -54,23 +54,43 @@ class MapDisplay:
 
     Jupyter calls ``_repr_html_``; the page travels inside the iframe's
     ``srcdoc``, so a brief exported to HTML shows the map with no network.
+    With ``print_image``, a static PNG of the same map (:func:`static_image`)
+    travels beside it: hidden on screen, shown instead of the iframe in print.
     """
 
-    def __init__(self, m: folium.Map, *, height: int = 520):
+    def __init__(self, m: folium.Map, *, height: int = 520, print_image: bool = False):
         self.page = to_html(m)
         self.height = int(check_positive(height, name="height"))
+        self.png: bytes | None = None
+        if print_image:
+            from ._static import static_image
+
+            self.png = static_image(m, width_in=7.0, height_in=5.0, dpi=110)
 
     def _repr_html_(self) -> str:
+        import base64
         import html as _stdhtml
 
-        return (
-            f'<iframe srcdoc="{_stdhtml.escape(self.page, quote=True)}" style="width:100%;height:{self.height}px;'
+        frame = (
+            f'<iframe srcdoc="{_stdhtml.escape(self.page, quote=True)}" class="scamgeo-map" '
+            f'style="width:100%;height:{self.height}px;'
             'border:none" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
             'loading="eager" title="map"></iframe>'
         )
+        if self.png is None:
+            return frame
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            "<style>@media screen{img.scamgeo-map-print{display:none}}"
+            "@media print{iframe.scamgeo-map{display:none}"
+            "img.scamgeo-map-print{display:block;max-width:100%;break-inside:avoid}}</style>"
+            + frame
+            + f'<img class="scamgeo-map-print" alt="Map (static image for print)" '
+            f'src="data:image/png;base64,{data}">'
+        )
 
 
-def display_map(m: folium.Map, *, height: int = 520) -> MapDisplay:
+def display_map(m: folium.Map, *, height: int = 520, print_image: bool = False) -> MapDisplay:
     """Show ``m`` in a notebook as a self-contained iframe (works offline and in exported briefs).
 
     Parameters
@@ -78,13 +98,16 @@ def display_map(m: folium.Map, *, height: int = 520) -> MapDisplay:
     m : folium.Map
     height : int, default 520
         Height in pixels.
+    print_image : bool, default False
+        Also embed a static PNG of the map (:func:`scamgeo.maps.static_image`),
+        shown instead of the interactive map when the page is printed (PDF).
 
     Returns
     -------
     MapDisplay
         An object Jupyter renders as the map.
     """
-    return MapDisplay(m, height=height)
+    return MapDisplay(m, height=height, print_image=print_image)
 
 
 def save_map(
