@@ -94,7 +94,9 @@ def _briefs():
 
 def _run_brief_job(job: Any, output_dir: str) -> Any:
     """The task each brief runs as: the local executor's own job function."""
-    return _briefs()._run_job(job, output_dir)
+    from ..briefs._batch import run_job
+
+    return run_job(job, output_dir)
 
 
 def _failed_result(job: Any, error: str, seconds: float) -> Any:

@@ -173,6 +173,12 @@ def _skeleton(days, *, start, end, options, geo) -> pd.DataFrame:
 def _daily_part(part, *, start, end):
     if part is None or not len(part):
         return None
+    if "incident_id" in part.columns and part["incident_id"].notna().any():
+        raise ParameterError(
+            "events carries incident_id (the claims of one incident may sit in different "
+            "partitions): count incidents in memory with scamgeo.stats.daily_counts, or pass "
+            "count='claims'."
+        )
     frame = pd.DataFrame(
         {"event_date": part["event_date"], "fatalities": part["fatalities"]}, index=part.index
     )
@@ -243,12 +249,6 @@ def daily_counts(
             "call scamgeo.stats.daily_counts for an in-memory frame."
         )
     check_choice(count, ("incidents", "claims"), name="count")
-    if count == "incidents" and "incident_id" in events.columns:
-        raise ParameterError(
-            "events carries incident_id (claims of one incident may sit in different "
-            "partitions): count incidents in memory with scamgeo.stats.daily_counts, or pass "
-            "count='claims'."
-        )
     counts = _daily_counts_function()
     missing = [c for c in _COUNT_COLUMNS if c not in events.columns]
     if missing:
@@ -265,9 +265,11 @@ def daily_counts(
         timeline=timeline,
     )
     first_given, last_given = (_day(v, name) for v, name in ((start, "start"), (end, "end")))
+    linked = count == "incidents" and "incident_id" in events.columns
+    columns = [*_COUNT_COLUMNS, "incident_id"] if linked else list(_COUNT_COLUMNS)
     parts = [
         dask.delayed(_daily_part)(d, start=first_given, end=last_given)
-        for d in events[list(_COUNT_COLUMNS)].to_delayed()
+        for d in events[columns].to_delayed()
     ]
     results = [r for r in dask.compute(*parts) if r is not None]
     if not results and (first_given is None or last_given is None):

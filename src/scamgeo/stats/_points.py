@@ -43,7 +43,7 @@ def located_points(events: Any, *, name: str, dated: bool, what: str) -> Points:
     import shapely
 
     from .. import config, geo
-    from ._spatial import _has_location
+    from .._inputs import has_location as _has_location
 
     events = as_frame(events, name=name)
     notes: list[str] = []

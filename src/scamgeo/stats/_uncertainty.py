@@ -85,7 +85,7 @@ def jitter_locations(frame: pd.DataFrame, radius_m: np.ndarray, rng: np.random.G
     import shapely
 
     from .. import config, geo
-    from ._spatial import _has_location
+    from .._inputs import has_location as _has_location
 
     ok = _has_location(frame)
     out = gpd.GeoDataFrame(frame.copy(), geometry=geo.to_metric(frame).geometry.to_numpy())
