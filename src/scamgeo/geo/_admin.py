@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
+from .._dask import is_dask
 from .._errors import SchemaError
 from .._validate import check_positive, require_columns
 from ._crs import CHUNK, Frame, as_geoseries, project, valid
@@ -298,6 +299,10 @@ def assign_province(
     --------
     >>> events[["admin1_code", "admin1_method"]] = assign_province(events)  # doctest: +SKIP
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.assign_province(gdf, provinces=provinces, max_km=max_km)
     max_km = check_positive(max_km, name="max_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
     n = len(geoms)

@@ -14,6 +14,7 @@ import shapely
 from shapely import STRtree
 
 from .. import config
+from .._dask import is_dask
 from .._errors import ParameterError
 from .._time import calendar, date_column, parse_date, period_start
 from .._validate import check_choice, check_positive, require_columns
@@ -279,6 +280,20 @@ def aggregate(
     CRSError
         If ``gdf`` has no CRS.
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.aggregate(
+            gdf,
+            by=by,
+            freq=freq,
+            cell_km=cell_km,
+            shape=shape,
+            start=start,
+            end=end,
+            value=value,
+            bounds=bounds,
+        )
     check_choice(by, _BY, name="by")
     check_choice(freq, _FREQS, name="freq")
     check_choice(value, _VALUES, name="value")

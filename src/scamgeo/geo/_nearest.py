@@ -12,6 +12,7 @@ import shapely
 from shapely import STRtree
 
 from .. import config
+from .._dask import is_dask
 from .._errors import ParameterError, SchemaError
 from .._validate import check_choices, check_positive
 from ._buffers import id_values
@@ -238,6 +239,10 @@ def distance_to_border_km(gdf: Frame, *, border: Frame | None = None) -> pd.Seri
     --------
     >>> km = distance_to_border_km(scamgeo.datasets.events())  # doctest: +SKIP
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.distance_to_border_km(gdf, border=border)
     geoms = as_geoseries(gdf, name="gdf")
     line = as_geoseries(default_border() if border is None else border, name="border")
     src = Source(geoms)
@@ -326,6 +331,10 @@ def nearest_site(
     --------
     >>> hubs = nearest_site(events, scamgeo.datasets.sites(), kind="casino_hub")  # doctest: +SKIP
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.nearest_site(gdf, sites, kind=kind, max_km=max_km)
     if max_km is not None:
         max_km = check_positive(max_km, name="max_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
@@ -379,6 +388,10 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
     --------
     >>> near_hub = within_km(events, scamgeo.datasets.sites(kind="casino_hub"), km=10)  # doctest: +SKIP
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.within_km(gdf, of, km=km)
     km = check_positive(km, name="km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
     other = as_geoseries(of, name="of")

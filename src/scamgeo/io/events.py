@@ -133,7 +133,9 @@ def load_events(
         UCDP's API (:func:`scamgeo.io.fetch_ucdp_ged`, token in
         ``UCDP_API_TOKEN``); or a file (path or open file) whose layout is
         recognised from its header: an ACLED export, a UCDP GED file (with or
-        without header row), or a table in scamgeo's own event schema.
+        without header row), or a table in scamgeo's own event schema; or a
+        GeoParquet file or folder written by :func:`scamgeo.scale.to_geoparquet`
+        (``….parquet``; ``lazy=True`` gives a dask frame; needs ``scamgeo[scale]``).
     countries : str or list of str, optional
         ISO3 codes to keep, e.g. ``["THA", "KHM"]``.
     start, end : str or date-like, optional
@@ -170,6 +172,16 @@ def load_events(
     >>> events = load_events()  # doctest: +SKIP
     >>> acled = load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])  # doctest: +SKIP
     """
+    if isinstance(source, (str, os.PathLike)) and str(source).rstrip("/\\").lower().endswith(
+        (".parquet", ".geoparquet")
+    ):
+        from .. import scale
+
+        return scale.read_geoparquet(
+            source, lazy=options.pop("lazy", False), countries=countries, start=start, end=end,
+            event_types=event_types, sub_event_types=sub_event_types,
+            min_geo_precision=min_geo_precision,
+        )  # fmt: skip
     filters = {
         "countries": countries,
         "start": start,

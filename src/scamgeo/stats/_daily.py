@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _time
+from .._dask import is_dask
 from .._errors import ParameterError, SchemaError
 from .._record import one_row_per_incident
 from .._validate import check_choice, require_columns
@@ -147,6 +148,12 @@ def daily_counts(
     ParameterError
         If ``freq`` is unknown or ``start`` is after ``end``.
     """
+    if is_dask(events):
+        from .. import scale
+
+        return scale.daily_counts(
+            events, start=start, end=end, freq=freq, timeline=timeline, count=count
+        )
     source = "events"
     events = as_frame(events, name="events")
     check_choice(freq, ["D", "W"], name="freq")
