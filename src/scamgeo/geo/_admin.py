@@ -14,7 +14,7 @@ import shapely
 from shapely import STRtree
 
 from .._dask import is_dask
-from .._errors import SchemaError
+from .._errors import ParameterError, SchemaError
 from .._validate import check_positive, require_columns
 from ._crs import CHUNK, Frame, as_geoseries, project, valid
 from ._nearest import Source
@@ -176,10 +176,25 @@ def _province_index(provinces: Frame | None, crs: str) -> _ProvinceIndex:
         )
     code_col = "iso_3166_2" if "iso_3166_2" in provinces.columns else "admin1_code"
     require_columns(provinces.columns, [code_col, "country"], source="provinces")
+    codes = provinces[code_col].astype("string")
+    repeated = sorted(set(codes[codes.duplicated(keep=False) & codes.notna()]))
+    if repeated:
+        raise ParameterError(
+            f"provinces: {len(repeated)} code(s) name more than one feature "
+            f"({', '.join(repeated[:6])}): this looks like a district or commune file. Read it "
+            "with scamgeo.io.read_boundaries(path, dissolve=True) to get one feature per province."
+        )
+    keep = codes.notna().to_numpy(dtype=bool)
+    if not keep.all():
+        logger.info(
+            "provinces: %d feature(s) without a province code (outside Thailand and Cambodia, "
+            "or not matched) are not used",
+            int((~keep).sum()),
+        )
     return _ProvinceIndex(
-        provinces[code_col].to_numpy(dtype=object),
-        provinces["country"].to_numpy(dtype=object),
-        project(geoms, crs).copy(),
+        provinces[code_col].to_numpy(dtype=object)[keep],
+        provinces["country"].to_numpy(dtype=object)[keep],
+        project(geoms, crs).copy()[keep],
     )
 
 
