@@ -59,11 +59,12 @@ def phases(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> phases()  # doctest: +SKIP
-                phase      start        end  days
-    0         pre_war        NaT 2025-05-27  <NA>
-    1      may_crisis 2025-05-28 2025-07-23    57
-    ...
+    >>> from scamgeo import stats
+    >>> table = stats.phases()
+    >>> table["phase"].tolist()
+    ['pre_war', 'may_crisis', 'july_war', 'truce', 'december_war', 'post_ceasefire']
+    >>> table.set_index("phase").loc["july_war", "days"]
+    np.int64(5)
     """
     return phase_table(timeline)
 
@@ -83,6 +84,12 @@ def phase_of(dates: Any, *, timeline: pd.DataFrame | None = None) -> pd.Series:
     pandas.Series
         Named ``phase``, ordered categorical with categories
         :data:`scamgeo.config.PHASES`, indexed like ``dates`` when it is a Series.
+
+    Examples
+    --------
+    >>> from scamgeo import stats
+    >>> stats.phase_of(["2025-07-24", "2025-12-10"]).tolist()
+    ['july_war', 'december_war']
     """
     return _time.phase_of(dates, timeline=phase_table(timeline))
 
@@ -142,6 +149,16 @@ def daily_counts(
         If ``events`` lacks a column, or has a bad date or count.
     ParameterError
         If ``freq`` is unknown or ``start`` is after ``end``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> counts = stats.daily_counts(datasets.events())
+    >>> len(counts), int(counts["events"].sum()), int(counts["fatalities"].sum())
+    (276, 205, 35)
+    >>> first = counts.iloc[0]
+    >>> str(first["date"].date()), first["phase"], int(first["events"])
+    ('2025-05-28', 'may_crisis', 1)
     """
     source = "events"
     events = as_frame(events, name="events")
@@ -386,7 +403,8 @@ def _nb_profile(
     lo_b, hi_b = np.log(1e-8), np.log(1e3)
     grid = np.linspace(np.log(1e-4), np.log(100.0), 15)
     vals = [
-        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile") for g in grid
+        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile")  # type: ignore[misc]
+        for g in grid
     ]
     best = int(np.argmax(vals))
     a = grid[max(best - 1, 0)] if best > 0 else lo_b

@@ -268,6 +268,7 @@ def knox_test(
                 f"{coarse} event(s) are dated only to the week or month (time_precision > 1): "
                 "their day is approximate"
             )
+    assert pts.dates is not None  # located_points(dated=True) always gives dates
     t = ((pts.dates - pts.dates.min()).dt.days).to_numpy(dtype=np.int64)
 
     # Statistic, expectation and Poisson p-value from pointpats (no permutations there).

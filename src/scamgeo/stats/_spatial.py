@@ -19,6 +19,8 @@ from ._regions import band_region
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from ._uncertainty import LocationUncertaintyResult
+
 __all__ = [
     "DEFAULT_SEED",
     "HubTestResult",
@@ -229,7 +231,7 @@ def hub_targeting_test(
     statistic: str = "median",
     location_uncertainty: bool = False,
     replicates: int = 100,
-) -> HubTestResult:
+) -> HubTestResult | LocationUncertaintyResult:
     """Test whether strikes fell closer to casino hubs than chance would place them.
 
     The distance from each strike to its nearest hub
