@@ -494,6 +494,16 @@ def count_model(
     different length (the July war lasted five days) intervals are wide;
     the Poisson-HC rows are the check on whether a conclusion depends on the
     NB variance assumption.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> fit = stats.count_model(stats.daily_counts(datasets.events()))
+    >>> fit.chosen
+    'negative_binomial'
+    >>> irr = fit.table.set_index(["model", "term"]).loc[(fit.chosen, "july_war"), "irr"]
+    >>> round(float(irr), 1)  # events per day in the July war vs the May crisis
+    48.7
     """
     counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
     notes: list[str] = []

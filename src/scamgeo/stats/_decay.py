@@ -197,6 +197,13 @@ def distance_decay(
     midpoint is off by about (rate·width)²/24 ≈ 0.07. With a couple of
     hundred events and geo_precision-3 (province) points, the first bands
     carry the location error; see :func:`precision_sensitivity`.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> decay = stats.distance_decay(datasets.events())
+    >>> decay.table[["band", "events"]].head(3).values.tolist()
+    [['0–5 km', 173], ['5–10 km', 5], ['10–20 km', 8]]
     """
     if location_uncertainty:
         from ._uncertainty import decay_under_uncertainty
