@@ -255,7 +255,7 @@ def _codes_from_fields(gdf: Frame, countries: np.ndarray, known: set[str]) -> np
             resolved = pairs.merge(uniq, on=["name", "country"], how="left", sort=False)[
                 "code"
             ].to_numpy(dtype=object)
-            resolved = np.where(pd.isna(resolved), None, resolved)
+            resolved[pd.isna(resolved)] = None
             ok = np.isin(resolved.astype(str), sorted(known))
             out[todo[ok]] = resolved[ok]
     return out
@@ -312,7 +312,12 @@ def assign_province(
 
     Examples
     --------
-    >>> events[["admin1_code", "admin1_method"]] = assign_province(events)  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> prov = geo.assign_province(datasets.events())
+    >>> prov.columns.tolist()
+    ['admin1_code', 'admin1_method']
+    >>> prov["admin1_code"].value_counts().head(3).to_dict()
+    {'TH-33': 38, 'TH-32': 36, 'TH-34': 34}
     """
     if is_dask(gdf):
         from .. import scale

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -71,7 +72,10 @@ class Source:
         self._arr = arr
         self._src_crs = crs_string(geoms.crs)
         self.points = bool(len(arr)) and bool((shapely.get_type_id(arr) == 0).all())
-        self.lon = self.lat = self.x = self.y = None
+        self.lon: Any = None
+        self.lat: Any = None
+        self.x: Any = None
+        self.y: Any = None
         self._metric: np.ndarray | None = None
         if self.points:
             x, y = bounds[:, 0], bounds[:, 1]
@@ -237,7 +241,12 @@ def distance_to_border_km(gdf: Frame, *, border: Frame | None = None) -> pd.Seri
 
     Examples
     --------
-    >>> km = distance_to_border_km(scamgeo.datasets.events())  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> km = geo.distance_to_border_km(datasets.events())
+    >>> len(km), int((km <= 10).sum())
+    (205, 178)
+    >>> round(float(km.median()), 1)
+    1.4
     """
     if is_dask(gdf):
         from .. import scale
@@ -329,7 +338,12 @@ def nearest_site(
 
     Examples
     --------
-    >>> hubs = nearest_site(events, scamgeo.datasets.sites(), kind="casino_hub")  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> near = geo.nearest_site(datasets.events(), datasets.sites(), kind="casino_hub")
+    >>> near.columns.tolist()
+    ['nearest_site_id', 'nearest_site_name', 'nearest_site_km']
+    >>> near["nearest_site_id"].value_counts().head(2).to_dict()
+    {'o-smach': 142, 'poipet': 38}
     """
     if is_dask(gdf):
         from .. import scale
@@ -386,7 +400,10 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
 
     Examples
     --------
-    >>> near_hub = within_km(events, scamgeo.datasets.sites(kind="casino_hub"), km=10)  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> hubs = datasets.sites(kind="casino_hub")
+    >>> int(geo.within_km(datasets.events(), hubs, km=10).sum())
+    16
     """
     if is_dask(gdf):
         from .. import scale

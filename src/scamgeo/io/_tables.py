@@ -284,9 +284,9 @@ def load_raw(
                     + ")",
                     expected,
                 )
-            inner = _pick_member(archive, name=name, member=member)
-            inner_data = archive.read(inner)
-        inner_name = f"{name}!{inner}"
+            picked = _pick_member(archive, name=name, member=member)
+            inner_data = archive.read(picked)
+        inner_name = f"{name}!{picked}"
         if not inner_data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
             raise DataSourceError(f"{inner_name}: the file is empty; expected {expected}.")
         return Raw(

@@ -43,7 +43,7 @@ def _columns(src: Source) -> tuple[list[str], Source]:
         if isinstance(data, str):
             data = data.encode("utf-8")
         buffer = io.BytesIO(data)
-        buffer.name = describe(src)  # type: ignore[attr-defined]
+        buffer.name = describe(src)
         src = buffer
         head = data[:65536]
     else:
@@ -169,8 +169,15 @@ def load_events(
 
     Examples
     --------
-    >>> events = load_events()  # doctest: +SKIP
-    >>> acled = load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])  # doctest: +SKIP
+    The embedded, sourced record (the default):
+
+    >>> from scamgeo import io
+    >>> events = io.load_events()
+    >>> len(events), events["country"].value_counts().head(2).to_dict()
+    (205, {'THA': 143, 'KHM': 62})
+
+    A file of any recognised layout is read by its path, e.g.
+    ``load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])``.
     """
     if isinstance(source, (str, os.PathLike)) and str(source).rstrip("/\\").lower().endswith(
         (".parquet", ".geoparquet")

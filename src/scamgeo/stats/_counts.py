@@ -163,7 +163,8 @@ def _nb_profile(
     lo_b, hi_b = np.log(1e-8), np.log(1e3)
     grid = np.linspace(np.log(1e-4), np.log(100.0), 15)
     vals = [
-        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile") for g in grid
+        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile")  # type: ignore[misc]
+        for g in grid
     ]
     best = int(np.argmax(vals))
     a = grid[max(best - 1, 0)] if best > 0 else lo_b
@@ -253,6 +254,16 @@ def count_model(
     different length (the July war lasted five days) intervals are wide;
     the Poisson-HC rows are the check on whether a conclusion depends on the
     NB variance assumption.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> fit = stats.count_model(stats.daily_counts(datasets.events()))
+    >>> fit.chosen
+    'negative_binomial'
+    >>> irr = fit.table.set_index(["model", "term"]).loc[(fit.chosen, "july_war"), "irr"]
+    >>> round(float(irr), 1)  # events per day in the July war vs the May crisis
+    48.7
     """
     counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
     notes: list[str] = []

@@ -55,11 +55,12 @@ def phases(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> phases()  # doctest: +SKIP
-                phase      start        end  days
-    0         pre_war        NaT 2025-05-27  <NA>
-    1      may_crisis 2025-05-28 2025-07-23    57
-    ...
+    >>> from scamgeo import stats
+    >>> table = stats.phases()
+    >>> table["phase"].tolist()
+    ['pre_war', 'may_crisis', 'july_war', 'truce', 'december_war', 'post_ceasefire']
+    >>> table.set_index("phase").loc["july_war", "days"]
+    np.int64(5)
     """
     return phase_table(timeline)
 
@@ -79,6 +80,12 @@ def phase_of(dates: Any, *, timeline: pd.DataFrame | None = None) -> pd.Series:
     pandas.Series
         Named ``phase``, ordered categorical with categories
         :data:`scamgeo.config.PHASES`, indexed like ``dates`` when it is a Series.
+
+    Examples
+    --------
+    >>> from scamgeo import stats
+    >>> stats.phase_of(["2025-07-24", "2025-12-10"]).tolist()
+    ['july_war', 'december_war']
     """
     return _time.phase_of(dates, timeline=phase_table(timeline))
 
@@ -147,6 +154,19 @@ def daily_counts(
         If ``events`` lacks a column, or has a bad date or count.
     ParameterError
         If ``freq`` is unknown or ``start`` is after ``end``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> events = datasets.events()
+    >>> counts = stats.daily_counts(events)
+    >>> len(counts), int(counts["events"].sum()), counts.attrs["count"]
+    (276, 196, 'incidents')
+    >>> int(stats.daily_counts(events, count="claims")["events"].sum())
+    205
+    >>> first = counts.iloc[0]
+    >>> str(first["date"].date()), first["phase"], int(first["events"])
+    ('2025-05-28', 'may_crisis', 1)
     """
     if is_dask(events):
         from .. import scale
