@@ -60,7 +60,7 @@ def test_semantic_rules():
     with pytest.raises(scamgeo.ParameterError, match="radius_km must be > 0"):
         briefs.check(radius_km=-1)
     with pytest.raises(
-        scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'Poipet'"
+        scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'poipet'"
     ):
         briefs.check(site="poipett")
     with pytest.raises(scamgeo.ParameterError, match="Allowed: 'THA', 'KHM'"):

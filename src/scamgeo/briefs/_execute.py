@@ -264,20 +264,29 @@ def check_run_name(run: str) -> str:
 
 # --- reproducible output ---------------------------------------------------------
 
-_RANDOM_HEX = re.compile(r"(?<=_)[0-9a-f]{32}\b")  # folium/branca element ids: map_<uuid4 hex>
+_RANDOM_HEX = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")  # folium/branca ids: map_<uuid4 hex>
 _STYLER_ID = re.compile(r"(?<=\bT_)[0-9a-f]{5}(?=_|\b)")  # pandas Styler's random table id
+_CELL_ID = re.compile(r"(?<=cell-id=)[0-9a-f]{8}(?![0-9a-f])")  # nbformat's random new-cell ids
+_ADDRESS = re.compile(r"(<[\w.]+ (?:object )?at )0x[0-9a-f]{4,16}>")  # reprs with a memory address
+_BUILT_AT = re.compile(r" · built \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")  # wall clock in the page
 
 
 def stable_ids(text: str) -> str:
-    """Renumber random element ids in order of first appearance (same inputs, same bytes)."""
-    for pattern, width in ((_RANDOM_HEX, 32), (_STYLER_ID, 5)):
+    """Renumber random element ids in order of first appearance (same inputs, same bytes).
+
+    Also drops memory addresses from object reprs and the wall-clock "built"
+    stamp: the brief shows the data's "as of" date; the build time is in the
+    manifest only.
+    """
+    for pattern, width in ((_RANDOM_HEX, 32), (_STYLER_ID, 5), (_CELL_ID, 8)):
         seen: dict[str, str] = {}
 
         def number(match: re.Match[str], seen: dict[str, str] = seen, width: int = width) -> str:
             return seen.setdefault(match.group(0), f"{len(seen) + 1:0{width}d}")
 
         text = pattern.sub(number, text)
-    return text
+    text = _ADDRESS.sub(lambda m: f"{m.group(1)}0x0>", text)
+    return _BUILT_AT.sub("", text)
 
 
 _CLOCK_KEYS = ("start_time", "end_time", "duration")
@@ -293,6 +302,8 @@ def reproducible_notebook(nb: Any, *, source: str, run: str) -> Any:
     if "output_path" in meta:
         meta["output_path"] = f"{run}.ipynb"
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random one
         cell.metadata.pop("execution", None)
         cell_meta = cell.metadata.get("papermill", {})
         for key in _CLOCK_KEYS:
