@@ -29,6 +29,7 @@ from ._params import (
     read_parameters,
     validate_parameters,
 )
+from ._render import data_versions
 
 __all__ = [
     "check_clobber",
@@ -368,13 +369,16 @@ def write_manifest(
             }
     for r in results:
         merged[r.run] = r.to_dict()
+    this_batch = {r.run for r in results}
     runs = []
     for run in sorted(merged):
         entry = _run_entry(output_dir, run, merged[run])
-        if entry["files"]:  # exactly the briefs on disk
+        # the briefs on disk, and what became of each run of this batch (an invalid run has no file)
+        if entry["files"] or run in this_batch:
             runs.append(entry)
     manifest = {
         "built": _source_date(),
+        "data": data_versions(),
         "packages": _cache.package_key(),
         "runs": runs,
     }

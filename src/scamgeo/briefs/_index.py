@@ -67,6 +67,7 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
     """
     esc = html.escape
     seen: dict[tuple[str, str], dict[str, Any]] = {}
+    same: dict[tuple[str, str], list[str]] = {}
     for entry in manifest.get("runs", []):
         if "html" not in entry.get("files", {}):
             continue
@@ -74,11 +75,14 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
             str(entry.get("notebook")),
             json.dumps(entry.get("parameters", {}), sort_keys=True, default=str),
         )
+        same.setdefault(key, []).append(entry["files"]["html"]["name"])
         named = entry["run"] != entry.get("notebook")
         if key not in seen or (named and seen[key]["run"] == seen[key].get("notebook")):
             seen[key] = entry
     by_theme: dict[str, list[str]] = {}
-    for entry in sorted(seen.values(), key=lambda e: (str(e.get("notebook")), e["run"])):
+    for key, entry in sorted(
+        seen.items(), key=lambda kv: (str(kv[1].get("notebook")), kv[1]["run"])
+    ):
         run = entry["run"]
         data = _run_json(out_dir, run)
         title = str(data.get("title") or run)
@@ -91,6 +95,9 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
         ):
             if kind in files:
                 links.append(f"<a href='{esc(files[kind]['name'])}'>{label}</a>")
+        for other in same[key]:
+            if other != files["html"]["name"]:
+                links.append(f"same brief as the default: <a href='{esc(other)}'>{esc(other)}</a>")
         status = entry.get("status", "ok")
         note = ""
         if status != "ok":
