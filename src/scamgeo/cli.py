@@ -3,9 +3,19 @@
 ::
 
     scamgeo list                         notebooks, their parameters and the named runs
-    scamgeo brief NOTEBOOK [-p NAME VALUE ...] [-f params.yaml] [-o reports/]
-    scamgeo briefs [-o reports/] [--jobs N] [--only NAME ...]
+    scamgeo brief [NOTEBOOK] [-p NAME VALUE ...] [-f run.yaml] [-o reports/] [--force] [--pdf]
+    scamgeo briefs [-o reports/] [--jobs N] [--only RUN ...] [--force] [--dry-run]
+                   [--scheduler ADDRESS|local:N] [--pdf]
 
+A one-off brief with overrides is named after them
+(``04-hub-brief--site-o-smach--radius_km-25``) and never replaces another
+run without ``--force``. Briefs that are up to date (same notebook,
+parameters, package versions and input files as when last built) are not
+executed again; ``--dry-run`` says what would be rebuilt and why.
+``manifest.json`` and ``index.html`` are merged, never truncated.
+
+Only what a command needs is imported when it needs it: ``list``, ``--help``
+and parameter errors answer without loading pandas, nbformat or papermill.
 Errors print one line (``scamgeo: error: ...``) and exit non-zero: 2 for bad
 parameters or input, 1 for a brief that failed while running.
 """

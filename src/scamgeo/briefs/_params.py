@@ -24,6 +24,8 @@ __all__ = [
     "Parameter",
     "ParameterSpec",
     "coerce",
+    "injected_names",
+    "injected_problems",
     "list_notebooks",
     "load_named_run",
     "notebook_path",
