@@ -16,6 +16,7 @@ pandas, nbformat or papermill: checking a full set takes well under a second.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata as md
 import json
 import os
@@ -61,14 +62,20 @@ KEY_PACKAGES = (
 )
 
 
-def package_key() -> dict[str, str]:
+@functools.cache
+def _package_key() -> tuple[tuple[str, str], ...]:
     out = {"python": platform.python_version(), "scamgeo": __version__}
     for pkg in KEY_PACKAGES:
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             out[pkg] = "not installed"
-    return out
+    return tuple(out.items())
+
+
+def package_key() -> dict[str, str]:
+    """Python, scamgeo and the key packages with their versions (read once per process)."""
+    return dict(_package_key())
 
 
 def build_inputs(
