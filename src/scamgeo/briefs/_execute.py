@@ -390,9 +390,15 @@ def kernel_manager_class(log: Path | None = None) -> type:
                 self.ip = str(socket_dir() / f"kernel-{os.getpid()}-{id(self)}")
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-            if log is not None:
-                kw["stderr"] = open(log, "ab")
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if log is None:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:  # the kernel process keeps its own copy of the descriptor
+                kw["stderr"] = fd
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                os.close(fd)
 
     return IPCKernelManager
 

@@ -445,6 +445,8 @@ def injected_problems(spec: ParameterSpec) -> list[str]:
     and runs the notebook with the default; :func:`scamgeo.briefs.check` calls
     this so the run stops with scamgeo's message instead.
     """
+    if spec.notebook.suffix != ".ipynb":  # check() without a notebook: names of several notebooks
+        return []
     problems = []
     for name in injected_names() or []:
         if name not in spec.parameters:
