@@ -185,7 +185,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         raise ParameterError(result.error or "invalid parameters")
     if result.status != "ok":
         raise _batch.BriefError(result.error or "failed", run=run, cell_index=result.failed_cell)
-    if args.pdf:
+    if args.pdf and (not result.up_to_date or not (Path(out) / f"{run}.pdf").is_file()):
         _pdf(Path(out) / f"{run}.html")
     state = "up to date" if result.up_to_date else f"built in {result.seconds:.1f} s"
     print(f"{_shown(result.html)}  {state}")
@@ -246,7 +246,8 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         )
     if args.pdf:
         for r in results:
-            if r.status == "ok":
+            pdf = Path(out) / f"{r.run}.pdf"
+            if r.status == "ok" and (not r.up_to_date or not pdf.is_file()):
                 _pdf(Path(out) / f"{r.run}.html")
     bad = [r for r in results if r.status != "ok"]
     fresh = sum(1 for r in results if r.up_to_date)
