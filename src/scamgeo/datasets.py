@@ -24,6 +24,7 @@ from . import _record, config
 from ._combine import combine_events
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
+from ._provenance import record_read
 from ._validate import Problems, check_choice, check_choices, closest
 from .schema import CURATED, SITE_KINDS, TableSchema
 from .vocab import fold
@@ -64,6 +65,7 @@ def _reference_path(name: str) -> Path:
         raise DataSourceError(
             f"reference file {path} is missing; reinstall scamgeo or rebuild it with `make data`."
         )
+    record_read(path)
     return path
 
 
@@ -333,6 +335,7 @@ def _curated_path(name: str) -> Path:
     path = config.data_dir / "curated" / f"{name}.csv"
     if not path.is_file():
         raise DataSourceError(f"curated table {path} is missing; reinstall scamgeo.")
+    record_read(path)
     return path
 
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataSourceError, ParameterError, SchemaError
+from .._provenance import record_read
 from .._validate import Problems
 
 logger = logging.getLogger(__name__)
@@ -145,7 +146,9 @@ def _read_bytes(src: Source, name: str) -> bytes:
             raise DataSourceError(f"{name}: is a folder; expected a file.")
         try:
             with open(path, "rb") as fh:  # read-only: raw files are never rewritten
-                return fh.read()
+                data = fh.read()
+            record_read(path)
+            return data
         except FileNotFoundError:
             raise DataSourceError(f"{name}: no such file.") from None
         except PermissionError:
