@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.scamgeo-installed
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help env briefs test test-fast lab lint format data bench clean
+.PHONY: help env briefs test test-fast lab lint docs format data bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "scamgeo needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,dev,scale]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dev,scale,docs]"
 	@touch $(STAMP)
 
-env: $(STAMP) ## create .venv and install scamgeo with its test, dev and scale extras
+env: $(STAMP) ## create .venv and install scamgeo with its test, dev, scale and docs extras
 
 briefs: $(STAMP) ## execute every notebook and named run into code-free HTML briefs in reports/
 	$(BIN)/scamgeo briefs --output reports --jobs $(JOBS)
@@ -36,9 +36,13 @@ test-fast: $(STAMP) ## the suite without the slow tests (notebooks, wheel, brows
 lab: $(STAMP) ## open JupyterLab on notebooks/ (the Python 3 kernel is this environment)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, mypy type check of src/scamgeo
 	$(BIN)/ruff check src tests scripts benchmarks notebooks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/mypy
+
+docs: $(STAMP) ## build the API documentation site into docs/_build/html (offline; warnings fail)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 format: $(STAMP) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts benchmarks notebooks
@@ -52,4 +56,4 @@ bench: $(STAMP) ## run the benchmarks (JSON on stdout)
 	@for b in benchmarks/bench_*.py; do echo "# $$b" >&2; $(BIN)/python $$b || exit 1; done
 
 clean: ## remove the environment and build products (keeps reports/)
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache docs/_build docs/notebooks

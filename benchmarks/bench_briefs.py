@@ -1,13 +1,15 @@
-"""Benchmark: the whole set of briefs by ``scamgeo briefs`` vs. the plain commands one by one.
+"""Benchmark: a full build of the briefs vs a no-op rebuild vs a rebuild after one table edit.
 
-Baseline (measured in the same run): for every notebook and named run, the
-commands an analyst would type, one after another::
+1. full: ``scamgeo briefs -o TMP --force`` (every brief executed);
+2. no-op: ``scamgeo briefs -o TMP`` again (nothing changed: no kernel, no file rewritten);
+3. one-table edit: a note of ``data/curated/displacement.csv`` is edited
+   (" (edited)" appended to the first row's note, restored afterwards) and
+   ``scamgeo briefs -o TMP`` runs again: only the briefs that read that table
+   are rebuilt.
 
-    papermill NOTEBOOK OUT.ipynb -y PARAMS
-    jupyter nbconvert --to html --no-input OUT.ipynb
-
-Candidate: ``scamgeo briefs --jobs N`` (validation, parallel kernels, HTML with
-parameter table and footer, manifest). Prints one JSON object.
+Each step runs the real command in a subprocess (start-up included). Prints
+one JSON object with the times, the briefs rebuilt at each step and the
+ratios full/no-op and full/edit.
 
 Usage: python benchmarks/bench_briefs.py [--jobs 2] [--only RUN ...]
 """
@@ -16,106 +18,68 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
-from scamgeo import briefs
+from scamgeo import config
 
 BIN = Path(sys.executable).parent
 
 
-def baseline(jobs: list[briefs.Job], out: Path) -> float:
+def build(out: Path, *extra: str) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    for job in jobs:
-        nb = briefs.notebook_path(job.notebook)
-        executed = out / f"{job.run}.ipynb"
-        subprocess.run(
-            [
-                str(BIN / "papermill"),
-                str(nb),
-                str(executed),
-                "-y",
-                yaml.safe_dump(job.parameters or {}),
-                "--no-progress-bar",
-                "--cwd",
-                str(out),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-            check=True,
-            capture_output=True,
-        )
-    return time.perf_counter() - started
+    done = subprocess.run(
+        [str(BIN / "scamgeo"), "briefs", "-o", str(out), *extra],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(done.stderr)
+    rebuilt = [line.split()[1] for line in done.stderr.splitlines() if " built in " in line]
+    return seconds, rebuilt
 
 
-def candidate(jobs: list[briefs.Job], out: Path, n_jobs: int) -> float:
-    started = time.perf_counter()
-    cmd = [
-        str(BIN / "scamgeo"),
-        "briefs",
-        "-o",
-        str(out),
-        "--jobs",
-        str(n_jobs),
-        "--only",
-        *[j.run for j in jobs],
-    ]
-    subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - started
-
-
-def main() -> int:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--only", nargs="+")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", nargs="+", default=None)
     args = parser.parse_args()
-    jobs = briefs.jobs_for_all()
-    if args.only:
-        jobs = [j for j in jobs if j.run in set(args.only)]
-    with tempfile.TemporaryDirectory() as tmp:
-        base_dir, cand_dir = Path(tmp, "baseline"), Path(tmp, "scamgeo")
-        base_dir.mkdir()
-        # warm the file cache and bytecode once, outside both timings
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import scamgeo.maps, scamgeo.stats, scamgeo.geo, papermill, nbconvert",
-            ],
-            check=True,
-        )
-        t_cand = candidate(jobs, cand_dir, args.jobs)
-        t_base = baseline(jobs, base_dir)
-        sizes = {
-            p.name: p.stat().st_size
-            for p in sorted(cand_dir.glob("*.html"))
-            if p.name != "index.html"
-        }
+    extra = ["--jobs", str(args.jobs)] + (["--only", *args.only] if args.only else [])
+    table = config.data_dir / "curated" / "displacement.csv"
+    with tempfile.TemporaryDirectory(prefix="bench-briefs-") as tmp:
+        out = Path(tmp) / "reports"
+        full, full_runs = build(out, *extra, "--force")
+        noop, noop_runs = build(out, *extra)
+        original = table.read_bytes()
+        lines = original.decode("utf-8").splitlines(keepends=True)
+        row = lines[1].rstrip("\r\n")  # its last field is the free-text note
+        note = row[:-1] + ' (edited)"' if row.endswith('"') else row + " (edited)"
+        lines[1] = note + lines[1][len(row) :]
+        try:
+            table.write_bytes("".join(lines).encode("utf-8"))
+            edit, edit_runs = build(out, *extra)
+        finally:
+            table.write_bytes(original)
     print(
         json.dumps(
             {
-                "briefs": len(jobs),
+                "full_seconds": round(full, 2),
+                "noop_seconds": round(noop, 2),
+                "edit_seconds": round(edit, 2),
+                "full_over_noop": round(full / noop, 1),
+                "full_over_edit": round(full / edit, 1),
+                "built": {"full": len(full_runs), "noop": len(noop_runs), "edit": len(edit_runs)},
+                "rebuilt_after_edit": edit_runs,
                 "jobs": args.jobs,
-                "cores": os.cpu_count(),
-                "baseline_papermill_nbconvert_sequential_s": round(t_base, 1),
-                "scamgeo_briefs_s": round(t_cand, 1),
-                "speedup": round(t_base / t_cand, 2),
-                "html_bytes": sizes,
             },
             indent=2,
         )
     )
-    return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -60,7 +60,7 @@ def test_semantic_rules():
     with pytest.raises(scamgeo.ParameterError, match="radius_km must be > 0"):
         briefs.check(radius_km=-1)
     with pytest.raises(
-        scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'Poipet'"
+        scamgeo.ParameterError, match="site: no site is called 'poipett'. Did you mean 'poipet'"
     ):
         briefs.check(site="poipett")
     with pytest.raises(scamgeo.ParameterError, match="Allowed: 'THA', 'KHM'"):
@@ -123,6 +123,7 @@ def test_failed_run_keeps_last_good_brief_and_names_cell(tmp_path):
     assert (tmp_path / "t.failed.ipynb").is_file()
     # no scratch folders or temporary files left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".build",  # the build record of the good run
         "t.failed.ipynb",
         "t.html",
         "t.ipynb",

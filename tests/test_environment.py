@@ -27,6 +27,7 @@ def _pyproject() -> dict[str, set[str]]:
         "dev": {_name(r) for r in extras["dev"]},
         # optional extras the conda environment installs too (make env installs them)
         "scale": {PIP_TO_CONDA.get(_name(r), _name(r)) for r in extras["scale"]},
+        "docs": {_name(r) for r in extras["docs"]},
     }
 
 
@@ -63,6 +64,7 @@ def test_version_pins_agree():
         + meta["optional-dependencies"]["test"]
         + meta["optional-dependencies"]["dev"]
         + meta["optional-dependencies"]["scale"]
+        + meta["optional-dependencies"]["docs"]
     )
     pins = {_name(r): r.split(">=")[1] for r in reqs if ">=" in r}
     env = yaml.safe_load((REPO / "environment.yml").read_text())
@@ -77,7 +79,7 @@ def test_version_pins_agree():
 
 def test_make_env_installs_the_extras_the_environment_lists():
     makefile = (REPO / "Makefile").read_text()
-    assert '-e ".[test,dev,scale]"' in makefile
+    assert '-e ".[test,dev,scale,docs]"' in makefile
 
 
 def test_python_floor_is_311():

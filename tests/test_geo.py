@@ -565,3 +565,18 @@ def test_sites_without_any_location_give_missing_distances_not_an_error():
     near = geo.nearest_site(points(POIPET, PREAH_VIHEAR_TEMPLE), nowhere)
     assert near["nearest_site_km"].isna().all() and near["nearest_site_id"].isna().all()
     assert not geo.within_km(points(POIPET), nowhere, km=50).any()
+
+
+def test_assign_province_refuses_repeated_codes_and_skips_uncoded_features():
+    import scamgeo as sg
+
+    prov = sg.datasets.provinces("KHM").reset_index(drop=True)
+    events = sg.datasets.events()
+    events = events[events["country"] == "KHM"].head(20)
+    uncoded = prov.copy()
+    uncoded.loc[0, "iso_3166_2"] = None  # a feature the file could not code
+    got = sg.geo.assign_province(events, provinces=uncoded)["admin1_code"]
+    assert prov.loc[0, "iso_3166_2"] not in set(got.dropna())
+    twice = pd.concat([prov, prov.iloc[[3]]], ignore_index=True)
+    with pytest.raises(sg.ParameterError, match=r"dissolve=True"):
+        sg.geo.assign_province(events, provinces=twice)

@@ -206,3 +206,21 @@ def test_place_on_the_wrong_side_for_its_rows_is_refused(copies):
     events.loc[pos, "country"] = "KHM"
     with pytest.raises(SchemaError, match=rf"row {pos + 2}, column country: place .* lies in THA"):
         _check(copies)
+
+
+def test_daily_counts_count_incidents_unless_asked_for_claims():
+    from scamgeo import stats
+
+    events = datasets.events()
+    incidents = stats.daily_counts(events)
+    claims = stats.daily_counts(events, count="claims")
+    assert incidents.attrs["count"] == "incidents" and claims.attrs["count"] == "claims"
+    assert claims["events"].sum() == len(events)
+    assert incidents["events"].sum() == events["incident_id"].nunique() < len(events)
+    # 18 Dec 2025: the Poipet strike claimed by both sides is one incident that day
+    day = "2025-12-18"
+    on_day = events[events["event_date"] == day]
+    assert incidents.set_index("date").loc[day, "events"] == on_day["incident_id"].nunique()
+    assert claims.set_index("date").loc[day, "events"] == len(on_day)
+    # claims about one incident are alternatives: the highest toll, never the sum
+    assert incidents["fatalities"].sum() <= claims["fatalities"].sum()

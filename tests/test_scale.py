@@ -320,3 +320,24 @@ def test_two_briefs_through_the_scheduler(scale, cluster, tmp_path, fixtures):
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert [r["status"] for r in manifest["runs"]] == ["ok", "ok", "failed", "invalid"]
     assert (tmp_path / "a.html").is_file() and not (tmp_path / "c.html").exists()
+
+
+def test_the_in_memory_functions_hand_dask_frames_to_scale(scale, persisted, memory, tmp_path):
+    """geo, stats and load_events accept a dask frame and give the in-memory answer."""
+    from scamgeo import geo, io, stats
+
+    lazy_km = geo.distance_to_border_km(persisted)
+    assert not isinstance(lazy_km, pd.Series)  # lazy: a dask Series
+    pd.testing.assert_series_equal(
+        lazy_km.compute().reset_index(drop=True),
+        geo.distance_to_border_km(memory).reset_index(drop=True),
+    )
+    prov = geo.assign_province(persisted).compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(prov, geo.assign_province(memory).reset_index(drop=True))
+    counts = stats.daily_counts(persisted, freq="W")
+    pd.testing.assert_frame_equal(counts, stats.daily_counts(memory, freq="W"))
+    assert counts.attrs["count"] == "incidents"  # ACLED rows: one row, one incident
+    path = tmp_path / "events.parquet"
+    scale.to_geoparquet(persisted, path)
+    back = io.load_events(str(path))
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), memory.reset_index(drop=True))

@@ -250,7 +250,15 @@ def check_coordinates(geoms: gpd.GeoSeries, *, name: str = "data") -> None:
 
 
 def has_location(data: Any, *, name: str = "data") -> np.ndarray:
-    """Boolean mask, one per row of ``data``: True where the row is located."""
+    """Boolean mask, one per row of ``data``: True where the row is located.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> from scamgeo._inputs import has_location
+    >>> int(has_location(datasets.events()).sum())
+    205
+    """
     return located(geometry_of(data, name=name))
 
 

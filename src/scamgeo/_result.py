@@ -60,7 +60,9 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data: its fields (fitted model objects left out) and table."""
         out: dict[str, Any] = {"kind": type(self).__name__}
-        fields = dataclasses.fields(self) if dataclasses.is_dataclass(self) else ()
+        fields: tuple[dataclasses.Field[Any], ...] = (
+            dataclasses.fields(self) if dataclasses.is_dataclass(self) else ()
+        )
         for f in fields:
             value = jsonable(getattr(self, f.name))
             if value is not ...:

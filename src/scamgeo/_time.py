@@ -78,10 +78,15 @@ def parse_date(value: Any, *, name: str) -> pd.Timestamp:
 
     Examples
     --------
+    >>> from scamgeo._time import parse_date
     >>> parse_date("2025-07-24", name="start")
     Timestamp('2025-07-24 00:00:00')
     >>> parse_date(pd.Timestamp("2025-07-24 01:00", tz="UTC"), name="start")
     Timestamp('2025-07-24 00:00:00')
+    >>> parse_date("01-07-2025", name="start")
+    Traceback (most recent call last):
+    ...
+    scamgeo._errors.ParameterError: start='01-07-2025' is not a date; use an ISO date YYYY-MM-DD, ...
     """
     hint = f"{name}={value!r} is not a date; use an ISO date YYYY-MM-DD, e.g. '2025-07-24'"
     if isinstance(value, bool) or isinstance(value, int | float | np.number):

@@ -3,9 +3,19 @@
 ::
 
     scamgeo list                         notebooks, their parameters and the named runs
-    scamgeo brief NOTEBOOK [-p NAME VALUE ...] [-f params.yaml] [-o reports/]
-    scamgeo briefs [-o reports/] [--jobs N] [--only NAME ...]
+    scamgeo brief [NOTEBOOK] [-p NAME VALUE ...] [-f run.yaml] [-o reports/] [--force] [--pdf]
+    scamgeo briefs [-o reports/] [--jobs N] [--only RUN ...] [--force] [--dry-run]
+                   [--scheduler ADDRESS|local:N] [--pdf]
 
+A one-off brief with overrides is named after them
+(``04-hub-brief--site-o-smach--radius_km-25``) and never replaces another
+run without ``--force``. Briefs that are up to date (same notebook,
+parameters, package versions and input files as when last built) are not
+executed again; ``--dry-run`` says what would be rebuilt and why.
+``manifest.json`` and ``index.html`` are merged, never truncated.
+
+Only what a command needs is imported when it needs it: ``list``, ``--help``
+and parameter errors answer without loading pandas, nbformat or papermill.
 Errors print one line (``scamgeo: error: ...``) and exit non-zero: 2 for bad
 parameters or input, 1 for a brief that failed while running.
 """
@@ -16,6 +26,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import __version__, config
 from ._errors import ParameterError, ScamgeoError
@@ -49,7 +60,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate parameters, execute NOTEBOOK with papermill and write "
         "RUN.html (no code), RUN.ipynb (executed) and RUN.json (key figures) to the output folder.",
     )
-    p_brief.add_argument("notebook", help="notebook name or path, e.g. 04-hub-brief or hub-brief")
+    p_brief.add_argument(
+        "notebook",
+        nargs="?",
+        help="notebook name or path, e.g. 04-hub-brief or hub-brief (optional with -f)",
+    )
     p_brief.add_argument(
         "-p",
         "--parameter",
@@ -66,8 +81,14 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, default=None, help="output folder (default: reports/)"
     )
     p_brief.add_argument(
-        "--run", help="run name used for the output files (default: from the notebook/-f)"
+        "--run",
+        help="run name used for the output files (default: the notebook, the -f file's name, "
+        "or the notebook and each override, e.g. 04-hub-brief--site-o-smach--radius_km-25)",
     )
+    p_brief.add_argument(
+        "--force", action="store_true", help="rebuild even if up to date; replace another run"
+    )
+    p_brief.add_argument("--pdf", action="store_true", help="also print the brief to RUN.pdf")
     p_brief.set_defaults(func=_cmd_brief)
 
     p_all = sub.add_parser(
@@ -83,48 +104,114 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=None, help="briefs run at once (default: cores)"
     )
     p_all.add_argument("--only", nargs="+", metavar="RUN", help="build only these runs")
+    p_all.add_argument("--force", action="store_true", help="rebuild every brief")
+    p_all.add_argument(
+        "--dry-run", action="store_true", help="list what would be rebuilt and why; run nothing"
+    )
+    p_all.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|local:N",
+        help="run the briefs on a dask.distributed scheduler (tcp://host:8786) or local:N workers",
+    )
+    p_all.add_argument("--pdf", action="store_true", help="also print each brief to PDF")
     p_all.set_defaults(func=_cmd_briefs)
     return parser
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from . import briefs
+    from .briefs import _batch, _params
 
-    for nb in briefs.list_notebooks():
-        spec = briefs.read_parameters(nb)
+    for nb in _params.list_notebooks():
+        spec = _params.read_parameters(nb)
         print(nb.stem)
         for p in spec.parameters.values():
             print(f"    {p.name}: {p.type} = {p.default!r}    # {p.help}")
     print("named runs:")
-    for job in briefs.jobs_for_all():
+    for job in _batch.jobs_for_all():
         if job.parameters:
             print(f"    {job.run}: {job.parameters}")
     return 0
 
 
+def _shown(path: Path | None) -> str:
+    """A file as its name and short hash, never an absolute local path."""
+    if path is None or not Path(path).is_file():
+        return str(Path(path).name) if path else "-"
+    from ._provenance import file_sha256
+
+    return f"{Path(path).name} (sha256 {file_sha256(path)[:12]})"
+
+
+def _pdf(html_path: Path) -> Path:
+    try:
+        from .briefs import to_pdf
+    except ImportError:
+        raise ParameterError(
+            "--pdf: this scamgeo has no PDF printer yet (scamgeo.briefs.to_pdf)."
+        ) from None
+    pdf = html_path.with_suffix(".pdf")
+    to_pdf(html_path, pdf)
+    return pdf
+
+
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from . import briefs
+    from .briefs import _batch, _params
+    from .briefs._execute import Job
 
     notebook, title, params = args.notebook, "", {}
     run = args.run
     if args.file:
-        file_notebook, title, params = briefs.load_named_run(args.file)
-        if briefs.notebook_path(file_notebook) != briefs.notebook_path(notebook):
-            raise ParameterError(f"{args.file} is a run of {file_notebook!r}, not of {notebook!r}.")
-        run = run or f"{briefs.notebook_path(notebook).stem}--{args.file.stem}"
+        file_notebook, title, params = _params.load_named_run(args.file)
+        if notebook is not None and _params.notebook_path(file_notebook) != _params.notebook_path(
+            notebook
+        ):
+            raise ParameterError(
+                f"{args.file.name} is a run of {file_notebook!r}, not of {notebook!r}."
+            )
+        notebook = file_notebook
+        run = run or f"{_params.notebook_path(notebook).stem}--{args.file.stem}"
+    if notebook is None:
+        raise ParameterError("name a notebook (scamgeo list shows them) or pass -f RUN.yaml.")
     for name, value in args.parameter:
-        params[name] = briefs.parse_cli_value(value)
-    result = briefs.run_brief(
-        notebook, parameters=params, output_dir=args.output, run=run, title=title
-    )
-    print(f"{result.html}  ({result.seconds:.1f} s)")
+        params[name] = _params.parse_cli_value(value)
+    if run is None:
+        run = _batch.derived_run_name(notebook, params)
+    out = args.output or config.reports_dir
+    if not args.force:
+        _batch.check_clobber(out, run, notebook, params, title=title)
+    job = Job(_params.notebook_path(notebook).stem, run, params, title)
+    (result,) = _batch.run_batch([job], output_dir=out, jobs_at_once=1, force=args.force)
+    if result.status == "invalid":
+        raise ParameterError(result.error or "invalid parameters")
+    if result.status != "ok":
+        raise _batch.BriefError(result.error or "failed", run=run, cell_index=result.failed_cell)
+    if args.pdf and (not result.up_to_date or not (Path(out) / f"{run}.pdf").is_file()):
+        _pdf(Path(out) / f"{run}.html")
+    state = "up to date" if result.up_to_date else f"built in {result.seconds:.1f} s"
+    print(f"{_shown(result.html)}  {state}")
+    return 0
+
+
+def _dry_run(jobs: list[Any], out: Path, *, force: bool) -> int:
+    from .briefs import _batch
+
+    plan = _batch.run_batch(jobs, output_dir=out, force=force, dry_run=True)
+    for r in plan:
+        if r.status == "stale":
+            print(f"rebuild {r.run}: {'; '.join(r.reasons)}")
+        elif r.status == "invalid":
+            print(f"invalid {r.run}: {' '.join((r.error or '').split())}")
+        else:
+            print(f"up to date {r.run}")
+    stale = sum(1 for r in plan if r.status == "stale")
+    print(f"{stale} of {len(plan)} briefs would be rebuilt in {Path(out).name}/")
     return 0
 
 
 def _cmd_briefs(args: argparse.Namespace) -> int:
-    from . import briefs
+    from .briefs import _batch
 
-    jobs = briefs.jobs_for_all()
+    jobs = _batch.jobs_for_all()
     if args.only:
         known = {j.run for j in jobs}
         unknown = sorted(set(args.only) - known)
@@ -135,18 +222,38 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         raise ParameterError(f"--jobs must be >= 1 (got {args.jobs}).")
     out = args.output or config.reports_dir
 
-    def progress(done: int, total: int, result: briefs.BriefResult) -> None:
-        status = "ok" if result.status == "ok" else f"{result.status.upper()}: {result.error}"
-        print(
-            f"[{done}/{total}] {result.run}  {result.seconds:.1f} s  {status}",
-            file=sys.stderr,
-            flush=True,
-        )
+    if args.dry_run:
+        return _dry_run(jobs, out, force=args.force)
 
-    results = briefs.run_batch(jobs, output_dir=out, jobs_at_once=args.jobs, progress=progress)
+    def progress(done: int, total: int, result: Any) -> None:
+        if result.up_to_date:
+            status = "up to date"
+        elif result.status == "ok":
+            status = f"built in {result.seconds:.1f} s"
+        else:
+            status = f"{result.status.upper()}: {' '.join((result.error or '').split())}"
+        print(f"[{done}/{total}] {result.run}  {status}", file=sys.stderr, flush=True)
+
+    if args.scheduler:
+        from .scale import run_briefs_on_cluster
+
+        results = run_briefs_on_cluster(
+            jobs, out, scheduler=args.scheduler, progress=progress, force=args.force
+        )
+    else:
+        results = _batch.run_batch(
+            jobs, output_dir=out, jobs_at_once=args.jobs, progress=progress, force=args.force
+        )
+    if args.pdf:
+        for r in results:
+            pdf = Path(out) / f"{r.run}.pdf"
+            if r.status == "ok" and (not r.up_to_date or not pdf.is_file()):
+                _pdf(Path(out) / f"{r.run}.html")
     bad = [r for r in results if r.status != "ok"]
+    fresh = sum(1 for r in results if r.up_to_date)
     print(
-        f"{len(results) - len(bad)} of {len(results)} briefs built in {out}/ (index.html, manifest.json)"
+        f"{len(results) - len(bad)} of {len(results)} briefs ok ({fresh} up to date) in "
+        f"{Path(out).name}/ (index.html, manifest.json)"
     )
     if bad:
         print(

@@ -24,6 +24,7 @@ from . import _record, config
 from ._combine import combine_events
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
+from ._provenance import record_read
 from ._validate import Problems, check_choice, check_choices, closest
 from .schema import CURATED, SITE_KINDS, TableSchema
 from .vocab import fold
@@ -64,6 +65,7 @@ def _reference_path(name: str) -> Path:
         raise DataSourceError(
             f"reference file {path} is missing; reinstall scamgeo or rebuild it with `make data`."
         )
+    record_read(path)
     return path
 
 
@@ -254,6 +256,12 @@ def province_code(
     -------
     pandas.Series of str
         Named ``admin1_code``, indexed like ``names`` when it is a Series.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.province_code(["Sisaket", "Banteay Meanchey"]).tolist()
+    ['TH-33', 'KH-1']
     """
     index = names.index if isinstance(names, pd.Series) else None
     names = list(names)
@@ -291,6 +299,13 @@ def find_province(name: str, *, country: str | None = None) -> pd.Series:
     ------
     ParameterError
         When the name matches no province, with the closest names suggested.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> row = datasets.find_province("Sisaket")
+    >>> row["iso_3166_2"], row["name"], row["country"]
+    ('TH-33', 'Si Sa Ket', 'THA')
     """
     if country is not None:
         check_choice(country, ["THA", "KHM"], name="country")
@@ -320,6 +335,7 @@ def _curated_path(name: str) -> Path:
     path = config.data_dir / "curated" / f"{name}.csv"
     if not path.is_file():
         raise DataSourceError(f"curated table {path} is missing; reinstall scamgeo.")
+    record_read(path)
     return path
 
 
@@ -382,7 +398,7 @@ def _check_provinces(df: pd.DataFrame, *, source: str, name_col: str = "admin1")
             hint = f" (closest: {', '.join(near)})" if near else ""
             problems.add(
                 f"{value!r} is not a province of {df['country'].iloc[pos]}{hint}",
-                row=pos + 2,
+                row=int(pos) + 2,
                 column=name_col,
             )
         problems.raise_if_any()
@@ -415,6 +431,16 @@ def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     SchemaError
         If a point lies on the wrong side of the border (beyond 2 km at the
         reference resolution) or a disputed place lies far from the line.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> places = datasets.gazetteer()
+    >>> len(places)
+    106
+    >>> row = places.set_index("place_id").loc["chong-bok"]
+    >>> row["name"], row["side"], row["admin1"], int(row["uncertainty_m"])
+    ('Chong Bok', 'disputed', 'Ubon Ratchathani', 4000)
     """
     gaz = _gazetteer().copy()
     if kind is not None:
@@ -466,6 +492,17 @@ def events() -> gpd.GeoDataFrame:
         3166-2), ``dataset`` ("scamgeo"), ``uncertainty_source``,
         ``place_side`` and ``place_kind``; point geometry from the gazetteer
         place the row names (empty where the place could not be located).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> ev = datasets.events()
+    >>> len(ev), ev.crs.to_string()
+    (205, 'EPSG:4326')
+    >>> str(ev["event_date"].min().date()), str(ev["event_date"].max().date())
+    ('2025-05-28', '2026-02-27')
+    >>> ev["event_type"].value_counts().head(2).to_dict()
+    {'Explosions/Remote violence': 105, 'Battles': 59}
     """
     return _points(_events_table().copy(), name="events")
 
@@ -485,6 +522,16 @@ def incidents() -> gpd.GeoDataFrame:
         ``claimed_by``, ``event_ids``; per claimant (``tha``, ``khm``,
         ``both``, ``independent``, ``undisputed``) ``fatalities_*``,
         ``notes_*``, ``source_url_*``; and the point with ``uncertainty_m``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> inc = datasets.incidents()
+    >>> len(inc), int(inc["n_claims"].sum())
+    (196, 205)
+    >>> first = inc.iloc[0]
+    >>> first["incident_id"], str(first["event_date"].date()), first["place_id"]
+    ('SG-I0001', '2025-05-28', 'chong-bok')
     """
     return _points(_record.incidents_table(_events_table()), name="incidents")
 
@@ -514,6 +561,12 @@ def check_record(
         names a place and carries another point; a place whose side is not the
         row's country; a point more than 2 km inside the other country (unless
         its place is disputed); a gazetteer point on the wrong side.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.check_record()
+    {'gazetteer': 106, 'events': 205, 'sites': 54}
     """
     from .schema import EVENTS, GAZETTEER, SITES
 
@@ -548,6 +601,14 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         Columns of :data:`scamgeo.schema.SITES`, point geometry, indexed by ``site_id``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> len(datasets.sites())
+    54
+    >>> datasets.sites(kind="casino_hub").index.tolist()[:3]
+    ['poipet', 'o-smach', 'koh-kong-cham-yeam']
     """
     df = _sites_table().copy()
     if kind is not None:
@@ -569,6 +630,12 @@ def find_site(name: str) -> gpd.GeoDataFrame:
     ------
     ParameterError
         When nothing matches, with the closest ids and names suggested.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.find_site("Poipet").index.tolist()
+    ['poipet']
     """
     all_sites = sites()
     key = fold(name)
@@ -597,7 +664,7 @@ def displacement() -> pd.DataFrame:
         for pos in np.flatnonzero(mismatch.to_numpy()):
             problems.add(
                 f"admin1 {df['admin1'].iloc[pos]!r} is {codes.iloc[pos]}, not {df['admin1_code'].iloc[pos]}",
-                row=pos + 2,
+                row=int(pos) + 2,
                 column="admin1_code",
             )
         problems.raise_if_any()
@@ -676,9 +743,19 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
     ----------
     tables : list of str, optional
         Curated table names (default: all six).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> cat = datasets.catalogue().set_index("table")
+    >>> int(cat.loc["events", "rows"]), int(cat.loc["tallies", "rows"])
+    (205, 108)
     """
-    names = check_choices(
-        list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
+    names = (
+        check_choices(
+            list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
+        )
+        or []
     )
     rows = []
     for name in names:
@@ -705,8 +782,11 @@ def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
     """The documented columns of the curated tables (table, column, type, allowed values, description)."""
     from .schema import schema_table
 
-    names = check_choices(
-        list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
+    names = (
+        check_choices(
+            list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
+        )
+        or []
     )
     parts = [schema_table(CURATED[n]).assign(table=n) for n in names]
     out = pd.concat(parts, ignore_index=True)

@@ -225,8 +225,9 @@ def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems
             bad(values > pd.Timestamp(col.max), f"is after {col.max}")
         return values.astype("datetime64[ns]")
     if col.kind == "category":
-        bad(~text.isin(col.choices) & ~blank, f"is not one of {', '.join(col.choices)}")
-        return pd.Categorical(text.where(text.isin(col.choices)), categories=list(col.choices))
+        choices = col.choices or ()
+        bad(~text.isin(choices) & ~blank, f"is not one of {', '.join(choices)}")
+        return pd.Categorical(text.where(text.isin(choices)), categories=list(choices))
     if col.kind == "url":
         bad(~text.fillna("").str.match(_URL) & ~blank, "is not an http(s) URL")
         return text

@@ -288,7 +288,14 @@ def attribution_html(text: str, *, prefix: str = "") -> str:
 
 
 def phase_label(phase: object) -> str:
-    """The label of a phase (the name itself when it is not a phase)."""
+    """The label of a phase (the name itself when it is not a phase).
+
+    Examples
+    --------
+    >>> from scamgeo import vocab
+    >>> vocab.phase_label("truce")
+    'Truce'
+    """
     return PHASE_LABELS.get(str(phase), str(phase))
 
 
@@ -299,6 +306,8 @@ def fold(name: object) -> str:
     --------
     >>> fold("O'Smach") == fold("osmach") == fold("O Smach")
     True
+    >>> fold("Ô'Smach")
+    'osmach'
     """
     text = unicodedata.normalize("NFKD", str(name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))

@@ -89,7 +89,7 @@ def check(notebook: str | os.PathLike | None = None, /, **values: Any) -> dict[s
     ParameterError
         Naming every parameter that is unknown, of the wrong type or impossible.
     """
-    from ._params import owners, read_parameters, spec_for
+    from ._params import injected_problems, owners, read_parameters, spec_for
     from ._rules import rules_for, semantic_problems
 
     if notebook is not None:
@@ -106,6 +106,7 @@ def check(notebook: str | os.PathLike | None = None, /, **values: Any) -> dict[s
                 if (kind := rules_for(stem).get(name)) is not None
             }
     problems, coerced = _coerce_all(spec, values)
+    problems += injected_problems(spec)  # papermill -p with a name the notebook lacks
     if not problems:
         problems = semantic_problems(rules, coerced)
     if problems:

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+import hashlib
 import json
 import logging
 import os
+import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from .. import config
 from .._errors import ParameterError
 from .._files import atomic_write_text
+from .._provenance import file_sha256
+from . import _cache
 from ._api import jsonable
 from ._execute import BriefError, BriefResult, Job, run_brief
-from ._params import list_notebooks, load_named_run, notebook_path, validate_parameters
-from ._render import data_versions, package_versions
+from ._index import index_page
+from ._params import (
+    list_notebooks,
+    load_named_run,
+    notebook_path,
+    read_parameters,
+    validate_parameters,
+)
+from ._render import data_versions
 
 __all__ = [
+    "check_clobber",
+    "derived_run_name",
     "jobs_for_all",
     "run_batch",
     "run_job",
@@ -87,12 +100,17 @@ def run_batch(
     jobs_at_once: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int, BriefResult], None] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
 ) -> list[BriefResult]:
-    """Run many briefs at once, each in its own process and kernel.
+    """Run many briefs at once, each in its own process and kernel; skip those up to date.
 
-    Parameters are validated for every job before any runs. One failure does
-    not stop the others. Writes ``manifest.json`` and ``index.html`` to
-    ``output_dir`` when done.
+    Parameters are validated for every job before any runs. A brief whose
+    notebook, parameters, package versions, input files (as recorded during
+    its last run) and outputs are unchanged is not executed and its files are
+    not touched (``up_to_date=True``). One failure does not stop the others.
+    ``manifest.json`` and ``index.html`` are merged with what the folder
+    already holds: they always describe every brief on disk.
 
     Parameters
     ----------
@@ -106,6 +124,12 @@ def run_batch(
         process pool.
     progress : callable, optional
         Called as ``progress(done, total, result)`` after each brief.
+    force : bool
+        Rebuild every brief, up to date or not.
+    dry_run : bool
+        Execute nothing and write nothing: return what would be rebuilt, each
+        result with status ``"stale"`` (or ``"ok"`` when up to date) and its
+        ``reasons``.
 
     Returns
     -------
@@ -114,80 +138,253 @@ def run_batch(
     """
     jobs = list(jobs)
     out_dir = Path(output_dir or config.reports_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     runs = [j.run for j in jobs]
     if len(set(runs)) != len(runs):
         raise ParameterError(
             f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
         )
-    invalid = {}
+    results: dict[str, BriefResult] = {}
+    todo = []
     for job in jobs:
         try:
-            validate_parameters(job.notebook, job.parameters)
+            params = validate_parameters(job.notebook, job.parameters)
         except ParameterError as exc:
-            invalid[job.run] = BriefResult(
+            results[job.run] = BriefResult(
                 job.run, job.notebook, "invalid", dict(job.parameters), 0.0, error=str(exc)
             )
-    todo = [j for j in jobs if j.run not in invalid]
-    results: dict[str, BriefResult] = dict(invalid)
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs_at_once or os.cpu_count() or 2)
-    started = time.perf_counter()
-    try:
-        futures = {j.run: pool.submit(run_job, j, str(out_dir)) for j in todo}
-        done = len(invalid)
-        for run, fut in futures.items():
-            result = fut.result()
-            results[run] = result
-            done += 1
-            if progress:
-                progress(done, len(jobs), result)
-    finally:
-        if own:
-            pool.shutdown(wait=True)
+            continue
+        path = notebook_path(job.notebook)
+        inputs = _cache.build_inputs(path, params, title=job.title)
+        reasons = _cache.stale_reasons(out_dir, job.run, inputs, force=force)
+        if reasons:
+            todo.append((job, reasons))
+            if dry_run:
+                results[job.run] = BriefResult(
+                    job.run, path.stem, "stale", params, 0.0, reasons=reasons
+                )
+        else:
+            results[job.run] = _up_to_date(job, path.stem, params, out_dir)
+    if dry_run:
+        return [results[j.run] for j in jobs]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done = len(results)
+    if progress:
+        for i, job in enumerate(j for j in jobs if j.run in results):
+            progress(i + 1, len(jobs), results[job.run])
+    if todo:
+        own = executor is None
+        pool = executor or ProcessPoolExecutor(
+            max_workers=min(jobs_at_once or os.cpu_count() or 2, len(todo))
+        )
+        started = time.perf_counter()
+        try:
+            futures = {j.run: (j, why, pool.submit(run_job, j, str(out_dir))) for j, why in todo}
+            for run, (job, why, fut) in futures.items():
+                try:
+                    result = fut.result()
+                except Exception as exc:  # a worker that died, a result that did not arrive
+                    result = BriefResult(
+                        job.run,
+                        job.notebook,
+                        "failed",
+                        dict(job.parameters),
+                        time.perf_counter() - started,
+                        error=f"{type(exc).__name__}: {exc}",
+                    )
+                result.reasons = why
+                results[run] = result
+                done += 1
+                if progress:
+                    progress(done, len(jobs), result)
+        finally:
+            if own:
+                pool.shutdown(wait=True)
     ordered = [results[j.run] for j in jobs]
-    write_manifest(ordered, out_dir, seconds=time.perf_counter() - started)
+    write_manifest(ordered, out_dir)
     return ordered
+
+
+def _up_to_date(job: Job, notebook: str, params: dict[str, Any], out_dir: Path) -> BriefResult:
+    figures = {}
+    try:
+        figures = json.loads((out_dir / f"{job.run}.json").read_text(encoding="utf-8")).get(
+            "key_figures", {}
+        )
+    except (OSError, ValueError):
+        pass
+    return BriefResult(
+        job.run,
+        notebook,
+        "ok",
+        params,
+        0.0,
+        html=out_dir / f"{job.run}.html",
+        executed=out_dir / f"{job.run}.ipynb",
+        figures=out_dir / f"{job.run}.json",
+        key_figures=figures,
+        up_to_date=True,
+    )
+
+
+def derived_run_name(notebook: str | os.PathLike, parameters: Mapping[str, Any]) -> str:
+    """The run name of a one-off brief: the notebook and each override that differs from its default.
+
+    ``04-hub-brief`` with ``site=o-smach, radius_km=25`` gives
+    ``04-hub-brief--site-o-smach--radius_km-25``; with no effective override, the
+    notebook's own name (it *is* the default brief).
+    """
+    spec = read_parameters(notebook)
+    values = validate_parameters(spec, parameters)
+    parts = [spec.notebook.stem]
+    for name, default in spec.defaults.items():
+        if name in parameters and values[name] != default:
+            value = values[name]
+            text = "+".join(map(str, value)) if isinstance(value, list) else str(value)
+            if isinstance(value, float) and value.is_integer():
+                text = str(int(value))
+            slug = re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-").lower() or "none"
+            parts.append(f"{name}-{slug}")
+    name = "--".join(parts)
+    if len(name) > 120:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+        name = f"{name[:108]}--{digest}"
+    return name
+
+
+def check_clobber(
+    output_dir: str | os.PathLike | None,
+    run: str,
+    notebook: str | os.PathLike,
+    parameters: Mapping[str, Any],
+    *,
+    title: str = "",
+) -> None:
+    """Refuse to replace a different brief that already has this run name.
+
+    Raises
+    ------
+    ParameterError
+        When ``<output>/<run>.json`` was built from another notebook or other
+        parameters (pass ``--force`` or another ``--run``).
+    """
+    out_dir = Path(output_dir or config.reports_dir)
+    try:
+        old = json.loads((out_dir / f"{run}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    spec = read_parameters(notebook)
+    values = validate_parameters(spec, parameters)
+    new = json.loads(json.dumps(values, default=str))
+    if old.get("notebook") != spec.notebook.stem or old.get("parameters") != new:
+        changed = sorted(
+            k
+            for k in set(new) | set(old.get("parameters", {}))
+            if new.get(k) != old.get("parameters", {}).get(k)
+        )
+        raise ParameterError(
+            f"{run}.html in {out_dir} is a different brief ({old.get('notebook')}, "
+            f"differs in {', '.join(changed) or 'notebook'}); pass --force to replace it "
+            "or --run NAME to keep both."
+        )
+
+
+# --- manifest and index ------------------------------------------------------------
+
+
+def _source_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch and epoch.strip().isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
+    return when.isoformat(timespec="seconds")
+
+
+def _file_entry(path: Path) -> dict[str, str] | None:
+    if not path.is_file():
+        return None
+    return {"name": path.name, "sha256": file_sha256(path)[:16]}
+
+
+def _run_entry(out_dir: Path, run: str, base: Mapping[str, Any]) -> dict[str, Any]:
+    record = _cache.read_record(out_dir, run) or {}
+    entry = {
+        "run": run,
+        "notebook": base.get("notebook"),
+        "status": base.get("status", "ok"),
+        "parameters": base.get("parameters", {}),
+        "up_to_date": bool(base.get("up_to_date", False)),
+        "error": base.get("error"),
+        "failed_cell": base.get("failed_cell"),
+        "files": {
+            kind: _file_entry(out_dir / f"{run}{suffix}")
+            for kind, suffix in (
+                ("html", ".html"),
+                ("pdf", ".pdf"),
+                ("json", ".json"),
+                ("notebook", ".ipynb"),
+                ("failed_notebook", ".failed.ipynb"),
+            )
+        },
+        "inputs": {meta["name"]: meta["sha256"][:16] for meta in record.get("reads", {}).values()},
+    }
+    entry["files"] = {k: v for k, v in entry["files"].items() if v}
+    return entry
 
 
 def write_manifest(
     results: list[BriefResult], output_dir: Path, *, seconds: float | None = None
 ) -> Path:
-    """Write ``manifest.json`` and ``index.html`` for a batch (atomically)."""
+    """Merge ``results`` into ``manifest.json`` and ``index.html`` (atomically).
+
+    The merged manifest lists every brief on disk in ``output_dir`` (this
+    batch's runs, and the earlier runs whose files are still there), never
+    one whose files are gone. ``seconds`` is accepted for compatibility and
+    not written (the manifest is reproducible under ``SOURCE_DATE_EPOCH``).
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        old = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
+        old_runs = {r["run"]: r for r in old.get("runs", []) if isinstance(r, dict) and "run" in r}
+    except (OSError, ValueError, TypeError, KeyError):
+        old_runs = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for run, base in old_runs.items():
+        merged[run] = {**base, "up_to_date": True}
+    for path in sorted(output_dir.glob("*.json")):  # briefs on disk the manifest missed
+        run = path.stem
+        if run == "manifest" or run in merged or not (output_dir / f"{run}.html").is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "notebook" in data:
+            merged[run] = {
+                "notebook": data["notebook"],
+                "parameters": data.get("parameters", {}),
+                "up_to_date": True,
+            }
+    for r in results:
+        merged[r.run] = r.to_dict()
+    this_batch = {r.run for r in results}
+    runs = []
+    for run in sorted(merged):
+        entry = _run_entry(output_dir, run, merged[run])
+        # the briefs on disk, and what became of each run of this batch (an invalid run has no file)
+        if entry["files"] or run in this_batch:
+            runs.append(entry)
     manifest = {
-        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seconds": round(seconds, 2) if seconds is not None else None,
-        "packages": package_versions(),
+        "built": _source_date(),
         "data": data_versions(),
-        "runs": [r.to_dict() for r in results],
+        "packages": _cache.package_key(),
+        "runs": runs,
     }
     atomic_write_text(
-        output_dir / "manifest.json", json.dumps(manifest, indent=2, default=jsonable)
+        output_dir / "manifest.json",
+        json.dumps(manifest, indent=2, sort_keys=True, default=jsonable) + "\n",
     )
-    rows = []
-    for r in results:
-        existing = output_dir / f"{r.run}.html"
-        link = (
-            f"<a href='{html.escape(existing.name)}'>{html.escape(r.run)}</a>"
-            if existing.is_file()
-            else html.escape(r.run)
-        )
-        note = "" if r.status == "ok" else html.escape(r.error or "")
-        if r.status != "ok" and existing.is_file():
-            note += " (showing the last good brief)"
-        rows.append(
-            f"<tr class='{html.escape(r.status)}'><td>{link}</td><td>{html.escape(r.notebook)}</td>"
-            f"<td>{html.escape(r.status)}</td><td>{r.seconds:.1f} s</td><td>{note}</td></tr>"
-        )
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>scamgeo briefs</title>"
-        "<style>body{font-family:system-ui,sans-serif;margin:2em;}table{border-collapse:collapse;}"
-        "td,th{border:1px solid #ccc;padding:4px 10px;text-align:left;}tr.failed td,tr.invalid td{background:#fde2e1;}"
-        "</style></head><body><h1>scamgeo briefs</h1>"
-        f"<p>Built {html.escape(manifest['built'])}. See <a href='manifest.json'>manifest.json</a> for parameters, "
-        "data hashes and package versions.</p>"
-        "<table><thead><tr><th>brief</th><th>notebook</th><th>status</th><th>time</th><th>note</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></body></html>"
-    )
-    atomic_write_text(output_dir / "index.html", page)
+    atomic_write_text(output_dir / "index.html", index_page(manifest, output_dir))
     return output_dir / "manifest.json"

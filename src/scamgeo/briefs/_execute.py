@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
-import datetime as dt
 import functools
 import json
 import logging
@@ -18,12 +17,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import config
+from .. import _provenance, config
 from .._errors import ParameterError, ScamgeoError
 from .._files import atomic_write_bytes
+from . import _cache
 from ._api import jsonable
 from ._params import notebook_path, read_parameters, validate_parameters
-from ._render import data_versions, extract, package_versions, to_html
+from ._render import extract, package_versions, to_html
 
 __all__ = [
     "BriefError",
@@ -108,6 +108,8 @@ class BriefResult:
     key_figures: dict[str, Any] = dataclasses.field(default_factory=dict)
     error: str | None = None
     failed_cell: int | None = None
+    up_to_date: bool = False
+    reasons: list[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -160,34 +162,38 @@ def run_brief(
         When a cell fails; the previous brief is kept and the executed
         notebook is saved as ``<run>.failed.ipynb``.
     """
-    import nbformat
-    import papermill as pm
-
     path = notebook_path(notebook)
     spec = read_parameters(path)
     params = validate_parameters(spec, parameters)
     run = run or path.stem
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run):
-        raise ParameterError(f"run name {run!r} may only use letters, digits, '.', '_' and '-'.")
+    check_run_name(run)
     out_dir = Path(output_dir or config.reports_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    inputs = _cache.build_inputs(path, params, title=title)
+
+    import nbformat
+    import papermill as pm
+
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{run}-"))
     try:
         executed = scratch / f"{run}.ipynb"
+        reads_log = scratch / "reads.jsonl"
+        kernel_log = scratch / "kernel.log"
         try:
-            with inline_matplotlib():
+            with inline_matplotlib(), _environ(_provenance.ENV_VAR, str(reads_log)):
                 pm.execute_notebook(
                     str(path),
                     str(executed),
                     parameters=params,
                     kernel_name=kernel_name,
                     progress_bar=False,
+                    log_output=False,
                     cwd=str(scratch),
                     request_save_on_cell_execute=False,
                     execution_timeout=timeout,
                     start_timeout=120,
-                    kernel_manager_class=kernel_manager_class(),
+                    kernel_manager_class=kernel_manager_class(kernel_log),
                 )
         except pm.PapermillExecutionError as exc:
             failed = out_dir / f"{run}.failed.ipynb"
@@ -200,6 +206,7 @@ def run_brief(
             message = f"brief {run}: {where} failed with {exc.ename}: {exc.evalue}"
             raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
         nb = nbformat.read(executed, as_version=4)
+        reproducible_notebook(nb, source=path.name, run=run)
         figures, attributions = extract(nb)
         body = to_html(
             nb,
@@ -211,6 +218,7 @@ def run_brief(
             attributions=attributions,
         )
         seconds = time.perf_counter() - started
+        reads = _provenance.read_log(reads_log)
         summary = {
             "run": run,
             "notebook": path.stem,
@@ -218,20 +226,21 @@ def run_brief(
             "parameters": params,
             "key_figures": figures,
             "attributions": attributions,
-            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "seconds": round(seconds, 2),
-            "data": data_versions(),
+            "inputs": {_cache.display_name(p): sha[:16] for p, sha in reads.items()},
             "packages": package_versions(),
         }
         # every output is complete in scratch before any replaces the last good one
-        (scratch / f"{run}.html").write_text(body, encoding="utf-8")
+        (scratch / f"{run}.html").write_text(stable_ids(body), encoding="utf-8")
         (scratch / f"{run}.json").write_text(
-            json.dumps(summary, indent=2, default=jsonable), encoding="utf-8"
+            json.dumps(summary, indent=2, sort_keys=True, default=jsonable) + "\n",
+            encoding="utf-8",
         )
-        nbformat.write(nb, executed)
-        for suffix in (".ipynb", ".json", ".html"):
-            os.replace(scratch / f"{run}{suffix}", out_dir / f"{run}{suffix}")
+        executed.write_text(stable_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
+        outputs = [out_dir / f"{run}{suffix}" for suffix in (".ipynb", ".json", ".html")]
+        for target in outputs:
+            os.replace(scratch / target.name, target)
         (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
+        _cache.write_record(out_dir, run, inputs, reads, outputs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return BriefResult(
@@ -245,6 +254,74 @@ def run_brief(
         figures=out_dir / f"{run}.json",
         key_figures=figures,
     )
+
+
+def check_run_name(run: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run):
+        raise ParameterError(f"run name {run!r} may only use letters, digits, '.', '_' and '-'.")
+    return run
+
+
+# --- reproducible output ---------------------------------------------------------
+
+_RANDOM_HEX = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")  # folium/branca ids: map_<uuid4 hex>
+_STYLER_ID = re.compile(r"(?<=\bT_)[0-9a-f]{5}(?=_|\b)")  # pandas Styler's random table id
+_CELL_ID = re.compile(r"(?<=cell-id=)[0-9a-f]{8}(?![0-9a-f])")  # nbformat's random new-cell ids
+_ADDRESS = re.compile(r"(<[\w.]+ (?:object )?at )0x[0-9a-f]{4,16}>")  # reprs with a memory address
+_BUILT_AT = re.compile(r" · built \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")  # wall clock in the page
+
+
+def stable_ids(text: str) -> str:
+    """Renumber random element ids in order of first appearance (same inputs, same bytes).
+
+    Also drops memory addresses from object reprs and the wall-clock "built"
+    stamp: the brief shows the data's "as of" date; the build time is in the
+    manifest only.
+    """
+    for pattern, width in ((_RANDOM_HEX, 32), (_STYLER_ID, 5), (_CELL_ID, 8)):
+        seen: dict[str, str] = {}
+
+        def number(match: re.Match[str], seen: dict[str, str] = seen, width: int = width) -> str:
+            return seen.setdefault(match.group(0), f"{len(seen) + 1:0{width}d}")
+
+        text = pattern.sub(number, text)
+    text = _ADDRESS.sub(lambda m: f"{m.group(1)}0x0>", text)
+    return _BUILT_AT.sub("", text)
+
+
+_CLOCK_KEYS = ("start_time", "end_time", "duration")
+
+
+def reproducible_notebook(nb: Any, *, source: str, run: str) -> Any:
+    """Drop wall-clock times and local paths papermill writes into an executed notebook."""
+    meta = nb.metadata.get("papermill", {})
+    for key in _CLOCK_KEYS:
+        meta.pop(key, None)
+    if "input_path" in meta:
+        meta["input_path"] = source
+    if "output_path" in meta:
+        meta["output_path"] = f"{run}.ipynb"
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random one
+        cell.metadata.pop("execution", None)
+        cell_meta = cell.metadata.get("papermill", {})
+        for key in _CLOCK_KEYS:
+            cell_meta.pop(key, None)
+    return nb
+
+
+@contextlib.contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 @contextlib.contextmanager
@@ -296,8 +373,12 @@ def failing_cell(executed: Path | None) -> tuple[int | None, str]:
     return None, ""
 
 
-def kernel_manager_class() -> type:
-    """A kernel manager on IPC sockets: no TCP ports, so parallel runs cannot clash over them."""
+def kernel_manager_class(log: Path | None = None) -> type:
+    """A kernel manager on IPC sockets: no TCP ports, so parallel runs cannot clash over them.
+
+    With ``log``, the kernel's own stderr (its shutdown chatter, e.g.
+    "KeyboardInterrupt caught in kernel") goes to that file, not the terminal.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
@@ -307,6 +388,17 @@ def kernel_manager_class() -> type:
             if self.transport == "ipc":
                 # socket files live in a private folder of this process, removed at exit
                 self.ip = str(socket_dir() / f"kernel-{os.getpid()}-{id(self)}")
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            if log is None:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:  # the kernel process keeps its own copy of the descriptor
+                kw["stderr"] = fd
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                os.close(fd)
 
     return IPCKernelManager
 

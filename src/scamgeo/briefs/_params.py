@@ -5,8 +5,11 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import functools
+import json
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,8 @@ __all__ = [
     "Parameter",
     "ParameterSpec",
     "coerce",
+    "injected_names",
+    "injected_problems",
     "list_notebooks",
     "load_named_run",
     "notebook_path",
@@ -114,47 +119,72 @@ def read_parameters(notebook: str | os.PathLike) -> ParameterSpec:
     ParameterError
         If there is no parameters cell, or a line does not follow the form.
     """
-    import nbformat
-
     path = notebook_path(notebook)
-    nb = nbformat.read(path, as_version=4)
-    cells = [
-        c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
-    ]
-    if len(cells) != 1:
-        raise ParameterError(
-            f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}."
-        )
-    source = cells[0].source
+    source = _parameters_source(path)
     comments = {}
     for lineno, line in enumerate(source.splitlines(), start=1):
         if "#" in line:
             comments[lineno] = line.split("#", 1)[1].strip()
     params: dict[str, Parameter] = {}
-    for node in ast.parse(source).body:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError as exc:
+        raise ParameterError(
+            f"{path.name}: parameters cell line {exc.lineno} is not Python ({exc.msg})."
+        ) from None
+    for node in body:
         if not (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)
             and node.value is not None
         ):
             raise ParameterError(
-                f"{path}: parameters cell line {node.lineno} must read `name: type = default  # help`."
+                f"{path.name}: parameters cell line {node.lineno} must read `name: type = default  # help`."
             )
-        type_ = ast.unparse(node.annotation).replace("Optional[", "").strip()
+        type_ = _type_name(node.annotation)
         if type_ not in TYPES:
             raise ParameterError(
-                f"{path}: parameter {node.target.id} has type {type_!r}; allowed: {', '.join(TYPES)}."
+                f"{path.name}: parameter {node.target.id} has type {type_!r}; allowed: {', '.join(TYPES)}."
             )
         try:
             default = ast.literal_eval(node.value)
         except ValueError:
             raise ParameterError(
-                f"{path}: the default of {node.target.id} must be a literal."
+                f"{path.name}: the default of {node.target.id} must be a literal."
             ) from None
         params[node.target.id] = Parameter(
             node.target.id, type_, default, comments.get(node.lineno, "")
         )
     return ParameterSpec(path, params)
+
+
+def _parameters_source(path: Path) -> str:
+    """The source of the notebook's one cell tagged ``parameters`` (read as JSON: fast)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{path.name}: not a readable notebook ({exc}).") from None
+    cells = [
+        c
+        for c in nb.get("cells", [])
+        if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if len(cells) != 1:
+        raise ParameterError(
+            f"{path.name}: expected exactly one cell tagged 'parameters', found {len(cells)}."
+        )
+    source = cells[0].get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _type_name(annotation: ast.expr) -> str:
+    """``str``, ``list[str]``, ``str | None``; ``Optional[str]`` (quoted or not) as ``str | None``."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.parse(annotation.value, mode="eval").body
+    text = ast.unparse(annotation).replace(" ", "")
+    if text.startswith("Optional[") and text.endswith("]"):
+        text = f"{text[9:-1]}|None"
+    return text.replace("|", " | ")
 
 
 def _to_str(value: Any) -> str:
@@ -226,9 +256,24 @@ def parse_cli_value(text: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_loader())
     except yaml.YAMLError:
         return text
+
+
+@functools.cache
+def _loader() -> type:
+    """A safe YAML loader that keeps dates as text (checked by the date rule, one line)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 def validate_parameters(
@@ -291,11 +336,13 @@ def load_named_run(path: str | os.PathLike) -> tuple[str, str, dict[str, Any]]:
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
     except FileNotFoundError:
         raise DataSourceError(f"{path}: no such parameters file.") from None
     except yaml.YAMLError as exc:
-        raise DataSourceError(f"{path}: not valid YAML ({exc}).") from None
+        raise DataSourceError(
+            f"{path.name}: not valid YAML ({' '.join(str(exc).split())})."
+        ) from None
     if not isinstance(data, dict):
         raise ParameterError(f"{path}: expected a mapping with 'notebook' and 'parameters'.")
     unknown = set(data) - {"notebook", "title", "parameters"}
@@ -359,3 +406,53 @@ def owners(names: Iterable[str]) -> dict[str, str]:
                 out[name] = sp.notebook.stem
                 break
     return out
+
+
+def injected_names() -> list[str] | None:
+    """The names papermill injected into the running kernel, or None when it injected none.
+
+    Papermill runs its injected cell (``# Parameters`` then ``name = value`` lines)
+    in the kernel; IPython keeps every executed source in ``In``. Outside a
+    kernel (plain Python, the command line) there is nothing to find.
+    """
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return None
+    for source in reversed(list(shell.user_ns.get("In") or [])):
+        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+            try:
+                body = ast.parse(source).body
+            except SyntaxError:
+                return None
+            return [
+                t.id
+                for node in body
+                if isinstance(node, ast.Assign)
+                for t in node.targets
+                if isinstance(t, ast.Name)
+            ]
+    return None
+
+
+def injected_problems(spec: ParameterSpec) -> list[str]:
+    """Unknown parameters that papermill injected (``papermill nb.ipynb out -p sitee x``).
+
+    Papermill only warns about a name the parameters cell does not declare
+    and runs the notebook with the default; :func:`scamgeo.briefs.check` calls
+    this so the run stops with scamgeo's message instead.
+    """
+    if spec.notebook.suffix != ".ipynb":  # check() without a notebook: names of several notebooks
+        return []
+    problems = []
+    for name in injected_names() or []:
+        if name not in spec.parameters:
+            near = closest(name, spec.parameters)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            problems.append(
+                f"unknown parameter {name!r}{hint} injected by papermill into {spec.notebook.name}"
+            )
+    return problems

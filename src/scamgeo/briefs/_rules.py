@@ -9,13 +9,18 @@ declares its rules with :func:`register_rules`.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import difflib
+import functools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .._errors import ParameterError
-from .._time import parse_date
 from .._validate import closest
+from ..vocab import fold
 
 __all__ = [
     "DATE_RANGE",
@@ -25,20 +30,35 @@ __all__ = [
     "register_rules",
     "rules_for",
     "semantic_problems",
+    "site_names",
+    "suggest_sites",
 ]
 
 #: A rule: (parameter name, coerced value) -> an error message, or None when the value is fine.
 Rule = Callable[[str, Any], "str | None"]
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: First and last day a date parameter may name (the data's range).
 DATE_RANGE = ("2025-01-01", "2026-12-31")
 
 
 def _date(name: str, value: Any) -> str | None:
-    try:
-        day = parse_date(value, name=name)
-    except ParameterError:
-        return f"{name}={value!r} is not a date; use YYYY-MM-DD, e.g. 2025-07-24"
+    text = str(value).strip()
+    if isinstance(value, dt.date) or _ISO_DAY.fullmatch(text):
+        try:  # the common case without pandas (parameter errors answer at once)
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(text)
+        except ValueError as exc:
+            return (
+                f"{name}={value!r} is not a calendar date ({exc}); use YYYY-MM-DD, e.g. 2025-07-24"
+            )
+    else:
+        from .._time import parse_date
+
+        try:
+            day = parse_date(value, name=name)
+        except (ParameterError, ValueError, TypeError, OverflowError):
+            return f"{name}={value!r} is not a date; use YYYY-MM-DD, e.g. 2025-07-24"
     if not (DATE_RANGE[0] <= f"{day:%Y-%m-%d}" <= DATE_RANGE[1]):
         return f"{name}={value!r} is outside the data's range {DATE_RANGE[0]} .. {DATE_RANGE[1]}"
     return None
@@ -61,13 +81,59 @@ def _precision(name: str, value: Any) -> str | None:
 
 
 def _site(name: str, value: Any) -> str | None:
-    from .. import datasets
+    names = site_names()
+    key = fold(value)
+    if any(key == fold(n) for ns in names.values() for n in ns):
+        return None
+    hits = suggest_sites(str(value), names)
+    hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
+    return (
+        f"{name}: no site is called {value!r}.{hint} `scamgeo list` and the data catalogue "
+        f"list all {len(names)}."
+    )
 
-    try:
-        datasets.find_site(str(value))
-    except ParameterError as exc:
-        return f"{name}: " + str(exc).removeprefix("find_site: ")
-    return None
+
+@functools.cache
+def site_names() -> dict[str, tuple[str, ...]]:
+    """Site id -> (id, name, aliases...), read straight from the curated CSV (no pandas: fast)."""
+    from .. import config
+    from .._provenance import record_read
+
+    path = config.data_dir / "curated" / "sites.csv"
+    record_read(path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {
+        r["site_id"]: (
+            r["site_id"],
+            r["name"],
+            *(a.strip() for a in (r.get("aliases") or "").split(";") if a.strip()),
+        )
+        for r in rows
+    }
+
+
+def suggest_sites(
+    value: str, names: Mapping[str, Iterable[str]] | None = None, *, n: int = 5
+) -> list[str]:
+    """Site ids whose id, name or an alias contains ``value`` or looks like it, best first.
+
+    ``"koh-kong"`` suggests ``koh-kong-cham-yeam`` (its id starts so) as well as
+    the sites spelt nearly alike.
+    """
+    names = site_names() if names is None else names
+    key = fold(value)
+    if not key:
+        return []
+    contains = [sid for sid, ns in names.items() if any(key in fold(x) for x in ns)]
+    contains.sort(key=lambda sid: (not any(fold(x).startswith(key) for x in names[sid]), sid))
+    by_form = {fold(x): sid for sid, ns in names.items() for x in ns}
+    near = [by_form[f] for f in difflib.get_close_matches(key, list(by_form), n=n, cutoff=0.6)]
+    out: list[str] = []
+    for sid in [*contains, *near]:
+        if sid not in out:
+            out.append(sid)
+    return out[:n]
 
 
 def _event_source(name: str, value: Any) -> str | None:

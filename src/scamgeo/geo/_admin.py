@@ -13,7 +13,8 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
-from .._errors import SchemaError
+from .._dask import is_dask
+from .._errors import ParameterError, SchemaError
 from .._validate import check_positive, require_columns
 from ._crs import CHUNK, Frame, as_geoseries, project, valid
 from ._nearest import Source
@@ -175,10 +176,25 @@ def _province_index(provinces: Frame | None, crs: str) -> _ProvinceIndex:
         )
     code_col = "iso_3166_2" if "iso_3166_2" in provinces.columns else "admin1_code"
     require_columns(provinces.columns, [code_col, "country"], source="provinces")
+    codes = provinces[code_col].astype("string")
+    repeated = sorted(set(codes[codes.duplicated(keep=False) & codes.notna()]))
+    if repeated:
+        raise ParameterError(
+            f"provinces: {len(repeated)} code(s) name more than one feature "
+            f"({', '.join(repeated[:6])}): this looks like a district or commune file. Read it "
+            "with scamgeo.io.read_boundaries(path, dissolve=True) to get one feature per province."
+        )
+    keep = codes.notna().to_numpy(dtype=bool)
+    if not keep.all():
+        logger.info(
+            "provinces: %d feature(s) without a province code (outside Thailand and Cambodia, "
+            "or not matched) are not used",
+            int((~keep).sum()),
+        )
     return _ProvinceIndex(
-        provinces[code_col].to_numpy(dtype=object),
-        provinces["country"].to_numpy(dtype=object),
-        project(geoms, crs).copy(),
+        provinces[code_col].to_numpy(dtype=object)[keep],
+        provinces["country"].to_numpy(dtype=object)[keep],
+        project(geoms, crs).copy()[keep],
     )
 
 
@@ -239,7 +255,7 @@ def _codes_from_fields(gdf: Frame, countries: np.ndarray, known: set[str]) -> np
             resolved = pairs.merge(uniq, on=["name", "country"], how="left", sort=False)[
                 "code"
             ].to_numpy(dtype=object)
-            resolved = np.where(pd.isna(resolved), None, resolved)
+            resolved[pd.isna(resolved)] = None
             ok = np.isin(resolved.astype(str), sorted(known))
             out[todo[ok]] = resolved[ok]
     return out
@@ -296,8 +312,17 @@ def assign_province(
 
     Examples
     --------
-    >>> events[["admin1_code", "admin1_method"]] = assign_province(events)  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> prov = geo.assign_province(datasets.events())
+    >>> prov.columns.tolist()
+    ['admin1_code', 'admin1_method']
+    >>> prov["admin1_code"].value_counts().head(3).to_dict()
+    {'TH-33': 38, 'TH-32': 36, 'TH-34': 34}
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.assign_province(gdf, provinces=provinces, max_km=max_km)
     max_km = check_positive(max_km, name="max_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
     n = len(geoms)

@@ -57,6 +57,13 @@ def buffer_km(gdf: Frame, *, km: float, crs: Any = None) -> gpd.GeoDataFrame:
         If ``gdf`` has no CRS.
     ParameterError
         If ``gdf`` is empty or ``km`` is negative or not a number.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> zones = geo.buffer_km(datasets.sites(kind="casino_hub"), km=30)
+    >>> len(zones), zones.crs.to_string()
+    (7, 'EPSG:4326')
     """
     km = check_positive(km, name="km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
@@ -137,7 +144,10 @@ def rings_km(
 
     Examples
     --------
-    >>> rings = rings_km(scamgeo.datasets.sites(kind="casino_hub"))  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> rings = geo.rings_km(datasets.sites(kind="casino_hub"), radii_km=(10, 30))
+    >>> len(rings), rings.columns.tolist()
+    (14, ['site_id', 'name', 'radius_km', 'inner_km', 'geometry'])
     """
     if isinstance(radii_km, int | float):
         radii_km = [radii_km]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -47,7 +47,7 @@ SCALE_MARGIN = 1.03
 #: Rows per batch of temporary GEOS geometries (bounds peak memory).
 CHUNK = 200_000
 
-Frame = gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame
+Frame: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | pd.DataFrame
 
 
 # --- input checks and CRS ------------------------------------------------------
@@ -103,7 +103,7 @@ def _mean_lonlat(geoms: gpd.GeoSeries) -> tuple[float, float]:
     return x, y
 
 
-def utm_epsg(lon: np.ndarray | float, lat: np.ndarray | float) -> np.ndarray:
+def utm_epsg(lon: Any, lat: Any) -> np.ndarray:
     zone = np.clip(np.floor((np.asarray(lon, dtype=float) + 180.0) / 6.0).astype(int) + 1, 1, 60)
     return np.where(np.asarray(lat) >= 0, 32600, 32700) + zone
 
@@ -134,6 +134,12 @@ def utm_crs(gdf: Frame) -> str:
         If ``gdf`` has no CRS.
     ParameterError
         If it is empty or every geometry is empty.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> geo.utm_crs(datasets.events())
+    'EPSG:32648'
     """
     geoms = as_geoseries(gdf, name="gdf")
     if len(geoms) == 0:

@@ -14,6 +14,7 @@ import shapely
 from shapely import STRtree
 
 from .. import config
+from .._dask import is_dask
 from .._errors import ParameterError
 from .._time import calendar, date_column, parse_date, period_start
 from .._validate import check_choice, check_positive, require_columns
@@ -192,6 +193,13 @@ def grid(
         five million candidate cells.
     CRSError
         If ``bounds`` has no CRS or ``crs`` is not projected.
+
+    Examples
+    --------
+    >>> from scamgeo import geo
+    >>> cells = geo.grid(cell_km=50)
+    >>> len(cells), cells.columns.tolist()
+    (46, ['cell_id', 'geometry'])
     """
     check_choice(shape, _SHAPES, name="shape")
     cell_km = check_positive(cell_km, name="cell_km")
@@ -278,7 +286,30 @@ def aggregate(
         If ``event_date`` is missing or holds values that are not dates.
     CRSError
         If ``gdf`` has no CRS.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> monthly = geo.aggregate(datasets.events(), by="province", freq="M")
+    >>> monthly.columns.tolist()
+    ['admin1_code', 'period', 'events', 'fatalities', 'fatalities_missing_events', 'value']
+    >>> int(monthly["events"].sum())
+    205
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.aggregate(
+            gdf,
+            by=by,
+            freq=freq,
+            cell_km=cell_km,
+            shape=shape,
+            start=start,
+            end=end,
+            value=value,
+            bounds=bounds,
+        )
     check_choice(by, _BY, name="by")
     check_choice(freq, _FREQS, name="freq")
     check_choice(value, _VALUES, name="value")
@@ -345,7 +376,7 @@ def _empty_table(by: str, freq: str, *, note: str) -> pd.DataFrame:
 
 
 def _grid_units(
-    geoms: gpd.GeoSeries, *, bounds: Any, cell_km: float, shape: str
+    geoms: gpd.GeoSeries, *, bounds: Any, cell_km: float, shape: Literal["square", "hex"]
 ) -> tuple[np.ndarray, np.ndarray]:
     """(cell ids of the grid, cell id of each row): cells hold points by arithmetic."""
     cells = grid(bounds=bounds, cell_km=cell_km, shape=shape)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -12,6 +13,7 @@ import shapely
 from shapely import STRtree
 
 from .. import config
+from .._dask import is_dask
 from .._errors import ParameterError, SchemaError
 from .._validate import check_choices, check_positive
 from ._buffers import id_values
@@ -70,7 +72,10 @@ class Source:
         self._arr = arr
         self._src_crs = crs_string(geoms.crs)
         self.points = bool(len(arr)) and bool((shapely.get_type_id(arr) == 0).all())
-        self.lon = self.lat = self.x = self.y = None
+        self.lon: Any = None
+        self.lat: Any = None
+        self.x: Any = None
+        self.y: Any = None
         self._metric: np.ndarray | None = None
         if self.points:
             x, y = bounds[:, 0], bounds[:, 1]
@@ -236,8 +241,17 @@ def distance_to_border_km(gdf: Frame, *, border: Frame | None = None) -> pd.Seri
 
     Examples
     --------
-    >>> km = distance_to_border_km(scamgeo.datasets.events())  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> km = geo.distance_to_border_km(datasets.events())
+    >>> len(km), int((km <= 10).sum())
+    (205, 178)
+    >>> round(float(km.median()), 1)
+    1.4
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.distance_to_border_km(gdf, border=border)
     geoms = as_geoseries(gdf, name="gdf")
     line = as_geoseries(default_border() if border is None else border, name="border")
     src = Source(geoms)
@@ -324,8 +338,17 @@ def nearest_site(
 
     Examples
     --------
-    >>> hubs = nearest_site(events, scamgeo.datasets.sites(), kind="casino_hub")  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> near = geo.nearest_site(datasets.events(), datasets.sites(), kind="casino_hub")
+    >>> near.columns.tolist()
+    ['nearest_site_id', 'nearest_site_name', 'nearest_site_km']
+    >>> near["nearest_site_id"].value_counts().head(2).to_dict()
+    {'o-smach': 142, 'poipet': 38}
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.nearest_site(gdf, sites, kind=kind, max_km=max_km)
     if max_km is not None:
         max_km = check_positive(max_km, name="max_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
@@ -377,8 +400,15 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
 
     Examples
     --------
-    >>> near_hub = within_km(events, scamgeo.datasets.sites(kind="casino_hub"), km=10)  # doctest: +SKIP
+    >>> from scamgeo import datasets, geo
+    >>> hubs = datasets.sites(kind="casino_hub")
+    >>> int(geo.within_km(datasets.events(), hubs, km=10).sum())
+    16
     """
+    if is_dask(gdf):
+        from .. import scale
+
+        return scale.within_km(gdf, of, km=km)
     km = check_positive(km, name="km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
     other = as_geoseries(of, name="of")

@@ -370,6 +370,13 @@ def filter_events(
     ------
     ParameterError
         An unknown country, event type or precision, or an unparseable date.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, io
+    >>> july = io.filter_events(datasets.events(), countries="KHM", start="2025-07-24", end="2025-07-28")
+    >>> len(july)
+    8
     """
     f = check_filters(
         countries=countries,

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataSourceError, ParameterError, SchemaError
+from .._provenance import record_read
 from .._validate import Problems
 
 logger = logging.getLogger(__name__)
@@ -145,7 +146,9 @@ def _read_bytes(src: Source, name: str) -> bytes:
             raise DataSourceError(f"{name}: is a folder; expected a file.")
         try:
             with open(path, "rb") as fh:  # read-only: raw files are never rewritten
-                return fh.read()
+                data = fh.read()
+            record_read(path)
+            return data
         except FileNotFoundError:
             raise DataSourceError(f"{name}: no such file.") from None
         except PermissionError:
@@ -284,9 +287,9 @@ def load_raw(
                     + ")",
                     expected,
                 )
-            inner = _pick_member(archive, name=name, member=member)
-            inner_data = archive.read(inner)
-        inner_name = f"{name}!{inner}"
+            picked = _pick_member(archive, name=name, member=member)
+            inner_data = archive.read(picked)
+        inner_name = f"{name}!{picked}"
         if not inner_data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
             raise DataSourceError(f"{inner_name}: the file is empty; expected {expected}.")
         return Raw(

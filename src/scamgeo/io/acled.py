@@ -450,7 +450,18 @@ def read_acled(
 
     Examples
     --------
-    >>> events = read_acled("acled_2025-12-31.csv", countries=["THA", "KHM"])  # doctest: +SKIP
+    An export of ACLED's (here the embedded events written in ACLED's layout by
+    :func:`to_acled`, as a file-like object; a path works the same):
+
+    >>> import io as _io
+    >>> from scamgeo import datasets, io
+    >>> export = _io.StringIO(io.to_acled(datasets.events()).to_csv(index=False))
+    >>> events = io.read_acled(export, countries=["THA", "KHM"])
+    >>> len(events), int((events["country"] == "THA").sum())
+    (205, 143)
+
+    A real export is read by its path:
+    ``read_acled("acled_2025-12-31.csv", countries=["THA", "KHM"])``.
     """
     filters = check_filters(
         countries=countries,
@@ -665,7 +676,10 @@ def to_acled(events: pd.DataFrame, *, date_style: str = "export") -> pd.DataFram
 
     Examples
     --------
-    >>> to_acled(scamgeo.datasets.events()).to_csv("events_acled.csv", index=False)  # doctest: +SKIP
+    >>> from scamgeo import datasets, io
+    >>> acled = io.to_acled(datasets.events())
+    >>> len(acled), acled.columns.tolist()[:3]
+    (205, ['event_id_cnty', 'event_date', 'year'])
     """
     check_choice(date_style, ["export", "api"], name="date_style")
     from .._validate import require_columns

@@ -372,7 +372,7 @@ def read_displacement_table(
                 _Part(
                     col,
                     frame[date_col],
-                    date_col,
+                    date_col or "date",
                     frame[province_col],
                     frame[col],
                     _UNIT_WORDS[_key(col)],
@@ -723,7 +723,7 @@ def read_dtm(
         prefix=row_id_prefix or f"DTM-{_prefix(raw.name)}",
         problems=problems,
         attribution=f"{publisher}, {source_url}; table {Path(raw.name).name}",
-        admin1_column=found["admin1"],
+        admin1_column=found["admin1"] or "admin1",
     )
 
 

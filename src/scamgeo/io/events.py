@@ -43,7 +43,7 @@ def _columns(src: Source) -> tuple[list[str], Source]:
         if isinstance(data, str):
             data = data.encode("utf-8")
         buffer = io.BytesIO(data)
-        buffer.name = describe(src)  # type: ignore[attr-defined]
+        buffer.name = describe(src)
         src = buffer
         head = data[:65536]
     else:
@@ -133,7 +133,9 @@ def load_events(
         UCDP's API (:func:`scamgeo.io.fetch_ucdp_ged`, token in
         ``UCDP_API_TOKEN``); or a file (path or open file) whose layout is
         recognised from its header: an ACLED export, a UCDP GED file (with or
-        without header row), or a table in scamgeo's own event schema.
+        without header row), or a table in scamgeo's own event schema; or a
+        GeoParquet file or folder written by :func:`scamgeo.scale.to_geoparquet`
+        (``….parquet``; ``lazy=True`` gives a dask frame; needs ``scamgeo[scale]``).
     countries : str or list of str, optional
         ISO3 codes to keep, e.g. ``["THA", "KHM"]``.
     start, end : str or date-like, optional
@@ -167,9 +169,26 @@ def load_events(
 
     Examples
     --------
-    >>> events = load_events()  # doctest: +SKIP
-    >>> acled = load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])  # doctest: +SKIP
+    The embedded, sourced record (the default):
+
+    >>> from scamgeo import io
+    >>> events = io.load_events()
+    >>> len(events), events["country"].value_counts().head(2).to_dict()
+    (205, {'THA': 143, 'KHM': 62})
+
+    A file of any recognised layout is read by its path, e.g.
+    ``load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])``.
     """
+    if isinstance(source, (str, os.PathLike)) and str(source).rstrip("/\\").lower().endswith(
+        (".parquet", ".geoparquet")
+    ):
+        from .. import scale
+
+        return scale.read_geoparquet(
+            source, lazy=options.pop("lazy", False), countries=countries, start=start, end=end,
+            event_types=event_types, sub_event_types=sub_event_types,
+            min_geo_precision=min_geo_precision,
+        )  # fmt: skip
     filters = {
         "countries": countries,
         "start": start,

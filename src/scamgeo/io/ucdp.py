@@ -514,7 +514,7 @@ class UcdpClient:
         """
         token = self._secret()
         host = urlsplit(self.base_url).netloc
-        url: str | None = f"{self.base_url}/gedevents/{version}"
+        url: str = f"{self.base_url}/gedevents/{version}"
         params: dict[str, Any] | None = {**query, "pagesize": self.page_size, "page": 0}
         rows: list[dict[str, Any]] = []
         tries = (self.max_retries if self.max_retries is not None else 4) + 1

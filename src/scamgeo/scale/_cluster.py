@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -94,18 +93,15 @@ def _briefs():
 
 def _run_brief_job(job: Any, output_dir: str) -> Any:
     """The task each brief runs as: the local executor's own job function."""
-    return _briefs()._run_job(job, output_dir)
+    from ..briefs import _batch
+
+    return _batch.run_job(job, output_dir)
 
 
-def _failed_result(job: Any, error: str, seconds: float) -> Any:
-    return _briefs().BriefResult(
-        job.run, job.notebook, "failed", dict(job.parameters), seconds, error=error
-    )
-
-
-def _invalid_result(job: Any, error: str) -> Any:
-    return _briefs().BriefResult(
-        job.run, job.notebook, "invalid", dict(job.parameters), 0.0, error=error
+def _run_batch(jobs: list[Any], output_dir: Path, executor: Any, progress: Any, force: bool) -> Any:
+    """The local batch runner (cache, merged manifest) with the cluster as its executor."""
+    return _briefs().run_batch(
+        jobs, output_dir=output_dir, executor=executor, progress=progress, force=force
     )
 
 
@@ -115,6 +111,7 @@ def run_briefs_on_cluster(
     *,
     scheduler: Any = "local:2",
     progress: Callable[[int, int, Any], None] | None = None,
+    force: bool = False,
 ) -> list[Any]:
     """Run brief jobs as tasks on a dask.distributed scheduler.
 
@@ -128,6 +125,8 @@ def run_briefs_on_cluster(
         As in :func:`client`.
     progress : callable, optional
         ``progress(done, total, result)`` after each brief.
+    force : bool
+        Rebuild briefs that are up to date (see :func:`scamgeo.briefs.run_batch`).
 
     Returns
     -------
@@ -140,43 +139,22 @@ def run_briefs_on_cluster(
     ParameterError
         On duplicate run names (before anything runs).
     """
-    from distributed import as_completed
-
-    briefs = _briefs()
     jobs = list(jobs)
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
     runs = [j.run for j in jobs]
     if len(set(runs)) != len(runs):
         raise ParameterError(
             f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
         )
-    results: dict[str, Any] = {}
-    for job in jobs:
-        try:
-            briefs.validate_parameters(job.notebook, job.parameters)
-        except ParameterError as exc:
-            results[job.run] = _invalid_result(job, str(exc))
-    todo = [j for j in jobs if j.run not in results]
-    started = time.perf_counter()
-    done = len(results)
     with client(scheduler) as c:
-        futures = {
-            c.submit(_run_brief_job, job, str(out), key=f"scamgeo-brief-{job.run}-{id(job)}"): job
-            for job in todo
-        }
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # a worker that died, a result that did not arrive
-                result = _failed_result(
-                    job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started
-                )
-            results[job.run] = result
-            done += 1
-            if progress:
-                progress(done, len(jobs), result)
-    ordered = [results[j.run] for j in jobs]
-    briefs.write_manifest(ordered, out, seconds=time.perf_counter() - started)
-    return ordered
+        return _run_batch(jobs, out, _Executor(c), progress, force)
+
+
+class _Executor:
+    """A Client seen as an executor: each brief one task, under a key of its own."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def submit(self, fn: Any, job: Any, output_dir: str) -> Any:
+        return self.client.submit(fn, job, output_dir, key=f"scamgeo-brief-{job.run}-{id(job)}")

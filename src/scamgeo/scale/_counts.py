@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._dask import is_dask
 from .._errors import ParameterError, SchemaError
+from .._validate import check_choice
 from ._geo import _PROVINCE_COLUMNS, _check, _crs_key, _geo, _pin, metric_crs
 
 __all__ = ["aggregate", "daily_counts"]
@@ -172,6 +173,12 @@ def _skeleton(days, *, start, end, options, geo) -> pd.DataFrame:
 def _daily_part(part, *, start, end):
     if part is None or not len(part):
         return None
+    if "incident_id" in part.columns and part["incident_id"].notna().any():
+        raise ParameterError(
+            "events carries incident_id (the claims of one incident may sit in different "
+            "partitions): count incidents in memory with scamgeo.stats.daily_counts, or pass "
+            "count='claims'."
+        )
     frame = pd.DataFrame(
         {"event_date": part["event_date"], "fatalities": part["fatalities"]}, index=part.index
     )
@@ -215,8 +222,16 @@ def daily_counts(
     end: Any = None,
     freq: str = "D",
     timeline: pd.DataFrame | None = None,
+    count: str = "incidents",
 ) -> pd.DataFrame:
     """:func:`scamgeo.stats.daily_counts` of a dask frame: per-day counts added up (computed).
+
+    Rows are counted one by one: a frame whose rows carry ``incident_id``
+    (scamgeo's curated record, where one incident can have a claim from each
+    side) is refused with ``count="incidents"``, since the claims of one
+    incident may sit in different partitions; count it in memory, or pass
+    ``count="claims"``. ACLED and UCDP rows have no incident ids, and each row
+    is then an incident.
 
     Each partition is counted by the in-memory function (so its checks of
     dates and fatalities apply), per day; the days are added up and laid on
@@ -233,6 +248,7 @@ def daily_counts(
             f"events must be a dask DataFrame, got {type(events).__name__}; "
             "call scamgeo.stats.daily_counts for an in-memory frame."
         )
+    check_choice(count, ("incidents", "claims"), name="count")
     counts = _daily_counts_function()
     missing = [c for c in _COUNT_COLUMNS if c not in events.columns]
     if missing:
@@ -249,9 +265,11 @@ def daily_counts(
         timeline=timeline,
     )
     first_given, last_given = (_day(v, name) for v, name in ((start, "start"), (end, "end")))
+    linked = count == "incidents" and "incident_id" in events.columns
+    columns = [*_COUNT_COLUMNS, "incident_id"] if linked else list(_COUNT_COLUMNS)
     parts = [
         dask.delayed(_daily_part)(d, start=first_given, end=last_given)
-        for d in events[list(_COUNT_COLUMNS)].to_delayed()
+        for d in events[columns].to_delayed()
     ]
     results = [r for r in dask.compute(*parts) if r is not None]
     if not results and (first_given is None or last_given is None):
@@ -284,4 +302,5 @@ def daily_counts(
     out["fatalities"] = fatalities
     out["fatalities_reported_events"] = reported
     out["fatalities_missing_events"] = out["events"] - reported
+    out.attrs["count"] = count
     return out

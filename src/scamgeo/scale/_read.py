@@ -297,6 +297,7 @@ def _meta(blocks: list[_Block], filters: dict[str, Any]) -> gpd.GeoDataFrame:
             except (SchemaError, DataSourceError):
                 if text is block.header or not block.header:
                     raise
+        assert frame is not None  # the loop breaks with a frame or raises
         attrs.append(dict(frame.attrs))
         metas.append(frame.iloc[:0])
     meta = metas[0]

@@ -10,6 +10,7 @@ table, within the row's country), the others leave ``admin1`` empty so that
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -130,11 +131,8 @@ def write_synthetic_acled(
         with open(path, "w", encoding="utf-8", newline="") as fh:
             for lo in range(0, max(rows, 1), chunk):
                 size = min(chunk, rows - lo)
-                part = synthetic_acled(
-                    size,
-                    seed=seed * 1000 + f * 100 + lo // chunk,
-                    **({"box": boxes[f]} if boxes else {}),
-                )
+                box: dict[str, Any] = {"box": boxes[f]} if boxes else {}
+                part = synthetic_acled(size, seed=seed * 1000 + f * 100 + lo // chunk, **box)
                 part["event_id_cnty"] = [
                     f"SYN{f + 1}-{bounds[f] + lo + i:09d}" for i in range(size)
                 ]

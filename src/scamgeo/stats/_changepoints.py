@@ -241,6 +241,13 @@ def change_points(
     down over a few days after a ceasefire shows as a change some days after
     the official date (or as two changes); the series counts *recorded*
     events, so a reporting lull after a ceasefire looks the same as a real one.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> found = stats.change_points(stats.daily_counts(datasets.events()))
+    >>> [str(d.date()) for d in found.dates]
+    ['2025-07-24', '2025-07-30', '2025-12-08', '2025-12-12', '2025-12-28']
     """
     import ruptures as rpt
 
@@ -457,6 +464,14 @@ def escalation_test(
     peace before, not an escalation within the war (``outbreak_in_window``
     flags it). Day counts are overdispersed, so the exact Poisson p-value
     is optimistic when events come in bursts of reports of one clash.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> esc = stats.escalation_test(stats.daily_counts(datasets.events()))
+    >>> first = esc.table.iloc[0]
+    >>> str(first["ceasefire_date"].date()), int(first["recent_events"]), float(first["rate_ratio"])
+    ('2025-07-28', 45, 36.0)
     """
     from scipy.stats import binomtest
 

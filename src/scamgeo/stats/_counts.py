@@ -1,4 +1,4 @@
-"""Phases of the war, daily/weekly event counts and count models (negative binomial vs Poisson)."""
+"""Count models: incidence-rate ratios between phases, negative binomial vs Poisson."""
 
 from __future__ import annotations
 
@@ -8,242 +8,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _time
 from .._errors import ParameterError, SchemaError
 from .._result import Result
-from .._validate import check_choice, require_columns
+from .._validate import check_choice
 from ._common import (
     CHI2_1_95,
-    PHASE_DTYPE,
     Z_95,
     as_frame,
-    assign_phase,
     capture_warnings,
-    date_column,
     fmt_p,
-    logger,
     nonneg_counts,
-    phase_table,
-    to_timestamp,
 )
 
-__all__ = ["CountModelResult", "count_model", "daily_counts", "phase_of", "phases"]
-
-
-# --- phases -------------------------------------------------------------------
-
-
-def phases(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Start and end dates of the phases of the 2025 war.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame, optional
-        A table with columns ``date`` and ``phase_starts`` (the timeline
-        schema, :data:`scamgeo.schema.TIMELINE`); default: the curated
-        timeline, :func:`scamgeo.datasets.timeline`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per phase in the order of :data:`scamgeo.config.PHASES`:
-        ``phase`` (ordered categorical), ``start``, ``end`` (inclusive: the day
-        before the next phase starts) and ``days``. ``pre_war`` has no start
-        and the last phase no end (both ``NaT``, ``days`` missing).
-
-    Raises
-    ------
-    SchemaError
-        If a phase name is unknown, a phase starts twice, or the start dates
-        are not in the order of the phases.
-
-    Examples
-    --------
-    >>> phases()  # doctest: +SKIP
-                phase      start        end  days
-    0         pre_war        NaT 2025-05-27  <NA>
-    1      may_crisis 2025-05-28 2025-07-23    57
-    ...
-    """
-    return phase_table(timeline)
-
-
-def phase_of(dates: Any, *, timeline: pd.DataFrame | None = None) -> pd.Series:
-    """The phase of the war on each date.
-
-    Parameters
-    ----------
-    dates : array-like of dates, pandas.Series or a single date
-        Anything :func:`pandas.to_datetime` reads; missing dates give a missing phase.
-    timeline : pandas.DataFrame, optional
-        Timeline with ``date`` and ``phase_starts`` (default: the curated one).
-
-    Returns
-    -------
-    pandas.Series
-        Named ``phase``, ordered categorical with categories
-        :data:`scamgeo.config.PHASES`, indexed like ``dates`` when it is a Series.
-    """
-    return _time.phase_of(dates, timeline=phase_table(timeline))
-
-
-# --- calendars of counts -------------------------------------------------------------
-
-
-def daily_counts(
-    events: pd.DataFrame,
-    *,
-    start: Any = None,
-    end: Any = None,
-    freq: str = "D",
-    timeline: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Events and fatalities per day (or week) on a complete calendar, labelled by phase.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        Events in the common event schema; ``event_date`` and ``fatalities``
-        are used. Each event is counted on its ``event_date`` whatever its
-        ``time_precision`` (see :func:`precision_sensitivity`).
-    start, end : date-like, optional
-        First and last day of the calendar (inclusive); default the first and
-        last event dates. Events outside are left out (and logged).
-    freq : {"D", "W"}
-        ``"D"`` one row per day; ``"W"`` one row per ISO week (Monday to
-        Sunday), with partial weeks at either end.
-    timeline : pandas.DataFrame, optional
-        Timeline giving the phases (default: the curated one).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per day or week, zeros kept, with columns
-
-        - ``date``: the day, or the Monday starting the week;
-        - ``days``: days of the row inside [start, end] (1 for daily rows;
-          1–7 for weeks), the exposure of :func:`count_model`;
-        - ``phase``: ordered categorical (for weeks: the phase of the first
-          day; ``mixed_phase`` says whether the week straddles two phases);
-        - ``events``: number of events;
-        - ``fatalities``: sum of the *reported* fatalities. It is 0 on a day
-          without events and missing (``<NA>``) on a day whose events all
-          have no reported figure: a missing figure is never counted as 0;
-        - ``fatalities_reported_events`` / ``fatalities_missing_events``:
-          how many of the events have / lack a fatality figure (where the
-          latter is > 0, ``fatalities`` is a lower bound).
-
-    An empty ``events`` gives the zero-filled calendar from ``start`` to
-    ``end`` (an empty table without them), with a note in ``.attrs["note"]``.
-
-    Raises
-    ------
-    SchemaError
-        If ``events`` lacks a column, or has a bad date or count.
-    ParameterError
-        If ``freq`` is unknown or ``start`` is after ``end``.
-    """
-    source = "events"
-    events = as_frame(events, name="events")
-    check_choice(freq, ["D", "W"], name="freq")
-    require_columns(events.columns, ["event_date", "fatalities"], source=source)
-    dates = date_column(events, "event_date", source=source)
-    fat = pd.to_numeric(events["fatalities"], errors="coerce")
-    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
-    bad = bad | (
-        fat.isna()
-        & events["fatalities"].notna()
-        & events["fatalities"].astype("string").str.strip().ne("")
-    )
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SchemaError(
-            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
-            f"{events['fatalities'].iloc[pos]!r}.",
-            source=source,
-        )
-    if len(events) == 0 and (start is None or end is None):
-        logger.info("daily_counts: no events and no start/end: the table is empty.")
-        return _empty_counts(freq)
-    first = to_timestamp(start, name="start") if start is not None else dates.min()
-    last = to_timestamp(end, name="end") if end is not None else dates.max()
-    if first > last:
-        raise ParameterError(f"start={first:%Y-%m-%d} is after end={last:%Y-%m-%d}.")
-    inside = ((dates >= first) & (dates <= last)).to_numpy()
-    if not inside.all():
-        logger.info(
-            "daily_counts: %d event(s) outside %s..%s left out",
-            int((~inside).sum()),
-            f"{first:%Y-%m-%d}",
-            f"{last:%Y-%m-%d}",
-        )
-    days_index = pd.date_range(first, last, freq="D")
-    d = dates[inside]
-    f = fat[inside]
-    per_day = pd.DataFrame(
-        {
-            "events": np.ones(len(d), dtype=np.int64),
-            "fatalities": f.fillna(0).to_numpy(dtype=np.int64),
-            "fatalities_reported_events": f.notna().to_numpy(dtype=np.int64),
-        },
-        index=pd.DatetimeIndex(d.to_numpy(), name="date"),
-    )
-    per_day = per_day.groupby(level=0).sum().reindex(days_index, fill_value=0)
-    per_day.index.name = "date"
-    table = phase_table(timeline)
-    per_day["phase"] = assign_phase(per_day.index.to_series(), table)
-    per_day["days"] = 1
-    if freq == "W":
-        week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
-        grouped = per_day.groupby(week)
-        out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
-        codes = per_day["phase"].cat.codes.groupby(week)
-        first_code = codes.first()
-        out["phase"] = pd.Categorical.from_codes(first_code.to_numpy(), dtype=PHASE_DTYPE)
-        out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
-        out.index.name = "date"
-    else:
-        out = per_day
-    out = out.reset_index()
-    out["fatalities_missing_events"] = out["events"] - out["fatalities_reported_events"]
-    fatalities = out["fatalities"].astype("Int64")
-    fatalities[(out["events"] > 0) & (out["fatalities_reported_events"] == 0)] = pd.NA
-    out["fatalities"] = fatalities
-    cols = [
-        "date",
-        "days",
-        "phase",
-        "events",
-        "fatalities",
-        "fatalities_reported_events",
-        "fatalities_missing_events",
-    ]
-    if freq == "W":
-        cols.insert(3, "mixed_phase")
-    out["date"] = out["date"].astype("datetime64[ns]")
-    out = out[cols]
-    if len(events) == 0:
-        out.attrs["note"] = "no events in the selection: every count is zero"
-    return out
-
-
-def _empty_counts(freq: str) -> pd.DataFrame:
-    """The table of :func:`daily_counts` with no rows (no events, no calendar given)."""
-    out = pd.DataFrame(
-        {
-            "date": pd.Series([], dtype="datetime64[ns]"),
-            "days": pd.Series([], dtype=np.int64),
-            "phase": pd.Categorical([], dtype=PHASE_DTYPE),
-            "events": pd.Series([], dtype=np.int64),
-            "fatalities": pd.array([], dtype="Int64"),
-            "fatalities_reported_events": pd.Series([], dtype=np.int64),
-            "fatalities_missing_events": pd.Series([], dtype=np.int64),
-        }
-    )
-    if freq == "W":
-        out.insert(3, "mixed_phase", pd.Series([], dtype=bool))
-    out.attrs["note"] = "no events, and no start= and end= to lay a calendar"
-    return out
+__all__ = ["CountModelResult", "count_model"]
 
 
 # --- count models ------------------------------------------------------------------
@@ -386,7 +163,8 @@ def _nb_profile(
     lo_b, hi_b = np.log(1e-8), np.log(1e3)
     grid = np.linspace(np.log(1e-4), np.log(100.0), 15)
     vals = [
-        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile") for g in grid
+        capture_warnings(lambda g=g: llf(g), notes, what="negative binomial profile")  # type: ignore[misc]
+        for g in grid
     ]
     best = int(np.argmax(vals))
     a = grid[max(best - 1, 0)] if best > 0 else lo_b
@@ -476,6 +254,16 @@ def count_model(
     different length (the July war lasted five days) intervals are wide;
     the Poisson-HC rows are the check on whether a conclusion depends on the
     NB variance assumption.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> fit = stats.count_model(stats.daily_counts(datasets.events()))
+    >>> fit.chosen
+    'negative_binomial'
+    >>> irr = fit.table.set_index(["model", "term"]).loc[(fit.chosen, "july_war"), "irr"]
+    >>> round(float(irr), 1)  # events per day in the July war vs the May crisis
+    48.7
     """
     counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
     notes: list[str] = []

@@ -158,6 +158,14 @@ def displacement_summary(
     proxy for return: people may also move to relatives or be moved
     elsewhere. ``evacuated`` and ``returned`` are cumulative counts, so they
     get no ``share_returned``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> summary = stats.displacement_summary(datasets.displacement())
+    >>> row = summary.iloc[0]
+    >>> row["metric"], row["war"], int(row["peak_value"]), str(row["peak_date"].date())
+    ('displaced_combined', 'december_war', 1000000, '2025-12-21')
     """
     source = "displacement"
     df = as_frame(displacement, name="displacement")

@@ -243,6 +243,13 @@ def hotspots(
     district point (``geo_precision`` 2–3) can sit kilometres from where the
     fighting was, and cells smaller than that error mostly show where places
     are named.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> hot = stats.hotspots(datasets.events(), cell_km=20, permutations=99, seed=1)
+    >>> hot.n_events, hot.n_hot, hot.n_cold
+    (205, 44, 84)
     """
     from esda.getisord import G_Local
     from libpysal.weights import DistanceBand

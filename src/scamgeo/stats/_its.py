@@ -369,6 +369,13 @@ def ceasefire_its(
         ``estimate``, ``ci_low``, ``ci_high``, ``p_value``, ``scale`` and
         ``note`` (why a ceasefire could not be modelled, or short-segment
         warnings; the estimates are then missing).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> its = stats.ceasefire_its(stats.daily_counts(datasets.events()))
+    >>> len(its.results), type(its.results[0]).__name__
+    (2, 'ITSResult')
     """
     check_choice(model, ["poisson", "ols"], name="model")
     tl = load_timeline(timeline)

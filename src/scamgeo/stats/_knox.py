@@ -235,6 +235,15 @@ def knox_test(
     artefact of where places are named; pick ``distance_km`` above it. Events
     dated only to the week or month (``time_precision`` > 1) carry that error
     into ``days``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> knox = stats.knox_test(
+    ...     datasets.events(), distance_km=10, days=7, permutations=99, seed=1
+    ... )
+    >>> knox.n_events, int(knox.statistic), knox.p_value  # pairs close in space and time
+    (205, 378, 0.06)
     """
     from pointpats.spacetime import Knox
     from scipy.spatial import cKDTree
@@ -268,6 +277,7 @@ def knox_test(
                 f"{coarse} event(s) are dated only to the week or month (time_precision > 1): "
                 "their day is approximate"
             )
+    assert pts.dates is not None  # located_points(dated=True) always gives dates
     t = ((pts.dates - pts.dates.min()).dt.days).to_numpy(dtype=np.int64)
 
     # Statistic, expectation and Poisson p-value from pointpats (no permutations there).

@@ -43,14 +43,14 @@ def located_points(events: Any, *, name: str, dated: bool, what: str) -> Points:
     import shapely
 
     from .. import config, geo
-    from ._spatial import _has_location
+    from .._inputs import has_location
 
     events = as_frame(events, name=name)
     notes: list[str] = []
     if len(events) == 0:
         return Points(events, np.empty((0, 2)), pd.Series([], dtype="datetime64[ns]"), notes)
     dates = date_column(events, "event_date", source=name) if dated else None
-    ok = _has_location(events)
+    ok = has_location(events, name=name)
     if not ok.all():
         k = int((~ok).sum())
         notes.append(f"{k} event(s) without coordinates left out of the {what}")

@@ -147,7 +147,7 @@ def precision_sensitivity(
         )
     )
     for name, func in custom.items():
-        estimates[name] = lambda m, fn=func: float(fn(events[m]))
+        estimates[name] = lambda m, fn=func: float(fn(events[m]))  # type: ignore[misc]
     return _variant_table(estimates, _masks(events))
 
 
@@ -226,7 +226,7 @@ def _phase_rates(
         if days <= 0:
             continue
         in_phase = (phase == str(row.phase)) & inside
-        estimates[f"events_per_day[{row.phase}]"] = lambda m, sel=in_phase, n=days: float(
+        estimates[f"events_per_day[{row.phase}]"] = lambda m, sel=in_phase, n=days: float(  # type: ignore[misc]
             (m & sel).sum() / n
         )
     return estimates

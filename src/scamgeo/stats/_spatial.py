@@ -19,6 +19,8 @@ from ._regions import band_region
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from ._uncertainty import LocationUncertaintyResult
+
 __all__ = [
     "DEFAULT_SEED",
     "HubTestResult",
@@ -229,7 +231,7 @@ def hub_targeting_test(
     statistic: str = "median",
     location_uncertainty: bool = False,
     replicates: int = 100,
-) -> HubTestResult:
+) -> HubTestResult | LocationUncertaintyResult:
     """Test whether strikes fell closer to casino hubs than chance would place them.
 
     The distance from each strike to its nearest hub
@@ -300,6 +302,14 @@ def hub_targeting_test(
     ``border_band`` null ignores that fighting concentrates at a few
     contested sections of the border; the ``events`` null does not, and is
     the stricter comparison.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> hubs = datasets.sites(kind="casino_hub")
+    >>> test = stats.hub_targeting_test(datasets.events(), hubs, n_draws=199, seed=1)
+    >>> test.n_hubs, test.n_draws, round(float(test.observed_km), 1), test.p_value
+    (7, 199, 64.9, 1.0)
     """
     if location_uncertainty:
         from ._uncertainty import hub_test_under_uncertainty

@@ -85,9 +85,9 @@ def jitter_locations(frame: pd.DataFrame, radius_m: np.ndarray, rng: np.random.G
     import shapely
 
     from .. import config, geo
-    from ._spatial import _has_location
+    from .._inputs import has_location
 
-    ok = _has_location(frame)
+    ok = has_location(frame, name="frame")
     out = gpd.GeoDataFrame(frame.copy(), geometry=geo.to_metric(frame).geometry.to_numpy())
     out = out.set_crs(config.METRIC_CRS, allow_override=True)
     geoms = out.geometry.to_numpy()
@@ -264,7 +264,7 @@ def run_under_uncertainty(
             "seed": seeds,
         }
     )
-    key = next(iter(frames), None)
+    first: str | None = next(iter(frames), None)
     return LocationUncertaintyResult(
         test=name,
         recorded=recorded,
@@ -273,7 +273,7 @@ def run_under_uncertainty(
         estimate_name=estimate,
         replicates=replicates,
         seed=seed,
-        radius_m=radii[key] if key is not None else np.empty(0),
+        radius_m=radii[first] if first is not None else np.empty(0),
         table=table,
         notes=notes,
     )

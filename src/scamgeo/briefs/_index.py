@@ -1,0 +1,133 @@
+"""The index page of a reports folder: briefs by theme, with titles, summaries and links."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["THEMES", "index_page"]
+
+#: Theme of each notebook (by the part of its name after the number).
+THEMES = {
+    "border-clashes": "The border war",
+    "casino-hubs": "Casino hubs and the scam economy",
+    "hub-brief": "Casino hubs and the scam economy",
+    "displacement": "Displacement",
+    "data-catalogue": "Data",
+}
+
+
+def _theme(notebook: str) -> str:
+    key = notebook.split("-", 1)[-1] if notebook[:2].isdigit() else notebook
+    return THEMES.get(key, key.replace("-", " ").capitalize())
+
+
+def _run_json(out_dir: Path, run: str) -> dict[str, Any]:
+    try:
+        data = json.loads((out_dir / f"{run}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _summary_line(data: Mapping[str, Any]) -> str:
+    summary = data.get("summary")
+    if isinstance(summary, list) and summary:
+        return str(summary[0])
+    if isinstance(summary, str):
+        return summary
+    return ""
+
+
+def _dates(data: Mapping[str, Any]) -> str:
+    start, end, as_of = data.get("start"), data.get("end"), data.get("as_of")
+    params = data.get("parameters") or {}
+    start = start or params.get("start")
+    end = end or params.get("end")
+    bits = []
+    if start and end:
+        bits.append(f"{start} – {end}")
+    if as_of:
+        bits.append(f"data as of {as_of}")
+    return " · ".join(bits)
+
+
+def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
+    """The ``index.html`` of a folder of briefs.
+
+    Each brief on disk is listed once under its theme, with its title (from
+    ``RUN.json``), the window and "as of" date, its first summary sentence and
+    links to its HTML, PDF (when present), JSON and executed notebook. A run
+    that is the same brief as another (same notebook and parameters, e.g. the
+    default hub brief and the named Poipet run) is listed once, under the
+    named run.
+    """
+    esc = html.escape
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    same: dict[tuple[str, str], list[str]] = {}
+    for entry in manifest.get("runs", []):
+        if "html" not in entry.get("files", {}):
+            continue
+        key = (
+            str(entry.get("notebook")),
+            json.dumps(entry.get("parameters", {}), sort_keys=True, default=str),
+        )
+        same.setdefault(key, []).append(entry["files"]["html"]["name"])
+        named = entry["run"] != entry.get("notebook")
+        if key not in seen or (named and seen[key]["run"] == seen[key].get("notebook")):
+            seen[key] = entry
+    by_theme: dict[str, list[str]] = {}
+    for key, entry in sorted(
+        seen.items(), key=lambda kv: (str(kv[1].get("notebook")), kv[1]["run"])
+    ):
+        run = entry["run"]
+        data = _run_json(out_dir, run)
+        title = str(data.get("title") or run)
+        files = entry.get("files", {})
+        links = [f"<a href='{esc(files['html']['name'])}'>brief</a>"]
+        for kind, label in (
+            ("pdf", "PDF"),
+            ("json", "key figures (JSON)"),
+            ("notebook", "notebook"),
+        ):
+            if kind in files:
+                links.append(f"<a href='{esc(files[kind]['name'])}'>{label}</a>")
+        for other in same[key]:
+            if other != files["html"]["name"]:
+                links.append(f"same brief as the default: <a href='{esc(other)}'>{esc(other)}</a>")
+        status = entry.get("status", "ok")
+        note = ""
+        if status != "ok":
+            note = (
+                f"<p class='failed'>The last build failed ({esc(str(entry.get('error') or ''))}); "
+                "showing the last good brief.</p>"
+            )
+        by_theme.setdefault(_theme(str(entry.get("notebook"))), []).append(
+            "<li>"
+            f"<h3><a href='{esc(files['html']['name'])}'>{esc(title)}</a></h3>"
+            + (f"<p class='dates'>{esc(_dates(data))}</p>" if _dates(data) else "")
+            + (f"<p>{esc(_summary_line(data))}</p>" if _summary_line(data) else "")
+            + note
+            + f"<p class='links'>{' · '.join(links)}</p></li>"
+        )
+    order = list(dict.fromkeys(THEMES.values()))
+    themes = sorted(by_theme, key=lambda t: (order.index(t) if t in order else len(order), t))
+    sections = "".join(
+        f"<section><h2>{esc(theme)}</h2><ul>{''.join(by_theme[theme])}</ul></section>"
+        for theme in themes
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>scamgeo briefs</title><style>"
+        "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:52em;line-height:1.4;}"
+        "ul{list-style:none;padding:0;}li{margin:0 0 1.2em;}h3{margin:0;}"
+        ".dates{color:#555;margin:0;}.links{font-size:90%;}.failed{color:#a00;}"
+        "</style></head><body><h1>Briefs on the 2025 Thailand–Cambodia border war "
+        "and the border scam economy</h1>"
+        f"{sections}<p>Built {esc(str(manifest.get('built', '')))}. "
+        "<a href='manifest.json'>manifest.json</a> lists every file with its hash, the "
+        "inputs each brief read and the package versions.</p></body></html>\n"
+    )
