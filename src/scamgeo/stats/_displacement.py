@@ -164,8 +164,10 @@ def displacement_summary(
     >>> from scamgeo import datasets, stats
     >>> summary = stats.displacement_summary(datasets.displacement())
     >>> row = summary.iloc[0]
-    >>> row["metric"], row["war"], int(row["peak_value"]), str(row["peak_date"].date())
-    ('displaced_combined', 'december_war', 1000000, '2025-12-21')
+    >>> row["metric"], row["measure"], row["war"], int(row["peak_value"])
+    ('displaced_combined', 'flow', 'december_war', 500000)
+    >>> str(row["peak_date"].date()), row["counting_body"]
+    ('2025-12-10', 'AFP sum of Thai and Cambodian defence ministry figures')
     """
     source = "displacement"
     df = as_frame(displacement, name="displacement")
