@@ -186,7 +186,9 @@ p, li { font-size: 15px; max-width: 75ch; }
 .jp-RenderedImage img, img { max-width: 100%; height: auto; }
 .jp-RenderedText pre, pre { white-space: pre-wrap; word-break: break-word; font-size: 13px; }
 table { max-width: 100%; }
-.sg-table td { overflow-wrap: anywhere; }
+.sg-table td { overflow-wrap: break-word; hyphens: auto; }
+.sg-table td:first-child { white-space: nowrap; }
+.anchor-link { display: none; }
 iframe { max-width: 100%; border: 0; }
 @media print {
   main.sg-brief { max-width: none; padding: 0; }
