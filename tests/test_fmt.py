@@ -37,6 +37,8 @@ def test_dates_and_windows():
     assert fmt.date(dt.date(2026, 2, 28)) == "28 February 2026"
     assert fmt.window("2025-05-28", "2026-02-28") == "28 May 2025 – 28 February 2026"
     assert fmt.window("2025-07-24", "2025-07-24") == "24 July 2025"
+    assert fmt.span("2025-05-28", "2026-02-28") == "from 28 May 2025 to 28 February 2026"
+    assert fmt.span("2025-07-24", "2025-07-24") == "on 24 July 2025"
 
 
 def test_intervals():

@@ -28,6 +28,7 @@ __all__ = [
     "number",
     "p_value",
     "pct",
+    "span",
     "people",
     "ratio",
     "value",
@@ -144,6 +145,12 @@ def window(a: Any, b: Any) -> str:
     """A window of days: ``28 May 2025 – 28 February 2026`` (one day: just the day)."""
     da, db = date(a), date(b)
     return da if da == db else f"{da} – {db}"
+
+
+def span(a: Any, b: Any) -> str:
+    """A window in a sentence: ``from 28 May 2025 to 28 February 2026`` (one day: ``on …``)."""
+    da, db = date(a), date(b)
+    return f"on {da}" if da == db else f"from {da} to {db}"
 
 
 def interval(lo: Any, hi: Any, unit: str = "", *, decimals: int = 1) -> str:
