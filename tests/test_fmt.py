@@ -17,6 +17,8 @@ def test_count_people_number():
     assert fmt.count(1234) == "1,234"
     assert fmt.count(np.int64(193292)) == "193,292"
     assert fmt.count(2.6) == "3"
+    assert fmt.plural(1, "death") == "1 death" and fmt.plural(35.0, "death") == "35 deaths"
+    assert fmt.plural(None, "death") == "deaths not reported"
     assert fmt.people(1) == "1 person" and fmt.people(30427.0) == "30,427 people"
     assert fmt.number(3.0) == "3" and fmt.number(3.14159, decimals=2) == "3.14"
     assert fmt.number(float("inf")) == "infinite"

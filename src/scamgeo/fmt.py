@@ -30,6 +30,7 @@ __all__ = [
     "pct",
     "span",
     "people",
+    "plural",
     "ratio",
     "value",
     "window",
@@ -66,6 +67,14 @@ def count(n: Any, *, missing: str = MISSING) -> str:
     if is_missing(n):
         return missing
     return f"{round(_num(n)):,}"
+
+
+def plural(n: Any, word: str, words: str | None = None, *, missing: str = MISSING) -> str:
+    """A count with its noun: ``1 death``, ``35 deaths``, ``1,234 incidents``."""
+    if is_missing(n):
+        return f"{words or word + 's'} {missing}"
+    k = round(_num(n))
+    return f"{k:,} {word if k == 1 else (words or word + 's')}"
 
 
 def people(n: Any, *, missing: str = MISSING) -> str:
