@@ -38,10 +38,13 @@ def pytest_configure(config):
 def built_briefs(tmp_path_factory, worker_id):
     """Every brief (notebook defaults and named runs) built once per test session.
 
-    pytest-xdist runs session fixtures once per worker and does not always
-    honour ``xdist_group``; the first worker to get the file lock builds into
-    a folder shared by the session's workers, the others wait and read the
-    manifest. Returns (output folder, list of results with run/status/error).
+    pytest-xdist runs session fixtures once per worker, and its ``loadgroup``
+    cannot keep the brief tests on one worker under pytest 9 (xdist 3.8 groups
+    by writing ``item._nodeid``, which pytest 9 no longer reads: node ids come
+    from a structured ``_id``), so every worker built all the briefs. Now the first worker to get the file lock builds into a
+    folder shared by the session's workers (its two kernels keep both cores
+    busy), the others wait and read the manifest. Returns (output folder, list
+    of results with run/status/error).
     """
     from filelock import FileLock
 

@@ -30,6 +30,7 @@ __all__ = [
     "PRECISION_UNCERTAINTY_M",
     "incident_keys",
     "incidents_table",
+    "one_row_per_incident",
     "locate",
     "placement_problems",
 ]
@@ -398,3 +399,39 @@ def incidents_table(events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=_INCIDENT_COLUMNS)
     out = pd.DataFrame(rows)
     return out.sort_values(["event_date", "incident_id"], kind="stable").reset_index(drop=True)
+
+
+def one_row_per_incident(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with the claims of each incident folded into one row.
+
+    The row is the incident's earliest claim (its date is the incident's first
+    day); ``fatalities`` is the highest figure any claim reports (claims about
+    one incident are alternatives, never added up), missing when none reports
+    one; ``n_claims`` says how many rows were folded. Rows without an
+    ``incident_id`` (ACLED, UCDP) are incidents of their own. The result keeps
+    the index of the rows it keeps, sorted by date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({
+    ...     "event_id": ["a", "b", "c"], "incident_id": ["I1", "I1", None],
+    ...     "event_date": pd.to_datetime(["2025-12-18", "2025-12-18", "2025-12-19"]),
+    ...     "fatalities": [0, 2, None]})
+    >>> one_row_per_incident(claims)[["event_id", "fatalities", "n_claims"]]
+      event_id  fatalities  n_claims
+    0        a           2         2
+    2        c        <NA>         1
+    """
+    keys = incident_keys(events).to_numpy()
+    frame = pd.DataFrame(events).assign(_key=keys, _pos=np.arange(len(events)))
+    frame = frame.sort_values(["_key", "event_date", "_pos"], kind="stable")
+    deaths = pd.to_numeric(frame["fatalities"], errors="coerce") if "fatalities" in frame else None
+    first = frame.drop_duplicates("_key", keep="first").set_index("_key")
+    n_claims = frame.groupby("_key", sort=False).size()
+    out = events.iloc[first["_pos"].to_numpy()].copy()
+    if deaths is not None:
+        top = deaths.groupby(frame["_key"].to_numpy(), sort=False).max()
+        out["fatalities"] = pd.array(top.reindex(first.index).to_numpy(), dtype="Int64")
+    out["n_claims"] = n_claims.reindex(first.index).to_numpy()
+    return out.sort_values("event_date", kind="stable") if len(out) else out

@@ -274,10 +274,10 @@ def test_flatgeobuf_of_events_is_read_through_pyogrio(fixtures: Path, tmp_path: 
     ("name", "data", "what"),
     [
         ("events.parquet", b"PAR1\x15\x04\x15\x00" * 8, "a Parquet file"),
-        ("events.RData", gzip.compress(b"RDX3\nX\n\x00\x00\x00\x03"), r"an R data file \(.RData\)"),
+        ("events.RData", gzip.compress(b"RDX3\nX\n\x00\x00\x00\x03", mtime=0), r"an R data file \(.RData\)"),
         (
             "events.rds",
-            gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04"),
+            gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04", mtime=0),
             r"an R serialised object \(.rds\)",
         ),
         ("events.xyz", b"\x00\x01\x02\x03 binary" * 20, r"a binary file \(it holds NUL bytes\)"),

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._dask import is_dask
 from .._errors import ParameterError, SchemaError
+from .._validate import check_choice
 from ._geo import _PROVINCE_COLUMNS, _check, _crs_key, _geo, _pin, metric_crs
 
 __all__ = ["aggregate", "daily_counts"]
@@ -215,8 +216,16 @@ def daily_counts(
     end: Any = None,
     freq: str = "D",
     timeline: pd.DataFrame | None = None,
+    count: str = "incidents",
 ) -> pd.DataFrame:
     """:func:`scamgeo.stats.daily_counts` of a dask frame: per-day counts added up (computed).
+
+    Rows are counted one by one: a frame whose rows carry ``incident_id``
+    (scamgeo's curated record, where one incident can have a claim from each
+    side) is refused with ``count="incidents"``, since the claims of one
+    incident may sit in different partitions; count it in memory, or pass
+    ``count="claims"``. ACLED and UCDP rows have no incident ids, and each row
+    is then an incident.
 
     Each partition is counted by the in-memory function (so its checks of
     dates and fatalities apply), per day; the days are added up and laid on
@@ -232,6 +241,13 @@ def daily_counts(
         raise ParameterError(
             f"events must be a dask DataFrame, got {type(events).__name__}; "
             "call scamgeo.stats.daily_counts for an in-memory frame."
+        )
+    check_choice(count, ("incidents", "claims"), name="count")
+    if count == "incidents" and "incident_id" in events.columns:
+        raise ParameterError(
+            "events carries incident_id (claims of one incident may sit in different "
+            "partitions): count incidents in memory with scamgeo.stats.daily_counts, or pass "
+            "count='claims'."
         )
     counts = _daily_counts_function()
     missing = [c for c in _COUNT_COLUMNS if c not in events.columns]
@@ -284,4 +300,5 @@ def daily_counts(
     out["fatalities"] = fatalities
     out["fatalities_reported_events"] = reported
     out["fatalities_missing_events"] = out["events"] - reported
+    out.attrs["count"] = count
     return out

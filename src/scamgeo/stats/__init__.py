@@ -30,7 +30,8 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 from __future__ import annotations
 
 from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
-from ._counts import CountModelResult, count_model, daily_counts, phase_of, phases
+from ._counts import CountModelResult, count_model
+from ._daily import daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary
 from ._hotspots import HotspotResult, hotspots
