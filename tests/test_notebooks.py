@@ -58,6 +58,35 @@ def test_notebooks_are_stored_clean_and_thin(path):
             assert len([ln for ln in cell.source.splitlines() if ln.strip()]) <= 4, cell.source
 
 
+_SKIP = re.compile(
+    r"<(script|style|iframe)\b.*?</\1>|data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", re.S | re.I
+)
+_PROBLEMS = {
+    "missing value": re.compile(r"\b(NaN|NaT|nan)\b|&lt;NA&gt;|<NA>|>\s*None\s*<"),
+    "Python repr": re.compile(r"\{'|\['|dtype:|Timestamp\(|\d+ rows × \d+ columns|<bound method"),
+    "long float": re.compile(r"(?<![\w.])\d+\.\d{5,}(?![\w.])"),
+    "field name as header": re.compile(r"<th[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"),
+    "developer string": re.compile(r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback"),
+}
+
+
+def text_problems(page: str) -> list[str]:
+    """What a reader should never see on a page (maps, scripts and images left out)."""
+    visible = _SKIP.sub(" ", page)
+    found = []
+    for what, pattern in _PROBLEMS.items():
+        for m in pattern.finditer(visible):
+            found.append(f"{what}: {visible[max(0, m.start() - 60) : m.end() + 60]!r}")
+    return found
+
+
+def test_text_problems_finds_what_it_should():
+    bad = "<td>NaN</td><p>{'a': 1}</p><td>0.123456789</td><th>event_date</th><td>None</td>"
+    assert len(text_problems(bad)) == 5
+    good = "<td>0.12</td><th>Date</th><p>None of the 12 claims</p><script>x=0.123456789</script>"
+    assert text_problems(good) == []
+
+
 def _strings(tree: ast.AST) -> str:
     """Concatenated string constants that look like paths (f-strings' text parts excluded)."""
     return " ".join(
@@ -105,10 +134,29 @@ def test_brief_content(built, job):
     )
     assert "Traceback" not in page
     assert "No description has been provided" not in page  # every chart has alternative text
-    # parameter table with the run's values, footer, key figures
+    # structure for a reader: title, window line, summary first, annexes, sources last
+    assert page.count("<h1") == 1 and "sg-window" in page
+    marks = ["<h1", 'id="summary"', 'id="methods"', 'id="parameters"', 'class="sg-footer"']
+    at = [page.replace("'", '"').find(m) for m in marks]
+    assert -1 not in at and at == sorted(at), dict(zip(marks, at, strict=True))
+    body = page.replace("'", '"')
+    first_section = body.find("<h2", body.find('id="summary"') + 1)
+    assert body.find('id="summary"') < first_section  # summary before the analysis
+    sentences = re.findall(r"<li>(.*?)</li>", body.split('id="summary"')[1].split("</section>")[0])
+    assert 2 <= len(sentences) <= 6, sentences
+    # parameter annex with the run's values (shown as words, never as paths)
     assert "Parameters of this run" in page
-    for name, value in job.parameters.items():
-        assert json.dumps(value, default=str) in html.unescape(page), name
+    for name in job.parameters:
+        assert f">{name}</th>" in page, name
+    # the key figures' texts are on the page verbatim, and make up the summary
+    figures = executed.metadata["scamgeo"]["key_figures"]
+    texts = [f["text"] for f in figures if f.get("text")]
+    assert texts, "no key figure with a text"
+    shown = html.unescape(page)
+    for text in texts:
+        assert text in shown, text
+    assert [html.unescape(x) for x in sentences] == executed.metadata["scamgeo"]["summary"]["sentences"]
+    assert not text_problems(page), text_problems(page)
     assert "Sources, licences and credits" in page and "Made with Natural Earth" in page
     assert summary["key_figures"], "the notebook recorded no key figures"
     assert summary["parameters"] == briefs.validate_parameters(job.notebook, job.parameters)
@@ -122,17 +170,18 @@ def test_key_figures_are_real_numbers(built):
     out, _ = built
     catalogue = json.loads((out / "05-data-catalogue.json").read_text())["key_figures"]
     assert catalogue["rows"]["events"] >= 150 and catalogue["distinct_sources"] >= 100
+    assert catalogue["incidents"] < catalogue["rows"]["events"]  # claims grouped into incidents
     clashes = json.loads((out / "01-border-clashes.json").read_text())["key_figures"]
     july = json.loads((out / "01-border-clashes--july-war.json").read_text())["key_figures"]
-    assert clashes["events"] > july["events"] > 0
+    assert clashes["incidents"] > july["incidents"] > 0
     assert clashes["irr"]["july_war"] > 1  # the July war was more intense than the May crisis
     hubs = json.loads((out / "02-casino-hubs.json").read_text())["key_figures"]["hub_test"]
     assert 0 < hubs["p_value"] <= 1 and hubs["n_strikes"] > 10
     poipet = json.loads((out / "04-hub-brief--poipet.json").read_text())["key_figures"]
-    assert poipet["site"] == "poipet" and poipet["events_within_radius"] > 0
+    assert poipet["site"] == "poipet" and poipet["incidents_within_radius"] > 0
     # an empty selection builds a brief that says so, instead of failing
     bavet = json.loads((out / "04-hub-brief--bavet.json").read_text())["key_figures"]
-    assert bavet["site"] == "bavet" and bavet["events_within_radius"] == 0
+    assert bavet["site"] == "bavet" and bavet["incidents_within_radius"] == 0
     page = (out / "04-hub-brief--bavet.html").read_text()
     assert "No events within 30 km of Bavet" in page
 
