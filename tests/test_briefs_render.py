@@ -211,3 +211,16 @@ def test_to_pdf_prints(tmp_path):
     out = briefs.to_pdf(tmp_path / "b.html", tmp_path / "out" / "b.pdf")
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
+
+
+def test_cli_pdf_without_chromium_fails_before_building(tmp_path, monkeypatch, capsys):
+    from scamgeo import cli
+    from scamgeo.briefs import _pdf
+
+    monkeypatch.setattr(_pdf, "CHROMIUM", str(tmp_path / "nope"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("SCAMGEO_CHROMIUM", raising=False)
+    code = cli.main(["brief", "04-hub-brief", "-o", str(tmp_path / "out"), "--pdf"])
+    assert code != 0
+    assert "needs Chromium" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # nothing built

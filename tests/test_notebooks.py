@@ -66,7 +66,9 @@ _PROBLEMS = {
     "Python repr": re.compile(r"\{'|\['|dtype:|Timestamp\(|\d+ rows × \d+ columns|<bound method"),
     "long float": re.compile(r"(?<![\w.])\d+\.\d{5,}(?![\w.])"),
     # column headers only: the parameters annex names each parameter (as -p takes it) in a row
-    "field name as header": re.compile(r"<th(?![^>]*scope)[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"),
+    "field name as header": re.compile(
+        r"<th(?![^>]*scope)[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"
+    ),
     "developer string": re.compile(r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback"),
 }
 
@@ -156,7 +158,9 @@ def test_brief_content(built, job):
     shown = html.unescape(page)
     for text in texts:
         assert text in shown, text
-    assert [html.unescape(x) for x in sentences] == executed.metadata["scamgeo"]["summary"]["sentences"]
+    assert [html.unescape(x) for x in sentences] == executed.metadata["scamgeo"]["summary"][
+        "sentences"
+    ]
     assert not text_problems(page), text_problems(page)
     assert "Sources, licences and credits" in page and "Made with Natural Earth" in page
     assert summary["key_figures"], "the notebook recorded no key figures"

@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     p_brief.add_argument(
         "--run", help="run name used for the output files (default: from the notebook/-f)"
     )
+    p_brief.add_argument(
+        "--pdf", action="store_true", help="also print the brief to RUN.pdf (headless Chromium)"
+    )
     p_brief.set_defaults(func=_cmd_brief)
 
     p_all = sub.add_parser(
@@ -83,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=None, help="briefs run at once (default: cores)"
     )
     p_all.add_argument("--only", nargs="+", metavar="RUN", help="build only these runs")
+    p_all.add_argument(
+        "--pdf", action="store_true", help="also print each brief to PDF (headless Chromium)"
+    )
     p_all.set_defaults(func=_cmd_briefs)
     return parser
 
@@ -105,6 +111,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_brief(args: argparse.Namespace) -> int:
     from . import briefs
 
+    if args.pdf:
+        from .briefs._pdf import chromium
+
+        chromium()  # no Chromium: fail before building anything
     notebook, title, params = args.notebook, "", {}
     run = args.run
     if args.file:
@@ -118,6 +128,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         notebook, parameters=params, output_dir=args.output, run=run, title=title
     )
     print(f"{result.html}  ({result.seconds:.1f} s)")
+    if args.pdf:
+        print(briefs.to_pdf(result.html, result.html.with_suffix(".pdf")))
     return 0
 
 
@@ -133,6 +145,10 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         jobs = [j for j in jobs if j.run in set(args.only)]
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs must be >= 1 (got {args.jobs}).")
+    if args.pdf:
+        from .briefs._pdf import chromium
+
+        chromium()  # no Chromium: fail before building anything
     out = args.output or config.reports_dir
 
     def progress(done: int, total: int, result: briefs.BriefResult) -> None:
@@ -144,6 +160,10 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         )
 
     results = briefs.run_batch(jobs, output_dir=out, jobs_at_once=args.jobs, progress=progress)
+    if args.pdf:
+        for r in results:
+            if r.status == "ok" and r.html:
+                briefs.to_pdf(r.html, Path(r.html).with_suffix(".pdf"))
     bad = [r for r in results if r.status != "ok"]
     print(
         f"{len(results) - len(bad)} of {len(results)} briefs built in {out}/ (index.html, manifest.json)"
