@@ -72,6 +72,7 @@ def _build(outputs):
         reference_period="28 May – 23 July 2025",
     )
     briefs.record("raw_only", {"a": 1})
+    assert briefs.figure_text("ratio") == "Intensity 175× the pre-war months."
     briefs.note("No damage reported at the site in this window.")
     take()
     briefs.summary("incidents_within_radius", "ratio")

@@ -49,6 +49,8 @@ def test_intervals():
     assert fmt.interval(0.01, 0.32) == "0.0–0.3"
     assert fmt.interval(0.01, 0.32, decimals=2) == "0.01–0.32"
     assert fmt.interval(None, 3) == "n/a"
+    assert fmt.interval(2.1, float("inf"), "km") == "2.1 km or more"
+    assert fmt.interval(1.5, float("inf"), "×") == "1.5× or more"
 
 
 @pytest.mark.parametrize("missing", MISSING, ids=repr)

@@ -145,7 +145,8 @@ def test_brief_content(built, job):
     body = page.replace("'", '"')
     first_section = body.find("<h2", body.find('id="summary"') + 1)
     assert body.find('id="summary"') < first_section  # summary before the analysis
-    sentences = re.findall(r"<li>(.*?)</li>", body.split('id="summary"')[1].split("</section>")[0])
+    summary_html = re.split(r"id=[\"']summary[\"']", page)[1].split("</section>")[0]
+    sentences = re.findall(r"<li>(.*?)</li>", summary_html)
     assert 2 <= len(sentences) <= 6, sentences
     # parameter annex with the run's values (shown as words, never as paths)
     assert "Parameters of this run" in page

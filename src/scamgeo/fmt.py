@@ -166,6 +166,9 @@ def interval(lo: Any, hi: Any, unit: str = "", *, decimals: int = 1) -> str:
     """An interval: ``1.8–4.2×`` for unit "×", ``3.1–7.0 km`` or ``12–30`` otherwise."""
     if is_missing(lo) or is_missing(hi):
         return NOT_COMPUTED
+    if math.isinf(_num(hi)) and not math.isinf(_num(lo)):  # no upper bound
+        low = ratio(lo, decimals=decimals) if unit == "×" else number(lo, decimals=decimals)
+        return f"{low}{'' if unit in ('', '×') else ' ' + unit} or more"
     if unit == "×":
         a, b = ratio(lo, decimals=decimals).rstrip("×"), ratio(hi, decimals=decimals)
         return f"{a}–{b}"

@@ -17,6 +17,7 @@ __all__ = [
     "FIGURE_MIME",
     "attribute",
     "check",
+    "figure_text",
     "footer",
     "jsonable",
     "methods",
@@ -102,6 +103,19 @@ def record(
     # text/plain: an empty fallback, so plain nbconvert shows nothing and warns of nothing
     display({FIGURE_MIME: payload, "text/plain": ""}, raw=True)
     return value
+
+
+def figure_text(name: str) -> str:
+    """The text recorded for a key figure, to show it on the page where it belongs.
+
+    Every key figure's text must appear on the page: those not in the summary
+    are shown in their section (a caption, a sentence) with this.
+    """
+    from .._errors import ScamgeoError
+
+    if not _FIGURES.get(name, {}).get("text"):
+        raise ScamgeoError(f"figure_text(): no key figure {name!r} recorded with a text")
+    return _FIGURES[name]["text"]
 
 
 def attribute(text: str) -> None:
