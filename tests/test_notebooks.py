@@ -69,7 +69,9 @@ _PROBLEMS = {
     "field name as header": re.compile(
         r"<th(?![^>]*scope)[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"
     ),
-    "developer string": re.compile(r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback"),
+    "developer string": re.compile(
+        r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback|Warning:|site-packages|/work/|/home/"
+    ),
 }
 
 
@@ -264,7 +266,10 @@ def kernels():
 def _run(client, stem, params):
     """Execute the notebook with ``params`` in the shared kernel; return its HTML outputs."""
     nb = nbformat.read(str(briefs.notebook_path(stem)), as_version=4)
-    reset = "import scamgeo.briefs._api as _a\n_a._FIGURES.clear(); _a._ATTRIBUTIONS.clear()\n"
+    reset = (  # a fresh brief in the shared kernel: no figures of the last case, no open charts
+        "import matplotlib.pyplot as _plt\nimport scamgeo.briefs._api as _a\n"
+        "_plt.close('all'); _a._FIGURES.clear(); _a._ATTRIBUTIONS.clear()\n"
+    )
     cells = [nbformat.v4.new_code_cell(reset)]
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -279,8 +284,8 @@ def _run(client, stem, params):
     client.nb = nbformat.v4.new_notebook(cells=cells)
     for i, cell in enumerate(cells):
         client.execute_cell(cell, i)
-    return "".join(
-        "".join(out.get("data", {}).get("text/html", ""))
+    return "".join(  # HTML outputs and printed text (warnings included): what the page shows
+        "".join(out.get("data", {}).get("text/html", "")) + "".join(out.get("text", ""))
         for cell in cells
         for out in cell.get("outputs", [])
     )
