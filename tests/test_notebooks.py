@@ -6,6 +6,7 @@ import ast
 import html
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -58,6 +59,40 @@ def test_notebooks_are_stored_clean_and_thin(path):
             assert len([ln for ln in cell.source.splitlines() if ln.strip()]) <= 4, cell.source
 
 
+_SKIP = re.compile(
+    r"<(script|style|iframe)\b.*?</\1>|data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", re.S | re.I
+)
+_PROBLEMS = {
+    "missing value": re.compile(r"\b(NaN|NaT|nan)\b|&lt;NA&gt;|<NA>|>\s*None\s*<"),
+    "Python repr": re.compile(r"\{'|\['|dtype:|Timestamp\(|\d+ rows × \d+ columns|<bound method"),
+    "long float": re.compile(r"(?<![\w.])\d+\.\d{5,}(?![\w.])"),
+    # column headers only: the parameters annex names each parameter (as -p takes it) in a row
+    "field name as header": re.compile(
+        r"<th(?![^>]*scope)[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"
+    ),
+    "developer string": re.compile(
+        r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback|Warning:|site-packages|/work/|/home/"
+    ),
+}
+
+
+def text_problems(page: str) -> list[str]:
+    """What a reader should never see on a page (maps, scripts and images left out)."""
+    visible = _SKIP.sub(" ", page)
+    found = []
+    for what, pattern in _PROBLEMS.items():
+        for m in pattern.finditer(visible):
+            found.append(f"{what}: {visible[max(0, m.start() - 60) : m.end() + 60]!r}")
+    return found
+
+
+def test_text_problems_finds_what_it_should():
+    bad = "<td>NaN</td><p>{'a': 1}</p><td>0.123456789</td><th>event_date</th><td>None</td>"
+    assert len(text_problems(bad)) == 5
+    good = "<td>0.12</td><th>Date</th><p>None of the 12 claims</p><script>x=0.123456789</script>"
+    assert text_problems(good) == []
+
+
 def _strings(tree: ast.AST) -> str:
     """Concatenated string constants that look like paths (f-strings' text parts excluded)."""
     return " ".join(
@@ -105,10 +140,32 @@ def test_brief_content(built, job):
     )
     assert "Traceback" not in page
     assert "No description has been provided" not in page  # every chart has alternative text
-    # parameter table with the run's values, footer, key figures
+    # structure for a reader: title, window line, summary first, annexes, sources last
+    assert page.count("<h1") == 1 and "sg-window" in page
+    marks = ["<h1", 'id="summary"', 'id="methods"', 'id="parameters"', 'class="sg-footer"']
+    at = [page.replace("'", '"').find(m) for m in marks]
+    assert -1 not in at and at == sorted(at), dict(zip(marks, at, strict=True))
+    body = page.replace("'", '"')
+    first_section = body.find("<h2", body.find('id="summary"') + 1)
+    assert body.find('id="summary"') < first_section  # summary before the analysis
+    summary_html = re.split(r"id=[\"']summary[\"']", page)[1].split("</section>")[0]
+    sentences = re.findall(r"<li>(.*?)</li>", summary_html)
+    assert 2 <= len(sentences) <= 6, sentences
+    # parameter annex with the run's values (shown as words, never as paths)
     assert "Parameters of this run" in page
-    for name, value in job.parameters.items():
-        assert json.dumps(value, default=str) in html.unescape(page), name
+    for name in job.parameters:
+        assert f">{name}</th>" in page, name
+    # the key figures' texts are on the page verbatim, and make up the summary
+    figures = executed.metadata["scamgeo"]["key_figures"]
+    texts = [f["text"] for f in figures if f.get("text")]
+    assert texts, "no key figure with a text"
+    shown = html.unescape(page)
+    for text in texts:
+        assert text in shown, text
+    assert [html.unescape(x) for x in sentences] == executed.metadata["scamgeo"]["summary"][
+        "sentences"
+    ]
+    assert not text_problems(page), text_problems(page)
     assert "Sources, licences and credits" in page and "Made with Natural Earth" in page
     assert summary["key_figures"], "the notebook recorded no key figures"
     assert summary["parameters"] == briefs.validate_parameters(job.notebook, job.parameters)
@@ -118,21 +175,27 @@ def test_brief_content(built, job):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("briefs")
+def _figures(path: Path) -> dict:
+    """RUN.json's key figures (a list of {name, value, text, ...}) by name."""
+    return {f["name"]: f["value"] for f in json.loads(path.read_text())["key_figures"]}
+
+
 def test_key_figures_are_real_numbers(built):
     out, _ = built
-    catalogue = json.loads((out / "05-data-catalogue.json").read_text())["key_figures"]
+    catalogue = _figures(out / "05-data-catalogue.json")
     assert catalogue["rows"]["events"] >= 150 and catalogue["distinct_sources"] >= 100
-    clashes = json.loads((out / "01-border-clashes.json").read_text())["key_figures"]
-    july = json.loads((out / "01-border-clashes--july-war.json").read_text())["key_figures"]
-    assert clashes["events"] > july["events"] > 0
+    assert catalogue["incidents"] < catalogue["rows"]["events"]  # claims grouped into incidents
+    clashes = _figures(out / "01-border-clashes.json")
+    july = _figures(out / "01-border-clashes--july-war.json")
+    assert clashes["incidents"] > july["incidents"] > 0
     assert clashes["irr"]["july_war"] > 1  # the July war was more intense than the May crisis
-    hubs = json.loads((out / "02-casino-hubs.json").read_text())["key_figures"]["hub_test"]
+    hubs = _figures(out / "02-casino-hubs.json")["hub_test"]
     assert 0 < hubs["p_value"] <= 1 and hubs["n_strikes"] > 10
-    poipet = json.loads((out / "04-hub-brief--poipet.json").read_text())["key_figures"]
-    assert poipet["site"] == "poipet" and poipet["events_within_radius"] > 0
+    poipet = _figures(out / "04-hub-brief--poipet.json")
+    assert poipet["site"] == "poipet" and poipet["incidents_within_radius"] > 0
     # an empty selection builds a brief that says so, instead of failing
-    bavet = json.loads((out / "04-hub-brief--bavet.json").read_text())["key_figures"]
-    assert bavet["site"] == "bavet" and bavet["events_within_radius"] == 0
+    bavet = _figures(out / "04-hub-brief--bavet.json")
+    assert bavet["site"] == "bavet" and bavet["incidents_within_radius"] == 0
     page = (out / "04-hub-brief--bavet.html").read_text()
     assert "No events within 30 km of Bavet" in page
 
@@ -159,3 +222,111 @@ def test_brief_renders_maps_and_figures_offline(built, run, tmp_path):
     shot = tmp_path / "brief.png"
     chromium(page, tmp_path / "c", "--window-size=1280,2400", f"--screenshot={shot}")
     assert shot.is_file() and shot.stat().st_size > 50_000
+
+
+# --- every reasonable question runs (issue 14 item 1) ------------------------------------------
+# One kernel per notebook runs the grid in-process (nbclient): the notebook's cells with the
+# parameters cell replaced by each case's values, so scamgeo is imported once per notebook.
+
+PHASE_WINDOWS = {  # a window inside each phase of the war, and one across none of its events
+    "may_crisis": ("2025-06-01", "2025-07-20"),
+    "july_war": ("2025-07-24", "2025-07-28"),
+    "truce": ("2025-08-01", "2025-11-30"),
+    "december_war": ("2025-12-07", "2025-12-26"),
+    "post_ceasefire": ("2026-01-01", "2026-02-28"),
+}
+DISPLACEMENT_GRID = [
+    {"country": c, "metric": m}
+    for c in (None, "THA", "KHM")
+    for m in ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")
+]
+
+
+def _site_ids() -> list[str]:
+    from scamgeo import datasets
+
+    return list(datasets.sites().index)
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    """A started kernel per notebook, shared by that notebook's grid cases."""
+    import contextlib
+
+    from nbclient import NotebookClient
+
+    clients: dict = {}
+    with contextlib.ExitStack() as stack:
+
+        def client_for(stem):
+            if stem not in clients:
+                nb = nbformat.read(str(briefs.notebook_path(stem)), as_version=4)
+                client = NotebookClient(nb, kernel_name="python3", timeout=300)
+                stack.enter_context(client.setup_kernel())
+                clients[stem] = client
+            return clients[stem]
+
+        yield client_for
+
+
+def _run(client, stem, params):
+    """Execute the notebook with ``params`` in the shared kernel; return its HTML outputs."""
+    nb = nbformat.read(str(briefs.notebook_path(stem)), as_version=4)
+    reset = (  # a fresh brief in the shared kernel: no figures of the last case, no open charts
+        "import matplotlib.pyplot as _plt\nimport scamgeo.briefs._api as _a\n"
+        "_plt.close('all'); _a._FIGURES.clear(); _a._ATTRIBUTIONS.clear()\n"
+    )
+    cells = [nbformat.v4.new_code_cell(reset)]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.append(cell)  # the defaults, then the case's values on top (as papermill does)
+            cells.append(
+                nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in params.items()))
+            )
+        else:
+            cells.append(cell)
+    client.nb = nbformat.v4.new_notebook(cells=cells)
+    for i, cell in enumerate(cells):
+        client.execute_cell(cell, i)
+    return "".join(  # HTML outputs and printed text (warnings included): what the page shows
+        "".join(out.get("data", {}).get("text/html", "")) + "".join(out.get("text", ""))
+        for cell in cells
+        for out in cell.get("outputs", [])
+    )
+
+
+def _check_case(markup: str) -> None:
+    assert "id='summary'" in markup and "<h1>" in markup and "class='sg-footer'" in markup
+    assert not text_problems(markup), text_problems(markup)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", _site_ids())
+def test_every_site_gets_a_hub_brief(kernels, site):
+    markup = _run(kernels("04-hub-brief"), "04-hub-brief", {"site": site})
+    _check_case(markup)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", PHASE_WINDOWS.values(), ids=list(PHASE_WINDOWS))
+def test_border_clashes_inside_each_phase(kernels, window):
+    start, end = window
+    markup = _run(kernels("01-border-clashes"), "01-border-clashes", {"start": start, "end": end})
+    _check_case(markup)
+    if window == PHASE_WINDOWS["truce"]:
+        assert "Only one phase of the war falls in this window" in markup
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", DISPLACEMENT_GRID, ids=lambda c: f"{c['country']}-{c['metric']}")
+def test_every_displacement_combination(kernels, case):
+    markup = _run(kernels("03-displacement"), "03-displacement", case)
+    _check_case(markup)
+
+
+@pytest.mark.slow
+def test_site_without_coordinates_says_so(kernels):
+    markup = _run(kernels("04-hub-brief"), "04-hub-brief", {"site": "golden-fortune-park"})
+    assert "has no coordinates in the curated record" in markup

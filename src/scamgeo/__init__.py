@@ -39,6 +39,7 @@ _SUBMODULES = {
     "config",
     "datasets",
     "display",
+    "fmt",
     "geo",
     "io",
     "maps",

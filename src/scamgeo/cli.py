@@ -158,6 +158,10 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     from .briefs import _batch, _params
     from .briefs._execute import Job
 
+    if args.pdf:
+        from .briefs._pdf import chromium
+
+        chromium()  # no Chromium: fail before building anything
     notebook, title, params = args.notebook, "", {}
     run = args.run
     if args.file:
@@ -220,6 +224,10 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         jobs = [j for j in jobs if j.run in set(args.only)]
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs must be >= 1 (got {args.jobs}).")
+    if args.pdf:
+        from .briefs._pdf import chromium
+
+        chromium()  # no Chromium: fail before building anything
     out = args.output or config.reports_dir
 
     if args.dry_run:

@@ -8,7 +8,7 @@ with :func:`scamgeo.maps.display_map`, a self-contained iframe.)
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,32 +28,27 @@ _TABLE_CSS = (
 
 
 def _p_value(value: Any) -> str:
-    if value is None or pd.isna(value):
+    from . import fmt
+
+    if fmt.is_missing(value):
         return ""
-    return "&lt;0.001" if value < 0.001 else f"{value:.3f}"
+    return html.escape(fmt.p_value(value).removeprefix("p = ").removeprefix("p "))
 
 
 def _cell(value: Any, *, is_url: bool, decimals: int, is_p: bool = False) -> tuple[str, bool]:
+    from . import fmt
     from ._html import link, text
 
     if is_url:
         host = urlsplit(str(value)).netloc.removeprefix("www.") if isinstance(value, str) else ""
         return link(value, host or value), False
-    if is_p and isinstance(value, float | int):
+    if is_p and isinstance(value, float | int) and not isinstance(value, bool):
         return _p_value(value), True
-    if isinstance(value, bool):
-        return text(value), False
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}", True
-    if isinstance(value, float):
-        if pd.isna(value):
-            return "", True
-        return (f"{value:,.0f}" if value.is_integer() else f"{value:,.{decimals}f}"), True
-    if isinstance(value, pd.Timestamp):
-        return text(
-            value.date().isoformat() if value == value.normalize() else value.isoformat()
-        ), False
-    return text(value), False
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric and isinstance(value, float) and not fmt.is_missing(value):
+        shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.{decimals}f}"
+        return shown, True
+    return text(fmt.value(value, decimals=decimals)), numeric
 
 
 def table(
@@ -64,6 +59,7 @@ def table(
     decimals: int = 2,
     url_columns: Iterable[str] | None = None,
     index: bool = False,
+    headers: Mapping[str, str] | bool | None = None,
 ) -> Any:
     """An HTML table for a notebook or brief, every cell escaped.
 
@@ -82,6 +78,10 @@ def table(
         P-value columns (``p_value``) are shown as ``<0.001`` or to 3 decimals.
     index : bool
         Include the index as the first column.
+    headers : mapping, optional
+        Column headers to show instead of the field names; other columns get
+        words from :func:`scamgeo.fmt.header` (known names mapped, others
+        title-cased). Pass ``headers=False`` to keep the raw names.
 
     Returns
     -------
@@ -98,7 +98,14 @@ def table(
         else {c for c in df.columns if "url" in str(c).lower()}
     )
     shown = df if max_rows is None else df.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    from . import fmt
+
+    names = dict(headers) if isinstance(headers, Mapping) else {}
+    words = headers is not False
+    head = "".join(
+        f"<th>{html.escape(names.get(c, fmt.header(c) if words else str(c)))}</th>"
+        for c in shown.columns
+    )
     body = []
     for row in shown.itertuples(index=False, name=None):
         cells = []

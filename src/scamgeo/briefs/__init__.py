@@ -29,7 +29,21 @@ declared per notebook), :mod:`._render` (HTML and provenance),
 
 from __future__ import annotations
 
-from ._api import ATTRIBUTION_MIME, FIGURE_MIME, attribute, check, record
+from ._api import (
+    ATTRIBUTION_MIME,
+    BRIEF_MIME,
+    FIGURE_MIME,
+    attribute,
+    check,
+    figure_text,
+    footer,
+    methods,
+    note,
+    parameters,
+    record,
+    summary,
+    title,
+)
 from ._batch import jobs_for_all, run_batch, write_manifest
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import (
@@ -42,11 +56,13 @@ from ._params import (
     read_parameters,
     validate_parameters,
 )
+from ._pdf import to_pdf
 from ._render import data_versions, package_versions, to_html
 from ._rules import NOTEBOOK_RULES, RULE_KINDS, register_rules
 
 __all__ = [
     "ATTRIBUTION_MIME",
+    "BRIEF_MIME",
     "FIGURE_MIME",
     "NOTEBOOK_RULES",
     "RULE_KINDS",
@@ -58,6 +74,14 @@ __all__ = [
     "attribute",
     "check",
     "data_versions",
+    "figure_text",
+    "footer",
+    "methods",
+    "note",
+    "parameters",
+    "summary",
+    "title",
+    "to_pdf",
     "jobs_for_all",
     "list_notebooks",
     "load_named_run",

@@ -13,11 +13,19 @@ from .._validate import closest
 
 __all__ = [
     "ATTRIBUTION_MIME",
+    "BRIEF_MIME",
     "FIGURE_MIME",
     "attribute",
     "check",
+    "figure_text",
+    "footer",
     "jsonable",
+    "methods",
+    "note",
+    "parameters",
     "record",
+    "summary",
+    "title",
 ]
 
 
@@ -26,28 +34,265 @@ log = logging.getLogger("scamgeo.briefs")
 
 FIGURE_MIME = "application/vnd.scamgeo.key-figure+json"
 ATTRIBUTION_MIME = "application/vnd.scamgeo.attribution+json"
+BRIEF_MIME = "application/vnd.scamgeo.brief+json"
+COUNTS = ("incidents", "claims")
+
+# what this kernel has recorded so far (a notebook runs in one kernel, top to bottom)
+_FIGURES: dict[str, dict[str, Any]] = {}
+_ATTRIBUTIONS: list[str] = []
+
 # --- recording key figures from inside a notebook ----------------------------
 
 
-def record(name: str, value: Any) -> Any:
-    """Record a key figure of a brief (shown nowhere, saved in the brief's JSON).
+def _show(html_markup: str, plain: str, extra: Mapping[str, Any] | None = None) -> None:
+    from IPython.display import display
+
+    bundle: dict[str, Any] = {"text/html": html_markup, "text/plain": plain}
+    if extra:
+        bundle.update(extra)
+    display(bundle, raw=True)
+
+
+def record(
+    name: str,
+    value: Any,
+    *,
+    text: str | None = None,
+    unit: str | None = None,
+    reference_period: str | None = None,
+    counts: str | None = None,
+) -> Any:
+    """Record a key figure of a brief (saved in the brief's ``RUN.json``).
 
     Call it in a notebook cell: ``sg.briefs.record("events_total", len(ev))``.
     Numbers, strings, booleans, lists and dicts of them are allowed. Returns
     ``value`` so it can wrap an expression.
+
+    Parameters
+    ----------
+    name : str
+        The figure's name in the JSON.
+    value : object
+        The figure.
+    text : str, optional
+        The exact sentence the page shows for the figure (built with
+        :mod:`scamgeo.fmt`); only figures with a text can be named in
+        :func:`summary`.
+    unit : str, optional
+        The figure's unit ("events", "people", "km", "ratio").
+    reference_period : str, optional
+        The period a ratio is measured against, in words.
+    counts : {"incidents", "claims"}, optional
+        What an event count counts.
     """
     from IPython.display import display
 
-    payload = json.loads(json.dumps({"name": str(name), "value": value}, default=jsonable))
-    display({FIGURE_MIME: payload}, raw=True)
+    if counts is not None and counts not in COUNTS:
+        raise ParameterError(f"record({name!r}): counts must be one of {COUNTS}, not {counts!r}")
+    item: dict[str, Any] = {"name": str(name), "value": value}
+    for key, extra in (
+        ("text", text),
+        ("unit", unit),
+        ("reference_period", reference_period),
+        ("counts", counts),
+    ):
+        if extra is not None:
+            item[key] = str(extra)
+    payload = json.loads(json.dumps(item, default=jsonable))
+    _FIGURES[payload["name"]] = payload
+    # text/plain: an empty fallback, so plain nbconvert shows nothing and warns of nothing
+    display({FIGURE_MIME: payload, "text/plain": ""}, raw=True)
     return value
+
+
+def figure_text(name: str) -> str:
+    """The text recorded for a key figure, to show it on the page where it belongs.
+
+    Every key figure's text must appear on the page: those not in the summary
+    are shown in their section (a caption, a sentence) with this.
+    """
+    from .._errors import ScamgeoError
+
+    if not _FIGURES.get(name, {}).get("text"):
+        raise ScamgeoError(f"figure_text(): no key figure {name!r} recorded with a text")
+    return _FIGURES[name]["text"]
 
 
 def attribute(text: str) -> None:
     """Record an attribution line (e.g. ACLED's required credit) for the brief's footer."""
     from IPython.display import display
 
-    display({ATTRIBUTION_MIME: {"text": str(text)}}, raw=True)
+    if str(text) not in _ATTRIBUTIONS:
+        _ATTRIBUTIONS.append(str(text))
+    display({ATTRIBUTION_MIME: {"text": str(text)}, "text/plain": ""}, raw=True)
+
+
+def title(text: str, *, start: Any = None, end: Any = None, as_of: Any = None) -> None:
+    """Show the brief's ``<h1>`` title and the line with its window and "data as of" date.
+
+    ``Window: 28 May 2025 – 28 February 2026 · data as of 28 February 2026``.
+    """
+    from .. import fmt
+    from .._html import text as esc
+
+    bits = []
+    if start is not None or end is not None:
+        bits.append("Window: " + fmt.window(start if start is not None else end, end or start))
+    if as_of is not None:
+        bits.append("data as of " + fmt.date(as_of))
+    line = " · ".join(bits)
+    meta = {
+        "title": str(text),
+        "start": None if start is None else str(start),
+        "end": None if end is None else str(end),
+        "as_of": None if as_of is None else str(as_of),
+        "window_line": line,
+    }
+    markup = (
+        f"<header class='sg-title' id='title'><h1>{esc(text)}</h1>"
+        + (f"<p class='sg-window'>{esc(line)}</p>" if line else "")
+        + "</header>"
+    )
+    _show(markup, f"{text}\n{line}".rstrip(), {BRIEF_MIME: {"part": "title", **meta}})
+
+
+def summary(*names: str) -> list[str]:
+    """Show the summary: one sentence per named key figure (its ``text``), in order.
+
+    Call it at the end of the notebook; the brief moves the section to just
+    after the title. Returns the sentences.
+    """
+    from .._errors import ScamgeoError
+    from .._html import text as esc
+
+    missing = [n for n in names if n not in _FIGURES]
+    if missing:
+        raise ScamgeoError(f"summary(): no key figure recorded as {', '.join(map(repr, missing))}")
+    no_text = [n for n in names if not _FIGURES[n].get("text")]
+    if no_text:
+        raise ScamgeoError(
+            f"summary(): key figure(s) {', '.join(map(repr, no_text))} were recorded without text="
+        )
+    sentences = [_FIGURES[n]["text"] for n in names]
+    items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
+    markup = f"<section id='summary' class='sg-summary'><h2>Summary</h2><ul>{items}</ul></section>"
+    plain = "Summary\n" + "\n".join(f"- {s}" for s in sentences)
+    _show(markup, plain, {BRIEF_MIME: {"part": "summary", "sentences": sentences}})
+    return sentences
+
+
+def note(text: str) -> None:
+    """One plain sentence shown where a section does not apply to this run."""
+    from .._html import text as esc
+
+    _show(f"<p class='sg-note'>{esc(text)}</p>", str(text))
+
+
+def methods(markdown: str) -> None:
+    """The methods annex (``<section id="methods">``), from a short Markdown text.
+
+    Supported: paragraphs, ``- `` bullet lists and ``**bold**``; everything escaped.
+    """
+    body = _mini_markdown(markdown)
+    _show(
+        f"<section id='methods' class='sg-annex'><h2>Methods and definitions</h2>{body}</section>",
+        "Methods and definitions\n" + markdown.strip(),
+    )
+
+
+def parameters(
+    P: Mapping[str, Any], *, notebook: str | None = None, help: Mapping[str, str] | None = None
+) -> None:
+    """The parameters annex (``<section id="parameters">``): a table with words for headers.
+
+    ``notebook`` (e.g. ``"04-hub-brief"``) adds each parameter's meaning from
+    the comment in its parameters cell; ``help`` overrides meanings.
+    """
+    from .. import fmt
+    from .._html import text as esc
+
+    meaning = {}
+    if notebook is not None:
+        from ._params import read_parameters
+
+        spec = read_parameters(notebook)
+        meaning = {name: par.help for name, par in spec.parameters.items()}
+    meaning.update(help or {})
+    rows, plain = [], []
+    for name, value in P.items():
+        shown = _param_value(value, fmt)
+        rows.append(
+            f"<tr><th scope='row'>{esc(name)}</th><td>{esc(shown)}</td>"
+            f"<td>{esc(meaning.get(name, ''))}</td></tr>"
+        )
+        plain.append(f"{name}: {shown}")
+    markup = (
+        "<section id='parameters' class='sg-annex'><h2>Parameters of this run</h2>"
+        "<table class='sg-param-table'><thead><tr><th>Parameter</th><th>Value</th>"
+        f"<th>Meaning</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+    _show(markup, "Parameters of this run\n" + "\n".join(plain))
+
+
+def footer() -> None:
+    """The sources, licences and credits block, emitted by the notebook itself.
+
+    Any route to HTML (plain nbconvert of a papermill output included) carries it.
+    """
+    from ._render import footer as build
+    from ._render import footer_text
+
+    _show(build(list(_ATTRIBUTIONS)), footer_text(list(_ATTRIBUTIONS)))
+
+
+def _param_value(value: Any, fmt: Any) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return fmt.number(value, decimals=2)
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and os.sep in value):
+        return os.path.basename(os.fspath(value))  # never an analyst's absolute path
+    if isinstance(value, list | tuple):
+        return ", ".join(_param_value(v, fmt) for v in value)
+    return str(value)
+
+
+def _mini_markdown(markdown: str) -> str:
+    import re
+
+    from .._html import text as esc
+
+    def inline(line: str) -> str:
+        return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(line))
+
+    out, items, para = [], [], []
+
+    def flush() -> None:
+        if para:
+            out.append(f"<p>{inline(' '.join(para))}</p>")
+            para.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for raw in markdown.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif line.startswith(("- ", "* ")):
+            if para:
+                flush()
+            items.append(line[2:])
+        elif items and raw.startswith("  "):
+            items[-1] += " " + line
+        else:
+            if items:
+                flush()
+            para.append(line)
+    flush()
+    return "".join(out)
 
 
 def jsonable(value: Any) -> Any:

@@ -6,7 +6,6 @@ import atexit
 import contextlib
 import dataclasses
 import functools
-import json
 import logging
 import os
 import re
@@ -21,9 +20,8 @@ from .. import _provenance, config
 from .._errors import ParameterError, ScamgeoError
 from .._files import atomic_write_bytes
 from . import _cache
-from ._api import jsonable
 from ._params import notebook_path, read_parameters, validate_parameters
-from ._render import extract, package_versions, to_html
+from ._render import extract, package_versions, run_json, to_html
 
 __all__ = [
     "BriefError",
@@ -219,22 +217,22 @@ def run_brief(
         )
         seconds = time.perf_counter() - started
         reads = _provenance.read_log(reads_log)
-        summary = {
-            "run": run,
-            "notebook": path.stem,
-            "title": title,
-            "parameters": params,
-            "key_figures": figures,
-            "attributions": attributions,
-            "inputs": {_cache.display_name(p): sha[:16] for p, sha in reads.items()},
-            "packages": package_versions(),
-        }
+        # RUN.json: the contract's layout (title, summary, key figures as the page words them)
+        record = run_json(
+            nb,
+            run=run,
+            notebook=path.stem,
+            params=params,
+            inputs=[
+                {"file": _cache.display_name(p), "sha256": sha[:16]} for p, sha in reads.items()
+            ],
+            attributions=attributions,
+            packages=package_versions(),
+            **({"run_title": title} if title else {}),
+        )
         # every output is complete in scratch before any replaces the last good one
         (scratch / f"{run}.html").write_text(stable_ids(body), encoding="utf-8")
-        (scratch / f"{run}.json").write_text(
-            json.dumps(summary, indent=2, sort_keys=True, default=jsonable) + "\n",
-            encoding="utf-8",
-        )
+        (scratch / f"{run}.json").write_text(record, encoding="utf-8")
         executed.write_text(stable_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
         outputs = [out_dir / f"{run}{suffix}" for suffix in (".ipynb", ".json", ".html")]
         for target in outputs:

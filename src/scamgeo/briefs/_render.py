@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
-from ._api import ATTRIBUTION_MIME, FIGURE_MIME
+from ._api import ATTRIBUTION_MIME, BRIEF_MIME, FIGURE_MIME
 from ._params import ParameterSpec
 
 __all__ = [
     "PACKAGES",
     "data_versions",
     "extract",
+    "brief_content",
     "footer",
+    "footer_text",
+    "run_json",
     "package_versions",
     "param_table",
     "sha256",
@@ -92,18 +95,23 @@ _MATHJAX_BLOCK = re.compile(
 def param_table(
     run: str, title: str, notebook: str, params: Mapping[str, Any], spec: ParameterSpec
 ) -> str:
+    """The parameters annex for a notebook that does not show its own."""
+    from .. import fmt
+    from ._api import _param_value
+
     rows = "".join(
-        f"<tr><th scope='row'>{html.escape(name)}</th><td><code>{html.escape(json.dumps(value, default=str))}</code></td>"
-        f"<td>{html.escape(spec.parameters[name].help)}</td></tr>"
+        f"<tr><th scope='row'>{html.escape(name)}</th>"
+        f"<td>{html.escape(_param_value(value, fmt))}</td>"
+        f"<td>{html.escape(spec.parameters[name].help if name in spec.parameters else '')}</td></tr>"
         for name, value in params.items()
     )
+    built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
-        "<section class='sg-params'>"
-        f"<p class='sg-run'>Brief <strong>{html.escape(title or run)}</strong> · notebook "
-        f"<code>{html.escape(notebook)}</code> · built {html.escape(dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC'))}</p>"
-        "<table class='sg-param-table'><caption>Parameters of this run</caption>"
-        "<thead><tr><th>parameter</th><th>value</th><th>meaning</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
+        "<section id='parameters' class='sg-annex'><h2>Parameters of this run</h2>"
+        f"<p class='sg-run'>Run {html.escape(title or run)} · notebook "
+        f"{html.escape(notebook)} · built {html.escape(built)}</p>"
+        "<table class='sg-param-table'><thead><tr><th>Parameter</th><th>Value</th>"
+        f"<th>Meaning</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )
 
 
@@ -143,14 +151,56 @@ def footer(attributions: list[str]) -> str:
     )
 
 
+def footer_text(attributions: list[str]) -> str:
+    """The footer as plain text (the fallback of the notebook's own footer output)."""
+    import re as _re
+
+    markup = footer(attributions)
+    items = _re.findall(r"<li>(.*?)</li>", markup.split("<details>")[0])
+    return "Sources, licences and credits\n" + "\n".join(
+        "- " + html.unescape(_re.sub(r"<[^>]+>", "", x)) for x in items
+    )
+
+
 _CSS = """
 <style>
-.sg-params, .sg-footer { font-family: system-ui, sans-serif; font-size: 13px; margin: 1em 0; }
-.sg-param-table { border-collapse: collapse; }
-.sg-params .sg-param-table th, .sg-params .sg-param-table td { border: 1px solid #ccc; padding: 2px 8px; text-align: left !important; vertical-align: top; }
-.sg-param-table caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
-.sg-footer { border-top: 2px solid #444; padding-top: 0.5em; color: #333; }
+:root { --ink: #1d1d1f; --muted: #555; --rule: #d0d0d0; }
+html { -webkit-text-size-adjust: 100%; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       line-height: 1.5; margin: 0; background: #fff; }
+main.sg-brief { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; }
+h1 { font-size: 28px; line-height: 1.2; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 28px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 2px; }
+h3 { font-size: 17px; margin: 20px 0 6px; }
+p, li { font-size: 15px; max-width: 75ch; }
+.sg-window { color: var(--muted); margin: 0 0 12px; font-size: 14px; }
+.sg-summary { background: #f4f6f8; border-left: 4px solid #2b5c8a; padding: 4px 18px 8px; margin: 12px 0 20px; }
+.sg-summary h2 { border: 0; margin-top: 8px; }
+.sg-note { font-style: italic; color: var(--muted); }
+.sg-annex { font-size: 14px; }
+.sg-param-table { border-collapse: collapse; font-size: 13px; }
+.sg-param-table th, .sg-param-table td { border: 1px solid var(--rule); padding: 2px 8px; text-align: left; vertical-align: top; }
+.sg-footer { font-size: 13px; border-top: 2px solid #444; margin-top: 32px; padding-top: 6px; color: #333; }
 .sg-footer code { font-size: 11px; }
+.jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+.jp-RenderedImage img, img { max-width: 100%; height: auto; }
+.jp-RenderedText pre, pre { white-space: pre-wrap; word-break: break-word; font-size: 13px; }
+table { max-width: 100%; }
+.sg-table td { overflow-wrap: break-word; hyphens: auto; }
+.sg-table td:first-child { white-space: nowrap; }
+.anchor-link { display: none; }
+iframe { max-width: 100%; border: 0; }
+@media print {
+  main.sg-brief { max-width: none; padding: 0; }
+  h2 { break-before: page; }
+  #summary h2, .sg-footer h2 { break-before: auto; }
+  .sg-summary, table, img, figure { break-inside: avoid; }
+  iframe { display: none; }
+  .sg-static-map { display: block !important; }
+  details { display: block; }
+  a { color: inherit; text-decoration: none; }
+}
+.sg-static-map { display: none; }
 </style>
 """
 
@@ -167,7 +217,9 @@ def _html_output(markup: str) -> Any:
 def extract(nb: Any) -> tuple[dict[str, Any], list[str]]:
     """Key figures and attributions recorded by the notebook; strip their outputs."""
     figures: dict[str, Any] = {}
+    details: list[dict[str, Any]] = []
     attributions: list[str] = []
+    parts: dict[str, Any] = {}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -175,14 +227,76 @@ def extract(nb: Any) -> tuple[dict[str, Any], list[str]]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if FIGURE_MIME in data:
-                item = data[FIGURE_MIME]
+                item = dict(data[FIGURE_MIME])
                 figures[item["name"]] = item["value"]
+                details = [d for d in details if d["name"] != item["name"]] + [item]
             elif ATTRIBUTION_MIME in data:
-                attributions.append(data[ATTRIBUTION_MIME]["text"])
+                if data[ATTRIBUTION_MIME]["text"] not in attributions:
+                    attributions.append(data[ATTRIBUTION_MIME]["text"])
             else:
+                if BRIEF_MIME in data:
+                    part = dict(data.pop(BRIEF_MIME))
+                    parts[part.pop("part")] = part
                 kept.append(out)
         cell["outputs"] = kept
+    nb.metadata["scamgeo"] = {"key_figures": details, "attributions": attributions, **parts}
     return figures, attributions
+
+
+def brief_content(nb: Any) -> dict[str, Any]:
+    """What :func:`extract` found: title, window, summary sentences, key figures (a list)."""
+    meta = nb.metadata.get("scamgeo", {})
+    title = meta.get("title", {})
+    return {
+        "title": title.get("title"),
+        "start": title.get("start"),
+        "end": title.get("end"),
+        "as_of": title.get("as_of"),
+        "summary": list(meta.get("summary", {}).get("sentences", [])),
+        "key_figures": list(meta.get("key_figures", [])),
+        "attributions": list(meta.get("attributions", [])),
+    }
+
+
+def run_json(
+    nb: Any,
+    *,
+    run: str,
+    notebook: str,
+    params: Mapping[str, Any],
+    inputs: list[Any] | None = None,
+    **extra: Any,
+) -> str:
+    """The ``RUN.json`` text of a brief (keys sorted, floats stable), after :func:`extract`.
+
+    ``{"run", "notebook", "title", "start", "end", "as_of", "summary": [...],
+    "key_figures": [{"name", "value", "text"?, "unit"?, "reference_period"?, "counts"?}],
+    "parameters", "inputs"}`` plus any ``extra`` keys.
+    """
+    from ._api import jsonable
+
+    content = brief_content(nb)
+    content.pop("attributions")
+    doc = {
+        "run": run,
+        "notebook": notebook,
+        **content,
+        "title": content["title"] or run,
+        "parameters": dict(params),
+        "inputs": list(inputs or []),
+        **extra,
+    }
+    return json.dumps(_stable(doc), indent=2, sort_keys=True, default=jsonable) + "\n"
+
+
+def _stable(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return float(f"{obj:.12g}")
+    if isinstance(obj, dict):
+        return {k: _stable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_stable(v) for v in obj]
+    return obj
 
 
 def _image_alts(nb: Any) -> list[str]:
@@ -204,6 +318,50 @@ def _image_alts(nb: Any) -> list[str]:
     return alts
 
 
+def _has(nb: Any, needle: str) -> bool:
+    """Whether an HTML output has ``needle`` (an ``attr='value'``, either quote)."""
+    pattern = re.compile(re.escape(needle).replace("'", "[\"']"))
+    return any(
+        pattern.search("".join(out.get("data", {}).get("text/html", "")))
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+    )
+
+
+_SUMMARY = re.compile(r"<section id=[\"']summary[\"']")
+_TITLE = re.compile(r"<header class=[\"']sg-title[\"']")
+
+
+def _summary_first(nb: Any) -> None:
+    """Move the summary output to just after the title output (or first, without a title)."""
+    import nbformat
+
+    found = title_at = None
+    for i, cell in enumerate(nb.cells):
+        for j, out in enumerate(cell.get("outputs", [])):
+            markup = "".join(out.get("data", {}).get("text/html", ""))
+            if _SUMMARY.search(markup) and found is None:
+                found = (i, j)
+            if _TITLE.search(markup) and title_at is None:
+                title_at = i
+    if found is None:
+        return
+    i, j = found
+    out = nb.cells[i].outputs.pop(j)
+    cell = nbformat.v4.new_code_cell(source="")
+    cell.outputs = [out]
+    nb.cells.insert(0 if title_at is None else title_at + 1, cell)
+
+
+def _page(body: str, title: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title>{_CSS}</head>"
+        f"<body><main class='sg-brief'>{body}</main></body></html>\n"
+    )
+
+
 def to_html(
     nb: Any,
     *,
@@ -214,7 +372,13 @@ def to_html(
     spec: ParameterSpec,
     attributions: list[str],
 ) -> str:
-    """Export an executed notebook to a code-free HTML brief (no network needed to read it)."""
+    """Export an executed notebook to a code-free HTML brief (no network needed to read it).
+
+    A slim page of our own: nbconvert's ``basic`` template (no notebook CSS)
+    inside a page with only the CSS the briefs use, print CSS included. The
+    summary section moves to just after the title; a notebook that shows its
+    own parameters annex and footer gets no second copy.
+    """
     import copy
 
     from nbconvert import HTMLExporter
@@ -222,9 +386,14 @@ def to_html(
     nb = copy.deepcopy(nb)
     drop = {"parameters", "injected-parameters", "remove"}
     nb.cells = [c for c in nb.cells if not drop & set(c.metadata.get("tags", []))]
-    nb.cells.insert(0, _html_output(_CSS + param_table(run, title, notebook, params, spec)))
-    nb.cells.append(_html_output(footer(attributions)))
-    exporter = HTMLExporter(template_name="lab")
+    # markdown cells are the notebook's text for a reader; a brief's own title replaces the
+    # notebook's first heading when the notebook shows one
+    _summary_first(nb)
+    if not _has(nb, "id='parameters'"):
+        nb.cells.append(_html_output(param_table(run, title, notebook, params, spec)))
+    if not _has(nb, "class='sg-footer'"):
+        nb.cells.append(_html_output(footer(attributions)))
+    exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -237,4 +406,5 @@ def to_html(
     body = _NO_ALT.sub(lambda _: f'alt="{html.escape(next(alts, "Chart"), quote=True)}"', body)
     body = _MATHJAX_BLOCK.sub("", body)
     body = _EXTERNAL_SCRIPT.sub("", body)
-    return body
+    page_title = nb.metadata.get("scamgeo", {}).get("title", {}).get("title") or title or run
+    return _page(body, page_title)
