@@ -71,7 +71,8 @@ _PROBLEMS = {
         r"<th(?![^>]*scope)[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"
     ),
     "developer string": re.compile(
-        r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback|Warning:|site-packages|/work/|/home/"
+        # local paths, not a URL's path (https://example.org/home/ is fine)
+        r"\d{4}-\d\d-\d\d\.\.\d{4}|day\(s\)|Traceback|Warning:|site-packages|(?<![\w.])/(?:work|home)/"
     ),
 }
 
@@ -90,6 +91,8 @@ def test_text_problems_finds_what_it_should():
     bad = "<td>NaN</td><p>{'a': 1}</p><td>0.123456789</td><th>event_date</th><td>None</td>"
     assert len(text_problems(bad)) == 5
     good = "<td>0.12</td><th>Date</th><p>None of the 12 claims</p><script>x=0.123456789</script>"
+    good += '<a href="https://transbordernews.in.th/home/?p=44233">link</a>'
+    assert text_problems("<pre>/home/me/x.py: Warning: x</pre>")
     assert text_problems(good) == []
 
 

@@ -4,7 +4,8 @@ A brief's build record (``<output>/.build/<run>.json``, written after each
 successful run) holds everything the brief depended on:
 
 - ``inputs``: the notebook's content hash, its (validated) parameters, the
-  title, the seed, the versions of Python, scamgeo and the key packages, and
+  title, the seed, the versions of Python, scamgeo (and a hash of its source,
+  so an edited checkout rebuilds) and the key packages, and
   the cache's own version;
 - ``reads``: every data table and external file the run read, with its
   SHA-256, recorded *during* the run by :mod:`scamgeo._provenance`;
@@ -62,9 +63,25 @@ KEY_PACKAGES = (
 )
 
 
+def _code_sha256() -> str:
+    """Hash of scamgeo's own source files: an edited checkout counts as a new version."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @functools.cache
 def _package_key() -> tuple[tuple[str, str], ...]:
-    out = {"python": platform.python_version(), "scamgeo": __version__}
+    out = {
+        "python": platform.python_version(),
+        "scamgeo": __version__,
+        "scamgeo_code": _code_sha256(),
+    }
     for pkg in KEY_PACKAGES:
         try:
             out[pkg] = md.version(pkg)

@@ -251,8 +251,11 @@ def hotspots(
     >>> hot.n_events, hot.n_hot, hot.n_cold
     (205, 44, 84)
     """
-    from esda.getisord import G_Local
-    from libpysal.weights import DistanceBand
+    with warnings.catch_warnings():
+        # esda imports tqdm.auto, which warns in a kernel without ipywidgets (nothing to fix)
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from esda.getisord import G_Local
+        from libpysal.weights import DistanceBand
     from scipy.stats import false_discovery_control
 
     from .. import config

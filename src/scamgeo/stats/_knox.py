@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -245,7 +246,10 @@ def knox_test(
     >>> knox.n_events, int(knox.statistic), knox.p_value  # pairs close in space and time
     (205, 378, 0.06)
     """
-    from pointpats.spacetime import Knox
+    with warnings.catch_warnings():
+        # pointpats imports esda, which imports tqdm.auto (warns in a kernel without ipywidgets)
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from pointpats.spacetime import Knox
     from scipy.spatial import cKDTree
 
     distance_km = check_positive(distance_km, name="distance_km")
