@@ -156,11 +156,11 @@ def _read_bytes(src: Source, name: str) -> bytes:
                 f"{name}: permission denied (the file must be readable)."
             ) from None
     if hasattr(src, "read"):
-        data = src.read()
-        if isinstance(data, str):
-            return data.encode("utf-8")
-        if isinstance(data, bytes | bytearray):
-            return bytes(data)
+        content = src.read()
+        if isinstance(content, str):
+            return content.encode("utf-8")
+        if isinstance(content, bytes | bytearray):
+            return bytes(content)
     raise ParameterError(
         f"path_or_buffer must be a path or an open file, got {type(src).__name__}."
     )
