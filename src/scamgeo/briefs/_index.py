@@ -48,10 +48,12 @@ def _dates(data: Mapping[str, Any]) -> str:
     start = start or params.get("start")
     end = end or params.get("end")
     bits = []
+    from .. import fmt
+
     if start and end:
-        bits.append(f"{start} – {end}")
+        bits.append(fmt.window(start, end))
     if as_of:
-        bits.append(f"data as of {as_of}")
+        bits.append(f"data as of {fmt.date(as_of)}")
     return " · ".join(bits)
 
 

@@ -104,7 +104,7 @@ def rings_map(
         color = RING_COLORS[min(k, len(RING_COLORS) - 1)]
         props.append(
             {
-                "tip": f"{r.inner_km:g}–{r.radius_km:g} km from {_html.text(hub_name)}",
+                "tip": f"{_km(r.inner_km)}–{_km(r.radius_km)} km from {_html.text(hub_name)}",
                 "st": {"fillColor": color, "color": color},
             }
         )
@@ -116,7 +116,7 @@ def rings_map(
     )
     rows = [
         f"{swatch_fill(RING_COLORS[min(k, len(RING_COLORS) - 1)], stroke=RING_COLORS[min(k, len(RING_COLORS) - 1)], opacity=0.35)}"
-        f" {r.inner_km:g}–{r.radius_km:g} km"
+        f" {_km(r.inner_km)}–{_km(r.radius_km)} km"
         for k, r in enumerate(rings.itertuples(index=False))
     ]
     layer.add_child(
@@ -143,3 +143,8 @@ def rings_map(
             control=False,
         ).add_to(m)
     return finish(m)
+
+
+def _km(value: float) -> str:
+    """A ring radius for a legend: whole km, or one decimal (13.3, not 13.3333)."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
