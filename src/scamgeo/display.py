@@ -23,7 +23,9 @@ _TABLE_CSS = (
     ".sg-table th{background:#f5f5f5;}"
     ".sg-table td.num{text-align:right !important;font-variant-numeric:tabular-nums;white-space:nowrap;}"
     ".sg-table td.long{min-width:24em;}.sg-table td.url{white-space:nowrap;}"
-    ".sg-table caption{text-align:left;font-weight:600;padding:2px 0 6px;}</style>"
+    ".sg-table caption{text-align:left;font-weight:600;padding:2px 0 6px;}"
+    ".sg-table-wrap{max-width:100%;overflow-x:auto;}"
+    "@media print{.sg-table-wrap{overflow:visible;}.sg-table{font-size:10px;}}</style>"
 )
 
 
@@ -133,6 +135,7 @@ def table(
             f"<p class='sg-more'>… {len(df) - max_rows:,} more rows not shown (of {len(df):,}).</p>"
         )
     return HTML(
-        f"{_TABLE_CSS}<table class='sg-table'>{cap}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>{more}"
+        # a wide table scrolls inside the page instead of running off it
+        f"{_TABLE_CSS}<div class='sg-table-wrap'><table class='sg-table'>{cap}"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )
