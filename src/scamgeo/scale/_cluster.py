@@ -12,6 +12,7 @@ brief runner itself, and the manifest is written as by the local executor.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -60,12 +61,16 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
         n = int(match.group(1)) if match.group(1) else (os.cpu_count() or 2)
         if n < 1:
             raise ParameterError(f"scheduler={scheduler!r}: local:N needs N >= 1 workers.")
+        # the cluster scamgeo starts for itself stays quiet: its scheduler and nannies log in
+        # this process, at INFO by distributed's own configuration
+        logging.getLogger("distributed").setLevel(logging.WARNING)
         with (
             LocalCluster(
                 n_workers=n,
                 threads_per_worker=threads_per_worker,
                 processes=True,
                 dashboard_address=":0",  # any free port: never clash with another cluster
+                silence_logs=logging.WARNING,  # no INFO lines from the scheduler and nannies
             ) as cluster,
             Client(cluster) as c,
         ):
