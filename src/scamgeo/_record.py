@@ -18,6 +18,7 @@ Private plumbing behind :func:`scamgeo.datasets.events`, :func:`~scamgeo.dataset
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from ._validate import Problems
 __all__ = [
     "BORDER_TOLERANCE_KM",
     "PRECISION_UNCERTAINTY_M",
+    "check_tables",
     "incident_keys",
     "incidents_table",
     "one_row_per_incident",
@@ -302,6 +304,31 @@ def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
                     column="latitude",
                 )
     return problems
+
+
+def check_tables(paths: dict[str, Path]) -> dict[str, int]:
+    """Read the gazetteer, events and sites at ``paths`` and apply every placement rule.
+
+    Behind :func:`scamgeo.datasets.check_record`; returns the rows checked per table.
+    """
+    from .datasets import read_table
+    from .schema import EVENTS, GAZETTEER, SITES
+
+    gaz = read_table(paths["gazetteer"], GAZETTEER)
+    gazetteer_problems(gaz, source=str(paths["gazetteer"])).raise_if_any()
+    gaz = gaz.set_index(gaz["place_id"].to_numpy())
+    counts = {"gazetteer": len(gaz)}
+    for name, schema, precision in (
+        ("events", EVENTS, "geo_precision"),
+        ("sites", SITES, "location_precision"),
+    ):
+        source = str(paths[name])
+        table = locate(
+            read_table(paths[name], schema), gaz, source=source, precision_column=precision
+        )
+        placement_problems(table, source=source).raise_if_any()
+        counts[name] = len(table)
+    return counts
 
 
 def incident_keys(events: pd.DataFrame) -> pd.Series:

@@ -559,7 +559,7 @@ def check_record(
     SchemaError
         Naming every row that breaks a rule: an unknown ``place_id``; a row that
         names a place and carries another point; a place whose side is not the
-        row's country; a point more than 2 km inside the other country (unless
+        row's country; a point more than 3 km inside the other country (unless
         its place is disputed); a gazetteer point on the wrong side.
 
     Examples
@@ -568,24 +568,9 @@ def check_record(
     >>> datasets.check_record()
     {'gazetteer': 106, 'events': 205, 'sites': 54}
     """
-    from .schema import EVENTS, GAZETTEER, SITES
-
-    gaz_path = Path(gazetteer) if gazetteer is not None else _curated_path("gazetteer")
-    gaz = read_table(gaz_path, GAZETTEER)
-    _record.gazetteer_problems(gaz, source=str(gaz_path)).raise_if_any()
-    gaz = gaz.set_index(gaz["place_id"].to_numpy())
-    counts = {"gazetteer": len(gaz)}
-    for name, path, schema, precision in (
-        ("events", events, EVENTS, "geo_precision"),
-        ("sites", sites, SITES, "location_precision"),
-    ):
-        path = Path(path) if path is not None else _curated_path(name)
-        table = _record.locate(
-            read_table(path, schema), gaz, source=str(path), precision_column=precision
-        )
-        _record.placement_problems(table, source=str(path)).raise_if_any()
-        counts[name] = len(table)
-    return counts
+    given = {"gazetteer": gazetteer, "events": events, "sites": sites}
+    paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}
+    return _record.check_tables(paths)
 
 
 def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
