@@ -202,9 +202,7 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     if kind is not None:
         kinds = sorted(df["kind"].unique())
         df = df[df["kind"].isin(check_choices(kind, kinds, name="kind"))]
-    return gpd.GeoDataFrame(
-        df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=config.GEOGRAPHIC_CRS
-    )
+    return gpd.GeoDataFrame(df, geometry=geometry_of(df, name="places"))
 
 
 def province_names() -> pd.DataFrame:

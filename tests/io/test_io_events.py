@@ -12,7 +12,7 @@ import pytest
 
 import scamgeo
 from scamgeo import DataSourceError, ParameterError
-from scamgeo.io import load_events, read_acled, read_ucdp_ged
+from scamgeo.io import RowsLeftOut, load_events, read_acled, read_ucdp_ged
 from scamgeo.io.events import EMBEDDED_ATTRIBUTION
 from scamgeo.schema import EVENTS
 
@@ -153,3 +153,23 @@ def test_files_that_are_not_event_tables(fixtures: Path, tmp_path: Path) -> None
         load_events(tmp_path / "missing.csv")
     with pytest.raises(ParameterError, match="countries"):
         load_events(fixtures / "acled_export.csv", countries="Thailand")
+
+
+@pytest.mark.parametrize("bad", ["01-07-2025", 20250701, "July 2025"])
+def test_date_filters_follow_the_command_lines_rules(fixtures: Path, bad: Any) -> None:
+    """Readers take start=/end= by the one date rule (scamgeo._time), as the CLI does."""
+    with pytest.raises(ParameterError, match=r"start=.*use an ISO date YYYY-MM-DD"):
+        read_acled(fixtures / "acled_export.csv", start=bad)
+    with pytest.raises(ParameterError, match=r"end=.*use an ISO date YYYY-MM-DD"):
+        read_ucdp_ged(fixtures / "ucdp_ged.csv", end=bad)
+
+
+def test_aware_date_filter_is_read_as_the_regions_local_date(fixtures: Path) -> None:
+    """23:30 UTC on 24 July is 25 July in Bangkok: the filter starts on the 25th."""
+    late = pd.Timestamp("2025-07-24 23:30", tz="UTC")
+    with pytest.warns(RowsLeftOut, match="3 dated outside 2025-07-25"):
+        events = read_acled(fixtures / "acled_export.csv", start=late)
+    with pytest.warns(RowsLeftOut, match="3 dated outside 2025-07-25"):
+        local = read_acled(fixtures / "acled_export.csv", start="2025-07-25")
+    assert events["event_date"].min() >= pd.Timestamp("2025-07-25")
+    assert events["event_id"].tolist() == local["event_id"].tolist()

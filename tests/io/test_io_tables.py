@@ -161,3 +161,57 @@ def test_atomic_write_leaves_no_partial_file(
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+CSV_FIXTURES = [
+    "acled_2020_excel_resave.csv",
+    "acled_api_style.csv",
+    "acled_export.csv",
+    "acled_pre2019_layout.csv",
+    "acled_r_resave.csv",
+    "acled_region_export.csv",
+    "acled_weekly.csv",
+    "displacement_by_date_kh.csv",
+    "displacement_long_kh.csv",
+    "displacement_wide_th.csv",
+    "dtm_admin1.csv",
+    "dtm_hdx_global_admin0to2.csv",
+    "ucdp_ged.csv",
+]
+
+
+@pytest.mark.parametrize("name", CSV_FIXTURES)
+def test_arrow_and_c_parsers_give_the_same_cells(
+    fixtures: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow's parser (used where installed) and pandas' C parser read every layout alike."""
+    pytest.importorskip("pyarrow")
+    from scamgeo.io import _tables
+
+    arrow = to_frame(load_raw(fixtures / name))
+    monkeypatch.setattr(_tables, "_ARROW_CSV", False)
+    c_parser = to_frame(load_raw(fixtures / name))
+    assert len(arrow) > 0
+    pd.testing.assert_frame_equal(arrow, c_parser)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a,b\n1\n3,4\n",  # a short row inside the file: the C parser fills it, as before
+        b'a,b\n"x\ny",2\n"p ""q""",3\n',  # a line break and doubled quotes inside quotes
+        b"a,a,b\n1,2,3\n",  # repeated names are told apart (a.1)
+        b"\xef\xbb\xbfa;b\n1;NA\n",  # BOM, semicolons, NA
+    ],
+)
+def test_parsers_agree_on_awkward_csv(
+    tmp_path: Path, content: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    from scamgeo.io import _tables
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    first = to_frame(load_raw(path))
+    monkeypatch.setattr(_tables, "_ARROW_CSV", False)
+    pd.testing.assert_frame_equal(first, to_frame(load_raw(path)))

@@ -280,43 +280,11 @@ def decimal_commas(series: pd.Series, *, column: str, source: str) -> pd.Series:
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, <NA> where empty (NaN, None, '' or spaces); ``string`` dtype.
 
-    Works on the distinct values only, so that a column of a few hundred
-    distinct names costs a few hundred string operations, not one per row.
+    Column-wise string operations (Arrow kernels when pandas stores text in
+    Arrow, as it does by default since pandas 3): no Python per cell.
     """
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("object")
-    values = series.to_numpy(dtype=object, na_value=None)
-    missing = np.array(series.isna(), dtype=bool)
-    present = values[~missing]
-    try:  # fast path: text cells none of which needs stripping (C-level scans)
-        joined = "\x00".join(present)
-    except TypeError:  # numbers or other objects among the cells
-        joined = None
-    if joined is not None and not _padded(joined, len(present)):
-        out = values.copy()
-        out[missing] = None
-        return pd.Series(pd.array(out, dtype="string"), index=series.index)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
-    table = np.array([c if c else None for c in cleaned] + [None], dtype=object)
-    taken = table[codes]  # code -1 (missing) takes the last entry, None
-    return pd.Series(pd.array(taken, dtype="string"), index=series.index)
-
-
-_CELL_STARTS_WITH_SPACE = re.compile(r"\x00\s")
-
-
-def _padded(joined: str, n: int) -> bool:
-    """Whether any of the ``n`` cells joined by NUL is empty or has space at either end."""
-    if not n:
-        return False
-    if not joined or joined[0].isspace() or joined[-1].isspace() or joined[0] == "\x00":
-        return True
-    if joined[-1] == "\x00" or "\x00\x00" in joined:
-        return True
-    return bool(
-        _CELL_STARTS_WITH_SPACE.search(joined) or _CELL_STARTS_WITH_SPACE.search(joined[::-1])
-    )
+    text = series.astype("string").str.strip()
+    return text.mask(text.str.len() == 0)
 
 
 def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -445,7 +413,7 @@ def _empty(col: Any, index: pd.Index) -> pd.Series:
     """An absent optional column, empty, in the dtype the schema gives it."""
     n = len(index)
     if col.kind == "int":
-        return pd.Series(pd.array([pd.NA] * n, dtype="Int64"), index=index)
+        return pd.Series(pd.NA, index=index, dtype="Int64")
     if col.kind == "float":
         return pd.Series(np.full(n, np.nan), index=index)
     if col.kind == "date":
@@ -456,8 +424,8 @@ def _empty(col: Any, index: pd.Index) -> pd.Series:
             pd.Categorical.from_codes(codes, categories=list(col.choices)), index=index
         )
     if col.kind == "bool":
-        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=index)
-    return pd.Series(pd.array([pd.NA] * n, dtype="string"), index=index)
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    return pd.Series(pd.NA, index=index, dtype="string")
 
 
 class _Skipping:

@@ -20,8 +20,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import config
 from .._errors import ParameterError
+from .._inputs import geometry_of
+from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ._checks import Report, conform
@@ -186,9 +187,14 @@ def warn_dropped(counts: Mapping[str, int], *, source: str, why: str) -> None:
     warnings.warn(message, UserWarning, stacklevel=3)
 
 
-def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"])
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=config.GEOGRAPHIC_CRS)
+def _points(frame: pd.DataFrame, *, source: str) -> gpd.GeoDataFrame:
+    """The checked rows as points, by the shared rule (:func:`scamgeo._inputs.geometry_of`).
+
+    The region check is left out: the reader has checked every coordinate
+    itself (and named the file's rows), and a reader also keeps events of the
+    other countries scamgeo covers, far from the border.
+    """
+    return gpd.GeoDataFrame(frame, geometry=geometry_of(frame, name=source, check=False))
 
 
 def finish_events(
@@ -265,7 +271,7 @@ def finish_events(
     if extra is not None and len(extra.columns):
         extra = extra.reset_index(drop=True)
         out = pd.concat([out, extra], axis=1)
-    result = _points(out)
+    result = _points(out, source=source)
     result.attrs["source"] = dict(attribution)
     result.attrs["attribution"] = attribution.get("text", "")
     return result
@@ -287,15 +293,8 @@ def period_filter(
 
 
 def _date(value: Any, *, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.") from None
-    if pd.isna(stamp):
-        raise ParameterError(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.")
-    return stamp.normalize()
+    """A ``start=``/``end=`` argument by the command line's rules (:func:`scamgeo._time.parse_date`)."""
+    return None if value is None else parse_date(value, name=name)
 
 
 def check_filters(

@@ -19,6 +19,7 @@ Quirks handled here, once for every source:
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import logging
@@ -39,6 +40,10 @@ from .._provenance import record_read
 from .._validate import Problems
 
 logger = logging.getLogger(__name__)
+
+# pyarrow (the `scale` extra; pandas stores text in Arrow when it is there) parses CSV ~4x as
+# fast as pandas' C parser.
+_ARROW_CSV = importlib.util.find_spec("pyarrow") is not None
 
 __all__ = [
     "DATE_FORMATS",
@@ -465,21 +470,7 @@ def to_frame(
     text = raw.text or ""
     sep = _separator(_first_line(text[:1_000_000]))
     try:
-        frame = pd.read_csv(
-            str(raw.path)
-            if raw.whole_file
-            else io.BytesIO(raw.data)
-            if raw.data is not None
-            else io.StringIO(text),
-            encoding="utf-8-sig" if raw.data is not None else None,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_values=NA_VALUES,
-            header=None if names is not None else 0,
-            names=list(names) if names is not None else None,
-            skipinitialspace=False,
-        )
+        frame = _read_csv_text(raw, text, sep=sep, names=names)
     except pd.errors.EmptyDataError:
         raise DataSourceError(f"{raw.name}: the file holds no table (no header row).") from None
     except pd.errors.ParserError as exc:
@@ -503,6 +494,42 @@ def to_frame(
         logger.warning(message)
         warnings.warn(message, UserWarning, stacklevel=3)
     return _clean_columns(frame)
+
+
+def _csv_source(raw: Raw, text: str) -> Any:
+    """What the CSV parser reads: the file itself, its bytes, or its decoded text."""
+    if raw.whole_file:
+        return str(raw.path)
+    if raw.data is not None:
+        return io.BytesIO(raw.data)
+    return io.StringIO(text)
+
+
+def _read_csv_text(raw: Raw, text: str, *, sep: str, names: Sequence[str] | None) -> pd.DataFrame:
+    """Parse a CSV into text cells.
+
+    pyarrow's parser reads UTF-8 files with a one-character separator where
+    pyarrow is installed (about four times as fast as pandas' C parser, same
+    cells); other files, and any file pyarrow refuses (ragged rows, odd
+    quoting), are read by the C parser, whose messages name the line.
+    """
+    options: dict[str, Any] = {
+        "sep": sep,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": NA_VALUES,
+        "header": None if names is not None else 0,
+        "names": list(names) if names is not None else None,
+        "encoding": "utf-8-sig" if raw.data is not None else None,
+    }
+    if _ARROW_CSV and raw.data is not None and len(sep) == 1:
+        try:
+            return pd.read_csv(_csv_source(raw, text), engine="pyarrow", **options)
+        except Exception as exc:  # pyarrow's own error kinds; the C parser decides
+            logger.debug(
+                "%s: pyarrow's parser declined (%s); pandas' C parser reads it", raw.name, exc
+            )
+    return pd.read_csv(_csv_source(raw, text), skipinitialspace=False, **options)
 
 
 def _open_quote_start(text: str) -> int:
