@@ -426,9 +426,19 @@ def test_weekly_counts(fixtures: Path) -> None:
 
 def test_weekly_filters_and_excel(fixtures: Path, make_xlsx) -> None:
     path = make_xlsx(fixtures / "acled_weekly.csv", date_columns=("WEEK",))
-    weekly = read_acled_weekly(path, countries="THA", start="2025-07-20")
+    with pytest.warns(RowsLeftOut) as caught:
+        weekly = read_acled_weekly(path, countries="THA", start="2025-07-20")
     assert weekly["admin1"].tolist() == ["Surin"] and weekly["events"].tolist() == [2]
-    assert len(read_acled_weekly(path, event_types="Battles")) == 3
+    message = str(caught[0].message)
+    assert "4 row(s) left out" in message
+    assert "2 outside countries=['THA']: KHM (2)" in message
+    assert "2 with a week outside 2025-07-20 to" in message
+    assert weekly.attrs["source"]["left_out"] == {
+        "outside countries=['THA']": 2,
+        "with a week outside 2025-07-20 to …": 2,
+    }
+    with pytest.warns(RowsLeftOut, match="2 not matching event_types="):
+        assert len(read_acled_weekly(path, event_types="Battles")) == 3
 
 
 def test_weekly_bad_input(fixtures: Path, tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from ._checks import RowsLeftOut
 from ._events import filter_events
-from .acled import ACLED_COLUMNS, ACLED_WEEKLY_COLUMNS, read_acled, read_acled_weekly, to_acled
+from .acled import ACLED_COLUMNS, ACLED_WEEKLY_COLUMNS, read_acled, to_acled
 from .acled_api import AcledClient, acled_query, fetch_acled
+from .acled_weekly import read_acled_weekly
 from .boundaries import read_boundaries
 from .displacement import fetch_hdx, load_hdx_displacement, read_displacement_table, read_dtm
 from .events import load_events

@@ -33,6 +33,7 @@ __all__ = [
     "query_hash",
     "read_private_json",
     "snapshot_dir",
+    "snapshot_meta",
     "write_private_json",
     "write_snapshot",
 ]
@@ -122,3 +123,17 @@ def write_snapshot(
         csv_path.with_suffix(".json"), json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
     )
     return csv_path
+
+
+def snapshot_meta(raw_path: Path | None) -> dict[str, Any] | None:
+    """Metadata written beside an API snapshot (``<name>.json``), if there is one."""
+    if raw_path is None:
+        return None
+    meta_path = raw_path.with_suffix(".json")
+    if not meta_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return meta if isinstance(meta, dict) else None

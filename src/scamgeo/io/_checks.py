@@ -324,88 +324,110 @@ def _conform_column(
     report: Any,
     may_be_empty: np.ndarray | None = None,
 ) -> pd.Series:
-    kind = col.kind
+    """One column checked against its schema column (problems to ``report``) and parsed."""
     if may_be_empty is not None and not col.nullable:
         col = _Relaxed(col, may_be_empty)
-    if kind in ("int", "float"):
-        values, blank, text = _numbers(series)
-        if not col.nullable:
-            report.add(_blank_required(col, blank), column=col.name,
-                       what="empty, but a value is required", lines=lines)  # fmt: skip
-        report.add(values.isna() & ~blank, column=col.name, what="is not a number", lines=lines,
-                   values=text)  # fmt: skip
-        if kind == "int":
-            report.add(values.notna() & (values != values.round()), column=col.name,
-                       what="is not a whole number", lines=lines, values=text)  # fmt: skip
-        if col.min is not None:
-            report.add(values < col.min, column=col.name, what=f"is below the minimum {col.min}",
-                       lines=lines, values=text)  # fmt: skip
-        if col.max is not None:
-            report.add(values > col.max, column=col.name, what=f"is above the maximum {col.max}",
-                       lines=lines, values=text)  # fmt: skip
-        if kind == "int":
-            return values.round().astype("Int64")
-        return values
-    if kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            values = series.astype("datetime64[ns]")
-            blank, text = values.isna(), values.dt.strftime("%Y-%m-%d")
-        else:
-            text = text_cells(series)
-            blank = text.isna()
-            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(
-                "datetime64[ns]"
-            )
-            report.add(values.isna() & ~blank, column=col.name, what="is not a date (YYYY-MM-DD)",
-                       lines=lines, values=text)  # fmt: skip
-        if not col.nullable:
-            report.add(_blank_required(col, blank), column=col.name,
-                       what="empty, but a value is required", lines=lines)  # fmt: skip
-        if col.min is not None:
-            report.add(values < pd.Timestamp(col.min), column=col.name,
-                       what=f"is before {col.min}", lines=lines, values=text)  # fmt: skip
-        if col.max is not None:
-            report.add(values > pd.Timestamp(col.max), column=col.name,
-                       what=f"is after {col.max}", lines=lines, values=text)  # fmt: skip
-        return values
+    if col.kind in ("int", "float"):
+        return _conform_number(series, col, lines, report)
+    if col.kind == "date":
+        return _conform_date(series, col, lines, report)
     text = text_cells(series)
-    blank = text.isna()
     if not col.nullable:
-        report.add(_blank_required(col, blank), column=col.name,
-                       what="empty, but a value is required", lines=lines)  # fmt: skip
-    if kind == "category":
-        codes, uniques = pd.factorize(text, use_na_sentinel=True)
-        position = {c: i for i, c in enumerate(col.choices)}
-        table = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
-        cat_codes = table[codes]
-        known = cat_codes >= 0
-        report.add(~known & ~blank.to_numpy(dtype=bool), column=col.name,
-                   what=f"is not one of {', '.join(col.choices)}", lines=lines, values=text)  # fmt: skip
-        return pd.Series(
-            pd.Categorical.from_codes(cat_codes, categories=list(col.choices)), index=series.index
-        )
-    if kind in ("url", "code"):
-        from .. import schema as _schema
-
-        pattern = _schema._URL if kind == "url" else _schema._ISO_3166_2
-        what = (
-            "is not an http(s) URL"
-            if kind == "url"
-            else "is not an ISO 3166-2 code like TH-32 or KH-22"
-        )
-        uniques = pd.unique(text.dropna())
-        bad = {u for u in uniques if not pattern.match(str(u))}
-        if bad:
-            report.add(text.isin(list(bad)).fillna(False), column=col.name, what=what,
-                       lines=lines, values=text)  # fmt: skip
-        return text
-    if kind == "bool":
+        report.add(_blank_required(col, text.isna()), column=col.name,
+                   what="empty, but a value is required", lines=lines)  # fmt: skip
+    if col.kind == "category":
+        return _conform_category(text, col, lines, report)
+    if col.kind in ("url", "code"):
+        return _conform_pattern(text, col, lines, report)
+    if col.kind == "bool":
         truth = text.str.lower().map(
             {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
         )
-        report.add(truth.isna() & ~blank, column=col.name, what="is not true/false",
+        report.add(truth.isna() & text.notna(), column=col.name, what="is not true/false",
                    lines=lines, values=text)  # fmt: skip
         return truth.astype("boolean")
+    return text
+
+
+def _conform_number(series: pd.Series, col: Any, lines: np.ndarray, report: Any) -> pd.Series:
+    """An int or float column: numbers, whole where required, within the column's bounds."""
+    values, blank, text = _numbers(series)
+    if not col.nullable:
+        report.add(_blank_required(col, blank), column=col.name,
+                   what="empty, but a value is required", lines=lines)  # fmt: skip
+    report.add(values.isna() & ~blank, column=col.name, what="is not a number", lines=lines,
+               values=text)  # fmt: skip
+    if col.kind == "int":
+        report.add(values.notna() & (values != values.round()), column=col.name,
+                   what="is not a whole number", lines=lines, values=text)  # fmt: skip
+    _check_bounds(values, col, lines, report, text=text, below="is below the minimum",
+                  above="is above the maximum")  # fmt: skip
+    return values.round().astype("Int64") if col.kind == "int" else values
+
+
+def _conform_date(series: pd.Series, col: Any, lines: np.ndarray, report: Any) -> pd.Series:
+    """A date column: ISO dates (or parsed datetimes), within the column's bounds."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = series.astype("datetime64[ns]")
+        blank, text = values.isna(), values.dt.strftime("%Y-%m-%d")
+    else:
+        text = text_cells(series)
+        blank = text.isna()
+        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        report.add(values.isna() & ~blank, column=col.name, what="is not a date (YYYY-MM-DD)",
+                   lines=lines, values=text)  # fmt: skip
+    if not col.nullable:
+        report.add(_blank_required(col, blank), column=col.name,
+                   what="empty, but a value is required", lines=lines)  # fmt: skip
+    _check_bounds(values, col, lines, report, text=text, below="is before", above="is after",
+                  as_value=pd.Timestamp)  # fmt: skip
+    return values
+
+
+def _check_bounds(
+    values: pd.Series,
+    col: Any,
+    lines: np.ndarray,
+    report: Any,
+    *,
+    text: Any,
+    below: str,
+    above: str,
+    as_value: Any = None,
+) -> None:
+    """Report values below ``col.min`` or above ``col.max`` (when the column has them)."""
+    for bound, wrong, what in ((col.min, values.__lt__, below), (col.max, values.__gt__, above)):
+        if bound is not None:
+            limit = as_value(bound) if as_value is not None else bound
+            report.add(wrong(limit), column=col.name, what=f"{what} {bound}", lines=lines,
+                       values=text)  # fmt: skip
+
+
+def _conform_category(text: pd.Series, col: Any, lines: np.ndarray, report: Any) -> pd.Series:
+    """A category column: each cell one of the column's choices."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    position = {c: i for i, c in enumerate(col.choices)}
+    table = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+    cat_codes = table[codes]
+    report.add((cat_codes < 0) & text.notna().to_numpy(dtype=bool), column=col.name,
+               what=f"is not one of {', '.join(col.choices)}", lines=lines, values=text)  # fmt: skip
+    return pd.Series(
+        pd.Categorical.from_codes(cat_codes, categories=list(col.choices)), index=text.index
+    )
+
+
+def _conform_pattern(text: pd.Series, col: Any, lines: np.ndarray, report: Any) -> pd.Series:
+    """A URL or ISO 3166-2 code column: each distinct cell matched once against its pattern."""
+    from .. import schema as _schema
+
+    if col.kind == "url":
+        pattern, what = _schema._URL, "is not an http(s) URL"
+    else:
+        pattern, what = _schema._ISO_3166_2, "is not an ISO 3166-2 code like TH-32 or KH-22"
+    bad = {u for u in pd.unique(text.dropna()) if not pattern.match(str(u))}
+    if bad:
+        report.add(text.isin(list(bad)).fillna(False), column=col.name, what=what,
+                   lines=lines, values=text)  # fmt: skip
     return text
 
 

@@ -1,9 +1,10 @@
-"""ACLED exports: event files (CSV/Excel/API JSON) and the aggregated weekly files.
+"""ACLED exports: event files (CSV/Excel/API JSON), read and written.
 
-:func:`read_acled` reads the 31-column ACLED layout into the common event
-schema (:data:`scamgeo.schema.EVENTS`), keeping ACLED's own columns;
-:func:`to_acled` writes events back in that layout; :func:`read_acled_weekly`
-reads ACLED's aggregated files (events and fatalities by province and week).
+:func:`read_acled` reads the 31-column ACLED layout (and the pre-2019 one) into
+the common event schema (:data:`scamgeo.schema.EVENTS`), keeping ACLED's own
+columns; :func:`to_acled` writes events back in that layout. ACLED's
+aggregated weekly files are read by :func:`scamgeo.io.read_acled_weekly`;
+what is known of the layouts is in :mod:`scamgeo.io._acled_layout`.
 
 ACLED's terms forbid redistributing its rows: scamgeo ships no ACLED data.
 Analysts read their own export, or download through
@@ -12,7 +13,6 @@ Analysts read their own export, or download through
 
 from __future__ import annotations
 
-import json
 import logging
 import warnings
 from collections.abc import Iterable
@@ -23,9 +23,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .._errors import DataSourceError, SchemaError
-from .._validate import Problems, check_choice
-from ..schema import EVENT_TYPES, EVENTS
+from .._errors import SchemaError
+from .._validate import check_choice
+from ..schema import EVENTS
+from ..vocab import ACLED_ATTRIBUTION
+from ._acled_layout import (
+    ACLED_COLUMNS,
+    ACLED_URL,
+    ACLED_WEEKLY_COLUMNS,
+    INTER_CODES,
+    SHARED,
+    header_check,
+    inter_labels,
+    interaction_labels,
+    old_types,
+)
+from ._cache import snapshot_meta
 from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     COUNTRY_NAMES,
@@ -38,10 +51,8 @@ from ._events import (
     finish_events,
     parse_int,
     period_filter,
-    province_codes,
-    warn_dropped,
 )
-from ._tables import Source, describe, load_raw, parse_date_column, parse_dates, to_frame
+from ._tables import Raw, Source, describe, load_raw, parse_date_column, to_frame
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -50,58 +61,12 @@ __all__ = [
     "ACLED_WEEKLY_COLUMNS",
     "INTER_CODES",
     "read_acled",
-    "read_acled_weekly",
     "to_acled",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: The 31 columns of an ACLED export, in ACLED's order.
-ACLED_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "tags", "timestamp",
-)  # fmt: skip
-
-#: The columns of ACLED's aggregated weekly files.
-ACLED_WEEKLY_COLUMNS = (
-    "WEEK", "REGION", "COUNTRY", "ADMIN1", "EVENT_TYPE", "SUB_EVENT_TYPE", "EVENTS", "FATALITIES",
-    "POPULATION_EXPOSURE", "DISORDER_TYPE", "ID", "CENTROID_LATITUDE", "CENTROID_LONGITUDE",
-)  # fmt: skip
-
-#: Columns read_acled needs (``country`` may be replaced by ``iso``).
-_REQUIRED = (
-    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
-    "country", "location", "latitude", "longitude", "geo_precision", "source", "fatalities",
-)  # fmt: skip
-
-#: ACLED columns that become the common column of the same name (values parsed).
-_SHARED = (
-    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "admin1",
-    "admin2", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
-)  # fmt: skip
-
-#: Actor type codes of older exports (``inter1``/``inter2``) and their labels in newer ones.
-INTER_CODES: dict[int, str] = {
-    1: "State forces",
-    2: "Rebel group",
-    3: "Political militia",
-    4: "Identity militia",
-    5: "Rioters",
-    6: "Protesters",
-    7: "Civilians",
-    8: "External/Other forces",
-}
-
-#: Landing page used as ``source_url`` (ACLED rows carry no article URL; the
-#: common schema requires a URL, and ``source`` keeps ACLED's own source field).
-ACLED_URL = "https://acleddata.com/"
-
-#: How ACLED asks to be credited (the access date and filters are added to it).
-ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), https://acleddata.com"
-
+# What to_acled writes in the columns the common schema does not have.
 _ORDER = {
     "Southeast Asia": ("THA", "KHM", "LAO", "MMR", "VNM", "MYS", "PHL", "IDN", "SGP"),
     "East Asia": ("CHN", "KOR", "JPN"),
@@ -120,205 +85,9 @@ _DISORDER = {
     "Strategic developments": "Strategic developments",
 }
 
-_UCDP_SIGNS = {"relid", "type_of_violence", "where_prec", "date_prec", "side_a", "best"}
-
-
-def _looks_like(columns: Iterable[str]) -> str | None:
-    cols = {str(c).strip().lower() for c in columns}
-    if len(cols & _UCDP_SIGNS) >= 3:
-        return "a UCDP GED file: read it with scamgeo.io.read_ucdp_ged()"
-    if {"week", "events", "admin1"} <= cols and "event_id_cnty" not in cols:
-        return "an ACLED aggregated (weekly) file: read it with scamgeo.io.read_acled_weekly()"
-    if {"event_id", "event_date", "source_url"} <= cols and "event_id_cnty" not in cols:
-        return "a table in scamgeo's event schema: read it with scamgeo.io.load_events(path)"
-    return None
-
-
-#: Columns of pre-2019 exports renamed to today's names (after lower-casing).
-_OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
-
-#: Event types of ACLED's pre-2019 layout -> (event type, sub-event type or None when the
-#: old type does not say which). "Riots/Protests" is decided by the actors' inter codes.
-OLD_EVENT_TYPES: dict[str, tuple[str, str | None]] = {
-    "Battle-No change of territory": ("Battles", "Armed clash"),
-    "Battle-Government regains territory": ("Battles", "Government regains territory"),
-    "Battle-Non-state actor overtakes territory": (
-        "Battles",
-        "Non-state actor overtakes territory",
-    ),
-    "Battle-Non-state actors overtake territory": (
-        "Battles",
-        "Non-state actor overtakes territory",
-    ),
-    "Remote violence": ("Explosions/Remote violence", None),
-    "Violence against civilians": ("Violence against civilians", None),
-    "Strategic development": ("Strategic developments", None),
-    "Non-violent transfer of territory": (
-        "Strategic developments",
-        "Non-violent transfer of territory",
-    ),
-    "Headquarters or base established": (
-        "Strategic developments",
-        "Headquarters or base established",
-    ),
-}
-_RIOTS_PROTESTS = "riots/protests"
-
-
-def _header_check(frame: pd.DataFrame, *, source: str) -> tuple[pd.DataFrame, str]:
-    """Lower-case ACLED's column names; raise for another layout or missing columns.
-
-    Returns the frame and, for ACLED's pre-2019 layout (no ``sub_event_type``;
-    often upper-case columns, ``ALLY_ACTOR_1``, ``GWNO``), what marks it ("" for
-    today's layout).
-    """
-    known = set(ACLED_COLUMNS) | set(_OLD_NAMES) | {"gwno", "event_id_no_cnty", "data_id", "iso3"}
-    lower = {c: c.lower() for c in frame.columns if c.lower() in known and c != c.lower()}
-    frame = frame.rename(columns=lower)
-    old = "sub_event_type" not in frame.columns and (
-        {"event_id_cnty", "event_type"} <= set(frame.columns)
-    )
-    marks = ""
-    if old:
-        signs = ["no sub_event_type"]
-        if any(c.isupper() for c in lower):
-            signs.append("upper-case column names")
-        signs += [c.upper() for c in ("ally_actor_1", "gwno") if c in frame.columns]
-        marks = ", ".join(signs)
-        frame = frame.rename(columns={k: v for k, v in _OLD_NAMES.items() if k in frame.columns})
-    have = set(frame.columns)
-    needed = [c for c in _REQUIRED if not (old and c == "sub_event_type")]
-    if old:
-        needed = [c for c in needed if c != "source" or "source" in have]
-    missing = [
-        c for c in needed if c not in have and not (c == "country" and ({"iso", "gwno"} & have))
-    ]
-    if missing:
-        found = have & set(ACLED_COLUMNS)
-        other = _looks_like(frame.columns)
-        if other and "event_id_cnty" not in have:
-            raise DataSourceError(f"{source}: this is not an ACLED export; it looks like {other}.")
-        if len(found) < 3:
-            first = ", ".join(repr(c) for c in list(frame.columns)[:6])
-            raise DataSourceError(
-                f"{source}: not an ACLED export: none of ACLED's columns were found (the first row "
-                f"holds {first}). Expected a header row with ACLED's columns: {', '.join(ACLED_COLUMNS)}."
-            )
-        shown = [f"{c} (or iso)" if c == "country" else c for c in missing]
-        raise SchemaError(
-            f"{source}: missing required ACLED column(s) {', '.join(shown)}. "
-            f"An ACLED export has the columns {', '.join(ACLED_COLUMNS)}.",
-            problems=[f"missing column {c}" for c in missing],
-            source=source,
-        )
-    return frame, marks
-
-
-def _old_types(
-    frame: pd.DataFrame, report: Report, lines: np.ndarray
-) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Event and sub-event types of the pre-2019 layout mapped onto today's vocabulary.
-
-    Returns (event_type, sub_event_type, where the sub-event type is unknowable).
-    "Riots/Protests" becomes "Riots" when an actor is coded 5 (rioters) and
-    "Protests" when one is coded 6 (protesters) and none 5; a row that says
-    neither is reported. A type already in today's vocabulary is kept.
-    """
-    original = text_cells(frame["event_type"])
-    folded = {k.casefold(): v for k, v in OLD_EVENT_TYPES.items()}
-    # plain Python objects: a string array's .map (pyarrow storage) would turn tuples into text
-    pairs = [folded.get(t.casefold()) if isinstance(t, str) else None for t in original]
-    event_type = pd.Series(
-        [v[0] if v else None for v in pairs], index=original.index, dtype="string"
-    )
-    sub = pd.Series([v[1] if v else None for v in pairs], index=original.index, dtype="string")
-    event_type = event_type.fillna(original.where(original.isin(EVENT_TYPES)))
-    codes = [parse_int(frame[c]) for c in ("inter1", "inter2") if c in frame]
-    rioters = np.zeros(len(frame), dtype=bool)
-    protesters = np.zeros(len(frame), dtype=bool)
-    for code in codes:
-        rioters |= code.eq(5).fillna(False).to_numpy(dtype=bool)
-        protesters |= code.eq(6).fillna(False).to_numpy(dtype=bool)
-    rp = original.str.casefold().eq(_RIOTS_PROTESTS).fillna(False).to_numpy(dtype=bool)
-    event_type = event_type.mask(rp & rioters, "Riots").mask(rp & protesters & ~rioters, "Protests")
-    report.add(
-        rp & ~rioters & ~protesters,
-        column="event_type",
-        what="is an old-layout 'Riots/Protests' row whose actors (inter1, inter2) are neither "
-        "rioters (5) nor protesters (6), so it cannot be told Riots or Protests",
-        lines=lines,
-        values=original,
-    )
-    unknown_sub = (event_type.notna() & sub.isna()).to_numpy(dtype=bool)
-    return event_type, sub, unknown_sub
-
-
-def _by_distinct(values: pd.Series, fn: Any) -> pd.Series:
-    """``fn`` applied to each distinct value of ``values`` once; a ``string`` Series."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
-    out = table[codes]
-    out[pd.isna(out)] = None
-    return pd.Series(pd.array(out, dtype="string"), index=values.index)
-
-
-def _code(text: str) -> int | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return int(number) if number == int(number) else None
-
-
-def _inter_label(value: Any) -> Any:
-    text = str(value).strip()
-    code = _code(text) if text else None
-    if code is None:
-        return text or None
-    return None if code == 0 else INTER_CODES.get(code, text)
-
-
-def _interaction_label(value: Any) -> Any:
-    text = str(value).strip()
-    code = _code(text) if text else None
-    if code is None:
-        return text or None
-    first, second = divmod(code, 10)
-    a = INTER_CODES.get(first)
-    if a is None:
-        return str(code)
-    if second == 0:
-        return f"{a} only"
-    b = INTER_CODES.get(second)
-    return f"{a}-{b}" if b else str(code)
-
-
-def _inter_labels(values: pd.Series) -> pd.Series:
-    """ACLED actor-type codes as text: numeric codes (older exports) -> labels."""
-    return _by_distinct(values, _inter_label)
-
-
-def _interaction_labels(values: pd.Series) -> pd.Series:
-    """ACLED interaction codes (e.g. 13, 60) as text ("State forces-Political militia", "Protesters only")."""
-    return _by_distinct(values, _interaction_label)
-
-
-def _snapshot_meta(raw_path: Path | None) -> dict[str, Any] | None:
-    """Metadata written beside an API snapshot (``<name>.json``), if there is one."""
-    if raw_path is None:
-        return None
-    meta_path = raw_path.with_suffix(".json")
-    if not meta_path.is_file():
-        return None
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    return meta if isinstance(meta, dict) else None
-
 
 def _attribution(name: str, raw_path: Path | None, filters: dict[str, Any]) -> dict[str, Any]:
-    meta = _snapshot_meta(raw_path)
+    meta = snapshot_meta(raw_path)
     if meta and meta.get("dataset") == "ACLED":
         out = {
             k: meta.get(k)
@@ -473,19 +242,72 @@ def read_acled(
     )
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an ACLED export")
-    frame = to_frame(raw, sheet=sheet)
-    frame, old_layout = _header_check(frame, source=raw.name)
-    offset = 1 if raw.kind in ("json", "geo") else 2
-    lines = np.arange(len(frame)) + offset
-    repeated = frame["event_id_cnty"].eq("event_id_cnty").fillna(False)
-    if repeated.any():  # exports concatenated with their headers
-        frame, lines = frame[~repeated.to_numpy()], lines[~repeated.to_numpy()]
-    frame = frame.reset_index(drop=True)
+    frame, lines, old_layout = _export_rows(raw, sheet=sheet)
     report = Report(raw.name)
     left = LeftOut(raw.name)
+    frame, lines, dates, country = _asked_for(
+        frame, lines, filters=filters, date_format=date_format, left=left, report=report
+    )
+    common, may_be_empty = _common_columns(
+        frame, dates, country, old_layout=old_layout, lines=lines, report=report, source=raw.name
+    )
+    try:
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="ACLED",
+            attribution=_attribution(name, raw.path, filters),
+            report=report,
+            extra=_own_columns(frame, old_layout=old_layout),
+            may_be_empty=may_be_empty,
+        )
+    except SchemaError:
+        left.warn(stacklevel=2)
+        raise
+    if old_layout:
+        _warn_old_layout(raw.name, old_layout, may_be_empty)
+    before_n = len(events)
+    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
+    left.add_count(
+        before_n - len(events), "not matching event_types=, sub_event_types= or min_geo_precision="
+    )
+    events = events.reset_index(drop=True)
+    left.warn(stacklevel=2)
+    events.attrs["source"]["left_out"] = dict(left.reasons)
+    logger.info("read %d ACLED events from %s", len(events), raw.name)
+    return events
 
-    # Which rows are asked for, decided first on country and date, so that a bad
-    # row outside them never blocks the rest; every row left out is counted.
+
+def _export_rows(raw: Raw, *, sheet: str | int | None) -> tuple[pd.DataFrame, np.ndarray, str]:
+    """Step 1: the export's rows as text, their file lines, and what marks an old layout.
+
+    Header rows repeated inside the file (exports concatenated) are dropped.
+    """
+    frame = to_frame(raw, sheet=sheet)
+    frame, old_layout = header_check(frame, source=raw.name)
+    offset = 1 if raw.kind in ("json", "geo") else 2
+    lines = np.arange(len(frame)) + offset
+    repeated = frame["event_id_cnty"].eq("event_id_cnty").fillna(False).to_numpy(dtype=bool)
+    if repeated.any():  # exports concatenated with their headers
+        frame, lines = frame[~repeated], lines[~repeated]
+    return frame.reset_index(drop=True), lines, old_layout
+
+
+def _asked_for(
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    *,
+    filters: dict[str, Any],
+    date_format: str | None,
+    left: LeftOut,
+    report: Report,
+) -> tuple[pd.DataFrame, np.ndarray, pd.Series, pd.Series]:
+    """Step 2: the rows asked for, decided on country, date and duplicates before any check.
+
+    A bad row outside them never blocks the rest; every row left out is
+    counted in ``left``. Returns the rows, their lines, dates and ISO3 codes.
+    """
     country, labels, no_country = _countries(frame)
     left.add(no_country, "with no country at all (iso and country empty)", lines=lines)
     left.add(
@@ -504,9 +326,8 @@ def read_acled(
     keep &= ~(before | after)
     keep &= ~_exact_duplicates(frame, keep, left, lines)
     if not keep.all():
-        frame, dates, country = frame[keep], dates[keep], country[keep]
+        frame, dates, country = (x[keep].reset_index(drop=True) for x in (frame, dates, country))
         lines = lines[keep]
-        frame, dates, country = (x.reset_index(drop=True) for x in (frame, dates, country))
     report.add(
         dates.isna() & frame["event_date"].notna(),
         column="event_date",
@@ -516,28 +337,46 @@ def read_acled(
     )
     if hint:
         report.hints.append(f"event_date: {hint}.")
+    return frame, lines, dates, country
 
+
+def _common_columns(
+    frame: pd.DataFrame,
+    dates: pd.Series,
+    country: pd.Series,
+    *,
+    old_layout: str,
+    lines: np.ndarray,
+    report: Report,
+    source: str,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
+    """Step 3: the common schema's columns from ACLED's, and the rows whose
+    ``sub_event_type`` may be empty (an old layout's type that does not say which)."""
     common = pd.DataFrame(index=frame.index)
     common["event_id"] = frame["event_id_cnty"]
     common["event_date"] = dates
-    for col in _SHARED:
+    for col in SHARED:
         if col != "event_date":
             common[col] = frame[col] if col in frame else pd.NA
     may_be_empty = None
     if old_layout:
-        event_type, sub_event_type, unknown_sub = _old_types(frame, report, lines)
+        event_type, sub_event_type, unknown_sub = old_types(frame, report, lines)
         common["event_type"] = event_type
         common["sub_event_type"] = sub_event_type
         may_be_empty = {"sub_event_type": unknown_sub}
     for col in ("latitude", "longitude"):
-        common[col] = decimal_commas(common[col], column=col, source=raw.name)
+        common[col] = decimal_commas(common[col], column=col, source=source)
     common["country"] = country
     common["source_url"] = ACLED_URL
     common["source_date"] = pd.NA
     if "source" not in frame:
         common["source"] = "ACLED"
+    return common, may_be_empty
 
-    extra = frame.drop(columns=[c for c in _SHARED if c in frame.columns])
+
+def _own_columns(frame: pd.DataFrame, *, old_layout: str) -> pd.DataFrame:
+    """Step 4: ACLED's own columns, kept beside the schema's (codes as text, numbers parsed)."""
+    extra = frame.drop(columns=[c for c in SHARED if c in frame.columns])
     if "country" in extra:
         extra = extra.rename(columns={"country": "acled_country"})
     clash = set(EVENTS.names) | {"admin1_code", "dataset", "geometry"}
@@ -546,46 +385,25 @@ def read_acled(
         extra["event_type_original"] = frame["event_type"].astype("string")
     for col in ("inter1", "inter2"):
         if col in extra:
-            extra[col] = _inter_labels(extra[col])
+            extra[col] = inter_labels(extra[col])
     if "interaction" in extra:
-        extra["interaction"] = _interaction_labels(extra["interaction"])
+        extra["interaction"] = interaction_labels(extra["interaction"])
     for col in ("year", "iso", "timestamp", "gwno"):
         if col in extra:
             extra[col] = parse_int(extra[col])
+    return extra
 
-    try:
-        events = finish_events(
-            common,
-            source=raw.name,
-            lines=lines,
-            dataset="ACLED",
-            attribution=_attribution(name, raw.path, filters),
-            report=report,
-            extra=extra,
-            may_be_empty=may_be_empty,
-        )
-    except SchemaError:
-        left.warn(stacklevel=2)
-        raise
-    if old_layout:
-        n_unknown = int(may_be_empty["sub_event_type"].sum()) if may_be_empty else 0
-        message = (
-            f"{raw.name}: ACLED's pre-2019 layout ({old_layout}): old event types were mapped "
-            "onto today's (the original is kept in event_type_original); sub_event_type is "
-            f"empty in {n_unknown} row(s) whose old type does not say which."
-        )
-        logger.warning(message)
-        warnings.warn(message, UserWarning, stacklevel=2)
-    before_n = len(events)
-    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
-    left.add_count(
-        before_n - len(events), "not matching event_types=, sub_event_types= or min_geo_precision="
+
+def _warn_old_layout(source: str, marks: str, may_be_empty: dict[str, np.ndarray] | None) -> None:
+    """Say that the file is in ACLED's pre-2019 layout and how it was mapped."""
+    n_unknown = int(may_be_empty["sub_event_type"].sum()) if may_be_empty else 0
+    message = (
+        f"{source}: ACLED's pre-2019 layout ({marks}): old event types were mapped "
+        "onto today's (the original is kept in event_type_original); sub_event_type is "
+        f"empty in {n_unknown} row(s) whose old type does not say which."
     )
-    events = events.reset_index(drop=True)
-    left.warn(stacklevel=2)
-    events.attrs["source"]["left_out"] = dict(left.reasons)
-    logger.info("read %d ACLED events from %s", len(events), raw.name)
-    return events
+    logger.warning(message)
+    warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
@@ -759,167 +577,3 @@ def to_acled(events: pd.DataFrame, *, date_style: str = "export") -> pd.DataFram
     out["tags"] = _column(events, "tags")
     out["timestamp"] = _column(events, "timestamp")
     return out[list(ACLED_COLUMNS)]
-
-
-def read_acled_weekly(
-    path_or_buffer: Source,
-    *,
-    countries: str | Iterable[str] | None = None,
-    start: Any = None,
-    end: Any = None,
-    event_types: str | Iterable[str] | None = None,
-    encoding: str = "utf-8",
-    sheet: str | int | None = None,
-    member: str | None = None,
-) -> pd.DataFrame:
-    """Read one of ACLED's aggregated files: events and fatalities by province and week.
-
-    Parameters
-    ----------
-    path_or_buffer : str, Path or file-like
-        An aggregated file (Excel as ACLED publishes it, or CSV) with the
-        columns :data:`ACLED_WEEKLY_COLUMNS`.
-    countries : str or list of str, optional
-        ISO3 codes to keep.
-    start, end : str or date-like, optional
-        First and last week (its start date) to keep.
-    event_types : str or list of str, optional
-        Event types to keep.
-    encoding, sheet, member
-        As in :func:`read_acled`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per week, province, event type and sub-event type: ``week``
-        (datetime, the first day of ACLED's week), ``country`` (ISO3),
-        ``admin1``, ``admin1_code``, ``event_type``, ``sub_event_type``,
-        ``disorder_type``, ``events`` and ``fatalities`` (integers),
-        ``population_exposure`` (integer, may be empty), ``id``,
-        ``centroid_latitude``, ``centroid_longitude``, ``region``,
-        ``acled_country``. ``.attrs["attribution"]`` holds ACLED's credit line.
-
-    Raises
-    ------
-    DataSourceError, SchemaError
-        As in :func:`read_acled`: wrong layout, missing columns (all listed),
-        bad dates, counts or coordinates (row and column named).
-    """
-    filters = check_filters(countries=countries, start=start, end=end, event_types=event_types)
-    raw = load_raw(
-        path_or_buffer, encoding=encoding, member=member, expected="an ACLED aggregated file"
-    )
-    frame = to_frame(raw, sheet=sheet)
-    frame = frame.rename(
-        columns={c: c.upper() for c in frame.columns if c.upper() in ACLED_WEEKLY_COLUMNS}
-    )
-    required = [
-        c for c in ACLED_WEEKLY_COLUMNS if c not in ("POPULATION_EXPOSURE", "DISORDER_TYPE", "ID")
-    ]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        if "event_id_cnty" in frame.columns:
-            raise DataSourceError(
-                f"{raw.name}: this is an ACLED event export, not an aggregated file: read it with read_acled()."
-            )
-        other = _looks_like(frame.columns)
-        if other and len(missing) > len(required) // 2:
-            raise DataSourceError(
-                f"{raw.name}: not an ACLED aggregated file; it looks like {other}."
-            )
-        raise SchemaError(
-            f"{raw.name}: missing required column(s) {', '.join(missing)} of ACLED's aggregated "
-            f"files ({', '.join(ACLED_WEEKLY_COLUMNS)}).",
-            problems=[f"missing column {c}" for c in missing],
-            source=raw.name,
-        )
-    lines = np.arange(len(frame)) + 2
-    problems = Problems(raw.name)
-
-    def check(mask: pd.Series, column: str, what: str) -> None:
-        for pos in np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool)):
-            problems.add(f"{frame[column].iloc[pos]!r} {what}", row=int(lines[pos]), column=column)
-
-    week = parse_dates(frame["WEEK"], excel_serial=True)
-    check(week.isna(), "WEEK", "is not a date; expected e.g. '2025-07-26' or '26 July 2025'")
-    counts = {}
-    for col in ("EVENTS", "FATALITIES", "POPULATION_EXPOSURE"):
-        if col not in frame:
-            counts[col] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-            continue
-        values = parse_int(frame[col])
-        check(values.isna() & frame[col].notna(), col, "is not a whole number")
-        check(values < 0, col, "is negative; counts cannot be")
-        if col != "POPULATION_EXPOSURE":
-            check(frame[col].isna(), col, "is empty; a count is required")
-        counts[col] = values
-    coords = {}
-    for col, limit in (("CENTROID_LATITUDE", 90), ("CENTROID_LONGITUDE", 180)):
-        values = pd.to_numeric(frame[col], errors="coerce")
-        check(values.isna() & frame[col].notna(), col, "is not a number")
-        check(values.abs() > limit, col, f"is out of range (-{limit} to {limit})")
-        coords[col] = values
-    swapped = (coords["CENTROID_LATITUDE"].abs() > 90) & (coords["CENTROID_LONGITUDE"].abs() <= 90)
-    for pos in np.flatnonzero(swapped.fillna(False).to_numpy(dtype=bool)):
-        problems.add(
-            "latitude and longitude look swapped", row=int(lines[pos]), column="CENTROID_LATITUDE"
-        )
-    check(
-        ~frame["EVENT_TYPE"].isin(EVENT_TYPES),
-        "EVENT_TYPE",
-        f"is not one of {', '.join(EVENT_TYPES)}",
-    )
-    country = country_from_name(frame["COUNTRY"])
-    check(frame["COUNTRY"].isna(), "COUNTRY", "is empty")
-    problems.raise_if_any()
-    outside = country.isna() & frame["COUNTRY"].notna()
-    warn_dropped(
-        frame.loc[outside, "COUNTRY"].value_counts().to_dict(),
-        source=raw.name,
-        why="because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
-    )
-    out = pd.DataFrame(
-        {
-            "week": week,
-            "country": country,
-            "admin1": frame["ADMIN1"].astype("string"),
-            "admin1_code": province_codes(frame["ADMIN1"], country=country).to_numpy(),
-            "event_type": frame["EVENT_TYPE"].astype("string"),
-            "sub_event_type": frame["SUB_EVENT_TYPE"].astype("string"),
-            "disorder_type": frame.get("DISORDER_TYPE", pd.Series(pd.NA, index=frame.index)).astype(
-                "string"
-            ),
-            "events": counts["EVENTS"],
-            "fatalities": counts["FATALITIES"],
-            "population_exposure": counts["POPULATION_EXPOSURE"],
-            "id": frame.get("ID", pd.Series(pd.NA, index=frame.index)).astype("string"),
-            "centroid_latitude": coords["CENTROID_LATITUDE"],
-            "centroid_longitude": coords["CENTROID_LONGITUDE"],
-            "region": frame["REGION"].astype("string"),
-            "acled_country": frame["COUNTRY"].astype("string"),
-        }
-    )[~outside.to_numpy()]
-    keep = pd.Series(True, index=out.index)
-    if filters["countries"] is not None:
-        keep &= out["country"].isin(filters["countries"]).fillna(False)
-    if filters["start"] is not None:
-        keep &= out["week"] >= filters["start"]
-    if filters["end"] is not None:
-        keep &= out["week"] <= filters["end"]
-    if filters["event_types"] is not None:
-        keep &= out["event_type"].isin(filters["event_types"]).fillna(False)
-    out = out[keep.to_numpy(dtype=bool)].reset_index(drop=True)
-    applied = describe_filters(
-        {k: filters[k] for k in ("countries", "start", "end", "event_types")}
-    )
-    text = f"Source: {ACLED_ATTRIBUTION}; aggregated data, file {Path(raw.name).name}"
-    if applied != "none":
-        text += f"; filtered by scamgeo: {applied}"
-    out.attrs["source"] = {
-        "dataset": "ACLED aggregated",
-        "file": raw.name,
-        "filters": applied,
-        "text": text + ".",
-    }
-    out.attrs["attribution"] = text + "."
-    return out

@@ -52,7 +52,7 @@ import pandas as pd
 import requests
 
 from .._errors import DataSourceError, ParameterError, SchemaError
-from ._cache import find_snapshot, query_hash, write_snapshot
+from ._cache import find_snapshot, query_hash, snapshot_meta, write_snapshot
 from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     GW_CODES,
@@ -181,9 +181,7 @@ def _check_layout(frame: pd.DataFrame, *, source: str, headerless: bool) -> pd.D
 
 
 def _attribution(name: str, raw_path: Any, filters: Mapping[str, Any]) -> dict[str, Any]:
-    from .acled import _snapshot_meta
-
-    meta = _snapshot_meta(raw_path)
+    meta = snapshot_meta(raw_path)
     if meta and meta.get("dataset") == "UCDP GED":
         out = {
             k: meta.get(k)
