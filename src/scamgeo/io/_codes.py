@@ -89,7 +89,14 @@ _ISO_LIKE = re.compile(r"^(TH|KH)[-_. ]?0*(\d{1,2})$", re.IGNORECASE)
 
 
 def field(frame: pd.DataFrame, names: Iterable[str]) -> str | None:
-    """The frame's first column among ``names`` (compared case-insensitively), or None."""
+    """The frame's first column among ``names`` (compared case-insensitively), or None.
+
+    Examples
+    --------
+    >>> geoboundaries = pd.DataFrame(columns=["shapeName", "shapeISO", "shapeGroup"])
+    >>> field(geoboundaries, GENERIC_CODE), field(geoboundaries, CODE_FIELDS)
+    ('shapeISO', None)
+    """
     lowered = {c.lower(): c for c in frame.columns if c != "geometry"}
     for name in names:
         if name in lowered:
@@ -102,6 +109,12 @@ def own_codes(values: pd.Series, valid: set[str]) -> pd.Series:
 
     ISO 3166-2 codes, national p-codes (``"KH01"``) and HASC codes of newer
     provinces (``"KH.TB"``) are recognised and written as ISO 3166-2 codes.
+
+    Examples
+    --------
+    >>> codes = pd.Series(["KH-25", "KH01", "KH.TB", "TH-99", "Surin", None])
+    >>> own_codes(codes, {"KH-1", "KH-25", "TH-32"}).tolist()
+    ['KH-25', 'KH-1', 'KH-25', <NA>, <NA>, <NA>]
     """
 
     def convert(value: object) -> object:
@@ -120,7 +133,13 @@ def own_codes(values: pd.Series, valid: set[str]) -> pd.Series:
 
 
 def newer_by_name(values: pd.Series) -> pd.Series:
-    """Codes of provinces newer than the 1:10m layer (KH-25) recognised by name, else <NA>."""
+    """Codes of provinces newer than the 1:10m layer (KH-25) recognised by name, else <NA>.
+
+    Examples
+    --------
+    >>> newer_by_name(pd.Series(["Tbong Khmum", "TBOUNG KHMUM Province", "Kampong Cham"])).tolist()
+    ['KH-25', 'KH-25', <NA>]
+    """
     return values.map(lambda v: _NEWER_NAMES.get(fold(v)) if isinstance(v, str) else None).astype(
         "string"
     )
