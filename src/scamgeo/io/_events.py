@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,6 +24,7 @@ from .._inputs import geometry_of
 from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
+from ..vocab import fold
 from ._checks import Report, conform
 
 __all__ = [
@@ -74,20 +74,12 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fold(name: object) -> str:
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]", "", text.casefold())
-
-
-_NAME_INDEX = {_fold(n): iso for iso, names in COUNTRY_NAMES.items() for n in (iso, *names)}
+_NAME_INDEX = {fold(n): iso for iso, names in COUNTRY_NAMES.items() for n in (iso, *names)}
 
 
 def country_from_name(names: pd.Series) -> pd.Series:
     """ISO3 codes for country names or ISO3 codes (unknown -> <NA>)."""
-    mapping = {
-        v: _NAME_INDEX.get(_fold(v)) for v in pd.unique(names.dropna()) if isinstance(v, str)
-    }
+    mapping = {v: _NAME_INDEX.get(fold(v)) for v in pd.unique(names.dropna()) if isinstance(v, str)}
     return names.map(mapping).astype("string")
 
 

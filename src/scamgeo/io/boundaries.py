@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import unicodedata
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,83 +22,32 @@ from .. import config
 from .._errors import CRSError, DataSourceError, ParameterError
 from .._validate import check_choices
 from ..schema import COUNTRIES
+from ..vocab import fold
+from ._codes import (
+    CODE_FIELDS,
+    COUNTRY_FIELDS,
+    FINER,
+    GENERIC_CODE,
+    GENERIC_NAME,
+    NAME_FIELDS,
+    NEWER_PROVINCES,
+    field,
+    newer_by_name,
+    own_codes,
+)
 from ._events import admin1_codes, country_from_name
 
 __all__ = ["read_boundaries"]
 
 logger = logging.getLogger(__name__)
 
-# Field names (case-insensitive) that hold the province's code or name, in the
-# order they are trusted. Level-1 fields of finer files come first; the generic
-# ones (shapeName, name) are used only when the file has no finer-level field.
-_CODE_FIELDS = (
-    "iso_3166_2",
-    "iso_1",
-    "admin1_code",
-    "adm1_pcode",
-    "admin1pcode",
-    "admin1_pcode",
-    "hasc_1",
-    "adm1_code",
-)
-_NAME_FIELDS = (
-    "adm1_en",
-    "name_1",
-    "admin1",
-    "admin1name",
-    "admin1_name",
-    "adm1_name",
-    "province",
-    "changwat",
-    "khet",
-    "varname_1",
-    "adm1_th",
-    "adm1_km",
-    "nl_name_1",
-)
-_GENERIC_CODE = ("shapeiso", "iso", "hasc", "code", "pcode")
-_GENERIC_NAME = ("shapename", "name_en", "name", "name_th", "name_km", "nom")
-_FINER = ("adm2_pcode", "adm2_en", "name_2", "gid_2", "adm3_pcode", "name_3", "gid_3", "hasc_2")
-_COUNTRY_FIELDS = (
-    "gid_0",
-    "shapegroup",
-    "adm0_pcode",
-    "adm0_a3",
-    "iso_a3",
-    "iso3",
-    "country",
-    "adm0_en",
-    "name_0",
-)
 _ADDED = ("country", "admin1", "admin1_code", "admin1_match")
-
-#: Tboung Khmum (ISO 3166-2 KH-25), split from Kampong Cham (KH-3) in 2013: a
-#: current province that scamgeo's embedded Natural Earth 1:10m provinces predate.
-NEWER_PROVINCES = {"KH-25": "Tboung Khmum"}
-_NEWER_NAMES = {
-    "tboungkhmum": "KH-25",
-    "tbongkhmum": "KH-25",
-    "tbaungkhmum": "KH-25",
-    "tboungkhmom": "KH-25",
-    "tbongkhmom": "KH-25",
-    "tboungkhmumprovince": "KH-25",
-    "ត្បូងឃ្មុំ": "KH-25",
-}
-_NEWER_HASC = {"KH.TB": "KH-25", "KH.TK": "KH-25"}
-_ISO_LIKE = re.compile(r"^(TH|KH)[-_. ]?0*(\d{1,2})$", re.IGNORECASE)
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _ISO2 = {"TH": "THA", "KH": "KHM", "LA": "LAO", "MM": "MMR", "VN": "VNM", "MY": "MYS"}
 
 
-def _field(frame: pd.DataFrame, names: Iterable[str]) -> str | None:
-    lowered = {c.lower(): c for c in frame.columns if c != "geometry"}
-    for name in names:
-        if name in lowered:
-            return lowered[name]
-    return None
-
-
 def _open_path(path: str | os.PathLike) -> str:
+    """The source as OGR opens it; a missing or 0-byte local file is refused."""
     text = os.fspath(path)
     if text.startswith(("/vsi", "zip://", "http://", "https://")):
         return text
@@ -110,37 +57,6 @@ def _open_path(path: str | os.PathLike) -> str:
     if p.is_file() and p.stat().st_size == 0:
         raise DataSourceError(f"{text}: the file is empty (0 bytes); expected a boundary file.")
     return text
-
-
-def _fold(value: object) -> str:
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]", "", text.casefold())
-
-
-def _own_codes(values: pd.Series, valid: set[str]) -> pd.Series:
-    """A file's own ISO 3166-2 codes (or national p-codes, or HASC of newer provinces),
-    kept when they are valid codes of a Thai or Cambodian province; else <NA>."""
-
-    def convert(value: object) -> object:
-        if not isinstance(value, str):
-            return None
-        text = value.strip()
-        if text.upper() in _NEWER_HASC:
-            return _NEWER_HASC[text.upper()]
-        match = _ISO_LIKE.match(text)
-        if not match:
-            return None
-        code = f"{match.group(1).upper()}-{int(match.group(2))}"
-        return code if code in valid else None
-
-    return values.map(convert).astype("string")
-
-
-def _newer_by_name(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: _NEWER_NAMES.get(_fold(v)) if isinstance(v, str) else None).astype(
-        "string"
-    )
 
 
 def read_boundaries(
@@ -209,9 +125,48 @@ def read_boundaries(
         KH-25; when ``code_field`` matches no unit; when a unit loses a code
         another unit carries; when ``dissolve`` leaves out unmatched units.
     """
-    from ..datasets import provinces
-
     source = _open_path(path)
+    names = _layer_names(source, path=path, layer=layer)
+    gdf = _to_geographic(_read_polygons(source, path=path, layer=layer, names=names), path=path)
+    code_col, name_col, finer = _pick_fields(gdf, path=path, code=code_field, name=name_field)
+    wanted = _wanted_countries(country)
+    iso3 = _file_countries(gdf)
+    restrict = _only_country(wanted)
+    codes, how = _match_units(
+        gdf,
+        code_col=code_col,
+        name_col=name_col,
+        iso3=iso3,
+        restrict=restrict,
+        code_field=code_field,
+        path=path,
+    )
+    codes, how = _match_spatially(
+        gdf, codes, how, restrict=restrict, finer=finer, name_col=name_col, path=path
+    )
+    _warn_newer(codes, path=path)
+    gdf = _assemble(gdf, codes=codes, how=how, iso3=iso3, restrict=restrict)
+    gdf = _keep_countries(gdf, wanted=wanted, path=path)
+    if dissolve:
+        gdf = _dissolve(gdf, path=path)
+    elif not finer:
+        gdf = _one_unit_per_code(gdf, path=path, name_col=name_col)
+    return _finish(
+        gdf,
+        source={
+            "file": str(path),
+            "layer": layer if layer is not None else (names[0] if names else None),
+            "code_field": code_col,
+            "name_field": name_col,
+        },
+    )
+
+
+# --- check: open the file, its layer, its geometry and CRS, the fields asked for --------
+
+
+def _layer_names(source: str, *, path: object, layer: str | int | None) -> list[str]:
+    """The source's layer names, refusing an unreadable file or an ambiguous or unknown layer."""
     try:
         layers = pyogrio.list_layers(source)
     except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError of its own
@@ -225,6 +180,13 @@ def read_boundaries(
         raise ParameterError(
             f"layer={layer!r} is not in {path}. Layers: {', '.join(repr(n) for n in names)}."
         )
+    return names
+
+
+def _read_polygons(
+    source: str, *, path: object, layer: str | int | None, names: list[str]
+) -> gpd.GeoDataFrame:
+    """The layer as a frame of (Multi)Polygons; other files are refused by what they hold."""
     try:
         gdf = gpd.read_file(source, layer=layer, engine="pyogrio")
     except Exception as exc:
@@ -252,135 +214,231 @@ def read_boundaries(
             "a file of areas (Polygon/MultiPolygon), e.g. an admin-1 file from GADM, "
             "geoBoundaries or OCHA COD. Read point or line files with geopandas.read_file()."
         )
+    return gdf
+
+
+def _to_geographic(gdf: gpd.GeoDataFrame, *, path: object) -> gpd.GeoDataFrame:
+    """The frame in EPSG:4326; no CRS is taken as longitude/latitude only when it fits."""
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-            message = f"{path}: no CRS in the file; assuming longitude/latitude (EPSG:4326)."
-            logger.warning(message)
-            warnings.warn(message, UserWarning, stacklevel=2)
-            gdf = gdf.set_crs(config.GEOGRAPHIC_CRS)
-        else:
-            raise CRSError(
-                f"{path}: no CRS in the file and the coordinates ({minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) "
-                "are not longitude/latitude; add a .prj (or set the CRS with geopandas) and read it again."
-            )
-    elif not gdf.crs.equals(config.GEOGRAPHIC_CRS):
-        gdf = gdf.to_crs(config.GEOGRAPHIC_CRS)
+            _warn(f"{path}: no CRS in the file; assuming longitude/latitude (EPSG:4326).", 3)
+            return gdf.set_crs(config.GEOGRAPHIC_CRS)
+        raise CRSError(
+            f"{path}: no CRS in the file and the coordinates ({minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) "
+            "are not longitude/latitude; add a .prj (or set the CRS with geopandas) and read it again."
+        )
+    if not gdf.crs.equals(config.GEOGRAPHIC_CRS):
+        return gdf.to_crs(config.GEOGRAPHIC_CRS)
+    return gdf
 
-    for given, label in ((code_field, "code_field"), (name_field, "name_field")):
+
+def _pick_fields(
+    gdf: gpd.GeoDataFrame, *, path: object, code: str | None, name: str | None
+) -> tuple[str | None, str | None, bool]:
+    """The code and name fields (given or recognised) and whether the file is finer than admin-1."""
+    for given, label in ((code, "code_field"), (name, "name_field")):
         if given is not None and given not in gdf.columns:
             fields = [c for c in gdf.columns if c != "geometry"]
             raise ParameterError(
                 f"{label}={given!r} is not a field of {path}. Fields: {', '.join(fields)}."
             )
-    finer = _field(gdf, _FINER) is not None
-    code_col = (
-        code_field or _field(gdf, _CODE_FIELDS) or (None if finer else _field(gdf, _GENERIC_CODE))
-    )
-    name_col = (
-        name_field or _field(gdf, _NAME_FIELDS) or (None if finer else _field(gdf, _GENERIC_NAME))
-    )
+    finer = field(gdf, FINER) is not None
+    code_col = code or field(gdf, CODE_FIELDS) or (None if finer else field(gdf, GENERIC_CODE))
+    name_col = name or field(gdf, NAME_FIELDS) or (None if finer else field(gdf, GENERIC_NAME))
+    return code_col, name_col, finer
 
-    wanted = None
-    if country is not None:
-        wanted = [country] if isinstance(country, str) else list(country)
-        wanted = check_choices([str(c).upper() for c in wanted], COUNTRIES, name="country")
-    country_col = _field(gdf, _COUNTRY_FIELDS)
+
+def _wanted_countries(country: str | Iterable[str] | None) -> list[str] | None:
+    """The ISO3 codes of ``country=`` (upper-cased, checked), or None for all."""
+    if country is None:
+        return None
+    wanted = [country] if isinstance(country, str) else list(country)
+    return check_choices([str(c).upper() for c in wanted], COUNTRIES, name="country")
+
+
+# --- compute: each unit's country and province code -----------------------------------
+
+
+def _file_countries(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """ISO3 of each unit from the file's own country field (names, ISO3 or ISO2), else <NA>."""
     iso3 = pd.Series(pd.NA, index=gdf.index, dtype="string")
+    country_col = field(gdf, COUNTRY_FIELDS)
     if country_col is not None:
         values = gdf[country_col].astype("string").str.strip()
         iso3 = country_from_name(values).fillna(values.str.upper().map(_ISO2))
-    restrict = wanted[0] if wanted and len(wanted) == 1 and wanted[0] in ("THA", "KHM") else None
+    return iso3
+
+
+def _only_country(wanted: list[str] | None) -> str | None:
+    """THA or KHM when ``country=`` names that one country alone, else None."""
+    return wanted[0] if wanted and len(wanted) == 1 and wanted[0] in ("THA", "KHM") else None
+
+
+def _match_units(
+    gdf: gpd.GeoDataFrame,
+    *,
+    code_col: str | None,
+    name_col: str | None,
+    iso3: pd.Series,
+    restrict: str | None,
+    code_field: str | None,
+    path: object,
+) -> tuple[pd.Series, pd.Series]:
+    """Province codes matched by the file's codes first, names second, and how each matched."""
+    from ..datasets import provinces
+
     per_row = (
         iso3.where(iso3.isin(["THA", "KHM"]), restrict)
         if restrict
         else iso3.where(iso3.isin(["THA", "KHM"]))
     )
     valid = set(provinces().index) | set(NEWER_PROVINCES)
-    names_series = gdf[name_col] if name_col else pd.Series(pd.NA, index=gdf.index, dtype="string")
-    codes_series = gdf[code_col].astype("string") if code_col else None
     empty = pd.Series(pd.NA, index=gdf.index, dtype="string")
-    if codes_series is not None:
-        own = _own_codes(codes_series, valid)
-        by_code = own.fillna(
-            admin1_codes(empty, country=per_row, codes=codes_series).where(
-                lambda c: c.isin(list(valid))
-            )
+    names_series = gdf[name_col] if name_col else empty.copy()
+    by_code = empty
+    if code_col:
+        by_code = _match_codes(
+            gdf[code_col].astype("string"),
+            per_row=per_row,
+            valid=valid,
+            code_field=code_field,
+            path=path,
         )
-        if code_field is not None and by_code.isna().all():
-            message = (
-                f"{path}: code_field={code_field!r} holds no Thai or Cambodian province code "
-                f"(values such as {', '.join(repr(v) for v in codes_series.dropna().head(3))}); "
-                "units are matched by name or location instead."
-            )
-            logger.warning(message)
-            warnings.warn(message, UserWarning, stacklevel=2)
-    else:
-        by_code = empty
-    by_name = _newer_by_name(names_series).fillna(admin1_codes(names_series, country=per_row))
+    by_name = newer_by_name(names_series).fillna(admin1_codes(names_series, country=per_row))
     codes = by_code.fillna(by_name)
     how = pd.Series(pd.NA, index=gdf.index, dtype="string")
     how = how.mask(by_code.notna(), "code").mask(by_code.isna() & by_name.notna(), "name")
+    return codes, how
 
+
+def _match_codes(
+    codes: pd.Series, *, per_row: pd.Series, valid: set[str], code_field: str | None, path: object
+) -> pd.Series:
+    """Province codes from a code field; warns when ``code_field=`` holds none."""
+    empty = pd.Series(pd.NA, index=codes.index, dtype="string")
+    own = own_codes(codes, valid)
+    by_code = own.fillna(
+        admin1_codes(empty, country=per_row, codes=codes).where(lambda c: c.isin(list(valid)))
+    )
+    if code_field is not None and by_code.isna().all():
+        _warn(
+            f"{path}: code_field={code_field!r} holds no Thai or Cambodian province code "
+            f"(values such as {', '.join(repr(v) for v in codes.dropna().head(3))}); "
+            "units are matched by name or location instead.",
+            4,
+        )
+    return by_code
+
+
+def _match_spatially(
+    gdf: gpd.GeoDataFrame,
+    codes: pd.Series,
+    how: pd.Series,
+    *,
+    restrict: str | None,
+    finer: bool,
+    name_col: str | None,
+    path: object,
+) -> tuple[pd.Series, pd.Series]:
+    """Codes of still unmatched units whose representative point lies in a province."""
     unmatched = codes.isna().to_numpy()
-    if unmatched.any():
-        prov = provinces()
-        points = gpd.GeoDataFrame(
-            geometry=gdf.geometry[unmatched].representative_point(), crs=gdf.crs
-        )
-        points = points[~points.geometry.is_empty]
-        if len(points):
-            polygons = (
-                prov[["iso_3166_2", "geometry"]]
-                .reset_index(drop=True)
-                .rename(columns={"iso_3166_2": "_code"})
-            )
-            hit = gpd.sjoin(points, polygons, how="left", predicate="within")
-            hit = hit[~hit.index.duplicated(keep="first")]["_code"].dropna().astype("string")
-            if restrict is not None:
-                hit = hit[hit.str[:2] == restrict[:2]]
-            if not finer:  # a province file: never a second unit with one province's code
-                taken = set(codes.dropna())
-                clash = hit.isin(list(taken)).to_numpy(dtype=bool)
-                if clash.any():
-                    label = gdf[name_col] if name_col else pd.Series(gdf.index, index=gdf.index)
-                    shown = ", ".join(
-                        f"{label.loc[i]!r} (inside {c} of the 1:10m layer)"
-                        for i, c in hit[clash].items()
-                    )
-                    message = (
-                        f"{path}: {int(clash.sum())} unit(s) lie inside a province that another "
-                        f"unit of the file already is: {shown}; their admin1_code is left empty "
-                        "rather than given another province's code."
-                    )
-                    logger.warning(message)
-                    warnings.warn(message, UserWarning, stacklevel=2)
-                    hit = hit[~clash]
-            codes.loc[hit.index] = hit.to_numpy()
-            how.loc[hit.index] = "spatial"
+    if not unmatched.any():
+        return codes, how
+    hit = _province_of_points(gdf.geometry[unmatched], restrict=restrict)
+    if hit is None:
+        return codes, how
+    if not finer:  # a province file: never a second unit with one province's code
+        label = gdf[name_col] if name_col else pd.Series(gdf.index, index=gdf.index)
+        hit = _drop_taken(hit, taken=set(codes.dropna()), label=label, path=path)
+    codes.loc[hit.index] = hit.to_numpy()
+    how.loc[hit.index] = "spatial"
+    return codes, how
+
+
+def _province_of_points(geometry: gpd.GeoSeries, *, restrict: str | None) -> pd.Series | None:
+    """The 1:10m province each unit's representative point lies in (None: no points)."""
+    from ..datasets import provinces
+
+    points = gpd.GeoDataFrame(geometry=geometry.representative_point(), crs=geometry.crs)
+    points = points[~points.geometry.is_empty]
+    if not len(points):
+        return None
+    polygons = (
+        provinces()[["iso_3166_2", "geometry"]]
+        .reset_index(drop=True)
+        .rename(columns={"iso_3166_2": "_code"})
+    )
+    hit = gpd.sjoin(points, polygons, how="left", predicate="within")
+    hit = hit[~hit.index.duplicated(keep="first")]["_code"].dropna().astype("string")
+    if restrict is not None:
+        hit = hit[hit.str[:2] == restrict[:2]]
+    return hit
+
+
+def _drop_taken(hit: pd.Series, *, taken: set[str], label: pd.Series, path: object) -> pd.Series:
+    """Spatial matches whose code no other unit carries; the others are dropped with a warning."""
+    clash = hit.isin(list(taken)).to_numpy(dtype=bool)
+    if not clash.any():
+        return hit
+    shown = ", ".join(
+        f"{label.loc[i]!r} (inside {c} of the 1:10m layer)" for i, c in hit[clash].items()
+    )
+    _warn(
+        f"{path}: {int(clash.sum())} unit(s) lie inside a province that another "
+        f"unit of the file already is: {shown}; their admin1_code is left empty "
+        "rather than given another province's code.",
+        4,
+    )
+    return hit[~clash]
+
+
+def _warn_newer(codes: pd.Series, *, path: object) -> None:
+    """Warn that units carry a province the embedded 1:10m provinces predate (KH-25)."""
     newer = codes.isin(list(NEWER_PROVINCES)).fillna(False).to_numpy(dtype=bool)
-    if newer.any():
-        listed = ", ".join(f"{c} {NEWER_PROVINCES[c]}" for c in sorted(set(codes[newer])))
-        message = (
-            f"{path}: {int(newer.sum())} unit(s) carry {listed}, a province created in 2013 from "
-            "Kampong Cham (KH-3); their code is kept. scamgeo's embedded 1:10m provinces "
-            "(scamgeo.datasets.provinces) predate it and still count it under KH-3: pass these "
-            "boundaries as provinces= to scamgeo.geo.assign_province to use the current provinces."
-        )
-        logger.warning(message)
-        warnings.warn(message, UserWarning, stacklevel=2)
-    prov_names = provinces()["name"]
-    country_out = iso3.copy()
+    if not newer.any():
+        return
+    listed = ", ".join(f"{c} {NEWER_PROVINCES[c]}" for c in sorted(set(codes[newer])))
+    _warn(
+        f"{path}: {int(newer.sum())} unit(s) carry {listed}, a province created in 2013 from "
+        "Kampong Cham (KH-3); their code is kept. scamgeo's embedded 1:10m provinces "
+        "(scamgeo.datasets.provinces) predate it and still count it under KH-3: pass these "
+        "boundaries as provinces= to scamgeo.geo.assign_province to use the current provinces.",
+        3,
+    )
+
+
+# --- assemble: the added columns, the countries asked for, one unit per province --------
+
+
+def _assemble(
+    gdf: gpd.GeoDataFrame,
+    *,
+    codes: pd.Series,
+    how: pd.Series,
+    iso3: pd.Series,
+    restrict: str | None,
+) -> gpd.GeoDataFrame:
+    """The file's fields (clashing names as ``src_<name>``) and the four added columns."""
+    from ..datasets import provinces
+
     from_code = codes.str[:2].map({"TH": "THA", "KH": "KHM"}).astype("string")
-    country_out = country_out.fillna(from_code)
+    country_out = iso3.copy().fillna(from_code)
     if restrict is not None:
         country_out = country_out.fillna(restrict)
     gdf = gdf.rename(columns={c: f"src_{c}" for c in gdf.columns if c.lower() in _ADDED})
     gdf["country"] = country_out.to_numpy()
-    all_names = {**prov_names.to_dict(), **NEWER_PROVINCES}
+    all_names = {**provinces()["name"].to_dict(), **NEWER_PROVINCES}
     gdf["admin1"] = codes.map(all_names).astype("string").to_numpy()
     gdf["admin1_code"] = codes.to_numpy()
     gdf["admin1_match"] = how.to_numpy()
+    return gdf
+
+
+def _keep_countries(
+    gdf: gpd.GeoDataFrame, *, wanted: list[str] | None, path: object
+) -> gpd.GeoDataFrame:
+    """The units of the countries asked for; unmatched units are counted in the log."""
     if wanted is not None:
         gdf = gdf[gdf["country"].isin(wanted).fillna(False).to_numpy(dtype=bool)]
     n_missing = int(gdf["admin1_code"].isna().sum())
@@ -388,19 +446,21 @@ def read_boundaries(
         logger.info(
             "%s: %d of %d units matched no Thai/Cambodian province", path, n_missing, len(gdf)
         )
-    if dissolve:
-        gdf = _dissolve(gdf, path=path)
-    elif not finer:
-        gdf = _one_unit_per_code(gdf, path=path, name_col=name_col)
+    return gdf
+
+
+def _finish(gdf: gpd.GeoDataFrame, *, source: dict[str, object]) -> gpd.GeoDataFrame:
+    """Geometry last, a fresh index, and where the frame came from in ``.attrs``."""
     columns = [c for c in gdf.columns if c != gdf.geometry.name] + [gdf.geometry.name]
     out = gdf[columns].reset_index(drop=True)
-    out.attrs["source"] = {
-        "file": str(path),
-        "layer": layer if layer is not None else (names[0] if names else None),
-        "code_field": code_col,
-        "name_field": name_col,
-    }
+    out.attrs["source"] = source
     return out
+
+
+def _warn(message: str, stacklevel: int) -> None:
+    """Log ``message`` and warn with it, ``stacklevel`` counted from the caller of _warn."""
+    logger.warning(message)
+    warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
 def _one_unit_per_code(
@@ -412,7 +472,7 @@ def _one_unit_per_code(
     if not dup.any():
         return gdf
     label = gdf[name_col].astype("string") if name_col else gdf["admin1"].astype("string")
-    groups = pd.DataFrame({"code": codes[dup], "name": label[dup].map(_fold)})
+    groups = pd.DataFrame({"code": codes[dup], "name": label[dup].map(fold)})
     differing = groups.groupby("code")["name"].nunique()
     bad = differing[differing > 1]
     if len(bad):
