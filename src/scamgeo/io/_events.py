@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,7 +24,8 @@ from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ..vocab import fold
-from ._checks import Report, conform
+from ._checks import Report, RowsLeftOut, conform
+from ._codes import own_codes
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -83,31 +83,17 @@ def country_from_name(names: pd.Series) -> pd.Series:
     return names.map(mapping).astype("string")
 
 
-_PCODE = re.compile(r"^(TH|KH)[-_. ]?0*(\d{1,2})$", re.IGNORECASE)
-
-
 def pcode_to_iso(values: pd.Series) -> pd.Series:
     """ISO 3166-2 codes from province codes such as OCHA COD p-codes.
 
     ``"TH33"``, ``"TH-33"`` and ``"KH01"`` become ``"TH-33"`` and ``"KH-1"``
     (COD p-codes of Thai and Cambodian provinces are the national codes, which
     ISO 3166-2 uses too); codes of finer units (``"TH3301"``) and unknown codes
-    give <NA>.
+    give <NA>. The one rule for codes is :func:`scamgeo.io._codes.own_codes`.
     """
     from ..datasets import provinces
 
-    known = set(provinces().index)
-
-    def convert(value: object) -> object:
-        if not isinstance(value, str):
-            return None
-        match = _PCODE.match(value.strip())
-        if not match:
-            return None
-        code = f"{match.group(1).upper()}-{int(match.group(2))}"
-        return code if code in known else None
-
-    return values.map(convert).astype("string")
+    return own_codes(values, set(provinces().index))
 
 
 def province_codes(names: pd.Series, *, country: pd.Series | str | None = None) -> pd.Series:
@@ -169,14 +155,14 @@ def parse_int(values: pd.Series) -> pd.Series:
 
 
 def warn_dropped(counts: Mapping[str, int], *, source: str, why: str) -> None:
-    """Warn once that rows were left out, with how many of each kind."""
+    """Warn once (:class:`RowsLeftOut`) that rows were left out, with how many of each kind."""
     if not counts:
         return
     total = sum(counts.values())
     listed = ", ".join(f"{k} ({v})" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:8])
     message = f"{source}: {total} row(s) left out {why}: {listed}."
     logger.warning(message)
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, RowsLeftOut, stacklevel=3)
 
 
 def _points(frame: pd.DataFrame, *, source: str) -> gpd.GeoDataFrame:
