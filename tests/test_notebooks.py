@@ -242,6 +242,9 @@ DISPLACEMENT_GRID = [
     {"country": c, "metric": m}
     for c in (None, "THA", "KHM")
     for m in ("evacuated", "in_shelters", "displaced_total", "remaining", "returned")
+] + [  # a map date before any figure, and one after the last: a note, not a failure
+    {"country": "THA", "metric": "in_shelters", "as_of": "2025-01-01"},
+    {"country": None, "metric": "in_shelters", "as_of": "2026-11-01"},
 ]
 
 
@@ -323,10 +326,14 @@ def test_border_clashes_inside_each_phase(kernels, window):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", DISPLACEMENT_GRID, ids=lambda c: f"{c['country']}-{c['metric']}")
+@pytest.mark.parametrize(
+    "case", DISPLACEMENT_GRID, ids=lambda c: "-".join(str(v) for v in c.values())
+)
 def test_every_displacement_combination(kernels, case):
     markup = _run(kernels("03-displacement"), "03-displacement", case)
     _check_case(markup)
+    if case.get("as_of"):
+        assert "so there is nothing to map on that date" in markup
 
 
 @pytest.mark.slow
