@@ -50,7 +50,9 @@ def swatch_fill(color: str, *, stroke: str = "#777", opacity: float = 0.6) -> st
 
 def site_symbol(kind: str, *, size: float | None = None) -> tuple[str, float]:
     """Inline SVG of a site kind's symbol (shape and colour as in the static plots)."""
-    style = SITE_KIND_STYLE.get(kind, {"shape": "circle", "color": OTHER_COLOR, "size": 7})
+    style = SITE_KIND_STYLE.get(
+        kind, {"marker": "o", "shape": "circle", "color": OTHER_COLOR, "size": 7}
+    )
     w = float(size or (style["size"] * 2 + 4))
     c, h = w / 2, w / 2 - 1.5
     shape = style["shape"]

@@ -136,7 +136,7 @@ def sites_map(
             ("War damage", damage),
             ("Source", sources(r.get("source"), r.get("source_url"), r.get("source_url_2"))),
         ]
-        color = str(SITE_KIND_STYLE.get(kind, {"color": OTHER_COLOR})["color"])
+        color = SITE_KIND_STYLE[kind]["color"] if kind in SITE_KIND_STYLE else OTHER_COLOR
         props.append(
             {
                 "i": icon_of[kind],

@@ -46,6 +46,7 @@ from ._furniture import (
     draw_base,
     frame_map,
     lonlat_extent,
+    mark,
     new_ax,
     plain,
     publication_style,
@@ -127,14 +128,16 @@ def _draw_sites(
     for kind in [k for k in SITE_KINDS if (kinds == k).any()] + sorted(
         set(kinds) - set(SITE_KINDS)
     ):
-        style = SITE_KIND_STYLE.get(kind, {"marker": "o", "color": OTHER_COLOR, "size": 6})
+        style = SITE_KIND_STYLE.get(
+            kind, {"marker": "o", "shape": "circle", "color": OTHER_COLOR, "size": 6}
+        )
         sel = (kinds == kind).to_numpy()
         x, y = pts.geometry.x.to_numpy()[sel], pts.geometry.y.to_numpy()[sel]
         ax.scatter(
             x,
             y,
             marker=style["marker"],
-            s=float(style["size"]) ** 2,
+            s=style["size"] ** 2,
             c=style["color"],
             edgecolors="#222222",
             linewidths=0.6,
@@ -150,7 +153,7 @@ def _draw_sites(
                 linestyle="",
                 markerfacecolor=style["color"],
                 markeredgecolor="#222222",
-                markersize=float(style["size"]) * 0.8,
+                markersize=style["size"] * 0.8,
                 label=f"{label} ({int(sel.sum())})",
             )
         )
@@ -456,11 +459,15 @@ def choropleth_map(
                 )
             )
         ax.legend(handles=handles, title=plain(legend_title or label), loc="lower right")
-        ax._scamgeo_classes = {
-            "bins": [float(b) for b in classifier.bins],
-            "counts": counts.tolist(),
-            "scheme": scheme,
-        }
+        mark(
+            ax,
+            "classes",
+            {
+                "bins": [float(b) for b in classifier.bins],
+                "counts": counts.tolist(),
+                "scheme": scheme,
+            },
+        )
         if title:
             ax.set_title(plain(title))
         if scale_bar:
@@ -600,8 +607,8 @@ def phase_small_multiples(
             )
             extra = f", {int(fat):,} killed" if np.isfinite(fat) and fat > 0 else ""
             ax.set_title(f"{PHASE_LABELS.get(p, plain(p))}\n{len(sub):,} events{extra}", fontsize=8)
-            ax._scamgeo_phase = p
-            ax._scamgeo_n_events = len(sub)
+            mark(ax, "phase", p)
+            mark(ax, "n_events", len(sub))
             if j == 0:
                 add_scale_bar(ax, crs=crs, segments=1)
                 add_north_arrow(ax, crs=crs, location=(0.08, 0.8), length=0.1)
