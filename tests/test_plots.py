@@ -16,6 +16,7 @@ import pyproj
 import pytest
 from matplotlib.colors import to_hex
 from test_maps import make_events, make_sites
+from test_time import STARTS
 
 import scamgeo
 import scamgeo.plots as sp
@@ -213,15 +214,6 @@ def test_choropleth_inputs_and_errors():
 
 
 # --- small multiples -----------------------------------------------------------------
-
-
-STARTS = {
-    "may_crisis": "2025-05-28",
-    "july_war": "2025-07-24",
-    "truce": "2025-07-29",
-    "december_war": "2025-12-07",
-    "post_ceasefire": "2025-12-27",
-}
 
 
 def test_assign_phase_from_mapping_and_timeline():

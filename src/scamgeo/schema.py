@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -193,16 +194,13 @@ def _text_and_blank(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return stripped.where(~blank), blank
 
 
-def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems) -> pd.Series:  # noqa: C901 (lead reworks schema.py)
+def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems) -> pd.Series:
     text, blank = _text_and_blank(series)
     if not col.nullable:
-        for line in lines[blank.to_numpy()]:
-            problems.add("empty, but a value is required", row=int(line), column=col.name)
+        _flag(problems, lines, blank, "empty, but a value is required", column=col.name)
 
     def bad(mask: pd.Series, what: str) -> None:
-        mask = mask.fillna(False).to_numpy(dtype=bool)
-        for line, value in zip(lines[mask], text[mask], strict=True):
-            problems.add(f"{value!r} {what}", row=int(line), column=col.name)
+        _flag(problems, lines, mask, what, column=col.name, values=text)
 
     if col.kind in ("int", "float"):
         values = pd.to_numeric(text, errors="coerce")
@@ -250,27 +248,49 @@ def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems
 # --- checks shared by tables -------------------------------------------------
 
 
+def _flag(
+    problems: Problems,
+    lines: np.ndarray,
+    where: pd.Series | np.ndarray,
+    what: str,
+    *,
+    column: str,
+    values: pd.Series | None = None,
+) -> None:
+    """Add the problem ``what`` at every line where ``where`` holds (missing counts as no).
+
+    With ``values``, each problem starts with that row's value (``'x' is not a date``).
+    """
+    mask = (
+        where.to_numpy(dtype=bool, na_value=False)
+        if isinstance(where, pd.Series)
+        else np.asarray(where, dtype=bool)
+    )
+    if values is None:
+        for line in lines[mask]:
+            problems.add(what, row=int(line), column=column)
+        return
+    for line, value in zip(lines[mask], values[mask], strict=True):
+        problems.add(f"{value!r} {what}", row=int(line), column=column)
+
+
 def _lat_lon(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     """Both coordinates or neither; swapped coordinates get their own message."""
     lat, lon = frame["latitude"], frame["longitude"]
-    half = lat.isna() ^ lon.isna()
-    for line in lines[half.to_numpy()]:
-        problems.add(
-            "latitude and longitude must both be given or both be empty",
-            row=int(line),
-            column="latitude",
-        )
+    _flag(
+        problems,
+        lines,
+        lat.isna() ^ lon.isna(),
+        "latitude and longitude must both be given or both be empty",
+        column="latitude",
+    )
     swapped = (lat.abs() > 90) & (lon.abs() <= 90)
-    for line in lines[swapped.fillna(False).to_numpy(dtype=bool)]:
-        problems.add("latitude and longitude look swapped", row=int(line), column="latitude")
+    _flag(problems, lines, swapped, "latitude and longitude look swapped", column="latitude")
 
 
 def _range_order(start: str, end: str):
     def check(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-        a, b = frame[start], frame[end]
-        wrong = (b < a).fillna(False).to_numpy(dtype=bool)
-        for line in lines[wrong]:
-            problems.add(f"{end} is before {start}", row=int(line), column=end)
+        _flag(problems, lines, frame[end] < frame[start], f"{end} is before {start}", column=end)
 
     return check
 
@@ -294,14 +314,9 @@ def _sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problem
 
 
 def _low_high(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    wrong = (frame["high"] < frame["low"]).fillna(False).to_numpy(dtype=bool)
-    for line in lines[wrong]:
-        problems.add("high is below low", row=int(line), column="high")
-    neither = (frame["value"].isna() & frame["low"].isna() & frame["high"].isna()).to_numpy(
-        dtype=bool
-    )
-    for line in lines[neither]:
-        problems.add("needs a value, or a low/high range", row=int(line), column="value")
+    _flag(problems, lines, frame["high"] < frame["low"], "high is below low", column="high")
+    neither = frame["value"].isna() & frame["low"].isna() & frame["high"].isna()
+    _flag(problems, lines, neither, "needs a value, or a low/high range", column="value")
 
 
 def _incident_scope(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
@@ -309,15 +324,30 @@ def _incident_scope(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) 
     incident = frame["incident_id"].astype("string")
     has = incident.notna()
     bad_form = has & ~incident.str.fullmatch(r"SG-I\d{4}").fillna(False)
-    for line, value in zip(lines[bad_form.to_numpy(dtype=bool)], incident[bad_form], strict=True):
-        problems.add(
-            f"{value!r} is not an incident id like SG-I0001", row=int(line), column="incident_id"
-        )
-    wrong = has & frame["scope"].astype("string").eq("cumulative").fillna(False)
-    for line in lines[wrong.to_numpy(dtype=bool)]:
-        problems.add(
-            "a cumulative figure refers to no single incident", row=int(line), column="incident_id"
-        )
+    _flag(
+        problems,
+        lines,
+        bad_form,
+        "is not an incident id like SG-I0001",
+        column="incident_id",
+        values=incident,
+    )
+    _flag(
+        problems,
+        lines,
+        has & frame["scope"].astype("string").eq("cumulative"),
+        "a cumulative figure refers to no single incident",
+        column="incident_id",
+    )
+
+
+#: The last date any curated table may hold.
+_LAST_DATE = "2026-12-31"
+
+
+def _date(name: str, since: str, **options: Any) -> Column:
+    """A date column of the record, from ``since`` to :data:`_LAST_DATE`."""
+    return Column(name, "date", min=since, max=_LAST_DATE, **options)
 
 
 #: Optional flag on every sourced table: the cited URL is a mirror, staging or copy host.
@@ -344,13 +374,7 @@ def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
             nullable=not url_required,
             description="Full http(s) URL of the cited report.",
         ),
-        Column(
-            "source_date",
-            "date",
-            min="2014-01-01",
-            max="2026-12-31",
-            description="Publication date of the cited report.",
-        ),
+        _date("source_date", "2014-01-01", description="Publication date of the cited report."),
         Column(
             "source_url_2",
             "url",
@@ -363,59 +387,64 @@ def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
 
 def _displacement_rules(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     """``both`` only for combined totals; flows carry an ordered period, stocks none."""
-    country = frame["country"].astype("string")
-    metric = frame["metric"].astype("string")
-    both = country.eq("both").fillna(False)
-    combined = metric.eq("displaced_combined").fillna(False)
-    for line in lines[(both & ~combined).to_numpy(dtype=bool)]:
-        problems.add(
-            "country 'both' is only allowed with metric displaced_combined",
-            row=int(line),
-            column="country",
-        )
-    for line in lines[(combined & ~both).to_numpy(dtype=bool)]:
-        problems.add(
-            "metric displaced_combined is a cross-border total: country must be 'both'",
-            row=int(line),
-            column="country",
-        )
-    for line in lines[(both & frame["admin1"].notna()).to_numpy(dtype=bool)]:
-        problems.add("a cross-border total has no province", row=int(line), column="admin1")
+    both = frame["country"].astype("string").eq("both").fillna(False)
+    combined = frame["metric"].astype("string").eq("displaced_combined").fillna(False)
     measure = frame["measure"].astype("string")
-    start, end = frame["period_start"], frame["period_end"]
     flow = measure.eq("flow").fillna(False)
     stock = measure.eq("stock").fillna(False)
-    for line in lines[(flow & (start.isna() | end.isna())).to_numpy(dtype=bool)]:
-        problems.add(
-            "a flow needs period_start and period_end", row=int(line), column="period_start"
-        )
-    for line in lines[(flow & (end < start).fillna(False)).to_numpy(dtype=bool)]:
-        problems.add("period_end is before period_start", row=int(line), column="period_end")
-    for line in lines[(stock & (start.notna() | end.notna())).to_numpy(dtype=bool)]:
-        problems.add(
-            "a stock is counted at as_of and has no period", row=int(line), column="period_start"
-        )
-    late = flow & (end > frame["as_of"]).fillna(False)
-    for line in lines[late.to_numpy(dtype=bool)]:
-        problems.add("period_end is after as_of", row=int(line), column="period_end")
+    start, end = frame["period_start"], frame["period_end"]
+    rules = (
+        (
+            both & ~combined,
+            "country",
+            "country 'both' is only allowed with metric displaced_combined",
+        ),
+        (
+            combined & ~both,
+            "country",
+            "metric displaced_combined is a cross-border total: country must be 'both'",
+        ),
+        (both & frame["admin1"].notna(), "admin1", "a cross-border total has no province"),
+        (
+            flow & (start.isna() | end.isna()),
+            "period_start",
+            "a flow needs period_start and period_end",
+        ),
+        (flow & (end < start), "period_end", "period_end is before period_start"),
+        (
+            stock & (start.notna() | end.notna()),
+            "period_start",
+            "a stock is counted at as_of and has no period",
+        ),
+        (flow & (end > frame["as_of"]), "period_end", "period_end is after as_of"),
+    )
+    for where, column, what in rules:
+        _flag(problems, lines, where, what, column=column)
 
 
-_COORDS = (
-    Column(
-        "latitude",
-        "float",
-        min=-90,
-        max=90,
-        description="Decimal degrees, WGS84. Empty if not known.",
-    ),
-    Column(
-        "longitude",
-        "float",
-        min=-180,
-        max=180,
-        description="Decimal degrees, WGS84. Empty if not known.",
-    ),
-)
+def _coord_columns(*, nullable: bool = True) -> tuple[Column, Column]:
+    """``latitude`` and ``longitude`` in WGS84 decimal degrees (may be empty when ``nullable``)."""
+    note = "Decimal degrees, WGS84." + (" Empty if not known." if nullable else "")
+    return (
+        Column("latitude", "float", nullable=nullable, min=-90, max=90, description=note),
+        Column("longitude", "float", nullable=nullable, min=-180, max=180, description=note),
+    )
+
+
+_COORDS = _coord_columns()
+
+
+def _figure_source_columns(*, since: str, publisher: str = "") -> tuple[Column, ...]:
+    """Who published a figure, where and when, and the row's notes (figure tables' tail)."""
+    return (
+        Column("publisher", "str", nullable=False, description=publisher),
+        Column("source_url", "url", nullable=False),
+        _date("source_date", since),
+        Column("source_url_2", "url", required=False),
+        _MIRROR,
+        Column("notes", "str"),
+    )
+
 
 #: Common event schema: the curated events and every loader's output.
 EVENTS = TableSchema(
@@ -429,14 +458,7 @@ EVENTS = TableSchema(
             nullable=False,
             description="Unique id (SG-E#### for curated rows; the source's id otherwise).",
         ),
-        Column(
-            "event_date",
-            "date",
-            nullable=False,
-            min="1989-01-01",
-            max="2026-12-31",
-            description="Day of the event.",
-        ),
+        _date("event_date", "1989-01-01", nullable=False, description="Day of the event."),
         Column(
             "time_precision",
             "int",
@@ -593,13 +615,7 @@ SITES = TableSchema(
         Column("active_from", "str", description="Year or date the site is reported active from."),
         Column("active_to", "str", description="Year or date it closed, if reported."),
         Column("status", "str", description="Short status as reported."),
-        Column(
-            "damage_date",
-            "date",
-            min="2025-01-01",
-            max="2026-12-31",
-            description="Date of reported war damage.",
-        ),
+        _date("damage_date", "2025-01-01", description="Date of reported war damage."),
         Column("damage_note", "str", description="What was hit, in our words."),
         Column(
             "damage_claimed_by", "category", choices=CLAIMS, description="Who reports the damage."
@@ -617,14 +633,7 @@ DISPLACEMENT = TableSchema(
     description="A displacement figure for one country (or province), metric and date.",
     columns=(
         Column("row_id", "str", nullable=False),
-        Column(
-            "as_of",
-            "date",
-            nullable=False,
-            min="2025-05-01",
-            max="2026-12-31",
-            description="Date the figure refers to.",
-        ),
+        _date("as_of", "2025-05-01", nullable=False, description="Date the figure refers to."),
         Column(
             "country",
             "category",
@@ -655,20 +664,16 @@ DISPLACEMENT = TableSchema(
             "returns are a stock of returnees); flow: people who moved DURING period_start..period_end. "
             "Every curated row has one; a series never mixes the two.",
         ),
-        Column(
+        _date(
             "period_start",
-            "date",
+            "2025-05-01",
             required=False,
-            min="2025-05-01",
-            max="2026-12-31",
             description="First day of the period a flow covers; empty for a stock.",
         ),
-        Column(
+        _date(
             "period_end",
-            "date",
+            "2025-05-01",
             required=False,
-            min="2025-05-01",
-            max="2026-12-31",
             description="Last day of the period a flow covers; empty for a stock.",
         ),
         Column(
@@ -686,12 +691,7 @@ DISPLACEMENT = TableSchema(
             choices=DISPLACEMENT_UNITS,
             description="Unit of value.",
         ),
-        Column("publisher", "str", nullable=False, description="Who published the figure."),
-        Column("source_url", "url", nullable=False),
-        Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
-        Column("source_url_2", "url", required=False),
-        _MIRROR,
-        Column("notes", "str"),
+        *_figure_source_columns(since="2025-01-01", publisher="Who published the figure."),
     ),
     extra_checks=(_displacement_rules,),
 )
@@ -702,8 +702,8 @@ TIMELINE = TableSchema(
     description="A key date of the conflict or of the fight against the scam economy.",
     columns=(
         Column("timeline_id", "str", nullable=False),
-        Column("date", "date", nullable=False, min="2014-01-01", max="2026-12-31"),
-        Column("end_date", "date", min="2014-01-01", max="2026-12-31"),
+        _date("date", "2014-01-01", nullable=False),
+        _date("end_date", "2014-01-01"),
         Column(
             "kind",
             "category",
@@ -749,7 +749,7 @@ TALLIES = TableSchema(
     description="A casualty tally as reported by one government or agency on one date.",
     columns=(
         Column("tally_id", "str", nullable=False),
-        Column("as_of", "date", nullable=False, min="2025-05-01", max="2026-12-31"),
+        _date("as_of", "2025-05-01", nullable=False),
         Column(
             "phase",
             "category",
@@ -800,12 +800,7 @@ TALLIES = TableSchema(
         Column("value", "int", nullable=False, min=0),
         Column("reported_by", "str", nullable=False, description="Body that gave the figure."),
         Column("claimed_by", "category", nullable=False, choices=CLAIMS),
-        Column("publisher", "str", nullable=False),
-        Column("source_url", "url", nullable=False),
-        Column("source_date", "date", min="2025-01-01", max="2026-12-31"),
-        Column("source_url_2", "url", required=False),
-        _MIRROR,
-        Column("notes", "str"),
+        *_figure_source_columns(since="2025-01-01"),
     ),
     extra_checks=(_incident_scope,),
 )
@@ -843,12 +838,7 @@ SCAM_FIGURES = TableSchema(
         Column("high", "float", min=0, description="High end of a range."),
         Column("unit", "str", nullable=False),
         Column("measures", "str", nullable=False, description="What exactly is counted."),
-        Column("publisher", "str", nullable=False),
-        Column("source_url", "url", nullable=False),
-        Column("source_date", "date", min="2014-01-01", max="2026-12-31"),
-        Column("source_url_2", "url", required=False),
-        _MIRROR,
-        Column("notes", "str"),
+        *_figure_source_columns(since="2014-01-01"),
     ),
     extra_checks=(_low_high,),
 )
@@ -856,15 +846,13 @@ SCAM_FIGURES = TableSchema(
 
 def _stand_in_explained(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     """A stand-in point must say in its notes what it stands for."""
-    bad = (frame["coord_method"].astype("string").eq("stand_in") & frame["notes"].isna()).fillna(
-        False
+    _flag(
+        problems,
+        lines,
+        frame["coord_method"].astype("string").eq("stand_in") & frame["notes"].isna(),
+        "a stand_in point needs notes saying which place's point stands in and why",
+        column="notes",
     )
-    for line in lines[bad.to_numpy(dtype=bool)]:
-        problems.add(
-            "a stand_in point needs notes saying which place's point stands in and why",
-            row=int(line),
-            column="notes",
-        )
 
 
 GAZETTEER = TableSchema(
@@ -891,22 +879,7 @@ GAZETTEER = TableSchema(
         ),
         Column("admin1", "str", description="Province of the side (English)."),
         Column("admin2", "str", description="District, if known."),
-        Column(
-            "latitude",
-            "float",
-            nullable=False,
-            min=-90,
-            max=90,
-            description="Decimal degrees, WGS84.",
-        ),
-        Column(
-            "longitude",
-            "float",
-            nullable=False,
-            min=-180,
-            max=180,
-            description="Decimal degrees, WGS84.",
-        ),
+        *_coord_columns(nullable=False),
         Column(
             "uncertainty_m",
             "int",
@@ -930,13 +903,7 @@ GAZETTEER = TableSchema(
             description="URL of the page that gives the coordinates.",
         ),
         Column("coord_publisher", "str", nullable=False, description="Who publishes that page."),
-        Column(
-            "coord_source_date",
-            "date",
-            min="2000-01-01",
-            max="2026-12-31",
-            description="Date of that page, if shown.",
-        ),
+        _date("coord_source_date", "2000-01-01", description="Date of that page, if shown."),
         Column(
             "source",
             "str",
@@ -944,14 +911,7 @@ GAZETTEER = TableSchema(
             description="Publisher of a report naming the place and where it is.",
         ),
         Column("source_url", "url", required=False, description="That report."),
-        Column(
-            "source_date",
-            "date",
-            required=False,
-            min="2000-01-01",
-            max="2026-12-31",
-            description="Its publication date.",
-        ),
+        _date("source_date", "2000-01-01", required=False, description="Its publication date."),
         Column(
             "notes", "str", description="What the place is and how the point was got, in our words."
         ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 from ..style import OTHER_COLOR, SITE_KIND_STYLE
@@ -14,9 +13,6 @@ __all__ = [
     "swatch_fill",
     "swatch_line",
 ]
-
-
-logger = logging.getLogger("scamgeo.maps")
 
 
 def legend_html(title: str, rows: list[str], *, note: str = "") -> str:
