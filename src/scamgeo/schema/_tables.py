@@ -1,28 +1,12 @@
-"""Table schemas: one definition per table, checked on every load.
+"""The curated tables' schemas: :data:`EVENTS`, :data:`SITES`, :data:`DISPLACEMENT`, ...
 
-A :class:`TableSchema` lists its :class:`Column` objects (type, vocabulary,
-range, whether empty cells are allowed). :meth:`TableSchema.validate` parses a
-raw frame into proper dtypes and collects *every* problem (missing columns,
-bad dates, out-of-range numbers, unknown categories, malformed URLs) before
-raising one :class:`~scamgeo.SchemaError` naming the file, line and column.
-
-:data:`EVENTS` is the common event schema: the curated events table, ACLED
-exports and UCDP GED files all come out of their loaders in it.
+Declared with the column kit (:mod:`scamgeo.schema._kit`); every table also
+checks its cross-column rules (:mod:`scamgeo.schema._rules`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
-
-from ._validate import Problems, require_columns
-from .vocab import (
-    ACTORS,
+from ..vocab import (
     CLAIMS,
     COORD_METHODS,
     COUNTRIES,
@@ -38,316 +22,27 @@ from .vocab import (
     VICTIM_SIDES,
     VICTIM_TYPES,
 )
+from ._kit import Column, TableSchema, date_column
+from ._rules import (
+    displacement_rules,
+    incident_scope,
+    lat_lon,
+    low_high,
+    range_order,
+    stand_in_explained,
+    sub_event_matches,
+)
 
 __all__ = [
-    "ACTORS",
-    "CLAIMS",
-    "COUNTRIES",
+    "CURATED",
     "DISPLACEMENT",
-    "DISPLACEMENT_METRICS",
     "EVENTS",
-    "COORD_METHODS",
-    "EVENT_TYPES",
     "GAZETTEER",
-    "MEASURES",
-    "PLACE_KINDS",
-    "PLACE_SIDES",
-    "VICTIM_SIDES",
-    "VICTIM_TYPES",
     "SCAM_FIGURES",
     "SITES",
-    "SITE_KINDS",
-    "SUB_EVENT_TYPES",
     "TALLIES",
     "TIMELINE",
-    "Column",
-    "TableSchema",
 ]
-
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
-_ISO_3166_2 = re.compile(r"^(TH|KH)-\d{1,2}$")
-
-_KINDS = ("str", "int", "float", "date", "category", "url", "bool", "code")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table.
-
-    Parameters
-    ----------
-    name : str
-        Column name.
-    kind : {"str", "int", "float", "date", "category", "url", "bool", "code"}
-        How cells are parsed: ``date`` is ISO ``YYYY-MM-DD``; ``category`` must
-        be one of ``choices``; ``url`` must be an http(s) URL; ``code`` an
-        ISO 3166-2 code of a Thai or Cambodian province.
-    required : bool
-        The column must be present (optional columns are added empty).
-    nullable : bool
-        Empty cells are allowed.
-    choices : tuple of str, optional
-        The vocabulary of a ``category`` column.
-    min, max : float or str, optional
-        Inclusive range of numbers, or of dates as ``YYYY-MM-DD``.
-    description : str
-        What the column holds (used in the data dictionary).
-    """
-
-    name: str
-    kind: str = "str"
-    required: bool = True
-    nullable: bool = True
-    choices: tuple[str, ...] | None = None
-    min: float | str | None = None
-    max: float | str | None = None
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in _KINDS:
-            raise ValueError(f"Column {self.name}: kind must be one of {_KINDS}")
-        if self.kind == "category" and not self.choices:
-            raise ValueError(f"Column {self.name}: a category needs choices")
-
-
-@dataclass(frozen=True)
-class TableSchema:
-    """A table's columns, key and documented ranges.
-
-    Parameters
-    ----------
-    name : str
-        Table name (also the CSV file stem under ``data/curated``).
-    columns : tuple of Column
-        Columns in their canonical order.
-    key : str, optional
-        Column whose values must be unique.
-    description : str
-        One line on what a row is.
-    """
-
-    name: str
-    columns: tuple[Column, ...]
-    key: str | None = None
-    description: str = ""
-    extra_checks: tuple = field(default=(), repr=False)
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def required(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
-
-    def validate(
-        self, frame: pd.DataFrame, *, source: str | None = None, line_offset: int = 2
-    ) -> pd.DataFrame:
-        """Parse and check ``frame``; return a new frame with proper dtypes.
-
-        Parameters
-        ----------
-        frame : pandas.DataFrame
-            Raw table, typically read with every column as text.
-        source : str, optional
-            File or table name used in messages (defaults to the schema name).
-        line_offset : int
-            Added to the 0-based row position to give the line number in
-            messages (2 for a CSV with one header line).
-
-        Raises
-        ------
-        SchemaError
-            Listing every missing column, or every bad cell with its line and column.
-        """
-        source = source or self.name
-        require_columns(frame.columns, self.required, source=source)
-        out = frame.copy()
-        for col in self.columns:
-            if col.name not in out.columns:
-                out[col.name] = pd.NA
-        problems = Problems(source)
-        lines = np.arange(len(out)) + line_offset
-        for col in self.columns:
-            out[col.name] = _parse(out[col.name], col, lines, problems)
-        if self.key is not None:
-            dup = out[self.key].duplicated(keep=False) & out[self.key].notna()
-            for line, value in zip(lines[dup.to_numpy()], out.loc[dup, self.key], strict=True):
-                problems.add(f"duplicate {self.key} {value!r}", row=int(line), column=self.key)
-        for check in self.extra_checks:
-            check(out, lines, problems)
-        problems.raise_if_any()
-        ordered = self.names + [c for c in out.columns if c not in self.names]
-        return out[ordered]
-
-
-def _text_and_blank(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cells as stripped text (<NA> when empty), and where a cell is empty (NaN, None, '' or spaces)."""
-    stripped = series.astype("string").str.strip()
-    blank = (series.isna() | stripped.eq("").fillna(True)).astype(bool)
-    return stripped.where(~blank), blank
-
-
-def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems) -> pd.Series:
-    text, blank = _text_and_blank(series)
-    if not col.nullable:
-        _flag(problems, lines, blank, "empty, but a value is required", column=col.name)
-
-    def bad(mask: pd.Series, what: str) -> None:
-        _flag(problems, lines, mask, what, column=col.name, values=text)
-
-    if col.kind in ("int", "float"):
-        values = pd.to_numeric(text, errors="coerce")
-        bad(values.isna() & ~blank, "is not a number")
-        if col.kind == "int":
-            bad(values.notna() & (values != values.round()), "is not a whole number")
-        if col.min is not None:
-            bad(values < col.min, f"is below the minimum {col.min}")
-        if col.max is not None:
-            bad(values > col.max, f"is above the maximum {col.max}")
-        if col.kind == "int":
-            return values.round().astype("Int64")
-        return values.astype("float64")
-    if col.kind == "date":
-        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        bad(values.isna() & ~blank, "is not a date (YYYY-MM-DD)")
-        if col.min is not None:
-            bad(values < pd.Timestamp(col.min), f"is before {col.min}")
-        if col.max is not None:
-            bad(values > pd.Timestamp(col.max), f"is after {col.max}")
-        return values.astype("datetime64[ns]")
-    if col.kind == "category":
-        choices = col.choices or ()
-        bad(~text.isin(choices) & ~blank, f"is not one of {', '.join(choices)}")
-        return pd.Categorical(text.where(text.isin(choices)), categories=list(choices))
-    if col.kind == "url":
-        bad(~text.fillna("").str.match(_URL) & ~blank, "is not an http(s) URL")
-        return text
-    if col.kind == "code":
-        bad(
-            ~text.fillna("").str.match(_ISO_3166_2) & ~blank,
-            "is not an ISO 3166-2 code like TH-32 or KH-22",
-        )
-        return text
-    if col.kind == "bool":
-        lowered = text.str.lower()
-        truth = lowered.map(
-            {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-        )
-        bad(truth.isna() & ~blank, "is not true/false")
-        return truth.astype("boolean")
-    return text
-
-
-# --- checks shared by tables -------------------------------------------------
-
-
-def _flag(
-    problems: Problems,
-    lines: np.ndarray,
-    where: pd.Series | np.ndarray,
-    what: str,
-    *,
-    column: str,
-    values: pd.Series | None = None,
-) -> None:
-    """Add the problem ``what`` at every line where ``where`` holds (missing counts as no).
-
-    With ``values``, each problem starts with that row's value (``'x' is not a date``).
-    """
-    mask = (
-        where.to_numpy(dtype=bool, na_value=False)
-        if isinstance(where, pd.Series)
-        else np.asarray(where, dtype=bool)
-    )
-    if values is None:
-        for line in lines[mask]:
-            problems.add(what, row=int(line), column=column)
-        return
-    for line, value in zip(lines[mask], values[mask], strict=True):
-        problems.add(f"{value!r} {what}", row=int(line), column=column)
-
-
-def _lat_lon(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    """Both coordinates or neither; swapped coordinates get their own message."""
-    lat, lon = frame["latitude"], frame["longitude"]
-    _flag(
-        problems,
-        lines,
-        lat.isna() ^ lon.isna(),
-        "latitude and longitude must both be given or both be empty",
-        column="latitude",
-    )
-    swapped = (lat.abs() > 90) & (lon.abs() <= 90)
-    _flag(problems, lines, swapped, "latitude and longitude look swapped", column="latitude")
-
-
-def _range_order(start: str, end: str):
-    def check(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-        _flag(problems, lines, frame[end] < frame[start], f"{end} is before {start}", column=end)
-
-    return check
-
-
-def _sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    expected = frame["sub_event_type"].astype("string").map(SUB_EVENT_TYPES)
-    actual = frame["event_type"].astype("string")
-    wrong = (
-        (expected.notna() & actual.notna() & (expected != actual))
-        .fillna(False)
-        .to_numpy(dtype=bool)
-    )
-    for line, sub, et in zip(
-        lines[wrong], frame["sub_event_type"][wrong], actual[wrong], strict=True
-    ):
-        problems.add(
-            f"sub_event_type {sub!r} belongs to {SUB_EVENT_TYPES[sub]!r}, not {et!r}",
-            row=int(line),
-            column="event_type",
-        )
-
-
-def _low_high(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    _flag(problems, lines, frame["high"] < frame["low"], "high is below low", column="high")
-    neither = frame["value"].isna() & frame["low"].isna() & frame["high"].isna()
-    _flag(problems, lines, neither, "needs a value, or a low/high range", column="value")
-
-
-def _incident_scope(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    """An ``incident_id`` belongs to an incident figure and has the SG-I#### form."""
-    incident = frame["incident_id"].astype("string")
-    has = incident.notna()
-    bad_form = has & ~incident.str.fullmatch(r"SG-I\d{4}").fillna(False)
-    _flag(
-        problems,
-        lines,
-        bad_form,
-        "is not an incident id like SG-I0001",
-        column="incident_id",
-        values=incident,
-    )
-    _flag(
-        problems,
-        lines,
-        has & frame["scope"].astype("string").eq("cumulative"),
-        "a cumulative figure refers to no single incident",
-        column="incident_id",
-    )
-
-
-#: The last date any curated table may hold.
-_LAST_DATE = "2026-12-31"
-
-
-def _date(name: str, since: str, **options: Any) -> Column:
-    """A date column of the record, from ``since`` to :data:`_LAST_DATE`."""
-    return Column(name, "date", min=since, max=_LAST_DATE, **options)
 
 
 #: Optional flag on every sourced table: the cited URL is a mirror, staging or copy host.
@@ -374,7 +69,9 @@ def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
             nullable=not url_required,
             description="Full http(s) URL of the cited report.",
         ),
-        _date("source_date", "2014-01-01", description="Publication date of the cited report."),
+        date_column(
+            "source_date", "2014-01-01", description="Publication date of the cited report."
+        ),
         Column(
             "source_url_2",
             "url",
@@ -383,43 +80,6 @@ def _source_columns(*, url_required: bool = True) -> tuple[Column, ...]:
         ),
         _MIRROR,
     )
-
-
-def _displacement_rules(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    """``both`` only for combined totals; flows carry an ordered period, stocks none."""
-    both = frame["country"].astype("string").eq("both").fillna(False)
-    combined = frame["metric"].astype("string").eq("displaced_combined").fillna(False)
-    measure = frame["measure"].astype("string")
-    flow = measure.eq("flow").fillna(False)
-    stock = measure.eq("stock").fillna(False)
-    start, end = frame["period_start"], frame["period_end"]
-    rules = (
-        (
-            both & ~combined,
-            "country",
-            "country 'both' is only allowed with metric displaced_combined",
-        ),
-        (
-            combined & ~both,
-            "country",
-            "metric displaced_combined is a cross-border total: country must be 'both'",
-        ),
-        (both & frame["admin1"].notna(), "admin1", "a cross-border total has no province"),
-        (
-            flow & (start.isna() | end.isna()),
-            "period_start",
-            "a flow needs period_start and period_end",
-        ),
-        (flow & (end < start), "period_end", "period_end is before period_start"),
-        (
-            stock & (start.notna() | end.notna()),
-            "period_start",
-            "a stock is counted at as_of and has no period",
-        ),
-        (flow & (end > frame["as_of"]), "period_end", "period_end is after as_of"),
-    )
-    for where, column, what in rules:
-        _flag(problems, lines, where, what, column=column)
 
 
 def _coord_columns(*, nullable: bool = True) -> tuple[Column, Column]:
@@ -439,7 +99,7 @@ def _figure_source_columns(*, since: str, publisher: str = "") -> tuple[Column, 
     return (
         Column("publisher", "str", nullable=False, description=publisher),
         Column("source_url", "url", nullable=False),
-        _date("source_date", since),
+        date_column("source_date", since),
         Column("source_url_2", "url", required=False),
         _MIRROR,
         Column("notes", "str"),
@@ -458,7 +118,7 @@ EVENTS = TableSchema(
             nullable=False,
             description="Unique id (SG-E#### for curated rows; the source's id otherwise).",
         ),
-        _date("event_date", "1989-01-01", nullable=False, description="Day of the event."),
+        date_column("event_date", "1989-01-01", nullable=False, description="Day of the event."),
         Column(
             "time_precision",
             "int",
@@ -575,7 +235,7 @@ EVENTS = TableSchema(
             description="Military, civilian or mixed victims; empty when none are reported.",
         ),
     ),
-    extra_checks=(_lat_lon, _sub_event_matches),
+    extra_checks=(lat_lon, sub_event_matches),
 )
 
 SITES = TableSchema(
@@ -615,7 +275,7 @@ SITES = TableSchema(
         Column("active_from", "str", description="Year or date the site is reported active from."),
         Column("active_to", "str", description="Year or date it closed, if reported."),
         Column("status", "str", description="Short status as reported."),
-        _date("damage_date", "2025-01-01", description="Date of reported war damage."),
+        date_column("damage_date", "2025-01-01", description="Date of reported war damage."),
         Column("damage_note", "str", description="What was hit, in our words."),
         Column(
             "damage_claimed_by", "category", choices=CLAIMS, description="Who reports the damage."
@@ -624,7 +284,7 @@ SITES = TableSchema(
         Column("notes", "str", description="Short note in our words."),
         *_source_columns(),
     ),
-    extra_checks=(_lat_lon,),
+    extra_checks=(lat_lon,),
 )
 
 DISPLACEMENT = TableSchema(
@@ -633,7 +293,9 @@ DISPLACEMENT = TableSchema(
     description="A displacement figure for one country (or province), metric and date.",
     columns=(
         Column("row_id", "str", nullable=False),
-        _date("as_of", "2025-05-01", nullable=False, description="Date the figure refers to."),
+        date_column(
+            "as_of", "2025-05-01", nullable=False, description="Date the figure refers to."
+        ),
         Column(
             "country",
             "category",
@@ -664,13 +326,13 @@ DISPLACEMENT = TableSchema(
             "returns are a stock of returnees); flow: people who moved DURING period_start..period_end. "
             "Every curated row has one; a series never mixes the two.",
         ),
-        _date(
+        date_column(
             "period_start",
             "2025-05-01",
             required=False,
             description="First day of the period a flow covers; empty for a stock.",
         ),
-        _date(
+        date_column(
             "period_end",
             "2025-05-01",
             required=False,
@@ -693,7 +355,7 @@ DISPLACEMENT = TableSchema(
         ),
         *_figure_source_columns(since="2025-01-01", publisher="Who published the figure."),
     ),
-    extra_checks=(_displacement_rules,),
+    extra_checks=(displacement_rules,),
 )
 
 TIMELINE = TableSchema(
@@ -702,8 +364,8 @@ TIMELINE = TableSchema(
     description="A key date of the conflict or of the fight against the scam economy.",
     columns=(
         Column("timeline_id", "str", nullable=False),
-        _date("date", "2014-01-01", nullable=False),
-        _date("end_date", "2014-01-01"),
+        date_column("date", "2014-01-01", nullable=False),
+        date_column("end_date", "2014-01-01"),
         Column(
             "kind",
             "category",
@@ -740,7 +402,7 @@ TIMELINE = TableSchema(
         ),
         *_source_columns(),
     ),
-    extra_checks=(_range_order("date", "end_date"),),
+    extra_checks=(range_order("date", "end_date"),),
 )
 
 TALLIES = TableSchema(
@@ -749,7 +411,7 @@ TALLIES = TableSchema(
     description="A casualty tally as reported by one government or agency on one date.",
     columns=(
         Column("tally_id", "str", nullable=False),
-        _date("as_of", "2025-05-01", nullable=False),
+        date_column("as_of", "2025-05-01", nullable=False),
         Column(
             "phase",
             "category",
@@ -802,7 +464,7 @@ TALLIES = TableSchema(
         Column("claimed_by", "category", nullable=False, choices=CLAIMS),
         *_figure_source_columns(since="2025-01-01"),
     ),
-    extra_checks=(_incident_scope,),
+    extra_checks=(incident_scope,),
 )
 
 SCAM_FIGURES = TableSchema(
@@ -840,19 +502,8 @@ SCAM_FIGURES = TableSchema(
         Column("measures", "str", nullable=False, description="What exactly is counted."),
         *_figure_source_columns(since="2014-01-01"),
     ),
-    extra_checks=(_low_high,),
+    extra_checks=(low_high,),
 )
-
-
-def _stand_in_explained(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    """A stand-in point must say in its notes what it stands for."""
-    _flag(
-        problems,
-        lines,
-        frame["coord_method"].astype("string").eq("stand_in") & frame["notes"].isna(),
-        "a stand_in point needs notes saying which place's point stands in and why",
-        column="notes",
-    )
 
 
 GAZETTEER = TableSchema(
@@ -903,7 +554,7 @@ GAZETTEER = TableSchema(
             description="URL of the page that gives the coordinates.",
         ),
         Column("coord_publisher", "str", nullable=False, description="Who publishes that page."),
-        _date("coord_source_date", "2000-01-01", description="Date of that page, if shown."),
+        date_column("coord_source_date", "2000-01-01", description="Date of that page, if shown."),
         Column(
             "source",
             "str",
@@ -911,39 +562,17 @@ GAZETTEER = TableSchema(
             description="Publisher of a report naming the place and where it is.",
         ),
         Column("source_url", "url", required=False, description="That report."),
-        _date("source_date", "2000-01-01", required=False, description="Its publication date."),
+        date_column(
+            "source_date", "2000-01-01", required=False, description="Its publication date."
+        ),
         Column(
             "notes", "str", description="What the place is and how the point was got, in our words."
         ),
     ),
-    extra_checks=(_lat_lon, _stand_in_explained),
+    extra_checks=(lat_lon, stand_in_explained),
 )
 
 #: Every curated table by name.
 CURATED: dict[str, TableSchema] = {
     s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES, GAZETTEER)
 }
-
-
-def schema_table(schema: TableSchema) -> pd.DataFrame:
-    """A data-dictionary view of ``schema`` (column, type, required, allowed, description)."""
-    rows = []
-    for c in schema.columns:
-        allowed: Sequence[str] | str = ""
-        if c.choices:
-            allowed = ", ".join(c.choices)
-        elif c.min is not None or c.max is not None:
-            allowed = (
-                f"{c.min if c.min is not None else ''} .. {c.max if c.max is not None else ''}"
-            )
-        rows.append(
-            {
-                "column": c.name,
-                "type": c.kind,
-                "required": c.required,
-                "empty allowed": c.nullable,
-                "allowed": allowed,
-                "description": c.description,
-            }
-        )
-    return pd.DataFrame(rows)
