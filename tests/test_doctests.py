@@ -17,7 +17,13 @@ import pytest
 
 # datasets, geo, stats, io and the shared core: the modules whose examples must run
 PACKAGES = ("scamgeo.geo", "scamgeo.stats", "scamgeo.io")
-MODULES = ("scamgeo.datasets", "scamgeo._inputs", "scamgeo._time", "scamgeo.vocab")
+MODULES = (
+    "scamgeo.datasets",
+    "scamgeo._inputs",
+    "scamgeo._time",
+    "scamgeo.vocab",
+    "scamgeo.plots._frame",
+)
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

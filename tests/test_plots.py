@@ -16,6 +16,7 @@ import pyproj
 import pytest
 from matplotlib.colors import to_hex
 from test_maps import make_events, make_sites
+from test_time import STARTS
 
 import scamgeo
 import scamgeo.plots as sp
@@ -44,7 +45,7 @@ def geodesic_km(crs, x0, y0, x1, y1) -> float:
 def test_overview_map_draws_every_layer():
     events = make_events(60)
     sites = make_sites()
-    ax = sp.overview_map(events, sites=sites, title="Border $war")
+    ax = sp.overview_map(events, sites=sites, frame=sp.MapFrame(title="Border $war"))
     assert ax.figure is not None and ax._scamgeo_crs == pyproj.CRS(config.METRIC_CRS)
     assert by_gid(ax, "countries") and by_gid(ax, "provinces") and by_gid(ax, "border")
     battles = by_gid(ax, "events:Battles")
@@ -68,7 +69,7 @@ def test_overview_map_draws_every_layer():
 
 
 def test_scale_bar_is_true_on_the_ground():
-    ax = sp.overview_map(make_events(5), inset=False)
+    ax = sp.overview_map(make_events(5), frame=sp.MapFrame(inset=False))
     bar = ax._scamgeo_scale_bar
     assert bar["length_km"] in (20, 25, 50, 100)
     km = geodesic_km(config.METRIC_CRS, bar["x0"], bar["y"], bar["x1"], bar["y"])
@@ -97,7 +98,7 @@ def test_scale_bar_in_degrees_and_explicit_length():
 
 
 def test_north_arrow_points_to_true_north():
-    ax = sp.overview_map(make_events(5), inset=False)
+    ax = sp.overview_map(make_events(5), frame=sp.MapFrame(inset=False))
     # UTM 48N: at ~102.5 E (west of the 105 E meridian) true north leans left of grid north
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     px, py = x0 + 0.06 * (x1 - x0), y0 + 0.86 * (y1 - y0)
@@ -116,11 +117,64 @@ def test_north_arrow_points_to_true_north():
 
 def test_overview_on_an_existing_axes_in_degrees():
     fig, (a, b) = plt.subplots(1, 2)
-    out = sp.overview_map(make_events(10), ax=b, crs="EPSG:4326", inset=False, legend=False)
+    frame = sp.MapFrame(crs="EPSG:4326", inset=False, legend=False)
+    out = sp.overview_map(make_events(10), ax=b, frame=frame)
     assert out is b and not a.collections and b.get_legend() is None
     assert b.get_aspect() == pytest.approx(
         1 / math.cos(math.radians(sum(b.get_ylim()) / 2)), rel=1e-6
     )
+
+
+# --- the map frame -----------------------------------------------------------------------
+
+
+def test_map_frame_is_checked_frozen_and_comparable():
+    frame = sp.MapFrame(crs="EPSG:4326", bounds=[102, 12, 104.5, 15], inset=True)
+    assert frame.bounds == (102.0, 12.0, 104.5, 15.0)
+    assert frame == sp.MapFrame(crs="EPSG:4326", bounds=(102, 12, 104.5, 15), inset=True)
+    assert hash(frame) == hash(
+        sp.MapFrame(crs="EPSG:4326", bounds=(102, 12, 104.5, 15), inset=True)
+    )
+    with pytest.raises(AttributeError):
+        frame.inset = False  # type: ignore[misc]
+    with pytest.raises(scamgeo.ParameterError, match="bounds="):
+        sp.MapFrame(bounds=(104, 12, 102, 15))
+    with pytest.raises(scamgeo.ParameterError, match="bounds="):
+        sp.MapFrame(bounds=(102, 12, 104))
+    with pytest.raises(scamgeo.CRSError, match="crs="):
+        sp.MapFrame(crs="EPSG:nonsense")
+    with pytest.raises(scamgeo.ParameterError, match="MapFrame"):
+        sp.overview_map(make_events(5), frame={"inset": False})  # type: ignore[arg-type]
+
+
+def test_map_frame_bounds_and_furniture_reach_every_builder():
+    frame = sp.MapFrame(
+        crs="EPSG:4326",
+        bounds=(102.0, 12.5, 104.0, 14.5),
+        scale_bar=False,
+        north_arrow=False,
+        legend=False,
+        title="Frame",
+    )
+    ax = sp.overview_map(make_events(10), frame=frame)
+    assert ax._scamgeo_crs == pyproj.CRS("EPSG:4326")
+    # the extent is the lon/lat box (densified, so it may only grow by rounding)
+    assert ax.get_xlim() == pytest.approx((102.0, 104.0), abs=1e-6)
+    assert ax.get_ylim() == pytest.approx((12.5, 14.5), abs=1e-6)
+    assert ax.get_legend() is None and ax.get_title() == "Frame"
+    assert not hasattr(ax, "_scamgeo_scale_bar") and not hasattr(ax, "_scamgeo_north_deg")
+    # inset=None leaves the choice to the builder: on for the overview
+    assert [c.get_gid() for c in ax.child_axes] == ["inset-locator"]
+    values = pd.Series({"TH-27": 1, "TH-32": 2, "KH-1": 12}, name="n")
+    choro = sp.choropleth_map(values, k=2, frame=sp.MapFrame(inset=True, legend=False))
+    assert choro.get_legend() is None and choro._scamgeo_classes["counts"] == [2, 1]
+    assert [c.get_gid() for c in choro.child_axes] == ["inset-locator"]
+    assert not sp.choropleth_map(values, k=2).child_axes  # no inset by default
+    events = make_events(30).assign(phase="july_war")
+    axes = sp.phase_small_multiples(events, frame=frame)
+    assert axes[0].figure.legends == [] and axes[0].figure.get_suptitle() == "Frame"
+    assert not hasattr(axes[0], "_scamgeo_scale_bar")
+    assert axes[0].get_xlim() == pytest.approx((102.0, 104.0), abs=1e-6)
 
 
 # --- choropleth --------------------------------------------------------------------------
@@ -160,15 +214,6 @@ def test_choropleth_inputs_and_errors():
 
 
 # --- small multiples -----------------------------------------------------------------
-
-
-STARTS = {
-    "may_crisis": "2025-05-28",
-    "july_war": "2025-07-24",
-    "truce": "2025-07-29",
-    "december_war": "2025-12-07",
-    "post_ceasefire": "2025-12-27",
-}
 
 
 def test_assign_phase_from_mapping_and_timeline():

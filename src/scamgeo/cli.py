@@ -162,7 +162,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         from .briefs._pdf import chromium
 
         chromium()  # no Chromium: fail before building anything
-    notebook, title, params = args.notebook, "", {}
+    notebook, title = args.notebook, ""
+    params: dict[str, Any] = {}
     run = args.run
     if args.file:
         file_notebook, title, params = _params.load_named_run(args.file)

@@ -9,6 +9,8 @@ label per phase, site kind and metric whether a chart or a map shows it.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from .vocab import DISPLACEMENT_METRIC_LABELS, PHASE_LABELS, SITE_KIND_LABELS, phase_label
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "RING_COLORS",
     "SITE_KIND_LABELS",
     "SITE_KIND_STYLE",
+    "SiteKindStyle",
     "event_type_color",
     "phase_label",
 ]
@@ -79,8 +82,22 @@ PHASE_COLORS: dict[str, str] = {
 #: Colours of distance rings, innermost first.
 RING_COLORS: tuple[str, ...] = ("#B2182B", "#EF8A62", "#FDDBC7", "#F4A582", "#D6604D")
 
+
+class SiteKindStyle(TypedDict):
+    """Symbol of one site kind, read alike by the static and the web maps."""
+
+    #: matplotlib marker code.
+    marker: str
+    #: SVG shape name of the web maps' legend and icons.
+    shape: str
+    #: Fill colour (hex).
+    color: str
+    #: Size in points.
+    size: float
+
+
 #: Symbol of each site kind: matplotlib marker, SVG shape name, fill colour, size in points.
-SITE_KIND_STYLE: dict[str, dict[str, object]] = {
+SITE_KIND_STYLE: dict[str, SiteKindStyle] = {
     "casino_hub": {"marker": "D", "shape": "diamond", "color": OKABE_ITO["orange"], "size": 9},
     "casino": {"marker": "d", "shape": "small_diamond", "color": OKABE_ITO["yellow"], "size": 6},
     "scam_compound": {"marker": "s", "shape": "square", "color": OKABE_ITO["black"], "size": 7},

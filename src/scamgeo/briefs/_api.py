@@ -267,7 +267,9 @@ def _mini_markdown(markdown: str) -> str:
     def inline(line: str) -> str:
         return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(line))
 
-    out, items, para = [], [], []
+    out: list[str] = []
+    items: list[str] = []
+    para: list[str] = []
 
     def flush() -> None:
         if para:

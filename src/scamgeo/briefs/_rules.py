@@ -150,7 +150,7 @@ def _vocabulary(key: str) -> Iterable[str]:
     from .. import schema, vocab
 
     return {
-        "countries": schema.DISPLACEMENT.column("country").choices,
+        "countries": schema.DISPLACEMENT.column("country").choices or (),
         "metrics": vocab.DISPLACEMENT_METRICS,
         "site_kinds": vocab.SITE_KINDS,
         "event_types": vocab.EVENT_TYPES,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 
@@ -24,11 +23,11 @@ from ._common import (
     bounds_of,
     check_map,
     column_or_na,
-    feature_collection,
     finish,
+    logger,
     missing,
     round_geometry,
-    unique_name,
+    vector_layer,
 )
 from ._elements import (
     BlankLayer,
@@ -44,12 +43,6 @@ __all__ = [
     "display_tolerance",
     "new_map_for",
 ]
-
-
-logger = logging.getLogger("scamgeo.maps")
-
-
-# --- base map ------------------------------------------------------------------
 
 
 def base_map(
@@ -180,9 +173,11 @@ def base_map(
         }
         for name, inside in zip(cg["name"], in_region, strict=True)
     ]
-    layer = VectorLayer(
-        feature_collection(display(cg.geometry, fine=tol), props),
-        name=unique_name(m, "Countries"),
+    layer = vector_layer(
+        m,
+        display(cg.geometry, fine=tol),
+        props,
+        name="Countries",
         style={"color": "#8c8c8c", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 0.85},
         attribution=ne,
     )
@@ -208,9 +203,11 @@ def base_map(
         {"tip": _html.text(name) + (f" ({_html.text(code)})" if not missing(code) else "")}
         for name, code in zip(pg["name"], codes, strict=True)
     ]
-    VectorLayer(
-        feature_collection(display(pg.geometry, fine=tol), props),
-        name=unique_name(m, "Provinces"),
+    vector_layer(
+        m,
+        display(pg.geometry, fine=tol),
+        props,
+        name="Provinces",
         style={"color": "#a6a6a6", "weight": 0.8, "fill": True, "fillOpacity": 0.0},
         attribution=ne,
     ).add_to(m)
@@ -225,9 +222,11 @@ def base_map(
         }
         for name, km in zip(names, length, strict=True)
     ]
-    VectorLayer(
-        feature_collection(display(bg.geometry, fine=tol / 4), props),
-        name=unique_name(m, "Border"),
+    vector_layer(
+        m,
+        display(bg.geometry, fine=tol / 4),
+        props,
+        name="Border",
         style={"color": "#222222", "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
         attribution=ne,
     ).add_to(m)
@@ -239,9 +238,12 @@ def base_map(
             {"tip": _html.text(name), **({"lb": _html.text(name)} if k in labelled else {})}
             for k, name in enumerate(pts["name"])
         ]
-        VectorLayer(
-            feature_collection(round_geometry(pts.geometry, simplify_deg=0), props),
-            name=unique_name(m, "Towns"),
+        vector_layer(
+            m,
+            pts.geometry,
+            props,
+            name="Towns",
+            decimals=4,
             point_style={
                 "radius": 3,
                 "color": "#ffffff",
@@ -341,9 +343,12 @@ def _crossings(bounds: tuple[float, ...]) -> VectorLayer:
     )
     props = [{"i": 0, "lb": _html.text(name)} for name in rows["name"]]
     svg, w = site_symbol("border_crossing", size=11)
-    return VectorLayer(
-        feature_collection(round_geometry(geoms, simplify_deg=0), props),
+    return vector_layer(
+        None,
+        geoms,
+        props,
         name="Crossings",
+        decimals=4,
         icons=[{"svg": svg, "w": w, "cls": "scamgeo-crossing"}],
         attribution=SITES_HTML,
     )

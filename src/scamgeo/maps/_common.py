@@ -12,8 +12,9 @@ import shapely
 
 from .. import _html, config, vocab
 from .._errors import ParameterError
+from .._validate import require_columns
 from ..vocab import attribution_html
-from ._elements import RefitOnLoad
+from ._elements import RefitOnLoad, VectorLayer
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -32,19 +33,23 @@ __all__ = [
     "add_layer_control",
     "bounds_of",
     "check_map",
+    "check_table",
     "column_or_na",
     "date_text",
     "feature_collection",
     "finish",
+    "logger",
     "map_layers",
     "missing",
     "popup",
     "round_geometry",
     "sources",
     "unique_name",
+    "vector_layer",
 ]
 
 
+#: The one logger of the web-map modules.
 logger = logging.getLogger("scamgeo.maps")
 
 #: Natural Earth credit (public domain; credit requested), plain text.
@@ -159,6 +164,37 @@ def feature_collection(geoms: gpd.GeoSeries, properties: list[dict[str, Any]]) -
             {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def vector_layer(
+    m: folium.Map | None,
+    geoms: gpd.GeoSeries,
+    properties: list[dict[str, Any]],
+    *,
+    name: str,
+    decimals: int | None = None,
+    **options: Any,
+) -> VectorLayer:
+    """A :class:`VectorLayer` of ``geoms`` (one properties dict each), named uniquely on ``m``.
+
+    ``decimals`` rounds the coordinates first (no simplification: points,
+    rings); ``m=None`` keeps ``name`` as it is. ``options`` go to the layer.
+    """
+    if decimals is not None:
+        geoms = round_geometry(geoms, simplify_deg=0, decimals=decimals)
+    return VectorLayer(
+        feature_collection(geoms, properties),
+        name=name if m is None else unique_name(m, name),
+        **options,
+    )
+
+
+def check_table(table: Any, *, name: str, columns: list[str] | tuple[str, ...] = ()) -> None:
+    """Refuse anything but a (Geo)DataFrame with ``columns``, naming the argument."""
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"{name} must be a (Geo)DataFrame, got {type(table).__name__}.")
+    if columns:
+        require_columns(table.columns, list(columns), source=name)
 
 
 def bounds_of(gdf: gpd.GeoDataFrame, *, pad_deg: float = 0.5) -> tuple[float, float, float, float]:

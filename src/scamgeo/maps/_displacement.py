@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from typing import Any
 
@@ -21,11 +20,12 @@ from ._base import base_map
 from ._common import (
     DISPLACEMENT_HTML,
     check_map,
-    feature_collection,
     finish,
+    logger,
     popup,
     sources,
     unique_name,
+    vector_layer,
 )
 from ._elements import (
     Legend,
@@ -33,12 +33,7 @@ from ._elements import (
 )
 from ._legend import legend_html, swatch_circle
 
-__all__ = [
-    "displacement_map",
-]
-
-
-logger = logging.getLogger("scamgeo.maps")
+__all__ = ["displacement_map"]
 
 
 # --- displacement --------------------------------------------------------------
@@ -304,9 +299,11 @@ def displacement_map(
             }
         )
     title = f"{metric_label} ({_html.text(unit)}), {when_label}"
-    layer = VectorLayer(
-        feature_collection(gpd.GeoSeries(geoms, crs=config.GEOGRAPHIC_CRS), props),
-        name=unique_name(m, _html.text(name if name is not None else f"{metric_label} ({unit})")),
+    layer = vector_layer(
+        m,
+        gpd.GeoSeries(geoms, crs=config.GEOGRAPHIC_CRS),
+        props,
+        name=_html.text(name if name is not None else f"{metric_label} ({unit})"),
         point_style={"color": "#ffffff", "weight": 1.2, "fillColor": color, "fillOpacity": 0.55},
         attribution=DISPLACEMENT_HTML,
     )

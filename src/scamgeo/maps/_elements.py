@@ -543,9 +543,12 @@ class RefitOnLoad(MacroElement):
         self._name = "RefitOnLoad"
         self.bounds_json = "null"
 
-    def render(self, **kwargs: Any) -> None:
+    # branca annotates Element.render as returning the HTML, but MacroElement.render (the
+    # method this extends) renders into the parent figure and returns None.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         from folium.map import FitBounds
 
-        fits = [c for c in self._parent._children.values() if isinstance(c, FitBounds)]
+        children = self._parent._children.values() if self._parent is not None else ()
+        fits = [c for c in children if isinstance(c, FitBounds)]
         self.bounds_json = script_json(fits[-1].bounds) if fits else "null"
         super().render(**kwargs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from typing import Any
 
@@ -14,7 +13,7 @@ from .. import _html
 from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
 from .._time import TIMEZONE
-from .._validate import check_choice, check_positive, require_columns
+from .._validate import check_choice, check_positive
 from ..schema import EVENT_TYPES
 from ..style import event_type_color
 from ._base import new_map_for
@@ -25,8 +24,10 @@ from ._common import (
     SCAMGEO_HTML,
     UCDP_HTML,
     check_map,
+    check_table,
     column_or_na,
     finish,
+    logger,
     sources,
     unique_name,
 )
@@ -38,18 +39,11 @@ from ._elements import (
 )
 from ._legend import legend_html, swatch_circle
 
-__all__ = [
-    "events_map",
-]
+__all__ = ["events_map"]
 
-
-logger = logging.getLogger("scamgeo.maps")
 
 #: Above this many places, none is labelled permanently (names stay in the popups).
 MAX_LABELS = 300
-
-
-# --- events --------------------------------------------------------------------
 
 
 def _places(
@@ -229,9 +223,7 @@ def events_map(
     ParameterError
         For an unknown ``renderer`` or a bad number.
     """
-    if not isinstance(events, pd.DataFrame):
-        raise ParameterError(f"events must be a (Geo)DataFrame, got {type(events).__name__}.")
-    require_columns(events.columns, ["event_date", "event_type"], source="events")
+    check_table(events, name="events", columns=("event_date", "event_type"))
     check_choice(renderer, RENDERERS, name="renderer")
     max_note_chars = int(check_positive(max_note_chars, name="max_note_chars"))
     if not 0 <= int(decimals) <= 7:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 from ..style import OTHER_COLOR, SITE_KIND_STYLE
@@ -14,9 +13,6 @@ __all__ = [
     "swatch_fill",
     "swatch_line",
 ]
-
-
-logger = logging.getLogger("scamgeo.maps")
 
 
 def legend_html(title: str, rows: list[str], *, note: str = "") -> str:
@@ -50,7 +46,9 @@ def swatch_fill(color: str, *, stroke: str = "#777", opacity: float = 0.6) -> st
 
 def site_symbol(kind: str, *, size: float | None = None) -> tuple[str, float]:
     """Inline SVG of a site kind's symbol (shape and colour as in the static plots)."""
-    style = SITE_KIND_STYLE.get(kind, {"shape": "circle", "color": OTHER_COLOR, "size": 7})
+    style = SITE_KIND_STYLE.get(
+        kind, {"marker": "o", "shape": "circle", "color": OTHER_COLOR, "size": 7}
+    )
     w = float(size or (style["size"] * 2 + 4))
     c, h = w / 2, w / 2 - 1.5
     shape = style["shape"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from .._errors import DataSourceError
 from .._files import atomic_write_text
 from .._validate import check_positive
 from ._assets import inline_assets, remote_references
-from ._common import check_map
+from ._common import check_map, logger
 
 __all__ = [
     "MapDisplay",
@@ -20,9 +19,6 @@ __all__ = [
     "save_map",
     "to_html",
 ]
-
-
-logger = logging.getLogger("scamgeo.maps")
 
 
 # --- saving ----------------------------------------------------------------------

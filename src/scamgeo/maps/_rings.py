@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import folium
@@ -18,29 +17,17 @@ from ._base import base_map
 from ._common import (
     bounds_of,
     check_map,
+    check_table,
     column_or_na,
-    feature_collection,
     finish,
     missing,
-    round_geometry,
-    unique_name,
+    vector_layer,
 )
-from ._elements import (
-    Legend,
-    VectorLayer,
-)
+from ._elements import Legend
 from ._legend import legend_html, site_symbol, swatch_fill
 from ._sites import HUB_Z
 
-__all__ = [
-    "rings_map",
-]
-
-
-logger = logging.getLogger("scamgeo.maps")
-
-
-# --- rings ---------------------------------------------------------------------
+__all__ = ["rings_map"]
 
 
 def rings_map(
@@ -76,8 +63,7 @@ def rings_map(
     """
     from .. import geo
 
-    if not isinstance(sites, pd.DataFrame):
-        raise ParameterError(f"sites must be a (Geo)DataFrame, got {type(sites).__name__}.")
+    check_table(sites, name="sites")
     if id_col in sites.columns:
         ids = sites[id_col].astype(str)
     elif sites.index.name == id_col:
@@ -108,9 +94,12 @@ def rings_map(
                 "st": {"fillColor": color, "color": color},
             }
         )
-    layer = VectorLayer(
-        feature_collection(round_geometry(rings.geometry, simplify_deg=0, decimals=5), props),
-        name=unique_name(m, _html.text(name if name is not None else f"Rings around {hub_name}")),
+    layer = vector_layer(
+        m,
+        rings.geometry,
+        props,
+        name=_html.text(name if name is not None else f"Rings around {hub_name}"),
+        decimals=5,
         style={"weight": 1.2, "fillOpacity": 0.18, "opacity": 0.9},
         attribution="Rings: geodesic distance from the hub (scamgeo)",
     )
@@ -133,12 +122,12 @@ def rings_map(
         point = gpd.GeoSeries(
             gpd.points_from_xy(centre["_lon"], centre["_lat"]), crs=config.GEOGRAPHIC_CRS
         )
-        VectorLayer(
-            feature_collection(
-                round_geometry(point, simplify_deg=0, decimals=5),
-                [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}],
-            ),
+        vector_layer(
+            None,
+            point,
+            [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}],
             name=f"{layer.layer_name}: hub",
+            decimals=5,
             icons=[{"svg": svg, "w": w, "cls": "scamgeo-hub"}],
             control=False,
         ).add_to(m)

@@ -2,50 +2,36 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import folium
 import pandas as pd
 
 from .. import _html
-from .._errors import ParameterError
 from .._inputs import located_points
-from .._validate import require_columns
 from ..schema import SITE_KINDS
 from ..style import OTHER_COLOR, SITE_KIND_LABELS, SITE_KIND_STYLE
 from ._base import new_map_for
 from ._common import (
     SITES_HTML,
     check_map,
+    check_table,
     column_or_na,
     date_text,
-    feature_collection,
     finish,
     missing,
     popup,
-    round_geometry,
     sources,
-    unique_name,
+    vector_layer,
 )
-from ._elements import (
-    Legend,
-    VectorLayer,
-)
+from ._elements import Legend
 from ._legend import legend_html, site_symbol
 
-__all__ = [
-    "sites_map",
-]
+__all__ = ["sites_map"]
 
-
-logger = logging.getLogger("scamgeo.maps")
 
 #: z-index offset of casino hubs, so no other symbol hides them.
 HUB_Z = 1000
-
-
-# --- sites ---------------------------------------------------------------------
 
 
 def sites_map(
@@ -82,9 +68,7 @@ def sites_map(
     folium.Map
         With one "Sites" layer (a popup and tooltip per site) and its legend.
     """
-    if not isinstance(sites, pd.DataFrame):
-        raise ParameterError(f"sites must be a (Geo)DataFrame, got {type(sites).__name__}.")
-    require_columns(sites.columns, ["name", "kind"], source="sites")
+    check_table(sites, name="sites", columns=("name", "kind"))
     pts = located_points(sites, name="sites", what="not drawn")
     label_kinds = {str(k) for k in ([labels] if isinstance(labels, str) else labels)}
     m = new_map_for(pts) if m is None else check_map(m)
@@ -136,7 +120,7 @@ def sites_map(
             ("War damage", damage),
             ("Source", sources(r.get("source"), r.get("source_url"), r.get("source_url_2"))),
         ]
-        color = str(SITE_KIND_STYLE.get(kind, {"color": OTHER_COLOR})["color"])
+        color = SITE_KIND_STYLE[kind]["color"] if kind in SITE_KIND_STYLE else OTHER_COLOR
         props.append(
             {
                 "i": icon_of[kind],
@@ -146,9 +130,12 @@ def sites_map(
                 "pop": popup(_html.text(r["name"], default="(unnamed)"), rows, color=color),
             }
         )
-    layer = VectorLayer(
-        feature_collection(round_geometry(pts.geometry, simplify_deg=0, decimals=5), props),
-        name=unique_name(m, _html.text(name)),
+    layer = vector_layer(
+        m,
+        pts.geometry,
+        props,
+        name=_html.text(name),
+        decimals=5,
         icons=icons,
         attribution=SITES_HTML,
         show=show,

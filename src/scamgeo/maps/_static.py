@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as _std_html
 import io
-import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -22,7 +21,6 @@ from ._elements import EventLayer, HeatLayer, VectorLayer
 
 __all__ = ["static_image"]
 
-logger = logging.getLogger("scamgeo.maps")
 
 _TAG = re.compile(r"<[^>]+>")
 _M_PER_DEG = 111_320.0

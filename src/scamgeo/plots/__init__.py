@@ -1,7 +1,10 @@
 """Static maps (matplotlib) for print and for briefs read as PDF.
 
 Builders take their data first and an optional ``ax`` and return the axes;
-they never show or save a figure (use :func:`save_figure`). Maps are drawn in
+they never show or save a figure (use :func:`save_figure`). Where a map is
+drawn (CRS, extent, reference layers) and its furniture (scale bar, north
+arrow, inset locator, legend, title) are one :class:`MapFrame`, passed as
+``frame=`` to every builder. Maps are drawn in
 a metric CRS (UTM 48N by default, :data:`scamgeo.config.METRIC_CRS`) so the
 scale bar is true; the scale bar is measured geodesically and the north
 arrow points to *true* north at its position (grid north differs by up to a
@@ -22,6 +25,7 @@ which SVG output keeps as element ids.
 from __future__ import annotations
 
 from ._builders import assign_phase, choropleth_map, overview_map, phase_small_multiples
+from ._frame import MapFrame
 from ._furniture import (
     PUBLICATION_RC,
     SCHEMES,
@@ -33,6 +37,7 @@ from ._furniture import (
 from ._output import save_figure
 
 __all__ = [
+    "MapFrame",
     "PUBLICATION_RC",
     "SCHEMES",
     "add_inset_locator",

@@ -20,7 +20,6 @@ from matplotlib.patches import Patch
 
 from .. import config
 from .._errors import ParameterError
-from .._inputs import located_points
 from .._time import phase_of
 from .._validate import check_choice, check_positive, require_columns
 from ..schema import EVENT_TYPES, SITE_KINDS
@@ -31,28 +30,23 @@ from ..style import (
     SITE_KIND_STYLE,
     event_type_color,
 )
+from ._frame import MapFrame, fit, frame_of, furnish, points_in
 from ._furniture import (
     BORDER_COLOR,
     EDGE,
     NO_DATA,
     OUTSIDE_FILL,
     SCHEMES,
-    add_inset_locator,
-    add_north_arrow,
-    add_scale_bar,
-    check_crs,
-    clear_labels,
     default_bounds,
     draw_base,
     frame_map,
     lonlat_extent,
+    mark,
     new_ax,
     plain,
     publication_style,
-    reference,
     tag_new,
     to_crs,
-    within,
 )
 
 __all__ = [
@@ -127,14 +121,16 @@ def _draw_sites(
     for kind in [k for k in SITE_KINDS if (kinds == k).any()] + sorted(
         set(kinds) - set(SITE_KINDS)
     ):
-        style = SITE_KIND_STYLE.get(kind, {"marker": "o", "color": OTHER_COLOR, "size": 6})
+        style = SITE_KIND_STYLE.get(
+            kind, {"marker": "o", "shape": "circle", "color": OTHER_COLOR, "size": 6}
+        )
         sel = (kinds == kind).to_numpy()
         x, y = pts.geometry.x.to_numpy()[sel], pts.geometry.y.to_numpy()[sel]
         ax.scatter(
             x,
             y,
             marker=style["marker"],
-            s=float(style["size"]) ** 2,
+            s=style["size"] ** 2,
             c=style["color"],
             edgecolors="#222222",
             linewidths=0.6,
@@ -150,7 +146,7 @@ def _draw_sites(
                 linestyle="",
                 markerfacecolor=style["color"],
                 markeredgecolor="#222222",
-                markersize=float(style["size"]) * 0.8,
+                markersize=style["size"] * 0.8,
                 label=f"{label} ({int(sel.sum())})",
             )
         )
@@ -178,17 +174,8 @@ def overview_map(
     *,
     sites: pd.DataFrame | None = None,
     ax: Axes | None = None,
-    crs: Any = config.METRIC_CRS,
-    bounds: Sequence[float] | None = None,
-    countries: gpd.GeoDataFrame | None = None,
-    provinces: gpd.GeoDataFrame | None = None,
-    border: gpd.GeoDataFrame | None = None,
     label_kinds: Sequence[str] = ("casino_hub",),
-    scale_bar: bool = True,
-    north_arrow: bool = True,
-    inset: bool = True,
-    legend: bool = True,
-    title: str | None = None,
+    frame: MapFrame | None = None,
 ) -> Axes:
     """Overview map: provinces, the border, events by type (sized by fatalities) and sites.
 
@@ -201,69 +188,48 @@ def overview_map(
         Sites (``kind``, ``name``, coordinates), one symbol per kind.
     ax : Axes, optional
         Draw here (default: a new 7 × 6 in figure).
-    crs : default :data:`scamgeo.config.METRIC_CRS`
-        CRS to draw in (a metric CRS keeps distances and the scale bar true).
-    bounds : (min lon, min lat, max lon, max lat), optional
-        Extent (default: the Thailand–Cambodia border with 0.6° around it).
-    countries, provinces, border : GeoDataFrame, optional
-        Reference geography (default: the embedded Natural Earth layers).
     label_kinds : sequence of str
         Site kinds whose names are written on the map.
-    scale_bar, north_arrow, inset, legend : bool
-        Map furniture to add.
-    title : str, optional
-        Axes title.
+    frame : MapFrame, optional
+        CRS, extent, reference layers and furniture (default ``MapFrame()``:
+        UTM 48N, the border with 0.6° around it, scale bar, north arrow,
+        legend and an inset locator).
 
     Returns
     -------
     Axes
     """
-    crs = check_crs(crs)
-    countries, provinces, border = reference(countries, provinces, border)
+    frame = frame_of(frame)
+    crs = frame.projection()
+    countries, provinces, border = frame.layers()
     ax = new_ax(ax, figsize=(7.0, 6.0))
-    extent = lonlat_extent(bounds or default_bounds(border), crs)
+    extent = frame.extent(border, crs)
     with publication_style():
         frame_map(ax, crs, extent)
         draw_base(ax, countries=countries, provinces=provinces, border=border, crs=crs)
         handles: list[Any] = []
         if events is not None:
             require_columns(events.columns, ["event_type"], source="events")
-            handles += _draw_events(
-                ax,
-                within(
-                    located_points(events, name="events", crs=crs, what="not drawn"),
-                    extent,
-                    name="events",
-                ),
-            )
+            handles += _draw_events(ax, points_in(events, name="events", crs=crs, extent=extent))
         if sites is not None:
             require_columns(sites.columns, ["kind"], source="sites")
             handles += _draw_sites(
                 ax,
-                within(
-                    located_points(sites, name="sites", crs=crs, what="not drawn"),
-                    extent,
-                    name="sites",
-                ),
+                points_in(sites, name="sites", crs=crs, extent=extent),
                 label_kinds=label_kinds,
             )
-        ax.set_xlim(extent[0], extent[2])
-        ax.set_ylim(extent[1], extent[3])
-        clear_labels(ax)
-        handles.append(
-            Line2D([], [], color=BORDER_COLOR, linestyle=(0, (4, 2)), linewidth=1.3, label="Border")
-        )
-        if legend:
+        fit(ax, extent)
+        handles.append(_border_handle(1.3))
+        if frame.legend:
             ax.legend(handles=handles, loc="lower right", title="Legend", borderaxespad=0.4)
-        if title:
-            ax.set_title(plain(title))
-        if scale_bar:
-            add_scale_bar(ax, crs=crs)
-        if north_arrow:
-            add_north_arrow(ax, crs=crs)
-        if inset:
-            add_inset_locator(ax, countries=countries, crs=crs)
+        furnish(ax, frame, crs=crs, countries=countries, inset=True)
     return ax
+
+
+def _border_handle(linewidth: float) -> Line2D:
+    return Line2D(
+        [], [], color=BORDER_COLOR, linestyle=(0, (4, 2)), linewidth=linewidth, label="Border"
+    )
 
 
 def _province_values(
@@ -320,22 +286,14 @@ def choropleth_map(
     values: pd.Series | pd.DataFrame,
     *,
     column: str | None = None,
-    provinces: gpd.GeoDataFrame | None = None,
     scheme: str = "fisher_jenks",
     k: int = 5,
     bins: Sequence[float] | None = None,
     cmap: str = "cividis_r",
     ax: Axes | None = None,
-    crs: Any = config.METRIC_CRS,
-    bounds: Sequence[float] | None = None,
-    countries: gpd.GeoDataFrame | None = None,
-    border: gpd.GeoDataFrame | None = None,
     legend_title: str | None = None,
     fmt: str = "{:,.0f}",
-    scale_bar: bool = True,
-    north_arrow: bool = True,
-    inset: bool = False,
-    title: str | None = None,
+    frame: MapFrame | None = None,
 ) -> Axes:
     """Province choropleth with classes (mapclassify) and a classed legend.
 
@@ -346,8 +304,6 @@ def choropleth_map(
         ``admin1_code`` column and ``column``; or province polygons with ``column``.
     column : str, optional
         The column to map (for DataFrames).
-    provinces : GeoDataFrame, optional
-        Province polygons keyed by ``iso_3166_2`` (default: the embedded ones).
     scheme : str, default "fisher_jenks"
         One of :data:`SCHEMES` (``user_defined`` needs ``bins``).
     k : int, default 5
@@ -356,10 +312,17 @@ def choropleth_map(
         Upper bounds of classes for ``scheme="user_defined"``.
     cmap : str, default "cividis_r"
         A perceptually uniform, colour-blind-safe colour map.
+    ax : Axes, optional
+        Draw here (default: a new 6.5 × 6 in figure).
     legend_title : str, optional
         Default: the column or Series name.
     fmt : str
         Format of class bounds in the legend.
+    frame : MapFrame, optional
+        CRS, extent, reference layers and furniture. ``frame.provinces`` are
+        the polygons coloured (keyed by ``iso_3166_2``; default the embedded
+        ones); the default extent covers the provinces with figures and the
+        border; no inset unless ``inset=True``.
 
     Returns
     -------
@@ -367,29 +330,17 @@ def choropleth_map(
         Polygons with ``gid="choropleth"``; ``ax._scamgeo_classes`` holds the
         class upper bounds and counts.
     """
-    import mapclassify
-
     check_choice(scheme, list(SCHEMES), name="scheme")
     k = int(check_positive(k, name="k"))
-    crs = check_crs(crs)
-    countries, provinces, border = reference(countries, provinces, border)
+    frame = frame_of(frame)
+    crs = frame.projection()
+    countries, provinces, border = frame.layers()
     data, label = _province_values(values, column=column, provinces=provinces)
     y = data["_value"].to_numpy(dtype=float)
     have = np.isfinite(y)
     if not have.any():
         raise ParameterError("values has no number for any province; nothing to map.")
-    distinct = np.unique(y[have]).size
-    kwargs: dict[str, Any] = {}
-    if scheme == "user_defined":
-        if bins is None:
-            raise ParameterError("scheme='user_defined' needs bins= (upper bounds of the classes).")
-        kwargs["bins"] = list(bins)
-    elif scheme in ("fisher_jenks", "natural_breaks", "quantiles", "equal_interval", "max_breaks"):
-        kwargs["k"] = max(1, min(k, distinct))
-    with warnings.catch_warnings():
-        # FisherJenks falls back to pure Python without numba: fine for ~100 provinces.
-        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
-        classifier = mapclassify.classify(y[have], SCHEMES[scheme], **kwargs)
+    classifier = _classify(y[have], scheme=scheme, k=k, bins=bins)
     n_classes = len(classifier.bins)
     colours = mpl.colormaps[cmap].resampled(max(n_classes, 2))(
         np.linspace(0, 1, max(n_classes, 2))
@@ -398,16 +349,7 @@ def choropleth_map(
     cls[have] = classifier.yb
 
     ax = new_ax(ax, figsize=(6.5, 6.0))
-    if bounds is None:  # the provinces with figures, and the border
-        bx = data[have].to_crs(config.GEOGRAPHIC_CRS).total_bounds
-        db = default_bounds(border, pad_deg=0.3)
-        bounds = (
-            min(bx[0] - 0.2, db[0]),
-            min(bx[1] - 0.2, db[1]),
-            max(bx[2] + 0.2, db[2]),
-            max(bx[3] + 0.2, db[3]),
-        )
-    extent = lonlat_extent(bounds, crs)
+    extent = lonlat_extent(frame.bounds or _choropleth_bounds(data[have], border), crs)
     with publication_style():
         frame_map(ax, crs, extent)
         c = to_crs(countries, crs, name="countries")
@@ -432,44 +374,75 @@ def choropleth_map(
             ax=ax, color=BORDER_COLOR, linewidth=1.2, linestyle=(0, (4, 2)), zorder=3
         )
         tag_new(ax, before, "border")
-        ax.set_xlim(extent[0], extent[2])
-        ax.set_ylim(extent[1], extent[3])
-        clear_labels(ax)
-        lows = [float(np.nanmin(y[have]))] + [float(b) for b in classifier.bins[:-1]]
+        fit(ax, extent)
         counts = np.bincount(classifier.yb, minlength=n_classes)
-        handles = [
-            Patch(
-                facecolor=colours[j],
-                edgecolor="#777777",
-                linewidth=0.4,
-                label=f"{fmt.format(lows[j])} – {fmt.format(float(classifier.bins[j]))}  ({int(counts[j])})",
+        if frame.legend:
+            handles = _class_handles(
+                classifier.bins, counts, colours, low=float(np.nanmin(y[have])), fmt=fmt
             )
-            for j in range(n_classes)
-        ]
-        if (~have).any():
-            handles.append(
-                Patch(
-                    facecolor=NO_DATA,
-                    edgecolor="white",
-                    hatch="///",
-                    label="No data",
+            if (~have).any():
+                handles.append(
+                    Patch(facecolor=NO_DATA, edgecolor="white", hatch="///", label="No data")
                 )
-            )
-        ax.legend(handles=handles, title=plain(legend_title or label), loc="lower right")
-        ax._scamgeo_classes = {
-            "bins": [float(b) for b in classifier.bins],
-            "counts": counts.tolist(),
-            "scheme": scheme,
-        }
-        if title:
-            ax.set_title(plain(title))
-        if scale_bar:
-            add_scale_bar(ax, crs=crs)
-        if north_arrow:
-            add_north_arrow(ax, crs=crs)
-        if inset:
-            add_inset_locator(ax, countries=countries, crs=crs)
+            ax.legend(handles=handles, title=plain(legend_title or label), loc="lower right")
+        mark(
+            ax,
+            "classes",
+            {
+                "bins": [float(b) for b in classifier.bins],
+                "counts": counts.tolist(),
+                "scheme": scheme,
+            },
+        )
+        furnish(ax, frame, crs=crs, countries=countries, inset=False)
     return ax
+
+
+def _classify(y: np.ndarray, *, scheme: str, k: int, bins: Sequence[float] | None) -> Any:
+    """The mapclassify classifier of the finite values ``y``."""
+    import mapclassify
+
+    kwargs: dict[str, Any] = {}
+    if scheme == "user_defined":
+        if bins is None:
+            raise ParameterError("scheme='user_defined' needs bins= (upper bounds of the classes).")
+        kwargs["bins"] = list(bins)
+    elif scheme in ("fisher_jenks", "natural_breaks", "quantiles", "equal_interval", "max_breaks"):
+        kwargs["k"] = max(1, min(k, np.unique(y).size))
+    with warnings.catch_warnings():
+        # FisherJenks falls back to pure Python without numba: fine for ~100 provinces.
+        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        return mapclassify.classify(y, SCHEMES[scheme], **kwargs)
+
+
+def _choropleth_bounds(
+    mapped: gpd.GeoDataFrame, border: gpd.GeoDataFrame
+) -> tuple[float, float, float, float]:
+    """The provinces with figures (0.2° around them) and the border (0.3° around it)."""
+    bx = mapped.to_crs(config.GEOGRAPHIC_CRS).total_bounds
+    db = default_bounds(border, pad_deg=0.3)
+    return (
+        min(bx[0] - 0.2, db[0]),
+        min(bx[1] - 0.2, db[1]),
+        max(bx[2] + 0.2, db[2]),
+        max(bx[3] + 0.2, db[3]),
+    )
+
+
+def _class_handles(
+    bins: Sequence[float], counts: np.ndarray, colours: np.ndarray, *, low: float, fmt: str
+) -> list[Any]:
+    """One legend patch per class: its bounds and how many provinces it holds."""
+    lows = [low] + [float(b) for b in bins[:-1]]
+    return [
+        Patch(
+            facecolor=colours[j],
+            edgecolor="#777777",
+            linewidth=0.4,
+            label=f"{fmt.format(lows[j])} – {fmt.format(float(bins[j]))}  ({int(counts[j])})",
+        )
+        for j in range(len(bins))
+    ]
 
 
 def assign_phase(dates: pd.Series, phase_starts: Mapping[str, Any] | pd.DataFrame) -> pd.Series:
@@ -504,11 +477,7 @@ def phase_small_multiples(
     sites: pd.DataFrame | None = None,
     ncols: int = 3,
     fig: Figure | None = None,
-    crs: Any = config.METRIC_CRS,
-    bounds: Sequence[float] | None = None,
-    countries: gpd.GeoDataFrame | None = None,
-    provinces: gpd.GeoDataFrame | None = None,
-    border: gpd.GeoDataFrame | None = None,
+    frame: MapFrame | None = None,
 ) -> np.ndarray:
     """One small map of events per phase of the war, on a shared extent and legend.
 
@@ -529,6 +498,10 @@ def phase_small_multiples(
         Panels per row.
     fig : Figure, optional
         Figure to draw in (default: a new one sized to the grid).
+    frame : MapFrame, optional
+        CRS, shared extent, reference layers and furniture: the scale bar,
+        north arrow (and inset, if asked) go on the first panel, the legend
+        below the panels and the title above them.
 
     Returns
     -------
@@ -537,17 +510,9 @@ def phase_small_multiples(
         ``_scamgeo_phase`` and ``_scamgeo_n_events``.
     """
     require_columns(events.columns, ["event_type"], source="events")
-    crs = check_crs(crs)
-    if phase_col in events.columns:
-        phase = events[phase_col].astype("string")
-    elif phase_starts is not None:
-        require_columns(events.columns, ["event_date"], source="events")
-        phase = assign_phase(events["event_date"], phase_starts)
-    else:
-        raise ParameterError(
-            f"events has no {phase_col!r} column; pass phase_starts= (a mapping phase -> start date, "
-            "or scamgeo.datasets.timeline())."
-        )
+    frame = frame_of(frame)
+    crs = frame.projection()
+    phase = _event_phases(events, phase_starts=phase_starts, phase_col=phase_col)
     present = [p for p in config.PHASES if (phase == p).any()] + sorted(
         {str(p) for p in phase.dropna().unique()} - set(config.PHASES)
     )
@@ -556,26 +521,18 @@ def phase_small_multiples(
         raise ParameterError("no event has a phase; check the dates and phase_starts.")
     ncols = max(1, min(int(check_positive(ncols, name="ncols")), len(phases)))
     nrows = math.ceil(len(phases) / ncols)
-    countries, provinces, border = reference(countries, provinces, border)
+    countries, provinces, border = frame.layers()
     if fig is None:
         fig = plt.figure(figsize=(2.6 * ncols + 0.2, 2.7 * nrows + 0.6), layout="constrained")
     with publication_style():
         grid = fig.subplots(nrows, ncols, squeeze=False)
-        extent = lonlat_extent(bounds or default_bounds(border), crs)
-        pts = within(
-            located_points(
-                events.assign(_phase=phase.to_numpy()), name="events", crs=crs, what="not drawn"
-            ),
-            extent,
-            name="events",
+        extent = frame.extent(border, crs)
+        pts = points_in(
+            events.assign(_phase=phase.to_numpy()), name="events", crs=crs, extent=extent
         )
         order = _type_order(pts["event_type"].astype("string").fillna("Unknown"))
         site_pts = (
-            within(
-                located_points(sites, name="sites", crs=crs, what="not drawn"), extent, name="sites"
-            )
-            if sites is not None
-            else None
+            points_in(sites, name="sites", crs=crs, extent=extent) if sites is not None else None
         )
         axes = []
         handles: dict[str, Any] = {}
@@ -585,41 +542,59 @@ def phase_small_multiples(
                 ax, countries=countries, provinces=provinces, border=border, crs=crs, light=True
             )
             sub = pts[pts["_phase"] == p]
-            for h in _draw_events(ax, sub, order=order):
-                handles.setdefault(h.get_label().rsplit(" (", 1)[0], h)
+            drawn = _draw_events(ax, sub, order=order)
             if site_pts is not None:
-                for h in _draw_sites(ax, site_pts, label_kinds=()):
-                    handles.setdefault(h.get_label().rsplit(" (", 1)[0], h)
-            ax.set_xlim(extent[0], extent[2])
-            ax.set_ylim(extent[1], extent[3])
-            clear_labels(ax)
-            fat = (
-                pd.to_numeric(sub["fatalities"], errors="coerce").sum()
-                if "fatalities" in sub.columns
-                else np.nan
-            )
-            extra = f", {int(fat):,} killed" if np.isfinite(fat) and fat > 0 else ""
-            ax.set_title(f"{PHASE_LABELS.get(p, plain(p))}\n{len(sub):,} events{extra}", fontsize=8)
-            ax._scamgeo_phase = p
-            ax._scamgeo_n_events = len(sub)
+                drawn += _draw_sites(ax, site_pts, label_kinds=())
+            for h in drawn:
+                handles.setdefault(h.get_label().rsplit(" (", 1)[0], h)
+            fit(ax, extent)
+            ax.set_title(_panel_title(p, sub), fontsize=8)
+            mark(ax, "phase", p)
+            mark(ax, "n_events", len(sub))
             if j == 0:
-                add_scale_bar(ax, crs=crs, segments=1)
-                add_north_arrow(ax, crs=crs, location=(0.08, 0.8), length=0.1)
+                furnish(ax, frame, crs=crs, countries=countries, compact=True)
             axes.append(ax)
         for ax in grid.ravel()[len(phases) :]:
             ax.set_visible(False)
         for t, h in handles.items():
             h.set_label(t)
-        handles["Border"] = Line2D(
-            [], [], color=BORDER_COLOR, linestyle=(0, (4, 2)), linewidth=1.2, label="Border"
-        )
-        fig.legend(
-            handles=list(handles.values()),
-            loc="outside lower center",
-            ncols=min(4, len(handles)),
-            frameon=False,
-        )
+        handles["Border"] = _border_handle(1.2)
+        if frame.legend:
+            fig.legend(
+                handles=list(handles.values()),
+                loc="outside lower center",
+                ncols=min(4, len(handles)),
+                frameon=False,
+            )
+        if frame.title:
+            fig.suptitle(plain(frame.title))
     return np.array(axes, dtype=object)
+
+
+def _event_phases(
+    events: pd.DataFrame, *, phase_starts: Mapping[str, Any] | pd.DataFrame | None, phase_col: str
+) -> pd.Series:
+    """Each event's phase: its ``phase_col``, or its date's phase under ``phase_starts``."""
+    if phase_col in events.columns:
+        return events[phase_col].astype("string")
+    if phase_starts is None:
+        raise ParameterError(
+            f"events has no {phase_col!r} column; pass phase_starts= (a mapping phase -> start date, "
+            "or scamgeo.datasets.timeline())."
+        )
+    require_columns(events.columns, ["event_date"], source="events")
+    return assign_phase(events["event_date"], phase_starts)
+
+
+def _panel_title(phase: str, sub: pd.DataFrame) -> str:
+    """A panel's phase label, its number of events and (when reported) the killed."""
+    fat = (
+        pd.to_numeric(sub["fatalities"], errors="coerce").sum()
+        if "fatalities" in sub.columns
+        else np.nan
+    )
+    extra = f", {int(fat):,} killed" if np.isfinite(fat) and fat > 0 else ""
+    return f"{PHASE_LABELS.get(phase, plain(phase))}\n{len(sub):,} events{extra}"
 
 
 # --- output ------------------------------------------------------------------------

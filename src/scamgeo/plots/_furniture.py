@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -46,6 +46,8 @@ __all__ = [
     "frame_map",
     "geodesic_km",
     "lonlat_extent",
+    "mark",
+    "marked",
     "new_ax",
     "nice_km",
     "plain",
@@ -110,7 +112,9 @@ GEOD = pyproj.Geod(ellps="WGS84")
 
 def publication_style() -> AbstractContextManager:
     """A context in which matplotlib uses :data:`PUBLICATION_RC` (``with publication_style(): ...``)."""
-    return mpl.rc_context(PUBLICATION_RC)
+    # matplotlib's stubs want rc keys typed as its RcKeyType Literal, which matplotlib 3.8
+    # (the oldest scamgeo supports) does not export; the keys above are all valid rc names.
+    return mpl.rc_context(cast(Any, PUBLICATION_RC))
 
 
 def plain(text: Any) -> str:
@@ -120,6 +124,24 @@ def plain(text: Any) -> str:
         if text is None or (not isinstance(text, str) and pd.isna(text))
         else str(text).replace("$", r"\$")
     )
+
+
+# --- facts recorded on the axes ------------------------------------------------------
+
+
+def mark(ax: Axes, name: str, value: object) -> None:
+    """Record a fact about a drawn map on its axes, as ``ax._scamgeo_<name>``.
+
+    The builders record the CRS, the scale bar, the north arrow's angle, the
+    classes of a choropleth and a panel's phase, so that later furniture (and
+    tests, and readers) can ask the axes rather than recompute them.
+    """
+    setattr(ax, f"_scamgeo_{name}", value)
+
+
+def marked(ax: Axes, name: str) -> Any:
+    """A fact recorded by :func:`mark` (``None`` if the axes do not have it)."""
+    return getattr(ax, f"_scamgeo_{name}", None)
 
 
 # --- CRS and geometry helpers ------------------------------------------------------
@@ -137,8 +159,8 @@ def check_crs(crs: Any) -> pyproj.CRS:
 def ax_crs(ax: Axes, crs: Any) -> pyproj.CRS:
     if crs is not None:
         return check_crs(crs)
-    stored = getattr(ax, "_scamgeo_crs", None)
-    if stored is None:
+    stored = marked(ax, "crs")
+    if not isinstance(stored, pyproj.CRS):
         raise CRSError(
             "the axes do not say which CRS they are drawn in; pass crs= (e.g. scamgeo.config.METRIC_CRS) "
             "or draw them with a scamgeo.plots builder."
@@ -200,7 +222,7 @@ def tag_new(ax: Axes, before: int, gid: str) -> None:
 
 
 def frame_map(ax: Axes, crs: pyproj.CRS, extent: tuple[float, float, float, float]) -> None:
-    ax._scamgeo_crs = crs
+    mark(ax, "crs", crs)
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     if crs.is_geographic:
@@ -339,7 +361,7 @@ def add_scale_bar(
             gid="scale-bar",
             bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.6},
         )
-    ax._scamgeo_scale_bar = {"length_km": float(length_km), "x0": bx, "x1": bx + width, "y": by}
+    mark(ax, "scale_bar", {"length_km": float(length_km), "x0": bx, "x1": bx + width, "y": by})
     return ax
 
 
@@ -374,7 +396,7 @@ def add_north_arrow(
     disp = ax.transData.transform([(px, py), (nx, ny)])
     dx, dy = disp[1] - disp[0]
     angle = math.degrees(math.atan2(dx, dy))
-    ax._scamgeo_north_deg = angle
+    mark(ax, "north_deg", angle)
     rad = math.radians(angle)
     tip = (location[0] + length * math.sin(rad) * 0.75, location[1] + length * math.cos(rad))
     ax.annotate(
@@ -438,7 +460,8 @@ def add_inset_locator(
 
     crs = ax_crs(ax, crs)
     countries = datasets.countries() if countries is None else countries
-    inset = ax.inset_axes(list(rect))
+    x, y, width, height = (float(v) for v in rect)
+    inset = ax.inset_axes((x, y, width, height))
     inset.set_gid("inset-locator")
     extent = lonlat_extent(bounds or (97.0, 5.0, 110.0, 21.0), crs)
     c = to_crs(countries, crs, name="countries")
