@@ -466,3 +466,23 @@ def test_excel_serial_dates_in_a_resaved_csv(fixtures: Path, tmp_path: Path) -> 
         events["event_date"].tolist()
         == read_acled(fixtures / "acled_export.csv")["event_date"].tolist()
     )
+
+
+def test_old_layout_events_survive_a_save_and_reload(fixtures: Path, tmp_path: Path) -> None:
+    """The schema itself allows an empty sub_event_type where event_type_original is filled."""
+    from scamgeo.io import load_events
+    from scamgeo.schema import EVENTS
+
+    with pytest.warns(UserWarning, match="pre-2019 layout"):
+        events = read_acled(fixtures / "acled_pre2019_layout.csv")
+    unknown = int(events["sub_event_type"].isna().sum())
+    assert unknown > 0
+    path = tmp_path / "old.csv"
+    pd.DataFrame(events.drop(columns="geometry")).to_csv(path, index=False, date_format="%Y-%m-%d")
+    back = load_events(path)
+    assert back["event_id"].tolist() == events["event_id"].tolist()
+    assert int(back["sub_event_type"].isna().sum()) == unknown
+    text = pd.read_csv(path, dtype=str, keep_default_na=False)
+    EVENTS.validate(text)  # the plain schema check agrees
+    with pytest.raises(SchemaError, match="sub_event_type: empty, but a value is required"):
+        EVENTS.validate(text.drop(columns="event_type_original"))

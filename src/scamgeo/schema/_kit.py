@@ -54,6 +54,11 @@ class Column:
         Inclusive range of numbers, or of dates as ``YYYY-MM-DD``.
     description : str
         What the column holds (used in the data dictionary).
+    empty_where : str, optional
+        For a column that may not be empty: another column whose filled cells
+        mark the rows where this one may be empty after all (e.g. an ACLED
+        sub-event type that a pre-2019 export's event type, kept in
+        ``event_type_original``, does not tell).
     """
 
     name: str
@@ -64,6 +69,7 @@ class Column:
     min: float | str | None = None
     max: float | str | None = None
     description: str = ""
+    empty_where: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -137,7 +143,9 @@ class TableSchema:
         problems = Problems(source)
         lines = np.arange(len(out)) + line_offset
         for col in self.columns:
-            out[col.name] = _parse(out[col.name], col, lines, problems)
+            out[col.name] = _parse(
+                out[col.name], col, lines, problems, may_be_empty=_may_be_empty(out, col)
+            )
         if self.key is not None:
             dup = out[self.key].duplicated(keep=False) & out[self.key].notna()
             for line, value in zip(lines[dup.to_numpy()], out.loc[dup, self.key], strict=True):
@@ -156,10 +164,25 @@ def _text_and_blank(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return stripped.where(~blank), blank
 
 
-def _parse(series: pd.Series, col: Column, lines: np.ndarray, problems: Problems) -> pd.Series:
+def _may_be_empty(frame: pd.DataFrame, col: Column) -> np.ndarray | None:
+    """Rows where ``col`` may be empty although it is required (see ``Column.empty_where``)."""
+    if col.nullable or col.empty_where is None or col.empty_where not in frame.columns:
+        return None
+    return ~_text_and_blank(frame[col.empty_where])[1].to_numpy(dtype=bool)
+
+
+def _parse(
+    series: pd.Series,
+    col: Column,
+    lines: np.ndarray,
+    problems: Problems,
+    *,
+    may_be_empty: np.ndarray | None = None,
+) -> pd.Series:
     text, blank = _text_and_blank(series)
     if not col.nullable:
-        flag(problems, lines, blank, "empty, but a value is required", column=col.name)
+        required = blank if may_be_empty is None else blank & ~may_be_empty
+        flag(problems, lines, required, "empty, but a value is required", column=col.name)
 
     def bad(mask: pd.Series, what: str) -> None:
         flag(problems, lines, mask, what, column=col.name, values=text)
@@ -261,7 +284,9 @@ def schema_table(schema: TableSchema) -> pd.DataFrame:
                 "column": c.name,
                 "type": c.kind,
                 "required": c.required,
-                "empty allowed": c.nullable,
+                "empty allowed": (
+                    c.nullable if c.empty_where is None else f"where {c.empty_where} is filled"
+                ),
                 "allowed": allowed,
                 "description": c.description,
             }

@@ -139,7 +139,9 @@ EVENTS = TableSchema(
             "category",
             nullable=False,
             choices=tuple(SUB_EVENT_TYPES),
-            description="ACLED sub-event type.",
+            description="ACLED sub-event type (empty only in events read from ACLED's pre-2019 "
+            "layout whose old type does not tell it; their old type is in event_type_original).",
+            empty_where="event_type_original",
         ),
         Column(
             "actor1",
