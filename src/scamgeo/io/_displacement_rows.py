@@ -33,8 +33,8 @@ def whole_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     Examples
     --------
     >>> numbers, bad = whole_numbers(pd.Series(["1,234", "-", "2.5", "x"]))
-    >>> numbers.tolist()[:1], bad.tolist()
-    ([1234], [False, False, True, True])
+    >>> numbers.tolist(), bad.tolist()
+    ([1234.0, <NA>, 2.5, <NA>], [False, False, True, True])
     """
     text = values.astype("string").str.strip().str.replace(r"[,\u00a0\u202f ]", "", regex=True)
     text = text.mask(text.isin(["-", "–", "—", "n/a", "N/A", ""]), pd.NA)

@@ -28,10 +28,11 @@ from .._errors import ParameterError, SchemaError
 from .._validate import Problems, check_choice
 from ..vocab import DISPLACEMENT_METRICS
 from ._checks import LeftOut, text_cells
+from ._dates import parse_dates
 from ._displacement_names import SCOPE, find_column
 from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name
-from ._tables import Source, load_raw, parse_dates, to_frame
+from ._tables import Source, load_raw, to_frame
 
 __all__ = ["DTM_COLUMNS", "DTM_URL", "read_dtm"]
 

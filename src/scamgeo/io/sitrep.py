@@ -33,10 +33,11 @@ from .._errors import DataSourceError, ParameterError, SchemaError
 from .._time import parse_date
 from .._validate import Problems, check_choice
 from ..vocab import DISPLACEMENT_METRICS, DISPLACEMENT_UNITS
+from ._dates import parse_dates
 from ._displacement_names import SCOPE, UNIT_WORDS, find_column, header_key, is_total
 from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name, province_codes
-from ._tables import Source, load_raw, parse_dates, to_frame
+from ._tables import Source, load_raw, to_frame
 
 __all__ = ["read_displacement_table"]
 
