@@ -108,6 +108,18 @@ def test_required_parameters(fixtures: Path) -> None:
         read_displacement_table(path, metric="evacuees", unit="people", **SOURCE)
 
 
+def test_source_date_follows_the_date_argument_rules(fixtures: Path) -> None:
+    path = fixtures / "displacement_wide_th.csv"
+    options = {"metric": "in_shelters", "unit": "people", **SOURCE}
+    table = read_displacement_table(path, source_date="2025-08-01", **options)
+    assert len(table) == 26 and (table["source_date"] == pd.Timestamp("2025-08-01")).all()
+    # read as 8 January before: day and month cannot be told apart
+    with pytest.raises(ParameterError, match="source_date='01-08-2025' is not a date.*month-day"):
+        read_displacement_table(path, source_date="01-08-2025", **options)
+    with pytest.raises(ParameterError, match="numbers such as 20250701 are not read as dates"):
+        read_displacement_table(path, source_date=20250801, **options)
+
+
 def test_unknown_province_and_bad_cells(fixtures: Path, tmp_path: Path) -> None:
     text = (fixtures / "displacement_wide_th.csv").read_text()
     text = text.replace("Buri Ram,", "Buriram Province,").replace("Sa Kaeo,850", "Sa Keo,850")

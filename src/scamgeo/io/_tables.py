@@ -38,6 +38,7 @@ import pandas as pd
 from .._errors import DataSourceError, ParameterError, SchemaError
 from .._provenance import record_read
 from .._validate import Problems
+from ._dates import DATE_FORMATS, EXCEL_FORMATS, parse_date_column, parse_dates
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ _ARROW_CSV = importlib.util.find_spec("pyarrow") is not None
 
 __all__ = [
     "DATE_FORMATS",
+    "EXCEL_FORMATS",
     "NA_VALUES",
     "Raw",
     "Source",
@@ -64,22 +66,6 @@ Source = str | os.PathLike | IO[bytes] | IO[str]
 
 #: Cells read as missing: empty, and R's ``NA``.
 NA_VALUES = ["", "NA"]
-
-#: Date layouts accepted in date columns, tried in this order. Day-month-year
-#: with slashes is left out on purpose: "05/06/2025" is ambiguous.
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%d-%b-%Y",
-    "%d-%B-%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%Y/%m/%d",
-)
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -228,6 +214,12 @@ def load_raw(
 ) -> Raw:
     """Read ``src`` into memory read-only and work out what it is.
 
+    In steps: read the bytes; refuse an empty file (:func:`_check_not_empty`);
+    unpack gzip (:func:`_gunzip`); recognise binary formats by their first
+    bytes (geospatial ones are kept for pyogrio, others refused); then a zip
+    archive (:func:`_from_zip`), an old Excel workbook (refused), or text:
+    JSON or CSV (:func:`_from_text`).
+
     Parameters
     ----------
     src : path or file-like
@@ -247,24 +239,10 @@ def load_raw(
     name = describe(src)
     data = _read_bytes(src, name)
     path = Path(src) if isinstance(src, str | os.PathLike) else None
-    if not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf") and not data.strip(
-        b" \t\r\n\x00\xef\xbb\xbf"
-    ):
-        raise DataSourceError(
-            f"{name}: the file is empty ({len(data)} bytes); expected {expected}."
-        )
+    _check_not_empty(data, name=name, expected=expected)
     gzipped = data.startswith(b"\x1f\x8b")
-    if gzipped:  # gzip: a gzipped CSV, or R's default .RData/.rds
-        import gzip
-
-        try:
-            inner = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise DataSourceError(f"{name}: a damaged gzip file ({exc}).") from None
-        kind = _binary_kind(inner)
-        if kind is not None:
-            raise _not_text(name, kind[0], expected)
-        data = inner
+    if gzipped:
+        data = _gunzip(data, name=name, expected=expected)
     kind = _binary_kind(data)
     if kind is not None:
         what, geospatial = kind
@@ -272,42 +250,109 @@ def load_raw(
             return Raw(name=name, kind="geo", data=data, path=path, obj=what)
         raise _not_text(name, what, expected)
     if data.startswith(_ZIP_MAGIC):
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise DataSourceError(f"{name}: a damaged zip archive ({exc}).") from None
-        with archive:
-            if "xl/workbook.xml" in archive.namelist():
-                return Raw(name=name, kind="excel", data=data, path=path)
-            listed = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
-            has_table = any(n.lower().endswith((".csv", ".txt", ".tsv")) for n in listed)
-            geo = [n for n in listed if n.lower().endswith(_GEO_MEMBERS)]
-            if member is None and not has_table and geo:
-                return Raw(name=name, kind="geo", data=data, path=path, obj="a zipped " + geo[0])
-            if member is None and not has_table:
-                raise _not_text(
-                    name,
-                    "a zip archive without a table (members: "
-                    + (", ".join(listed[:8]) or "none")
-                    + ")",
-                    expected,
-                )
-            picked = _pick_member(archive, name=name, member=member)
-            inner_data = archive.read(picked)
-        inner_name = f"{name}!{picked}"
-        if not inner_data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-            raise DataSourceError(f"{inner_name}: the file is empty; expected {expected}.")
-        return Raw(
-            name=inner_name,
-            kind="csv",
-            text=_decode(inner_data, name=inner_name, encoding=encoding),
-            data=inner_data if _is_utf8(inner_data, encoding) else None,
-            path=path,
+        return _from_zip(
+            data, name=name, path=path, member=member, encoding=encoding, expected=expected
         )
     if data.startswith(_OLE_MAGIC):
         raise DataSourceError(
             f"{name}: an old Excel 97-2003 workbook (.xls). Save it as .xlsx or CSV (UTF-8) and read that."
         )
+    return _from_text(
+        data, name=name, path=path, encoding=encoding, expected=expected, gzipped=gzipped
+    )
+
+
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf"
+
+
+def _check_not_empty(data: bytes, *, name: str, expected: str) -> None:
+    """Refuse a file of no bytes, or only of blanks, NULs and a BOM (DataSourceError)."""
+    if not data[:4096].strip(_BLANK) and not data.strip(_BLANK):
+        raise DataSourceError(
+            f"{name}: the file is empty ({len(data)} bytes); expected {expected}."
+        )
+
+
+def _gunzip(data: bytes, *, name: str, expected: str) -> bytes:
+    """The content of a gzip file; refused if damaged or binary (R's .RData and .rds are gzipped)."""
+    import gzip
+
+    try:
+        inner = gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise DataSourceError(f"{name}: a damaged gzip file ({exc}).") from None
+    kind = _binary_kind(inner)
+    if kind is not None:
+        raise _not_text(name, kind[0], expected)
+    return inner
+
+
+def _from_zip(
+    data: bytes,
+    *,
+    name: str,
+    path: Path | None,
+    member: str | None,
+    encoding: str,
+    expected: str,
+) -> Raw:
+    """A zip archive: an Excel workbook, a zipped geospatial file, or its CSV member.
+
+    Raises
+    ------
+    DataSourceError
+        A damaged archive, one without a table, or an empty member.
+    ParameterError
+        ``member`` not in the archive, or several CSV files and no ``member``.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise DataSourceError(f"{name}: a damaged zip archive ({exc}).") from None
+    with archive:
+        if "xl/workbook.xml" in archive.namelist():
+            return Raw(name=name, kind="excel", data=data, path=path)
+        listed = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
+        has_table = any(n.lower().endswith((".csv", ".txt", ".tsv")) for n in listed)
+        geo = [n for n in listed if n.lower().endswith(_GEO_MEMBERS)]
+        if member is None and not has_table and geo:
+            return Raw(name=name, kind="geo", data=data, path=path, obj="a zipped " + geo[0])
+        if member is None and not has_table:
+            raise _not_text(
+                name,
+                "a zip archive without a table (members: "
+                + (", ".join(listed[:8]) or "none")
+                + ")",
+                expected,
+            )
+        picked = _pick_member(archive, name=name, member=member)
+        inner_data = archive.read(picked)
+    inner_name = f"{name}!{picked}"
+    if not inner_data.strip(_BLANK):
+        raise DataSourceError(f"{inner_name}: the file is empty; expected {expected}.")
+    return Raw(
+        name=inner_name,
+        kind="csv",
+        text=_decode(inner_data, name=inner_name, encoding=encoding),
+        data=inner_data if _is_utf8(inner_data, encoding) else None,
+        path=path,
+    )
+
+
+def _from_text(
+    data: bytes,
+    *,
+    name: str,
+    path: Path | None,
+    encoding: str,
+    expected: str,
+    gzipped: bool,
+) -> Raw:
+    """Decoded text: parsed JSON, or a CSV (an HTML or XML document is refused).
+
+    A UTF-8 CSV keeps its bytes for the CSV parser, and is read from the file
+    itself when it is the whole file on disk.
+    """
     text = _decode(data, name=name, encoding=encoding)
     head = text[:4096].lstrip()[:1]
     if head in ("{", "["):
@@ -594,135 +639,6 @@ def _geo_records(raw: Raw) -> pd.DataFrame:
             frame["longitude"] = np.where(points, geometry.x.where(points), np.nan)
             frame["latitude"] = np.where(points, geometry.y.where(points), np.nan)
     return frame.apply(lambda col: col.map(_json_cell)).astype("object")
-
-
-def parse_dates(
-    values: pd.Series, formats: Sequence[str] = DATE_FORMATS, *, excel_serial: bool = False
-) -> pd.Series:
-    """Parse text dates trying each format in turn; NaT where none fits.
-
-    With ``excel_serial``, five-digit whole numbers between 20000 and 60000
-    (1954–2064) are read as Excel serial dates, as a CSV re-saved from Excel
-    with the date cells formatted as numbers holds them.
-
-    Returns a ``datetime64[ns]`` Series (times of day dropped), indexed like ``values``.
-    """
-    return parse_date_column(
-        values, formats=formats, excel_serial=excel_serial, numeric_orders=False
-    )[0]
-
-
-#: Two-digit-year and month-name forms written by Excel when it re-saves a CSV
-#: ("9-May-20"), tried after :data:`DATE_FORMATS`.
-EXCEL_FORMATS = ("%d-%b-%y", "%d-%B-%y", "%d %b %y", "%d-%b-%Y")
-
-#: Candidates tried only to suggest a ``date_format=`` in a refusal.
-_SUGGEST = (
-    "%d.%m.%Y", "%Y.%m.%d", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y",
-    "%d/%m/%y", "%m/%d/%y", "%B %d, %Y", "%b %d, %Y", "%d %B, %Y", "%Y/%m/%d %H:%M",
-    "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S",
-)  # fmt: skip
-
-_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:[ T].*)?$")
-
-
-def parse_date_column(
-    values: pd.Series,
-    *,
-    formats: Sequence[str] = DATE_FORMATS,
-    date_format: str | None = None,
-    excel_serial: bool = False,
-    numeric_orders: bool = True,
-) -> tuple[pd.Series, str]:
-    """Parse a whole date column; return the dates and, for cells left NaT, what to do.
-
-    Tried in turn, on the distinct values only: ``date_format`` (if given),
-    ``formats``, the forms Excel writes when it re-saves a CSV ("9-May-20"),
-    numeric dates with slashes ("09/05/2020", "5/9/20") whose day/month order
-    is inferred from the whole column (a first number above 12 means day
-    first, a second number above 12 month first; when no cell decides, the
-    cells are left NaT and the hint names both ``date_format=`` values), and
-    with ``excel_serial`` Excel serial numbers (five digits, 1954–2064).
-    ``numeric_orders=False`` leaves out the Excel forms and the inferred
-    numeric orders (readers of tables whose dates are always ISO or spelled out).
-
-    Returns
-    -------
-    (pandas.Series, str)
-        ``datetime64[ns]`` dates (times of day dropped) indexed like
-        ``values``; and a hint for the cells that are not dates: the exact
-        ``date_format=`` to pass when one fits them all, else the forms accepted.
-    """
-    text = values.astype("object").where(values.notna())
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    uniq = pd.Series(np.asarray(uniques, dtype=object), dtype="object").astype(str).str.strip()
-    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
-    todo = uniq.ne("").to_numpy(dtype=bool).copy()
-    hint = ""
-
-    def attempt(fmt: str) -> None:
-        nonlocal todo
-        if not todo.any():
-            return
-        got = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
-        hit = got.notna().to_numpy(dtype=bool)
-        if hit.any():
-            idx = np.flatnonzero(todo)[hit]
-            parsed.iloc[idx] = got[hit].to_numpy(dtype="datetime64[ns]")
-            todo[idx] = False
-
-    excel = list(EXCEL_FORMATS) if numeric_orders else []
-    for fmt in ([date_format] if date_format else []) + list(formats) + excel:
-        attempt(fmt)
-    if todo.any() and numeric_orders:
-        parts = uniq[todo].str.extract(_SLASHED)
-        slashed = parts[0].notna()
-        if slashed.any():
-            a = pd.to_numeric(parts.loc[slashed, 0])
-            b = pd.to_numeric(parts.loc[slashed, 1])
-            long_year = parts.loc[slashed, 2].str.len().eq(4).all()
-            sep = "." if uniq[todo][slashed].str.contains(".", regex=False).any() else "/"
-            year = "%Y" if long_year else "%y"
-            day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
-            if day_first and not month_first:
-                attempt(f"%d{sep}%m{sep}{year}")
-            elif month_first and not day_first:
-                attempt(f"%m{sep}%d{sep}{year}")
-            elif not day_first and not month_first:
-                hint = (
-                    f"numeric dates such as {uniq[todo][slashed].iloc[0]!r} where no cell "
-                    "tells the day from the month: pass "
-                    f"date_format='%d{sep}%m{sep}{year}' (day first) or "
-                    f"date_format='%m{sep}%d{sep}{year}' (month first)"
-                )
-    if excel_serial and todo.any():
-        serial = pd.to_numeric(
-            uniq[todo].where(uniq[todo].str.fullmatch(r"\d{5}")), errors="coerce"
-        )
-        serial = serial[(serial >= 20000) & (serial <= 60000)]
-        if len(serial):
-            parsed.loc[serial.index] = (
-                pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
-            ).to_numpy()
-            todo[serial.index.to_numpy()] = False
-    if todo.any() and not hint:
-        rest = uniq[todo]
-        fits = [
-            f for f in _SUGGEST if pd.to_datetime(rest, format=f, errors="coerce").notna().all()
-        ]
-        if len(fits) == 1:
-            hint = f"pass date_format={fits[0]!r}"
-        elif fits:
-            hint = "pass date_format= one of " + ", ".join(repr(f) for f in fits[:3])
-        else:
-            hint = (
-                "expected e.g. '16 May 2025', '2025-05-16' or '9-May-20', "
-                "or pass date_format= with the column's strftime layout (e.g. date_format='%d.%m.%Y')"
-            )
-    values_out = parsed.to_numpy(dtype="datetime64[ns]")
-    out = np.where(codes >= 0, values_out[np.maximum(codes, 0)], np.datetime64("NaT"))
-    result = pd.Series(out, index=values.index, dtype="datetime64[ns]").dt.normalize()
-    return result, hint
 
 
 _ROW_PREFIX = re.compile(r"^row (\d+)")
