@@ -16,6 +16,11 @@ README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 START, END = "<!-- dictionary:start -->", "<!-- dictionary:end -->"
 
 
+def _empty(value: object) -> str:
+    """'yes', 'no', or the condition under which a required column may be empty."""
+    return value if isinstance(value, str) else ("yes" if value else "no")
+
+
 def dictionary_markdown() -> str:
     parts = []
     for name, schema in CURATED.items():
@@ -26,7 +31,7 @@ def dictionary_markdown() -> str:
             allowed = str(row.allowed).replace("|", "\\|")
             parts.append(
                 f"| `{row.column}` | {row.type} | {'yes' if row.required else 'no'} | "
-                f"{'yes' if row._3 else 'no'} | {allowed} | {row.description} |"
+                f"{_empty(row._3)} | {allowed} | {row.description} |"
             )
         parts.append("")
     return "\n".join(parts).strip() + "\n"

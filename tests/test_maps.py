@@ -514,10 +514,18 @@ def test_displacement_map_errors_name_what_is_allowed(displacement):
             displacement.assign(unit=np.where(displacement.index % 2, "sites", "families")),
             metric="in_shelters",
         )
-    with pytest.raises(scamgeo.ParameterError, match="first is 2025-07-24"):
-        sm.displacement_map(displacement, metric="in_shelters", date="2025-01-01")
-    with pytest.raises(scamgeo.ParameterError, match="in the 14 days up to 2025-09-01"):
-        sm.displacement_map(displacement, metric="in_shelters", date="2025-09-01")
+    # a date with no figure near it: an empty map that says so (the empty-input policy)
+    for date, said in (
+        (
+            "2025-01-01",
+            "No province figure in the 14 days up to 2025-01-01 (the figures run from 2025-07-24",
+        ),
+        ("2025-09-01", "No province figure in the 14 days up to 2025-09-01"),
+    ):
+        empty = sm.displacement_map(displacement, metric="in_shelters", date=date)
+        lay = layer(empty, "In shelters (people)")
+        assert lay.data["features"] == []
+        assert said in legends(lay)[0].html
     stale = sm.displacement_map(
         displacement, metric="in_shelters", date="2025-09-01", max_age_days=None
     )

@@ -365,7 +365,7 @@ def displacement_chart(
         Lines are broken where two figures are further apart than this, so
         that no line suggests a level nobody reported in between.
     """
-    from .stats._displacement import series_columns
+    from .stats import series_columns
 
     check_choice(by, ["country", "province"], name="by")
     rows = displacement[

@@ -14,7 +14,7 @@ from .. import _html, config
 from .._errors import ParameterError
 from .._time import parse_date
 from .._validate import check_choice, check_positive, require_columns
-from ..stats._displacement import series_columns
+from ..stats import figures_as_of, series_columns
 from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS
 from ._base import base_map
 from ._common import (
@@ -37,21 +37,6 @@ __all__ = ["displacement_map"]
 
 
 # --- displacement --------------------------------------------------------------
-
-
-def _latest_by_province(
-    rows: pd.DataFrame, date: pd.Timestamp, max_age_days: float | None
-) -> pd.DataFrame:
-    upto = rows[rows["as_of"] <= date]
-    if max_age_days is not None:
-        upto = upto[upto["as_of"] > date - pd.Timedelta(days=max_age_days)]
-    if upto.empty:
-        return upto
-    return (
-        upto.sort_values(["as_of", "value"], kind="stable")
-        .groupby("admin1_code", sort=True)
-        .tail(1)
-    )
 
 
 def _peak_by_province(rows: pd.DataFrame) -> pd.DataFrame:
@@ -220,8 +205,17 @@ def displacement_map(
     rows["value"] = pd.to_numeric(rows["value"], errors="coerce")
     rows = rows.dropna(subset=["as_of", "value"])
     if rows.empty:
+        said = (
+            f"only national figures ({national:,}) are reported"
+            if national
+            else "no figures are reported"
+        )
         return _no_province_figures(
-            m, metric_label=metric_label, unit=unit, national=national, name=name
+            m,
+            metric_label=metric_label,
+            unit=unit,
+            name=name,
+            said=f"No province figures: {said}, so nothing is drawn by province.",
         )
     rows, set_aside = _one_series_per_province(rows)
     if set_aside:
@@ -236,14 +230,19 @@ def displacement_map(
     else:
         when = parse_date(date, name="date")
         when_label = f"{when:%Y-%m-%d}"
-        latest = _latest_by_province(rows, when, max_age_days)
-    if latest.empty:
+        latest = figures_as_of(rows, when, max_age_days=max_age_days)
+    if latest.empty:  # nothing to draw on that date: say so on the map, as for no figures at all
         window = (
             f"in the {max_age_days:g} days up to" if max_age_days is not None else "on or before"
         )
-        raise ParameterError(
-            f"no {metric} figures {window} {when:%Y-%m-%d} (the first is {rows['as_of'].min():%Y-%m-%d}, "
-            f"the last {rows['as_of'].max():%Y-%m-%d}); pick another date or widen max_age_days."
+        return _no_province_figures(
+            m,
+            metric_label=metric_label,
+            unit=unit,
+            name=name,
+            said=f"No province figure {window} {when:%Y-%m-%d} (the figures run from "
+            f"{rows['as_of'].min():%Y-%m-%d} to {rows['as_of'].max():%Y-%m-%d}), "
+            "so nothing is drawn.",
         )
 
     provinces = datasets.provinces() if provinces is None else provinces
@@ -337,26 +336,18 @@ def displacement_map(
 
 
 def _no_province_figures(
-    m: folium.Map | None, *, metric_label: str, unit: str, national: int, name: str | None
+    m: folium.Map | None, *, metric_label: str, unit: str, name: str | None, said: str
 ) -> folium.Map:
-    """A map that says there is nothing to draw by province (instead of failing)."""
+    """A map whose legend says why there is nothing to draw by province (instead of failing)."""
     m = base_map() if m is None else check_map(m)
     layer = VectorLayer(
         {"type": "FeatureCollection", "features": []},
         name=unique_name(m, _html.text(name if name is not None else f"{metric_label} ({unit})")),
         attribution=DISPLACEMENT_HTML,
     )
-    said = (
-        f"only national figures ({national:,}) are reported"
-        if national
-        else "no figures are reported"
-    )
     layer.add_child(
         Legend(
-            legend_html(
-                f"{metric_label} ({_html.text(unit)})",
-                [f"No province figures: {said}, so nothing is drawn by province."],
-            ),
+            legend_html(f"{metric_label} ({_html.text(unit)})", [said]),
             css_class="scamgeo-legend-displacement",
         )
     )

@@ -33,7 +33,7 @@ from ._changepoints import ChangePointResult, EscalationResult, change_points, e
 from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
-from ._displacement import displacement_summary
+from ._displacement import displacement_summary, figures_as_of, series_columns
 from ._hotspots import HotspotResult, hotspots
 from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_series
 from ._knox import KnoxResult, knox_test
@@ -59,6 +59,8 @@ __all__ = [
     "count_model",
     "daily_counts",
     "displacement_summary",
+    "figures_as_of",
+    "series_columns",
     "distance_decay",
     "escalation_test",
     "hotspots",

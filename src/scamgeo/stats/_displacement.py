@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError, SchemaError
-from .._validate import check_choice, require_columns
+from .._time import parse_date
+from .._validate import check_choice, check_positive, require_columns
 from ..vocab import DISPLACEMENT_METRICS
 from ..vocab import STOCK_METRICS as _STOCK_METRICS
 from ._common import as_frame, date_column, phase_table, require_rows, to_timestamp
@@ -19,6 +20,7 @@ __all__ = [
     "STOCK_METRICS",
     "UNITS",
     "displacement_summary",
+    "figures_as_of",
     "series_columns",
 ]
 
@@ -71,6 +73,60 @@ def series_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]
             )
             out.append(pd.Series(fill, index=frame.index, dtype="string"))
     return out[0], out[1], notes
+
+
+def figures_as_of(
+    displacement: pd.DataFrame, date: Any, *, max_age_days: float | None = 14
+) -> pd.DataFrame:
+    """Each province's latest figure on ``date``: reported on or before it, and recently.
+
+    The one rule by which a date is given figures (the displacement map uses
+    it too): a province's figure stands for ``date`` only if it was reported
+    within ``max_age_days`` before it, so a July figure is not read as
+    December's. Rows without a province (national figures) are left out.
+
+    Parameters
+    ----------
+    displacement : pandas.DataFrame
+        Figures of one series (one metric, unit, counting body and measure),
+        with ``as_of``, ``admin1_code`` and ``value``.
+    date : str or date-like
+        An ISO date (``YYYY-MM-DD``).
+    max_age_days : float or None, default 14
+        None carries every figure forward indefinitely.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per province with a figure in the window (empty if none).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> dp = datasets.displacement()
+    >>> series = dp[(dp["metric"] == "in_shelters") & (dp["country"] == "THA")]
+    >>> len(figures_as_of(series, "2025-01-01"))
+    0
+    >>> len(figures_as_of(series, "2025-07-30")) > 0
+    True
+    """
+    require_columns(displacement.columns, ["as_of", "admin1_code", "value"], source="displacement")
+    when = parse_date(date, name="date")
+    if max_age_days is not None:
+        max_age_days = check_positive(max_age_days, name="max_age_days")
+    rows = displacement[displacement["admin1_code"].notna()]
+    as_of = pd.to_datetime(rows["as_of"], errors="coerce")
+    keep = np.array(as_of <= when, dtype=bool)  # a copy: to_numpy may be read-only
+    if max_age_days is not None:
+        keep &= (as_of > when - pd.Timedelta(days=max_age_days)).to_numpy(dtype=bool)
+    upto = rows[keep].assign(as_of=as_of[keep])
+    if upto.empty:
+        return upto
+    return (
+        upto.sort_values(["as_of", "value"], kind="stable")
+        .groupby("admin1_code", sort=True)
+        .tail(1)
+    )
 
 
 def _one(value: Any, options: tuple[str, ...], *, name: str, what: str) -> str | None:
