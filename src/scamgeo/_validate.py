@@ -8,18 +8,27 @@ same way everywhere.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._errors import ParameterError, SchemaError
 
 __all__ = [
+    "ISO_3166_2_PATTERN",
+    "URL_PATTERN",
     "Problems",
     "check_choice",
     "check_positive",
     "closest",
     "require_columns",
 ]
+
+
+#: An http(s) URL, as a cell of a ``url`` column must be (the schema and the readers alike).
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+#: An ISO 3166-2 code of a Thai or Cambodian province, as a ``code`` cell must be.
+ISO_3166_2_PATTERN = re.compile(r"^(TH|KH)-\d{1,2}$")
 
 
 def closest(value: str, options: Iterable[str], *, n: int = 3, cutoff: float = 0.6) -> list[str]:

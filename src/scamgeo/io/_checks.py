@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SchemaError
-from .._validate import Problems, require_columns
+from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
 
 __all__ = ["LeftOut", "Report", "RowsLeftOut", "conform", "decimal_commas", "text_cells"]
 
@@ -418,12 +418,10 @@ def _conform_category(text: pd.Series, col: Any, lines: np.ndarray, report: Any)
 
 def _conform_pattern(text: pd.Series, col: Any, lines: np.ndarray, report: Any) -> pd.Series:
     """A URL or ISO 3166-2 code column: each distinct cell matched once against its pattern."""
-    from .. import schema as _schema
-
     if col.kind == "url":
-        pattern, what = _schema._URL, "is not an http(s) URL"
+        pattern, what = URL_PATTERN, "is not an http(s) URL"
     else:
-        pattern, what = _schema._ISO_3166_2, "is not an ISO 3166-2 code like TH-32 or KH-22"
+        pattern, what = ISO_3166_2_PATTERN, "is not an ISO 3166-2 code like TH-32 or KH-22"
     bad = {u for u in pd.unique(text.dropna()) if not pattern.match(str(u))}
     if bad:
         report.add(text.isin(list(bad)).fillna(False), column=col.name, what=what,

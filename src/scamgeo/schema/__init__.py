@@ -34,8 +34,6 @@ from ..vocab import (
     VICTIM_SIDES,
     VICTIM_TYPES,
 )
-from ._kit import _ISO_3166_2 as _ISO_3166_2  # the cell patterns, reused by scamgeo.io's checks
-from ._kit import _URL as _URL
 from ._kit import Column, TableSchema, schema_table
 from ._tables import (
     CURATED,

@@ -7,7 +7,6 @@ live in :mod:`scamgeo.schema._rules`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import Problems, require_columns
+from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
 
 __all__ = [
     "LAST_DATE",
@@ -26,8 +25,6 @@ __all__ = [
     "schema_table",
 ]
 
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
-_ISO_3166_2 = re.compile(r"^(TH|KH)-\d{1,2}$")
 
 _KINDS = ("str", "int", "float", "date", "category", "url", "bool", "code")
 
@@ -212,11 +209,11 @@ def _parse(
         bad(~text.isin(choices) & ~blank, f"is not one of {', '.join(choices)}")
         return pd.Categorical(text.where(text.isin(choices)), categories=list(choices))
     if col.kind == "url":
-        bad(~text.fillna("").str.match(_URL) & ~blank, "is not an http(s) URL")
+        bad(~text.fillna("").str.match(URL_PATTERN) & ~blank, "is not an http(s) URL")
         return text
     if col.kind == "code":
         bad(
-            ~text.fillna("").str.match(_ISO_3166_2) & ~blank,
+            ~text.fillna("").str.match(ISO_3166_2_PATTERN) & ~blank,
             "is not an ISO 3166-2 code like TH-32 or KH-22",
         )
         return text
