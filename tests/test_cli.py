@@ -176,3 +176,19 @@ def test_manifest_honours_source_date_epoch(tmp_path, monkeypatch):
 def test_index_themes_come_from_the_notebook_name():
     assert _index._theme("01-border-clashes") == "The border war"
     assert _index._theme("07-new-thing") == "New thing"
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    """`scamgeo list | head -1`: no traceback, exit 0."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scamgeo.cli", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes anything
+    with proc.stderr:
+        err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err

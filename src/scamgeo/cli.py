@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -119,15 +120,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .briefs import _batch, _params
+    from . import briefs
 
-    for nb in _params.list_notebooks():
-        spec = _params.read_parameters(nb)
+    for nb in briefs.list_notebooks():
+        spec = briefs.read_parameters(nb)
         print(nb.stem)
         for p in spec.parameters.values():
             print(f"    {p.name}: {p.type} = {p.default!r}    # {p.help}")
     print("named runs:")
-    for job in _batch.jobs_for_all():
+    for job in briefs.jobs_for_all():
         if job.parameters:
             print(f"    {job.run}: {job.parameters}")
     return 0
@@ -155,8 +156,8 @@ def _pdf(html_path: Path) -> Path:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from .briefs import _batch, _params
-    from .briefs._execute import Job
+    from . import briefs
+    from .briefs import _batch
 
     if args.pdf:
         from .briefs._pdf import chromium
@@ -166,30 +167,30 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     params: dict[str, Any] = {}
     run = args.run
     if args.file:
-        file_notebook, title, params = _params.load_named_run(args.file)
-        if notebook is not None and _params.notebook_path(file_notebook) != _params.notebook_path(
+        file_notebook, title, params = briefs.load_named_run(args.file)
+        if notebook is not None and briefs.notebook_path(file_notebook) != briefs.notebook_path(
             notebook
         ):
             raise ParameterError(
                 f"{args.file.name} is a run of {file_notebook!r}, not of {notebook!r}."
             )
         notebook = file_notebook
-        run = run or f"{_params.notebook_path(notebook).stem}--{args.file.stem}"
+        run = run or f"{briefs.notebook_path(notebook).stem}--{args.file.stem}"
     if notebook is None:
         raise ParameterError("name a notebook (scamgeo list shows them) or pass -f RUN.yaml.")
     for name, value in args.parameter:
-        params[name] = _params.parse_cli_value(value)
+        params[name] = briefs.parse_cli_value(value)
     if run is None:
         run = _batch.derived_run_name(notebook, params)
     out = args.output or config.reports_dir
     if not args.force:
         _batch.check_clobber(out, run, notebook, params, title=title)
-    job = Job(_params.notebook_path(notebook).stem, run, params, title)
-    (result,) = _batch.run_batch([job], output_dir=out, jobs_at_once=1, force=args.force)
+    job = briefs.Job(briefs.notebook_path(notebook).stem, run, params, title)
+    (result,) = briefs.run_batch([job], output_dir=out, jobs_at_once=1, force=args.force)
     if result.status == "invalid":
         raise ParameterError(result.error or "invalid parameters")
     if result.status != "ok":
-        raise _batch.BriefError(result.error or "failed", run=run, cell_index=result.failed_cell)
+        raise briefs.BriefError(result.error or "failed", run=run, cell_index=result.failed_cell)
     if args.pdf and (not result.up_to_date or not (Path(out) / f"{run}.pdf").is_file()):
         _pdf(Path(out) / f"{run}.html")
     state = "up to date" if result.up_to_date else f"built in {result.seconds:.1f} s"
@@ -198,9 +199,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 
 def _dry_run(jobs: list[Any], out: Path, *, force: bool) -> int:
-    from .briefs import _batch
+    from . import briefs
 
-    plan = _batch.run_batch(jobs, output_dir=out, force=force, dry_run=True)
+    plan = briefs.run_batch(jobs, output_dir=out, force=force, dry_run=True)
     for r in plan:
         if r.status == "stale":
             print(f"rebuild {r.run}: {'; '.join(r.reasons)}")
@@ -214,9 +215,9 @@ def _dry_run(jobs: list[Any], out: Path, *, force: bool) -> int:
 
 
 def _cmd_briefs(args: argparse.Namespace) -> int:
-    from .briefs import _batch
+    from . import briefs
 
-    jobs = _batch.jobs_for_all()
+    jobs = briefs.jobs_for_all()
     if args.only:
         known = {j.run for j in jobs}
         unknown = sorted(set(args.only) - known)
@@ -250,7 +251,7 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
             jobs, out, scheduler=args.scheduler, progress=progress, force=args.force
         )
     else:
-        results = _batch.run_batch(
+        results = briefs.run_batch(
             jobs, output_dir=out, jobs_at_once=args.jobs, progress=progress, force=args.force
         )
     if args.pdf:
@@ -282,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # inside the try: a closed pipe is noticed here, not at exit
+        return status
     except ParameterError as exc:
         print(f"scamgeo: error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -292,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scamgeo: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`scamgeo list | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _one_line(exc: BaseException) -> str:
