@@ -326,6 +326,28 @@ def test_border_clashes_inside_each_phase(kernels, window):
 
 
 @pytest.mark.slow
+def test_border_clashes_in_a_window_without_events(kernels):
+    markup = _run(
+        kernels("01-border-clashes"),
+        "01-border-clashes",
+        {"start": "2025-01-01", "end": "2025-03-31"},
+    )
+    _check_case(markup)
+    assert "No incidents are recorded from 1 January 2025 to 31 March 2025" in markup
+
+
+@pytest.mark.slow
+def test_casino_hubs_names_the_site_kinds_asked_for(kernels):
+    markup = _run(
+        kernels("02-casino-hubs"),
+        "02-casino-hubs",
+        {"site_kinds": ["scam_compound"], "radius_km": 1.0, "n_draws": 99},
+    )
+    _check_case(markup)
+    assert "km of a scam compound, out of" in markup and "casino hub or casino" not in markup
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case", DISPLACEMENT_GRID, ids=lambda c: "-".join(str(v) for v in c.values())
 )
