@@ -7,9 +7,10 @@
    ``scamgeo briefs -o TMP`` runs again: only the briefs that read that table
    are rebuilt.
 
-Each step runs the real command in a subprocess (start-up included). Prints
-one JSON object with the times, the briefs rebuilt at each step and the
-ratios full/no-op and full/edit.
+Each step runs the real command in a subprocess (start-up included). Also
+timed: ``scamgeo list`` (it must stay quick: it imports no executor), against
+a bare ``python -c pass`` in the same run. Prints one JSON object with the
+times, the briefs rebuilt at each step and the ratios full/no-op and full/edit.
 
 Usage: python benchmarks/bench_briefs.py [--jobs 2] [--only RUN ...]
 """
@@ -43,12 +44,24 @@ def build(out: Path, *extra: str) -> tuple[float, list[str]]:
     return seconds, rebuilt
 
 
+def _best(cmd: list[str], repeat: int = 5) -> float:
+    """Best wall time of ``cmd`` over ``repeat`` runs (seconds)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", nargs="+", default=None)
     args = parser.parse_args()
     extra = ["--jobs", str(args.jobs)] + (["--only", *args.only] if args.only else [])
+    list_s = _best([str(BIN / "scamgeo"), "list"])
+    python_s = _best([sys.executable, "-c", "pass"])
     table = config.data_dir / "curated" / "displacement.csv"
     with tempfile.TemporaryDirectory(prefix="bench-briefs-") as tmp:
         out = Path(tmp) / "reports"
@@ -75,6 +88,8 @@ def main() -> None:
                 "built": {"full": len(full_runs), "noop": len(noop_runs), "edit": len(edit_runs)},
                 "rebuilt_after_edit": edit_runs,
                 "jobs": args.jobs,
+                "list_seconds": round(list_s, 3),
+                "bare_python_seconds": round(python_s, 3),
             },
             indent=2,
         )

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -128,10 +127,8 @@ def test_incremental_and_reproducible_builds(tmp_path, monkeypatch):
     files = sorted(p for p in first.iterdir() if p.is_file())
     stamps = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
 
-    # nothing changed: nothing runs, nothing is rewritten, well under 3 s
-    started = time.perf_counter()
+    # nothing changed: nothing runs (the executor would fail), nothing is rewritten
     again = briefs.run_batch(JOBS, output_dir=first, executor=_NoKernel())
-    assert time.perf_counter() - started < 3.0
     assert [r.up_to_date for r in again] == [True, True]
     for p in files:
         if p.name not in ("manifest.json", "index.html"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-import time
 import types
 from pathlib import Path
 from typing import Any
@@ -360,14 +359,13 @@ def test_dtm_api_v2_reply(fixtures: Path) -> None:
     assert (dtm["as_of"] == pd.Timestamp("2025-08-05")).all()
 
 
-def test_dtm_large_global_file_is_fast(fixtures: Path, tmp_path: Path) -> None:
+def test_dtm_large_global_file_leaves_other_countries_out(fixtures: Path, tmp_path: Path) -> None:
+    """Other countries are left out before any name matching (timed in benchmarks/bench_io.py)."""
     lines = (fixtures / GLOBAL).read_text().splitlines()
     haiti = [line for line in lines[2:] if ",HTI," in line]
     cambodia = [line for line in lines[2:] if ",KHM," in line]
     path = tmp_path / "global.csv"
     path.write_text("\n".join(lines[:2] + haiti * 5_000 + cambodia) + "\n")  # 20,000 other rows
-    started = time.process_time()
     with pytest.warns(RowsLeftOut, match=r"20,000 because the displacement schema"):
         dtm = read_dtm(path)
-    assert time.process_time() - started < 5
     assert dtm["admin1_code"].tolist() == ["KH-22", "KH-13"]
