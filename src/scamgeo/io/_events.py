@@ -24,7 +24,7 @@ from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ..vocab import fold
-from ._checks import Report, RowsLeftOut, conform, empty_allowed
+from ._checks import LeftOut, Report, RowsLeftOut, conform, empty_allowed
 from ._codes import own_codes
 
 __all__ = [
@@ -268,6 +268,41 @@ def period_filter(
     start = filters["start"].strftime("%Y-%m-%d") if filters.get("start") is not None else "…"
     end = filters["end"].strftime("%Y-%m-%d") if filters.get("end") is not None else "…"
     return before, after, f"{start} to {end}"
+
+
+def asked_for(
+    country: pd.Series,
+    dates: pd.Series,
+    filters: Mapping[str, Any],
+    left: LeftOut,
+    *,
+    labels: pd.Series,
+    lines: np.ndarray,
+    no_country: np.ndarray | None = None,
+    dated: str = "dated",
+) -> np.ndarray:
+    """Rows in a country scamgeo covers, in ``countries=`` and in the period.
+
+    The one selection every reader makes before checking a row; each row left
+    out is counted in ``left`` by reason (``labels`` name the uncovered
+    countries; rows in ``no_country`` were counted by the reader already;
+    ``dated`` names the date in the message, e.g. "with a week").
+    """
+    covered = np.array(country.notna(), dtype=bool)
+    uncovered = ~covered if no_country is None else ~covered & ~no_country
+    left.add(
+        uncovered,
+        "because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
+        labels=labels,
+    )
+    keep = covered
+    if filters.get("countries") is not None:
+        other = keep & ~country.isin(filters["countries"]).fillna(False).to_numpy(dtype=bool)
+        left.add(other, f"outside countries={filters['countries']}", labels=country)
+        keep &= ~other
+    before, after, period = period_filter(dates, filters)
+    left.add(keep & (before | after), f"{dated} outside {period}", lines=lines)
+    return keep & ~(before | after)
 
 
 def _date(value: Any, *, name: str) -> pd.Timestamp | None:

@@ -44,13 +44,13 @@ from ._events import (
     COUNTRY_NAMES,
     GW_CODES,
     ISO_NUMERIC,
+    asked_for,
     check_filters,
     country_from_name,
     describe_filters,
     filter_events,
     finish_events,
     parse_int,
-    period_filter,
 )
 from ._tables import Raw, Source, describe, load_raw, parse_date_column, to_frame
 
@@ -310,20 +310,10 @@ def _asked_for(
     """
     country, labels, no_country = _countries(frame)
     left.add(no_country, "with no country at all (iso and country empty)", lines=lines)
-    left.add(
-        country.isna().to_numpy() & ~no_country,
-        "because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
-        labels=labels,
-    )
-    keep = np.array(country.notna(), dtype=bool)
-    if filters["countries"] is not None:
-        other = keep & ~country.isin(filters["countries"]).fillna(False).to_numpy(dtype=bool)
-        left.add(other, f"outside countries={filters['countries']}", labels=country)
-        keep &= ~other
     dates, hint = parse_date_column(frame["event_date"], date_format=date_format, excel_serial=True)
-    before, after, period = period_filter(dates, filters)
-    left.add(keep & (before | after), f"dated outside {period}", lines=lines)
-    keep &= ~(before | after)
+    keep = asked_for(
+        country, dates, filters, left, labels=labels, lines=lines, no_country=no_country
+    )
     keep &= ~_exact_duplicates(frame, keep, left, lines)
     if not keep.all():
         frame, dates, country = (x[keep].reset_index(drop=True) for x in (frame, dates, country))

@@ -16,11 +16,11 @@ from ..vocab import ACLED_ATTRIBUTION
 from ._acled_layout import ACLED_WEEKLY_COLUMNS, looks_like
 from ._checks import LeftOut
 from ._events import (
+    asked_for,
     check_filters,
     country_from_name,
     describe_filters,
     parse_int,
-    period_filter,
     province_codes,
 )
 from ._tables import Source, load_raw, parse_dates, to_frame
@@ -223,20 +223,9 @@ def _asked_for(
     lines: np.ndarray,
 ) -> np.ndarray:
     """Step 4: which rows to keep; every row left out is counted in ``left`` by reason."""
-    country = out["country"]
-    keep = np.array(country.notna(), dtype=bool)  # a copy: to_numpy may be read-only
-    left.add(
-        ~keep,
-        "because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
-        labels=labels,
+    keep = asked_for(
+        out["country"], out["week"], filters, left, labels=labels, lines=lines, dated="with a week"
     )
-    if filters["countries"] is not None:
-        other = keep & ~country.isin(filters["countries"]).fillna(False).to_numpy(dtype=bool)
-        left.add(other, f"outside countries={filters['countries']}", labels=country)
-        keep &= ~other
-    before, after, period = period_filter(out["week"], filters)
-    left.add(keep & (before | after), f"with a week outside {period}", lines=lines)
-    keep &= ~(before | after)
     if filters["event_types"] is not None:
         other = keep & ~out["event_type"].isin(filters["event_types"]).fillna(False).to_numpy(
             dtype=bool

@@ -56,13 +56,13 @@ from ._cache import find_snapshot, query_hash, snapshot_meta, write_snapshot
 from ._checks import LeftOut, Report, decimal_commas, text_cells
 from ._events import (
     GW_CODES,
+    asked_for,
     check_filters,
     country_from_name,
     describe_filters,
     filter_events,
     finish_events,
     parse_int,
-    period_filter,
     today,
 )
 from ._http import error_for, request, safe_url
@@ -311,20 +311,17 @@ def read_ucdp_ged(
     country = country.fillna(country_from_name(names_))
     no_country = (country_id.isna() & names_.isna()).to_numpy(dtype=bool)
     left.add(no_country, "with no country at all (country and country_id empty)", lines=lines)
-    left.add(
-        country.isna().to_numpy() & ~no_country,
-        "because their country is not one scamgeo covers (scamgeo.schema.COUNTRIES)",
-        labels=names_.fillna("country_id " + frame["country_id"].astype("string")),
-    )
-    keep = np.array(country.notna(), dtype=bool)
-    if filters["countries"] is not None:
-        other = keep & ~country.isin(filters["countries"]).fillna(False).to_numpy(dtype=bool)
-        left.add(other, f"outside countries={filters['countries']}", labels=country)
-        keep &= ~other
     start_dates = parse_dates(frame["date_start"])
-    before, after, period = period_filter(start_dates, filters)
-    left.add(keep & (before | after), f"with date_start outside {period}", lines=lines)
-    keep &= ~(before | after)
+    keep = asked_for(
+        country,
+        start_dates,
+        filters,
+        left,
+        labels=names_.fillna("country_id " + frame["country_id"].astype("string")),
+        lines=lines,
+        no_country=no_country,
+        dated="with date_start",
+    )
     if violence is not None:
         tov = parse_int(frame["type_of_violence"])
         other = keep & ~tov.isin(violence).fillna(False).to_numpy(dtype=bool)
