@@ -475,21 +475,6 @@ def _blank_required(col: Any, blank: pd.Series) -> np.ndarray:
     return mask & ~col.empty if isinstance(col, _Relaxed) else mask
 
 
-def empty_allowed(schema: Any, *frames: pd.DataFrame | None) -> dict[str, np.ndarray]:
-    """Required columns -> rows where the schema lets them be empty (``Column.empty_where``).
-
-    The marking column is looked for in each of ``frames`` (the schema's
-    columns and the source's own columns may be held apart).
-    """
-    allowed: dict[str, np.ndarray] = {}
-    for col in schema.columns:
-        where = getattr(col, "empty_where", None)
-        for frame in frames:
-            if where is not None and frame is not None and where in frame.columns:
-                allowed[col.name] = text_cells(frame[where]).notna().to_numpy(dtype=bool)
-    return allowed
-
-
 def conform(
     schema: Any,
     frame: pd.DataFrame,
@@ -515,7 +500,7 @@ def conform(
     require_columns(frame.columns, schema.required, source=source)
     frame = frame.reset_index(drop=True)
     lines = np.asarray(lines)
-    may_be_empty = {**empty_allowed(schema, frame), **(may_be_empty or {})}
+    may_be_empty = {**schema.empty_allowed(frame), **(may_be_empty or {})}
     out = {}
     for col in schema.columns:
         if col.name not in frame.columns:  # an optional column the source does not have

@@ -24,7 +24,7 @@ from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ..vocab import fold
-from ._checks import LeftOut, Report, RowsLeftOut, conform, empty_allowed
+from ._checks import LeftOut, Report, RowsLeftOut, conform
 from ._codes import own_codes
 
 __all__ = [
@@ -226,7 +226,7 @@ def finish_events(
         source=source,
         lines=lines,
         report=report,
-        may_be_empty={**empty_allowed(EVENTS, extra), **(may_be_empty or {})},
+        may_be_empty={**EVENTS.empty_allowed(extra), **(may_be_empty or {})},
         reported=reported,
     )
     report.raise_if_any()

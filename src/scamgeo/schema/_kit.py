@@ -105,6 +105,20 @@ class TableSchema:
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 
+    def empty_allowed(self, *frames: pd.DataFrame | None) -> dict[str, np.ndarray]:
+        """Required columns -> rows where they may be empty after all (``Column.empty_where``).
+
+        The marking column is looked for in each of ``frames`` (a reader may
+        hold the schema's columns and the source's own columns apart).
+        """
+        allowed: dict[str, np.ndarray] = {}
+        for col in self.columns:
+            for frame in frames:
+                if col.empty_where is not None and frame is not None and col.empty_where in frame:
+                    filled = ~_text_and_blank(frame[col.empty_where])[1].to_numpy(dtype=bool)
+                    allowed[col.name] = filled
+        return allowed
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:
@@ -139,9 +153,10 @@ class TableSchema:
                 out[col.name] = pd.NA
         problems = Problems(source)
         lines = np.arange(len(out)) + line_offset
+        allowed = self.empty_allowed(out)
         for col in self.columns:
             out[col.name] = _parse(
-                out[col.name], col, lines, problems, may_be_empty=_may_be_empty(out, col)
+                out[col.name], col, lines, problems, may_be_empty=allowed.get(col.name)
             )
         if self.key is not None:
             dup = out[self.key].duplicated(keep=False) & out[self.key].notna()
@@ -159,13 +174,6 @@ def _text_and_blank(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     stripped = series.astype("string").str.strip()
     blank = (series.isna() | stripped.eq("").fillna(True)).astype(bool)
     return stripped.where(~blank), blank
-
-
-def _may_be_empty(frame: pd.DataFrame, col: Column) -> np.ndarray | None:
-    """Rows where ``col`` may be empty although it is required (see ``Column.empty_where``)."""
-    if col.nullable or col.empty_where is None or col.empty_where not in frame.columns:
-        return None
-    return ~_text_and_blank(frame[col.empty_where])[1].to_numpy(dtype=bool)
 
 
 def _parse(
