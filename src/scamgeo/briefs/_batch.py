@@ -137,7 +137,7 @@ def run_batch(
         In the order of ``jobs``.
     """
     jobs = list(jobs)
-    out_dir = Path(output_dir or config.reports_dir)
+    out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
     runs = [j.run for j in jobs]
     if len(set(runs)) != len(runs):
         raise ParameterError(
@@ -267,7 +267,7 @@ def check_clobber(
         When ``<output>/<run>.json`` was built from another notebook or other
         parameters (pass ``--force`` or another ``--run``).
     """
-    out_dir = Path(output_dir or config.reports_dir)
+    out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
     try:
         old = json.loads((out_dir / f"{run}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -165,7 +165,7 @@ def run_brief(
     params = validate_parameters(spec, parameters)
     run = run or path.stem
     check_run_name(run)
-    out_dir = Path(output_dir or config.reports_dir)
+    out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     inputs = _cache.build_inputs(path, params, title=title)
 
