@@ -20,6 +20,7 @@ from .vocab import PHASES, REGION_COUNTRIES
 
 __all__ = [
     "BBOX",
+    "DEFAULT_SEED",
     "EQUAL_AREA_CRS",
     "GEOGRAPHIC_CRS",
     "METRIC_CRS",
@@ -79,3 +80,7 @@ EQUAL_AREA_CRS = (
 
 #: Region of interest as (min lon, min lat, max lon, max lat).
 BBOX = (92.0, 5.0, 110.0, 24.0)
+
+#: Seed every random draw in scamgeo uses unless given another (``seed=None`` draws fresh
+#: entropy, and the seed actually used is recorded on the result). The war's first day.
+DEFAULT_SEED = 20250724
