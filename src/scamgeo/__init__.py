@@ -22,6 +22,7 @@ import logging
 from typing import Any
 
 from ._errors import (
+    ArgumentError,
     CoordinateError,
     CRSError,
     DataSourceError,
@@ -104,6 +105,7 @@ _API = {
 }
 
 __all__ = [
+    "ArgumentError",
     "CRSError",
     "CoordinateError",
     "DataSourceError",

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ._validate import guard_public
+
 __all__ = [
     "MISSING",
     "NOT_COMPUTED",
@@ -261,3 +263,7 @@ def header(field: Any) -> str:
     if words.endswith(" km"):
         words = words[:-3] + " (km)"
     return words[:1].upper() + words[1:]
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

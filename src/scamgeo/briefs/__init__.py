@@ -29,6 +29,7 @@ declared per notebook), :mod:`._render` (HTML and provenance),
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._api import (
     ATTRIBUTION_MIME,
     BRIEF_MIME,
@@ -97,3 +98,6 @@ __all__ = [
     "validate_parameters",
     "write_manifest",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

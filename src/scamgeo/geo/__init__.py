@@ -34,6 +34,7 @@ and ``_grids`` (grids, aggregation).
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._admin import ADMIN1_METHODS, assign_province
 from ._buffers import buffer_km, rings_km
 from ._crs import to_metric, utm_crs
@@ -53,3 +54,6 @@ __all__ = [
     "utm_crs",
     "within_km",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -26,6 +26,7 @@ credentials come from the environment and are never logged or saved.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._checks import RowsLeftOut
 from ._events import filter_events
 from .acled import ACLED_COLUMNS, ACLED_WEEKLY_COLUMNS, read_acled, to_acled
@@ -58,3 +59,6 @@ __all__ = [
     "read_ucdp_ged",
     "to_acled",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -29,6 +29,7 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
 from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
@@ -71,3 +72,6 @@ __all__ = [
     "phases",
     "precision_sensitivity",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())
