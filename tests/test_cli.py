@@ -141,7 +141,7 @@ def test_manifest_and_index_are_merged_and_describe_the_files_on_disk(tmp_path):
     assert manifest["runs"][1]["files"]["html"]["name"] == "04-hub-brief.html"
     page = (tmp_path / "index.html").read_text()
     # the default hub brief and the Poipet run are the same brief: listed once, by title
-    assert page.count("Poipet and the Aranyaprathet crossing") == 1
+    assert page.count(">Poipet and the Aranyaprathet crossing</a></h3>") == 1
     assert page.count("href='04-hub-brief.html'") == 1  # as the same brief, not a second entry
     assert page.count("<li>") == 2
     assert "Nineteen events fell within 30 km of Poipet." in page
@@ -157,14 +157,43 @@ def test_manifest_and_index_are_merged_and_describe_the_files_on_disk(tmp_path):
     assert [r["run"] for r in manifest["runs"]] == ["03-displacement", "04-hub-brief--poipet"]
 
 
-def test_manifest_honours_source_date_epoch(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+def test_manifest_and_index_hold_no_clock_and_are_not_rewritten(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     r = _fake_brief(tmp_path, "05-data-catalogue", "05-data-catalogue", {})
     _batch.write_manifest([r], tmp_path)
     first = (tmp_path / "manifest.json").read_bytes()
-    assert json.loads(first)["built"] == "2026-01-01T00:00:00+00:00"
+    stamps = {n: (tmp_path / n).stat().st_mtime_ns for n in ("manifest.json", "index.html")}
+    assert "built" not in json.loads(first)
     _batch.write_manifest([r], tmp_path)
     assert (tmp_path / "manifest.json").read_bytes() == first
+    for name, stamp in stamps.items():
+        assert (tmp_path / name).stat().st_mtime_ns == stamp, name
+    page = (tmp_path / "index.html").read_text()
+    assert "Cite as: scamgeo developers, “" in page
+    assert "embedded data edition " in page
+
+
+def test_index_lists_failed_runs_with_their_reason(tmp_path):
+    from scamgeo.briefs._execute import BriefResult
+
+    bad = BriefResult(
+        "01-border-clashes--x",
+        "01-border-clashes",
+        "failed",
+        {},
+        1.0,
+        error="brief 01-border-clashes--x: cell 7 failed with KeyError: 'incident_id'",
+        failed_cell=7,
+    )
+    (tmp_path / "01-border-clashes--x.failed.ipynb").write_text("{}")
+    _batch.write_manifest([bad], tmp_path)
+    page = (tmp_path / "index.html").read_text()
+    assert "Failed in the last build" in page
+    assert (
+        "failed at cell 7: brief 01-border-clashes--x: cell 7 failed with KeyError: &#x27;incident_id&#x27;"
+        in page
+    )
+    assert "href='01-border-clashes--x.failed.ipynb'" in page
 
 
 def test_index_themes_come_from_the_notebook_name():

@@ -25,9 +25,13 @@ from ..vocab import fold
 __all__ = [
     "DATE_RANGE",
     "NOTEBOOK_RULES",
+    "PATH_RULES",
     "RULE_KINDS",
     "Rule",
+    "is_path_value",
+    "public_values",
     "register_rules",
+    "resolve_paths",
     "rules_for",
     "semantic_problems",
     "site_names",
@@ -144,6 +148,37 @@ def _event_source(name: str, value: Any) -> str | None:
             f"{name}={value!r}: use 'embedded' or the path of an existing ACLED or UCDP GED file."
         )
     return None
+
+
+#: Rule kinds whose value may be a path: resolved to an absolute path before it reaches a
+#: kernel, a worker or Chromium (they run in other folders), and shown by its file name only.
+PATH_RULES = frozenset({"event_source"})
+
+#: Values of a path rule that name a source rather than a file.
+NAMED_SOURCES = frozenset({"embedded"})
+
+
+def is_path_value(kind: str | None, value: Any) -> bool:
+    """Whether ``value`` of a parameter with rule ``kind`` is a file path (not a named source)."""
+    return kind in PATH_RULES and isinstance(value, str) and value not in NAMED_SOURCES
+
+
+def resolve_paths(rules: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every path parameter made absolute (``~`` expanded, from this folder)."""
+    return {
+        name: str(Path(value).expanduser().resolve())
+        if is_path_value(rules.get(name), value)
+        else value
+        for name, value in values.items()
+    }
+
+
+def public_values(rules: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as a reader may see them: a path parameter by its file name, never a local path."""
+    return {
+        name: Path(value).name if is_path_value(rules.get(name), value) else value
+        for name, value in values.items()
+    }
 
 
 def _vocabulary(key: str) -> Iterable[str]:
