@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,8 @@ import scamgeo
 from scamgeo import cli
 from scamgeo.briefs import _batch, _index
 from scamgeo.briefs._execute import BriefResult
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -215,3 +219,56 @@ def test_a_reader_that_stops_early_is_not_an_error():
         err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+# --- relative paths, from another folder, as a user types them (issue 21) ---------------
+
+
+def _scamgeo(*args: str, cwd) -> subprocess.CompletedProcess:
+    exe = os.path.join(os.path.dirname(sys.executable), "scamgeo")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("SCAMGEO_REPORTS_DIR", None)
+    return subprocess.run(
+        [exe, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_relative_paths_from_another_folder(tmp_path):
+    here = tmp_path / "work" / "today"
+    here.mkdir(parents=True)
+    data = tmp_path / "downloads"
+    data.mkdir()
+    acled = data / "my acled export.csv"
+    acled.write_bytes((REPO / "tests/fixtures/io/acled_export.csv").read_bytes())
+
+    # the default output (reports/ under the current folder) and a relative -o
+    done = _scamgeo(
+        "brief", "hub-brief", "-p", "site", "o-smach", "-p", "radius_km", "25", cwd=here
+    )
+    assert done.returncode == 0, done.stderr
+    assert (here / "reports" / "04-hub-brief--site-o-smach--radius_km-25.html").is_file()
+    # the reader's own file, relative to where they stand, and a PDF printed by Chromium
+    done = _scamgeo(
+        "brief",
+        "border-clashes",
+        "-p",
+        "event_source",
+        "../../downloads/my acled export.csv",
+        "-o",
+        "../out",
+        "--pdf",
+        cwd=here,
+    )
+    assert done.returncode == 0, done.stderr
+    run = "01-border-clashes--event_source-my-acled-export.csv"
+    out = tmp_path / "work" / "out"
+    assert (out / f"{run}.html").is_file() and (out / f"{run}.pdf").is_file()
+    page = (out / f"{run}.html").read_text()
+    figures = json.loads((out / f"{run}.json").read_text())
+    for local in (str(tmp_path), str(data), "downloads/"):
+        assert local not in page, local  # no local path reaches a reader
+        assert local not in json.dumps(figures), local
+    assert figures["parameters"]["event_source"] == "my acled export.csv"
+    assert "Traceback" not in page and "Warning:" not in page
