@@ -22,12 +22,14 @@ __all__ = [
     "CLAIMS",
     "COORD_METHODS",
     "COUNTRIES",
+    "COUNTRY_NAMES",
     "COUNT_UNITS",
     "DISPLACEMENT_METRICS",
     "DISPLACEMENT_METRIC_LABELS",
     "DISPLACEMENT_UNITS",
     "EMBEDDED_ATTRIBUTION",
     "EVENT_TYPES",
+    "FIGHTING_TYPES",
     "GEONAMES_ATTRIBUTION",
     "MEASURES",
     "MODEL_NAMES",
@@ -41,6 +43,8 @@ __all__ = [
     "SITE_KIND_LABELS",
     "STOCK_METRICS",
     "SUB_EVENT_TYPES",
+    "TALLY_CATEGORIES",
+    "TALLY_CATEGORY_LABELS",
     "UCDP_ATTRIBUTION",
     "VICTIM_SIDES",
     "VICTIM_TYPES",
@@ -188,6 +192,54 @@ DISPLACEMENT_METRIC_LABELS: dict[str, str] = {
     "returned": "Returned",
     "displaced_combined": "Displaced in both countries (quoted total)",
 }
+
+#: What a casualty tally counts (the tallies table's ``category``).
+TALLY_CATEGORIES: tuple[str, ...] = (
+    "soldiers_killed",
+    "civilians_killed",
+    "civilians_killed_indirect",
+    "civilians_killed_combined",
+    "killed_total",
+    "soldiers_injured",
+    "civilians_injured",
+    "injured_total",
+    "missing",
+    "captured",
+)
+
+#: Words for the tally categories, for readers.
+TALLY_CATEGORY_LABELS: dict[str, str] = {
+    "soldiers_killed": "Soldiers killed",
+    "civilians_killed": "Civilians killed",
+    "civilians_killed_indirect": "Civilian deaths attributed to the war, not to attacks",
+    "civilians_killed_combined": "Civilians killed (direct and indirect together)",
+    "killed_total": "Killed (soldiers and civilians)",
+    "soldiers_injured": "Soldiers injured",
+    "civilians_injured": "Civilians injured",
+    "injured_total": "Injured (soldiers and civilians)",
+    "missing": "Missing",
+    "captured": "Captured",
+}
+
+#: Countries by name, for readers.
+COUNTRY_NAMES: dict[str, str] = {
+    "THA": "Thailand",
+    "KHM": "Cambodia",
+    "LAO": "Laos",
+    "MMR": "Myanmar",
+    "VNM": "Vietnam",
+    "MYS": "Malaysia",
+    "CHN": "China",
+}
+
+#: The event types that make "fighting" in every brief: ACLED's political violence
+#: (battles, explosions and remote violence, violence against civilians). Strategic
+#: developments, protests and riots are listed apart, never counted as fighting.
+FIGHTING_TYPES: tuple[str, ...] = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+)
 
 #: Whose dead or injured an event reports (empty when it reports none).
 VICTIM_SIDES: tuple[str, ...] = ("THA", "KHM", "both", "unknown")

@@ -40,10 +40,13 @@ from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_s
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
+from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
     "DEFAULT_SEED",
+    "CasualtyTable",
+    "casualty_table",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",
