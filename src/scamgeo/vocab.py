@@ -34,6 +34,7 @@ __all__ = [
     "MEASURES",
     "MODEL_NAMES",
     "NATURAL_EARTH_ATTRIBUTION",
+    "OFFICIAL_KINDS",
     "PHASES",
     "PHASE_LABELS",
     "PLACE_KINDS",
@@ -240,6 +241,10 @@ FIGHTING_TYPES: tuple[str, ...] = (
     "Explosions/Remote violence",
     "Violence against civilians",
 )
+
+#: Timeline kinds that are official turning points of the war (outbreaks and ceasefires),
+#: the dates change points and sentences are compared with.
+OFFICIAL_KINDS: tuple[str, ...] = ("outbreak", "ceasefire")
 
 #: Whose dead or injured an event reports (empty when it reports none).
 VICTIM_SIDES: tuple[str, ...] = ("THA", "KHM", "both", "unknown")
