@@ -231,9 +231,7 @@ def test_planted_simulation_precision_and_recall():
             "longitude": rng.uniform(102.3, 105.6, m),
         }
     )
-    b = pd.concat([b_true, b_own], ignore_index=True).assign(
-        event_type="Battles", time_precision=1
-    )
+    b = pd.concat([b_true, b_own], ignore_index=True).assign(event_type="Battles", time_precision=1)
     res = reconcile(a, b, km=5, days=1, uncertainty="known")
     linked = res.linked
     right = (linked["a_event_id"].str[1:] == linked["b_event_id"].str[1:]) & linked[

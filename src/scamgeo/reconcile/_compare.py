@@ -149,4 +149,3 @@ def source_counts(
     out = out.reset_index(drop=True)
     out.attrs["counts"] = count
     return out
-

@@ -231,7 +231,7 @@ def reconcile_all(
             uncertainty=uncertainty,
             options=options,
         )
-    first = {}
+    first: dict[str, pd.DataFrame] = {}
     for (x, y), res in results.items():
         first.setdefault(x, res.a)
         first.setdefault(y, res.b)
