@@ -16,7 +16,8 @@ is :func:`scamgeo.reconcile.reconcile`.
 - :class:`MatchOptions`: weights of the score, strictness on kinds, what the
   assignment prefers;
 - :func:`record_sides`: the record as two sources (Thai and Cambodian claims);
-- :func:`source_counts`: incidents per source by phase and province.
+- :func:`source_counts`: incidents per source by phase and province;
+- :func:`sources_for_brief`: the record and the analyst's files, or the record's two sides.
 
 The crosswalk of event categories (ACLED event types, UCDP's
 ``type_of_violence``) is :data:`scamgeo.vocab.EVENT_TYPE_CROSSWALK`.
@@ -28,13 +29,14 @@ import sys
 import types
 from typing import Any
 
-from ._compare import RECORD_SIDES, record_sides, source_counts
+from ._compare import RECORD_SIDES, record_sides, source_counts, sources_for_brief
 from ._link import reconcile, reconcile_all
 from ._match import MatchOptions
-from ._results import ReconcileResult, ReconcileSet
+from ._results import HEADERS, ReconcileResult, ReconcileSet
 from ._sides import UNCERTAINTY_RULES
 
 __all__ = [
+    "HEADERS",
     "RECORD_SIDES",
     "UNCERTAINTY_RULES",
     "MatchOptions",
@@ -44,6 +46,7 @@ __all__ = [
     "reconcile_all",
     "record_sides",
     "source_counts",
+    "sources_for_brief",
 ]
 
 

@@ -13,7 +13,7 @@ from .._record import one_row_per_incident
 from .._time import phase_of
 from .._validate import check_choice
 
-__all__ = ["RECORD_SIDES", "record_sides", "source_counts"]
+__all__ = ["RECORD_SIDES", "record_sides", "source_counts", "sources_for_brief"]
 
 #: Names of the two sides of the record: whose claims each holds.
 RECORD_SIDES = {"THA": "Thai claims", "KHM": "Cambodian claims"}
@@ -149,3 +149,24 @@ def source_counts(
     out = out.reset_index(drop=True)
     out.attrs["counts"] = count
     return out
+
+
+def sources_for_brief(
+    record: pd.DataFrame, *, acled: pd.DataFrame | None = None, ucdp: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """The sources a comparison brief sets side by side.
+
+    With an ACLED and/or a UCDP frame: the record and those. Without either:
+    the record's Thai claims against its Cambodian claims (:func:`record_sides`),
+    so the comparison still runs on the record alone.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, reconcile
+    >>> list(reconcile.sources_for_brief(datasets.events()))
+    ['Thai claims', 'Cambodian claims']
+    """
+    if acled is None and ucdp is None:
+        return record_sides(record)
+    given = {"scamgeo record": record, "ACLED": acled, "UCDP": ucdp}
+    return {name: frame for name, frame in given.items() if frame is not None}

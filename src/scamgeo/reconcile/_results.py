@@ -11,10 +11,38 @@ import pandas as pd
 from .. import fmt
 from .._result import Result, jsonable
 
-__all__ = ["DISAGREEMENTS", "ReconcileResult", "ReconcileSet"]
+__all__ = ["DISAGREEMENTS", "HEADERS", "ReconcileResult", "ReconcileSet"]
 
 #: The fields of a linked pair that may disagree, and the column flagging each.
 DISAGREEMENTS = {"date": "date_differs", "place": "place_differs", "toll": "toll_differs"}
+
+#: Column headers in words for the tables of the results (``display.table(..., headers=HEADERS)``).
+HEADERS = {
+    "source_a": "First source",
+    "source_b": "Second source",
+    "a_event_id": "Event (first source)",
+    "b_event_id": "Event (second source)",
+    "a_date": "Date (first)",
+    "b_date": "Date (second)",
+    "a_event_type": "Type (first)",
+    "b_event_type": "Type (second)",
+    "a_admin1": "Province (first)",
+    "b_admin1": "Province (second)",
+    "a_fatalities": "Deaths (first)",
+    "b_fatalities": "Deaths (second)",
+    "a_events": "Events (first)",
+    "b_events": "Events (second)",
+    "only_a": "Only in the first",
+    "only_b": "Only in the second",
+    "km": "Distance (km)",
+    "days_apart": "Days apart",
+    "kind_agreement": "Same kind (1), related (0.5), unrelated (0)",
+    "tied": "Tied alternative",
+    "date_differs": "Dates differ",
+    "place_differs": "Provinces differ",
+    "toll_differs": "Tolls differ",
+    "found_in": "Sources that have it",
+}
 
 _FIELD_COLUMNS = {
     "date": ("a_date", "b_date"),
@@ -226,6 +254,29 @@ class ReconcileSet(Result):
         out = pd.concat(parts, ignore_index=True)[cols]
         gap = (out["a_fatalities"].astype(float) - out["b_fatalities"].astype(float)).abs()
         return out.iloc[np.argsort(-gap.to_numpy(), kind="stable")].reset_index(drop=True)
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Every link of every pair of sources, best score first within each pair."""
+        parts = [r.linked.assign(source_a=a, source_b=b) for (a, b), r in self.results.items()]
+        cols = ["source_a", "a_event_id", "a_date", "a_event_type", "a_fatalities"]
+        cols += ["source_b", "b_event_id", "b_date", "b_event_type", "b_fatalities"]
+        cols += ["km", "days_apart", "score"]
+        return pd.concat(parts, ignore_index=True)[cols]
+
+    @property
+    def unmatched(self) -> pd.DataFrame:
+        """The events that only one source has, every source together (``only_in`` names it)."""
+        parts = [self.only(name).assign(only_in=name) for name in self.names]
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return next(iter(self.sources.values())).iloc[:0].assign(only_in=pd.Series(dtype=str))
+        out = pd.concat(parts, ignore_index=True)
+        if "geometry" in out.columns:
+            import geopandas as gpd
+
+            out = gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+        return out.sort_values(["event_date", "only_in"], kind="stable").reset_index(drop=True)
 
     def summary(self) -> str:
         lines = [f"{len(self.sources)} sources compared pairwise: {', '.join(self.names)}"]
