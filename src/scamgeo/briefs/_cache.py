@@ -355,14 +355,15 @@ def input_changes(
             before = kinds[fp["id_column"]][0]
         if before is None:
             continue
-        diff = _diff(output_dir, old_reads[before], path, sha) if old_reads[before] != sha else None
-        if diff is None and old_reads[before] == sha:
-            diff = {"file": fp["file"], "previous_file": Path(before).name}
-            diff.update(added=[], revised=[], deleted=[])
-        if diff is not None:
-            diff["previous_file"] = Path(before).name
-            files.append(diff)
-    return {"built_on": record.get("built_on"), "files": files}
+        same = old_reads[before] == sha
+        diff = None if same else _diff(output_dir, old_reads[before], path, sha)
+        if diff is None:  # unchanged, or its earlier events were not recorded
+            diff = {"file": fp["file"], "added": [], "revised": [], "deleted": []}
+            diff["compared"] = same
+        diff["previous_file"] = Path(before).name
+        diff.setdefault("compared", True)
+        files.append(diff)
+    return {"previous_build": True, "built_on": record.get("built_on"), "files": files}
 
 
 def current_build() -> tuple[Path, str] | None:
