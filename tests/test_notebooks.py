@@ -390,7 +390,9 @@ def test_sources_on_the_analysts_acled_and_ucdp_files(kernels):
     _check_case(markup)
     assert "Sources side by side: scamgeo record, ACLED, UCDP" in markup
     assert "ACLED and UCDP share 4 incidents (4 only in ACLED, 1 only in UCDP)" in markup
-    assert "Armed Conflict Location &amp; Event Data" in markup or "Armed Conflict Location" in markup
+    assert (
+        "Armed Conflict Location &amp; Event Data" in markup or "Armed Conflict Location" in markup
+    )
 
 
 @pytest.mark.slow
