@@ -114,7 +114,7 @@ def source_counts(
     >>> from scamgeo import datasets, reconcile
     >>> t = reconcile.source_counts(reconcile.record_sides(datasets.events()), by="phase")
     >>> int(t["Thai claims"].sum()), t.attrs["counts"]
-    (126, 'incidents')
+    (123, 'incidents')
     """
     check_choice(by, _BY, name="by")
     check_choice(count, vocab.COUNT_UNITS, name="count")
