@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..vocab import UCDP_ATTRIBUTION
 from ._cache import query_hash, snapshot_dir, write_snapshot
 from ._events import today
 from ._http import safe_url
 from ._snapshots import CHANGE_COLUMNS, SnapshotUpdate, history, read_text, write_changes
-from .ucdp import UCDP_ATTRIBUTION, UCDP_COLUMNS, UcdpClient, read_ucdp_ged
+from .ucdp import UCDP_COLUMNS, UcdpClient, read_ucdp_ged
 
 __all__ = ["COMPARED_FIELDS", "ucdp_update"]
 
