@@ -28,7 +28,9 @@ __all__ = [
     "DISPLACEMENT_METRIC_LABELS",
     "DISPLACEMENT_UNITS",
     "EMBEDDED_ATTRIBUTION",
+    "EVENT_KINDS",
     "EVENT_TYPES",
+    "EVENT_TYPE_CROSSWALK",
     "FIGHTING_TYPES",
     "GEONAMES_ATTRIBUTION",
     "MEASURES",
@@ -46,9 +48,11 @@ __all__ = [
     "SUB_EVENT_TYPES",
     "TALLY_CATEGORIES",
     "TALLY_CATEGORY_LABELS",
+    "TIME_PRECISION_DAYS",
     "UCDP_ATTRIBUTION",
     "VICTIM_SIDES",
     "VICTIM_TYPES",
+    "VIOLENT_KINDS",
     "attribution_html",
     "fold",
     "phase_label",
@@ -112,6 +116,41 @@ SUB_EVENT_TYPES: dict[str, str] = {
     "Looting/property destruction": "Strategic developments",
     "Non-violent transfer of territory": "Strategic developments",
     "Other": "Strategic developments",
+}
+
+#: Days either side of an event's date that its ``time_precision`` leaves open: 1 the day
+#: itself, 2 within a week, 3 within a month (wide enough whether a source codes the first
+#: or the middle day of the week or month).
+TIME_PRECISION_DAYS: dict[int, int] = {1: 0, 2: 7, 3: 31}
+
+#: Kinds of event that every source's categories are crosswalked to (see
+#: :data:`EVENT_TYPE_CROSSWALK`), so that sources coded in different vocabularies compare.
+EVENT_KINDS: tuple[str, ...] = (
+    "armed_clash",
+    "remote_violence",
+    "violence_against_civilians",
+    "strategic",
+    "demonstration",
+)
+
+#: The kinds that are political violence ("fighting"): two events of different violent
+#: kinds are related, though not the same kind.
+VIOLENT_KINDS: tuple[str, ...] = ("armed_clash", "remote_violence", "violence_against_civilians")
+
+#: (vocabulary, category) -> the kinds of event it may be. ``"ACLED"`` covers ACLED's event
+#: types, which scamgeo's record and its claims use too; ``"UCDP"`` covers UCDP GED's
+#: ``type_of_violence`` (1 state-based, 2 non-state: fighting between organised sides,
+#: including shelling and air strikes; 3 one-sided: violence against civilians, by any means).
+EVENT_TYPE_CROSSWALK: dict[tuple[str, str], frozenset[str]] = {
+    ("ACLED", "Battles"): frozenset({"armed_clash"}),
+    ("ACLED", "Explosions/Remote violence"): frozenset({"remote_violence"}),
+    ("ACLED", "Violence against civilians"): frozenset({"violence_against_civilians"}),
+    ("ACLED", "Strategic developments"): frozenset({"strategic"}),
+    ("ACLED", "Protests"): frozenset({"demonstration"}),
+    ("ACLED", "Riots"): frozenset({"demonstration"}),
+    ("UCDP", "1"): frozenset({"armed_clash", "remote_violence"}),
+    ("UCDP", "2"): frozenset({"armed_clash", "remote_violence"}),
+    ("UCDP", "3"): frozenset({"violence_against_civilians", "remote_violence"}),
 }
 
 #: Actor names of the curated events table.

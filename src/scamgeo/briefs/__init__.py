@@ -46,6 +46,7 @@ from ._api import (
     title,
 )
 from ._batch import jobs_for_all, run_batch, write_manifest
+from ._cache import changes_since_last_build, changes_text
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import (
     Parameter,
@@ -73,6 +74,8 @@ __all__ = [
     "Parameter",
     "ParameterSpec",
     "attribute",
+    "changes_since_last_build",
+    "changes_text",
     "check",
     "data_versions",
     "figure_text",

@@ -150,9 +150,17 @@ def _event_source(name: str, value: Any) -> str | None:
     return None
 
 
+def _event_file(name: str, value: Any) -> str | None:
+    if not Path(str(value)).expanduser().is_file():
+        return (
+            f"{name}={value!r}: no such file; give the path of an ACLED or UCDP GED file, or None."
+        )
+    return None
+
+
 #: Rule kinds whose value may be a path: resolved to an absolute path before it reaches a
 #: kernel, a worker or Chromium (they run in other folders), and shown by its file name only.
-PATH_RULES = frozenset({"event_source"})
+PATH_RULES = frozenset({"event_source", "event_file"})
 
 #: Values of a path rule that name a source rather than a file.
 NAMED_SOURCES = frozenset({"embedded"})
@@ -217,6 +225,7 @@ RULE_KINDS: dict[str, Rule] = {
     "precision": _precision,
     "site": _site,
     "event_source": _event_source,
+    "event_file": _event_file,
     "country": _choice("countries"),
     "metric": _choice("metrics"),
     "site_kinds": _choice("site_kinds"),
@@ -244,6 +253,15 @@ NOTEBOOK_RULES: dict[str, dict[str, str]] = {
     "03-displacement": {"country": "country", "metric": "metric", "as_of": "date"},
     "04-hub-brief": {"site": "site", "radius_km": "positive", "start": "date", "end": "date"},
     "05-data-catalogue": {"tables": "tables"},
+    "06-sources": {
+        "acled_file": "event_file",
+        "ucdp_file": "event_file",
+        "start": "date",
+        "end": "date",
+        "countries": "country",
+        "km": "non_negative",
+        "days": "non_negative",
+    },
 }
 
 
