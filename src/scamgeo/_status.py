@@ -48,8 +48,8 @@ def site_problems(status: pd.DataFrame, site_ids: pd.Index, *, source: str) -> P
 
 def _holds(status: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
     """Rows whose period overlaps ``first``..``last`` (both inclusive)."""
-    end = status["end"].fillna(pd.Timestamp.max)
-    return (status["start"] <= last) & (end >= first)
+    end = status["end"]
+    return (status["start"] <= last) & (end.isna() | (end >= first))
 
 
 def status_on(status: pd.DataFrame, day: object) -> pd.DataFrame:

@@ -499,11 +499,11 @@ def events() -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> ev = datasets.events()
     >>> len(ev), ev.crs.to_string()
-    (205, 'EPSG:4326')
+    (216, 'EPSG:4326')
     >>> str(ev["event_date"].min().date()), str(ev["event_date"].max().date())
     ('2025-05-28', '2026-02-27')
     >>> ev["event_type"].value_counts().head(2).to_dict()
-    {'Explosions/Remote violence': 105, 'Battles': 59}
+    {'Explosions/Remote violence': 110, 'Battles': 59}
     """
     return _points(_events_table().copy(), name="events")
 
@@ -529,7 +529,7 @@ def incidents() -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> inc = datasets.incidents()
     >>> len(inc), int(inc["n_claims"].sum())
-    (196, 205)
+    (204, 216)
     >>> first = inc.iloc[0]
     >>> first["incident_id"], str(first["event_date"].date()), first["place_id"]
     ('SG-I0001', '2025-05-28', 'chong-bok')
