@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from ._validate import check_choice
-from .vocab import SOURCE_GRADES
+from .vocab import SOURCE_GRADE_LABELS, SOURCE_GRADES
 
 __all__ = ["BALANCE_BY", "outlet", "source_balance"]
 
@@ -52,7 +52,8 @@ def source_balance(events: pd.DataFrame, *, by: str = "publisher", fighting_only
     by : {"publisher", "side", "grade"}
         ``publisher``: one row per outlet, columns the claiming sides (THA, KHM, both,
         independent, undisputed), ``claims`` and ``share``; ``side``: one row per side
-        with its claims and share; ``grade``: sides by evidence grade.
+        with its claims and share; ``grade``: sides by evidence grade, with the grade's
+        ``meaning``.
     fighting_only : bool
         Count only political violence (battles, explosions/remote violence, violence
         against civilians), the briefs' "fighting".
@@ -81,7 +82,9 @@ def source_balance(events: pd.DataFrame, *, by: str = "publisher", fighting_only
         table = table.reindex(order)
         table["claims"] = table.sum(axis=1)
         table["share"] = (table["claims"] / total).round(3)
-        return table.rename_axis(index="source_grade", columns=None).reset_index()
+        out = table.rename_axis(index="source_grade", columns=None).reset_index()
+        out.insert(1, "meaning", out["source_grade"].map(SOURCE_GRADE_LABELS).fillna("no grade given"))
+        return out
     table = pd.crosstab(events["source"].map(outlet), side).reindex(columns=list(_SIDES), fill_value=0)
     table["claims"] = table.sum(axis=1)
     table["share"] = (table["claims"] / total).round(3)
