@@ -490,3 +490,27 @@ def test_examples_of_the_record_modules_run(module):
         runner.run(test, out=report.append)
     assert runner.failures == 0, "".join(report)
     assert sum(len(t.examples) for t in found) >= 1
+
+
+def test_site_status_chart_draws_the_counts():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from scamgeo import charts
+    from scamgeo._status import status_counts
+
+    status = datasets.site_status()
+    ax = charts.site_status_chart(status, start="2025-12-01", end="2026-01-31")
+    counts = status_counts(status, start="2025-12-01", end="2026-01-31")
+    drawn = ax.images[0].get_array()
+    shown = counts.loc[:, counts.sum() > 0]
+    assert drawn.shape == (len(shown.columns), 2)
+    assert drawn.sum() == shown.to_numpy().sum()
+    row = list(shown.columns).index("struck")
+    assert drawn[row].tolist() == [counts.loc["2025-12-01", "struck"], 0] and drawn[row][0] >= 8
+    plt.close(ax.figure)
+    empty = charts.site_status_chart(status.iloc[:0].assign(start=pd.NaT), start="2025-01-01", end="2025-02-01")
+    assert not empty.images
+    plt.close(empty.figure)
