@@ -376,7 +376,8 @@ def test_scam_figures_report_range_not_paraphrase():
 
 
 @pytest.mark.parametrize(
-    "name", ["displacement", "tallies", "scam_figures", "timeline", "sites", "site_status", "events"]
+    "name",
+    ["displacement", "tallies", "scam_figures", "timeline", "sites", "site_status", "events"],
 )
 def test_staging_hosts_are_replaced_or_flagged(name):
     table = LOADERS[name]()

@@ -232,9 +232,9 @@ def test_daily_counts_count_incidents_unless_asked_for_claims():
 
 @pytest.fixture
 def figure_copies(tmp_path):
-    return {name: _raw(name) for name in ("tallies", "displacement", "scam_figures", "site_status")} | {
-        "dir": tmp_path
-    }
+    return {
+        name: _raw(name) for name in ("tallies", "displacement", "scam_figures", "site_status")
+    } | {"dir": tmp_path}
 
 
 def _check_figures(copies) -> dict:
@@ -273,7 +273,8 @@ def test_incident_scope_tally_without_incident_is_refused(figure_copies):
     pos = _row(tallies, "tally_id", "T0041")
     tallies.loc[pos, "incident_id"] = ""
     with pytest.raises(
-        SchemaError, match=rf"row {pos + 2}, column incident_id: an incident-scope figure names no incident"
+        SchemaError,
+        match=rf"row {pos + 2}, column incident_id: an incident-scope figure names no incident",
     ):
         _check_figures(figure_copies)
 
@@ -282,7 +283,9 @@ def test_tally_naming_an_unknown_incident_is_refused(figure_copies):
     tallies = figure_copies["tallies"]
     pos = _row(tallies, "tally_id", "T0041")
     tallies.loc[pos, "incident_id"] = "SG-I9999"
-    with pytest.raises(SchemaError, match=rf"row {pos + 2}, column incident_id: 'SG-I9999' is not an incident"):
+    with pytest.raises(
+        SchemaError, match=rf"row {pos + 2}, column incident_id: 'SG-I9999' is not an incident"
+    ):
         _check_figures(figure_copies)
 
 
@@ -292,7 +295,8 @@ def test_hedged_figure_without_qualifier_is_refused(figure_copies):
     assert disp.loc[pos, "qualifier"] == "nearly"
     disp.loc[pos, "qualifier"] = ""
     with pytest.raises(
-        SchemaError, match=rf"row {pos + 2}, column qualifier: its notes give the figure as 'nearly 1e\+06'"
+        SchemaError,
+        match=rf"row {pos + 2}, column qualifier: its notes give the figure as 'nearly 1e\+06'",
     ):
         _check_figures(figure_copies)
 
@@ -347,20 +351,30 @@ def test_figure_fixes_of_the_audit():
     disp = datasets.displacement().set_index("row_id")
     assert {"D0132", "D0171"}.isdisjoint(disp.index)
     assert disp.loc["D0131", "source_url_2"] == "https://ar.akp.gov.kh/post/detail/5328"
-    assert disp.loc["D0170", "qualifier"] == "nearly" and disp.loc["D0172", "qualifier"] == "more than"
+    assert (
+        disp.loc["D0170", "qualifier"] == "nearly" and disp.loc["D0172", "qualifier"] == "more than"
+    )
     eight = disp.loc["D0169"]
     assert eight["value"] == 800000 and eight["qualifier"] == "about"
-    assert str(eight["source_date"].date()) == "2025-12-18" and "channelnewsasia" in eight["source_url"]
+    assert (
+        str(eight["source_date"].date()) == "2025-12-18"
+        and "channelnewsasia" in eight["source_url"]
+    )
     # each counting body's Thai shelter series stands apart: the DPA's rounded 400,000 is not
     # a point of the defence ministry's census
-    thai = disp[(disp["country"] == "THA") & (disp["metric"] == "in_shelters") & (disp["unit"] == "people")]
+    thai = disp[
+        (disp["country"] == "THA") & (disp["metric"] == "in_shelters") & (disp["unit"] == "people")
+    ]
     thai = thai[thai["admin1"].isna()]
     assert thai.loc[thai["counting_body"] == "Thai Ministry of Defence", "value"].max() == 261137
     dpa = thai[thai["counting_body"] == "Thai Department of Provincial Administration"]
     assert dpa["value"].tolist() == [400000] and dpa["qualifier"].tolist() == ["about"]
     ncdm = disp[(disp["counting_body"] == "Cambodia NCDM") & (disp["metric"] == "remaining")]
     assert 409149 in ncdm["value"].tolist()
-    assert 518611 in disp.loc[disp["counting_body"] == "Cambodian Ministry of Interior", "value"].tolist()
+    assert (
+        518611
+        in disp.loc[disp["counting_body"] == "Cambodian Ministry of Interior", "value"].tolist()
+    )
 
 
 def test_event_fixes_of_the_audit():
@@ -386,12 +400,20 @@ def test_site_status_covers_every_site_with_a_status_and_the_required_episodes()
     assert set(sites.loc[sites["status"].notna(), "site_id"]) <= set(status["site_id"])
     assert set(status["status"].astype(str)) <= set(schema.SITE_STATUSES)
     kk = datasets.site_history("KK Park")
-    assert kk["status"].astype(str).tolist() == ["operating", "cut_off", "raided", "emptied", "demolished"]
+    assert kk["status"].astype(str).tolist() == [
+        "operating",
+        "cut_off",
+        "raided",
+        "emptied",
+        "demolished",
+    ]
     raid = kk[kk["status"] == "raided"].iloc[0]
     assert str(raid["start"].date()) == "2025-10-16"
     dec = status[(status["status"] == "struck") & (status["start"] >= "2025-12-01")]
     assert dec["start"].max() < pd.Timestamp("2026-01-01") and dec["site_id"].nunique() >= 8
-    jan_feb = status[(status["start"] >= "2026-01-01") & status["status"].isin(["raided", "sealed"])]
+    jan_feb = status[
+        (status["start"] >= "2026-01-01") & status["status"].isin(["raided", "sealed"])
+    ]
     assert {"a7-park-bavet", "bavet", "my-casino-kampot"} <= set(jan_feb["site_id"])
 
 
@@ -415,7 +437,9 @@ def test_status_counts_on_a_planted_history():
         {
             "site_id": ["a", "a", "b", "b", "c"],
             "status": ["operating", "raided", "struck", "emptied", "struck"],
-            "start": pd.to_datetime(["2025-01-10", "2025-02-03", "2025-02-28", "2025-03-01", "2025-03-31"]),
+            "start": pd.to_datetime(
+                ["2025-01-10", "2025-02-03", "2025-02-28", "2025-03-01", "2025-03-31"]
+            ),
             "end": pd.to_datetime(["2025-02-02", "2025-02-04", "2025-02-28", None, "2025-04-02"]),
         }
     )
@@ -438,7 +462,9 @@ def test_broken_status_rows_are_refused(figure_copies):
         _check_figures(figure_copies)
     assert f"row {raid + 2}, column end: a raid or strike is an episode" in str(err.value)
     status.loc[raid, "end"] = status.loc[raid, "start"]
-    with pytest.raises(SchemaError, match=r"row 2, column site_id: site_id 'atlantis' is not a site"):
+    with pytest.raises(
+        SchemaError, match=r"row 2, column site_id: site_id 'atlantis' is not a site"
+    ):
         _check_figures(figure_copies)
 
 
@@ -446,7 +472,9 @@ def test_a_report_cannot_date_a_status_after_itself(figure_copies):
     status = figure_copies["site_status"]
     pos = _row(status, "status_id", "SS0001")
     status.loc[pos, "published"] = "2025-01-01"
-    with pytest.raises(SchemaError, match=rf"row {pos + 2}, column start: a report cannot give a status"):
+    with pytest.raises(
+        SchemaError, match=rf"row {pos + 2}, column start: a report cannot give a status"
+    ):
         _check_figures(figure_copies)
 
 
@@ -458,7 +486,12 @@ def test_source_balance_counts_outlets_sides_and_grades():
 
     planted = pd.DataFrame(
         {
-            "source": ["The Nation (Thailand)", "The Nation", "Khmer Times (via CAMM Media)", "AP (via KSAT)"],
+            "source": [
+                "The Nation (Thailand)",
+                "The Nation",
+                "Khmer Times (via CAMM Media)",
+                "AP (via KSAT)",
+            ],
             "claimed_by": ["THA", "THA", "KHM", None],
             "event_type": ["Battles", "Strategic developments", "Battles", "Battles"],
             "source_grade": ["official", "official", "official", "independent"],
@@ -468,7 +501,13 @@ def test_source_balance_counts_outlets_sides_and_grades():
     assert pub.loc["The Nation", "claims"] == 2 and pub.loc["The Nation", "THA"] == 2
     assert pub.loc["AP", "undisputed"] == 1 and pub["share"].sum() == pytest.approx(1.0)
     side = source_balance(planted, by="side", fighting_only=True).set_index("claimed_by")
-    assert side["claims"].to_dict() == {"THA": 1, "KHM": 1, "both": 0, "independent": 0, "undisputed": 1}
+    assert side["claims"].to_dict() == {
+        "THA": 1,
+        "KHM": 1,
+        "both": 0,
+        "independent": 0,
+        "undisputed": 1,
+    }
     grade = source_balance(planted, by="grade").set_index("source_grade")
     assert grade.loc["official", "claims"] == 3 and grade.loc["independent", "undisputed"] == 1
     real = datasets.source_balance().set_index("publisher")
@@ -511,6 +550,8 @@ def test_site_status_chart_draws_the_counts():
     row = list(shown.columns).index("struck")
     assert drawn[row].tolist() == [counts.loc["2025-12-01", "struck"], 0] and drawn[row][0] >= 8
     plt.close(ax.figure)
-    empty = charts.site_status_chart(status.iloc[:0].assign(start=pd.NaT), start="2025-01-01", end="2025-02-01")
+    empty = charts.site_status_chart(
+        status.iloc[:0].assign(start=pd.NaT), start="2025-01-01", end="2025-02-01"
+    )
     assert not empty.images
     plt.close(empty.figure)

@@ -37,11 +37,17 @@ def outlet(source: object) -> str:
 
 
 def _sides(events: pd.DataFrame) -> pd.Series:
-    claimed = events["claimed_by"] if "claimed_by" in events.columns else pd.Series(pd.NA, index=events.index)
+    claimed = (
+        events["claimed_by"]
+        if "claimed_by" in events.columns
+        else pd.Series(pd.NA, index=events.index)
+    )
     return claimed.astype("string").fillna("undisputed")
 
 
-def source_balance(events: pd.DataFrame, *, by: str = "publisher", fighting_only: bool = False) -> pd.DataFrame:
+def source_balance(
+    events: pd.DataFrame, *, by: str = "publisher", fighting_only: bool = False
+) -> pd.DataFrame:
     """Claims (event rows) by outlet, claiming side or evidence grade.
 
     Parameters
@@ -83,9 +89,13 @@ def source_balance(events: pd.DataFrame, *, by: str = "publisher", fighting_only
         table["claims"] = table.sum(axis=1)
         table["share"] = (table["claims"] / total).round(3)
         out = table.rename_axis(index="source_grade", columns=None).reset_index()
-        out.insert(1, "meaning", out["source_grade"].map(SOURCE_GRADE_LABELS).fillna("no grade given"))
+        out.insert(
+            1, "meaning", out["source_grade"].map(SOURCE_GRADE_LABELS).fillna("no grade given")
+        )
         return out
-    table = pd.crosstab(events["source"].map(outlet), side).reindex(columns=list(_SIDES), fill_value=0)
+    table = pd.crosstab(events["source"].map(outlet), side).reindex(
+        columns=list(_SIDES), fill_value=0
+    )
     table["claims"] = table.sum(axis=1)
     table["share"] = (table["claims"] / total).round(3)
     table = table.sort_values(["claims"], ascending=False, kind="stable")

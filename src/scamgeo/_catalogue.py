@@ -33,7 +33,10 @@ def _cited(name: str, df: pd.DataFrame) -> list[pd.DataFrame]:
     """Every URL column of one table as (source_url, publisher, source_date, table) rows."""
     publisher = "source" if "source" in df.columns else "publisher"
     dated = "source_date" if "source_date" in df.columns else "published"
-    whose = {"source_url": (publisher, dated), "coord_source": ("coord_publisher", "coord_source_date")}
+    whose = {
+        "source_url": (publisher, dated),
+        "coord_source": ("coord_publisher", "coord_source_date"),
+    }
     parts = []
     for url_col in ("source_url", "source_url_2", "damage_source_url", "coord_source"):
         if url_col not in df.columns:
@@ -54,11 +57,15 @@ def _cited(name: str, df: pd.DataFrame) -> list[pd.DataFrame]:
 def sources_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Every cited URL once: ``source_url``, ``publisher``, ``source_date``, ``tables``, ``rows``."""
     parts = [p for name, df in tables.items() for p in _cited(name, df)]
-    grouped = pd.concat(parts, ignore_index=True).groupby("source_url", sort=True).agg(
-        publisher=("publisher", "first"),
-        source_date=("source_date", "min"),
-        tables=("table", lambda s: ", ".join(sorted(set(s)))),
-        rows=("table", "size"),
+    grouped = (
+        pd.concat(parts, ignore_index=True)
+        .groupby("source_url", sort=True)
+        .agg(
+            publisher=("publisher", "first"),
+            source_date=("source_date", "min"),
+            tables=("table", lambda s: ", ".join(sorted(set(s)))),
+            rows=("table", "size"),
+        )
     )
     return grouped.reset_index()
 
@@ -76,7 +83,9 @@ def catalogue_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                 "what a row is": CURATED[name].description,
                 "first date": dates.min().date() if len(dates) else None,
                 "last date": dates.max().date() if len(dates) else None,
-                "distinct sources": df["coord_source" if name == "gazetteer" else "source_url"].nunique(),
+                "distinct sources": df[
+                    "coord_source" if name == "gazetteer" else "source_url"
+                ].nunique(),
                 "licence": _LICENCE,
             }
         )

@@ -18,7 +18,9 @@ from ._validate import Problems
 __all__ = ["cross_table_problems", "tally_incident_problems"]
 
 
-def tally_incident_problems(tallies: pd.DataFrame, events: pd.DataFrame, *, source: str) -> Problems:
+def tally_incident_problems(
+    tallies: pd.DataFrame, events: pd.DataFrame, *, source: str
+) -> Problems:
     """Tallies whose ``incident_id`` is not an incident of ``events`` (not yet raised).
 
     Examples
@@ -45,7 +47,9 @@ def tally_incident_problems(tallies: pd.DataFrame, events: pd.DataFrame, *, sour
 
 def cross_table_problems(tables: Mapping[str, pd.DataFrame], paths: Mapping[str, Path]) -> Problems:
     """Every cross-table problem: tallies naming unknown incidents, statuses of unknown sites."""
-    problems = tally_incident_problems(tables["tallies"], tables["events"], source=str(paths["tallies"]))
+    problems = tally_incident_problems(
+        tables["tallies"], tables["events"], source=str(paths["tallies"])
+    )
     sites = pd.Index(tables["sites"]["site_id"])
     status = site_problems(tables["site_status"], sites, source=str(paths["site_status"]))
     if status.items:

@@ -150,7 +150,11 @@ def status_counts(
     for name in SITE_STATUSES:
         rows = status[status["status"].astype(str) == name]
         table[name] = [
-            int(rows.loc[_holds(rows, p0, p0 + step - pd.Timedelta(days=1)).to_numpy(), "site_id"].nunique())
+            int(
+                rows.loc[
+                    _holds(rows, p0, p0 + step - pd.Timedelta(days=1)).to_numpy(), "site_id"
+                ].nunique()
+            )
             for p0 in periods
         ]
     out = pd.DataFrame(table, index=periods)

@@ -504,13 +504,23 @@ def site_status_chart(
     for (i, j), value in np.ndenumerate(grid):
         if value:
             dark = value > grid.max() * 0.6
-            ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=8, color="white" if dark else "black")
+            ax.text(
+                j,
+                i,
+                f"{value:.0f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
     fmt = {"month": "%b %Y", "week": "%d %b %Y", "day": "%d %b %Y"}[counts.attrs["freq"]]
     ax.set_xticks(range(len(counts)), [d.strftime(fmt) for d in counts.index], fontsize=8)
     ax.tick_params(axis="x", labelrotation=45)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
-    ax.set_yticks(range(len(shown.columns)), [SITE_STATUS_LABELS[s] for s in shown.columns], fontsize=8)
+    ax.set_yticks(
+        range(len(shown.columns)), [SITE_STATUS_LABELS[s] for s in shown.columns], fontsize=8
+    )
     first, last = counts.index[0].strftime("%b %Y"), counts.index[-1].strftime("%b %Y")
     ax.set_title(f"Sites by status, by {counts.attrs['freq']}, {first} – {last}", loc="left")
     ax.tick_params(length=0)

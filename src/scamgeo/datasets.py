@@ -579,7 +579,8 @@ def check_record(
     (216, 107, 64)
     """
     given = {"gazetteer": gazetteer, "events": events, "sites": sites, "tallies": tallies}
-    given |= {"displacement": displacement, "scam_figures": scam_figures, "site_status": site_status}
+    given |= {"displacement": displacement, "scam_figures": scam_figures}
+    given["site_status"] = site_status
     paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}
     counts = _record.check_tables({n: paths[n] for n in ("gazetteer", "events", "sites")})
     tables = {n: read_table(paths[n], CURATED[n]) for n in given if n != "gazetteer"}
@@ -631,12 +632,10 @@ def _site_status_table() -> pd.DataFrame:
 
 
 def site_status() -> pd.DataFrame:
-    """Each site's history: one row per site and status, with its period and source.
+    """Each site's history: one row per site and status (:data:`scamgeo.vocab.SITE_STATUSES`).
 
-    Statuses (:data:`scamgeo.vocab.SITE_STATUSES`): operating, raided, sealed, struck,
-    emptied, demolished, sanctioned, reopened, closed, occupied, cut_off. ``end`` is
-    empty while a status holds at the last report; raids and strikes are episodes with
-    an end. Several statuses can hold at once.
+    ``end`` is empty while a status holds at the last report; raids and strikes are
+    episodes with an end. Several statuses can hold at once.
 
     Examples
     --------

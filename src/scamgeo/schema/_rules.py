@@ -185,7 +185,7 @@ def _number(text: str) -> float | None:
     return value * {"million": 1e6, "billion": 1e9}.get(match.group(2) or "", 1.0)
 
 
-def hedge_of(text: object, value: object) -> str | None:
+def hedge_of(text: object, value: float | None) -> str | None:
     """The qualifier a text puts before the figure ``value`` ("nearly a million" -> "nearly").
 
     Only a hedge written immediately before the row's own figure counts, so "over three
