@@ -421,44 +421,6 @@ def displacement_chart(
     return ax
 
 
-def tally_chart(
-    tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None
-) -> Axes:
-    """Running casualty tallies of one category and phase, one line per side and claimant."""
-    rows = tallies[
-        (tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)
-    ]
-    ax = _ax(ax, (8, 3.4))
-    if rows.empty:
-        return _empty(ax, f"no tallies for {category} in {phase}")
-    for k, ((side, claim), part) in enumerate(
-        rows.groupby([rows["side"].astype(str), rows["claimed_by"].astype(str)])
-    ):
-        daily = part.groupby("as_of")["value"].max().sort_index()
-        ax.step(
-            daily.index,
-            daily.to_numpy(),
-            where="post",
-            marker="o",
-            ms=3,
-            color=OKABE_ITO[k % 8],
-            label=f"{side} casualties, as reported by {claim}",
-        )
-    ax.set_ylabel(category.replace("_", " "))
-    ax.set_title(
-        f"{category.replace('_', ' ').capitalize()}: running tallies, {PHASE_LABELS.get(phase, phase)}",
-        loc="left",
-    )
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.legend(frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    _source(
-        ax,
-        "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
-    )
-    return ax
-
-
 def site_status_chart(
     status: pd.DataFrame,
     *,
@@ -533,5 +495,43 @@ def site_status_chart(
         fontsize=7,
         color="#555555",
         va="top",
+    )
+    return ax
+
+
+def tally_chart(
+    tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None
+) -> Axes:
+    """Running casualty tallies of one category and phase, one line per side and claimant."""
+    rows = tallies[
+        (tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)
+    ]
+    ax = _ax(ax, (8, 3.4))
+    if rows.empty:
+        return _empty(ax, f"no tallies for {category} in {phase}")
+    for k, ((side, claim), part) in enumerate(
+        rows.groupby([rows["side"].astype(str), rows["claimed_by"].astype(str)])
+    ):
+        daily = part.groupby("as_of")["value"].max().sort_index()
+        ax.step(
+            daily.index,
+            daily.to_numpy(),
+            where="post",
+            marker="o",
+            ms=3,
+            color=OKABE_ITO[k % 8],
+            label=f"{side} casualties, as reported by {claim}",
+        )
+    ax.set_ylabel(category.replace("_", " "))
+    ax.set_title(
+        f"{category.replace('_', ' ').capitalize()}: running tallies, {PHASE_LABELS.get(phase, phase)}",
+        loc="left",
+    )
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(
+        ax,
+        "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
     )
     return ax

@@ -625,17 +625,15 @@ def sites(kind: str | Iterable[str] | None = None, *, as_of: object = None) -> g
 
 @functools.cache
 def _site_status_table() -> pd.DataFrame:
-    table = _curated("site_status")
-    source = str(_curated_path("site_status"))
-    _status.site_problems(table, pd.Index(_sites_table()["site_id"]), source=source).raise_if_any()
+    table, ids = _curated("site_status"), pd.Index(_sites_table()["site_id"])
+    _status.site_problems(table, ids, source=str(_curated_path("site_status"))).raise_if_any()
     return table
 
 
 def site_status() -> pd.DataFrame:
     """Each site's history: one row per site and status (:data:`scamgeo.vocab.SITE_STATUSES`).
 
-    ``end`` is empty while a status holds at the last report; raids and strikes are
-    episodes with an end. Several statuses can hold at once.
+    ``end`` is empty while a status holds at the last report; several can hold at once.
 
     Examples
     --------
@@ -660,10 +658,7 @@ def site_history(site: str) -> pd.DataFrame:
 
 
 def source_balance(*, by: str = "publisher", fighting_only: bool = False) -> pd.DataFrame:
-    """The curated events by outlet, claiming side (``by="side"``) or evidence grade.
-
-    A reader's check on the record's lean: which outlets and which government's claims
-    it rests on (see :func:`scamgeo._balance.source_balance` for the columns).
+    """The curated events by outlet, claiming side (``by="side"``) or evidence grade (``"grade"``).
 
     Examples
     --------
