@@ -333,7 +333,7 @@ def has_location(data: Any, *, name: str = "data") -> np.ndarray:
     >>> from scamgeo import datasets
     >>> from scamgeo._inputs import has_location
     >>> int(has_location(datasets.events()).sum())
-    205
+    216
     """
     return located(geometry_of(data, name=name))
 

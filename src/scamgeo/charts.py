@@ -28,6 +28,7 @@ __all__ = [
     "null_distribution_chart",
     "range_chart",
     "rate_ratio_chart",
+    "site_status_chart",
     "its_chart",
     "tally_chart",
     "timeline_chart",
@@ -416,6 +417,84 @@ def displacement_chart(
         ax,
         "Source: scamgeo displacement table (government and agency figures as reported)"
         + ("; " + " ".join(notes) if notes else ""),
+    )
+    return ax
+
+
+def site_status_chart(
+    status: pd.DataFrame,
+    *,
+    freq: str = "M",
+    start: object = None,
+    end: object = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """How many sites were in each status over time: a grid of statuses by period.
+
+    Each cell counts the sites that held the status at some time in the period (a one-day
+    strike counts in its month); a site holding two statuses counts in both rows, so the
+    columns do not add up to a number of sites.
+
+    Parameters
+    ----------
+    status : DataFrame
+        :func:`scamgeo.datasets.site_status` rows.
+    freq : {"M", "W", "D"}
+        Months (default), weeks or days.
+    start, end : date-like, optional
+        The window (default: every dated row).
+    ax : matplotlib Axes, optional
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.site_status_chart(datasets.site_status(), start="2025-06-01", end="2026-02-28")
+    >>> ax.get_title(loc="left")
+    'Sites by status, by month, Jun 2025 – Feb 2026'
+    """
+    from ._status import status_counts
+    from .vocab import SITE_STATUS_LABELS
+
+    require_columns(status.columns, ["site_id", "status", "start", "end"], source="site status")
+    counts = status_counts(status, freq=freq, start=start, end=end)
+    shown = counts.loc[:, counts.sum(axis=0) > 0]
+    ax = _ax(ax, (max(6.0, 0.55 * len(counts) + 3), 0.45 * max(len(shown.columns), 1) + 1.6))
+    if shown.empty:
+        return _empty(ax, "no site statuses in this window")
+    grid = shown.T.to_numpy(dtype=float)
+    ax.imshow(grid, aspect="auto", cmap="Blues", vmin=0, vmax=max(grid.max(), 1))
+    for (i, j), value in np.ndenumerate(grid):
+        if value:
+            dark = value > grid.max() * 0.6
+            ax.text(
+                j,
+                i,
+                f"{value:.0f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
+    fmt = {"month": "%b %Y", "week": "%d %b %Y", "day": "%d %b %Y"}[counts.attrs["freq"]]
+    ax.set_xticks(range(len(counts)), [d.strftime(fmt) for d in counts.index], fontsize=8)
+    ax.tick_params(axis="x", labelrotation=45)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.set_yticks(
+        range(len(shown.columns)), [SITE_STATUS_LABELS[s] for s in shown.columns], fontsize=8
+    )
+    first, last = counts.index[0].strftime("%b %Y"), counts.index[-1].strftime("%b %Y")
+    ax.set_title(f"Sites by status, by {counts.attrs['freq']}, {first} – {last}", loc="left")
+    ax.tick_params(length=0)
+    ax.annotate(
+        "Source: scamgeo site_status table; a site in two statuses counts in both rows",
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -62),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+        va="top",
     )
     return ax
 

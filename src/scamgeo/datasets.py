@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import _record, config
+from . import _balance, _catalogue, _figures, _record, _status, config
 from ._combine import combine_events
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
@@ -50,7 +50,10 @@ __all__ = [
     "read_table",
     "reference_provenance",
     "scam_figures",
+    "site_history",
+    "site_status",
     "sites",
+    "source_balance",
     "sources",
     "tallies",
     "timeline",
@@ -496,11 +499,11 @@ def events() -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> ev = datasets.events()
     >>> len(ev), ev.crs.to_string()
-    (205, 'EPSG:4326')
+    (216, 'EPSG:4326')
     >>> str(ev["event_date"].min().date()), str(ev["event_date"].max().date())
     ('2025-05-28', '2026-02-27')
     >>> ev["event_type"].value_counts().head(2).to_dict()
-    {'Explosions/Remote violence': 105, 'Battles': 59}
+    {'Explosions/Remote violence': 110, 'Battles': 59}
     """
     return _points(_events_table().copy(), name="events")
 
@@ -526,7 +529,7 @@ def incidents() -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> inc = datasets.incidents()
     >>> len(inc), int(inc["n_claims"].sum())
-    (196, 205)
+    (204, 216)
     >>> first = inc.iloc[0]
     >>> first["incident_id"], str(first["event_date"].date()), first["place_id"]
     ('SG-I0001', '2025-05-28', 'chong-bok')
@@ -539,12 +542,16 @@ def check_record(
     events: str | Path | None = None,
     sites: str | Path | None = None,
     gazetteer: str | Path | None = None,
+    tallies: str | Path | None = None,
+    displacement: str | Path | None = None,
+    scam_figures: str | Path | None = None,
+    site_status: str | Path | None = None,
 ) -> dict[str, int]:
-    """Check (copies of) the curated events, sites and gazetteer against the placement rules.
+    """Check (copies of) the curated tables against the record's placement and counting rules.
 
     Parameters
     ----------
-    events, sites, gazetteer : str or Path, optional
+    events, sites, gazetteer, tallies, displacement, scam_figures, site_status : str or Path, optional
         CSV files to check instead of the embedded tables.
 
     Returns
@@ -555,23 +562,33 @@ def check_record(
     Raises
     ------
     SchemaError
-        Naming every row that breaks a rule: an unknown ``place_id``; a row that
-        names a place and carries another point; a place whose side is not the
-        row's country; a point more than 3 km inside the other country (unless
-        its place is disputed); a gazetteer point on the wrong side.
+        Naming every row that breaks a rule. Placement: an unknown ``place_id``; a row
+        that names a place and carries another point; a place whose side is not the
+        row's country; a point more than 3 km inside the other country (unless its
+        place is disputed); a gazetteer point on the wrong side. Counting: an
+        incident-scope tally without an ``incident_id``, or naming an incident the
+        events do not have; a figure whose notes hedge it ("nearly", "more than",
+        "about", "up to", "at least") without that ``qualifier``; two rows repeating one
+        figure of one counting body; a site status naming an unknown site.
 
     Examples
     --------
     >>> from scamgeo import datasets
-    >>> datasets.check_record()
-    {'gazetteer': 106, 'events': 205, 'sites': 54}
+    >>> counts = datasets.check_record()
+    >>> counts["events"], counts["tallies"], counts["site_status"]
+    (216, 107, 64)
     """
-    given = {"gazetteer": gazetteer, "events": events, "sites": sites}
+    given = {"gazetteer": gazetteer, "events": events, "sites": sites, "tallies": tallies}
+    given |= {"displacement": displacement, "scam_figures": scam_figures}
+    given["site_status"] = site_status
     paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}
-    return _record.check_tables(paths)
+    counts = _record.check_tables({n: paths[n] for n in ("gazetteer", "events", "sites")})
+    tables = {n: read_table(paths[n], CURATED[n]) for n in given if n != "gazetteer"}
+    _figures.cross_table_problems(tables, paths).raise_if_any()
+    return counts | {n: len(df) for n, df in tables.items()}
 
 
-def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+def sites(kind: str | Iterable[str] | None = None, *, as_of: object = None) -> gpd.GeoDataFrame:
     """Casino hubs, casinos, scam compounds, border crossings and SEZs.
 
     Parameters
@@ -579,6 +596,9 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     kind : str or list of str, optional
         Keep only these kinds: ``casino_hub``, ``casino``, ``scam_compound``,
         ``border_crossing``, ``special_economic_zone``.
+    as_of : date-like, optional
+        Add ``status_as_of``: each site's statuses on that day from
+        :func:`site_status` ("sanctioned; struck"), empty where none is recorded.
 
     Returns
     -------
@@ -592,13 +612,62 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     54
     >>> datasets.sites(kind="casino_hub").index.tolist()[:3]
     ['poipet', 'o-smach', 'koh-kong-cham-yeam']
+    >>> datasets.sites(as_of="2025-12-20").loc["thmor-da-casino", "status_as_of"]
+    'struck'
     """
     df = _sites_table().copy()
     if kind is not None:
         df = df[df["kind"].isin(check_choices(kind, SITE_KINDS, name="kind"))]
     out = _points(df, name="sites")
     out.index = pd.Index(out["site_id"].to_numpy())  # unnamed, like provinces()
-    return out
+    return out if as_of is None else _status.with_status(out, _site_status_table(), as_of)
+
+
+@functools.cache
+def _site_status_table() -> pd.DataFrame:
+    table, ids = _curated("site_status"), pd.Index(_sites_table()["site_id"])
+    _status.site_problems(table, ids, source=str(_curated_path("site_status"))).raise_if_any()
+    return table
+
+
+def site_status() -> pd.DataFrame:
+    """Each site's history: one row per site and status (:data:`scamgeo.vocab.SITE_STATUSES`).
+
+    ``end`` is empty while a status holds at the last report; several can hold at once.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> kk = datasets.site_status().query("site_id == 'kk-park'")
+    >>> kk["status"].astype(str).tolist()
+    ['operating', 'cut_off', 'raided', 'emptied', 'demolished']
+    """
+    return _site_status_table().copy()
+
+
+def site_history(site: str) -> pd.DataFrame:
+    """One site's statuses in time order (by id, name or alias), for a brief's table.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.site_history("Thmor Da casino")["status"].astype(str).tolist()
+    ['struck', 'struck', 'occupied']
+    """
+    return _status.history(_site_status_table(), find_site(site).index[0])
+
+
+def source_balance(*, by: str = "publisher", fighting_only: bool = False) -> pd.DataFrame:
+    """The curated events by outlet, claiming side (``by="side"``) or evidence grade (``"grade"``).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> top = datasets.source_balance().iloc[0]
+    >>> top["publisher"], int(top["claims"]) > 80
+    ('The Nation', True)
+    """
+    return _balance.source_balance(_events_table(), by=by, fighting_only=fighting_only)
 
 
 @functools.cache
@@ -679,44 +748,12 @@ def sources() -> pd.DataFrame:
         Columns ``source_url``, ``publisher``, ``source_date``, ``tables``
         (which tables cite it) and ``rows`` (how many rows).
     """
-    parts = []
-    for name in CURATED:
-        df = _curated(name)
-        publisher = "source" if "source" in df.columns else "publisher"
-        for url_col in ("source_url", "source_url_2", "damage_source_url", "coord_source"):
-            if url_col not in df.columns:
-                continue
-            first = {"source_url": (publisher, "source_date")}
-            first["coord_source"] = ("coord_publisher", "coord_source_date")
-            who, when = first.get(url_col, (None, None))
-            part = pd.DataFrame(
-                {
-                    "source_url": df[url_col],
-                    "publisher": df[who] if who in df.columns else pd.NA,
-                    "source_date": df[when] if when in df.columns else pd.NaT,
-                    "table": name,
-                }
-            ).dropna(subset=["source_url"])
-            parts.append(part)
-    allp = pd.concat(parts, ignore_index=True)
-    grouped = allp.groupby("source_url", sort=True).agg(
-        publisher=("publisher", "first"),
-        source_date=("source_date", "min"),
-        tables=("table", lambda s: ", ".join(sorted(set(s)))),
-        rows=("table", "size"),
-    )
-    return grouped.reset_index()
+    return _catalogue.sources_table({name: _curated(name) for name in CURATED})
 
 
-_DATE_COLUMNS = {
-    "events": "event_date",
-    "sites": "damage_date",
-    "displacement": "as_of",
-    "timeline": "date",
-    "tallies": "as_of",
-    "scam_figures": "source_date",
-    "gazetteer": "coord_source_date",
-}
+def _table_names(tables: Iterable[str] | None) -> list[str]:
+    chosen = list(tables) if tables is not None else list(CURATED)
+    return check_choices(chosen, list(CURATED), name="tables") or []
 
 
 def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
@@ -725,55 +762,21 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     tables : list of str, optional
-        Curated table names (default: all six).
+        Curated table names (default: all of them).
 
     Examples
     --------
     >>> from scamgeo import datasets
     >>> cat = datasets.catalogue().set_index("table")
     >>> int(cat.loc["events", "rows"]), int(cat.loc["tallies", "rows"])
-    (205, 108)
+    (216, 107)
     """
-    names = (
-        check_choices(
-            list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
-        )
-        or []
-    )
-    rows = []
-    for name in names:
-        df = _curated(name)
-        dates = df[_DATE_COLUMNS[name]].dropna()
-        rows.append(
-            {
-                "table": name,
-                "rows": len(df),
-                "columns": len(df.columns),
-                "what a row is": CURATED[name].description,
-                "first date": dates.min().date() if len(dates) else None,
-                "last date": dates.max().date() if len(dates) else None,
-                "distinct sources": df[
-                    "coord_source" if name == "gazetteer" else "source_url"
-                ].nunique(),
-                "licence": "CC BY 4.0 (scamgeo); facts from the cited reports",
-            }
-        )
-    return pd.DataFrame(rows)
+    return _catalogue.catalogue_table({n: _curated(n) for n in _table_names(tables)})
 
 
 def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
     """The documented columns of the curated tables (table, column, type, allowed values, description)."""
-    from .schema import schema_table
-
-    names = (
-        check_choices(
-            list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
-        )
-        or []
-    )
-    parts = [schema_table(CURATED[n]).assign(table=n) for n in names]
-    out = pd.concat(parts, ignore_index=True)
-    return out[["table", *[c for c in out.columns if c != "table"]]]
+    return _catalogue.dictionary_table(_table_names(tables))
 
 
 def reference_provenance() -> pd.DataFrame:

@@ -41,9 +41,14 @@ __all__ = [
     "PHASE_LABELS",
     "PLACE_KINDS",
     "PLACE_SIDES",
+    "QUALIFIERS",
     "REGION_COUNTRIES",
     "SITE_KINDS",
     "SITE_KIND_LABELS",
+    "SITE_STATUSES",
+    "SITE_STATUS_LABELS",
+    "SOURCE_GRADES",
+    "SOURCE_GRADE_LABELS",
     "STOCK_METRICS",
     "SUB_EVENT_TYPES",
     "TALLY_CATEGORIES",
@@ -323,6 +328,58 @@ COUNT_UNITS: tuple[str, ...] = ("incidents", "claims")
 
 #: Units of a displacement figure.
 DISPLACEMENT_UNITS: tuple[str, ...] = ("people", "families", "households", "sites")
+
+#: How a reported figure is hedged in its source ("about 400,000", "nearly a million",
+#: "more than a million", "up to 80,000", "at least 165"); empty when it is given exactly.
+#: ``value`` keeps the number the source wrote; the qualifier says what it bounds.
+QUALIFIERS: tuple[str, ...] = ("about", "nearly", "more than", "up to", "at least")
+
+#: What a site (compound, casino, hub, crossing) was at a time: one row of
+#: :func:`scamgeo.datasets.site_status` per site and status. The first eight follow the
+#: compound trackers' vocabulary; ``closed`` (shut by a government order: a crossing, a
+#: casino whose licence is suspended),
+#: ``occupied`` (held by the other state's forces) and ``cut_off`` (power, internet or
+#: fuel cut by a neighbouring state) cover what the record's crossings and border hubs
+#: went through.
+SITE_STATUSES: tuple[str, ...] = (
+    "operating",
+    "raided",
+    "sealed",
+    "struck",
+    "emptied",
+    "demolished",
+    "sanctioned",
+    "reopened",
+    "closed",
+    "occupied",
+    "cut_off",
+)
+
+#: Human-readable names of the site statuses (tables, charts, briefs).
+SITE_STATUS_LABELS: dict[str, str] = {
+    "operating": "Operating",
+    "raided": "Raided by police or troops",
+    "sealed": "Sealed by the authorities",
+    "struck": "Struck in the fighting",
+    "emptied": "Emptied (workers or residents fled)",
+    "demolished": "Demolished",
+    "sanctioned": "Under sanctions",
+    "reopened": "Reopened",
+    "closed": "Closed by a government order",
+    "occupied": "Held by the other side's forces",
+    "cut_off": "Cut off (power, internet or fuel)",
+}
+
+#: How well an event is evidenced, best first (the events' ``source_grade``).
+SOURCE_GRADES: tuple[str, ...] = ("both_confirm", "official", "independent", "unconfirmed")
+
+#: What each evidence grade means.
+SOURCE_GRADE_LABELS: dict[str, str] = {
+    "both_confirm": "Both governments confirm it (in their own terms)",
+    "official": "One government's official statement",
+    "independent": "Independent reporting from the scene or an independent body",
+    "unconfirmed": "A single report, not confirmed by an official or independent source",
+}
 
 #: Names of the count models of :func:`scamgeo.stats.count_model`, as in its table.
 MODEL_NAMES: tuple[str, ...] = ("negative_binomial", "poisson_hc")

@@ -317,7 +317,7 @@ def assign_province(
     >>> prov.columns.tolist()
     ['admin1_code', 'admin1_method']
     >>> prov["admin1_code"].value_counts().head(3).to_dict()
-    {'TH-33': 38, 'TH-32': 36, 'TH-34': 34}
+    {'TH-33': 40, 'TH-32': 36, 'TH-34': 34}
     """
     if is_dask(gdf):
         from .. import scale

@@ -294,7 +294,7 @@ def aggregate(
     >>> monthly.columns.tolist()
     ['admin1_code', 'period', 'events', 'fatalities', 'fatalities_missing_events', 'value']
     >>> int(monthly["events"].sum())
-    205
+    216
     """
     if is_dask(gdf):
         from .. import scale

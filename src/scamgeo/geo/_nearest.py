@@ -244,7 +244,7 @@ def distance_to_border_km(gdf: Frame, *, border: Frame | None = None) -> pd.Seri
     >>> from scamgeo import datasets, geo
     >>> km = geo.distance_to_border_km(datasets.events())
     >>> len(km), int((km <= 10).sum())
-    (205, 178)
+    (216, 189)
     >>> round(float(km.median()), 1)
     1.4
     """
@@ -343,7 +343,7 @@ def nearest_site(
     >>> near.columns.tolist()
     ['nearest_site_id', 'nearest_site_name', 'nearest_site_km']
     >>> near["nearest_site_id"].value_counts().head(2).to_dict()
-    {'o-smach': 142, 'poipet': 38}
+    {'o-smach': 145, 'poipet': 45}
     """
     if is_dask(gdf):
         from .. import scale
@@ -403,7 +403,7 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
     >>> from scamgeo import datasets, geo
     >>> hubs = datasets.sites(kind="casino_hub")
     >>> int(geo.within_km(datasets.events(), hubs, km=10).sum())
-    16
+    20
     """
     if is_dask(gdf):
         from .. import scale

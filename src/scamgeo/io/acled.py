@@ -227,7 +227,7 @@ def read_acled(
     >>> export = _io.StringIO(io.to_acled(datasets.events()).to_csv(index=False))
     >>> events = io.read_acled(export, countries=["THA", "KHM"])
     >>> len(events), int((events["country"] == "THA").sum())
-    (205, 143)
+    (216, 148)
 
     A real export is read by its path:
     ``read_acled("acled_2025-12-31.csv", countries=["THA", "KHM"])``.
@@ -487,7 +487,7 @@ def to_acled(events: pd.DataFrame, *, date_style: str = "export") -> pd.DataFram
     >>> from scamgeo import datasets, io
     >>> acled = io.to_acled(datasets.events())
     >>> len(acled), acled.columns.tolist()[:3]
-    (205, ['event_id_cnty', 'event_date', 'year'])
+    (216, ['event_id_cnty', 'event_date', 'year'])
     """
     check_choice(date_style, ["export", "api"], name="date_style")
     from .._validate import require_columns

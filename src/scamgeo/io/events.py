@@ -187,7 +187,7 @@ def load_events(
     >>> from scamgeo import io
     >>> events = io.load_events()
     >>> len(events), events["country"].value_counts().head(2).to_dict()
-    (205, {'THA': 143, 'KHM': 62})
+    (216, {'THA': 148, 'KHM': 68})
 
     A file of any recognised layout is read by its path, e.g.
     ``load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])``.

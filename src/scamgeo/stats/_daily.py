@@ -161,9 +161,9 @@ def daily_counts(
     >>> events = datasets.events()
     >>> counts = stats.daily_counts(events)
     >>> len(counts), int(counts["events"].sum()), counts.attrs["count"]
-    (276, 196, 'incidents')
+    (276, 204, 'incidents')
     >>> int(stats.daily_counts(events, count="claims")["events"].sum())
-    205
+    216
     >>> first = counts.iloc[0]
     >>> str(first["date"].date()), first["phase"], int(first["events"])
     ('2025-05-28', 'may_crisis', 1)
