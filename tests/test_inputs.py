@@ -160,7 +160,7 @@ def test_event_frame_refuses_rows_outside_the_region_naming_it() -> None:
     events = datasets.events()
     world = events.copy()
     world.loc[world.index[:2], "geometry"] = gpd.points_from_xy([30.5, -99.1], [50.4, 19.4])
-    with pytest.raises(CoordinateError, match=r"2 of 205 row\(s\) lie outside the region") as info:
+    with pytest.raises(CoordinateError, match=r"2 of 216 row\(s\) lie outside the region") as info:
         event_frame(world)
     # some rows are inside: selecting the region is the first lead, the CRS the second
     text = str(info.value).lower()
@@ -176,7 +176,7 @@ def test_functions_taking_events_share_the_region_and_date_rules() -> None:
         [30.5, 30.5, -99.1], [50.4, 50.4, 19.4]
     )
     for func in (stats.daily_counts, maps.events_map, geo.distance_to_border_km):
-        with pytest.raises(CoordinateError, match="3 of 205 row"):
+        with pytest.raises(CoordinateError, match="3 of 216 row"):
             func(world)
     bad = events.copy()
     bad["event_date"] = bad["event_date"].astype(object)

@@ -309,7 +309,7 @@ def test_the_inset_locator_never_hides_an_event() -> None:
             if isinstance(c, PathCollection)
         ]
     )
-    assert len(pts) == 205
+    assert len(pts) == len(datasets.events())
     hidden = (
         (pts[:, 0] >= box.x0)
         & (pts[:, 0] <= box.x1)

@@ -279,7 +279,7 @@ def test_three_sources_pairwise(acled_ucdp):
         "ACLED-UCDP",
     ]
     p = three.presence
-    assert len(p) == 196 + 8 + 5  # the record's 205 claims are 196 incidents
+    assert len(p) == 204 + 8 + 5  # the record's 216 claims are 204 incidents
     both = p[(p["source"] == "ACLED") & (p["event_id"] == "TEST-THA-0002")].iloc[0]
     assert both["UCDP"] == "UCDP-990001" and both["found_in"] >= 2
     only = three.only("UCDP")
@@ -302,7 +302,7 @@ def test_the_record_against_itself_finds_the_incidents_both_sides_claimed():
         for a, b in zip(res.linked["a_event_id"], res.linked["b_event_id"], strict=True)
         if incident[a] == incident[b]
     }
-    assert len(truth) == 6 and found == truth
+    assert len(truth) == 9 and found == truth
     assert any("left out before linking" in n for n in res.notes)
 
 
@@ -313,12 +313,12 @@ def test_source_counts_by_phase_and_province():
     ev = sg.datasets.events()
     for side, name in reconcile.RECORD_SIDES.items():  # each side's claims, as incidents
         assert t[name].sum() == ev.loc[ev["claimed_by"] == side, "incident_id"].nunique()
-    assert t["Thai claims"].sum() == 123  # four Thai claims of one incident (SG-I0179) count once
+    assert t["Thai claims"].sum() == 128  # four Thai claims of one incident (SG-I0179) count once
     assert list(t["phase"].drop_duplicates())[:2] == ["May crisis", "July war"]
     by_phase = reconcile.source_counts({"Record": sg.datasets.events()}, by="phase")
-    assert by_phase["Record"].sum() == 196  # incidents, not claims
+    assert by_phase["Record"].sum() == 204  # incidents, not claims
     claims = reconcile.source_counts({"Record": sg.datasets.events()}, by="phase", count="claims")
-    assert claims["Record"].sum() == 205
+    assert claims["Record"].sum() == 216
 
 
 # --- input checks --------------------------------------------------------------------------------

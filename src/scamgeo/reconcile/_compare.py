@@ -44,7 +44,7 @@ def record_sides(events: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     >>> from scamgeo import datasets, reconcile
     >>> sides = reconcile.record_sides(datasets.events())
     >>> {k: len(v) for k, v in sides.items()}
-    {'Thai claims': 126, 'Cambodian claims': 50}
+    {'Thai claims': 131, 'Cambodian claims': 55}
     """
     if events is None:
         from .. import datasets
@@ -114,7 +114,7 @@ def source_counts(
     >>> from scamgeo import datasets, reconcile
     >>> t = reconcile.source_counts(reconcile.record_sides(datasets.events()), by="phase")
     >>> int(t["Thai claims"].sum()), t.attrs["counts"]
-    (123, 'incidents')
+    (128, 'incidents')
     """
     check_choice(by, _BY, name="by")
     check_choice(count, vocab.COUNT_UNITS, name="count")
