@@ -427,8 +427,8 @@ def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     Raises
     ------
     SchemaError
-        If a point lies on the wrong side of the border (beyond 2 km at the
-        reference resolution) or a disputed place lies far from the line.
+        If a point lies on the wrong side of the border (more than 0.5 km inside
+        the other country) or a disputed place lies far from the line.
 
     Examples
     --------
@@ -557,8 +557,10 @@ def check_record(
     SchemaError
         Naming every row that breaks a rule: an unknown ``place_id``; a row that
         names a place and carries another point; a place whose side is not the
-        row's country; a point more than 3 km inside the other country (unless
+        row's country; a point more than 0.5 km inside the other country (unless
         its place is disputed); a gazetteer point on the wrong side.
+        The tolerance is ``scamgeo._record.BORDER_TOLERANCE_KM`` (0.5 km, what the
+        embedded line's measured accuracy allows).
 
     Examples
     --------
