@@ -435,7 +435,7 @@ def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> places = datasets.gazetteer()
     >>> len(places)
-    106
+    107
     >>> row = places.set_index("place_id").loc["chong-bok"]
     >>> row["name"], row["side"], row["admin1"], int(row["uncertainty_m"])
     ('Chong Bok', 'disputed', 'Ubon Ratchathani', 4000)
@@ -566,7 +566,7 @@ def check_record(
     --------
     >>> from scamgeo import datasets
     >>> datasets.check_record()
-    {'gazetteer': 106, 'events': 205, 'sites': 54}
+    {'gazetteer': 107, 'events': 205, 'sites': 54}
     """
     given = {"gazetteer": gazetteer, "events": events, "sites": sites}
     paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}

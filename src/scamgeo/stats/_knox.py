@@ -244,7 +244,7 @@ def knox_test(
     ...     datasets.events(), distance_km=10, days=7, permutations=99, seed=1
     ... )
     >>> knox.n_events, int(knox.statistic), knox.p_value  # pairs close in space and time
-    (205, 378, 0.06)
+    (205, 388, 0.06)
     """
     with warnings.catch_warnings():
         # pointpats imports esda, which imports tqdm.auto (warns in a kernel without ipywidgets)
