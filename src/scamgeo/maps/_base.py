@@ -17,7 +17,7 @@ from .._inputs import located_points
 from .._validate import check_positive, require_columns
 from ._common import (
     GEONAMES_HTML,
-    NATURAL_EARTH_HTML,
+    BOUNDARIES_HTML,
     REGION_PADDING_DEG,
     SITES_HTML,
     bounds_of,
@@ -159,7 +159,7 @@ def base_map(
             ).add_to(m)
         BlankLayer(show=not names).add_to(m)
 
-    ne = NATURAL_EARTH_HTML
+    ne = BOUNDARIES_HTML
     cg = countries.to_crs(config.GEOGRAPHIC_CRS)
     in_region = (
         cg["in_region"].fillna(False).astype(bool).to_numpy()
@@ -218,7 +218,7 @@ def base_map(
     props = [
         {
             "tip": _html.text(name)
-            + (f" border, {float(km):,.0f} km at 1:10m" if not missing(km) else "")
+            + (f" border, {float(km):,.0f} km" if not missing(km) else "")
         }
         for name, km in zip(names, length, strict=True)
     ]
