@@ -267,7 +267,9 @@ def apply(gaz: pd.DataFrame, geo: Geometry, *, write: bool) -> pd.DataFrame:
         out.loc[pid, "latitude"] = f"{new['latitude']:.5f}"
         out.loc[pid, "longitude"] = f"{new['longitude']:.5f}"
         out.loc[pid, "uncertainty_m"] = str(new["uncertainty_m"])
-        out.loc[pid, "notes"] = f"{notes} {new['method']}, radius {new['uncertainty_m'] / 1000:g} km."
+        out.loc[pid, "notes"] = (
+            f"{notes} {new['method']}, radius {new['uncertainty_m'] / 1000:g} km."
+        )
         if pid in BASE:
             out.loc[pid, ["coord_source", "coord_publisher", "coord_source_date"]] = list(
                 BASE[pid][1]
@@ -288,7 +290,16 @@ def _strip_old_method(notes: str) -> str:
     """
     cut = notes.find(" Point: ")
     notes = notes[:cut] if cut >= 0 else notes
-    stale = ("on the line itself", "1:10m", "Natural Earth", "Derived:", "Point =", "point =", "stands in", "Stands in")
+    stale = (
+        "on the line itself",
+        "1:10m",
+        "Natural Earth",
+        "Derived:",
+        "Point =",
+        "point =",
+        "stands in",
+        "Stands in",
+    )
     sentences = re.split(r"(?<=[.;])\s+(?=[A-Z(])", notes)
     kept = [x for x in sentences if not any(word in x for word in stale)]
     return " ".join(kept).strip() or notes

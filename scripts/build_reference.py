@@ -45,12 +45,11 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+import edge_match
 import geopandas as gpd
 import pandas as pd
 import shapely
 from pyproj import Geod
-
-import edge_match
 
 # the same folding the package uses to look names up, so the ambiguity check
 # below guards exactly what find_province() will see

@@ -102,7 +102,9 @@ def match_countries(
     return ne.set_geometry(gpd.GeoSeries(out, crs="EPSG:4326", index=ne.index))
 
 
-def _boundary_samples(polys: gpd.GeoSeries, near: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
+def _boundary_samples(
+    polys: gpd.GeoSeries, near: shapely.Geometry
+) -> tuple[np.ndarray, np.ndarray]:
     """Points every :data:`SAMPLE_DEG` along the polygons' boundaries near ``near``, with labels."""
     pts, labels = [], []
     seen: set[tuple[float, float]] = set()

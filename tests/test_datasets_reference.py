@@ -209,7 +209,9 @@ def _metric(geom) -> shapely.Geometry:
 def test_line_is_the_shared_edge_of_the_two_countries():
     geoms = datasets.countries().set_index("iso3").geometry
     shared = shapely.intersection(geoms["THA"].boundary, geoms["KHM"].boundary, grid_size=1e-6)
-    parts = [p for p in shapely.get_parts(shared) if p.geom_type in ("LineString", "MultiLineString")]
+    parts = [
+        p for p in shapely.get_parts(shared) if p.geom_type in ("LineString", "MultiLineString")
+    ]
     edge = shapely.line_merge(shapely.union_all(parts))
     line = datasets.border().geometry.iloc[0]
     assert shapely.hausdorff_distance(edge, line) < 1e-6

@@ -618,7 +618,9 @@ def test_side_of_border_flags_points_nearer_the_line_than_their_uncertainty():
     assert out.index.tolist() == list("abcde")
     assert out["side"].tolist()[:4] == ["THA", "KHM", "KHM", "KHM"]
     assert pd.isna(out["side"].iloc[4])
-    np.testing.assert_allclose(out["distance_to_border_km"].iloc[:4], [5.0, 0.2, 2.0, 2.0], atol=0.03)
+    np.testing.assert_allclose(
+        out["distance_to_border_km"].iloc[:4], [5.0, 0.2, 2.0, 2.0], atol=0.03
+    )
     assert out["side_uncertain"].tolist() == [False, True, True, False, False]
     assert out.attrs["note"].startswith("2 of 5 located rows")
     # without an uncertainty column only the line's own accuracy counts

@@ -38,7 +38,13 @@ from ._admin import ADMIN1_METHODS, assign_province
 from ._buffers import buffer_km, rings_km
 from ._crs import to_metric, utm_crs
 from ._grids import aggregate, grid
-from ._nearest import LINE_ACCURACY_KM, distance_to_border_km, nearest_site, side_of_border, within_km
+from ._nearest import (
+    LINE_ACCURACY_KM,
+    distance_to_border_km,
+    nearest_site,
+    side_of_border,
+    within_km,
+)
 
 __all__ = [
     "ADMIN1_METHODS",
