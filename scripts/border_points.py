@@ -173,6 +173,24 @@ def _ceil(metres: float, step: int = 500) -> int:
     return int(math.ceil(metres / step) * step)
 
 
+def _sector_point(geo: Geometry, codes: str, inset: float) -> tuple[shapely.Point, int, str]:
+    """A point for a province's stretch of the line, its radius and the method sentence."""
+    province = shapely.union_all([geo.provinces[code] for code in codes.split("+")])
+    stretch = shapely.line_merge(shapely.intersection(geo.line, province.boundary.buffer(1.0)))
+    parts = sorted(shapely.get_parts(stretch), key=lambda p: -p.length)
+    length = sum(p.length for p in parts)
+    mid = shapely.line_interpolate_point(parts[0], 0.5, normalized=True)
+    area = province.difference(geo.line.buffer(inset * 1000.0))
+    new = shapely.ops.nearest_points(area, mid)[0]
+    far = shapely.distance(shapely.points(shapely.get_coordinates(stretch)), new).max()
+    text = (
+        f"Point: the midpoint of the {length / 1000:.1f} km stretch of the OpenStreetMap line "
+        f"along the province ({len(parts)} piece(s); midpoint of the longest), set {inset:g} km "
+        "inside it; radius = its distance to the farthest point of the stretch"
+    )
+    return new, _ceil(far, 100), text
+
+
 def derive(gaz: pd.DataFrame, geo: Geometry, rule: tuple) -> dict:
     """New point, radius and method sentence of one place."""
     pid, how, ref, inset, base = rule
@@ -220,20 +238,7 @@ def derive(gaz: pd.DataFrame, geo: Geometry, rule: tuple) -> dict:
         radius = int(row["uncertainty_m"])
         text = "Point: the eastern end of the OpenStreetMap THA–KHM line (the tripoint with Laos)"
     else:  # sector
-        province = shapely.union_all([geo.provinces[code] for code in str(ref).split("+")])
-        stretch = shapely.line_merge(shapely.intersection(geo.line, province.boundary.buffer(1.0)))
-        parts = sorted(shapely.get_parts(stretch), key=lambda p: -p.length)
-        length = sum(p.length for p in parts)
-        mid = shapely.line_interpolate_point(parts[0], 0.5, normalized=True)
-        area = province.difference(geo.line.buffer(inset * 1000.0))
-        new = shapely.ops.nearest_points(area, mid)[0]
-        far = shapely.distance(shapely.points(shapely.get_coordinates(stretch)), new).max()
-        radius = _ceil(far, 100)
-        text = (
-            f"Point: the midpoint of the {length / 1000:.1f} km stretch of the OpenStreetMap line "
-            f"along the province ({len(parts)} piece(s); midpoint of the longest), set {inset:g} km "
-            "inside it; radius = its distance to the farthest point of the stretch"
-        )
+        new, radius, text = _sector_point(geo, str(ref), inset)
     lat, lon = to_latlon(new)
     return {"latitude": lat, "longitude": lon, "uncertainty_m": radius, "method": text}
 
