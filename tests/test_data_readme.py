@@ -66,3 +66,30 @@ def test_every_row_the_readme_cites_exists_or_is_said_to_be_gone():
         if not re.search(r"dropped|was row|were dropped", around):
             missing.append(m.group(1))
     assert not missing, missing
+
+
+def test_border_figures_quoted_in_data_readme_are_measured():
+    """scripts/measure_border.py prints the figures data/README.md quotes for the border."""
+    import json
+
+    out = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "measure_border.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    fig = json.loads(out.stdout)
+    gates = fig["stated_points"]["gates"]
+    assert gates["n"] == 4
+    assert round(gates["median_km"], 2) == 0.20 and round(gates["max_km"], 2) == 0.30
+    assert fig["line"]["length_km"] == 823.7
+    record = fig["record"]["all"]
+    assert (record["in_coded_country"], record["in_coded_province"], record["rows"]) == (
+        231,
+        229,
+        237,
+    )
+    assert record["within_100m_of_line"] == 0
+    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    for quoted in ("median 0.20 km", "231 (97.5%)", "229 (96.6%)", "823.7 km"):
+        assert quoted in readme, quoted

@@ -91,4 +91,4 @@ def test_wheel_installs_and_reads_data_outside_repo(tmp_path: Path):
         [str(py), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["101", "663", "KH-22", "True", "True"]
+    assert out.stdout.split() == ["101", "824", "KH-22", "True", "True"]

@@ -422,8 +422,18 @@ def test_hub_test_strikes_from_the_null_are_not_significant():
     assert (geo.distance_to_border_km(strikes) <= 30).all()
     res = st.hub_targeting_test(strikes, HUBS, n_draws=199, seed=2)
     assert res.p_value > 0.05
-    assert 0.7 < res.ratio < 1.4
     assert res.small_sample_warning is None
+    # one sample of 40 can sit in a tail of the null (this one's median is in its top 2%
+    # on the 824 km OSM band), so "typical" is judged over many samples from the null:
+    # their ratios centre on 1 and few are significant
+    runs = [
+        st.hub_targeting_test(
+            st.border_band_sample(40, band_km=30, seed=100 + k), HUBS, n_draws=99, seed=200 + k
+        )
+        for k in range(20)
+    ]
+    assert 0.85 < float(np.median([r.ratio for r in runs])) < 1.15
+    assert sum(r.p_value <= 0.05 for r in runs) <= 3
     again = st.hub_targeting_test(strikes, HUBS, n_draws=199, seed=2)
     assert again.p_value == res.p_value  # same seed, same draws
     mean = st.hub_targeting_test(strikes, HUBS, n_draws=199, seed=2, statistic="mean")

@@ -37,6 +37,7 @@ __all__ = [
     "MODEL_NAMES",
     "NATURAL_EARTH_ATTRIBUTION",
     "OFFICIAL_KINDS",
+    "OSM_ATTRIBUTION",
     "PHASES",
     "PHASE_LABELS",
     "PLACE_KINDS",
@@ -393,13 +394,15 @@ UCDP_ATTRIBUTION = (
 )
 #: Credit of the Natural Earth boundaries (public domain; credit requested), plain text.
 NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth, https://www.naturalearthdata.com/"
+#: Credit of the OpenStreetMap Thailand–Cambodia border (ODbL 1.0), plain text.
+OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0, https://www.openstreetmap.org/copyright"
 #: Credit of the GeoNames places (CC BY 4.0), plain text.
 GEONAMES_ATTRIBUTION = "GeoNames, https://www.geonames.org/ (CC BY 4.0)"
 #: Credit of the curated events embedded in scamgeo, plain text.
 EMBEDDED_ATTRIBUTION = (
     "scamgeo curated events of the 2025 Thailand–Cambodia border war: facts from public reporting, "
     "each row citing its source (source, source_url, source_date); geography: Made with Natural "
-    "Earth; GeoNames (CC BY 4.0)."
+    "Earth; Thailand–Cambodia border © OpenStreetMap contributors (ODbL 1.0); GeoNames (CC BY 4.0)."
 )
 
 _URL = re.compile(r"https?://[^\s,;()]+[^\s,;().]")

@@ -40,10 +40,17 @@ from ._buffers import buffer_km, rings_km
 from ._crs import to_metric, utm_crs
 from ._distance import distance_km
 from ._grids import aggregate, grid
-from ._nearest import distance_to_border_km, nearest_site, within_km
+from ._nearest import (
+    LINE_ACCURACY_KM,
+    distance_to_border_km,
+    nearest_site,
+    side_of_border,
+    within_km,
+)
 
 __all__ = [
     "ADMIN1_METHODS",
+    "LINE_ACCURACY_KM",
     "aggregate",
     "assign_province",
     "buffer_km",
@@ -52,6 +59,7 @@ __all__ = [
     "grid",
     "nearest_site",
     "rings_km",
+    "side_of_border",
     "to_metric",
     "utm_crs",
     "within_km",

@@ -44,7 +44,7 @@ def distance_km(a: Frame, b: Frame) -> pd.Series:
     >>> from scamgeo import datasets, geo
     >>> ev = datasets.events()
     >>> round(float(geo.distance_km(ev.iloc[[0]], ev.iloc[[1]]).iloc[0]), 2)
-    2.18
+    0.49
     """
     if len(a) != len(b):
         raise ParameterError(

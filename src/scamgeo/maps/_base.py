@@ -16,8 +16,8 @@ from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
 from .._validate import check_positive, require_columns
 from ._common import (
+    BOUNDARIES_HTML,
     GEONAMES_HTML,
-    NATURAL_EARTH_HTML,
     REGION_PADDING_DEG,
     SITES_HTML,
     bounds_of,
@@ -159,7 +159,7 @@ def base_map(
             ).add_to(m)
         BlankLayer(show=not names).add_to(m)
 
-    ne = NATURAL_EARTH_HTML
+    ne = BOUNDARIES_HTML
     cg = countries.to_crs(config.GEOGRAPHIC_CRS)
     in_region = (
         cg["in_region"].fillna(False).astype(bool).to_numpy()
@@ -216,10 +216,7 @@ def base_map(
     names = bg["name"] if "name" in bg.columns else pd.Series("Border", index=bg.index)
     length = column_or_na(bg, "length_km")
     props = [
-        {
-            "tip": _html.text(name)
-            + (f" border, {float(km):,.0f} km at 1:10m" if not missing(km) else "")
-        }
+        {"tip": _html.text(name) + (f" border, {float(km):,.0f} km" if not missing(km) else "")}
         for name, km in zip(names, length, strict=True)
     ]
     vector_layer(

@@ -203,7 +203,7 @@ def distance_decay(
     >>> from scamgeo import datasets, stats
     >>> decay = stats.distance_decay(datasets.events())
     >>> decay.table[["band", "events"]].head(3).values.tolist()
-    [['0–5 km', 184], ['5–10 km', 5], ['10–20 km', 8]]
+    [['0–5 km', 181], ['5–10 km', 17], ['10–20 km', 3]]
     """
     if location_uncertainty:
         from ._uncertainty import decay_under_uncertainty

@@ -249,7 +249,7 @@ def hotspots(
     >>> from scamgeo import datasets, stats
     >>> hot = stats.hotspots(datasets.events(), cell_km=20, permutations=99, seed=1)
     >>> hot.n_events, hot.n_hot, hot.n_cold
-    (216, 41, 91)
+    (216, 42, 92)
     """
     with warnings.catch_warnings():
         # esda imports tqdm.auto, which warns in a kernel without ipywidgets (nothing to fix)
