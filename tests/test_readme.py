@@ -29,6 +29,7 @@ _SKIP = re.compile(r"<!--\s*readme-test:\s*skip:\s*(?P<why>[^>]+?)\s*-->")
 #: The reader's own files the README names, and the fixture standing in for each.
 PLACEHOLDERS = {
     "path/to/acled.csv": "tests/fixtures/io/acled_export.csv",
+    "path/to/GEDEvent_v25_1.csv": "tests/fixtures/io/ucdp_ged.csv",
     "exports/acled_export.csv": "tests/fixtures/io/acled_export.csv",  # exports/acled_*.csv
 }
 
