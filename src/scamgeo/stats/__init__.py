@@ -29,13 +29,14 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
-from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
+from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
+from ._escalation import EscalationResult, escalation_test
 from ._displacement import displacement_summary, figures_as_of, series_columns
 from ._hotspots import HotspotResult, hotspots
-from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_series
+from ._its import CeasefireResults, ITSOptions, ITSResult, ceasefire_its, interrupted_time_series
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
@@ -50,6 +51,7 @@ __all__ = [
     "HotspotResult",
     "HubTestResult",
     "CeasefireResults",
+    "ITSOptions",
     "ITSResult",
     "KnoxResult",
     "LocationUncertaintyResult",

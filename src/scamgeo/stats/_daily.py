@@ -102,7 +102,7 @@ def daily_counts(
     timeline: pd.DataFrame | None = None,
     count: str = "incidents",
 ) -> pd.DataFrame:
-    """Events and fatalities per day (or week) on a complete calendar, labelled by phase.
+    """Incidents (or claims) and fatalities per day or week on a complete calendar, by phase.
 
     Parameters
     ----------
@@ -125,7 +125,7 @@ def daily_counts(
         (claims are alternatives, never added). ``"claims"`` counts every row.
         Rows without an ``incident_id`` (ACLED, UCDP) are incidents of their
         own, so both give the same table for them. ``.attrs["count"]`` says
-        which was counted.
+        which was counted, and the count column is named after it.
 
     Returns
     -------
@@ -137,7 +137,7 @@ def daily_counts(
           1–7 for weeks), the exposure of :func:`count_model`;
         - ``phase``: ordered categorical (for weeks: the phase of the first
           day; ``mixed_phase`` says whether the week straddles two phases);
-        - ``events``: number of events;
+        - ``incidents`` (or ``claims``, as ``count`` says): the number counted;
         - ``fatalities``: sum of the *reported* fatalities. It is 0 on a day
           without events and missing (``<NA>``) on a day whose events all
           have no reported figure: a missing figure is never counted as 0;
@@ -160,12 +160,12 @@ def daily_counts(
     >>> from scamgeo import datasets, stats
     >>> events = datasets.events()
     >>> counts = stats.daily_counts(events)
-    >>> len(counts), int(counts["events"].sum()), counts.attrs["count"]
+    >>> len(counts), int(counts["incidents"].sum()), counts.attrs["count"]
     (276, 196, 'incidents')
-    >>> int(stats.daily_counts(events, count="claims")["events"].sum())
+    >>> int(stats.daily_counts(events, count="claims")["claims"].sum())
     205
     >>> first = counts.iloc[0]
-    >>> str(first["date"].date()), first["phase"], int(first["events"])
+    >>> str(first["date"].date()), first["phase"], int(first["incidents"])
     ('2025-05-28', 'may_crisis', 1)
     """
     if is_dask(events):
@@ -182,6 +182,7 @@ def daily_counts(
     if count == "incidents" and len(events):
         events = one_row_per_incident(events)
     out = _daily_counts(events, start=start, end=end, freq=freq, timeline=timeline)
+    out = out.rename(columns={"events": count})
     out.attrs["count"] = count
     return out
 
