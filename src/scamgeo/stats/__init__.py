@@ -33,9 +33,9 @@ from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
-from ._escalation import EscalationResult, escalation_test
 from ._displacement import displacement_summary, figures_as_of, series_columns
-from ._hotspots import HotspotResult, hotspots
+from ._escalation import EscalationResult, escalation_test
+from ._hotspots import HotspotOptions, HotspotResult, hotspots
 from ._its import CeasefireResults, ITSOptions, ITSResult, ceasefire_its, interrupted_time_series
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
@@ -48,6 +48,7 @@ __all__ = [
     "CountModelResult",
     "DecayResult",
     "EscalationResult",
+    "HotspotOptions",
     "HotspotResult",
     "HubTestResult",
     "CeasefireResults",

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _time
-from ..config import DEFAULT_SEED
 from .._errors import ParameterError, SchemaError
 from .._time import PHASE_DTYPE, parse_date
+from ..config import DEFAULT_SEED
 
 __all__ = [
     "CHI2_1_95",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._errors import ParameterError, SchemaError
+from .._errors import ParameterError
 from .._inputs import has_location
 from .._record import one_row_per_incident
 from .._result import Result

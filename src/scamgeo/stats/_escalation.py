@@ -163,8 +163,16 @@ def escalation_test(
     series = pd.Series(values, index=dates, dtype=float)
     rng = np.random.default_rng(seed)
     rows = [
-        _one_ceasefire(series, day, label, outbreaks, (days_before, weeks_before),
-                       rng=rng, permutations=permutations, notes=notes)  # fmt: skip
+        _one_ceasefire(
+            series,
+            day,
+            label,
+            outbreaks,
+            (days_before, weeks_before),
+            rng=rng,
+            permutations=permutations,
+            notes=notes,
+        )  # fmt: skip
         for day, label in cease
     ]
     return EscalationResult(
@@ -258,7 +266,9 @@ def _rate_ratio(recent: np.ndarray, base: np.ndarray) -> dict[str, float]:
     if x1 > 0 and x0 > 0:
         se = np.sqrt((1 / x1 + 1 / x0) * max(1.0, dispersion))
         q = float(sstats.t.ppf(0.975, max(df, 1)))
-        out["ci_low"], out["ci_high"] = (float(out["rate_ratio"] * np.exp(s * q * se)) for s in (-1, 1))
+        out["ci_low"], out["ci_high"] = (
+            float(out["rate_ratio"] * np.exp(s * q * se)) for s in (-1, 1)
+        )
     return out
 
 

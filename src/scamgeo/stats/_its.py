@@ -377,7 +377,12 @@ def _its_tables(
     if model == "poisson":
         for col in ("estimate", "ci_low", "ci_high"):
             table[col] = np.exp(table[col])
-        table["scale"] = [f"{per_day} at breakpoint", "ratio per day", "rate ratio", "ratio per day"]
+        table["scale"] = [
+            f"{per_day} at breakpoint",
+            "ratio per day",
+            "rate ratio",
+            "ratio per day",
+        ]
         coef["scale"] = "log"
     else:
         table["scale"] = [f"{per_day} at breakpoint", f"{per_day} per day", per_day,
@@ -509,8 +514,15 @@ def _ceasefire_rows(base: dict[str, Any], res: ITSResult) -> list[dict[str, Any]
               "n_post": res.n_post, "events_pre": res.events_pre,
               "events_post": res.events_post, "note": "; ".join(res.notes) or None}  # fmt: skip
     return [
-        {**common, "term": r.term, "estimate": r.estimate, "ci_low": r.ci_low,
-         "ci_high": r.ci_high, "p_value": r.p_value, "scale": r.scale}  # fmt: skip
+        {
+            **common,
+            "term": r.term,
+            "estimate": r.estimate,
+            "ci_low": r.ci_low,
+            "ci_high": r.ci_high,
+            "p_value": r.p_value,
+            "scale": r.scale,
+        }  # fmt: skip
         for r in res.table.itertuples(index=False)
     ]
 
