@@ -12,8 +12,10 @@ from .._errors import ParameterError, ScamgeoError
 from .._inputs import has_location
 from .._validate import check_positive, require_columns
 from ._common import (
+    DEFAULT_SEED,
     as_frame,
     assign_phase,
+    check_int,
     date_column,
     nearest_km,
     phase_table,
@@ -45,9 +47,8 @@ def precision_sensitivity(
     start: Any = None,
     end: Any = None,
     timeline: pd.DataFrame | None = None,
-    location_uncertainty: bool = False,
-    replicates: int = 100,
-    seed: int | None = 20250724,
+    replicates: int = 0,
+    seed: int | None = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Headline estimates recomputed without imprecisely placed or dated events.
 
@@ -93,16 +94,14 @@ def precision_sensitivity(
         Calendar of ``events_per_day`` (default the first and last event date).
     timeline : pandas.DataFrame, optional
         Timeline giving the phases (default the curated one).
-    location_uncertainty : bool
-        Also recompute ``replicates`` times with every event redrawn within
-        its location error (``uncertainty_m``, else from ``geo_precision``:
-        1 -> 2 km, 2 -> 25 km, 3 -> 50 km) and add ``value_median``,
-        ``value_low`` and ``value_high`` (2.5% and 97.5% quantiles over the
-        redraws); notes on the radii in ``.attrs["notes"]``.
     replicates : int
-        Number of redraws with ``location_uncertainty``.
+        When > 0, also recompute this many times with every event redrawn
+        within its location error (``uncertainty_m``, else from
+        ``geo_precision``: 1 -> 2 km, 2 -> 25 km, 3 -> 50 km) and add
+        ``value_median``, ``value_low`` and ``value_high`` (2.5% and 97.5%
+        quantiles over the redraws); notes on the radii in ``.attrs["notes"]``.
     seed : int, optional
-        Seed of the redraws (only used with ``location_uncertainty``).
+        Seed of the redraws (None: drawn, and named in the notes).
 
     Returns
     -------
@@ -119,7 +118,7 @@ def precision_sensitivity(
         Unknown estimate name, ``hub_median_distance_km`` asked without
         ``hubs``, or ``border_km`` < 0.
     """
-    if location_uncertainty:
+    if check_int(replicates, name="replicates", minimum=0) > 0:
         from ._uncertainty import sensitivity_under_uncertainty
 
         return sensitivity_under_uncertainty(
