@@ -21,6 +21,7 @@ the statsmodels result as ``.model_result``).
 - :func:`displacement_summary`: peaks, time to peak and returns, per metric and unit.
 - :func:`knox_test`: Knox space-time interaction test (permutation p-value).
 - :func:`hotspots`: Getis-Ord Gi* hotspots on a metric grid, permutations and FDR.
+- :func:`emerging_hotspots`: Gi* per time slice, Mann-Kendall trends, ESRI's categories.
 - :func:`change_points`, :func:`escalation_test`: regime changes of the daily series
   against the official dates; intensity before each ceasefire.
 
@@ -34,6 +35,7 @@ from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary, figures_as_of, series_columns
+from ._emerging import PATTERNS, EmergingHotspotResult, classify_pattern, emerging_hotspots
 from ._escalation import EscalationResult, escalation_test
 from ._hotspots import HotspotOptions, HotspotResult, hotspots
 from ._its import CeasefireResults, ITSOptions, ITSResult, ceasefire_its, interrupted_time_series
@@ -44,6 +46,8 @@ from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
     "DEFAULT_SEED",
+    "PATTERNS",
+    "EmergingHotspotResult",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",
@@ -60,7 +64,9 @@ __all__ = [
     "ceasefire_its",
     "change_points",
     "count_model",
+    "classify_pattern",
     "daily_counts",
+    "emerging_hotspots",
     "displacement_summary",
     "figures_as_of",
     "series_columns",

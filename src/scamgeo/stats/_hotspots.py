@@ -311,13 +311,12 @@ def gi_star(
 
 
 def label_cells(
-    tails: dict[str, np.ndarray], counts: np.ndarray, options: HotspotOptions
+    tails: dict[str, np.ndarray], occupied: np.ndarray, options: HotspotOptions
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(two-sided p, BH-adjusted p over occupied cells, labels): hot only where events are."""
+    """(two-sided p, BH-adjusted p over the ``occupied`` cells, labels): only those can be hot."""
     from scipy.stats import false_discovery_control
 
     p = np.minimum(1.0, 2 * np.minimum(tails["p_hot"], tails["p_cold"]))
-    occupied = counts > 0
     p_adj = np.full(len(p), np.nan)
     if occupied.any():
         p_adj[occupied] = (
@@ -354,7 +353,7 @@ def _hotspots_once(
     if w.islands:
         notes.append(f"{len(w.islands)} cell(s) without a neighbour in the grid")
     tails = gi_star(counts, w, permutations=permutations, seed=seed, null=options.null)
-    p, p_adj, label = label_cells(tails, counts, options)
+    p, p_adj, label = label_cells(tails, counts > 0, options)
     table["gi"], table["gi_z"], table["p_value"], table["p_adjusted"] = (
         tails["gi"], tails["z"], p, p_adj)  # fmt: skip
     table["significant"] = label != "not significant"
