@@ -28,6 +28,7 @@ __all__ = [
     "check_int",
     "date_column",
     "fmt_p",
+    "fold_claims",
     "load_timeline",
     "nearest_km",
     "nonneg_counts",
@@ -91,6 +92,20 @@ def resolve_outcome(frame: pd.DataFrame, outcome: str | None, *, func: str) -> s
             f"outcome= must name the column to model. Columns: {columns}."
         )
     return found[0]
+
+
+def fold_claims(events: pd.DataFrame, count: str) -> pd.DataFrame:
+    """``events`` with the claims of one incident folded into one row when counting incidents.
+
+    Rows sharing an ``incident_id`` become one (its first claim's date and
+    place, the highest toll: :func:`scamgeo._record.one_row_per_incident`);
+    without the column every row is an incident of its own.
+    """
+    from .._record import one_row_per_incident
+
+    if count == "incidents" and len(events) and "incident_id" in events.columns:
+        return one_row_per_incident(events)
+    return events
 
 
 def resolve_seed(seed: int | None) -> int:

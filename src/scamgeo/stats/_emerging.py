@@ -8,12 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._record import one_row_per_incident
 from .._result import Result
 from .._time import period_start
 from .._validate import check_choice, check_positive
 from ..vocab import COUNT_UNITS
-from ._common import DEFAULT_SEED, as_frame, check_int, resolve_seed
+from ._common import DEFAULT_SEED, as_frame, check_int, fold_claims, resolve_seed
 from ._hotspots import HotspotOptions, cell_counts, gi_star, grid_cells, label_cells, weights
 from ._points import located_points
 
@@ -175,8 +174,7 @@ def emerging_hotspots(
     check_choice(count, COUNT_UNITS, name="count")
     seed = resolve_seed(seed)
     events = as_frame(events, name="events")
-    if count == "incidents" and len(events):
-        events = one_row_per_incident(events)
+    events = fold_claims(events, count)
     pts = located_points(events, name="events", dated=True, what="emerging hot spot analysis")
     cells = grid_cells(bounds, cell_km)
     cube, periods, notes = _cube(pts, cells, freq)

@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from .._record import one_row_per_incident
 from .._result import Result
 from .._validate import check_choice, check_positive
 from ..vocab import COUNT_UNITS
-from ._common import DEFAULT_SEED, as_frame, check_int, logger, resolve_seed
+from ._common import DEFAULT_SEED, as_frame, check_int, fold_claims, logger, resolve_seed
 from ._points import located_points
 
 __all__ = ["HotspotOptions", "HotspotResult", "hotspots"]
@@ -229,8 +228,7 @@ def hotspots(
     replicates = check_int(replicates, name="replicates", minimum=0)
     seed = resolve_seed(seed)
     events = as_frame(events, name="events")
-    if count == "incidents" and len(events):
-        events = one_row_per_incident(events)
+    events = fold_claims(events, count)
     cells = grid_cells(bounds, cell_km)
     res = _hotspots_once(events, cells, permutations=permutations, seed=seed, options=options)
     notes = res.pop("notes")

@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from .._record import one_row_per_incident
 from .._result import Result
 from .._validate import check_choice, check_positive
 from ..vocab import COUNT_UNITS
-from ._common import DEFAULT_SEED, as_frame, check_int, fmt_p, logger, resolve_seed
+from ._common import DEFAULT_SEED, as_frame, check_int, fmt_p, fold_claims, logger, resolve_seed
 from ._points import located_points
 
 __all__ = ["KnoxResult", "knox_test"]
@@ -269,8 +268,7 @@ def knox_test(
     seed = resolve_seed(seed)
     d_grid, t_grid = _grids(grid, distance_km, days)
     events = as_frame(events, name="events")
-    if count == "incidents" and len(events):
-        events = one_row_per_incident(events)
+    events = fold_claims(events, count)
     pts = located_points(events, name="events", dated=True, what="Knox test")
     notes = list(pts.notes)
     n = len(pts.xy)
