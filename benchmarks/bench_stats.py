@@ -83,9 +83,7 @@ def main() -> None:
     }
     candidates = st.border_band_sample(1000, band_km=30, seed=4)
     ev = _best(
-        lambda: st.hub_targeting_test(
-            strikes, hubs, null="events", candidates=candidates, n_draws=n_draws
-        ),
+        lambda: st.hub_targeting_test(strikes, hubs, null=candidates, n_draws=n_draws),
         repeat,
     )
     results["hub_targeting_test_events"] = {

@@ -457,20 +457,17 @@ def test_hub_test_events_null():
     near = _points(102.56365 + rng.normal(0, 0.02, 15), 13.65805 + rng.normal(0, 0.02, 15))
     others = st.border_band_sample(300, band_km=30, seed=8)[["geometry"]]
     candidates = pd.concat([near, others], ignore_index=True)
-    res = st.hub_targeting_test(near, HUBS, null="events", candidates=candidates, permutations=199)
+    res = st.hub_targeting_test(near, HUBS, null=candidates, permutations=199)
     assert res.p_value < 0.01 and res.n_candidates == 315 and res.band_km is None
     random_strikes = candidates.sample(25, random_state=0)
-    res = st.hub_targeting_test(
-        random_strikes, HUBS, null="events", candidates=candidates, permutations=199
-    )
+    res = st.hub_targeting_test(random_strikes, HUBS, null=candidates, permutations=199)
     assert res.p_value > 0.05
     # calibration: under the null, p <= 0.05 about 5% of the time
     p = [
         st.hub_targeting_test(
             candidates.sample(25, random_state=100 + i),
             HUBS,
-            null="events",
-            candidates=candidates,
+            null=candidates,
             permutations=99,
             seed=i,
         ).p_value

@@ -48,15 +48,11 @@ def test_jitter_stays_within_each_radius_and_fills_the_disc(events):
 
 def test_hub_test_under_uncertainty_reports_p_values(events, hubs):
     strikes = events[events["sub_event_type"].astype(str).str.contains("strike|Shelling")]
-    res = st.hub_targeting_test(
-        strikes, hubs, null="events", candidates=events, permutations=199, replicates=20, seed=5
-    )
+    res = st.hub_targeting_test(strikes, hubs, null=events, permutations=199, replicates=20, seed=5)
     assert isinstance(res, st.LocationUncertaintyResult)
     assert res.p_values.shape == (20,) and ((res.p_values > 0) & (res.p_values <= 1)).all()
     assert res.p_values.std() > 0  # the redraws move the answer
-    plain = st.hub_targeting_test(
-        strikes, hubs, null="events", candidates=events, permutations=199, seed=5
-    )
+    plain = st.hub_targeting_test(strikes, hubs, null=events, permutations=199, seed=5)
     assert res.recorded.p_value == plain.p_value and res.p_value == plain.p_value
     text = res.summary()
     assert f"At the recorded points p={plain.p_value:.3f}" in text
@@ -67,12 +63,12 @@ def test_hub_test_under_uncertainty_reports_p_values(events, hubs):
     assert "from geo_precision" not in text
     assert strikes["uncertainty_source"].eq("gazetteer").all()
     bare = st.hub_targeting_test(
-        strikes.drop(columns="uncertainty_m"), hubs, null="events", candidates=events,
+        strikes.drop(columns="uncertainty_m"), hubs, null=events,
         permutations=99, replicates=3, seed=5,
     )  # fmt: skip
     assert "from geo_precision" in bare.summary()
     again = st.hub_targeting_test(
-        strikes, hubs, null="events", candidates=events, permutations=199, replicates=20, seed=5
+        strikes, hubs, null=events, permutations=199, replicates=20, seed=5
     )
     assert np.array_equal(res.p_values, again.p_values)
 
@@ -90,7 +86,7 @@ def test_hubs_are_redrawn_and_the_strikes_tested_stay_fixed(events, hubs):
 
     used, located, n_out, notes = st._spatial._hub_inputs(strikes, hubs, "border_band", 30, None)
     res = _uncertainty.hub_test_under_uncertainty(
-        spy, used, located, candidates=None, seed=3, replicates=4, null="border_band",
+        spy, used, located, candidates=None, seed=3, replicates=4,
         band_km=30, permutations=19, statistic="median", excluded=(n_out, notes),
     )  # fmt: skip
     assert len(set(seen_n)) == 1 and seen_n[0] == res.recorded.n_strikes  # same strikes each time

@@ -190,22 +190,8 @@ def daily_counts(
 def _daily_counts(
     events: pd.DataFrame, *, start: Any, end: Any, freq: str, timeline: pd.DataFrame | None
 ) -> pd.DataFrame:
-    source = "events"
-    dates = date_column(events, "event_date", source=source)
-    fat = pd.to_numeric(events["fatalities"], errors="coerce")
-    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
-    bad = bad | (
-        fat.isna()
-        & events["fatalities"].notna()
-        & events["fatalities"].astype("string").str.strip().ne("")
-    )
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SchemaError(
-            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
-            f"{events['fatalities'].iloc[pos]!r}.",
-            source=source,
-        )
+    dates = date_column(events, "event_date", source="events")
+    fat = _fatalities(events)
     if len(events) == 0 and (start is None or end is None):
         logger.info("daily_counts: no events and no start/end: the table is empty.")
         return _empty_counts(freq)
@@ -237,18 +223,7 @@ def _daily_counts(
     table = phase_table(timeline)
     per_day["phase"] = assign_phase(per_day.index.to_series(), table)
     per_day["days"] = 1
-    if freq == "W":
-        week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
-        grouped = per_day.groupby(week)
-        out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
-        codes = per_day["phase"].cat.codes.groupby(week)
-        first_code = codes.first()
-        out["phase"] = pd.Categorical.from_codes(first_code.to_numpy(), dtype=PHASE_DTYPE)
-        out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
-        out.index.name = "date"
-    else:
-        out = per_day
-    out = out.reset_index()
+    out = (_weekly(per_day) if freq == "W" else per_day).reset_index()
     out["fatalities_missing_events"] = out["events"] - out["fatalities_reported_events"]
     fatalities = out["fatalities"].astype("Int64")
     fatalities[(out["events"] > 0) & (out["fatalities_reported_events"] == 0)] = pd.NA
@@ -268,6 +243,37 @@ def _daily_counts(
     out = out[cols]
     if len(events) == 0:
         out.attrs["note"] = "no events in the selection: every count is zero"
+    return out
+
+
+def _fatalities(events: pd.DataFrame) -> pd.Series:
+    """The fatality figures as numbers (missing where none was reported); raise on bad ones."""
+    fat = pd.to_numeric(events["fatalities"], errors="coerce")
+    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
+    bad = bad | (
+        fat.isna()
+        & events["fatalities"].notna()
+        & events["fatalities"].astype("string").str.strip().ne("")
+    )
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise SchemaError(
+            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
+            f"{events['fatalities'].iloc[pos]!r}.",
+            source="events",
+        )
+    return fat
+
+
+def _weekly(per_day: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows summed into Monday-starting weeks, the phase of each week's first day."""
+    week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
+    grouped = per_day.groupby(week)
+    out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
+    codes = per_day["phase"].cat.codes.groupby(week)
+    out["phase"] = pd.Categorical.from_codes(codes.first().to_numpy(), dtype=PHASE_DTYPE)
+    out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
+    out.index.name = "date"
     return out
 
 

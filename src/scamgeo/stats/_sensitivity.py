@@ -44,8 +44,7 @@ def precision_sensitivity(
     estimators: Sequence[str] | Mapping[str, Callable[[pd.DataFrame], float]] | None = None,
     hubs: pd.DataFrame | None = None,
     border_km: float = 5,
-    start: Any = None,
-    end: Any = None,
+    period: tuple[Any, Any] | None = None,
     timeline: pd.DataFrame | None = None,
     replicates: int = 0,
     seed: int | None = DEFAULT_SEED,
@@ -65,7 +64,7 @@ def precision_sensitivity(
       are not counted as 0; see ``fatalities_reported_events``);
     - ``fatalities_reported_events``: events with a fatality figure;
     - ``events_per_day[<phase>]``: events in each phase divided by the days of
-      that phase inside the calendar ``start``..``end`` (default: the first
+      that phase inside the calendar ``period`` (default: the first
       to last event date of the *full* table), so the denominators are the
       same in every subset;
     - ``share_within_km_of_border``: share of the located events within
@@ -90,8 +89,9 @@ def precision_sensitivity(
         Hubs for ``hub_median_distance_km``.
     border_km : float
         Distance of the border share (default 5 km).
-    start, end : date-like, optional
-        Calendar of ``events_per_day`` (default the first and last event date).
+    period : (date-like, date-like), optional
+        First and last day of the calendar of ``events_per_day`` (default the
+        first and last event date; either may be None).
     timeline : pandas.DataFrame, optional
         Timeline giving the phases (default the curated one).
     replicates : int
@@ -123,7 +123,7 @@ def precision_sensitivity(
 
         return sensitivity_under_uncertainty(
             precision_sensitivity, events, seed=seed, replicates=replicates,
-            estimators=estimators, hubs=hubs, border_km=border_km, start=start, end=end,
+            estimators=estimators, hubs=hubs, border_km=border_km, period=period,
             timeline=timeline,
         )  # fmt: skip
     events = as_frame(events, name="events")
@@ -139,6 +139,7 @@ def precision_sensitivity(
     fat = pd.to_numeric(events["fatalities"], errors="coerce")
     estimates = _count_estimates(wanted, fat)
     if "events_per_day" in wanted:
+        start, end = _period(period)
         estimates.update(_phase_rates(dates, timeline=timeline, start=start, end=end))
     estimates.update(
         _spatial_estimates(
@@ -148,6 +149,14 @@ def precision_sensitivity(
     for name, func in custom.items():
         estimates[name] = lambda m, fn=func: float(fn(events[m]))  # type: ignore[misc]
     return _variant_table(estimates, _masks(events))
+
+
+def _period(period: Any) -> tuple[Any, Any]:
+    if period is None:
+        return None, None
+    if not isinstance(period, tuple | list) or len(period) != 2:
+        raise ParameterError(f"period={period!r} must be a pair (first day, last day).")
+    return period[0], period[1]
 
 
 def _wanted(

@@ -32,7 +32,6 @@ __all__ = [
 DEFAULT_SEED = config.DEFAULT_SEED
 
 _STATISTICS = ("median", "mean")
-_NULLS = ("border_band", "events")
 #: Largest number of null points measured in one call of scamgeo.geo.nearest_site.
 _CHUNK = 400_000
 
@@ -224,9 +223,8 @@ def hub_targeting_test(
     strikes: pd.DataFrame,
     hubs: pd.DataFrame,
     *,
-    null: str = "border_band",
+    null: str | pd.DataFrame = "border_band",
     band_km: float = 30,
-    candidates: pd.DataFrame | None = None,
     permutations: int = 999,
     seed: int | None = DEFAULT_SEED,
     statistic: str = "median",
@@ -243,10 +241,10 @@ def hub_targeting_test(
       Thailand or Cambodia, within ``band_km`` of their border (see
       :func:`border_band_sample`). Strikes farther than ``band_km`` from the
       border are left out, as the null cannot place a point there.
-    - ``"events"``: the strikes' locations replaced by a random subset of the
-      ``candidates`` (typically all events, strikes included), drawn without
-      replacement within each draw: a random-labelling test conditional on
-      where fighting happened at all.
+    - a frame of candidate locations (typically all events, strikes
+      included), the ``"events"`` null: the strikes' locations replaced by a
+      random subset of the candidates, drawn without replacement within each
+      draw: a random-labelling test conditional on where fighting happened at all.
 
     All draws are made as one array (``permutations × n_strikes``).
 
@@ -257,11 +255,10 @@ def hub_targeting_test(
     hubs : GeoDataFrame
         The hubs, with ``site_id`` (column or index), e.g.
         ``scamgeo.datasets.sites(kind="casino_hub")``.
-    null : {"border_band", "events"}
+    null : "border_band" or GeoDataFrame
+        ``"border_band"``, or the candidate locations of the ``events`` null.
     band_km : float
         Band half-width of the ``border_band`` null (> 0).
-    candidates : GeoDataFrame or DataFrame, optional
-        Locations of the ``events`` null (required for it).
     permutations : int
         Number of null samples (>= 1; 999 or 9999 usual).
     seed : int, optional
@@ -310,7 +307,18 @@ def hub_targeting_test(
     >>> test.n_hubs, test.permutations, round(float(test.observed_km), 1), test.p_value
     (7, 199, 64.9, 1.0)
     """
-    check_choice(null, _NULLS, name="null")
+    candidates = null if isinstance(null, pd.DataFrame) else None
+    if candidates is None and null == "events":
+        raise ParameterError(
+            "null='events' needs candidates: pass the candidate locations themselves as null= "
+            "(typically every event, strikes included)."
+        )
+    null = "events" if candidates is not None else null
+    if not isinstance(null, str) or null not in ("border_band", "events"):
+        raise ParameterError(
+            f"null={null!r} is not allowed: pass 'border_band', or a frame of the candidate "
+            "locations for the events null (typically every event, strikes included)."
+        )
     check_choice(statistic, _STATISTICS, name="statistic")
     band_km = check_positive(band_km, name="band_km")
     permutations = check_int(permutations, name="permutations", minimum=1)
@@ -322,10 +330,10 @@ def hub_targeting_test(
         # the strikes tested at the recorded points are the strikes tested in every redraw
         return hub_test_under_uncertainty(
             _hub_test, used, hubs, candidates=candidates, seed=seed, replicates=replicates,
-            null=null, band_km=band_km, permutations=permutations, statistic=statistic,
+            band_km=band_km, permutations=permutations, statistic=statistic,
             excluded=(n_excluded, notes),
         )  # fmt: skip
-    return _hub_test(used, hubs, candidates=candidates, null=null, band_km=band_km,
+    return _hub_test(used, hubs, candidates=candidates, band_km=band_km,
                      permutations=permutations, seed=seed, statistic=statistic,
                      excluded=(n_excluded, notes))  # fmt: skip
 
@@ -345,11 +353,6 @@ def _hub_inputs(
         raise SchemaError(
             "hubs is empty: pass the casino hubs, e.g. scamgeo.datasets.sites(kind='casino_hub').",
             source="hubs",
-        )
-    if null == "events" and candidates is None:
-        raise ParameterError(
-            "null='events' needs candidates=: the locations the strikes could have fallen on "
-            "(typically every event, strikes included)."
         )
     hub_ok = has_location(hubs, name="hubs")
     if not hub_ok.any():
@@ -417,14 +420,15 @@ def _hub_test(
     hubs: pd.DataFrame,
     *,
     candidates: Any,
-    null: str,
     band_km: float,
     permutations: int,
     seed: int,
     statistic: str,
     excluded: tuple[int, list[str]],
 ) -> HubTestResult:
-    """The test on strikes and hubs already checked (and, for border_band, inside the band)."""
+    """The test on strikes and hubs already checked (and, for border_band, inside the band);
+    the ``events`` null when ``candidates`` are given."""
+    null = "border_band" if candidates is None else "events"
     n_excluded, notes = excluded[0], list(excluded[1])
     n = len(used)
     observed_d = pd.Series(nearest_km(used, hubs), index=used.index, name="nearest_hub_km")
