@@ -521,7 +521,7 @@ def test_distance_decay_recovers_known_rate():
     assert res.p_value <= 0.005 and res.established  # bootstrap p at its floor, 1/200
     assert res.gof_pvalue > 0.01
     table = res.table
-    assert len(table) == 12 and table["events"].sum() == res.n_events
+    assert len(table) == 12 and table["incidents"].sum() == res.n_events
     # band areas: ~6,000 km² per 5 km on the two sides of a ~660 km border
     assert table["area_km2"].between(4000, 8000).all()
     assert table["events_per_1000km2"].iloc[0] > 3 * table["events_per_1000km2"].iloc[-1]
@@ -550,7 +550,7 @@ def test_distance_decay_from_hubs_and_errors():
         st.distance_decay(pts, from_="airport")
     empty = st.distance_decay(pts.iloc[:0])  # an empty selection: a result with a note
     assert empty.n_events == 0 and np.isnan(empty.half_distance_km)
-    assert empty.table["events"].sum() == 0 and (empty.table["area_km2"] > 0).all()
+    assert empty.table["incidents"].sum() == 0 and (empty.table["area_km2"] > 0).all()
     assert "nothing to fit" in empty.notes[-1]
 
 

@@ -24,6 +24,7 @@ which SVG output keeps as element ids.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._builders import assign_phase, choropleth_map, overview_map, phase_small_multiples
 from ._emerging import emerging_hotspots_map
 from ._frame import MapFrame
@@ -52,3 +53,6 @@ __all__ = [
     "publication_style",
     "save_figure",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

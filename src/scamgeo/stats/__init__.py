@@ -30,6 +30,7 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
@@ -42,12 +43,15 @@ from ._its import CeasefireResults, ITSOptions, ITSResult, ceasefire_its, interr
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
+from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
     "DEFAULT_SEED",
     "PATTERNS",
     "EmergingHotspotResult",
+    "CasualtyTable",
+    "casualty_table",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",
@@ -80,3 +84,6 @@ __all__ = [
     "phases",
     "precision_sensitivity",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

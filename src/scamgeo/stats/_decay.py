@@ -51,7 +51,8 @@ class DecayResult(Result):
     ----------
     table : pandas.DataFrame
         One row per band: ``band``, ``lower_km``, ``upper_km``,
-        ``midpoint_km``, ``events``, ``area_km2``, ``events_per_1000km2``,
+        ``midpoint_km``, ``incidents`` (or ``claims``: the count in the band),
+        ``area_km2``, ``events_per_1000km2``,
         ``fitted_events`` and ``fitted_per_1000km2``.
     rate_per_km : float
         Decay rate (the density is multiplied by ``exp(-rate)`` per km; > 0
@@ -231,7 +232,7 @@ def distance_decay(
     --------
     >>> from scamgeo import datasets, stats
     >>> decay = stats.distance_decay(datasets.events())
-    >>> decay.table[["band", "events"]].head(3).values.tolist()
+    >>> decay.table[["band", "incidents"]].head(3).values.tolist()
     [['0–5 km', 167], ['5–10 km', 5], ['10–20 km', 7]]
     >>> decay.established  # most incidents at the line, the rest scattered: no steady decay
     False
@@ -261,7 +262,7 @@ def distance_decay(
     areas = _band_areas(source, edges, land=land)
     fit = _fit_decay(counts, areas, edges, notes, resolve_seed(seed))
     return DecayResult(
-        table=_decay_table(edges, counts, areas, fit["fitted"]),
+        table=_decay_table(edges, counts, areas, fit["fitted"]).rename(columns={"events": count}),
         **{k: v for k, v in fit.items() if k != "fitted"},
         from_="border" if isinstance(from_, str) else "hubs",
         area=area,
