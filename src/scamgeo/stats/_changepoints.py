@@ -288,7 +288,7 @@ def change_points(
     >>> from scamgeo import datasets, stats
     >>> found = stats.change_points(stats.daily_counts(datasets.events()))
     >>> [str(d.date()) for d in found.dates]
-    ['2025-07-24', '2025-07-30', '2025-12-08', '2025-12-28']
+    ['2025-07-24', '2025-07-30', '2025-12-07', '2025-12-28']
     >>> first = found.breaks.iloc[0]
     >>> first["ci_low"] <= first["date"] <= first["ci_high"]
     True

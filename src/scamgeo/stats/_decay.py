@@ -233,9 +233,9 @@ def distance_decay(
     >>> from scamgeo import datasets, stats
     >>> decay = stats.distance_decay(datasets.events())
     >>> decay.table[["band", "incidents"]].head(3).values.tolist()
-    [['0–5 km', 167], ['5–10 km', 5], ['10–20 km', 7]]
-    >>> decay.established  # most incidents at the line, the rest scattered: no steady decay
-    False
+    [['0–5 km', 164], ['5–10 km', 5], ['10–20 km', 8]]
+    >>> decay.established, round(decay.half_distance_km, 1)  # tested against a flat rate
+    (True, 8.4)
     """
     check_choice(count, COUNT_UNITS, name="count")
     if check_int(replicates, name="replicates", minimum=0) > 0:
@@ -537,7 +537,7 @@ def _glm_result(y: np.ndarray, X: np.ndarray, offset: np.ndarray, full: dict, no
 
 def _half(rate: float, rate_ci: tuple[float, float]) -> tuple[float, tuple[float, float]]:
     ln2 = float(np.log(2.0))
-    half = ln2 / rate if rate > 0 else np.inf
+    half = float(ln2 / rate) if rate > 0 else np.inf
     lo, hi = rate_ci
     return half, (ln2 / hi if hi > 0 else np.inf, ln2 / lo if lo > 0 else np.inf)
 

@@ -53,6 +53,14 @@ def series_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]
     (counting_body, measure, notes)
         Two string Series aligned on ``frame`` (missing values filled with
         "not stated" / "unknown") and a list of plain-text notes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scamgeo import stats
+    >>> body, measure, notes = stats.series_columns(pd.DataFrame({"measure": ["stock", None]}))
+    >>> body.tolist(), measure.tolist(), len(notes)
+    (['not stated', 'not stated'], ['stock', 'unknown'], 2)
     """
     notes: list[str] = []
     out = []

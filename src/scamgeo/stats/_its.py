@@ -236,7 +236,7 @@ def interrupted_time_series(
     >>> its = stats.interrupted_time_series(
     ...     counts, breakpoint="2025-07-29", start="2025-07-24", window_days=30)
     >>> its.trend, its.n_pre, int(its.events_pre), int(its.events_post)
-    (False, 5, 45, 10)
+    (False, 5, 47, 13)
     >>> round(its.level_change, 3) < 0.1 and its.level_change_ci[1] < 1
     True
     """
@@ -447,7 +447,7 @@ def ceasefire_its(
     >>> its = stats.ceasefire_its(stats.daily_counts(datasets.events()), window_days=30)
     >>> july = its[0]
     >>> str(july.start.date()), int(july.events_pre), int(july.events_post)
-    ('2025-07-24', 45, 10)
+    ('2025-07-24', 47, 13)
     >>> july.level_change_ci[1] < 1  # the truce is a clear drop
     True
     """

@@ -117,6 +117,12 @@ def precision_sensitivity(
     ParameterError
         Unknown estimate name, ``hub_median_distance_km`` asked without
         ``hubs``, or ``border_km`` < 0.
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> table = stats.precision_sensitivity(datasets.events())
+    >>> table[table["estimate"] == "total_events"][["variant", "value"]].values.tolist()[:2]
+    [['all', 205.0], ['without_geo_precision_3', 180.0]]
     """
     if check_int(replicates, name="replicates", minimum=0) > 0:
         from ._uncertainty import sensitivity_under_uncertainty

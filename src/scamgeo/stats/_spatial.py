@@ -81,6 +81,13 @@ def border_band_sample(
     -------
     geopandas.GeoDataFrame
         ``n`` points in EPSG:4326 with ``latitude`` and ``longitude`` columns.
+
+    Examples
+    --------
+    >>> from scamgeo import geo, stats
+    >>> points = stats.border_band_sample(5, band_km=30, seed=1)
+    >>> len(points), bool((geo.distance_to_border_km(points) <= 30).all())
+    (5, True)
     """
     import geopandas as gpd
 
