@@ -117,6 +117,7 @@ def precision_sensitivity(
     ParameterError
         Unknown estimate name, ``hub_median_distance_km`` asked without
         ``hubs``, or ``border_km`` < 0.
+
     Examples
     --------
     >>> from scamgeo import datasets, stats
