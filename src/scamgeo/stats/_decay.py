@@ -488,7 +488,9 @@ def _nb_ml(
     beta, alpha = best.x[:-1], float(np.exp(best.x[-1]))
     mu = np.exp(X @ beta + offset)
     alpha_used = 0.0 if alpha <= 1e-6 else alpha
-    gof = float(np.sum((y - mu) ** 2 / (mu + alpha_used * mu**2)))
+    var = mu + alpha_used * mu**2
+    with np.errstate(all="ignore"):  # a band with no expected event adds nothing
+        gof = float(np.sum(np.where(var > 0, (y - mu) ** 2 / np.where(var > 0, var, 1.0), 0.0)))
     return {"beta": beta, "alpha": alpha_used, "llf": -float(best.fun), "mu": mu, "gof": gof,
             "theta": best.x}  # fmt: skip
 
