@@ -22,7 +22,7 @@ with a planted effect (the power), each with its Wilson 95% interval:
   permutations, FDR), ``distance_decay`` (its negative-binomial test on
   seven bands, decay vs flat).
 
-Run: ``.venv/bin/python benchmarks/bench_spacetime.py [--runs 100] [--quick]``
+Run: ``.venv/bin/python benchmarks/bench_spacetime.py [--runs 60] [--quick]``
 (``--runs`` sets the count-series runs; the spatial methods, which are
 slower, run a quarter as many; ``--quick`` is 20).
 """
@@ -244,7 +244,7 @@ TIMELINE = pd.DataFrame(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=100, help="runs per count-series figure")
+    parser.add_argument("--runs", type=int, default=60, help="runs per count-series figure")
     parser.add_argument("--quick", action="store_true", help="20 runs (about a minute)")
     args = parser.parse_args()
     runs = 20 if args.quick else args.runs
