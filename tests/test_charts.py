@@ -30,13 +30,13 @@ def test_timeline_chart_bars_phases_and_annotations(counts):
     ax = charts.timeline_chart(counts, timeline=datasets.timeline())
     assert len(ax.patches) >= len(counts)  # one bar per day (+ phase spans)
     heights = [p.get_height() for p in ax.patches if p.get_width() < 2]
-    assert sum(heights) == counts["events"].sum()
+    assert sum(heights) == counts["incidents"].sum()
     texts = {t.get_text().strip() for t in ax.texts}
     # one label set for charts and maps (scamgeo.vocab.PHASE_LABELS)
     assert "Truce" in texts and "December war" in texts
     assert "truce" not in texts
     assert any("ceasefire" in t.lower() for t in texts)
-    assert ax.get_ylabel() == "events per day"
+    assert ax.get_ylabel() == "incidents per day"
 
 
 def test_timeline_chart_weekly_and_fatalities(counts):
@@ -48,7 +48,7 @@ def test_timeline_chart_weekly_and_fatalities(counts):
 
 
 def test_timeline_chart_empty():
-    empty = pd.DataFrame({"date": pd.to_datetime([]), "phase": [], "events": []})
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "phase": [], "incidents": []})
     ax = charts.timeline_chart(empty)
     assert "no events" in ax.texts[0].get_text()
 
@@ -74,7 +74,7 @@ def test_null_distribution_chart():
         null_statistics_km = np.linspace(10, 50, 99)
         observed_km = 3.0
         p_value = 0.01
-        n_draws = 99
+        permutations = 99
         null_interval_km = (12.0, 48.0)
         statistic = "median"
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _windows import grid
 
 from scamgeo import datasets, findings, stats, vocab
 from scamgeo._record import incident_keys
 from scamgeo.findings import _war
-
-from _windows import grid
 
 WINDOWS = grid()
 EVENTS = datasets.events()

@@ -343,7 +343,7 @@ def test_casino_hubs_names_the_site_kinds_asked_for(kernels):
     markup = _run(
         kernels("02-casino-hubs"),
         "02-casino-hubs",
-        {"site_kinds": ["scam_compound"], "radius_km": 1.0, "n_draws": 99},
+        {"site_kinds": ["scam_compound"], "radius_km": 1.0, "permutations": 99},
     )
     _check_case(markup)
     assert "km of a scam compound, out of" in markup and "casino hub or casino" not in markup

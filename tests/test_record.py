@@ -259,13 +259,13 @@ def test_daily_counts_count_incidents_unless_asked_for_claims():
     incidents = stats.daily_counts(events)
     claims = stats.daily_counts(events, count="claims")
     assert incidents.attrs["count"] == "incidents" and claims.attrs["count"] == "claims"
-    assert claims["events"].sum() == len(events)
-    assert incidents["events"].sum() == events["incident_id"].nunique() < len(events)
+    assert claims["claims"].sum() == len(events)
+    assert incidents["incidents"].sum() == events["incident_id"].nunique() < len(events)
     # 18 Dec 2025: the Poipet strike claimed by both sides is one incident that day
     day = "2025-12-18"
     on_day = events[events["event_date"] == day]
-    assert incidents.set_index("date").loc[day, "events"] == on_day["incident_id"].nunique()
-    assert claims.set_index("date").loc[day, "events"] == len(on_day)
+    assert incidents.set_index("date").loc[day, "incidents"] == on_day["incident_id"].nunique()
+    assert claims.set_index("date").loc[day, "claims"] == len(on_day)
     # claims about one incident are alternatives: the highest toll, never the sum
     assert incidents["fatalities"].sum() <= claims["fatalities"].sum()
 

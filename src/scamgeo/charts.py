@@ -67,7 +67,7 @@ def timeline_chart(
     counts: pd.DataFrame,
     *,
     timeline: pd.DataFrame | None = None,
-    value: str = "events",
+    value: str | None = None,
     annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
     ax: Axes | None = None,
     source: str = "Source: scamgeo curated events",
@@ -81,9 +81,14 @@ def timeline_chart(
     timeline : DataFrame, optional
         Key dates (:func:`scamgeo.datasets.timeline`); rows whose ``kind`` is in
         ``annotate`` get a vertical line and their label.
-    value : {"events", "fatalities"}
+    value : {"incidents", "claims", "fatalities"}, optional
+        Default: the table's count column (``incidents`` or ``claims``, as
+        :func:`scamgeo.stats.daily_counts` named it).
     """
-    check_choice(value, ["events", "fatalities"], name="value")
+    counted = [c for c in ("incidents", "claims") if c in counts.columns]
+    if value is None:
+        value = counted[0] if counted else "incidents"
+    check_choice(value, ["incidents", "claims", "fatalities"], name="value")
     require_columns(counts.columns, ["date", "phase", value], source="counts")
     ax = _ax(ax)
     if counts.empty:
@@ -119,7 +124,7 @@ def timeline_chart(
         dates,
         heights,
         width=step.days * 0.9,
-        color="#0072B2" if value == "events" else "#D55E00",
+        color="#D55E00" if value == "fatalities" else "#0072B2",
         zorder=2,
         align="edge",
     )
@@ -201,7 +206,7 @@ def its_chart(
     *,
     ax: Axes | None = None,
     title: str | None = None,
-    source: str = "Source: scamgeo curated events; segmented Poisson regression, Newey–West errors",
+    source: str = "Source: scamgeo curated events; segmented quasi-Poisson regression, Newey–West errors",
 ) -> Axes:
     """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual."""
     fitted = result.fitted
@@ -252,7 +257,7 @@ def null_distribution_chart(
         bins=40,
         color="#56B4E9",
         edgecolor="white",
-        label=f"{result.n_draws} draws under the null",
+        label=f"{result.permutations} draws under the null",
     )
     ax.axvline(
         result.observed_km,

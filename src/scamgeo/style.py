@@ -16,6 +16,7 @@ from .vocab import DISPLACEMENT_METRIC_LABELS, PHASE_LABELS, SITE_KIND_LABELS, p
 
 __all__ = [
     "DISPLACEMENT_METRIC_LABELS",
+    "EMERGING_HOTSPOT_COLORS",
     "EVENT_TYPE_COLORS",
     "LINE_CYCLE",
     "OKABE_ITO",
@@ -78,6 +79,28 @@ PHASE_COLORS: dict[str, str] = {
     "truce": "#dcecf7",
     "december_war": "#f9d3c2",
     "post_ceasefire": "#dcf0e8",
+}
+
+#: Colour of each emerging hot spot category (scamgeo.stats.emerging_hotspots): reds for hot
+#: spots (darker = more lasting), blues for cold spots, grey for none; ESRI's order.
+EMERGING_HOTSPOT_COLORS: dict[str, str] = {
+    "new hot spot": "#FDD0A2",
+    "consecutive hot spot": "#FDAE6B",
+    "intensifying hot spot": "#7F0000",
+    "persistent hot spot": "#D7301F",
+    "diminishing hot spot": "#FC8D59",
+    "sporadic hot spot": "#FEE8C8",
+    "oscillating hot spot": "#E7298A",
+    "historical hot spot": "#BCBDDC",
+    "new cold spot": "#C6DBEF",
+    "consecutive cold spot": "#9ECAE1",
+    "intensifying cold spot": "#08306B",
+    "persistent cold spot": "#2171B5",
+    "diminishing cold spot": "#6BAED6",
+    "sporadic cold spot": "#DEEBF7",
+    "oscillating cold spot": "#66C2A4",
+    "historical cold spot": "#D9D9D9",
+    "no pattern detected": "#F0F0F0",
 }
 
 #: Colours of distance rings, innermost first.

@@ -42,6 +42,6 @@ def test_a_file_and_a_frame_count_one_instant_on_one_day(tmp_path) -> None:
     frame = datasets.events().head(3).copy()
     frame["event_date"] = pd.Timestamp("2025-07-24 20:00", tz="UTC")
     counts = stats.daily_counts(frame)
-    assert counts.loc[counts["events"] > 0, "date"].dt.strftime("%Y-%m-%d").tolist() == [
+    assert counts.loc[counts["incidents"] > 0, "date"].dt.strftime("%Y-%m-%d").tolist() == [
         "2025-07-25"
     ]

@@ -246,7 +246,7 @@ NOTEBOOK_RULES: dict[str, dict[str, str]] = {
     "02-casino-hubs": {
         "site_kinds": "site_kinds",
         "radius_km": "positive",
-        "n_draws": "at_least_one",
+        "permutations": "at_least_one",
         "seed": "non_negative",
         "band_km": "positive",
     },

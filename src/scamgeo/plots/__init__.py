@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from .._validate import guard_public
 from ._builders import assign_phase, choropleth_map, overview_map, phase_small_multiples
+from ._emerging import emerging_hotspots_map
 from ._frame import MapFrame
 from ._furniture import (
     PUBLICATION_RC,
@@ -46,6 +47,7 @@ __all__ = [
     "add_scale_bar",
     "assign_phase",
     "choropleth_map",
+    "emerging_hotspots_map",
     "overview_map",
     "phase_small_multiples",
     "publication_style",

@@ -187,13 +187,13 @@ def _daily_part(part, *, start, end):
     last = end if end is not None else own_last
     if first is not None and last is not None and last < first:
         return None  # every event of this partition is outside [start, end]
-    days = _daily_counts_function()(frame, start=first, end=last, freq="D")
-    days = days[days["events"] > 0]
+    days = _daily_counts_function()(frame, start=first, end=last, freq="D", count="claims")
+    days = days[days["claims"] > 0]
     return (
         pd.DataFrame(
             {
                 "date": days["date"].to_numpy(),
-                "events": days["events"].to_numpy(dtype=np.int64),
+                "events": days["claims"].to_numpy(dtype=np.int64),
                 "fatalities": days["fatalities"].fillna(0).to_numpy(dtype=np.int64),
                 "reported": days["fatalities_reported_events"].to_numpy(dtype=np.int64),
             }
@@ -282,6 +282,7 @@ def daily_counts(
         end=last,
         freq=freq,
         timeline=timeline,
+        count=count,
     )
     if results:
         per_day = pd.concat([r[0] for r in results]).groupby("date").sum()
@@ -295,12 +296,12 @@ def daily_counts(
         per_day = per_day.groupby(week).sum()
     joined = per_day.reindex(pd.DatetimeIndex(skeleton["date"])).fillna(0)
     out = skeleton.copy()
-    out["events"] = joined["events"].to_numpy(dtype=np.int64)
+    out[count] = joined["events"].to_numpy(dtype=np.int64)  # named as the in-memory table names it
     reported = joined["reported"].to_numpy(dtype=np.int64)
     fatalities = pd.array(joined["fatalities"].to_numpy(dtype=np.int64), dtype="Int64")
-    fatalities[(out["events"].to_numpy() > 0) & (reported == 0)] = pd.NA
+    fatalities[(out[count].to_numpy() > 0) & (reported == 0)] = pd.NA
     out["fatalities"] = fatalities
     out["fatalities_reported_events"] = reported
-    out["fatalities_missing_events"] = out["events"] - reported
+    out["fatalities_missing_events"] = out[count] - reported
     out.attrs["count"] = count
     return out

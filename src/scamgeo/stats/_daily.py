@@ -102,7 +102,7 @@ def daily_counts(
     timeline: pd.DataFrame | None = None,
     count: str = "incidents",
 ) -> pd.DataFrame:
-    """Events and fatalities per day (or week) on a complete calendar, labelled by phase.
+    """Incidents (or claims) and fatalities per day or week on a complete calendar, by phase.
 
     Parameters
     ----------
@@ -125,7 +125,7 @@ def daily_counts(
         (claims are alternatives, never added). ``"claims"`` counts every row.
         Rows without an ``incident_id`` (ACLED, UCDP) are incidents of their
         own, so both give the same table for them. ``.attrs["count"]`` says
-        which was counted.
+        which was counted, and the count column is named after it.
 
     Returns
     -------
@@ -137,7 +137,7 @@ def daily_counts(
           1–7 for weeks), the exposure of :func:`count_model`;
         - ``phase``: ordered categorical (for weeks: the phase of the first
           day; ``mixed_phase`` says whether the week straddles two phases);
-        - ``events``: number of events;
+        - ``incidents`` (or ``claims``, as ``count`` says): the number counted;
         - ``fatalities``: sum of the *reported* fatalities. It is 0 on a day
           without events and missing (``<NA>``) on a day whose events all
           have no reported figure: a missing figure is never counted as 0;
@@ -160,12 +160,12 @@ def daily_counts(
     >>> from scamgeo import datasets, stats
     >>> events = datasets.events()
     >>> counts = stats.daily_counts(events)
-    >>> len(counts), int(counts["events"].sum()), counts.attrs["count"]
+    >>> len(counts), int(counts["incidents"].sum()), counts.attrs["count"]
     (276, 204, 'incidents')
-    >>> int(stats.daily_counts(events, count="claims")["events"].sum())
+    >>> int(stats.daily_counts(events, count="claims")["claims"].sum())
     216
     >>> first = counts.iloc[0]
-    >>> str(first["date"].date()), first["phase"], int(first["events"])
+    >>> str(first["date"].date()), first["phase"], int(first["incidents"])
     ('2025-05-28', 'may_crisis', 1)
     """
     if is_dask(events):
@@ -180,6 +180,7 @@ def daily_counts(
     if count == "incidents" and len(events):
         events = one_row_per_incident(events)
     out = _daily_counts(events, start=start, end=end, freq=freq, timeline=timeline)
+    out = out.rename(columns={"events": count})
     out.attrs["count"] = count
     return out
 
@@ -187,22 +188,8 @@ def daily_counts(
 def _daily_counts(
     events: pd.DataFrame, *, start: Any, end: Any, freq: str, timeline: pd.DataFrame | None
 ) -> pd.DataFrame:
-    source = "events"
-    dates = date_column(events, "event_date", source=source)
-    fat = pd.to_numeric(events["fatalities"], errors="coerce")
-    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
-    bad = bad | (
-        fat.isna()
-        & events["fatalities"].notna()
-        & events["fatalities"].astype("string").str.strip().ne("")
-    )
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SchemaError(
-            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
-            f"{events['fatalities'].iloc[pos]!r}.",
-            source=source,
-        )
+    dates = date_column(events, "event_date", source="events")
+    fat = _fatalities(events)
     if len(events) == 0 and (start is None or end is None):
         logger.info("daily_counts: no events and no start/end: the table is empty.")
         return _empty_counts(freq)
@@ -234,18 +221,7 @@ def _daily_counts(
     table = phase_table(timeline)
     per_day["phase"] = assign_phase(per_day.index.to_series(), table)
     per_day["days"] = 1
-    if freq == "W":
-        week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
-        grouped = per_day.groupby(week)
-        out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
-        codes = per_day["phase"].cat.codes.groupby(week)
-        first_code = codes.first()
-        out["phase"] = pd.Categorical.from_codes(first_code.to_numpy(), dtype=PHASE_DTYPE)
-        out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
-        out.index.name = "date"
-    else:
-        out = per_day
-    out = out.reset_index()
+    out = (_weekly(per_day) if freq == "W" else per_day).reset_index()
     out["fatalities_missing_events"] = out["events"] - out["fatalities_reported_events"]
     fatalities = out["fatalities"].astype("Int64")
     fatalities[(out["events"] > 0) & (out["fatalities_reported_events"] == 0)] = pd.NA
@@ -265,6 +241,37 @@ def _daily_counts(
     out = out[cols]
     if len(events) == 0:
         out.attrs["note"] = "no events in the selection: every count is zero"
+    return out
+
+
+def _fatalities(events: pd.DataFrame) -> pd.Series:
+    """The fatality figures as numbers (missing where none was reported); raise on bad ones."""
+    fat = pd.to_numeric(events["fatalities"], errors="coerce")
+    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
+    bad = bad | (
+        fat.isna()
+        & events["fatalities"].notna()
+        & events["fatalities"].astype("string").str.strip().ne("")
+    )
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise SchemaError(
+            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
+            f"{events['fatalities'].iloc[pos]!r}.",
+            source="events",
+        )
+    return fat
+
+
+def _weekly(per_day: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows summed into Monday-starting weeks, the phase of each week's first day."""
+    week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
+    grouped = per_day.groupby(week)
+    out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
+    codes = per_day["phase"].cat.codes.groupby(week)
+    out["phase"] = pd.Categorical.from_codes(codes.first().to_numpy(), dtype=PHASE_DTYPE)
+    out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
+    out.index.name = "date"
     return out
 
 

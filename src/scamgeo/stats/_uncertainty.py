@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .._record import PRECISION_UNCERTAINTY_M
-from ._common import as_frame, check_int, fmt_p, logger
+from .._result import Result
+from ._common import as_frame, check_int, fmt_p, logger, resolve_seed
 
 __all__ = [
     "UNCERTAINTY_BY_PRECISION",
@@ -108,7 +109,7 @@ def jitter_locations(frame: pd.DataFrame, radius_m: np.ndarray, rng: np.random.G
 
 
 @dataclass(repr=False)
-class LocationUncertaintyResult:
+class LocationUncertaintyResult(Result):
     """A spatial test rerun with the events redrawn within their location error.
 
     In each of ``replicates`` redraws every event is moved to a point drawn
@@ -130,8 +131,9 @@ class LocationUncertaintyResult:
         The test's estimate in each redraw (``estimate_name``).
     estimate_name : str
     replicates : int
-    seed : int or None
-        Seed of the redraws (each replicate's test gets its own seed from it).
+    seed : int
+        Seed of the redraws (each replicate's test gets its own seed from it;
+        drawn from the OS and recorded when None was given).
     radius_m : numpy.ndarray
         The radius used for each event (m).
     table : pandas.DataFrame
@@ -146,10 +148,15 @@ class LocationUncertaintyResult:
     estimates: np.ndarray
     estimate_name: str
     replicates: int
-    seed: int | None
+    seed: int
     radius_m: np.ndarray
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def p_value_recorded(self) -> float:
+        """The p-value at the recorded points."""
+        return float(self.recorded.p_value)
 
     @property
     def p_value_median(self) -> float:
@@ -167,13 +174,20 @@ class LocationUncertaintyResult:
         share = float(np.mean(self.p_values < 0.05))
         est = self.estimates
         text = (
-            f"Under location uncertainty ({self.replicates} redraws of every event within its "
-            f"error radius, seed {self.seed}): p-value median {self.p_value_median:.3f}, range "
-            f"{lo:.3f}–{hi:.3f} ({share:.0%} of redraws below 0.05); {self.estimate_name} median "
-            f"{np.median(est):.3g}, range {np.min(est):.3g}–{np.max(est):.3g}. At the recorded "
-            f"points: {fmt_p(float(self.recorded.p_value))}."
+            f"At the recorded points {fmt_p(self.p_value_recorded)}; under location uncertainty "
+            f"({self.replicates} redraws of every point within its own error radius, seed "
+            f"{self.seed}): p-value median {self.p_value_median:.3f}, range {lo:.3f}–{hi:.3f} "
+            f"({share:.0%} of redraws below 0.05); {self.estimate_name} median "
+            f"{np.median(est):.3g}, range {np.min(est):.3g}–{np.max(est):.3g}."
         )
         return "\n".join([self.recorded.summary(), text, *self.notes])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data, with the result at the recorded points."""
+        out = super().to_dict()
+        out["recorded"] = self.recorded.to_dict()
+        out["p_value_recorded"] = self.p_value_recorded
+        return out
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "recorded":
@@ -237,6 +251,7 @@ def run_under_uncertainty(
     runs the test on one set of frames with the given seed.
     """
     replicates = check_int(replicates, name="replicates", minimum=1)
+    seed = resolve_seed(seed)
     frames = {k: as_frame(v, name=k) for k, v in points.items() if v is not None}
     radii: dict[str, np.ndarray] = {}
     notes: list[str] = []
@@ -289,18 +304,21 @@ def hub_test_under_uncertainty(
     replicates: int,
     **options: Any,
 ) -> LocationUncertaintyResult:
-    """:func:`hub_targeting_test` with strikes (and candidates) redrawn within their error.
+    """:func:`hub_targeting_test` with strikes, candidates and hubs redrawn within their error.
 
     A strike that is also a candidate (same ``event_id``) is moved to the
-    same point in both.
+    same point in both; each hub moves within its own ``uncertainty_m``. The
+    strikes are those the test kept at the recorded points (the caller
+    selects them once), so every redraw tests the same number of strikes.
     """
 
     def call(frames: dict[str, Any], s: int | None) -> Any:
-        return test(frames["strikes"], hubs, candidates=frames["candidates"], seed=s, **options)
+        return test(frames["strikes"], frames["hubs"], candidates=frames["candidates"], seed=s,
+                    **options)  # fmt: skip
 
     return run_under_uncertainty(
         name="hub_targeting_test",
-        points={"strikes": strikes, "candidates": candidates},
+        points={"strikes": strikes, "candidates": candidates, "hubs": hubs},
         estimate="observed_km",
         replicates=replicates,
         seed=seed,
@@ -346,6 +364,7 @@ def sensitivity_under_uncertainty(
     notes on the radii are in ``.attrs["notes"]``.
     """
     replicates = check_int(replicates, name="replicates", minimum=1)
+    seed = resolve_seed(seed)
     events = as_frame(events, name="events")
     radius, notes = uncertainty_radius_m(events)
     recorded = test(events, **options)
