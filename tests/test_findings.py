@@ -84,3 +84,73 @@ def test_an_acled_file_counts_each_row_as_an_incident() -> None:
     fighting = acled[acled["event_type"].isin(vocab.FIGHTING_TYPES)]
     assert f.value == len(fighting) > 0
     assert "claims by either side" not in f.text
+
+
+# --- the phase rules, on counts of the window's own fighting ---------------------------------
+
+FIGHTING = EVENTS[EVENTS["event_type"].isin(vocab.FIGHTING_TYPES)]
+
+
+@pytest.fixture(scope="module")
+def phase_findings():
+    from scamgeo.findings import _phases
+
+    out = {}
+    for label, start, end in WINDOWS:
+        w = _window(start, end)
+        counts = stats.daily_counts(FIGHTING, start=start, end=end)
+        out[label] = (
+            w,
+            counts,
+            [
+                _phases.phase_rates(stats.count_model(counts), counts, w),
+                _phases.change_points(stats.change_points(counts), w),
+                _phases.escalation(stats.escalation_test(counts), w),
+                _phases.ceasefire_change(stats.ceasefire_its(counts, window_days=30), w),
+            ],
+        )
+    return out
+
+
+@pytest.mark.parametrize(("label", "start", "end"), WINDOWS, ids=[w[0] for w in WINDOWS])
+def test_phase_sentences_name_only_days_of_their_window(phase_findings, label, start, end) -> None:
+    w, counts, found = phase_findings[label]
+    for f in found:
+        for day in f.facts.get("dates", []):
+            assert w.contains(day), (label, f.name, day, f.text)
+        for year in ("2024", "2027"):
+            assert year not in f.text
+
+
+@pytest.mark.parametrize(("label", "start", "end"), WINDOWS, ids=[w[0] for w in WINDOWS])
+def test_ratios_are_made_of_the_counts_they_name(phase_findings, label, start, end) -> None:
+    w, counts, (rates, _cp, esc, _its) = phase_findings[label]
+    if rates.rule == "compared":
+        term, ref = rates.facts["phases"]
+        for phase, (n, days) in (
+            (term, rates.facts["numerator"]),
+            (ref, rates.facts["denominator"]),
+        ):
+            rows = counts[counts["phase"].astype(str) == phase]
+            assert (n, days) == (int(rows["incidents"].sum()), int(rows["days"].sum()))
+            assert f"{n:,} incident" in rates.text and f"{days:,} day" in rates.text
+        assert rates.value >= 1  # "how much more intense": never a ratio below one
+        assert vocab.PHASE_PHRASES[term] in rates.text and vocab.PHASE_PHRASES[ref] in rates.text
+    else:
+        assert rates.value is None
+    if esc.rule == "tested":
+        n, days = esc.facts["numerator"]
+        start_, end_ = esc.facts["dates"][1], esc.facts["dates"][2]
+        sel = counts[(counts["date"] >= start_) & (counts["date"] <= end_)]
+        assert (n, days) == (int(sel["incidents"].sum()), len(sel))
+
+
+def test_the_july_brief_compares_july_with_the_weeks_before_inside_its_own_window(phase_findings):
+    """Issue 25: the July brief's '80.6× the rate of the 4 weeks before (24 June – 21 July)' was
+    computed on 10–21 July; its comparison now names the days it used, all inside the window."""
+    w, counts, (rates, cp, esc, its) = phase_findings["run 01-border-clashes--july-war"]
+    assert rates.facts["phases"] == ("july_war", "may_crisis")
+    assert "(10–23 July 2025:" in rates.text
+    assert esc.rule == "not_testable"  # the truce came 5 days into the war: nothing to compare
+    assert its.rule == "fitted" and "fell at once" in its.text
+    assert cp.rule == "compared" and "within 2 days" in cp.text

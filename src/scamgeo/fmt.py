@@ -169,9 +169,26 @@ def date(d: Any, *, missing: str = MISSING) -> str:
 
 
 def window(a: Any, b: Any) -> str:
-    """A window of days: ``28 May 2025 – 28 February 2026`` (one day: just the day)."""
+    """A window of days, as short as it reads unambiguously.
+
+    Examples
+    --------
+    >>> window("2025-05-28", "2026-02-28")
+    '28 May 2025 – 28 February 2026'
+    >>> window("2025-05-28", "2025-07-23"), window("2025-07-24", "2025-07-28")
+    ('28 May – 23 July 2025', '24–28 July 2025')
+    >>> window("2025-07-24", "2025-07-24")
+    '24 July 2025'
+    """
     da, db = date(a), date(b)
-    return da if da == db else f"{da} – {db}"
+    if da == db or MISSING in (da, db):
+        return da if da == db else f"{da} – {db}"
+    (d1, m1, y1), (d2, m2, y2) = da.split(" "), db.split(" ")
+    if y1 != y2:
+        return f"{da} – {db}"
+    if m1 != m2:
+        return f"{d1} {m1} – {db}"
+    return f"{d1}–{d2} {m2} {y2}"
 
 
 def span(a: Any, b: Any) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "OSM_ATTRIBUTION",
     "PHASES",
     "PHASE_LABELS",
+    "PHASE_PHRASES",
     "PLACE_KINDS",
     "PLACE_SIDES",
     "QUALIFIERS",
@@ -207,6 +208,16 @@ PHASE_LABELS: dict[str, str] = {
     "truce": "Truce",
     "december_war": "December war",
     "post_ceasefire": "After the ceasefire",
+}
+
+#: The phases in a sentence ("incidents in the July war", "in the period after the ceasefire").
+PHASE_PHRASES: dict[str, str] = {
+    "pre_war": "the period before the May crisis",
+    "may_crisis": "the May crisis",
+    "july_war": "the July war",
+    "truce": "the truce",
+    "december_war": "the December war",
+    "post_ceasefire": "the period after the December ceasefire",
 }
 
 #: Phases that a ceasefire starts (``ceasefire_its`` fits one model per row starting one).

@@ -146,7 +146,7 @@ def casualties(table: Any, window: Window) -> Finding:
             _side_words(sub, side) for side in ("THA", "KHM") if (sub["side"] == side).any()
         )
         part = (
-            f"the {vocab.PHASE_LABELS[war]} had killed {fmt.count_range(low, high)} by "
+            f"{vocab.PHASE_PHRASES[war]} had killed {fmt.count_range(low, high)} by "
             f"{fmt.date(last)} ({sides})"
         )
         indirect = sub[sub["category"] == "civilians_killed_indirect"]
