@@ -6,10 +6,9 @@ Private plumbing of :mod:`scamgeo.io`.
   what is wrong with it), each with its count and the first few rows as
   examples, and raises them together as one :class:`~scamgeo.SchemaError`:
   a file with 5,000 bad dates gets one line saying so, not 5,000.
-- :class:`LeftOut` counts the rows a reader leaves out, by reason (country
-  out of scope, no country at all, outside the requested period, duplicate,
-  incomplete record), and warns once with every count: no row is dropped
-  silently.
+- :class:`LeftOut` (from :mod:`scamgeo.io._leftout`) counts the rows a
+  reader leaves out, by reason, and warns once with every count: no row is
+  dropped silently.
 - :func:`conform` checks a frame against a :class:`~scamgeo.schema.TableSchema`
   column by column with vectorised operations on already-parsed columns
   (numbers stay numbers, dates stay dates), and returns the same frame, with
@@ -29,6 +28,7 @@ import pandas as pd
 
 from .._errors import SchemaError
 from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
+from ._leftout import LeftOut, RowsLeftOut
 
 __all__ = ["LeftOut", "Report", "RowsLeftOut", "conform", "decimal_commas", "text_cells"]
 
@@ -164,81 +164,6 @@ class _Shown(str):
 
     def __repr__(self) -> str:
         return str(self)
-
-
-class RowsLeftOut(UserWarning):
-    """Rows of a file were left out by a reader; the message counts them by reason.
-
-    Silence it with ``warnings.simplefilter("ignore", scamgeo.io.RowsLeftOut)``
-    once the counts are understood (they are also in ``.attrs["source"]["left_out"]``).
-    """
-
-
-class LeftOut:
-    """Count the rows a reader leaves out, by reason, and warn once with every count.
-
-    Parameters
-    ----------
-    source : str
-        The file named in the warning.
-    """
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.reasons: dict[str, int] = {}
-        self._details: dict[str, str] = {}
-
-    @property
-    def total(self) -> int:
-        return sum(self.reasons.values())
-
-    def add(
-        self,
-        mask: Any,
-        why: str,
-        *,
-        labels: pd.Series | None = None,
-        lines: np.ndarray | None = None,
-    ) -> None:
-        """Count the rows where ``mask`` holds as left out because ``why``.
-
-        ``labels`` (aligned with ``mask``) are counted by value (a missing label
-        is counted as "(empty)"); otherwise ``lines`` names the first rows.
-        """
-        where = _mask(mask)
-        n = int(where.sum())
-        if not n:
-            return
-        self.reasons[why] = self.reasons.get(why, 0) + n
-        if labels is not None:
-            values = labels[where].astype("object").where(labels[where].notna(), "(empty)")
-            counts = values.value_counts()
-            shown = ", ".join(f"{k} ({v:,})" for k, v in counts.head(8).items())
-            if len(counts) > 8:
-                shown += f", and {len(counts) - 8} more"
-            self._details[why] = shown
-        elif lines is not None:
-            rows = [str(int(r)) for r in np.asarray(lines)[where][:5]]
-            self._details[why] = "row" + ("s " if n > 1 else " ") + ", ".join(rows)
-            if n > 5:
-                self._details[why] += ", ..."
-
-    def add_count(self, n: int, why: str) -> None:
-        """Count ``n`` rows left out because ``why`` (no rows named)."""
-        if n:
-            self.reasons[why] = self.reasons.get(why, 0) + int(n)
-
-    def warn(self, *, stacklevel: int = 3) -> None:
-        """One warning listing every reason with its count (nothing if no row was left out)."""
-        if not self.reasons:
-            return
-        parts = []
-        for why, n in self.reasons.items():
-            detail = self._details.get(why)
-            parts.append(f"{n:,} {why}" + (f": {detail}" if detail else ""))
-        message = f"{self.source}: {self.total:,} row(s) left out (" + "; ".join(parts) + ")."
-        logger.warning(message)
-        warnings.warn(message, RowsLeftOut, stacklevel=stacklevel)
 
 
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")

@@ -24,8 +24,9 @@ from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ..vocab import fold
-from ._checks import LeftOut, Report, RowsLeftOut, conform
+from ._checks import Report, conform
 from ._codes import own_codes
+from ._leftout import LeftOut, RowsLeftOut
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -34,6 +35,7 @@ __all__ = [
     "country_from_name",
     "filter_events",
     "finish_events",
+    "record_left_out",
 ]
 
 logger = logging.getLogger(__name__)
@@ -253,6 +255,20 @@ def finish_events(
     result.attrs["source"] = dict(attribution)
     result.attrs["attribution"] = attribution.get("text", "")
     return result
+
+
+def record_left_out(events: pd.DataFrame, left: LeftOut, *, records: int) -> None:
+    """Store what ``left`` counted in ``events.attrs["source"]``, as data.
+
+    ``left_out``: reason -> rows; ``left_out_detail``: the same with the first
+    file rows (or labels) of each reason; ``records``: the records the file
+    held. A caller adding up many reads (the blocks of one file) shifts and
+    merges these (:class:`scamgeo.io._leftout.LeftOut`).
+    """
+    source = events.attrs.setdefault("source", {})
+    source["left_out"] = dict(left.reasons)
+    source["left_out_detail"] = left.to_dict()
+    source["records"] = int(records)
 
 
 def period_filter(

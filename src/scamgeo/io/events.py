@@ -15,7 +15,8 @@ import numpy as np
 
 from .._errors import DataSourceError, ParameterError
 from ._checks import Report
-from ._events import check_filters, filter_events, finish_events
+from ._events import check_filters, filter_events, finish_events, record_left_out
+from ._leftout import LeftOut, structural_rows
 from ._tables import Source, _binary_kind, describe, load_raw, to_frame
 
 __all__ = ["SOURCES", "load_events"]
@@ -68,6 +69,10 @@ def _columns(src: Source) -> tuple[list[str], Source]:
     return [str(c).strip().lower().lstrip("\ufeff") for c in row], src
 
 
+#: Columns only UCDP GED has (any three of them make a GED file, with or without ``relid``).
+_GED_SIGNS = {"relid", "type_of_violence", "where_prec", "date_prec", "side_a", "side_b", "best"}
+
+
 def _first_row(text: str) -> list[str]:
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
@@ -81,7 +86,14 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
     raw = load_raw(
         src, encoding=options.pop("encoding", "utf-8"), member=options.pop("member", None)
     )
-    frame = to_frame(raw, sheet=options.pop("sheet", None))
+    left = LeftOut(raw.name)
+    frame = to_frame(raw, sheet=options.pop("sheet", None), left=left)
+    records = int(frame.attrs.get("records", len(frame)))
+    offset = 1 if raw.kind in ("json", "geo") else 2
+    lines = np.arange(len(frame)) + offset
+    skip = structural_rows(frame, lines, left)
+    if skip.any():
+        frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
     if options:
         raise ParameterError(
             f"unknown option(s) {', '.join(options)} for a table in scamgeo's event schema."
@@ -95,11 +107,10 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
         columns=[c for c in frame.columns if c in EVENTS.names or c == "admin1_code"]
     )
     core = frame[[c for c in frame.columns if c in EVENTS.names]]
-    offset = 1 if raw.kind in ("json", "geo") else 2
-    return finish_events(
+    events = finish_events(
         core,
         source=raw.name,
-        lines=np.arange(len(frame)) + offset,
+        lines=lines,
         dataset=str(dataset),
         attribution={
             "dataset": str(dataset),
@@ -109,6 +120,9 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
         report=Report(raw.name),
         extra=extra,
     )
+    left.warn(stacklevel=4)
+    record_left_out(events, left, records=records)
+    return events
 
 
 def load_events(
@@ -251,7 +265,8 @@ def load_events(
     from .ucdp import UCDP_COLUMNS, read_ucdp_ged
 
     headerless = len(columns) == len(UCDP_COLUMNS) and columns[0].replace(".", "", 1).isdigit()
-    if {"relid", "type_of_violence"} <= cols or headerless:
+    # GED 19.1 and HDX's GED extracts have no relid: GED's own columns tell it
+    if len(cols & _GED_SIGNS) >= 3 or headerless:
         out = read_ucdp_ged(
             source, **{k: v for k, v in filters.items() if k != "sub_event_types"}, **options
         )
@@ -261,7 +276,8 @@ def load_events(
         return filter_events(out, **filters).reset_index(drop=True)
     raise DataSourceError(
         f"{name}: not an event table scamgeo can read. Expected an ACLED export (column event_id_cnty), "
-        "a UCDP GED file (columns relid, type_of_violence; or a candidate release without header), or a "
+        "a UCDP GED file (columns type_of_violence, side_a, best, ...; or a candidate release without "
+        "header), or a "
         f"table in scamgeo's event schema (event_id, event_date, event_type, ...). First columns found: "
         f"{', '.join(columns[:8])}."
     )
