@@ -175,7 +175,9 @@ class LeftOut:
         if not self.reasons:
             return None
         parts = []
-        for why, n in self.reasons.items():
+        # rows that are no records first, in a fixed order (one message whatever the blocks)
+        rank = {HXL: 0, REPEATED_HEADER: 1, CUT: 2}
+        for why, n in sorted(self.reasons.items(), key=lambda kv: rank.get(kv[0], 3)):
             detail = self._detail(why, n)
             parts.append(f"{n:,} {why}" + (f": {detail}" if detail else ""))
         return f"{self.source}: {self.total:,} row(s) left out (" + "; ".join(parts) + ")."

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
+import pickle
 import re
 import warnings
 from collections.abc import Iterable
@@ -28,6 +30,7 @@ import distributed
 import fsspec
 import geopandas as gpd
 import pandas as pd
+from dask.callbacks import Callback
 from dask.utils import parse_bytes
 from fsspec.utils import infer_compression, seek_delimiter
 
@@ -35,6 +38,8 @@ from .._errors import DataSourceError, ParameterError, SchemaError
 from .._validate import check_choice
 
 __all__ = ["read_events"]
+
+logger = logging.getLogger("scamgeo.scale")
 
 _SOURCES = ("auto", "acled", "ucdp")
 #: Files that cannot be cut into blocks: read whole, one partition each.
@@ -298,12 +303,17 @@ def _partition(
     return frame, tally
 
 
+_TALLY = "scamgeo-left-out-"
+
+
 def _tally(names: list[str], *tallies: dict[str, Any]) -> dict[str, Any]:
     """Every block's left-out rows added up per file, block rows moved to file rows.
 
     A block's rows are numbered from its own header (row 1); the rows of the
-    file before it are the records of the file's earlier blocks. Warns once
-    (:class:`scamgeo.io.RowsLeftOut`) with the exact total.
+    file before it are the records of the file's earlier blocks. Returns the
+    counts per file and the one warning's text, as data: the client warns
+    (:class:`_ClientWarning` on the local schedulers; ``distributed.warn`` from
+    a worker of a cluster, which the client receives).
     """
     from .. import io as sio
 
@@ -314,29 +324,50 @@ def _tally(names: list[str], *tallies: dict[str, Any]) -> dict[str, Any]:
         shift = before.get(name, 0)
         per_file.setdefault(name, sio.LeftOut(name)).merge(counts.shifted(shift))
         before[name] = shift + int(tally["records"])
-    _announce([c for c in per_file.values() if c.total])
-    return {name: counts.to_dict() for name, counts in per_file.items()}
+    found = [c for c in per_file.values() if c.total]
+    message = None
+    if found:
+        texts = [str(c.message()) for c in found]
+        total = sum(c.total for c in found)
+        message = (
+            texts[0]
+            if len(found) == 1
+            else (f"{total:,} row(s) left out of {len(found)} files: " + " ".join(texts))
+        )
+        _to_clients(message, sio.RowsLeftOut)
+    return {"message": message, "files": {k: v.to_dict() for k, v in per_file.items()}}
 
 
-def _announce(counts: list[Any]) -> None:
-    """One RowsLeftOut warning for the whole read; from a distributed worker, to the client."""
-    if not counts:
-        return
-    from .. import io as sio
-
-    total = sum(c.total for c in counts)
-    messages = [c.message() for c in counts]
-    message = (
-        messages[0]
-        if len(counts) == 1
-        else (f"{total:,} row(s) left out of {len(counts)} files: " + " ".join(messages))
-    )
+def _to_clients(message: str, category: type[Warning]) -> None:
+    """On a distributed worker: the clients warn (the event ``distributed.warn`` sends),
+    without the worker's own local copy (one warning, even with a worker in the client's
+    process). On a local scheduler: nothing (:class:`_ClientWarning` warns)."""
     try:
-        distributed.get_worker()
-    except ValueError:  # not on a distributed worker: the threaded or synchronous scheduler
-        warnings.warn(message, sio.RowsLeftOut, stacklevel=2)
-    else:
-        distributed.warn(message, sio.RowsLeftOut)
+        worker = distributed.get_worker()
+    except ValueError:
+        return
+    worker.log_event("warn", {"message": pickle.dumps(message), "category": pickle.dumps(category)})
+
+
+class _ClientWarning(Callback):
+    """Warn in the thread that called ``compute`` when a read's tally task finishes.
+
+    Dask's local schedulers (threaded, synchronous, processes) run their
+    ``posttask`` callbacks in that thread, so the one :class:`RowsLeftOut`
+    warning is raised there, never from a worker thread (whose
+    ``warnings.catch_warnings`` are not thread-safe).
+    """
+
+    def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+        name = key[0] if isinstance(key, tuple) else key
+        if isinstance(name, str) and name.startswith(_TALLY) and result.get("message"):
+            from .. import io as sio
+
+            logger.warning(result["message"])
+            warnings.warn(result["message"], sio.RowsLeftOut, stacklevel=2)
+
+
+_ClientWarning().register()
 
 
 def _first_with_tally(frame: gpd.GeoDataFrame, tally: dict[str, Any]) -> gpd.GeoDataFrame:
