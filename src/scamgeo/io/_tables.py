@@ -682,6 +682,16 @@ def _as_text_cells(frame: pd.DataFrame) -> pd.DataFrame:
             timed = (stamps.dropna() != stamps.dropna().dt.normalize()).any()
             text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d")
             out[name] = text.astype("object").where(stamps.notna(), np.nan)
+        elif pd.api.types.is_bool_dtype(col.dtype):
+            out[name] = col.map({True: "true", False: "false"}).astype("object")
+        elif pd.api.types.is_numeric_dtype(col.dtype):
+            values = col.to_numpy()
+            text = values.astype(str).astype(object)  # numpy's shortest repr, no Python per cell
+            text[pd.isna(values)] = np.nan
+            out[name] = text
+        elif pd.api.types.is_string_dtype(col.dtype):
+            cells = col.astype("object")
+            out[name] = cells.where(cells.notna() & (cells != ""), np.nan)
         else:
             out[name] = col.map(_json_cell)
     return pd.DataFrame(out, index=frame.index).astype("object")

@@ -56,7 +56,18 @@ def _columns(src: Source) -> tuple[list[str], Source]:
         raise DataSourceError(
             f"{describe(src)}: the file is empty ({len(head)} bytes); expected an event table."
         )
-    binary = head.startswith(b"\x1f\x8b") or _binary_kind(head) is not None
+    kind = _binary_kind(head)
+    if kind is not None and kind[1] and isinstance(src, str | os.PathLike):
+        import pyogrio  # a FlatGeobuf, GeoPackage or shapefile: its fields, without its rows
+
+        try:
+            row = [str(f) for f in pyogrio.read_info(src)["fields"]]
+        except Exception as exc:  # pyogrio raises its own kinds
+            raise DataSourceError(
+                f"{describe(src)}: {kind[0]}, but not a readable one ({exc})."
+            ) from None
+        return [c.strip().lower() for c in row], src
+    binary = head.startswith(b"\x1f\x8b") or kind is not None
     if binary or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in (b"{", b"["):
         raw = load_raw(src, expected="an event table")
         if hasattr(src, "seek"):
