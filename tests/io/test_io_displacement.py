@@ -372,3 +372,32 @@ def test_dtm_large_global_file_leaves_other_countries_out(fixtures: Path, tmp_pa
     with pytest.warns(RowsLeftOut, match=r"20,000 because the displacement schema"):
         dtm = read_dtm(path)
     assert dtm["admin1_code"].tolist() == ["KH-22", "KH-13"]
+
+
+# --- HDX HAPI (issue 27) -------------------------------------------------------------------
+
+HAPI_IDPS = "hdx_hapi_idps_global.csv"
+
+
+def test_hdx_hapi_idp_table_reads_as_dtm_figures(fixtures: Path) -> None:
+    path = fixtures / HAPI_IDPS
+    with pytest.warns(RowsLeftOut) as record:
+        dtm = read_dtm(path)
+    message = str(record[0].message)
+    assert "3 row(s) left out" in message and "AFG (1)" in message and "level 2 (1)" in message
+    assert "1 HXL hashtag rows (HDX's row of #tags under the header): row 2" in message
+    plain = pd.read_csv(path, skiprows=[1], dtype=str)
+    expected = plain[(plain["location_code"] == "KHM") & plain["admin2_code"].str.endswith("XXX")]
+    assert dtm["value"].tolist() == expected["population"].astype(int).tolist()
+    assert dtm["admin1_code"].tolist() == ["KH-22", "KH-1"]  # from HAPI's COD p-codes
+    assert dtm["as_of"].dt.strftime("%Y-%m-%d").tolist() == expected["reference_period_end"].tolist()
+    assert set(dtm["unit"]) == {"people"} and set(dtm["metric"]) == {"displaced_total"}
+    with pytest.warns(RowsLeftOut):
+        districts = read_dtm(path, level=2)
+    assert districts["value"].tolist() == [15_300]
+    assert districts["notes"].tolist() == ["admin2: Krong Samraong"]
+
+
+def test_hdx_hapi_returnees_table_is_refused_with_what_to_do(fixtures: Path) -> None:
+    with pytest.raises(DataSourceError, match=r"HDX HAPI returnees table: refugees returning"):
+        read_dtm(fixtures / "hdx_hapi_returnees_global.csv")

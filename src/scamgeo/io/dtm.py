@@ -32,6 +32,7 @@ from ._dates import parse_dates
 from ._displacement_names import SCOPE, find_column
 from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name
+from ._hapi import from_hapi
 from ._leftout import LeftOut, structural_rows
 from ._tables import Source, load_raw, to_frame
 
@@ -86,6 +87,13 @@ def read_dtm(
         DTM from API" files hold admin levels 0, 1 and 2 together (column
         ``adminLevel``) and many countries: one level is read, and only
         Thailand and Cambodia; every other row is counted in a warning.
+        HDX HAPI's IDP table (``hdx_hapi_idps_*.csv`` or the API's
+        ``affected-people/idps`` rows: ``location_code``, ``admin1_code``,
+        ``population``, ``reference_period_end``, ...) is read the same way
+        (``population`` is DTM's IDPs present, in people; a figure under an
+        "Unspecified" district is a province figure). HAPI's returnees
+        table (refugees returning across a border) is refused with a
+        :class:`~scamgeo.DataSourceError` that says what to read instead.
     country : {"THA", "KHM"}, optional
         Keep this country only.
     metric : str, default "displaced_total"
@@ -125,6 +133,7 @@ def read_dtm(
     lines = np.arange(len(frame)) + (1 if raw.kind in ("json", "geo") else 2)
     skip = structural_rows(frame, lines, left)  # HDX's HXL row, repeated headers
     frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
+    frame = from_hapi(frame, source=raw.name)  # HDX HAPI's IDP table: DTM's figures renamed
     found = _find_columns(frame, source=raw.name)
     problems = Problems(raw.name)
     keep, iso = _rows_in_scope(frame, found, country=country, left=left)
