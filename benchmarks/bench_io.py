@@ -187,9 +187,7 @@ def main() -> int:
                     best, "read_ucdp_ged", "pd_read_csv_ged", 3.0, "pd_read_csv_pyarrow_ged"
                 ),
                 "load_events_flatgeobuf": _pair(best, "load_events_fgb", "gpd_read_file_fgb", None),
-                "read_boundaries": _pair(
-                    best, "read_boundaries", "gpd_read_file_boundaries", None
-                ),
+                "read_boundaries": _pair(best, "read_boundaries", "gpd_read_file_boundaries", None),
                 "assign_province": _pair(best, "assign_province", "gpd_sjoin", 3.0),
                 "two_row_file": {
                     "read_acled_ms": round(small_ms, 1),

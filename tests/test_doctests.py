@@ -16,13 +16,14 @@ import pkgutil
 import pytest
 
 # datasets, geo, stats, io and the shared core: the modules whose examples must run
-PACKAGES = ("scamgeo.geo", "scamgeo.stats", "scamgeo.io")
+PACKAGES = ("scamgeo.geo", "scamgeo.stats", "scamgeo.io", "scamgeo.reconcile")
 MODULES = (
     "scamgeo.datasets",
     "scamgeo._inputs",
     "scamgeo._time",
     "scamgeo.vocab",
     "scamgeo.plots._frame",
+    "scamgeo.briefs._cache",
 )
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

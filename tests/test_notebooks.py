@@ -25,6 +25,7 @@ def test_the_expected_notebooks_and_runs_exist():
         "03-displacement",
         "04-hub-brief",
         "05-data-catalogue",
+        "06-sources",
     ]
     named = {j.run for j in JOBS if j.parameters}
     assert {
@@ -33,6 +34,7 @@ def test_the_expected_notebooks_and_runs_exist():
         "04-hub-brief--thmor-da",
         "01-border-clashes--july-war",
         "01-border-clashes--december-war",
+        "06-sources--sides-july-war",
     } <= named
 
 
@@ -362,3 +364,39 @@ def test_every_displacement_combination(kernels, case):
 def test_site_without_coordinates_says_so(kernels):
     markup = _run(kernels("04-hub-brief"), "04-hub-brief", {"site": "golden-fortune-park"})
     assert "has no coordinates in the curated record" in markup
+
+
+IO_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "io"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", PHASE_WINDOWS.values(), ids=list(PHASE_WINDOWS))
+def test_sources_inside_each_phase(kernels, window):
+    start, end = window
+    markup = _run(kernels("06-sources"), "06-sources", {"start": start, "end": end})
+    _check_case(markup)
+    assert "the record&#x27;s Thai claims are set against its Cambodian claims" in markup or (
+        "the record's Thai claims are set against its Cambodian claims" in markup
+    )
+
+
+@pytest.mark.slow
+def test_sources_on_the_analysts_acled_and_ucdp_files(kernels):
+    files = {
+        "acled_file": str(IO_FIXTURES / "acled_export.csv"),
+        "ucdp_file": str(IO_FIXTURES / "ucdp_ged.csv"),
+    }
+    markup = html.unescape(_run(kernels("06-sources"), "06-sources", files))
+    _check_case(markup)
+    assert "Sources side by side: scamgeo record, ACLED, UCDP" in markup
+    assert "ACLED and UCDP share 4 incidents (4 only in ACLED, 1 only in UCDP)" in markup
+    assert (
+        "Armed Conflict Location &amp; Event Data" in markup or "Armed Conflict Location" in markup
+    )
+
+
+@pytest.mark.slow
+def test_sources_in_a_window_without_events(kernels):
+    markup = _run(kernels("06-sources"), "06-sources", {"start": "2025-01-01", "end": "2025-03-01"})
+    _check_case(markup)
+    assert "Every event of every source has a partner" in markup

@@ -46,6 +46,7 @@ __all__ = [
     "REGION_MARGIN_DEG",
     "as_points",
     "check_coordinates",
+    "event_frame",
     "geometry_of",
     "has_location",
     "located",
@@ -241,12 +242,87 @@ def check_coordinates(geoms: gpd.GeoSeries, *, name: str = "data") -> None:
             f"latitude {b[first][0, 1]:g}, outside the region {region}, which the swapped pair "
             "falls in); swap the columns or the x/y of the geometry."
         )
+    select = (
+        "select the rows of Thailand, Cambodia and their neighbours first (the region scamgeo "
+        f"covers), e.g. {name}[{name}['country'].isin(['THA', 'KHM'])], or read the file with "
+        "load_events(path, countries=['THA', 'KHM'])"
+    )
+    crs = (
+        f"if the coordinates are not {crs_name}, set the CRS they are in, e.g. "
+        ".set_crs('EPSG:32648', allow_override=True) for UTM 48N metres"
+    )
+    lead = f"{select}; or {crs}" if inside.any() else f"{crs}; or {select}"
     raise CoordinateError(
         f"{name}: {int(outside.sum())} of {len(b)} row(s) lie outside the region scamgeo covers "
         f"({region}; first: row {_first_row(index, outside)} at lon {b[outside][0, 0]:g}, "
-        f"lat {b[outside][0, 1]:g}). Check the CRS ({crs_name}) and the coordinates; "
-        "projected metres need their own CRS, e.g. .set_crs('EPSG:32648', allow_override=True)."
+        f"lat {b[outside][0, 1]:g}). {lead[0].upper()}{lead[1:]}."
     )
+
+
+def event_frame(
+    events: Any, *, name: str = "events", columns: tuple[str, ...] = ("event_date",)
+) -> pd.DataFrame:
+    """The one reading of an events argument, for every function that takes events.
+
+    - a (Geo)DataFrame, else :class:`~scamgeo.ParameterError`;
+    - the ``columns`` the caller needs, else a :class:`~scamgeo.SchemaError` listing them;
+    - where the frame is located (a geometry, or ``latitude``/``longitude``), its
+      coordinates pass :func:`check_coordinates`: rows outside the region are
+      refused with a hint that names the region (the same in every function);
+    - ``event_date``, when among ``columns``, is read by the one date rule
+      (:func:`scamgeo._time.date_column`: ISO text, dates, or the Asia/Bangkok
+      date of an aware instant); a row that is no date is refused, named by its
+      index label, never dropped.
+
+    Parameters
+    ----------
+    events : DataFrame or GeoDataFrame
+    name : str
+        The argument's name, for messages.
+    columns : tuple of str
+        Columns the caller needs.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        A shallow copy, indexed like ``events``, with ``event_date`` as naive
+        ``datetime64[ns]`` midnights when it was asked for.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"event_date": ["2025-07-24T20:00:00Z", "2025-07-24"]})
+    >>> event_frame(rows)["event_date"].dt.day.tolist()
+    [25, 24]
+    >>> event_frame(rows.assign(event_date=["2025-07-24", "24/07"]))
+    Traceback (most recent call last):
+    ...
+    scamgeo._errors.SchemaError: events: 1 problem:
+      row 1, column event_date: '24/07' is not a date
+    """
+    from ._time import date_column
+    from ._validate import require_columns
+
+    if not isinstance(events, pd.DataFrame):
+        raise ParameterError(
+            f"{name} must be a pandas (Geo)DataFrame of events, got {type(events).__name__}."
+        )
+    require_columns(events.columns, columns, source=name)
+    if _locatable(events):
+        geometry_of(events, name=name)
+    if "event_date" not in columns:
+        return events
+    dates = date_column(events, "event_date", source=name)
+    return events.assign(event_date=dates.to_numpy())
+
+
+def _locatable(frame: pd.DataFrame) -> bool:
+    """Whether a frame carries locations (an active geometry, or latitude and longitude)."""
+    import geopandas as gpd
+
+    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
+        return True
+    return {"latitude", "longitude"} <= set(frame.columns)
 
 
 def has_location(data: Any, *, name: str = "data") -> np.ndarray:

@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ._errors import ParameterError
-from ._validate import check_choice, require_columns
+from ._validate import check_choice, guard_public, require_columns
 from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS
 
 __all__ = [
@@ -456,3 +456,7 @@ def tally_chart(
         "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
     )
     return ax
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -25,7 +25,7 @@ from ._combine import combine_events
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
 from ._provenance import record_read
-from ._validate import Problems, check_choice, check_choices, closest
+from ._validate import Problems, check_choice, check_choices, closest, guard_public
 from .schema import CURATED, SITE_KINDS, TableSchema
 from .vocab import fold
 
@@ -788,3 +788,7 @@ def reference_provenance() -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["built"] = prov.get("built")
     return out
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

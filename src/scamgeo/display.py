@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from ._validate import guard_public
+
 __all__ = ["table"]
 
 _TABLE_CSS = (
@@ -139,3 +141,7 @@ def table(
         f"{_TABLE_CSS}<div class='sg-table-wrap'><table class='sg-table'>{cap}"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -16,10 +16,13 @@ from typing import Any
 
 import pandas as pd
 
+from ._validate import guard_public
+
 __all__ = [
     "MISSING",
     "NOT_COMPUTED",
     "count",
+    "count_range",
     "date",
     "header",
     "interval",
@@ -75,6 +78,21 @@ def plural(n: Any, word: str, words: str | None = None, *, missing: str = MISSIN
         return f"{words or word + 's'} {missing}"
     k = round(_num(n))
     return f"{k:,} {word if k == 1 else (words or word + 's')}"
+
+
+def count_range(low: Any, high: Any, *, missing: str = MISSING) -> str:
+    """A count, or a range of counts where two figures differ: ``44`` or ``56–57``.
+
+    Examples
+    --------
+    >>> count_range(56, 57), count_range(44, 44), count_range(1200, 1500)
+    ('56–57', '44', '1,200–1,500')
+    """
+    if is_missing(low) and is_missing(high):
+        return missing
+    if is_missing(low) or is_missing(high) or round(_num(low)) == round(_num(high)):
+        return count(high if is_missing(low) else low)
+    return f"{count(low)}–{count(high)}"
 
 
 def people(n: Any, *, missing: str = MISSING) -> str:
@@ -261,3 +279,7 @@ def header(field: Any) -> str:
     if words.endswith(" km"):
         words = words[:-3] + " (km)"
     return words[:1].upper() + words[1:]
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from ._validate import guard_public
 from .vocab import DISPLACEMENT_METRIC_LABELS, PHASE_LABELS, SITE_KIND_LABELS, phase_label
 
 __all__ = [
@@ -119,3 +120,7 @@ SITE_KIND_STYLE: dict[str, SiteKindStyle] = {
 def event_type_color(event_type: object) -> str:
     """Colour of an event type (grey for unknown or missing types)."""
     return EVENT_TYPE_COLORS.get(str(event_type), OTHER_COLOR)
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

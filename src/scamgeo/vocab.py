@@ -22,16 +22,21 @@ __all__ = [
     "CLAIMS",
     "COORD_METHODS",
     "COUNTRIES",
+    "COUNTRY_NAMES",
     "COUNT_UNITS",
     "DISPLACEMENT_METRICS",
     "DISPLACEMENT_METRIC_LABELS",
     "DISPLACEMENT_UNITS",
     "EMBEDDED_ATTRIBUTION",
+    "EVENT_KINDS",
     "EVENT_TYPES",
+    "EVENT_TYPE_CROSSWALK",
+    "FIGHTING_TYPES",
     "GEONAMES_ATTRIBUTION",
     "MEASURES",
     "MODEL_NAMES",
     "NATURAL_EARTH_ATTRIBUTION",
+    "OFFICIAL_KINDS",
     "PHASES",
     "PHASE_LABELS",
     "PLACE_KINDS",
@@ -41,9 +46,13 @@ __all__ = [
     "SITE_KIND_LABELS",
     "STOCK_METRICS",
     "SUB_EVENT_TYPES",
+    "TALLY_CATEGORIES",
+    "TALLY_CATEGORY_LABELS",
+    "TIME_PRECISION_DAYS",
     "UCDP_ATTRIBUTION",
     "VICTIM_SIDES",
     "VICTIM_TYPES",
+    "VIOLENT_KINDS",
     "attribution_html",
     "fold",
     "phase_label",
@@ -107,6 +116,41 @@ SUB_EVENT_TYPES: dict[str, str] = {
     "Looting/property destruction": "Strategic developments",
     "Non-violent transfer of territory": "Strategic developments",
     "Other": "Strategic developments",
+}
+
+#: Days either side of an event's date that its ``time_precision`` leaves open: 1 the day
+#: itself, 2 within a week, 3 within a month (wide enough whether a source codes the first
+#: or the middle day of the week or month).
+TIME_PRECISION_DAYS: dict[int, int] = {1: 0, 2: 7, 3: 31}
+
+#: Kinds of event that every source's categories are crosswalked to (see
+#: :data:`EVENT_TYPE_CROSSWALK`), so that sources coded in different vocabularies compare.
+EVENT_KINDS: tuple[str, ...] = (
+    "armed_clash",
+    "remote_violence",
+    "violence_against_civilians",
+    "strategic",
+    "demonstration",
+)
+
+#: The kinds that are political violence ("fighting"): two events of different violent
+#: kinds are related, though not the same kind.
+VIOLENT_KINDS: tuple[str, ...] = ("armed_clash", "remote_violence", "violence_against_civilians")
+
+#: (vocabulary, category) -> the kinds of event it may be. ``"ACLED"`` covers ACLED's event
+#: types, which scamgeo's record and its claims use too; ``"UCDP"`` covers UCDP GED's
+#: ``type_of_violence`` (1 state-based, 2 non-state: fighting between organised sides,
+#: including shelling and air strikes; 3 one-sided: violence against civilians, by any means).
+EVENT_TYPE_CROSSWALK: dict[tuple[str, str], frozenset[str]] = {
+    ("ACLED", "Battles"): frozenset({"armed_clash"}),
+    ("ACLED", "Explosions/Remote violence"): frozenset({"remote_violence"}),
+    ("ACLED", "Violence against civilians"): frozenset({"violence_against_civilians"}),
+    ("ACLED", "Strategic developments"): frozenset({"strategic"}),
+    ("ACLED", "Protests"): frozenset({"demonstration"}),
+    ("ACLED", "Riots"): frozenset({"demonstration"}),
+    ("UCDP", "1"): frozenset({"armed_clash", "remote_violence"}),
+    ("UCDP", "2"): frozenset({"armed_clash", "remote_violence"}),
+    ("UCDP", "3"): frozenset({"violence_against_civilians", "remote_violence"}),
 }
 
 #: Actor names of the curated events table.
@@ -188,6 +232,58 @@ DISPLACEMENT_METRIC_LABELS: dict[str, str] = {
     "returned": "Returned",
     "displaced_combined": "Displaced in both countries (quoted total)",
 }
+
+#: What a casualty tally counts (the tallies table's ``category``).
+TALLY_CATEGORIES: tuple[str, ...] = (
+    "soldiers_killed",
+    "civilians_killed",
+    "civilians_killed_indirect",
+    "civilians_killed_combined",
+    "killed_total",
+    "soldiers_injured",
+    "civilians_injured",
+    "injured_total",
+    "missing",
+    "captured",
+)
+
+#: Words for the tally categories, for readers.
+TALLY_CATEGORY_LABELS: dict[str, str] = {
+    "soldiers_killed": "Soldiers killed",
+    "civilians_killed": "Civilians killed",
+    "civilians_killed_indirect": "Civilian deaths attributed to the war, not to attacks",
+    "civilians_killed_combined": "Civilians killed (direct and indirect together)",
+    "killed_total": "Killed (soldiers and civilians)",
+    "soldiers_injured": "Soldiers injured",
+    "civilians_injured": "Civilians injured",
+    "injured_total": "Injured (soldiers and civilians)",
+    "missing": "Missing",
+    "captured": "Captured",
+}
+
+#: Countries by name, for readers.
+COUNTRY_NAMES: dict[str, str] = {
+    "THA": "Thailand",
+    "KHM": "Cambodia",
+    "LAO": "Laos",
+    "MMR": "Myanmar",
+    "VNM": "Vietnam",
+    "MYS": "Malaysia",
+    "CHN": "China",
+}
+
+#: The event types that make "fighting" in every brief: ACLED's political violence
+#: (battles, explosions and remote violence, violence against civilians). Strategic
+#: developments, protests and riots are listed apart, never counted as fighting.
+FIGHTING_TYPES: tuple[str, ...] = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+)
+
+#: Timeline kinds that are official turning points of the war (outbreaks and ceasefires),
+#: the dates change points and sentences are compared with.
+OFFICIAL_KINDS: tuple[str, ...] = ("outbreak", "ceasefire")
 
 #: Whose dead or injured an event reports (empty when it reports none).
 VICTIM_SIDES: tuple[str, ...] = ("THA", "KHM", "both", "unknown")

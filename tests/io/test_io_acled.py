@@ -157,7 +157,9 @@ def test_repeated_header_rows_are_skipped_and_counted(fixtures: Path, tmp_path: 
     header, body = text.split("\n", 1)
     path = tmp_path / "concat.csv"
     path.write_text(text + header + "\n", encoding="utf-8")  # two exports pasted together
-    with pytest.warns(RowsLeftOut, match=r"1 row\(s\) left out \(1 header rows repeated .*: row 10\)"):
+    with pytest.warns(
+        RowsLeftOut, match=r"1 row\(s\) left out \(1 header rows repeated .*: row 10\)"
+    ):
         events = read_acled(path)
     assert len(events) == 8
     assert events.attrs["source"]["left_out"] == {

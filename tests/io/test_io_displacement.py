@@ -390,7 +390,9 @@ def test_hdx_hapi_idp_table_reads_as_dtm_figures(fixtures: Path) -> None:
     expected = plain[(plain["location_code"] == "KHM") & plain["admin2_code"].str.endswith("XXX")]
     assert dtm["value"].tolist() == expected["population"].astype(int).tolist()
     assert dtm["admin1_code"].tolist() == ["KH-22", "KH-1"]  # from HAPI's COD p-codes
-    assert dtm["as_of"].dt.strftime("%Y-%m-%d").tolist() == expected["reference_period_end"].tolist()
+    assert (
+        dtm["as_of"].dt.strftime("%Y-%m-%d").tolist() == expected["reference_period_end"].tolist()
+    )
     assert set(dtm["unit"]) == {"people"} and set(dtm["metric"]) == {"displaced_total"}
     with pytest.warns(RowsLeftOut):
         districts = read_dtm(path, level=2)

@@ -224,7 +224,9 @@ def test_ged_file_cut_mid_record(fixtures: Path, tmp_path: Path) -> None:
     cut = text[: last_start + 60]  # the download stopped inside the last record
     path = tmp_path / "cut.csv"
     path.write_text(cut, encoding="utf-8")
-    with pytest.warns(RowsLeftOut, match=r"1 last record cut short \(the file ends mid-record.*\): row 6"):
+    with pytest.warns(
+        RowsLeftOut, match=r"1 last record cut short \(the file ends mid-record.*\): row 6"
+    ):
         events = read_ucdp_ged(path)
     assert events.attrs["source"]["left_out"] == {CUT: 1}
     plain = _plain(fixtures / "ucdp_ged.csv")

@@ -29,6 +29,7 @@ declared per notebook), :mod:`._render` (HTML and provenance),
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._api import (
     ATTRIBUTION_MIME,
     BRIEF_MIME,
@@ -45,6 +46,7 @@ from ._api import (
     title,
 )
 from ._batch import jobs_for_all, run_batch, write_manifest
+from ._cache import changes_since_last_build, changes_text
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import (
     Parameter,
@@ -72,6 +74,8 @@ __all__ = [
     "Parameter",
     "ParameterSpec",
     "attribute",
+    "changes_since_last_build",
+    "changes_text",
     "check",
     "data_versions",
     "figure_text",
@@ -97,3 +101,6 @@ __all__ = [
     "validate_parameters",
     "write_manifest",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

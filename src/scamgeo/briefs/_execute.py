@@ -16,12 +16,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import _provenance, config
+from .. import _progress, _provenance, config
 from .._errors import ParameterError, ScamgeoError
 from .._files import atomic_write_bytes
 from . import _cache
 from ._params import notebook_path, read_parameters, validate_parameters
 from ._render import extract, package_versions, run_json, to_html
+from ._rules import public_values, rules_for
 
 __all__ = [
     "BriefError",
@@ -76,6 +77,7 @@ class Job:
     run: str
     parameters: dict[str, Any] = dataclasses.field(default_factory=dict)
     title: str = ""
+    progress_bar: bool = False
 
 
 @dataclasses.dataclass
@@ -128,6 +130,7 @@ def run_brief(
     title: str = "",
     kernel_name: str = "python3",
     timeout: int = 1200,
+    progress_bar: bool = False,
 ) -> BriefResult:
     """Validate, execute and export one brief.
 
@@ -147,6 +150,9 @@ def run_brief(
         Jupyter kernel to execute with.
     timeout : int
         Seconds allowed per cell.
+    progress_bar : bool
+        Show a bar of the notebook's cells on stderr while it runs (the
+        command line does on a terminal).
 
     Returns
     -------
@@ -163,6 +169,7 @@ def run_brief(
     path = notebook_path(notebook)
     spec = read_parameters(path)
     params = validate_parameters(spec, parameters)
+    shown = public_values(rules_for(path.stem), params)  # a path by its name, never local
     run = run or path.stem
     check_run_name(run)
     out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
@@ -174,6 +181,7 @@ def run_brief(
 
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{run}-"))
+    sockets = Path(tempfile.mkdtemp(prefix="scamgeo-kernels-"))  # short: IPC paths are capped
     try:
         executed = scratch / f"{run}.ipynb"
         reads_log = scratch / "reads.jsonl"
@@ -185,13 +193,13 @@ def run_brief(
                     str(executed),
                     parameters=params,
                     kernel_name=kernel_name,
-                    progress_bar=False,
+                    progress_bar=progress_bar and _progress.shown(),
                     log_output=False,
                     cwd=str(scratch),
                     request_save_on_cell_execute=False,
                     execution_timeout=timeout,
                     start_timeout=120,
-                    kernel_manager_class=kernel_manager_class(kernel_log),
+                    kernel_manager_class=kernel_manager_class(kernel_log, sockets=sockets),
                 )
         except pm.PapermillExecutionError as exc:
             failed = out_dir / f"{run}.failed.ipynb"
@@ -211,7 +219,7 @@ def run_brief(
             run=run,
             title=title,
             notebook=path.stem,
-            params=params,
+            params=shown,
             spec=spec,
             attributions=attributions,
         )
@@ -222,7 +230,7 @@ def run_brief(
             nb,
             run=run,
             notebook=path.stem,
-            params=params,
+            params=shown,
             inputs=[
                 {"file": _cache.display_name(p), "sha256": sha[:16]} for p, sha in reads.items()
             ],
@@ -239,13 +247,14 @@ def run_brief(
             os.replace(scratch / target.name, target)
         (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
         _cache.write_record(out_dir, run, inputs, reads, outputs)
-    finally:
+    finally:  # removed here, not at exit: pool workers end without running atexit
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
     return BriefResult(
         run=run,
         notebook=path.stem,
         status="ok",
-        parameters=params,
+        parameters=shown,
         seconds=seconds,
         html=out_dir / f"{run}.html",
         executed=out_dir / f"{run}.ipynb",
@@ -371,11 +380,13 @@ def failing_cell(executed: Path | None) -> tuple[int | None, str]:
     return None, ""
 
 
-def kernel_manager_class(log: Path | None = None) -> type:
+def kernel_manager_class(log: Path | None = None, *, sockets: Path | None = None) -> type:
     """A kernel manager on IPC sockets: no TCP ports, so parallel runs cannot clash over them.
 
     With ``log``, the kernel's own stderr (its shutdown chatter, e.g.
     "KeyboardInterrupt caught in kernel") goes to that file, not the terminal.
+    The socket files go in ``sockets`` (the caller removes it), else in a
+    folder of this process removed at exit.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -385,7 +396,8 @@ def kernel_manager_class(log: Path | None = None) -> type:
             super().__init__(**kwargs)
             if self.transport == "ipc":
                 # socket files live in a private folder of this process, removed at exit
-                self.ip = str(socket_dir() / f"kernel-{os.getpid()}-{id(self)}")
+                folder = sockets if sockets is not None else socket_dir()
+                self.ip = str(folder / f"kernel-{os.getpid()}-{id(self)}")
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             if log is None:

@@ -29,14 +29,16 @@ given ``start`` and ``end``).
 
 The package is split by job: ``_crs`` (projection, UTM zones), ``_buffers``
 (buffers, rings), ``_nearest`` (geodesic distances), ``_admin`` (provinces)
-and ``_grids`` (grids, aggregation).
+``_grids`` (grids, aggregation) and ``_distance`` (row-by-row geodesic distances).
 """
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._admin import ADMIN1_METHODS, assign_province
 from ._buffers import buffer_km, rings_km
 from ._crs import to_metric, utm_crs
+from ._distance import distance_km
 from ._grids import aggregate, grid
 from ._nearest import distance_to_border_km, nearest_site, within_km
 
@@ -45,6 +47,7 @@ __all__ = [
     "aggregate",
     "assign_province",
     "buffer_km",
+    "distance_km",
     "distance_to_border_km",
     "grid",
     "nearest_site",
@@ -53,3 +56,6 @@ __all__ = [
     "utm_crs",
     "within_km",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

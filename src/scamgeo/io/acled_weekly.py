@@ -14,7 +14,6 @@ from .._validate import Problems
 from ..schema import EVENT_TYPES
 from ..vocab import ACLED_ATTRIBUTION
 from ._acled_layout import ACLED_WEEKLY_COLUMNS, looks_like
-from ._checks import LeftOut
 from ._events import (
     asked_for,
     check_filters,
@@ -23,6 +22,7 @@ from ._events import (
     parse_int,
     province_codes,
 )
+from ._leftout import LeftOut
 from ._tables import Source, load_raw, parse_dates, to_frame
 
 __all__ = ["read_acled_weekly"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import logging
 import os
@@ -14,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 
 from .._errors import DataSourceError, ParameterError
+from .._validate import check_keywords
 from ._checks import Report
 from ._events import check_filters, filter_events, finish_events, record_left_out
 from ._leftout import LeftOut, structural_rows
@@ -136,6 +138,17 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
     return events
 
 
+def _check_options(options: dict[str, Any], reader: Any, filters: dict[str, Any]) -> None:
+    """Refuse an option the reader ``load_events`` hands the file to does not take."""
+    params = inspect.signature(reader).parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return  # the reader checks its own options
+    takes = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+    check_keywords(
+        options, [*filters, *takes], func="load_events", where=f" (via {reader.__name__})"
+    )
+
+
 def load_events(
     source: Source = "embedded",
     *,
@@ -225,10 +238,7 @@ def load_events(
     check_filters(**filters)
     if isinstance(source, str) and source in SOURCES:
         if source == "embedded":
-            if options:
-                raise ParameterError(
-                    f"source='embedded' takes no options; got {', '.join(options)}."
-                )
+            check_keywords(options, [*filters], func="load_events", where=" with source='embedded'")
             from .. import datasets
 
             try:
@@ -245,9 +255,11 @@ def load_events(
         if source == "acled-api":
             from .acled_api import fetch_acled
 
+            _check_options(options, fetch_acled, filters)
             return fetch_acled(**filters, **options)
         from .ucdp import fetch_ucdp_ged
 
+        _check_options(options, fetch_ucdp_ged, filters)
         api_filters = {k: v for k, v in filters.items() if k != "sub_event_types"}
         out = fetch_ucdp_ged(**api_filters, **options)
         return filter_events(out, sub_event_types=sub_event_types).reset_index(drop=True)
@@ -267,6 +279,7 @@ def load_events(
     if "event_id_cnty" in cols:
         from .acled import read_acled
 
+        _check_options(options, read_acled, filters)
         return read_acled(source, **filters, **options)
     if {"week", "events"} <= cols:
         raise DataSourceError(
@@ -278,11 +291,13 @@ def load_events(
     headerless = len(columns) == len(UCDP_COLUMNS) and columns[0].replace(".", "", 1).isdigit()
     # GED 19.1 and HDX's GED extracts have no relid: GED's own columns tell it
     if len(cols & _GED_SIGNS) >= 3 or headerless:
+        _check_options(options, read_ucdp_ged, filters)
         out = read_ucdp_ged(
             source, **{k: v for k, v in filters.items() if k != "sub_event_types"}, **options
         )
         return filter_events(out, sub_event_types=sub_event_types).reset_index(drop=True)
     if {"event_id", "event_date", "event_type"} <= cols:
+        _check_options(options, _read_scamgeo_table, filters)
         out = _read_scamgeo_table(source, **options)
         return filter_events(out, **filters).reset_index(drop=True)
     raise DataSourceError(

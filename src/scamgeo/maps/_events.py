@@ -11,8 +11,7 @@ import pandas as pd
 
 from .. import _html
 from .._errors import ParameterError, ScamgeoError
-from .._inputs import located_points
-from .._time import TIMEZONE
+from .._inputs import event_frame, located_points
 from .._validate import check_choice, check_positive
 from ..schema import EVENT_TYPES
 from ..style import event_type_color
@@ -228,15 +227,10 @@ def events_map(
     max_note_chars = int(check_positive(max_note_chars, name="max_note_chars"))
     if not 0 <= int(decimals) <= 7:
         raise ParameterError(f"decimals={decimals!r} must be between 0 and 7 (4 ≈ 11 m).")
-    pts = located_points(events, name="events", what="not drawn")
-    dates = pd.to_datetime(pts["event_date"], errors="coerce")
-    if isinstance(dates.dtype, pd.DatetimeTZDtype):  # the region's local date, as everywhere
-        dates = dates.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
-    if dates.isna().any():
-        logger.info(
-            "events: %d rows without a readable event_date are not drawn", int(dates.isna().sum())
-        )
-        pts, dates = pts[dates.notna()], dates[dates.notna()]
+    # dates by the one rule (aware instants on their Bangkok date); a row that is no date is
+    # refused, named by its label, as daily_counts refuses it: never left off the map unsaid
+    pts = located_points(event_frame(events, name="events"), name="events", what="not drawn")
+    dates = pts["event_date"]
     m = new_map_for(pts) if m is None else check_map(m)
     n = len(pts)
     dates = dates.dt.normalize()

@@ -24,6 +24,7 @@ which SVG output keeps as element ids.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._builders import assign_phase, choropleth_map, overview_map, phase_small_multiples
 from ._frame import MapFrame
 from ._furniture import (
@@ -50,3 +51,6 @@ __all__ = [
     "publication_style",
     "save_figure",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -28,6 +28,7 @@ whole table would use).
 from __future__ import annotations
 
 from .._errors import ScamgeoError
+from .._validate import guard_public
 
 _EXTRA = 'pip install "scamgeo[scale]"'
 
@@ -73,3 +74,6 @@ __all__ = [
     "to_geoparquet",
     "within_km",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -17,6 +17,7 @@ here.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ..vocab import (
     ACTORS,
     CLAIMS,
@@ -75,3 +76,6 @@ __all__ = [
     "PHASES",
     "schema_table",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -19,6 +19,7 @@ from ..vocab import (
     PLACE_SIDES,
     SITE_KINDS,
     SUB_EVENT_TYPES,
+    TALLY_CATEGORIES,
     VICTIM_SIDES,
     VICTIM_TYPES,
 )
@@ -431,18 +432,7 @@ TALLIES = TableSchema(
             "category",
             "category",
             nullable=False,
-            choices=(
-                "soldiers_killed",
-                "civilians_killed",
-                "civilians_killed_indirect",
-                "civilians_killed_combined",
-                "killed_total",
-                "soldiers_injured",
-                "civilians_injured",
-                "injured_total",
-                "missing",
-                "captured",
-            ),
+            choices=TALLY_CATEGORIES,
             description="What is counted; civilians_killed_indirect are deaths Thailand attributed to the "
             "situation (evacuation, illness) rather than to attacks, never added to civilians_killed; "
             "civilians_killed_combined is a figure that lumps direct and indirect deaths together.",

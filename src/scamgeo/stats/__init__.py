@@ -29,6 +29,7 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
 from ._counts import CountModelResult, count_model
 from ._daily import daily_counts, phase_of, phases
@@ -39,10 +40,13 @@ from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_s
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
+from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
 
 __all__ = [
     "DEFAULT_SEED",
+    "CasualtyTable",
+    "casualty_table",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",
@@ -71,3 +75,6 @@ __all__ = [
     "phases",
     "precision_sensitivity",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

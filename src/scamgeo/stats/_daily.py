@@ -10,12 +10,12 @@ import pandas as pd
 from .. import _time
 from .._dask import is_dask
 from .._errors import ParameterError, SchemaError
+from .._inputs import event_frame
 from .._record import one_row_per_incident
-from .._validate import check_choice, require_columns
+from .._validate import check_choice
 from ..vocab import COUNT_UNITS
 from ._common import (
     PHASE_DTYPE,
-    as_frame,
     assign_phase,
     date_column,
     logger,
@@ -174,11 +174,9 @@ def daily_counts(
         return scale.daily_counts(
             events, start=start, end=end, freq=freq, timeline=timeline, count=count
         )
-    source = "events"
-    events = as_frame(events, name="events")
     check_choice(freq, ["D", "W"], name="freq")
     check_choice(count, COUNT_UNITS, name="count")
-    require_columns(events.columns, ["event_date", "fatalities"], source=source)
+    events = event_frame(events, name="events", columns=("event_date", "fatalities"))
     if count == "incidents" and len(events):
         events = one_row_per_incident(events)
     out = _daily_counts(events, start=start, end=end, freq=freq, timeline=timeline)
