@@ -30,7 +30,15 @@ from .._errors import SchemaError
 from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
 from ._leftout import LeftOut, RowsLeftOut
 
-__all__ = ["LeftOut", "Report", "RowsLeftOut", "conform", "decimal_commas", "text_cells"]
+__all__ = [
+    "LeftOut",
+    "Report",
+    "RowsLeftOut",
+    "arrow_numbers",
+    "conform",
+    "decimal_commas",
+    "text_cells",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -212,12 +220,39 @@ def text_cells(series: pd.Series) -> pd.Series:
     return text.mask(text.str.len() == 0)
 
 
-def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def arrow_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """(float64 numbers, blank mask) of an Arrow-backed text column in one Arrow cast.
+
+    None when the column is not Arrow text, or when a cell is not a number
+    (the caller's slower path then names the bad cells). Blank and missing
+    cells give NaN and are marked in the mask.
+    """
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(pa.array(series.array))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        values = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = pd.Series(values.to_numpy(zero_copy_only=False), index=series.index, dtype="float64")
+    blank = pd.Series(pc.is_null(values).to_numpy(zero_copy_only=False), index=series.index)
+    return numbers, blank
+
+
+def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, Any]:
     """(numbers as float64, blank mask, text) of a column of text or numbers."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.astype("float64")
         blank = values.isna()
         return values, blank, series
+    fast = arrow_numbers(series)
+    if fast is not None:
+        return fast[0], fast[1], _LazyText(series)
     codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
     cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
     empty_u = np.array([c == "" for c in cleaned] + [True], dtype=bool)
