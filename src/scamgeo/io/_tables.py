@@ -44,9 +44,10 @@ from ._leftout import CUT, LeftOut
 
 logger = logging.getLogger(__name__)
 
-# pyarrow (the `scale` extra; pandas stores text in Arrow when it is there) parses CSV ~4x as
+# pyarrow (a dependency; pandas 3 stores text in Arrow with it) parses CSV ~4x as
 # fast as pandas' C parser.
 _ARROW_CSV = importlib.util.find_spec("pyarrow") is not None
+_ARROW_MIN_BYTES = 256 * 1024
 
 __all__ = [
     "DATE_FORMATS",
@@ -592,7 +593,8 @@ def _read_csv_text(raw: Raw, text: str, *, sep: str, names: Sequence[str] | None
         "names": list(names) if names is not None else None,
         "encoding": "utf-8-sig" if raw.data is not None else None,
     }
-    if _ARROW_CSV and raw.data is not None and len(sep) == 1:
+    # pyarrow's parser costs ~10 ms to start (its thread pool): small files go to the C parser
+    if _ARROW_CSV and raw.data is not None and len(sep) == 1 and len(raw.data) > _ARROW_MIN_BYTES:
         try:
             return pd.read_csv(_csv_source(raw, text), engine="pyarrow", **options)
         except Exception as exc:  # pyarrow's own error kinds; the C parser decides
