@@ -324,7 +324,7 @@ def _disagreements(
 
     Only rows with a stated province whose point lies inside a polygon of
     their own country are judged; a point within ``tolerance_km`` of the
-    stated province is not (the 1:10m polygons are generalised by a km or two).
+    stated province is not (the 1:10m polygons are generalised by a few km).
     """
     out = np.zeros(len(field), dtype=bool)
     cand = np.flatnonzero((field >= 0) & (how == 1) & (spatial != field))
@@ -377,7 +377,7 @@ def assign_province(
     *,
     provinces: Frame | None = None,
     max_km: float = 50.0,
-    tolerance_km: float = 2.0,
+    tolerance_km: float = 5.0,
 ) -> pd.DataFrame:
     """The Thai or Cambodian province (ISO 3166-2 code) of each row, and how it was found.
 
@@ -408,10 +408,12 @@ def assign_province(
     max_km : float, default 50
         How far from a province a row of unknown country may lie and still be
         assigned to it (measured in the UTM zone of the data).
-    tolerance_km : float, default 2
+    tolerance_km : float, default 5
         A row whose stated province (``field``) is not the polygon its point
         lies in is reported only when the point lies farther than this from
-        the stated province: the 1:10m polygons are generalised by a km or two.
+        the stated province: the 1:10m polygons are 1–3 km off along much of
+        the border and older than some boundary changes, and a point carries
+        its own uncertainty.
 
     Returns
     -------
