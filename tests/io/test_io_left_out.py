@@ -143,10 +143,12 @@ def test_multi_partition_read_counts_the_same_total_every_time(
     assert "152 row(s) left out" in expected and "Bangladesh (150)" in expected
     assert f"{REPEATED_HEADER}: row {records + 1}" in expected
     assert scale.read_events(path, blocksize=10_000).npartitions >= 8
-    for attempt in range(10):
-        n, messages = _dask_warnings(path, blocksize=10_000)
-        assert n == len(memory) == 300
-        assert messages == [expected], attempt  # once, in the in-memory reader's words and rows
+    # the local schedulers, named (a cluster client left open elsewhere would take over)
+    with dask.config.set(scheduler="threads"):
+        for attempt in range(10):
+            n, messages = _dask_warnings(path, blocksize=10_000)
+            assert n == len(memory) == 300
+            assert messages == [expected], attempt  # once, in the in-memory reader's words
     with dask.config.set(scheduler="synchronous"):
         assert _dask_warnings(path, blocksize=10_000)[1] == [expected]
 
@@ -175,7 +177,8 @@ def test_two_files_at_the_default_blocksize_add_up(fixtures: Path, tmp_path: Pat
     pytest.importorskip("scamgeo.scale")
     a = _ged_with_left_out_rows(fixtures, tmp_path, "a.csv")
     b = _ged_with_left_out_rows(fixtures, tmp_path, "b.csv", n=300)
-    n, messages = _dask_warnings([str(a), str(b)])
+    with dask.config.set(scheduler="threads"):
+        n, messages = _dask_warnings([str(a), str(b)])
     assert n == 900
     assert len(messages) == 1
     assert messages[0].startswith("454 row(s) left out of 2 files:")  # 302 + 152
