@@ -350,21 +350,30 @@ def _to_clients(message: str, category: type[Warning]) -> None:
 
 
 class _ClientWarning(Callback):
-    """Warn in the thread that called ``compute`` when a read's tally task finishes.
+    """Warn in the thread that called ``compute``, once the computation is over.
 
     Dask's local schedulers (threaded, synchronous, processes) run their
-    ``posttask`` callbacks in that thread, so the one :class:`RowsLeftOut`
-    warning is raised there, never from a worker thread (whose
-    ``warnings.catch_warnings`` are not thread-safe).
+    callbacks in that thread: ``posttask`` keeps the text of a read's tally,
+    ``finish`` (every task done, so no worker thread is inside a
+    ``warnings.catch_warnings``, which is not thread-safe) raises the one
+    :class:`RowsLeftOut` warning.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: dict[int, list[str]] = {}
 
     def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
         name = key[0] if isinstance(key, tuple) else key
         if isinstance(name, str) and name.startswith(_TALLY) and result.get("message"):
-            from .. import io as sio
+            self._pending.setdefault(id(state), []).append(result["message"])
 
-            logger.warning(result["message"])
-            warnings.warn(result["message"], sio.RowsLeftOut, stacklevel=2)
+    def _finish(self, dsk: Any, state: Any, errored: bool) -> None:
+        from .. import io as sio
+
+        for message in self._pending.pop(id(state), []):
+            logger.warning(message)
+            warnings.warn(message, sio.RowsLeftOut, stacklevel=2)
 
 
 _ClientWarning().register()
