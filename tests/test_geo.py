@@ -105,7 +105,7 @@ def test_empty_frames_give_empty_results_indexed_like_the_input():
     km = geo.distance_to_border_km(empty)
     assert km.empty and km.name == "distance_to_border_km" and km.index.equals(empty.index)
     prov = geo.assign_province(empty)
-    assert prov.empty and list(prov.columns) == ["admin1_code", "admin1_method"]
+    assert prov.empty and list(prov.columns) == ["admin1_code", "admin1_method", "admin1_disagrees"]
     assert geo.buffer_km(empty, km=1).empty
     near = geo.nearest_site(empty, site)
     assert near.empty and "nearest_site_km" in near.columns
@@ -308,10 +308,11 @@ def test_points_across_the_border_keep_their_country():
     don_tuan = points((104.746017, 14.407325), country=["THA"])
     assert geo.distance_to_border_km(don_tuan).iloc[0] == pytest.approx(0.283, abs=0.01)
     out = geo.assign_province(don_tuan)
-    assert out.iloc[0].tolist() == ["TH-33", "nearest"]  # Si Sa Ket
+    assert out.iloc[0].tolist() == ["TH-33", "nearest", False]  # Si Sa Ket
     assert geo.assign_province(don_tuan.drop(columns="country")).iloc[0].tolist() == [
         "KH-13",
         "within",
+        False,
     ]
 
 
@@ -323,7 +324,7 @@ def test_foreign_and_far_points_are_outside():
     assert out["admin1_code"].iloc[1] == "TH-63"  # Tak: the 1:10m polygon holds Myawaddy
     # a foreign row's admin1 name is not looked up among Thai provinces
     kayin = points(MYAWADDY, country=["MMR"], admin1=["Tak"])
-    assert geo.assign_province(kayin).iloc[0].tolist() == [pd.NA, "outside"]
+    assert geo.assign_province(kayin).iloc[0].tolist() == [pd.NA, "outside", False]
 
 
 def test_assign_province_agrees_with_a_brute_force_join():

@@ -24,7 +24,9 @@ Boundaries: :func:`read_boundaries` (any OGR source, matched to provinces).
 No reader drops a row silently: rows left out (a country scamgeo does not
 cover, no country at all, outside the requested countries or period, exact
 duplicates, an incomplete last record) are counted by reason in one
-:class:`RowsLeftOut` warning and in ``.attrs["source"]["left_out"]``.
+:class:`RowsLeftOut` warning and in ``.attrs["source"]["left_out"]``; the
+counts are data (:class:`LeftOut`), so reads of many blocks add them up and
+warn once (:func:`scamgeo.scale.read_events`).
 
 Downloads and API snapshots go under :data:`scamgeo.config.cache_dir`;
 credentials come from the environment and are never logged or saved.
@@ -33,8 +35,8 @@ credentials come from the environment and are never logged or saved.
 from __future__ import annotations
 
 from .._validate import guard_public
-from ._checks import RowsLeftOut
 from ._events import filter_events
+from ._leftout import LeftOut, RowsLeftOut
 from ._snapshots import SnapshotUpdate, read_snapshot, snapshot_history
 from .acled import ACLED_COLUMNS, ACLED_WEEKLY_COLUMNS, read_acled, to_acled
 from .acled_api import AcledClient, acled_query, fetch_acled
@@ -51,6 +53,7 @@ __all__ = [
     "ACLED_WEEKLY_COLUMNS",
     "UCDP_COLUMNS",
     "AcledClient",
+    "LeftOut",
     "RowsLeftOut",
     "SnapshotUpdate",
     "UcdpClient",
