@@ -47,8 +47,10 @@ from ._nearest import (
     side_of_border,
     within_km,
 )
+from ._proximity import WITHIN, proximity
 
 __all__ = [
+    "WITHIN",
     "ADMIN1_METHODS",
     "LINE_ACCURACY_KM",
     "aggregate",
@@ -58,6 +60,7 @@ __all__ = [
     "distance_to_border_km",
     "grid",
     "nearest_site",
+    "proximity",
     "rings_km",
     "side_of_border",
     "to_metric",

@@ -45,6 +45,7 @@ from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
 from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
+from ._war_series import return_series, war_displacement
 
 __all__ = [
     "DEFAULT_SEED",
@@ -52,6 +53,8 @@ __all__ = [
     "EmergingHotspotResult",
     "CasualtyTable",
     "casualty_table",
+    "return_series",
+    "war_displacement",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",
