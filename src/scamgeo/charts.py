@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 
 from ._errors import ParameterError
 from ._validate import check_choice, guard_public, require_columns
-from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS
+from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS, SIDE_COLORS
 
 __all__ = [
     "PHASE_COLORS",
@@ -45,11 +45,15 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
 
 
 def _source(ax: Axes, text: str) -> None:
+    """The source line under the axes, below its tick labels and x label (never over them)."""
+    lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
+    size = max([t.get_fontsize() for t in ax.get_xticklabels()] or [10.0])
+    below = 8 + lines * size * 1.25 + (size * 1.6 if ax.get_xlabel() else 0)
     ax.annotate(
         text,
         xy=(0, 0),
         xycoords="axes fraction",
-        xytext=(0, -28),
+        xytext=(0, -below),
         textcoords="offset points",
         fontsize=7,
         color="#555555",
@@ -538,6 +542,74 @@ def tally_chart(
     _source(
         ax,
         "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
+    )
+    return ax
+
+
+def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
+    """Soldiers and civilians killed in each war, as each side's own authorities reported them.
+
+    One bar per side and category in each war, its height the side's own
+    figure (a whisker where same-day reporters differ: the range); a side that
+    gave no figure gets a labelled gap, never a zero. Claims about the other
+    side's dead are not drawn (they are in the table).
+
+    Parameters
+    ----------
+    table : CasualtyTable or DataFrame
+        :func:`scamgeo.stats.casualty_table` (or its ``table``).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from scamgeo import charts, stats
+    >>> ax = charts.casualty_chart(stats.casualty_table())
+    >>> len([p for p in ax.patches if p.get_height() > 0])
+    7
+    """
+    frame = getattr(table, "table", table)
+    rows = frame[frame["category"].isin(["soldiers_killed", "civilians_killed"])]
+    ax = _ax(ax, (8, 3.6))
+    if rows.empty:
+        return _empty(ax, "no casualty tallies in this window")
+    wars = list(dict.fromkeys(rows["war"]))
+    bars = [
+        (w, s, c)
+        for w in wars
+        for s in ("THA", "KHM")
+        for c in ("soldiers_killed", "civilians_killed")
+    ]
+    x = np.arange(len(bars), dtype=float) + np.repeat(np.arange(len(wars)), 4) * 0.8
+    for xi, (war, side, cat) in zip(x, bars, strict=True):
+        row = rows[(rows["war"] == war) & (rows["side"] == side) & (rows["category"] == cat)]
+        if row.empty or pd.isna(row["low"].iloc[0]):
+            ax.text(xi, 0, "not\nreported", ha="center", va="bottom", fontsize=7, color="#555555")
+            continue
+        low, high = float(row["low"].iloc[0]), float(row["high"].iloc[0])
+        hatch = "//" if cat == "civilians_killed" else None
+        ax.bar(xi, high, color=SIDE_COLORS[side], hatch=hatch, edgecolor="white", width=0.8)
+        if low != high:
+            ax.errorbar(xi, high, yerr=[[high - low], [0]], color="#333333", capsize=3, lw=1)
+        ax.text(xi, high, f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}",
+                ha="center", va="bottom", fontsize=8)  # fmt: skip
+    ax.set_xticks(
+        x,
+        [f"{'Thai' if s == 'THA' else 'Cambodian'}\n{c.split('_')[0]}" for _, s, c in bars],
+        fontsize=8,
+    )
+    for k, war in enumerate(wars):
+        ax.annotate(PHASE_LABELS.get(war, war), xy=(x[4 * k : 4 * k + 4].mean(), 1.02),
+                    xycoords=("data", "axes fraction"), ha="center", fontsize=9)  # fmt: skip
+    ax.set_ylabel("killed, by their own government")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(
+        ax,
+        "Source: scamgeo tallies table; each bar a side's own latest figure, never a sum of claims",
     )
     return ax
 

@@ -13,8 +13,34 @@ from __future__ import annotations
 
 from .._validate import guard_public
 from ._core import Finding, Window
+from ._displacement import returns, war_peaks
+from ._hubs import fighting_near, hub_tests, nearest_crossing, space_time
+from ._phases import ceasefire_change, change_points, escalation, phase_rates
+from ._source import chart_credit, data_as_of, source_label
+from ._war import border_decay, casualties, claimed_deaths, fighting_incidents, split_universe
 
-__all__ = ["Finding", "Window"]
+__all__ = [
+    "Finding",
+    "Window",
+    "border_decay",
+    "casualties",
+    "ceasefire_change",
+    "change_points",
+    "chart_credit",
+    "claimed_deaths",
+    "data_as_of",
+    "escalation",
+    "fighting_incidents",
+    "fighting_near",
+    "hub_tests",
+    "nearest_crossing",
+    "phase_rates",
+    "returns",
+    "source_label",
+    "space_time",
+    "split_universe",
+    "war_peaks",
+]
 
 # every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
 guard_public(globals())

@@ -10,7 +10,13 @@ from .. import fmt, vocab
 from .._record import incident_keys
 from ._core import Finding, Window
 
-__all__ = ["casualties", "claimed_deaths", "fighting_incidents", "split_universe"]
+__all__ = [
+    "border_decay",
+    "casualties",
+    "claimed_deaths",
+    "fighting_incidents",
+    "split_universe",
+]
 
 
 def split_universe(events: pd.DataFrame, window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -176,3 +182,35 @@ def _side_words(sub: pd.DataFrame, side: str) -> str:
     if missing and bits:
         words += f", no figure for its {' or '.join(missing)}"
     return f"{vocab.COUNTRY_NAMES[side]} {words}"
+
+
+def border_decay(result: Any) -> Finding:
+    """How fighting thinned out with distance from the border, only where the data establish it.
+
+    ``result`` is :func:`scamgeo.stats.distance_decay` from the border. A
+    half-distance is stated only when the decay beats a flat rate and the fit
+    passes its goodness-of-fit check (``result.established``); otherwise the
+    sentence says the data cannot establish one.
+    """
+    n = int(getattr(result, "n_events", 0))
+    if n < 2 or fmt.is_missing(getattr(result, "p_value", None)):
+        text = "Too few incidents in this window to measure how fighting thins out with distance from the border."
+        return Finding("border_half_distance_km", None, text, unit="km", rule="too_few")
+    if not result.established:
+        text = (
+            f"Whether fighting thins out with distance from the border cannot be established from "
+            f"these {fmt.plural(n, 'incident')} (against a flat rate, {fmt.p_value(result.p_value)}), "
+            "so no rate of decline is stated."
+        )
+        return Finding("border_half_distance_km", None, text, unit="km", rule="not_established")
+    text = (
+        f"Fighting clustered at the border line: the density of incidents halves about every "
+        f"{fmt.km(result.half_distance_km)} away from it (95% CI "
+        f"{fmt.interval(*result.half_distance_ci, 'km')}; against a flat rate, "
+        f"{fmt.p_value(result.p_value)}), measured from places that are themselves uncertain by "
+        "up to several kilometres, so read it as a steep fall near the line, not an exact rate."
+    )
+    return Finding(
+        "border_half_distance_km", round(float(result.half_distance_km), 1), text, unit="km",
+        counts="incidents", rule="established",
+    )  # fmt: skip

@@ -33,7 +33,7 @@ from __future__ import annotations
 from .._validate import guard_public
 from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
-from ._daily import daily_counts, phase_of, phases
+from ._daily import by_phase, daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary, figures_as_of, series_columns
 from ._emerging import PATTERNS, EmergingHotspotResult, classify_pattern, emerging_hotspots
@@ -52,6 +52,7 @@ __all__ = [
     "PATTERNS",
     "EmergingHotspotResult",
     "CasualtyTable",
+    "by_phase",
     "casualty_table",
     "return_series",
     "war_displacement",
