@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from ._errors import ParameterError
 from ._validate import check_choice, guard_public, require_columns
 from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS, SIDE_COLORS
+from .vocab import MODEL_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -164,7 +165,7 @@ def rate_ratio_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events; model: scamgeo.stats.count_model",
+    source: str = "Source: scamgeo's curated record of the war",
 ) -> Axes:
     """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
     table = result.table
@@ -189,7 +190,7 @@ def rate_ratio_chart(
             fmt="o",
             color=OKABE_ITO[4 if k == 0 else 0],
             capsize=3,
-            label=model.replace("_", " ") + (" (chosen)" if chosen else ""),
+            label=MODEL_LABELS.get(model, model) + (" (used)" if chosen else " (check)"),
             alpha=1.0 if chosen else 0.6,
         )
     ax.axvline(1, color="#333333", lw=0.8)
@@ -198,7 +199,7 @@ def rate_ratio_chart(
     ax.invert_yaxis()
     ref = PHASE_LABELS.get(str(getattr(result, "reference", "")), getattr(result, "reference", ""))
     ax.set_xlabel(f"incidence-rate ratio vs {ref} (log scale, 95% CI)")
-    ax.set_title("Events per day by phase, relative to the reference phase", loc="left")
+    ax.set_title(f"Incidents per day in each phase, relative to the {ref}", loc="left")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     _source(ax, source)

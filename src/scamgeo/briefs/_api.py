@@ -70,7 +70,8 @@ def record(
 
     A :class:`scamgeo.findings.Finding` can be recorded as it is:
     ``sg.briefs.record(sg.findings.fighting_incidents(events, window, source=...))``
-    takes its name, value, sentence, unit and what it counts.
+    takes its name, value, sentence, unit and what it counts, and shows the
+    sentence where the cell stands (returning nothing).
 
     Parameters
     ----------
@@ -91,9 +92,13 @@ def record(
     """
     from IPython.display import display
 
-    if hasattr(name, "record_args") and hasattr(name, "name"):  # a Finding
+    if hasattr(name, "record_args") and hasattr(name, "name"):  # a Finding: recorded and shown
         finding = name
-        return record(finding.name, finding.value, **finding.record_args())
+        record(finding.name, finding.value, **finding.record_args())
+        from .._html import text as esc
+
+        _show(f"<p class='sg-finding'>{esc(finding.text)}</p>", finding.text)
+        return None
     if counts is not None and counts not in COUNTS:
         raise ParameterError(f"record({name!r}): counts must be one of {COUNTS}, not {counts!r}")
     item: dict[str, Any] = {"name": str(name), "value": value}

@@ -15,15 +15,26 @@ from .._validate import guard_public
 from ._core import Finding, Window
 from ._displacement import returns, war_peaks
 from ._hubs import fighting_near, hub_tests, nearest_crossing, space_time
+from ._methods import METHODS, UNIVERSE
 from ._phases import ceasefire_change, change_points, escalation, phase_rates
 from ._source import chart_credit, data_as_of, source_label
-from ._war import border_decay, casualties, claimed_deaths, fighting_incidents, split_universe
+from ._war import (
+    border_decay,
+    casualties,
+    casualty_rows,
+    claimed_deaths,
+    fighting_incidents,
+    split_universe,
+)
 
 __all__ = [
+    "METHODS",
+    "UNIVERSE",
     "Finding",
     "Window",
     "border_decay",
     "casualties",
+    "casualty_rows",
     "ceasefire_change",
     "change_points",
     "chart_credit",

@@ -13,6 +13,7 @@ from ._core import Finding, Window
 __all__ = [
     "border_decay",
     "casualties",
+    "casualty_rows",
     "claimed_deaths",
     "fighting_incidents",
     "split_universe",
@@ -213,4 +214,30 @@ def border_decay(result: Any) -> Finding:
     return Finding(
         "border_half_distance_km", round(float(result.half_distance_km), 1), text, unit="km",
         counts="incidents", rule="established",
+    )  # fmt: skip
+
+
+def casualty_rows(table: Any, window: Window) -> pd.DataFrame:
+    """The casualty table of the wars in the window, as a reader reads it.
+
+    One row per war, side and category: the side's own figure (a range where
+    same-day reporters differ, "not reported" where the side gave none), its
+    date and reporters, and the other side's claim about the same casualties.
+    """
+    wars = [p for p, _, _ in window.phases() if p in ("july_war", "december_war")]
+    rows = table.table[table.table["war"].isin(wars)]
+    claim = [
+        "" if pd.isna(r.claim_low) else f"{fmt.count_range(r.claim_low, r.claim_high)} ({r.claimed_by_other}, {fmt.date(r.claim_as_of)})"
+        for r in rows.itertuples()
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "war": rows["war"].to_numpy(),
+            "side": rows["side"].to_numpy(),
+            "category": rows["category"].to_numpy(),
+            "figure": [fmt.count_range(lo, hi) for lo, hi in zip(rows["low"], rows["high"], strict=True)],
+            "as_of": [fmt.date(d) for d in rows["as_of"]],
+            "reported_by": rows["reported_by"].fillna("").to_numpy(),
+            "other_side_claims": claim,
+        }
     )  # fmt: skip
