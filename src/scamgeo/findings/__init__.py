@@ -14,7 +14,7 @@ from __future__ import annotations
 from .._validate import guard_public
 from ._core import Finding, Window
 from ._displacement import returns, war_peaks
-from ._hubs import fighting_near, hub_tests, nearest_crossing, space_time
+from ._hubs import fighting_near, hub_tests, nearest_crossing, site_damage, space_time
 from ._methods import METHODS, UNIVERSE
 from ._phases import ceasefire_change, change_points, escalation, phase_rates
 from ._source import chart_credit, data_as_of, source_label
@@ -47,6 +47,7 @@ __all__ = [
     "nearest_crossing",
     "phase_rates",
     "returns",
+    "site_damage",
     "source_label",
     "space_time",
     "split_universe",

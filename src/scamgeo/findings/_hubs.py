@@ -11,7 +11,7 @@ from .._record import incident_keys
 from ._core import Finding, Window
 from ._war import split_universe
 
-__all__ = ["fighting_near", "hub_tests", "nearest_crossing", "space_time"]
+__all__ = ["fighting_near", "hub_tests", "nearest_crossing", "site_damage", "space_time"]
 
 
 def _sites_words(sites: pd.DataFrame) -> str:
@@ -195,3 +195,24 @@ def space_time(knox: Any, phased: Any) -> Finding:
     value = {"observed": int(knox.statistic), "expected": round(float(knox.expected), 1),
              "p_value": float(knox.p_value), "p_within_phases": float(phased.p_value)}  # fmt: skip
     return Finding("knox", value, text, counts="incidents", rule="tested")
+
+
+def site_damage(site: pd.DataFrame, window: Window) -> Finding:
+    """War damage reported at the site itself, with who reports it, if it falls in the window."""
+    name = str(site["name"].iloc[0])
+    row = site.iloc[0]
+    day = row.get("damage_date")
+    if pd.isna(row.get("damage_note")) or not isinstance(row.get("damage_note"), str):
+        text = f"No damage to {name} itself is recorded."
+        return Finding("site_damage", 0, text, rule="none")
+    who = vocab.CLAIM_LABELS.get(
+        str(row.get("damage_claimed_by")), str(row.get("damage_claimed_by"))
+    )
+    if pd.isna(day):
+        text = f"Damage at {name} itself is reported, undated, by {who}."
+        return Finding("site_damage", 1, text, rule="undated")
+    if not window.contains(day):
+        text = f"No damage to {name} itself is recorded {window.text} (some is reported on {fmt.date(day)}, outside it)."
+        return Finding("site_damage", 0, text, rule="outside", facts={"dates": []})
+    text = f"Damage at {name} itself was reported on {fmt.date(day)}, by {who}."
+    return Finding("site_damage", 1, text, rule="dated", facts={"dates": [pd.Timestamp(day)]})
