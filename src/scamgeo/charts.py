@@ -252,7 +252,7 @@ def null_distribution_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events and sites; Monte Carlo test",
+    source: str = "Source: scamgeo's curated record and sites; Monte Carlo draws of the null",
 ) -> Axes:
     """Histogram of the null statistic (km) with the observed value marked."""
     ax = _ax(ax, (8, 3.4))
@@ -277,7 +277,8 @@ def null_distribution_chart(
     ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
+    if source:
+        _source(ax, source)
     return ax
 
 
@@ -613,6 +614,49 @@ def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
         "Source: scamgeo tallies table; each bar a side's own latest figure, never a sum of claims",
     )
     return ax
+
+
+def hub_test_chart(against_places: Any, against_band: Any) -> np.ndarray:
+    """Both nulls of the hub-targeting test side by side, on one distance axis.
+
+    Left: strikes against the places the war's fighting hit; right: against
+    random points in the border band. Each panel is a
+    :func:`null_distribution_chart` with its own p-value.
+
+    Parameters
+    ----------
+    against_places, against_band : HubTestResult
+        :func:`scamgeo.stats.hub_targeting_test` with ``null=events`` and
+        ``null="border_band"``.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The two panels.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> ev, hubs = datasets.incidents(), datasets.sites("casino_hub")
+    >>> strikes = ev[ev["sub_event_type"] == "Air/drone strike"]
+    >>> a = stats.hub_targeting_test(strikes, hubs, null=ev, permutations=99)
+    >>> b = stats.hub_targeting_test(strikes, hubs, null="border_band", permutations=99)
+    >>> len(charts.hub_test_chart(a, b))
+    2
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained", sharex=True)
+    for ax, result, title in (
+        (axes[0], against_places, "Against the places the fighting hit"),
+        (
+            axes[1],
+            against_band,
+            f"Against random points within {against_band.band_km:g} km of the border",
+        ),
+    ):
+        null_distribution_chart(result, ax=ax, source="")
+        ax.set_title(title, loc="left", fontsize=10)
+    _source(axes[0], "Source: scamgeo's curated record and sites; Monte Carlo draws of each null")
+    return axes
 
 
 # every public function refuses a call it cannot take with a did-you-mean (ArgumentError)

@@ -30,6 +30,7 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
+from .._record import incident_keys
 from .._validate import guard_public
 from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
@@ -54,6 +55,7 @@ __all__ = [
     "CasualtyTable",
     "by_phase",
     "casualty_table",
+    "incident_keys",
     "return_series",
     "war_displacement",
     "ChangePointResult",
