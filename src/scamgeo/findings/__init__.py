@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .._validate import guard_public
 from ._core import Finding, Window
-from ._displacement import returns, war_peaks
+from ._displacement import followed_series, returns, war_peaks
 from ._hubs import fighting_near, hub_tests, nearest_crossing, site_damage, space_time
 from ._methods import METHODS, UNIVERSE
 from ._phases import ceasefire_change, change_points, escalation, phase_rates
@@ -43,6 +43,7 @@ __all__ = [
     "escalation",
     "fighting_incidents",
     "fighting_near",
+    "followed_series",
     "hub_tests",
     "nearest_crossing",
     "phase_rates",

@@ -8,9 +8,15 @@ import pandas as pd
 from .. import fmt, vocab
 from ._core import Finding
 
-__all__ = ["returns", "war_peaks"]
+__all__ = ["followed_series", "returns", "war_peaks"]
 
-_WORDS = {"in_shelters": "people in shelters", "displaced_total": "people displaced"}
+_WORDS = {
+    "in_shelters": "people in shelters",
+    "displaced_total": "people displaced",
+    "evacuated": "people evacuated",
+    "remaining": "people still displaced",
+    "returned": "people returned",
+}
 
 
 def _body(name: str) -> str:
@@ -99,3 +105,29 @@ def returns(series: pd.DataFrame, *, country: str = "KHM") -> Finding:
     text = f"By the count of {_body(body)}, " + ", and ".join(bits) + "."
     dates = list(series["as_of"])
     return Finding("returns", value, text, unit="people", rule="counted", facts={"dates": dates})
+
+
+def followed_series(chosen: pd.DataFrame, *, metric: str) -> Finding:
+    """Which counting body's series the charts and map of one metric follow, per country."""
+    label = _WORDS.get(metric, vocab.DISPLACEMENT_METRIC_LABELS.get(metric, metric).lower())
+    if chosen.empty:
+        text = f"No figures of {label} are reported for this selection."
+        return Finding("series", {}, text, rule="none")
+    bits = [
+        f"{vocab.COUNTRY_NAMES[r.country]}'s follow {_body(r.counting_body)} "
+        f"({fmt.plural(r.figures, 'figure')}, a {r.measure})"
+        for r in chosen.itertuples()
+    ]
+    text = (
+        f"The charts and map of {label} follow one series per country: "
+        + "; ".join(bits)
+        + ". Other bodies' figures are listed apart, never joined to them."
+    )
+    value = {r.country: r.counting_body for r in chosen.itertuples()}
+    return Finding(
+        "series",
+        value,
+        text,
+        rule="chosen",
+        facts={"figures": {r.country: int(r.figures) for r in chosen.itertuples()}},
+    )

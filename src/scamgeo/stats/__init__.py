@@ -46,7 +46,7 @@ from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
 from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
-from ._war_series import return_series, war_displacement
+from ._war_series import metric_series, return_series, war_displacement
 
 __all__ = [
     "DEFAULT_SEED",
@@ -56,6 +56,7 @@ __all__ = [
     "by_phase",
     "casualty_table",
     "incident_keys",
+    "metric_series",
     "return_series",
     "war_displacement",
     "ChangePointResult",

@@ -9,7 +9,7 @@ import pandas as pd
 from .._time import phase_table
 from .._validate import require_columns
 
-__all__ = ["FOLLOW_DAYS", "WAR_METRICS", "return_series", "war_displacement"]
+__all__ = ["FOLLOW_DAYS", "WAR_METRICS", "metric_series", "return_series", "war_displacement"]
 
 #: Stocks that measure a war's displacement (people still displaced later on are the returns'
 #: story, :func:`return_series`).
@@ -159,3 +159,53 @@ def return_series(
     return out.sort_values(["as_of", "metric"])[
         ["as_of", "metric", "value", "qualifier", "counting_body"]
     ].reset_index(drop=True)
+
+
+def metric_series(
+    displacement: pd.DataFrame, *, metric: str, countries: tuple[str, ...] = ("THA", "KHM")
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One metric's figures split into the series each country's charts follow, and the rest.
+
+    For each country the series is the counting body and measure with the most
+    figures of ``metric`` (national and provincial together; ties by name);
+    every other body's figures of that metric are kept apart.
+
+    Returns
+    -------
+    (series_rows, other_rows, chosen)
+        The rows of the followed series, the other rows, and one row per
+        country: ``country``, ``counting_body``, ``measure``, ``figures`` (the
+        number of rows the charts and tables show).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> rows, others, chosen = stats.metric_series(datasets.displacement(), metric="in_shelters")
+    >>> chosen[["country", "counting_body", "figures"]].values.tolist()
+    [['THA', 'Thai Ministry of Interior', 17], ['KHM', 'Cambodian Ministry of Interior', 17]]
+    >>> bool(len(rows) == chosen["figures"].sum())
+    True
+    """
+    require_columns(
+        displacement.columns,
+        ["country", "metric", "counting_body", "measure"],
+        source="displacement",
+    )
+    sel = displacement[(displacement["metric"] == metric) & displacement["country"].isin(countries)]
+    if sel.empty:
+        empty = pd.DataFrame(columns=["country", "counting_body", "measure", "figures"])
+        return sel, sel, empty
+    sizes = (
+        sel.groupby(["country", "counting_body", "measure"]).size().rename("figures").reset_index()
+    )
+    chosen = (
+        sizes.sort_values(["country", "figures", "counting_body"], ascending=[True, False, True])
+        .drop_duplicates("country")
+        .set_index("country")
+        .reindex([c for c in countries if c in set(sizes["country"])])
+        .reset_index()
+    )
+    key = ["country", "counting_body", "measure"]
+    flagged = sel.merge(chosen[key], on=key, how="left", indicator=True)
+    inside = (flagged["_merge"] == "both").to_numpy()
+    return sel[inside], sel[~inside], chosen
