@@ -411,6 +411,7 @@ CLAIM_LABELS: dict[str, str] = {
     "KHM": "Cambodia",
     "both": "both sides",
     "independent": "independent reporting",
+    "undisputed": "undisputed (no side's claim)",
 }
 
 #: Citation ACLED's attribution policy requires wherever its data are shown (plain text).

@@ -12,6 +12,7 @@ fails, so a sentence is true for every run.
 from __future__ import annotations
 
 from .._validate import guard_public
+from ._catalogue import record_size, source_balance
 from ._core import Finding, Window
 from ._displacement import followed_series, returns, war_peaks
 from ._hubs import fighting_near, hub_tests, nearest_crossing, site_damage, space_time
@@ -47,8 +48,10 @@ __all__ = [
     "hub_tests",
     "nearest_crossing",
     "phase_rates",
+    "record_size",
     "returns",
     "site_damage",
+    "source_balance",
     "source_label",
     "space_time",
     "split_universe",
