@@ -47,7 +47,7 @@ from ._nearest import (
     side_of_border,
     within_km,
 )
-from ._proximity import WITHIN, proximity
+from ._proximity import WITHIN, nearest_place, proximity
 
 __all__ = [
     "WITHIN",
@@ -59,6 +59,7 @@ __all__ = [
     "distance_km",
     "distance_to_border_km",
     "grid",
+    "nearest_place",
     "nearest_site",
     "proximity",
     "rings_km",

@@ -10,7 +10,7 @@ from .._validate import check_positive
 from ._crs import Frame
 from ._nearest import nearest_site
 
-__all__ = ["WITHIN", "proximity"]
+__all__ = ["WITHIN", "nearest_place", "proximity"]
 
 #: The answers of :func:`proximity` to "is it within ``km``?", from sure to no.
 WITHIN = ("certainly", "possibly", "no")
@@ -76,6 +76,47 @@ def proximity(gdf: Frame, sites: Frame, *, km: float) -> pd.DataFrame:
             "margin_km": margin,
             "within": pd.Categorical(within, categories=list(WITHIN), ordered=True),
             "apart": dist > margin,
+        },
+        index=near.index,
+    )
+
+
+def nearest_place(gdf: Frame, *, places: Frame | None = None) -> pd.DataFrame:
+    """The nearest named place of each geometry (a grid cell, an event), to say where it is.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or DataFrame with latitude/longitude
+        Points, lines or polygons (a polygon is measured from a point on its surface).
+    places : GeoDataFrame, optional
+        Named places with ``place_id`` and ``name`` (default: the gazetteer,
+        :func:`scamgeo.datasets.gazetteer`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``gdf``: ``nearest_place_id``, ``nearest_place`` (its name)
+        and ``nearest_place_km``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> geo.nearest_place(datasets.sites().loc[["poipet"]])["nearest_place"].iloc[0]
+    'Poipet casino strip'
+    """
+    if places is None:
+        from .. import datasets
+
+        places = datasets.gazetteer()
+    named = (
+        places.rename(columns={"place_id": "site_id"}) if "place_id" in places.columns else places
+    )
+    near = nearest_site(gdf, named)
+    return pd.DataFrame(
+        {
+            "nearest_place_id": near["nearest_site_id"],
+            "nearest_place": near["nearest_site_name"],
+            "nearest_place_km": near["nearest_site_km"],
         },
         index=near.index,
     )
