@@ -62,7 +62,10 @@ def test_notebooks_are_stored_clean_and_thin(path):
 
 
 _SKIP = re.compile(
-    r"<(script|style|iframe)\b.*?</\1>|data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", re.S | re.I
+    r"<(script|style|iframe)\b.*?</\1>|data:image/[a-z]+;base64,[A-Za-z0-9+/=]+"
+    # the parameters annex shows each value as -p takes it, and the data dictionary names fields
+    r"|<section id=.parameters.*?</section>|<table[^>]*><caption>Columns of each table.*?</table>",
+    re.S | re.I,
 )
 _PROBLEMS = {
     "missing value": re.compile(r"\b(NaN|NaT|nan)\b|&lt;NA&gt;|<NA>|>\s*None\s*<"),
@@ -411,3 +414,37 @@ def test_sources_in_a_window_without_events(kernels):
     markup = _run(kernels("06-sources"), "06-sources", {"start": "2025-01-01", "end": "2025-03-01"})
     _check_case(markup)
     assert "Every event of every source has a partner" in markup
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["acled_export.csv", "acled_export_2025.csv", "ucdp_ged.csv", "ucdp_ged191.csv"]
+)
+def test_border_clashes_brief_on_the_analysts_own_file(tmp_path, name):
+    """Issue 21: a brief on an ACLED export said 'No incidents' beside 4 incidents; each row of a
+    source without incident ids is its own incident, the page credits the source and shows no
+    local path or raw warning."""
+    from scamgeo import load_events, vocab
+
+    path = IO_FIXTURES / name
+    if not path.is_file():
+        pytest.skip(f"no fixture {name}")
+    work = tmp_path / "my files"
+    work.mkdir()
+    own = work / name
+    own.write_bytes(path.read_bytes())
+    result = briefs.run_brief(
+        "01-border-clashes", parameters={"event_source": str(own)}, output_dir=tmp_path / "out"
+    )
+    page = result.html.read_text()
+    figures = json.loads(result.figures.read_text())
+    shown = {k["name"]: k for k in figures["key_figures"]}
+    events = load_events(own, countries=["THA", "KHM"], start="2025-05-28", end="2026-02-28")
+    fighting = events[events["event_type"].isin(vocab.FIGHTING_TYPES)]
+    assert shown["incidents"]["value"] == len(fighting) > 0
+    assert f"in the {'ACLED' if 'acled' in name else 'UCDP GED'} file {name}" in html.unescape(page)
+    assert "No fighting is recorded" not in page and "infinite" not in page
+    assert str(work) not in page and str(tmp_path) not in page
+    assert "Warning:" not in page and "Traceback" not in page
+    assert figures["parameters"]["event_source"] == name
+    assert not text_problems(page), text_problems(page)

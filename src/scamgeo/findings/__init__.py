@@ -51,6 +51,7 @@ __all__ = [
     "record_size",
     "returns",
     "site_damage",
+    "sensitivity_table",
     "source_balance",
     "source_label",
     "space_time",

@@ -16,6 +16,7 @@ __all__ = [
     "casualty_rows",
     "claimed_deaths",
     "fighting_incidents",
+    "sensitivity_table",
     "split_universe",
 ]
 
@@ -241,3 +242,36 @@ def casualty_rows(table: Any, window: Window) -> pd.DataFrame:
             "other_side_claims": claim,
         }
     )  # fmt: skip
+
+
+def sensitivity_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`scamgeo.stats.precision_sensitivity` as a reader reads it: estimates in words.
+
+    One row per estimate ("Incidents per day, July war"), one column per variant.
+    """
+    words = {
+        "total_events": "Incidents",
+        "total_fatalities": "Deaths claimed (a floor)",
+        "fatalities_reported_events": "Incidents with a toll",
+        "hub_median_distance_km": "Median distance to a casino hub (km)",
+    }
+
+    def label(name: str) -> str:
+        if name in words:
+            return words[name]
+        if name.startswith("events_per_day[") and name.endswith("]"):
+            return f"Incidents per day, {vocab.PHASE_LABELS.get(name[15:-1], name[15:-1])}"
+        if name.startswith("share_within_") and name.endswith("_of_border"):
+            return f"Share within {name[13:-10].replace('km', ' km')} of the border"
+        return name.replace("_", " ").capitalize()
+
+    wide = table.pivot(index="estimate", columns="variant", values="value")
+    order = [
+        c
+        for c in ("all", "without_geo_precision_3", "without_time_precision_gt1", "without_both")
+        if c in wide.columns
+    ]
+    wide = wide[order]
+    wide.index = [label(str(i)) for i in wide.index]
+    wide.index.name = "estimate"
+    return wide
