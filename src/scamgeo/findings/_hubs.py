@@ -114,6 +114,7 @@ def nearest_crossing(site: pd.DataFrame, crossings: pd.DataFrame) -> Finding:
 
     name = str(site["name"].iloc[0])
     crossings = crossings.dropna(subset=["latitude"])
+    crossings = crossings[~crossings.index.isin(site.index)]  # a crossing is not its own nearest
     if site["latitude"].isna().all() or crossings.empty:
         text = f"No distance from {name} to a border crossing can be measured: a point is missing."
         return Finding("nearest_crossing_km", None, text, unit="km", rule="no_location")
