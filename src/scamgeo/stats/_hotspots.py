@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._progress import progress
 from .._result import Result
 from .._validate import check_choice, check_positive
 from ..vocab import COUNT_UNITS
@@ -399,7 +400,7 @@ def _hot_share(
     radius, radius_notes = uncertainty_radius_m(events)
     rng = np.random.default_rng(seed)
     hot = np.zeros(len(cells))
-    for _ in range(replicates):
+    for _ in progress(range(replicates), desc="hotspots: location redraws", unit="redraw"):
         moved = jitter_locations(events, radius, rng)
         res = _hotspots_once(moved, cells, permutations=permutations,
                              seed=int(rng.integers(2**31 - 1)), options=options)  # fmt: skip

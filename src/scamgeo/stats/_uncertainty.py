@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._inputs import PRECISION_UNCERTAINTY_M, uncertainty_radius_m
+from .._progress import progress
 from .._result import Result
 from ._common import as_frame, check_int, fmt_p, logger, resolve_seed
 
@@ -213,7 +214,7 @@ def run_under_uncertainty(
     seeds = rng.integers(0, 2**31 - 1, size=replicates)
     p_values = np.empty(replicates)
     estimates = np.empty(replicates)
-    for rep in range(replicates):
+    for rep in progress(range(replicates), desc=f"{name}: location redraws", unit="redraw"):
         drawn = dict(points)
         drawn.update(_shared_draw(frames, rng, radii))
         res = call(drawn, int(seeds[rep]))
@@ -319,7 +320,7 @@ def sensitivity_under_uncertainty(
     recorded = test(events, **options)
     rng = np.random.default_rng(seed)
     values = np.empty((replicates, len(recorded)))
-    for rep in range(replicates):
+    for rep in progress(range(replicates), desc="sensitivity: location redraws", unit="redraw"):
         res = test(jitter_locations(events, radius, rng), **options)
         values[rep] = res["value"].to_numpy(dtype=float)
     out = recorded.copy()
