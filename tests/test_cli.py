@@ -186,3 +186,13 @@ def test_a_reader_that_stops_early_is_not_an_error():
         err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_scheduler_goes_through_the_briefs_runner(tmp_path):
+    """--scheduler opens an executor for briefs.run_batch; a bad address is one line, exit 2."""
+    pytest.importorskip("dask_geopandas")
+    out = _run("briefs", "--scheduler", "nowhere", "--only", "03-displacement", "-o", str(tmp_path))
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "scheduler='nowhere' is not a scheduler" in lines[0]
+    assert not (tmp_path / "manifest.json").exists()

@@ -312,7 +312,8 @@ def test_two_briefs_through_the_scheduler(scale, cluster, tmp_path, fixtures):
         briefs.Job(str(failing), "c", {"fail": True}),
         briefs.Job(str(failing), "d", {"lable": "typo"}),
     ]
-    results = scale.run_briefs_on_cluster(jobs, tmp_path, scheduler=cluster)
+    # the briefs runner takes any concurrent.futures-like executor: the dask client is one
+    results = briefs.run_batch(jobs, output_dir=tmp_path, executor=cluster)
     assert [r.run for r in results] == ["a", "b", "c", "d"]
     assert [r.status for r in results] == ["ok", "ok", "failed", "invalid"]
     assert [r.key_figures.get("label") for r in results[:2]] == ["A", "B"]
@@ -341,3 +342,45 @@ def test_the_in_memory_functions_hand_dask_frames_to_scale(scale, persisted, mem
     scale.to_geoparquet(persisted, path)
     back = io.load_events(str(path))
     pd.testing.assert_frame_equal(back.reset_index(drop=True), memory.reset_index(drop=True))
+
+
+def test_a_dask_frame_before_import_scamgeo_scale_says_to_import_it(tmp_path):
+    """geo, stats and io never import scale: scale registers its versions when imported."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import dask_geopandas
+        from scamgeo import datasets, geo, io, stats
+        from scamgeo._errors import ScamgeoError
+
+        lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+        for call in (
+            lambda: geo.distance_to_border_km(lazy),
+            lambda: geo.nearest_site(lazy, datasets.sites()),
+            lambda: geo.within_km(lazy, datasets.sites(), km=5),
+            lambda: geo.assign_province(lazy),
+            lambda: geo.aggregate(lazy),
+            lambda: stats.daily_counts(lazy),
+            lambda: io.load_events("events.parquet"),
+        ):
+            try:
+                call()
+            except ScamgeoError as exc:
+                message = str(exc)
+                assert "\\n" not in message and "import scamgeo.scale" in message, message
+                print(message)
+            else:
+                raise AssertionError("no error")
+        assert "scamgeo.scale" not in sys.modules
+        import scamgeo.scale  # registers the partition-wise versions
+        assert float(geo.distance_to_border_km(lazy).compute().max()) > 0
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 7
+    assert lines[0].startswith("scamgeo.geo.distance_to_border_km was given a dask frame")
+    assert lines[-1].startswith("scamgeo.io.load_events was given a GeoParquet path")

@@ -17,8 +17,8 @@ Private plumbing behind :func:`scamgeo.datasets.events`, :func:`~scamgeo.dataset
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
+import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,12 +29,13 @@ from ._validate import Problems
 __all__ = [
     "BORDER_TOLERANCE_KM",
     "PRECISION_UNCERTAINTY_M",
-    "check_tables",
+    "Sides",
     "incident_keys",
     "incidents_table",
     "one_row_per_incident",
     "locate",
     "placement_problems",
+    "sides",
 ]
 
 #: Radius (m) assumed for a point that has no uncertainty of its own, by ACLED
@@ -179,28 +180,36 @@ def locate(
     return out
 
 
-@functools.cache
-def _reference() -> tuple:
-    """Thai and Cambodian polygons and their shared border, in the metric CRS."""
+@dataclasses.dataclass(frozen=True)
+class Sides:
+    """The Thai and Cambodian polygons and their shared border, in the metric CRS.
+
+    Built by :func:`sides` from the reference geography the caller loaded
+    (:mod:`scamgeo.datasets` passes its own), so this module reads no file.
+    """
+
+    polygons: dict[str, Any]
+    border: Any
+
+
+def sides(countries: pd.DataFrame, border: pd.DataFrame) -> Sides:
+    """The :class:`Sides` the placement rules check against, from countries and their border."""
     import geopandas as gpd
 
-    from . import datasets
-
-    countries = datasets.countries()
     polys = countries[countries["iso3"].isin(_THAI_KHMER)].set_index("iso3").geometry
     polys = gpd.GeoSeries(polys, crs=countries.crs).to_crs(config.METRIC_CRS)
-    border = datasets.border().to_crs(config.METRIC_CRS).geometry.union_all()
-    return {iso: polys.loc[iso] for iso in _THAI_KHMER}, border
+    line = border.to_crs(config.METRIC_CRS).geometry.union_all()
+    return Sides({iso: polys.loc[iso] for iso in _THAI_KHMER}, line)
 
 
 def _side_problems(
-    frame: pd.DataFrame, lines: np.ndarray, problems: Problems, *, country_col: str
+    frame: pd.DataFrame, lines: np.ndarray, problems: Problems, *, country_col: str, sides: Sides
 ) -> None:
     """Points more than the tolerance inside the other country (disputed places excepted)."""
     import geopandas as gpd
     import shapely
 
-    polys, border = _reference()
+    polys, border = sides.polygons, sides.border
     country = frame[country_col].astype("string")
     lat = frame["latitude"].to_numpy(dtype=float, na_value=np.nan)
     lon = frame["longitude"].to_numpy(dtype=float, na_value=np.nan)
@@ -261,10 +270,13 @@ def placement_problems(
     frame: pd.DataFrame,
     *,
     source: str,
+    sides: Sides,
     country_col: str = "country",
     line_offset: int = 2,
 ) -> Problems:
     """Check a located table (after :func:`locate`) against the placement rules.
+
+    ``sides`` is the reference geography (:func:`sides`).
 
     Returns
     -------
@@ -274,11 +286,11 @@ def placement_problems(
     problems = Problems(source)
     lines = np.arange(len(frame)) + line_offset
     _place_side_problems(frame, lines, problems, country_col=country_col)
-    _side_problems(frame, lines, problems, country_col=country_col)
+    _side_problems(frame, lines, problems, country_col=country_col, sides=sides)
     return problems
 
 
-def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
+def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str, sides: Sides) -> Problems:
     """A gazetteer point lies on its own side (within the tolerance) and disputed places near the line."""
     import geopandas as gpd
     import shapely
@@ -286,10 +298,10 @@ def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
     frame = gazetteer.reset_index(drop=True)
     problems = Problems(source)
     lines = np.arange(len(frame)) + 2
-    _side_problems(frame.assign(place_side=pd.NA), lines, problems, country_col="side")
+    _side_problems(frame.assign(place_side=pd.NA), lines, problems, country_col="side", sides=sides)
     disputed = frame["side"].astype("string").eq("disputed").fillna(False).to_numpy(bool)
     if disputed.any():
-        _, border = _reference()
+        border = sides.border
         pts = gpd.GeoSeries(
             gpd.points_from_xy(frame.loc[disputed, "longitude"], frame.loc[disputed, "latitude"]),
             crs=config.GEOGRAPHIC_CRS,
@@ -304,31 +316,6 @@ def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
                     column="latitude",
                 )
     return problems
-
-
-def check_tables(paths: dict[str, Path]) -> dict[str, int]:
-    """Read the gazetteer, events and sites at ``paths`` and apply every placement rule.
-
-    Behind :func:`scamgeo.datasets.check_record`; returns the rows checked per table.
-    """
-    from .datasets import read_table
-    from .schema import EVENTS, GAZETTEER, SITES
-
-    gaz = read_table(paths["gazetteer"], GAZETTEER)
-    gazetteer_problems(gaz, source=str(paths["gazetteer"])).raise_if_any()
-    gaz = gaz.set_index(gaz["place_id"].to_numpy())
-    counts = {"gazetteer": len(gaz)}
-    for name, schema, precision in (
-        ("events", EVENTS, "geo_precision"),
-        ("sites", SITES, "location_precision"),
-    ):
-        source = str(paths[name])
-        table = locate(
-            read_table(paths[name], schema), gaz, source=source, precision_column=precision
-        )
-        placement_problems(table, source=source).raise_if_any()
-        counts[name] = len(table)
-    return counts
 
 
 def incident_keys(events: pd.DataFrame) -> pd.Series:

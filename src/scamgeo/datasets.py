@@ -449,10 +449,16 @@ def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
 
 
 @functools.cache
+def _sides() -> _record.Sides:
+    """The Thai and Cambodian polygons and their border, as the placement rules use them."""
+    return _record.sides(countries(), border())
+
+
+@functools.cache
 def _gazetteer() -> gpd.GeoDataFrame:
     source = str(_curated_path("gazetteer"))
     df = _curated("gazetteer").copy()
-    _record.gazetteer_problems(df, source=source).raise_if_any()
+    _record.gazetteer_problems(df, source=source, sides=_sides()).raise_if_any()
     out = _points(df, name="gazetteer")
     out.index = pd.Index(out["place_id"].to_numpy())
     return out
@@ -464,7 +470,9 @@ def _located(name: str, *, precision_column: str | None, country_col: str) -> pd
     df = _record.locate(
         _curated(name), _gazetteer(), source=source, precision_column=precision_column
     )
-    _record.placement_problems(df, source=source, country_col=country_col).raise_if_any()
+    _record.placement_problems(
+        df, source=source, sides=_sides(), country_col=country_col
+    ).raise_if_any()
     return df
 
 
@@ -568,7 +576,22 @@ def check_record(
     """
     given = {"gazetteer": gazetteer, "events": events, "sites": sites}
     paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}
-    return _record.check_tables(paths)
+    from .schema import EVENTS, GAZETTEER, SITES
+
+    gaz = read_table(paths["gazetteer"], GAZETTEER)
+    _record.gazetteer_problems(gaz, source=str(paths["gazetteer"]), sides=_sides()).raise_if_any()
+    gaz = gaz.set_index(gaz["place_id"].to_numpy())
+    counts = {"gazetteer": len(gaz)}
+    for name, schema, precision in (
+        ("events", EVENTS, "geo_precision"),
+        ("sites", SITES, "location_precision"),
+    ):
+        source = str(paths[name])
+        table = read_table(paths[name], schema)
+        table = _record.locate(table, gaz, source=source, precision_column=precision)
+        _record.placement_problems(table, source=source, sides=_sides()).raise_if_any()
+        counts[name] = len(table)
+    return counts
 
 
 def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:

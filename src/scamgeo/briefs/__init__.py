@@ -17,8 +17,9 @@ The flow of one brief (:func:`run_brief`):
 
 :func:`run_batch` runs many briefs at once, each in its own process and
 kernel, on any ``concurrent.futures``-style executor (local processes by
-default; a ``dask.distributed.Client`` works too), then writes
-``manifest.json`` and ``index.html``.
+default; a ``dask.distributed.Client`` is another, and
+:func:`scheduler_executor` opens one from ``"local:N"`` or a scheduler's
+address), then writes ``manifest.json`` and ``index.html``.
 
 The package is split by job: :mod:`._api` (what a notebook calls:
 :func:`check`, :func:`record`, :func:`attribute`), :mod:`._params` (the
@@ -44,7 +45,14 @@ from ._api import (
     summary,
     title,
 )
-from ._batch import jobs_for_all, run_batch, write_manifest
+from ._batch import (
+    check_clobber,
+    derived_run_name,
+    jobs_for_all,
+    run_batch,
+    scheduler_executor,
+    write_manifest,
+)
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import (
     Parameter,
@@ -56,7 +64,7 @@ from ._params import (
     read_parameters,
     validate_parameters,
 )
-from ._pdf import to_pdf
+from ._pdf import chromium, to_pdf
 from ._render import data_versions, package_versions, to_html
 from ._rules import NOTEBOOK_RULES, RULE_KINDS, register_rules
 
@@ -73,7 +81,10 @@ __all__ = [
     "ParameterSpec",
     "attribute",
     "check",
+    "check_clobber",
+    "chromium",
     "data_versions",
+    "derived_run_name",
     "figure_text",
     "footer",
     "methods",
@@ -93,6 +104,7 @@ __all__ = [
     "register_rules",
     "run_batch",
     "run_brief",
+    "scheduler_executor",
     "to_html",
     "validate_parameters",
     "write_manifest",

@@ -10,6 +10,14 @@ from typing import Any
 
 from .._errors import ParameterError
 from .._validate import closest
+from ._common import (
+    ATTRIBUTION_MIME,
+    BRIEF_MIME,
+    COUNTS,
+    FIGURE_MIME,
+    jsonable,
+    param_value,
+)
 
 __all__ = [
     "ATTRIBUTION_MIME",
@@ -19,7 +27,6 @@ __all__ = [
     "check",
     "figure_text",
     "footer",
-    "jsonable",
     "methods",
     "note",
     "parameters",
@@ -31,11 +38,6 @@ __all__ = [
 
 log = logging.getLogger("scamgeo.briefs")
 
-
-FIGURE_MIME = "application/vnd.scamgeo.key-figure+json"
-ATTRIBUTION_MIME = "application/vnd.scamgeo.attribution+json"
-BRIEF_MIME = "application/vnd.scamgeo.brief+json"
-COUNTS = ("incidents", "claims")
 
 # what this kernel has recorded so far (a notebook runs in one kernel, top to bottom)
 _FIGURES: dict[str, dict[str, Any]] = {}
@@ -208,7 +210,6 @@ def parameters(
     ``notebook`` (e.g. ``"04-hub-brief"``) adds each parameter's meaning from
     the comment in its parameters cell; ``help`` overrides meanings.
     """
-    from .. import fmt
     from .._html import text as esc
 
     meaning = {}
@@ -220,7 +221,7 @@ def parameters(
     meaning.update(help or {})
     rows, plain = [], []
     for name, value in P.items():
-        shown = _param_value(value, fmt)
+        shown = param_value(value)
         rows.append(
             f"<tr><th scope='row'>{esc(name)}</th><td>{esc(shown)}</td>"
             f"<td>{esc(meaning.get(name, ''))}</td></tr>"
@@ -243,20 +244,6 @@ def footer() -> None:
     from ._render import footer_text
 
     _show(build(list(_ATTRIBUTIONS)), footer_text(list(_ATTRIBUTIONS)))
-
-
-def _param_value(value: Any, fmt: Any) -> str:
-    if value is None:
-        return "not set"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return fmt.number(value, decimals=2)
-    if isinstance(value, os.PathLike) or (isinstance(value, str) and os.sep in value):
-        return os.path.basename(os.fspath(value))  # never an analyst's absolute path
-    if isinstance(value, list | tuple):
-        return ", ".join(_param_value(v, fmt) for v in value)
-    return str(value)
 
 
 def _mini_markdown(markdown: str) -> str:
@@ -295,16 +282,6 @@ def _mini_markdown(markdown: str) -> str:
             para.append(line)
     flush()
     return "".join(out)
-
-
-def jsonable(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)
 
 
 def check(notebook: str | os.PathLike | None = None, /, **values: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -9,7 +10,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from .. import config
 from .._errors import ParameterError
 from .._files import atomic_write_text
 from .._provenance import file_sha256
-from . import _cache
-from ._api import jsonable
+from ._cache import build_inputs, package_key, read_record, stale_reasons
+from ._common import jsonable
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._index import index_page
 from ._params import (
@@ -37,6 +38,7 @@ __all__ = [
     "jobs_for_all",
     "run_batch",
     "run_job",
+    "scheduler_executor",
     "write_manifest",
 ]
 
@@ -74,6 +76,39 @@ def run_job(job: Job, output_dir: str) -> BriefResult:
         return failure("failed", str(exc), exc.cell_index)
     except Exception as exc:  # a kernel that died, a disk that filled: report, don't stop the batch
         return failure("failed", f"{type(exc).__name__}: {exc}")
+
+
+@contextlib.contextmanager
+def scheduler_executor(scheduler: Any = "local:2") -> Iterator[Any]:
+    """An executor for :func:`run_batch` that runs each brief as a task on a dask scheduler.
+
+    ``scamgeo briefs --scheduler ADDRESS`` uses it. Each brief is one task in
+    its own worker and kernel; a brief that fails, or a worker that dies under
+    it, gives a ``failed`` result for that brief only. On a real cluster the
+    output folder must be one every worker can write (a shared file system).
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client, default "local:2"
+        ``"local:N"`` starts N worker processes on this machine (closed at
+        the end); an address such as ``"tcp://host:8786"`` connects to a
+        running scheduler; a ``Client`` is used as it is. See
+        :func:`scamgeo.scale.client`, which this needs (the ``scale`` extra).
+
+    Yields
+    ------
+    distributed.Client
+        Pass it as ``run_batch(jobs, executor=...)``.
+
+    Raises
+    ------
+    ParameterError
+        If ``scheduler`` is neither form.
+    """
+    from .. import scale  # the engine's client; the engine knows nothing of briefs
+
+    with scale.client(scheduler) as client:
+        yield client
 
 
 def jobs_for_all(*, params_dir: Path | None = None) -> list[Job]:
@@ -154,8 +189,8 @@ def run_batch(
             )
             continue
         path = notebook_path(job.notebook)
-        inputs = _cache.build_inputs(path, params, title=job.title)
-        reasons = _cache.stale_reasons(out_dir, job.run, inputs, force=force)
+        inputs = build_inputs(path, params, title=job.title)
+        reasons = stale_reasons(out_dir, job.run, inputs, force=force)
         if reasons:
             todo.append((job, reasons))
             if dry_run:
@@ -308,7 +343,7 @@ def _file_entry(path: Path) -> dict[str, str] | None:
 
 
 def _run_entry(out_dir: Path, run: str, base: Mapping[str, Any]) -> dict[str, Any]:
-    record = _cache.read_record(out_dir, run) or {}
+    record = read_record(out_dir, run) or {}
     entry = {
         "run": run,
         "notebook": base.get("notebook"),
@@ -379,7 +414,7 @@ def write_manifest(
     manifest = {
         "built": _source_date(),
         "data": data_versions(),
-        "packages": _cache.package_key(),
+        "packages": package_key(),
         "runs": runs,
     }
     atomic_write_text(

@@ -26,9 +26,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, config
+from .. import config
 from .._files import atomic_write_text
 from .._provenance import file_sha256
+from .._version import __version__
 
 __all__ = [
     "BUILD_DIR",

@@ -19,7 +19,7 @@ from typing import Any
 from .. import _provenance, config
 from .._errors import ParameterError, ScamgeoError
 from .._files import atomic_write_bytes
-from . import _cache
+from ._cache import build_inputs, display_name, write_record
 from ._params import notebook_path, read_parameters, validate_parameters
 from ._render import extract, package_versions, run_json, to_html
 
@@ -167,7 +167,7 @@ def run_brief(
     check_run_name(run)
     out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    inputs = _cache.build_inputs(path, params, title=title)
+    inputs = build_inputs(path, params, title=title)
 
     import nbformat
     import papermill as pm
@@ -223,9 +223,7 @@ def run_brief(
             run=run,
             notebook=path.stem,
             params=params,
-            inputs=[
-                {"file": _cache.display_name(p), "sha256": sha[:16]} for p, sha in reads.items()
-            ],
+            inputs=[{"file": display_name(p), "sha256": sha[:16]} for p, sha in reads.items()],
             attributions=attributions,
             packages=package_versions(),
             **({"run_title": title} if title else {}),
@@ -238,7 +236,7 @@ def run_brief(
         for target in outputs:
             os.replace(scratch / target.name, target)
         (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
-        _cache.write_record(out_dir, run, inputs, reads, outputs)
+        write_record(out_dir, run, inputs, reads, outputs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return BriefResult(

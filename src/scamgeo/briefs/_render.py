@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
-from ._api import ATTRIBUTION_MIME, BRIEF_MIME, FIGURE_MIME
+from ._common import ATTRIBUTION_MIME, BRIEF_MIME, FIGURE_MIME, jsonable, param_value
 from ._params import ParameterSpec
 
 __all__ = [
@@ -96,12 +96,9 @@ def param_table(
     run: str, title: str, notebook: str, params: Mapping[str, Any], spec: ParameterSpec
 ) -> str:
     """The parameters annex for a notebook that does not show its own."""
-    from .. import fmt
-    from ._api import _param_value
-
     rows = "".join(
         f"<tr><th scope='row'>{html.escape(name)}</th>"
-        f"<td>{html.escape(_param_value(value, fmt))}</td>"
+        f"<td>{html.escape(param_value(value))}</td>"
         f"<td>{html.escape(spec.parameters[name].help if name in spec.parameters else '')}</td></tr>"
         for name, value in params.items()
     )
@@ -273,8 +270,6 @@ def run_json(
     "key_figures": [{"name", "value", "text"?, "unit"?, "reference_period"?, "counts"?}],
     "parameters", "inputs"}`` plus any ``extra`` keys.
     """
-    from ._api import jsonable
-
     content = brief_content(nb)
     content.pop("attributions")
     doc = {

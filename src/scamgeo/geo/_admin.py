@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError, SchemaError
 from .._validate import check_positive, require_columns
 from ._crs import CHUNK, Frame, as_geoseries, project, valid
@@ -319,10 +319,8 @@ def assign_province(
     >>> prov["admin1_code"].value_counts().head(3).to_dict()
     {'TH-33': 38, 'TH-32': 36, 'TH-34': 34}
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.assign_province(gdf, provinces=provinces, max_km=max_km)
+    if (on_dask := dask_version(assign_province, gdf)) is not None:
+        return on_dask(gdf, provinces=provinces, max_km=max_km)
     max_km = check_positive(max_km, name="max_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
     n = len(geoms)

@@ -14,7 +14,7 @@ import shapely
 from shapely import STRtree
 
 from .. import config
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError
 from .._time import calendar, date_column, parse_date, period_start
 from .._validate import check_choice, check_positive, require_columns
@@ -296,10 +296,8 @@ def aggregate(
     >>> int(monthly["events"].sum())
     205
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.aggregate(
+    if (on_dask := dask_version(aggregate, gdf)) is not None:
+        return on_dask(
             gdf,
             by=by,
             freq=freq,

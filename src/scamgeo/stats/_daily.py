@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _time
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError, SchemaError
 from .._record import one_row_per_incident
 from .._validate import check_choice, require_columns
@@ -168,12 +168,8 @@ def daily_counts(
     >>> str(first["date"].date()), first["phase"], int(first["events"])
     ('2025-05-28', 'may_crisis', 1)
     """
-    if is_dask(events):
-        from .. import scale
-
-        return scale.daily_counts(
-            events, start=start, end=end, freq=freq, timeline=timeline, count=count
-        )
+    if (on_dask := dask_version(daily_counts, events)) is not None:
+        return on_dask(events, start=start, end=end, freq=freq, timeline=timeline, count=count)
     source = "events"
     events = as_frame(events, name="events")
     check_choice(freq, ["D", "W"], name="freq")
