@@ -66,7 +66,7 @@ def test_its_chart(counts):
     res = stats.interrupted_time_series(counts, breakpoint="2025-12-27")
     ax = charts.its_chart(res)
     assert len(ax.lines) >= 3
-    assert "27 Dec 2025" in ax.get_title(loc="left")
+    assert "27 December 2025" in ax.get_title(loc="left")
 
 
 def test_null_distribution_chart():

@@ -287,7 +287,7 @@ def test_sites_map_one_symbol_per_kind_and_popups(sites):
         "KHM",
         "Main casino town.",
         "Warehouse hit by 3 bombs",
-        "2025-12-18",
+        "18 December 2025",
         "claimed by both",
     ):
         assert text in poipet
@@ -503,7 +503,7 @@ def test_displacement_map_for_a_date_carries_latest_figures(displacement):
     tips = sorted(f["properties"]["tip"] for f in layer(m, "In shelters (people)").data["features"])
     assert tips == ["Si Sa Ket: 3,000 people", "Surin: 9,000 people"]
     legend = legends(layer(m, "In shelters (people)"))[0]
-    assert "2025-07-30" in legend.html and "peak" not in legend.html
+    assert "30 July 2025" in legend.html and "peak" not in legend.html
 
 
 def test_displacement_map_errors_name_what_is_allowed(displacement):
@@ -518,9 +518,10 @@ def test_displacement_map_errors_name_what_is_allowed(displacement):
     for date, said in (
         (
             "2025-01-01",
-            "No province figure in the 14 days up to 2025-01-01 (the figures run from 2025-07-24",
+            "No province figure in the 14 days up to 1 January 2025 (the figures run from "
+            "24 July 2025",
         ),
-        ("2025-09-01", "No province figure in the 14 days up to 2025-09-01"),
+        ("2025-09-01", "No province figure in the 14 days up to 1 September 2025"),
     ):
         empty = sm.displacement_map(displacement, metric="in_shelters", date=date)
         lay = layer(empty, "In shelters (people)")

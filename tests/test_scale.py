@@ -166,13 +166,13 @@ def test_reference_geometry_is_in_the_graph_once(scale, lazy):
 def test_counts_equal_the_in_memory_path(scale, persisted, memory):
     for options in (
         {},
-        {"freq": "W", "start": "2025-03-01", "end": "2025-08-31", "value": "fatalities"},
-        {"by": "grid", "freq": "M", "cell_km": 25, "start": "2025-06-01"},
+        {"freq": "W", "start": "2025-03-01", "end": "2025-08-31", "count": "claims"},
+        {"by": "grid", "freq": "M", "cells": geo.grid(cell_km=25), "start": "2025-06-01"},
     ):
         got, want = scale.aggregate(persisted, **options), geo.aggregate(memory, **options)
         pd.testing.assert_frame_equal(got, want)
         assert got.attrs == want.attrs
-        assert int(got["events"].sum()) > 0
+        assert int(got[want.attrs["count"]].sum()) > 0
     for options in (
         {},
         {"freq": "W", "start": "2025-02-01", "end": "2025-05-01"},
@@ -180,7 +180,8 @@ def test_counts_equal_the_in_memory_path(scale, persisted, memory):
     ):
         got = scale.daily_counts(persisted, **options)
         pd.testing.assert_frame_equal(got, stats.daily_counts(memory, **options))
-    assert int(scale.daily_counts(persisted)["events"].sum()) == N
+    daily = scale.daily_counts(persisted)
+    assert int(daily[next(c for c in ("incidents", "events") if c in daily)].sum()) == N
 
 
 def test_bad_row_named_by_its_file_and_row(scale, cluster, files, tmp_path):
@@ -384,3 +385,17 @@ def test_a_dask_frame_before_import_scamgeo_scale_says_to_import_it(tmp_path):
     assert len(lines) == 7
     assert lines[0].startswith("scamgeo.geo.distance_to_border_km was given a dask frame")
     assert lines[-1].startswith("scamgeo.io.load_events was given a GeoParquet path")
+
+
+def test_incidents_with_linked_claims_are_counted_in_memory(scale):
+    """Claims of one incident may sit in different partitions: count='incidents' refuses them."""
+    import dask_geopandas
+
+    events = datasets.events()
+    lazy = dask_geopandas.from_geopandas(events, npartitions=3)
+    for count in (scale.aggregate, scale.daily_counts):
+        with pytest.raises(ParameterError, match="carries incident_id"):
+            count(lazy)
+    claims = scale.aggregate(lazy, count="claims")
+    pd.testing.assert_frame_equal(claims, geo.aggregate(events, count="claims"))
+    assert int(claims["claims"].sum()) == len(events)

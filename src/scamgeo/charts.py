@@ -18,9 +18,21 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from . import fmt
 from ._errors import ParameterError
 from ._validate import check_choice, require_columns
-from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS
+from .style import (
+    FAINT,
+    GREY_PALE,
+    INK,
+    INK_MUTED,
+    INK_SECONDARY,
+    LINE_CYCLE,
+    OKABE_ITO,
+    PHASE_COLORS,
+    PHASE_LABELS,
+)
+from .vocab import EMBEDDED_SOURCE
 
 __all__ = [
     "PHASE_COLORS",
@@ -32,9 +44,6 @@ __all__ = [
     "tally_chart",
     "timeline_chart",
 ]
-
-# Okabe–Ito, colour-blind safe: the palette the maps use, in line-cycle order
-OKABE_ITO = LINE_CYCLE
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
@@ -51,13 +60,13 @@ def _source(ax: Axes, text: str) -> None:
         xytext=(0, -28),
         textcoords="offset points",
         fontsize=7,
-        color="#555555",
+        color=INK_MUTED,
         va="top",
     )
 
 
 def _empty(ax: Axes, message: str) -> Axes:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=INK_MUTED)
     ax.set_axis_off()
     return ax
 
@@ -69,7 +78,7 @@ def timeline_chart(
     value: str = "events",
     annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events",
+    source: str = f"Source: {EMBEDDED_SOURCE}",
 ) -> Axes:
     """Daily (or weekly) counts as bars over shaded phases, key dates annotated.
 
@@ -99,7 +108,7 @@ def timeline_chart(
             pd.to_datetime(block["date"].iloc[0]),
             pd.to_datetime(block["date"].iloc[-1]) + step,
         )
-        ax.axvspan(start, end, color=PHASE_COLORS.get(name, "#eeeeee"), zorder=0, lw=0)
+        ax.axvspan(start, end, color=PHASE_COLORS.get(name, FAINT), zorder=0, lw=0)
         if (end - start).days >= 8:
             ax.text(
                 start + (end - start) / 2,
@@ -109,7 +118,7 @@ def timeline_chart(
                 ha="center",
                 va="bottom",
                 fontsize=8,
-                color="#444444",
+                color=INK_SECONDARY,
             )
     heights = (
         pd.to_numeric(counts[value], errors="coerce").astype("float64").fillna(0.0)
@@ -118,7 +127,7 @@ def timeline_chart(
         dates,
         heights,
         width=step.days * 0.9,
-        color="#0072B2" if value == "events" else "#D55E00",
+        color=OKABE_ITO["blue"] if value == "events" else OKABE_ITO["vermillion"],
         zorder=2,
         align="edge",
     )
@@ -128,7 +137,7 @@ def timeline_chart(
         keep = keep[(keep["date"] >= lo) & (keep["date"] <= hi)]
         ymax = max(float(heights.max()), 1.0)
         for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
-            ax.axvline(when, color="#333333", lw=0.8, ls="--", zorder=3)
+            ax.axvline(when, color=INK_SECONDARY, lw=0.8, ls="--", zorder=3)
             ax.text(
                 when,
                 ymax * (0.95 - 0.12 * (i % 4)),
@@ -137,7 +146,7 @@ def timeline_chart(
                 rotation=0,
                 va="top",
                 ha="left",
-                color="#222222",
+                color=INK,
                 zorder=4,
                 bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
             )
@@ -154,7 +163,7 @@ def rate_ratio_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events; model: scamgeo.stats.count_model",
+    source: str = f"Source: {EMBEDDED_SOURCE}; model: scamgeo.stats.count_model",
 ) -> Axes:
     """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
     table = result.table
@@ -177,12 +186,12 @@ def rate_ratio_chart(
             y,
             xerr=err,
             fmt="o",
-            color=OKABE_ITO[4 if k == 0 else 0],
+            color=LINE_CYCLE[4 if k == 0 else 0],
             capsize=3,
             label=model.replace("_", " ") + (" (chosen)" if chosen else ""),
             alpha=1.0 if chosen else 0.6,
         )
-    ax.axvline(1, color="#333333", lw=0.8)
+    ax.axvline(1, color=INK_SECONDARY, lw=0.8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(terms)), [PHASE_LABELS.get(t, t) for t in terms])
     ax.invert_yaxis()
@@ -200,7 +209,7 @@ def its_chart(
     *,
     ax: Axes | None = None,
     title: str | None = None,
-    source: str = "Source: scamgeo curated events; segmented Poisson regression, Newey–West errors",
+    source: str = f"Source: {EMBEDDED_SOURCE}; segmented Poisson regression, Newey–West errors",
 ) -> Axes:
     """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual."""
     fitted = result.fitted
@@ -209,25 +218,27 @@ def its_chart(
     )
     ax = _ax(ax, (9, 3.6))
     ax.bar(
-        fitted["date"], fitted["observed"], color="#BBBBBB", label="observed events/day", width=0.9
+        fitted["date"], fitted["observed"], color=GREY_PALE, label="observed events/day", width=0.9
     )
-    ax.plot(fitted["date"], fitted["fitted"], color="#0072B2", lw=2, label="segmented model")
+    ax.plot(
+        fitted["date"], fitted["fitted"], color=OKABE_ITO["blue"], lw=2, label="segmented model"
+    )
     post = fitted["date"] >= pd.Timestamp(result.breakpoint)
     ax.plot(
         fitted.loc[post, "date"],
         fitted.loc[post, "counterfactual"],
-        color="#D55E00",
+        color=OKABE_ITO["vermillion"],
         lw=1.5,
         ls="--",
         label="pre-ceasefire trend continued",
     )
-    ax.axvline(pd.Timestamp(result.breakpoint), color="#333333", lw=1)
+    ax.axvline(pd.Timestamp(result.breakpoint), color=INK_SECONDARY, lw=1)
     # an extrapolated trend can explode; keep the axis on the data
     top = float(np.nanmax([fitted["observed"].max(), fitted["fitted"].max(), 1.0]))
     ax.set_ylim(0, top * 1.25)
     ax.set_ylabel("events per day")
     ax.set_title(
-        title or f"Interrupted time series at {pd.Timestamp(result.breakpoint):%d %b %Y}",
+        title or f"Interrupted time series at {fmt.date(result.breakpoint)}",
         loc="left",
     )
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -241,7 +252,7 @@ def null_distribution_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events and sites; Monte Carlo test",
+    source: str = f"Source: {EMBEDDED_SOURCE} and sites; Monte Carlo test",
 ) -> Axes:
     """Histogram of the null statistic (km) with the observed value marked."""
     ax = _ax(ax, (8, 3.4))
@@ -249,18 +260,18 @@ def null_distribution_chart(
     ax.hist(
         null,
         bins=40,
-        color="#56B4E9",
+        color=OKABE_ITO["sky_blue"],
         edgecolor="white",
         label=f"{result.n_draws} draws under the null",
     )
     ax.axvline(
         result.observed_km,
-        color="#D55E00",
+        color=OKABE_ITO["vermillion"],
         lw=2,
-        label=f"observed: {result.observed_km:.1f} km (p = {result.p_value:.3g})",
+        label=f"observed: {fmt.km(result.observed_km)} ({fmt.p_value(result.p_value)})",
     )
     lo, hi = result.null_interval_km
-    ax.axvspan(lo, hi, color="#56B4E9", alpha=0.15, label="null 95% interval")
+    ax.axvspan(lo, hi, color=OKABE_ITO["sky_blue"], alpha=0.15, label="null 95% interval")
     ax.set_xlabel(f"{result.statistic} distance from strikes to the nearest casino hub (km)")
     ax.set_ylabel("draws")
     ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
@@ -325,18 +336,18 @@ def range_chart(
             ax.plot(
                 [row["low"] / scale, row["high"] / scale],
                 [i, i],
-                color="#0072B2",
+                color=OKABE_ITO["blue"],
                 lw=6,
                 solid_capstyle="butt",
             )
         elif pd.notna(row["value"]):
-            ax.plot(row["value"] / scale, i, "o", color="#D55E00")
+            ax.plot(row["value"] / scale, i, "o", color=OKABE_ITO["vermillion"])
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"{unit}{scale_label}: bars are published ranges (low–high), dots single figures")
     ax.set_title(f"Published estimates: {indicator.replace('_', ' ')}", loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color="#eeeeee")
+    ax.grid(axis="x", color=FAINT)
     _source(ax, "Sources: publishers named on each line (scamgeo scam_figures table)")
     return ax
 
@@ -403,12 +414,12 @@ def displacement_chart(
             marker="o",
             ms=3,
             ls="--" if what == "flow" else "-",
-            color=OKABE_ITO[k % len(OKABE_ITO)],
+            color=LINE_CYCLE[k % len(LINE_CYCLE)],
             label=label,
         )
     ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.count(v)))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(frameon=False, fontsize=8, ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
@@ -440,7 +451,7 @@ def tally_chart(
             where="post",
             marker="o",
             ms=3,
-            color=OKABE_ITO[k % 8],
+            color=LINE_CYCLE[k % len(LINE_CYCLE)],
             label=f"{side} casualties, as reported by {claim}",
         )
     ax.set_ylabel(category.replace("_", " "))

@@ -27,7 +27,7 @@ from ._inputs import geometry_of
 from ._provenance import record_read
 from ._validate import Problems, check_choice, check_choices, closest
 from .schema import CURATED, SITE_KINDS, TableSchema
-from .vocab import fold
+from .vocab import fold, match_name, suggest_names
 
 __all__ = [
     "border",
@@ -50,6 +50,7 @@ __all__ = [
     "read_table",
     "reference_provenance",
     "scam_figures",
+    "site_spellings",
     "sites",
     "sources",
     "tallies",
@@ -539,6 +540,11 @@ def incidents() -> gpd.GeoDataFrame:
     >>> first["incident_id"], str(first["event_date"].date()), first["place_id"]
     ('SG-I0001', '2025-05-28', 'chong-bok')
     """
+    return _incidents().copy()
+
+
+@functools.cache
+def _incidents() -> gpd.GeoDataFrame:
     return _points(_record.incidents_table(_events_table()), name="incidents")
 
 
@@ -644,20 +650,49 @@ def find_site(name: str) -> gpd.GeoDataFrame:
     ['poipet']
     """
     all_sites = sites()
-    key = fold(name)
-    if name in all_sites.index:
-        return all_sites.loc[[name]]
-    for site_id, site_name, aliases in all_sites[["site_id", "name", "aliases"]].itertuples(
-        index=False
-    ):
-        names = [site_name, *(str(aliases).split(";") if isinstance(aliases, str) else [])]
-        if any(fold(n) == key for n in names):
-            return all_sites.loc[[site_id]]
-    near = closest(str(name), [*all_sites.index, *all_sites["name"]], n=3, cutoff=0.5)
+    site_id = match_name(name, site_spellings(all_sites))
+    if site_id is not None:
+        return all_sites.loc[[site_id]]
+    near = suggest_names(name, site_spellings(all_sites), n=3)
     hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     raise ParameterError(
         f"find_site: no site is called {name!r}.{hint} scamgeo.datasets.sites() lists all {len(all_sites)}."
     )
+
+
+def site_spellings(table: pd.DataFrame, *, id_col: str = "site_id") -> dict[str, list[str]]:
+    """Each site's spellings (name, then ``;``-separated aliases), by id: what lookups match.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Sites with ``id_col`` (a column, or the index when the column is absent)
+        and, where present, ``name`` and ``aliases``.
+    id_col : str, default "site_id"
+
+    Returns
+    -------
+    dict
+        ``{site_id: [name, alias, ...]}``, for :func:`scamgeo.vocab.match_name`.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.site_spellings(datasets.sites())["poipet"][:2]
+    ['Poipet', 'Paoy Paet']
+    """
+    ids = table[id_col] if id_col in table.columns else pd.Series(table.index, index=table.index)
+    cols = [
+        table[c] if c in table.columns else pd.Series(pd.NA, index=table.index)
+        for c in ("name", "aliases")
+    ]
+    out: dict[str, list[str]] = {}
+    for ident, site_name, aliases in zip(ids.astype(str), *cols, strict=True):
+        spellings = [str(site_name)] if isinstance(site_name, str) else []
+        if isinstance(aliases, str):
+            spellings += [a.strip() for a in aliases.split(";") if a.strip()]
+        out[ident] = spellings
+    return out
 
 
 def displacement() -> pd.DataFrame:

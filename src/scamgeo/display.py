@@ -14,13 +14,15 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from .style import FAINT, RULE
+
 __all__ = ["table"]
 
 _TABLE_CSS = (
     "<style>.sg-table{border-collapse:collapse;font-size:12px;margin:4px 0 12px;max-width:100%;}"
-    ".sg-table th,.sg-table td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left !important;"
+    f".sg-table th,.sg-table td{{border-bottom:1px solid {RULE};padding:3px 8px;text-align:left !important;"
     "vertical-align:top;}"
-    ".sg-table th{background:#f5f5f5;}"
+    f".sg-table th{{background:{FAINT};}}"
     ".sg-table td.num{text-align:right !important;font-variant-numeric:tabular-nums;white-space:nowrap;}"
     ".sg-table td.long{min-width:24em;}.sg-table td.url{white-space:nowrap;}"
     ".sg-table caption{text-align:left;font-weight:600;padding:2px 0 6px;}"
@@ -48,7 +50,7 @@ def _cell(value: Any, *, is_url: bool, decimals: int, is_p: bool = False) -> tup
         return _p_value(value), True
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if numeric and isinstance(value, float) and not fmt.is_missing(value):
-        shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.{decimals}f}"
+        shown = fmt.number(value, decimals=decimals)
         return shown, True
     return text(fmt.value(value, decimals=decimals)), numeric
 
@@ -132,7 +134,8 @@ def table(
     more = ""
     if max_rows is not None and len(df) > max_rows:
         more = (
-            f"<p class='sg-more'>… {len(df) - max_rows:,} more rows not shown (of {len(df):,}).</p>"
+            f"<p class='sg-more'>… {fmt.count(len(df) - max_rows)} more rows not shown "
+            f"(of {fmt.count(len(df))}).</p>"
         )
     return HTML(
         # a wide table scrolls inside the page instead of running off it

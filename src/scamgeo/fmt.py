@@ -25,6 +25,7 @@ __all__ = [
     "interval",
     "is_missing",
     "km",
+    "month",
     "number",
     "p_value",
     "pct",
@@ -148,6 +149,20 @@ def date(d: Any, *, missing: str = MISSING) -> str:
     if not isinstance(d, dt.date):
         d = pd.Timestamp(d).date()
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def month(d: Any, *, missing: str = MISSING) -> str:
+    """A month in words: ``July 2025``.
+
+    Examples
+    --------
+    >>> month("2025-07-24")
+    'July 2025'
+    """
+    if is_missing(d):
+        return missing
+    ts = pd.Timestamp(d)
+    return f"{_MONTHS[ts.month - 1]} {ts.year}"
 
 
 def window(a: Any, b: Any) -> str:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..style import HIGHLIGHT, INK_MUTED
+
 __all__ = ["THEMES", "index_page"]
 
 #: Theme of each notebook (by the part of its name after the number).
@@ -126,7 +128,8 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
         "<title>scamgeo briefs</title><style>"
         "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:52em;line-height:1.4;}"
         "ul{list-style:none;padding:0;}li{margin:0 0 1.2em;}h3{margin:0;}"
-        ".dates{color:#555;margin:0;}.links{font-size:90%;}.failed{color:#a00;}"
+        f".dates{{color:{INK_MUTED};margin:0;}}.links{{font-size:90%;}}"
+        f".failed{{color:{HIGHLIGHT};}}"
         "</style></head><body><h1>Briefs on the 2025 Thailand–Cambodia border war "
         "and the border scam economy</h1>"
         f"{sections}<p>Built {esc(str(manifest.get('built', '')))}. "

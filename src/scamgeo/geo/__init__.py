@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from ._admin import ADMIN1_METHODS, assign_province
 from ._buffers import buffer_km, rings_km
-from ._crs import to_metric, utm_crs
+from ._crs import crs_string, to_metric, utm_crs, utm_epsg, utm_zone
 from ._grids import aggregate, grid
 from ._nearest import distance_to_border_km, nearest_site, within_km
 
@@ -45,11 +45,14 @@ __all__ = [
     "aggregate",
     "assign_province",
     "buffer_km",
+    "crs_string",
     "distance_to_border_km",
     "grid",
     "nearest_site",
     "rings_km",
     "to_metric",
     "utm_crs",
+    "utm_epsg",
+    "utm_zone",
     "within_km",
 ]

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._dask import scale_version
 from .._errors import DataSourceError, ParameterError
+from ..vocab import EMBEDDED_ATTRIBUTION
 from ._checks import Report
 from ._events import check_filters, filter_events, finish_events
 from ._tables import Source, _binary_kind, describe, load_raw, to_frame
@@ -25,12 +26,6 @@ logger = logging.getLogger(__name__)
 
 #: Named sources of :func:`load_events` (anything else is a path or an open file).
 SOURCES = ("embedded", "acled-api", "ucdp-api")
-
-EMBEDDED_ATTRIBUTION = (
-    "scamgeo curated events of the 2025 Thailand–Cambodia border war: facts from public reporting, "
-    "each row citing its source (source, source_url, source_date); geography: Made with Natural "
-    "Earth; GeoNames (CC BY 4.0)."
-)
 
 
 def _columns(src: Source) -> tuple[list[str], Source]:

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import _html, config
+from .. import _html, config, fmt
 from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
 from .._validate import check_positive, require_columns
+from ..style import BASE_MAP, HIGHLIGHT, INK_SECONDARY, PAPER
 from ._common import (
     GEONAMES_HTML,
     NATURAL_EARTH_HTML,
@@ -169,7 +170,7 @@ def base_map(
     props = [
         {
             "tip": _html.text(name),
-            "st": {} if inside else {"fillColor": "#e4e4e4", "fillOpacity": 0.5},
+            "st": {} if inside else {"fillColor": BASE_MAP["land_outside"], "fillOpacity": 0.5},
         }
         for name, inside in zip(cg["name"], in_region, strict=True)
     ]
@@ -178,7 +179,12 @@ def base_map(
         display(cg.geometry, fine=tol),
         props,
         name="Countries",
-        style={"color": "#8c8c8c", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 0.85},
+        style={
+            "color": BASE_MAP["country_edge"],
+            "weight": 1,
+            "fillColor": BASE_MAP["land"],
+            "fillOpacity": 0.85,
+        },
         attribution=ne,
     )
     layer.add_child(
@@ -186,9 +192,9 @@ def base_map(
             legend_html(
                 "Base map",
                 [
-                    f"{swatch_fill('#f3efe6')} Country",
-                    f"{swatch_fill('#ffffff', stroke='#b3b3b3', opacity=0)} Province (TH, KH)",
-                    f"{swatch_line('#222222', dash='6 4')} Border",
+                    f"{swatch_fill(BASE_MAP['land'])} Country",
+                    f"{swatch_fill(PAPER, stroke=BASE_MAP['province_edge'], opacity=0)} Province (TH, KH)",
+                    f"{swatch_line(BASE_MAP['border'], dash='6 4')} Border",
                 ],
             ),
             css_class="scamgeo-legend-base",
@@ -208,7 +214,7 @@ def base_map(
         display(pg.geometry, fine=tol),
         props,
         name="Provinces",
-        style={"color": "#a6a6a6", "weight": 0.8, "fill": True, "fillOpacity": 0.0},
+        style={"color": BASE_MAP["province_edge"], "weight": 0.8, "fill": True, "fillOpacity": 0.0},
         attribution=ne,
     ).add_to(m)
 
@@ -216,10 +222,7 @@ def base_map(
     names = bg["name"] if "name" in bg.columns else pd.Series("Border", index=bg.index)
     length = column_or_na(bg, "length_km")
     props = [
-        {
-            "tip": _html.text(name)
-            + (f" border, {float(km):,.0f} km at 1:10m" if not missing(km) else "")
-        }
+        {"tip": _html.text(name) + (f" border, {fmt.km(km)} at 1:10m" if not missing(km) else "")}
         for name, km in zip(names, length, strict=True)
     ]
     vector_layer(
@@ -227,7 +230,7 @@ def base_map(
         display(bg.geometry, fine=tol / 4),
         props,
         name="Border",
-        style={"color": "#222222", "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
+        style={"color": BASE_MAP["border"], "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
         attribution=ne,
     ).add_to(m)
 
@@ -246,9 +249,9 @@ def base_map(
             decimals=4,
             point_style={
                 "radius": 3,
-                "color": "#ffffff",
+                "color": PAPER,
                 "weight": 1,
-                "fillColor": "#444444",
+                "fillColor": INK_SECONDARY,
                 "fillOpacity": 1,
             },
             attribution=GEONAMES_HTML,
@@ -382,9 +385,10 @@ def locator_svg(countries: gpd.GeoDataFrame, bounds: tuple[float, ...], *, width
     return (
         f'<svg width="{width}" height="{height:.0f}" viewBox="0 0 {width} {height:.0f}" '
         'role="img" aria-label="Locator: the map frame in the region">'
-        f'<path d="{" ".join(paths)}" fill="#f3efe6" stroke="#8c8c8c" stroke-width="0.6"/>'
+        f'<path d="{" ".join(paths)}" fill="{BASE_MAP["land"]}" '
+        f'stroke="{BASE_MAP["country_edge"]}" stroke-width="0.6"/>'
         f'<rect x="{fx:.1f}" y="{fy:.1f}" width="{frame_w:.1f}" height="{frame_h:.1f}" '
-        'fill="#D55E00" fill-opacity="0.15" stroke="#D55E00" stroke-width="1.5"/></svg>'
+        f'fill="{HIGHLIGHT}" fill-opacity="0.15" stroke="{HIGHLIGHT}" stroke-width="1.5"/></svg>'
     )
 
 

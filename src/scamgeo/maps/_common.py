@@ -10,9 +10,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import _html, config, vocab
+from .. import _html, config, fmt, vocab
 from .._errors import ParameterError
 from .._validate import require_columns
+from ..style import GREY_LIGHT
 from ..vocab import attribution_html
 from ._elements import RefitOnLoad, VectorLayer
 
@@ -208,7 +209,7 @@ def bounds_of(gdf: gpd.GeoDataFrame, *, pad_deg: float = 0.5) -> tuple[float, fl
     )
 
 
-def popup(title: str, rows: list[tuple[str, str]], *, color: str = "#999") -> str:
+def popup(title: str, rows: list[tuple[str, str]], *, color: str = GREY_LIGHT) -> str:
     """Popup HTML from *escaped* pieces (labels are constants of this module)."""
     body = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows if value)
     return (
@@ -221,7 +222,7 @@ def date_text(value: Any) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return fmt.date(value)
     except (TypeError, ValueError):
         return _html.text(value)
 

@@ -10,12 +10,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import _html, config
+from .. import _html, config, fmt
 from .._errors import ParameterError
-from .._time import parse_date
+from .._time import date_column, parse_date
 from .._validate import check_choice, check_positive, require_columns
 from ..stats import figures_as_of, series_columns
-from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS
+from ..style import OKABE_ITO, PAPER
+from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS, MEASURES
 from ._base import base_map
 from ._common import (
     DISPLACEMENT_HTML,
@@ -70,7 +71,7 @@ def _select_series(
     body, meas, notes = series_columns(rows)
     rows = rows.assign(sg_body=body.to_numpy(), sg_measure=meas.to_numpy())
     if measure is not None:
-        check_choice(measure, ("stock", "flow"), name="measure")
+        check_choice(measure, MEASURES, name="measure")
         rows = rows[rows["sg_measure"] == measure]
     elif (rows["sg_measure"] == "stock").any() and (rows["sg_measure"] == "flow").any():
         notes.append("flows set aside: the map shows stocks (people displaced at a date).")
@@ -86,8 +87,7 @@ def _select_series(
 
 
 def _day(value: Any) -> str:
-    ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%B %Y}"
+    return fmt.date(value)
 
 
 def _nice_values(vmax: float) -> list[float]:
@@ -201,12 +201,12 @@ def displacement_map(
     metric_label = DISPLACEMENT_METRIC_LABELS[metric]
     national = int(rows["admin1_code"].isna().sum())
     rows = rows[rows["admin1_code"].notna()].copy()
-    rows["as_of"] = pd.to_datetime(rows["as_of"], errors="coerce")
+    rows["as_of"] = date_column(rows, "as_of", source="displacement", allow_missing=True)
     rows["value"] = pd.to_numeric(rows["value"], errors="coerce")
     rows = rows.dropna(subset=["as_of", "value"])
     if rows.empty:
         said = (
-            f"only national figures ({national:,}) are reported"
+            f"only national figures ({fmt.count(national)}) are reported"
             if national
             else "no figures are reported"
         )
@@ -229,19 +229,21 @@ def displacement_map(
         when_label = "each province's peak"
     else:
         when = parse_date(date, name="date")
-        when_label = f"{when:%Y-%m-%d}"
+        when_label = fmt.date(when)
         latest = figures_as_of(rows, when, max_age_days=max_age_days)
     if latest.empty:  # nothing to draw on that date: say so on the map, as for no figures at all
         window = (
-            f"in the {max_age_days:g} days up to" if max_age_days is not None else "on or before"
+            f"in the {fmt.number(max_age_days)} days up to"
+            if max_age_days is not None
+            else "on or before"
         )
         return _no_province_figures(
             m,
             metric_label=metric_label,
             unit=unit,
             name=name,
-            said=f"No province figure {window} {when:%Y-%m-%d} (the figures run from "
-            f"{rows['as_of'].min():%Y-%m-%d} to {rows['as_of'].max():%Y-%m-%d}), "
+            said=f"No province figure {window} {fmt.date(when)} (the figures run "
+            f"{fmt.span(rows['as_of'].min(), rows['as_of'].max())}), "
             "so nothing is drawn.",
         )
 
@@ -267,7 +269,7 @@ def displacement_map(
 
     m = base_map() if m is None else check_map(m)
     vmax = float(latest["value"].max()) if len(latest) else 0.0
-    color = "#0072B2"
+    color = OKABE_ITO["blue"]
 
     def radius(v: float) -> float:
         return max(2.0, max_radius_px * math.sqrt(v / vmax)) if vmax > 0 else 2.0
@@ -280,7 +282,7 @@ def displacement_map(
         label = _html.text(pname.get(code) or r.get("admin1"))
         rows_html = [
             ("Province", f"{label} ({_html.text(code)})"),
-            (metric_label, f"{value:,.0f} {_html.text(unit)}"),
+            (metric_label, f"{fmt.count(value)} {_html.text(unit)}"),
             ("Peak on" if peak else "As of", _html.text(_day(r["as_of"]))),
             ("Counted by", _html.text(r["sg_body"])),
             ("Measure", _html.text(r["sg_measure"])),
@@ -291,7 +293,7 @@ def displacement_map(
         geoms.append(anchor[code])
         props.append(
             {
-                "tip": f"{label}: {value:,.0f} {_html.text(unit)}"
+                "tip": f"{label}: {fmt.count(value)} {_html.text(unit)}"
                 + (f" (peak, {_html.text(_day(r['as_of']))})" if peak else ""),
                 "pop": popup(f"{metric_label}: {label}", rows_html, color=color),
                 "st": {"radius": round(radius(value), 2)},
@@ -303,11 +305,12 @@ def displacement_map(
         gpd.GeoSeries(geoms, crs=config.GEOGRAPHIC_CRS),
         props,
         name=_html.text(name if name is not None else f"{metric_label} ({unit})"),
-        point_style={"color": "#ffffff", "weight": 1.2, "fillColor": color, "fillOpacity": 0.55},
+        point_style={"color": PAPER, "weight": 1.2, "fillColor": color, "fillOpacity": 0.55},
         attribution=DISPLACEMENT_HTML,
     )
     key_rows = [
-        f"{swatch_circle(color, radius=min(radius(v), 30))} {v:,.0f}" for v in _nice_values(vmax)
+        f"{swatch_circle(color, radius=min(radius(v), 30))} {fmt.count(v)}"
+        for v in _nice_values(vmax)
     ]
     layer.add_child(
         Legend(
@@ -321,7 +324,7 @@ def displacement_map(
                     if peak
                     else "each its latest figure"
                     + (
-                        f" of the {max_age_days:g} days up to the date"
+                        f" of the {fmt.number(max_age_days)} days up to the date"
                         if max_age_days is not None
                         else " up to the date"
                     )

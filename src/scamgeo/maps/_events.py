@@ -9,13 +9,13 @@ import folium
 import numpy as np
 import pandas as pd
 
-from .. import _html
+from .. import _html, fmt
 from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
-from .._time import TIMEZONE
+from .._time import date_column
 from .._validate import check_choice, check_positive
 from ..schema import EVENT_TYPES
-from ..style import event_type_color
+from ..style import GREY, INK_MUTED, PAPER, event_type_color
 from ._base import new_map_for
 from ._common import (
     ACLED_HTML,
@@ -60,7 +60,7 @@ def _places(
     pid = column_or_na(pts, "place_id").astype("string").str.strip()
     pid = pid.mask(pid == "")
     point_key = pd.Series(
-        [f"pt:{y:.{decimals}f},{x:.{decimals}f}" for y, x in zip(lat, lon, strict=True)],
+        [f"pt:{y},{x}" for y, x in zip(lat, lon, strict=True)],  # rounded above
         index=pts.index,
         dtype="string",
     )
@@ -229,9 +229,7 @@ def events_map(
     if not 0 <= int(decimals) <= 7:
         raise ParameterError(f"decimals={decimals!r} must be between 0 and 7 (4 ≈ 11 m).")
     pts = located_points(events, name="events", what="not drawn")
-    dates = pd.to_datetime(pts["event_date"], errors="coerce")
-    if isinstance(dates.dtype, pd.DatetimeTZDtype):  # the region's local date, as everywhere
-        dates = dates.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    dates = date_column(pts, "event_date", source="events", allow_missing=True)
     if dates.isna().any():
         logger.info(
             "events: %d rows without a readable event_date are not drawn", int(dates.isna().sum())
@@ -331,7 +329,7 @@ def events_map(
             "s": strings,
             "types": types,
             "colors": colors,
-            "day0": day0.strftime("%Y-%m-%d"),
+            "day0": day0.date().isoformat(),  # for the browser, not for reading
             "ndays": int(day_index.max()) if n else 0,
             "canvas": renderer == "canvas" or (renderer == "auto" and n > CANVAS_THRESHOLD),
             "slider": bool(time_slider),
@@ -355,32 +353,27 @@ def events_map(
     n_places = len(places["table"]["y"])
     n_incidents = int(len(set(incident_codes.tolist())))
     rows = [
-        f"{swatch_circle(c)} {t} ({int(k):,})"
+        f"{swatch_circle(c)} {t} ({fmt.count(k)})"
         for t, c, k in zip(types, colors, type_counts, strict=True)
     ]
     sizes = " ".join(
-        f"{swatch_circle('#ffffff', radius=min(24, 4.0 + 2.4 * math.sqrt(v)))} {v}"
-        for v in (1, 5, 20)
+        f"{swatch_circle(PAPER, radius=min(24, 4.0 + 2.4 * math.sqrt(v)))} {v}" for v in (1, 5, 20)
     )
     rows.append(f"Events at a place: {sizes}")
     uncertain = sum(1 for u in places["table"]["u"] if u and u > uncertainty_above_m)
     if uncertain:
         rows.append(
             '<svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="6.5" '
-            'fill="#888" fill-opacity="0.08" stroke="#555" stroke-dasharray="3 2"/></svg> '
+            f'fill="{GREY}" fill-opacity="0.08" stroke="{INK_MUTED}" stroke-dasharray="3 2"/></svg> '
             f"Location uncertainty ({uncertain} place{'s' if uncertain != 1 else ''} "
-            f"known to worse than {uncertainty_above_m / 1000:g} km)"
+            f"known to worse than {fmt.number(uncertainty_above_m / 1000)} km)"
         )
-    span = (
-        f"{day0:%Y-%m-%d} to {day0 + pd.Timedelta(days=data['ndays']):%Y-%m-%d}"
-        if n
-        else "no events"
-    )
+    span = fmt.window(day0, day0 + pd.Timedelta(days=data["ndays"])) if n else "no events"
     unlocated = len(events) - n
     counted = (
-        f'<span class="sg-claims">{n:,}</span> events (claims) of '
-        f'<span class="sg-incidents">{n_incidents:,}</span> incidents at '
-        f'<span class="sg-places">{n_places:,}</span> places'
+        f'<span class="sg-claims">{fmt.count(n)}</span> events (claims) of '
+        f'<span class="sg-incidents">{fmt.count(n_incidents)}</span> incidents at '
+        f'<span class="sg-places">{fmt.count(n_places)}</span> places'
     )
     layer.add_child(
         Legend(
@@ -390,7 +383,7 @@ def events_map(
                 note=f"{span}; one marker per place (grey: several event types); "
                 "a claim is one side's report of an incident"
                 + (
-                    f"; {unlocated:,} event(s) without a location or date not drawn"
+                    f"; {fmt.count(unlocated)} event(s) without a location or date not drawn"
                     if unlocated
                     else ""
                 ),
@@ -403,7 +396,7 @@ def events_map(
         heat_layer = HeatLayer(
             layer, name=unique_name(m, _html.text(f"{name} heat")), show=show_heat
         )
-        ramp = ",".join(f"{c} {float(k) * 100:.0f}%" for k, c in HEAT_GRADIENT.items())
+        ramp = ",".join(f"{c} {round(float(k) * 100)}%" for k, c in HEAT_GRADIENT.items())
         heat_layer.add_child(
             Legend(
                 legend_html(

@@ -8,11 +8,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from .. import _html, config
+from .. import _html, config, fmt
 from .._errors import ParameterError, SchemaError
 from .._inputs import located_points
-from .._validate import closest
 from ..style import RING_COLORS
+from ..vocab import match_name, suggest_names
 from ._base import base_map
 from ._common import (
     bounds_of,
@@ -46,7 +46,8 @@ def rings_map(
     sites : DataFrame or GeoDataFrame
         Sites with ``id_col`` (column or index) and ``name``.
     hub : str
-        The hub's id (e.g. ``"poipet"``) or its name (case-insensitive).
+        The hub's id (e.g. ``"poipet"``), name or alias, matched as
+        :func:`scamgeo.datasets.find_site` matches (``"osmach"`` finds O'Smach).
     radii_km : sequence of float, default (10, 25, 50)
         Ring radii in km.
     m : folium.Map, optional
@@ -61,7 +62,7 @@ def rings_map(
     folium.Map
         With one layer of annuli (tooltip "10–25 km from …") and its legend.
     """
-    from .. import geo
+    from .. import datasets, geo
 
     check_table(sites, name="sites")
     if id_col in sites.columns:
@@ -73,13 +74,15 @@ def rings_map(
             f"sites has no {id_col!r} column or index; pass id_col= one of its columns."
         )
     names = column_or_na(sites, "name").astype("string")
-    hit = (ids == str(hub)).to_numpy()
-    if not hit.any():
-        hit = (names.str.casefold() == str(hub).casefold()).fillna(False).to_numpy()
-    if not hit.any():
-        near = closest(str(hub), list(ids) + [str(x) for x in names.dropna()], n=3)
+    spellings = datasets.site_spellings(sites.assign(**{id_col: ids.to_numpy()}), id_col=id_col)
+    site_id = match_name(hub, spellings)
+    if site_id is None:
+        near = suggest_names(hub, spellings, n=3)
         hint = f" Did you mean {' or '.join(repr(x) for x in near)}?" if near else ""
-        raise ParameterError(f"hub={hub!r} is neither a {id_col} nor a name in sites.{hint}")
+        raise ParameterError(
+            f"hub={hub!r} is neither a {id_col}, a name nor an alias in sites.{hint}"
+        )
+    hit = (ids == site_id).to_numpy()
     one = sites[hit].iloc[:1]
     rings = geo.rings_km(one, radii_km=radii_km, id_col=id_col)
     hub_name = str(names[hit].iloc[0]) if not missing(names[hit].iloc[0]) else str(hub)
@@ -136,4 +139,4 @@ def rings_map(
 
 def _km(value: float) -> str:
     """A ring radius for a legend: whole km, or one decimal (13.3, not 13.3333)."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return fmt.number(value, decimals=1)

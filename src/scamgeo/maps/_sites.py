@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import folium
 import pandas as pd
 
-from .. import _html
+from .. import _html, fmt
 from .._inputs import located_points
 from ..schema import SITE_KINDS
-from ..style import OTHER_COLOR, SITE_KIND_LABELS, SITE_KIND_STYLE
+from ..style import LABELLED_SITE_KINDS, OTHER_COLOR, SITE_KIND_LABELS, SITE_KIND_STYLE
 from ._base import new_map_for
 from ._common import (
     SITES_HTML,
@@ -40,7 +40,7 @@ def sites_map(
     m: folium.Map | None = None,
     name: str = "Sites",
     show: bool = True,
-    labels: Sequence[str] = ("casino_hub", "border_crossing"),
+    labels: Sequence[str] = LABELLED_SITE_KINDS,
 ) -> folium.Map:
     """Casino hubs, casinos, scam compounds, crossings and SEZs, one symbol per kind.
 
@@ -157,7 +157,9 @@ def sites_map(
         notes.append(
             f"{n_missing} without a location, not drawn" + (f" ({listed})" if listed else "")
         )
-    title = f"{_html.text(name)}: {len(pts):,}" + (f" of {len(sites):,} drawn" if n_missing else "")
+    title = f"{_html.text(name)}: {fmt.count(len(pts))}" + (
+        f" of {fmt.count(len(sites))} drawn" if n_missing else ""
+    )
     layer.add_child(
         Legend(
             legend_html(title, legend_rows, note="; ".join(notes)),

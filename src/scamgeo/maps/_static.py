@@ -13,9 +13,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 
-from .. import config
+from .. import config, fmt
 from .._errors import ParameterError
 from .._validate import check_positive
+from ..style import BASE_MAP, GREY, GREY_LIGHT, INK, INK_MUTED, INK_SECONDARY, OKABE_ITO
 from ._common import map_layers
 from ._elements import EventLayer, HeatLayer, VectorLayer
 
@@ -72,7 +73,7 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
         if lines.any():
             gdf[lines].plot(
                 ax=ax,
-                color=style.get("color", "#222"),
+                color=style.get("color", INK),
                 linewidth=float(style.get("weight", 1.5)) * 0.6,
                 linestyle="--" if style.get("dashArray") else "-",
                 zorder=3,
@@ -88,7 +89,7 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
             polys.plot(
                 ax=ax,
                 color=fills if filled else "none",
-                edgecolor=style.get("color", "#888"),
+                edgecolor=style.get("color", GREY),
                 linewidth=float(style.get("weight", 1.0)) * 0.5,
                 alpha=None,
                 zorder=1 if filled else 2,
@@ -101,13 +102,15 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
         for f in points:
             st = {**pstyle, **((f["properties"].get("st")) or {})}
             sizes.append((float(st.get("radius", 4)) * 0.9) ** 2)
-            colours.append(st.get("fillColor", "#444"))
+            colours.append(st.get("fillColor", INK_SECONDARY))
         symbols = [f for f in points if f["properties"].get("i") is not None]
         marker = "D" if symbols and len(symbols) == len(points) else "o"
         if marker == "D":  # SVG symbols: their fill colour, one size
             fills = [_FILL.search(ic.get("svg", "")) for ic in layer.icons]
             colours = [
-                fills[f["properties"]["i"]].group(1) if fills[f["properties"]["i"]] else "#E69F00"
+                fills[f["properties"]["i"]].group(1)
+                if fills[f["properties"]["i"]]
+                else OKABE_ITO["orange"]
                 for f in points
             ]
             sizes = [60.0 if f["properties"].get("z") else 30.0 for f in points]
@@ -117,7 +120,7 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
             s=sizes,
             c=colours,
             marker=marker,
-            edgecolors="#222",
+            edgecolors=INK,
             linewidths=0.5,
             alpha=0.85,
             zorder=6 if marker == "D" else 4,
@@ -138,7 +141,7 @@ def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) 
         if not counts[k]:
             continue
         here = types[np.asarray(d["p"]) == k]
-        colour = d["colors"][here[0]] if (here == here[0]).all() else "#777777"
+        colour = d["colors"][here[0]] if (here == here[0]).all() else GREY
         radius = min(d["rmax"], d["r0"] + d["rk"] * math.sqrt(counts[k]))
         if u and u > d.get("umin", 2000):
             ry = u / _M_PER_DEG
@@ -148,23 +151,23 @@ def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) 
                     (x, y),
                     2 * rx,
                     2 * ry,
-                    facecolor="#888888",
+                    facecolor=GREY,
                     alpha=0.06,
-                    edgecolor="#555555",
+                    edgecolor=INK_MUTED,
                     linestyle="--",
                     zorder=3,
                 )
             )
         ax.scatter(
-            [x], [y], s=(radius * 0.9) ** 2, c=colour, edgecolors="#222", linewidths=0.6, zorder=5
+            [x], [y], s=(radius * 0.9) ** 2, c=colour, edgecolors=INK, linewidths=0.6, zorder=5
         )
         if places.get("lb") and places["lb"][k] and places["nm"][k] >= 0:
             labels.append((x, y, _plain(d["s"][places["nm"][k]])))
     n_incidents = len(set(d["i"]))
     n_places = int((counts > 0).sum())
     return (
-        f"{_plain(layer.layer_name)}: {len(d['y']):,} events (claims) of "
-        f"{n_incidents:,} incidents at {n_places:,} places"
+        f"{_plain(layer.layer_name)}: {fmt.count(len(d['y']))} events (claims) of "
+        f"{fmt.count(n_incidents)} incidents at {fmt.count(n_places)} places"
     )
 
 
@@ -222,7 +225,7 @@ def static_image(
 
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
     try:
-        ax.set_facecolor("#dfe9f0")
+        ax.set_facecolor(BASE_MAP["sea"])
         labels: list[tuple[float, float, str]] = []
         notes: list[str] = []
         for layer in layers:
@@ -247,7 +250,7 @@ def static_image(
                     xytext=(5, 2),
                     textcoords="offset points",
                     fontsize=6.5,
-                    color="#222",
+                    color=INK,
                     zorder=8,
                     path_effects=[withStroke(linewidth=2, foreground="white")],
                     annotation_clip=True,
@@ -265,7 +268,7 @@ def static_image(
                 ha="right",
                 va="bottom",
                 fontsize=7,
-                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
+                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": GREY_LIGHT},
                 zorder=9,
             )
         if title:

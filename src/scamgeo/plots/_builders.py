@@ -18,12 +18,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import config
+from .. import config, fmt
 from .._errors import ParameterError
 from .._time import phase_of
 from .._validate import check_choice, check_positive, require_columns
 from ..schema import EVENT_TYPES, SITE_KINDS
 from ..style import (
+    GREY,
+    INK,
     OTHER_COLOR,
     PHASE_LABELS,
     SITE_KIND_LABELS,
@@ -90,7 +92,7 @@ def _draw_events(
             pts.geometry.y.to_numpy()[sel],
             s=size[sel],
             c=color,
-            edgecolors="#222222",
+            edgecolors=INK,
             linewidths=0.3,
             alpha=0.85,
             zorder=5,
@@ -104,7 +106,7 @@ def _draw_events(
                 marker="o",
                 linestyle="",
                 markerfacecolor=color,
-                markeredgecolor="#222222",
+                markeredgecolor=INK,
                 markeredgewidth=0.4,
                 markersize=5,
                 label=f"{plain(t)} ({int(sel.sum())})",
@@ -132,7 +134,7 @@ def _draw_sites(
             marker=style["marker"],
             s=style["size"] ** 2,
             c=style["color"],
-            edgecolors="#222222",
+            edgecolors=INK,
             linewidths=0.6,
             zorder=6,
             gid=f"sites:{kind}",
@@ -145,7 +147,7 @@ def _draw_sites(
                 marker=style["marker"],
                 linestyle="",
                 markerfacecolor=style["color"],
-                markeredgecolor="#222222",
+                markeredgecolor=INK,
                 markersize=style["size"] * 0.8,
                 label=f"{label} ({int(sel.sum())})",
             )
@@ -159,7 +161,7 @@ def _draw_sites(
                     textcoords="offset points",
                     fontsize=6.5,
                     zorder=7,
-                    color="#111111",
+                    color=INK,
                     gid=f"site-label:{kind}",
                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
                 )
@@ -437,7 +439,7 @@ def _class_handles(
     return [
         Patch(
             facecolor=colours[j],
-            edgecolor="#777777",
+            edgecolor=GREY,
             linewidth=0.4,
             label=f"{fmt.format(lows[j])} – {fmt.format(float(bins[j]))}  ({int(counts[j])})",
         )
@@ -593,8 +595,8 @@ def _panel_title(phase: str, sub: pd.DataFrame) -> str:
         if "fatalities" in sub.columns
         else np.nan
     )
-    extra = f", {int(fat):,} killed" if np.isfinite(fat) and fat > 0 else ""
-    return f"{PHASE_LABELS.get(phase, plain(phase))}\n{len(sub):,} events{extra}"
+    extra = f", {fmt.count(fat)} killed" if np.isfinite(fat) and fat > 0 else ""
+    return f"{PHASE_LABELS.get(phase, plain(phase))}\n{fmt.plural(len(sub), 'event')}{extra}"
 
 
 # --- output ------------------------------------------------------------------------

@@ -18,10 +18,15 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from .. import config
+from .. import config, fmt
 from .._errors import CRSError, ParameterError
 from .._validate import check_positive
 from ..style import (
+    BASE_MAP,
+    GREY,
+    GREY_LIGHT,
+    GREY_PALE,
+    INK_MUTED,
     OKABE_ITO,
 )
 
@@ -74,10 +79,10 @@ PUBLICATION_RC: dict[str, Any] = {
     "legend.title_fontsize": 8,
     "legend.frameon": True,
     "legend.framealpha": 0.92,
-    "legend.edgecolor": "#bbbbbb",
+    "legend.edgecolor": GREY_PALE,
     "xtick.labelsize": 7.5,
     "ytick.labelsize": 7.5,
-    "axes.prop_cycle": cycler(color=list(OKABE_ITO.values())[1:] + ["#000000"]),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO.values())[1:] + [OKABE_ITO["black"]]),
     "image.cmap": "cividis",
     "figure.dpi": 100,
     "savefig.dpi": 300,
@@ -101,12 +106,12 @@ SCHEMES = {
     "user_defined": "user_defined",
 }
 
-COUNTRY_FILL = "#f3efe6"
-OUTSIDE_FILL = "#e6e6e6"
-EDGE = "#8c8c8c"
-PROVINCE_EDGE = "#b5b5b5"
-BORDER_COLOR = "#222222"
-NO_DATA = "#d9d9d9"
+COUNTRY_FILL = BASE_MAP["land"]
+OUTSIDE_FILL = BASE_MAP["land_outside"]
+EDGE = BASE_MAP["country_edge"]
+PROVINCE_EDGE = BASE_MAP["province_edge"]
+BORDER_COLOR = BASE_MAP["border"]
+NO_DATA = BASE_MAP["no_data"]
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
@@ -232,9 +237,9 @@ def frame_map(ax: Axes, crs: pyproj.CRS, extent: tuple[float, float, float, floa
         ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_facecolor("#dfeaf2")  # sea
+    ax.set_facecolor(BASE_MAP["sea"])
     for spine in ax.spines.values():
-        spine.set_edgecolor("#777777")
+        spine.set_edgecolor(GREY)
         spine.set_linewidth(0.6)
 
 
@@ -353,7 +358,7 @@ def add_scale_bar(
         ax.text(
             bx + width * km / length_km,
             by + height * 1.6,
-            f"{km:g}" + (" km" if km == length_km else ""),
+            fmt.km(km, decimals=0) if km == length_km else fmt.number(km),
             ha="center",
             va="bottom",
             fontsize=7,
@@ -470,11 +475,11 @@ def add_inset_locator(
         if "in_region" in c.columns
         else pd.Series(True, index=c.index)
     )
-    c[~inside].plot(ax=inset, color=OUTSIDE_FILL, edgecolor="#999999", linewidth=0.2)
-    c[inside].plot(ax=inset, color=COUNTRY_FILL, edgecolor="#777777", linewidth=0.3)
+    c[~inside].plot(ax=inset, color=OUTSIDE_FILL, edgecolor=GREY_LIGHT, linewidth=0.2)
+    c[inside].plot(ax=inset, color=COUNTRY_FILL, edgecolor=GREY, linewidth=0.3)
     if "iso3" in c.columns:
         c[c["iso3"].isin(["THA", "KHM"])].plot(
-            ax=inset, color="#d9cdb4", edgecolor="#555555", linewidth=0.3
+            ax=inset, color=BASE_MAP["land_focus"], edgecolor=INK_MUTED, linewidth=0.3
         )
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inset.add_patch(
@@ -491,7 +496,7 @@ def add_inset_locator(
     )
     frame_map(inset, crs, extent)
     clear_labels(inset)
-    inset.set_facecolor("#eef4f8")
+    inset.set_facecolor(BASE_MAP["sea"])
     return inset
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .._errors import ParameterError, ScamgeoError
 from .._result import Result
 from .._validate import check_choice, require_columns
+from ..vocab import CEASEFIRE_PHASES
 from ._common import (
     Z_95,
     as_counts,
@@ -383,7 +384,7 @@ def ceasefire_its(
     table = phase_table(tl)
     rows = tl[
         (tl["kind"].astype("string") == "ceasefire")
-        & tl["phase_starts"].astype("string").isin(["truce", "post_ceasefire"])
+        & tl["phase_starts"].astype("string").isin(list(CEASEFIRE_PHASES))
     ]
     if rows.empty:
         raise ParameterError(
