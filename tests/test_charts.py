@@ -41,10 +41,14 @@ def test_timeline_chart_bars_phases_and_annotations(counts):
 
 def test_timeline_chart_weekly_and_fatalities(counts):
     weekly = stats.daily_counts(datasets.events(), freq="W")
-    ax = charts.timeline_chart(weekly, value="fatalities")
+    ax = charts.timeline_chart(weekly, outcome="fatalities")
     assert ax.get_ylabel() == "fatalities per week"
-    with pytest.raises(scamgeo.ParameterError, match="value="):
-        charts.timeline_chart(weekly, value="deaths")
+    with pytest.raises(scamgeo.ParameterError, match="outcome='deaths' is not a column"):
+        charts.timeline_chart(weekly, outcome="deaths")
+    with pytest.raises(scamgeo.ParameterError, match="pass outcome="):
+        charts.timeline_chart(
+            weekly.drop(columns=[c for c in ("incidents", "events") if c in weekly])
+        )
 
 
 def test_timeline_chart_empty():

@@ -21,6 +21,7 @@ __all__ = [
     "check_choice",
     "check_positive",
     "closest",
+    "outcome_column",
     "require_columns",
 ]
 
@@ -88,6 +89,43 @@ def check_positive(value: Any, *, name: str, allow_zero: bool = False) -> float:
             f"{name} must be {limit} (km, counts and sizes cannot be negative), got {value!r}."
         )
     return number
+
+
+def outcome_column(
+    columns: Iterable[str],
+    outcome: str | None,
+    *,
+    source: str,
+    counts: Sequence[str] = ("incidents", "claims"),
+) -> str:
+    """The count column a function of a table of counts reads (the ``outcome=`` rule).
+
+    ``outcome`` names it; ``None`` takes the table's one column among ``counts``
+    (``"incidents"``, ``"claims"``; ``"events"`` in tables written before counts
+    were named after what they count). Anything else is a ParameterError
+    listing the table's columns.
+
+    Examples
+    --------
+    >>> outcome_column(["date", "incidents", "fatalities"], None, source="counts")
+    'incidents'
+    >>> outcome_column(["date", "incidents", "fatalities"], "fatalities", source="counts")
+    'fatalities'
+    """
+    columns = [str(c) for c in columns]
+    if outcome is not None:
+        if outcome not in columns:
+            raise ParameterError(
+                f"outcome={outcome!r} is not a column of {source}; it has: {', '.join(columns)}."
+            )
+        return outcome
+    found = [c for c in (*counts, "events") if c in columns]
+    if len(found) != 1:
+        raise ParameterError(
+            f"{source} has {'no' if not found else 'more than one'} count column among "
+            f"{', '.join(counts)}; pass outcome= one of its columns: {', '.join(columns)}."
+        )
+    return found[0]
 
 
 def require_columns(columns: Iterable[str], required: Iterable[str], *, source: str) -> None:

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 
 from . import fmt
 from ._errors import ParameterError
-from ._validate import check_choice, require_columns
+from ._validate import check_choice, outcome_column, require_columns
 from .style import (
     FAINT,
     GREY_PALE,
@@ -75,7 +75,7 @@ def timeline_chart(
     counts: pd.DataFrame,
     *,
     timeline: pd.DataFrame | None = None,
-    value: str = "events",
+    outcome: str | None = None,
     annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
     ax: Axes | None = None,
     source: str = f"Source: {EMBEDDED_SOURCE}",
@@ -85,14 +85,41 @@ def timeline_chart(
     Parameters
     ----------
     counts : DataFrame
-        From :func:`scamgeo.stats.daily_counts` (``date``, ``phase`` and ``value``).
+        From :func:`scamgeo.stats.daily_counts` (``date``, ``phase`` and the
+        count column).
     timeline : DataFrame, optional
         Key dates (:func:`scamgeo.datasets.timeline`); rows whose ``kind`` is in
         ``annotate`` get a vertical line and their label.
-    value : {"events", "fatalities"}
+    outcome : str, optional
+        The column drawn: default the table's one count column (``incidents``
+        or ``claims``); ``"fatalities"`` draws the deaths reported.
+    annotate : iterable of str, default ("outbreak", "ceasefire", "accord", "suspension")
+        Kinds of key date marked on the chart.
+    ax : Axes, optional
+        Draw here (default: a new 10 × 4 in figure).
+    source : str
+        The source line under the chart.
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    ParameterError
+        ``outcome`` is not a column of ``counts``, or it has no single count column.
+    SchemaError
+        ``counts`` lacks ``date`` or ``phase``.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> ax = charts.timeline_chart(stats.daily_counts(datasets.events(), freq="W"))
+    >>> len(ax.patches)  # one bar per week, 28 May 2025 to 27 February 2026
+    45
     """
-    check_choice(value, ["events", "fatalities"], name="value")
-    require_columns(counts.columns, ["date", "phase", value], source="counts")
+    outcome = outcome_column(counts.columns, outcome, source="counts")
+    require_columns(counts.columns, ["date", "phase", outcome], source="counts")
     ax = _ax(ax)
     if counts.empty:
         return _empty(ax, "no events in the selected period")
@@ -100,14 +127,33 @@ def timeline_chart(
     step = (
         dates.diff().dropna().min() if len(dates) > 1 else pd.Timedelta(days=1)
     ) or pd.Timedelta(days=1)
+    _phase_bands(ax, counts, step)
+    # unreported -> drawn at 0
+    heights = pd.to_numeric(counts[outcome], errors="coerce").astype("float64").fillna(0.0)
+    colour = OKABE_ITO["vermillion"] if outcome == "fatalities" else OKABE_ITO["blue"]
+    ax.bar(dates, heights, width=step.days * 0.9, color=colour, zorder=2, align="edge")
+    if timeline is not None and len(timeline):
+        keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
+        keep = keep[(keep["date"] >= dates.min()) & (keep["date"] <= dates.max() + step)]
+        _key_dates(ax, keep, top=max(float(heights.max()), 1.0))
+    unit = "week" if step >= pd.Timedelta(days=7) else "day"
+    shown = "events" if outcome == "events" else outcome
+    ax.set_ylabel(f"{shown} per {unit}")
+    ax.set_title(f"{shown.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, source)
+    return ax
+
+
+def _phase_bands(ax: Axes, counts: pd.DataFrame, step: pd.Timedelta) -> None:
+    """A shaded band per run of one phase, labelled when it is over a week long."""
     phase = counts["phase"].astype(str)
     blocks = (phase != phase.shift()).cumsum()
     for _, block in counts.groupby(blocks, sort=False):
         name = str(block["phase"].iloc[0])
-        start, end = (
-            pd.to_datetime(block["date"].iloc[0]),
-            pd.to_datetime(block["date"].iloc[-1]) + step,
-        )
+        start = pd.to_datetime(block["date"].iloc[0])
+        end = pd.to_datetime(block["date"].iloc[-1]) + step
         ax.axvspan(start, end, color=PHASE_COLORS.get(name, FAINT), zorder=0, lw=0)
         if (end - start).days >= 8:
             ax.text(
@@ -120,43 +166,24 @@ def timeline_chart(
                 fontsize=8,
                 color=INK_SECONDARY,
             )
-    heights = (
-        pd.to_numeric(counts[value], errors="coerce").astype("float64").fillna(0.0)
-    )  # unreported -> drawn at 0
-    ax.bar(
-        dates,
-        heights,
-        width=step.days * 0.9,
-        color=OKABE_ITO["blue"] if value == "events" else OKABE_ITO["vermillion"],
-        zorder=2,
-        align="edge",
-    )
-    if timeline is not None and len(timeline):
-        lo, hi = dates.min(), dates.max() + step
-        keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
-        keep = keep[(keep["date"] >= lo) & (keep["date"] <= hi)]
-        ymax = max(float(heights.max()), 1.0)
-        for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
-            ax.axvline(when, color=INK_SECONDARY, lw=0.8, ls="--", zorder=3)
-            ax.text(
-                when,
-                ymax * (0.95 - 0.12 * (i % 4)),
-                f" {label}",
-                fontsize=7,
-                rotation=0,
-                va="top",
-                ha="left",
-                color=INK,
-                zorder=4,
-                bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
-            )
-    unit = "week" if step >= pd.Timedelta(days=7) else "day"
-    ax.set_ylabel(f"{value} per {unit}")
-    ax.set_title(f"{value.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
-    return ax
+
+
+def _key_dates(ax: Axes, keep: pd.DataFrame, *, top: float) -> None:
+    """A dashed line and a label per key date, labels staggered down the chart."""
+    for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
+        ax.axvline(when, color=INK_SECONDARY, lw=0.8, ls="--", zorder=3)
+        ax.text(
+            when,
+            top * (0.95 - 0.12 * (i % 4)),
+            f" {label}",
+            fontsize=7,
+            rotation=0,
+            va="top",
+            ha="left",
+            color=INK,
+            zorder=4,
+            bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
+        )
 
 
 def rate_ratio_chart(
@@ -262,7 +289,7 @@ def null_distribution_chart(
         bins=40,
         color=OKABE_ITO["sky_blue"],
         edgecolor="white",
-        label=f"{result.n_draws} draws under the null",
+        label=f"{fmt.count(_draws(result))} draws under the null",
     )
     ax.axvline(
         result.observed_km,
@@ -279,6 +306,12 @@ def null_distribution_chart(
     ax.spines[["top", "right"]].set_visible(False)
     _source(ax, source)
     return ax
+
+
+def _draws(result: Any) -> int:
+    """The draws of a null distribution: ``permutations`` (the dialect), ``n_draws`` before it."""
+    draws = getattr(result, "permutations", None) or getattr(result, "n_draws", 0)
+    return int(draws or 0)
 
 
 def range_chart(
@@ -396,13 +429,7 @@ def displacement_chart(
     several_bodies = rows["_body"].nunique() > 1
     several_measures = rows["_measure"].nunique() > 1
     for k, ((name, who, what), part) in enumerate(groups):
-        # several reports on one day: keep the largest, as the curve shows the scale reached
-        daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
-        # no line across a long silence (e.g. from the July war to December): break it
-        gaps = daily.index.to_series().diff() > pd.Timedelta(days=max_gap_days)
-        if gaps.any():
-            breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
-            daily = pd.concat([daily, breaks]).sort_index()
+        daily = _broken_series(part, max_gap_days=max_gap_days)
         label = name
         if several_bodies:
             label += f", {who}"
@@ -429,6 +456,18 @@ def displacement_chart(
         + ("; " + " ".join(notes) if notes else ""),
     )
     return ax
+
+
+def _broken_series(part: pd.DataFrame, *, max_gap_days: int) -> pd.Series:
+    """One series by day (the largest of a day's reports), broken across long silences."""
+    # several reports on one day: keep the largest, as the curve shows the scale reached
+    daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
+    # no line across a long silence (e.g. from the July war to December): break it
+    gaps = daily.index.to_series().diff() > pd.Timedelta(days=max_gap_days)
+    if gaps.any():
+        breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
+        daily = pd.concat([daily, breaks]).sort_index()
+    return daily
 
 
 def tally_chart(

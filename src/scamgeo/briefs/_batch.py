@@ -178,6 +178,32 @@ def run_batch(
         raise ParameterError(
             f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
         )
+    results, todo = _plan(jobs, out_dir, force=force, dry_run=dry_run)
+    if dry_run:
+        return [results[j.run] for j in jobs]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if progress:
+        for i, job in enumerate(j for j in jobs if j.run in results):
+            progress(i + 1, len(jobs), results[job.run])
+    if todo:
+        own = executor is None
+        pool = executor or ProcessPoolExecutor(
+            max_workers=min(jobs_at_once or os.cpu_count() or 2, len(todo))
+        )
+        try:
+            _run_all(todo, pool, out_dir, results, total=len(jobs), progress=progress)
+        finally:
+            if own:
+                pool.shutdown(wait=True)
+    ordered = [results[j.run] for j in jobs]
+    write_manifest(ordered, out_dir)
+    return ordered
+
+
+def _plan(
+    jobs: list[Job], out_dir: Path, *, force: bool, dry_run: bool
+) -> tuple[dict[str, BriefResult], list[tuple[Job, list[str]]]]:
+    """Results known without running (invalid, up to date; stale when ``dry_run``) and the rest."""
     results: dict[str, BriefResult] = {}
     todo = []
     for job in jobs:
@@ -191,52 +217,47 @@ def run_batch(
         path = notebook_path(job.notebook)
         inputs = build_inputs(path, params, title=job.title)
         reasons = stale_reasons(out_dir, job.run, inputs, force=force)
-        if reasons:
-            todo.append((job, reasons))
-            if dry_run:
-                results[job.run] = BriefResult(
-                    job.run, path.stem, "stale", params, 0.0, reasons=reasons
-                )
-        else:
+        if not reasons:
             results[job.run] = _up_to_date(job, path.stem, params, out_dir)
-    if dry_run:
-        return [results[j.run] for j in jobs]
-    out_dir.mkdir(parents=True, exist_ok=True)
+            continue
+        todo.append((job, reasons))
+        if dry_run:
+            results[job.run] = BriefResult(
+                job.run, path.stem, "stale", params, 0.0, reasons=reasons
+            )
+    return results, todo
+
+
+def _run_all(
+    todo: list[tuple[Job, list[str]]],
+    pool: Executor,
+    out_dir: Path,
+    results: dict[str, BriefResult],
+    *,
+    total: int,
+    progress: Callable[[int, int, BriefResult], None] | None,
+) -> None:
+    """Submit every job to ``pool``; a job whose future fails is its own failed result."""
+    started = time.perf_counter()
     done = len(results)
-    if progress:
-        for i, job in enumerate(j for j in jobs if j.run in results):
-            progress(i + 1, len(jobs), results[job.run])
-    if todo:
-        own = executor is None
-        pool = executor or ProcessPoolExecutor(
-            max_workers=min(jobs_at_once or os.cpu_count() or 2, len(todo))
-        )
-        started = time.perf_counter()
+    futures = {j.run: (j, why, pool.submit(run_job, j, str(out_dir))) for j, why in todo}
+    for run, (job, why, fut) in futures.items():
         try:
-            futures = {j.run: (j, why, pool.submit(run_job, j, str(out_dir))) for j, why in todo}
-            for run, (job, why, fut) in futures.items():
-                try:
-                    result = fut.result()
-                except Exception as exc:  # a worker that died, a result that did not arrive
-                    result = BriefResult(
-                        job.run,
-                        job.notebook,
-                        "failed",
-                        dict(job.parameters),
-                        time.perf_counter() - started,
-                        error=f"{type(exc).__name__}: {exc}",
-                    )
-                result.reasons = why
-                results[run] = result
-                done += 1
-                if progress:
-                    progress(done, len(jobs), result)
-        finally:
-            if own:
-                pool.shutdown(wait=True)
-    ordered = [results[j.run] for j in jobs]
-    write_manifest(ordered, out_dir)
-    return ordered
+            result = fut.result()
+        except Exception as exc:  # a worker that died, a result that did not arrive
+            result = BriefResult(
+                job.run,
+                job.notebook,
+                "failed",
+                dict(job.parameters),
+                time.perf_counter() - started,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        result.reasons = why
+        results[run] = result
+        done += 1
+        if progress:
+            progress(done, total, result)
 
 
 def _up_to_date(job: Job, notebook: str, params: dict[str, Any], out_dir: Path) -> BriefResult:

@@ -27,9 +27,11 @@ __all__ = [
     "BriefError",
     "BriefResult",
     "Job",
+    "NOTEBOOKS_EXTRA",
     "failing_cell",
     "inline_matplotlib",
     "kernel_manager_class",
+    "notebook_stack",
     "run_brief",
     "socket_dir",
 ]
@@ -169,73 +171,18 @@ def run_brief(
     out_dir.mkdir(parents=True, exist_ok=True)
     inputs = build_inputs(path, params, title=title)
 
-    import nbformat
-    import papermill as pm
-
+    nbformat, _ = notebook_stack()
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{run}-"))
     try:
         executed = scratch / f"{run}.ipynb"
-        reads_log = scratch / "reads.jsonl"
-        kernel_log = scratch / "kernel.log"
-        try:
-            with inline_matplotlib(), _environ(_provenance.ENV_VAR, str(reads_log)):
-                pm.execute_notebook(
-                    str(path),
-                    str(executed),
-                    parameters=params,
-                    kernel_name=kernel_name,
-                    progress_bar=False,
-                    log_output=False,
-                    cwd=str(scratch),
-                    request_save_on_cell_execute=False,
-                    execution_timeout=timeout,
-                    start_timeout=120,
-                    kernel_manager_class=kernel_manager_class(kernel_log),
-                )
-        except pm.PapermillExecutionError as exc:
-            failed = out_dir / f"{run}.failed.ipynb"
-            if executed.is_file():
-                atomic_write_bytes(failed, executed.read_bytes())
-            cell, section = failing_cell(failed if failed.is_file() else None)
-            where = f"cell {cell}" if cell is not None else f"execution count {exc.exec_count}"
-            if section:
-                where += f" (section '{section}')"
-            message = f"brief {run}: {where} failed with {exc.ename}: {exc.evalue}"
-            raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
+        _execute(path, executed, params, run=run, out_dir=out_dir, kernel=(kernel_name, timeout))
         nb = nbformat.read(executed, as_version=4)
-        reproducible_notebook(nb, source=path.name, run=run)
-        figures, attributions = extract(nb)
-        body = to_html(
-            nb,
-            run=run,
-            title=title,
-            notebook=path.stem,
-            params=params,
-            spec=spec,
-            attributions=attributions,
+        figures, reads = _write_outputs(
+            nb, executed, path=path, title=title, spec=spec, params=params
         )
         seconds = time.perf_counter() - started
-        reads = _provenance.read_log(reads_log)
-        # RUN.json: the contract's layout (title, summary, key figures as the page words them)
-        record = run_json(
-            nb,
-            run=run,
-            notebook=path.stem,
-            params=params,
-            inputs=[{"file": display_name(p), "sha256": sha[:16]} for p, sha in reads.items()],
-            attributions=attributions,
-            packages=package_versions(),
-            **({"run_title": title} if title else {}),
-        )
-        # every output is complete in scratch before any replaces the last good one
-        (scratch / f"{run}.html").write_text(stable_ids(body), encoding="utf-8")
-        (scratch / f"{run}.json").write_text(record, encoding="utf-8")
-        executed.write_text(stable_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
-        outputs = [out_dir / f"{run}{suffix}" for suffix in (".ipynb", ".json", ".html")]
-        for target in outputs:
-            os.replace(scratch / target.name, target)
-        (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
+        outputs = _move_into_place(scratch, out_dir, run)
         write_record(out_dir, run, inputs, reads, outputs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -250,6 +197,122 @@ def run_brief(
         figures=out_dir / f"{run}.json",
         key_figures=figures,
     )
+
+
+#: What a library user installs to run briefs (the notebook stack is not in the core).
+NOTEBOOKS_EXTRA = 'pip install "scamgeo[notebooks]"'
+
+
+def notebook_stack() -> tuple[Any, Any]:
+    """``(nbformat, papermill)``; a one-line error naming the extra when they are missing.
+
+    Raises
+    ------
+    ScamgeoError
+        When papermill, nbformat, nbclient, nbconvert or ipykernel is not installed.
+    """
+    try:
+        import ipykernel  # noqa: F401  (the kernel the briefs run in)
+        import nbclient  # noqa: F401
+        import nbconvert  # noqa: F401
+        import nbformat
+        import papermill
+    except ImportError as exc:
+        raise ScamgeoError(
+            f"running briefs needs the notebooks extra ({exc.name or exc} is not installed): "
+            f"{NOTEBOOKS_EXTRA}"
+        ) from None
+    return nbformat, papermill
+
+
+def _execute(
+    path: Path,
+    executed: Path,
+    params: dict[str, Any],
+    *,
+    run: str,
+    out_dir: Path,
+    kernel: tuple[str, int],
+) -> None:
+    """Papermill in the scratch folder; a failure saves the notebook and names its cell."""
+    _, pm = notebook_stack()
+    kernel_name, timeout = kernel
+    scratch = executed.parent
+    try:
+        with inline_matplotlib(), _environ(_provenance.ENV_VAR, str(scratch / "reads.jsonl")):
+            pm.execute_notebook(
+                str(path),
+                str(executed),
+                parameters=params,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(scratch),
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                start_timeout=120,
+                kernel_manager_class=kernel_manager_class(scratch / "kernel.log"),
+            )
+    except pm.PapermillExecutionError as exc:
+        failed = out_dir / f"{run}.failed.ipynb"
+        if executed.is_file():
+            atomic_write_bytes(failed, executed.read_bytes())
+        cell, section = failing_cell(failed if failed.is_file() else None)
+        where = f"cell {cell}" if cell is not None else f"execution count {exc.exec_count}"
+        if section:
+            where += f" (section '{section}')"
+        message = f"brief {run}: {where} failed with {exc.ename}: {exc.evalue}"
+        raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
+
+
+def _write_outputs(
+    nb: Any,
+    executed: Path,
+    *,
+    path: Path,
+    title: str,
+    spec: Any,
+    params: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """RUN.html, RUN.json and the reproducible RUN.ipynb, written in the scratch folder.
+
+    Returns the key figures and the input files the kernel read (path -> sha256).
+    """
+    import nbformat
+
+    run, scratch = executed.stem, executed.parent
+    reproducible_notebook(nb, source=path.name, run=run)
+    figures, attributions = extract(nb)
+    body = to_html(
+        nb, run=run, title=title, notebook=path.stem, params=params, spec=spec,
+        attributions=attributions,
+    )  # fmt: skip
+    reads = _provenance.read_log(scratch / "reads.jsonl")
+    # RUN.json: the contract's layout (title, summary, key figures as the page words them)
+    record = run_json(
+        nb,
+        run=run,
+        notebook=path.stem,
+        params=params,
+        inputs=[{"file": display_name(p), "sha256": sha[:16]} for p, sha in reads.items()],
+        attributions=attributions,
+        packages=package_versions(),
+        **({"run_title": title} if title else {}),
+    )
+    # every output is complete in scratch before any replaces the last good one
+    (scratch / f"{run}.html").write_text(stable_ids(body), encoding="utf-8")
+    (scratch / f"{run}.json").write_text(record, encoding="utf-8")
+    executed.write_text(stable_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
+    return figures, reads
+
+
+def _move_into_place(scratch: Path, out_dir: Path, run: str) -> list[Path]:
+    """Replace the last good brief's files with the new ones (each move atomic)."""
+    outputs = [out_dir / f"{run}{suffix}" for suffix in (".ipynb", ".json", ".html")]
+    for target in outputs:
+        os.replace(scratch / target.name, target)
+    (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
+    return outputs
 
 
 def check_run_name(run: str) -> str:

@@ -59,17 +59,11 @@ def _dates(data: Mapping[str, Any]) -> str:
     return " · ".join(bits)
 
 
-def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
-    """The ``index.html`` of a folder of briefs.
-
-    Each brief on disk is listed once under its theme, with its title (from
-    ``RUN.json``), the window and "as of" date, its first summary sentence and
-    links to its HTML, PDF (when present), JSON and executed notebook. A run
-    that is the same brief as another (same notebook and parameters, e.g. the
-    default hub brief and the named Poipet run) is listed once, under the
-    named run.
-    """
-    esc = html.escape
+def _distinct_briefs(
+    manifest: Mapping[str, Any],
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[str]]]:
+    """One entry per distinct brief (notebook and parameters; a named run over the default),
+    and the HTML files of every run that is that brief."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     same: dict[tuple[str, str], list[str]] = {}
     for entry in manifest.get("runs", []):
@@ -83,39 +77,55 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
         named = entry["run"] != entry.get("notebook")
         if key not in seen or (named and seen[key]["run"] == seen[key].get("notebook")):
             seen[key] = entry
+    return seen, same
+
+
+def _brief_item(entry: Mapping[str, Any], data: Mapping[str, Any], same: list[str]) -> str:
+    """One brief's list item: title, dates, first summary sentence, state, links."""
+    esc = html.escape
+    title = str(data.get("title") or entry["run"])
+    files = entry.get("files", {})
+    links = [f"<a href='{esc(files['html']['name'])}'>brief</a>"]
+    for kind, label in (("pdf", "PDF"), ("json", "key figures (JSON)"), ("notebook", "notebook")):
+        if kind in files:
+            links.append(f"<a href='{esc(files[kind]['name'])}'>{label}</a>")
+    for other in same:
+        if other != files["html"]["name"]:
+            links.append(f"same brief as the default: <a href='{esc(other)}'>{esc(other)}</a>")
+    note = ""
+    if entry.get("status", "ok") != "ok":
+        note = (
+            f"<p class='failed'>The last build failed ({esc(str(entry.get('error') or ''))}); "
+            "showing the last good brief.</p>"
+        )
+    return (
+        "<li>"
+        f"<h3><a href='{esc(files['html']['name'])}'>{esc(title)}</a></h3>"
+        + (f"<p class='dates'>{esc(_dates(data))}</p>" if _dates(data) else "")
+        + (f"<p>{esc(_summary_line(data))}</p>" if _summary_line(data) else "")
+        + note
+        + f"<p class='links'>{' · '.join(links)}</p></li>"
+    )
+
+
+def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
+    """The ``index.html`` of a folder of briefs.
+
+    Each brief on disk is listed once under its theme, with its title (from
+    ``RUN.json``), the window and "as of" date, its first summary sentence and
+    links to its HTML, PDF (when present), JSON and executed notebook. A run
+    that is the same brief as another (same notebook and parameters, e.g. the
+    default hub brief and the named Poipet run) is listed once, under the
+    named run.
+    """
+    esc = html.escape
+    seen, same = _distinct_briefs(manifest)
     by_theme: dict[str, list[str]] = {}
     for key, entry in sorted(
         seen.items(), key=lambda kv: (str(kv[1].get("notebook")), kv[1]["run"])
     ):
-        run = entry["run"]
-        data = _run_json(out_dir, run)
-        title = str(data.get("title") or run)
-        files = entry.get("files", {})
-        links = [f"<a href='{esc(files['html']['name'])}'>brief</a>"]
-        for kind, label in (
-            ("pdf", "PDF"),
-            ("json", "key figures (JSON)"),
-            ("notebook", "notebook"),
-        ):
-            if kind in files:
-                links.append(f"<a href='{esc(files[kind]['name'])}'>{label}</a>")
-        for other in same[key]:
-            if other != files["html"]["name"]:
-                links.append(f"same brief as the default: <a href='{esc(other)}'>{esc(other)}</a>")
-        status = entry.get("status", "ok")
-        note = ""
-        if status != "ok":
-            note = (
-                f"<p class='failed'>The last build failed ({esc(str(entry.get('error') or ''))}); "
-                "showing the last good brief.</p>"
-            )
         by_theme.setdefault(_theme(str(entry.get("notebook"))), []).append(
-            "<li>"
-            f"<h3><a href='{esc(files['html']['name'])}'>{esc(title)}</a></h3>"
-            + (f"<p class='dates'>{esc(_dates(data))}</p>" if _dates(data) else "")
-            + (f"<p>{esc(_summary_line(data))}</p>" if _summary_line(data) else "")
-            + note
-            + f"<p class='links'>{' · '.join(links)}</p></li>"
+            _brief_item(entry, _run_json(out_dir, entry["run"]), same[key])
         )
     order = list(dict.fromkeys(THEMES.values()))
     themes = sorted(by_theme, key=lambda t: (order.index(t) if t in order else len(order), t))

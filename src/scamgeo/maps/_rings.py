@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -62,9 +63,48 @@ def rings_map(
     folium.Map
         With one layer of annuli (tooltip "10–25 km from …") and its legend.
     """
-    from .. import datasets, geo
+    from .. import geo
 
     check_table(sites, name="sites")
+    one, hub_name = _the_hub(sites, hub, id_col=id_col)
+    rings = geo.rings_km(one, radii_km=radii_km, id_col=id_col)
+    m = base_map(bounds=bounds_of(rings, pad_deg=0.3)) if m is None else check_map(m)
+    color = [RING_COLORS[min(k, len(RING_COLORS) - 1)] for k in range(len(rings))]
+    spans = [f"{_km(r.inner_km)}–{_km(r.radius_km)} km" for r in rings.itertuples(index=False)]
+    props = [
+        {"tip": f"{span} from {_html.text(hub_name)}", "st": {"fillColor": c, "color": c}}
+        for span, c in zip(spans, color, strict=True)
+    ]
+    layer = vector_layer(
+        m,
+        rings.geometry,
+        props,
+        name=_html.text(name if name is not None else f"Rings around {hub_name}"),
+        decimals=5,
+        style={"weight": 1.2, "fillOpacity": 0.18, "opacity": 0.9},
+        attribution="Rings: geodesic distance from the hub (scamgeo)",
+    )
+    rows = [
+        f"{swatch_fill(c, stroke=c, opacity=0.35)} {span}"
+        for span, c in zip(spans, color, strict=True)
+    ]
+    layer.add_child(
+        Legend(
+            legend_html(f"Distance from {_html.text(hub_name)}", rows, note=f"{len(rings)} rings"),
+            css_class="scamgeo-legend-rings",
+        )
+    )
+    layer.add_to(m)
+    symbol = _hub_symbol(one, hub_name, name=f"{layer.layer_name}: hub")
+    if symbol.n_features:
+        symbol.add_to(m)
+    return finish(m)
+
+
+def _the_hub(sites: pd.DataFrame, hub: str, *, id_col: str) -> tuple[pd.DataFrame, str]:
+    """The hub's row (found by :func:`scamgeo.vocab.match_name`) and its name."""
+    from .. import datasets
+
     if id_col in sites.columns:
         ids = sites[id_col].astype(str)
     elif sites.index.name == id_col:
@@ -83,58 +123,27 @@ def rings_map(
             f"hub={hub!r} is neither a {id_col}, a name nor an alias in sites.{hint}"
         )
     hit = (ids == site_id).to_numpy()
-    one = sites[hit].iloc[:1]
-    rings = geo.rings_km(one, radii_km=radii_km, id_col=id_col)
-    hub_name = str(names[hit].iloc[0]) if not missing(names[hit].iloc[0]) else str(hub)
-    m = base_map(bounds=bounds_of(rings, pad_deg=0.3)) if m is None else check_map(m)
-    n = len(rings)
-    props = []
-    for k, r in enumerate(rings.itertuples(index=False)):
-        color = RING_COLORS[min(k, len(RING_COLORS) - 1)]
-        props.append(
-            {
-                "tip": f"{_km(r.inner_km)}–{_km(r.radius_km)} km from {_html.text(hub_name)}",
-                "st": {"fillColor": color, "color": color},
-            }
-        )
-    layer = vector_layer(
-        m,
-        rings.geometry,
-        props,
-        name=_html.text(name if name is not None else f"Rings around {hub_name}"),
-        decimals=5,
-        style={"weight": 1.2, "fillOpacity": 0.18, "opacity": 0.9},
-        attribution="Rings: geodesic distance from the hub (scamgeo)",
-    )
-    rows = [
-        f"{swatch_fill(RING_COLORS[min(k, len(RING_COLORS) - 1)], stroke=RING_COLORS[min(k, len(RING_COLORS) - 1)], opacity=0.35)}"
-        f" {_km(r.inner_km)}–{_km(r.radius_km)} km"
-        for k, r in enumerate(rings.itertuples(index=False))
-    ]
-    layer.add_child(
-        Legend(
-            legend_html(f"Distance from {_html.text(hub_name)}", rows, note=f"{n} rings"),
-            css_class="scamgeo-legend-rings",
-        )
-    )
-    layer.add_to(m)
-    # the hub itself, labelled and above everything else (readable without tiles)
+    first = names[hit].iloc[0]
+    return sites[hit].iloc[:1], str(first) if not missing(first) else str(hub)
+
+
+def _hub_symbol(one: pd.DataFrame, hub_name: str, *, name: str) -> Any:
+    """The hub itself, labelled and above everything else (readable without tiles)."""
     centre = located_points(one, name="sites", what="not drawn")
-    if len(centre):
-        svg, w = site_symbol("casino_hub")
-        point = gpd.GeoSeries(
-            gpd.points_from_xy(centre["_lon"], centre["_lat"]), crs=config.GEOGRAPHIC_CRS
-        )
-        vector_layer(
-            None,
-            point,
-            [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}],
-            name=f"{layer.layer_name}: hub",
-            decimals=5,
-            icons=[{"svg": svg, "w": w, "cls": "scamgeo-hub"}],
-            control=False,
-        ).add_to(m)
-    return finish(m)
+    svg, w = site_symbol("casino_hub")
+    point = gpd.GeoSeries(
+        gpd.points_from_xy(centre["_lon"], centre["_lat"]), crs=config.GEOGRAPHIC_CRS
+    )
+    return vector_layer(
+        None,
+        point,
+        [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}]
+        * len(centre),
+        name=name,
+        decimals=5,
+        icons=[{"svg": svg, "w": w, "cls": "scamgeo-hub"}],
+        control=False,
+    )
 
 
 def _km(value: float) -> str:

@@ -215,7 +215,6 @@ def static_image(
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from matplotlib.patheffects import withStroke
 
     width_in = check_positive(width_in, name="width_in")
     height_in = check_positive(height_in, name="height_in")
@@ -235,42 +234,8 @@ def static_image(
                 notes.append(_draw_events(ax, layer, labels))
             elif isinstance(layer, VectorLayer):
                 _draw_vector(ax, layer, labels)
-        if bounds is not None:
-            west, south, east, north = (float(b) for b in bounds)
-            ax.set_xlim(west, east)
-            ax.set_ylim(south, north)
-        x0, x1 = ax.get_xlim()
-        y0, y1 = ax.get_ylim()
-        ax.set_aspect(1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
-        for x, y, text in labels:
-            if x0 <= x <= x1 and y0 <= y <= y1:
-                ax.annotate(
-                    text,
-                    (x, y),
-                    xytext=(5, 2),
-                    textcoords="offset points",
-                    fontsize=6.5,
-                    color=INK,
-                    zorder=8,
-                    path_effects=[withStroke(linewidth=2, foreground="white")],
-                    annotation_clip=True,
-                )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        if notes:
-            ax.text(
-                0.99,
-                0.01,
-                "\n".join(notes),
-                transform=ax.transAxes,
-                ha="right",
-                va="bottom",
-                fontsize=7,
-                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": GREY_LIGHT},
-                zorder=9,
-            )
+        _frame(ax, bounds)
+        _label_and_note(ax, labels, notes)
         if title:
             ax.set_title(_plain(title), loc="left", fontsize=10)
         buf = io.BytesIO()
@@ -278,3 +243,49 @@ def static_image(
     finally:
         plt.close(fig)
     return buf.getvalue()
+
+
+def _frame(ax: Any, bounds: Any) -> None:
+    """The extent (``bounds`` or what was drawn), true proportions, no axes."""
+    if bounds is not None:
+        west, south, east, north = (float(b) for b in bounds)
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
+    y0, y1 = ax.get_ylim()
+    ax.set_aspect(1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _label_and_note(ax: Any, labels: list[tuple[float, float, str]], notes: list[str]) -> None:
+    """Permanent labels inside the extent, and the legend's counts in a corner."""
+    from matplotlib.patheffects import withStroke
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for x, y, text in labels:
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            ax.annotate(
+                text,
+                (x, y),
+                xytext=(5, 2),
+                textcoords="offset points",
+                fontsize=6.5,
+                color=INK,
+                zorder=8,
+                path_effects=[withStroke(linewidth=2, foreground="white")],
+                annotation_clip=True,
+            )
+    if notes:
+        ax.text(
+            0.99,
+            0.01,
+            "\n".join(notes),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": GREY_LIGHT},
+            zorder=9,
+        )

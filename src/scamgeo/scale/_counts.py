@@ -250,27 +250,7 @@ def daily_counts(
     pandas.DataFrame
         Equal to ``scamgeo.stats.daily_counts`` of the whole frame in memory.
     """
-    if not is_dask(events):
-        raise ParameterError(
-            f"events must be a dask DataFrame, got {type(events).__name__}; "
-            "call scamgeo.stats.daily_counts for an in-memory frame."
-        )
-    check_choice(count, COUNT_UNITS, name="count")
-    counts = stats.daily_counts
-    missing = [c for c in _COUNT_COLUMNS if c not in events.columns]
-    if missing:
-        raise SchemaError(
-            f"events: missing required column(s) {', '.join(missing)}.", source="events"
-        )
-    # freq, timeline and a start/end pair checked now, by the in-memory function on two days
-    both = start is not None and end is not None
-    counts(
-        pd.DataFrame({"event_date": pd.to_datetime(["2000-01-01", "2000-01-02"]), "fatalities": 0}),
-        start=start if both else None,
-        end=end if both else None,
-        freq=freq,
-        timeline=timeline,
-    )
+    _check_daily(events, start=start, end=end, freq=freq, timeline=timeline, count=count)
     first_given, last_given = (_day(v, name) for v, name in ((start, "start"), (end, "end")))
     linked = count == "incidents" and "incident_id" in events.columns
     columns = [*_COUNT_COLUMNS, "incident_id"] if linked else list(_COUNT_COLUMNS)
@@ -283,12 +263,13 @@ def daily_counts(
         raise SchemaError("events: the table has no events (0 rows).", source="events")
     first = first_given if first_given is not None else min(r[1] for r in results)
     last = last_given if last_given is not None else max(r[2] for r in results)
-    skeleton = counts(
+    skeleton = stats.daily_counts(
         pd.DataFrame({"event_date": [first, last], "fatalities": [pd.NA, pd.NA]}),
         start=first,
         end=last,
         freq=freq,
         timeline=timeline,
+        count=count,
     )
     if results:
         per_day = pd.concat([r[0] for r in results]).groupby("date").sum()
@@ -300,7 +281,36 @@ def daily_counts(
     if freq == "W":
         week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
         per_day = per_day.groupby(week).sum()
-    joined = per_day.reindex(pd.DatetimeIndex(skeleton["date"])).fillna(0)
+    return _on_calendar(skeleton, per_day.reindex(pd.DatetimeIndex(skeleton["date"])).fillna(0))
+
+
+def _check_daily(events: Any, **options: Any) -> None:
+    """Refuse what the in-memory function would refuse, before any partition is read."""
+    if not is_dask(events):
+        raise ParameterError(
+            f"events must be a dask DataFrame, got {type(events).__name__}; "
+            "call scamgeo.stats.daily_counts for an in-memory frame."
+        )
+    check_choice(options["count"], COUNT_UNITS, name="count")
+    missing = [c for c in _COUNT_COLUMNS if c not in events.columns]
+    if missing:
+        raise SchemaError(
+            f"events: missing required column(s) {', '.join(missing)}.", source="events"
+        )
+    # freq, timeline and a start/end pair checked now, by the in-memory function on two days
+    start, end = options["start"], options["end"]
+    both = start is not None and end is not None
+    stats.daily_counts(
+        pd.DataFrame({"event_date": pd.to_datetime(["2000-01-01", "2000-01-02"]), "fatalities": 0}),
+        start=start if both else None,
+        end=end if both else None,
+        freq=options["freq"],
+        timeline=options["timeline"],
+    )
+
+
+def _on_calendar(skeleton: pd.DataFrame, joined: pd.DataFrame) -> pd.DataFrame:
+    """The in-memory function's calendar with the summed partial counts laid on it."""
     out = skeleton.copy()
     n = _count_column(out)  # named after what it counts (the in-memory table's own name)
     out[n] = joined["events"].to_numpy(dtype=np.int64)
@@ -312,5 +322,4 @@ def daily_counts(
     missing_col = next(c for c in out.columns if c.startswith("fatalities_missing_"))
     out[reported_col] = reported
     out[missing_col] = out[n] - reported
-    out.attrs["count"] = count
     return out
