@@ -21,7 +21,8 @@ from scamgeo import datasets, geo, stats
 from scamgeo import io as sio
 from scamgeo._errors import DataSourceError, ParameterError, SchemaError
 
-pytestmark = pytest.mark.xdist_group("scale")
+# a LocalCluster of two worker processes and 5,000-row files: the slow suite (make test)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
 
 N = 5000
 BOXES = [(98.0, 12.0, 101.5, 20.0), (102.5, 10.0, 107.0, 15.0), (98.0, 10.0, 107.5, 20.0)]

@@ -37,6 +37,11 @@ def is_dask(obj: Any) -> bool:
 
     Looks at the class's module only, so it never imports dask.
 
+    Parameters
+    ----------
+    obj : object
+        Anything.
+
     Examples
     --------
     >>> import pandas as pd

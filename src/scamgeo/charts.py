@@ -192,7 +192,25 @@ def rate_ratio_chart(
     ax: Axes | None = None,
     source: str = f"Source: {EMBEDDED_SOURCE}; model: scamgeo.stats.count_model",
 ) -> Axes:
-    """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
+    """Forest plot of incidence-rate ratios with 95% intervals, both models side by side.
+
+    Parameters
+    ----------
+    result : CountModelResult
+        From :func:`scamgeo.stats.count_model`.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+    source : str
+        The source line under the chart.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> model = stats.count_model(stats.daily_counts(datasets.events()))
+    >>> ax = charts.rate_ratio_chart(model)
+    >>> ax.get_xscale()
+    'log'
+    """
     table = result.table
     require_columns(
         table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table"
@@ -238,7 +256,27 @@ def its_chart(
     title: str | None = None,
     source: str = f"Source: {EMBEDDED_SOURCE}; segmented Poisson regression, Newey–West errors",
 ) -> Axes:
-    """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual."""
+    """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual.
+
+    Parameters
+    ----------
+    result : ITSResult
+        From :func:`scamgeo.stats.interrupted_time_series`.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+    title : str, optional
+        Default: the breakpoint's date.
+    source : str
+        The source line under the chart.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> counts = stats.daily_counts(datasets.events())
+    >>> result = stats.interrupted_time_series(counts, breakpoint='2025-12-27')
+    >>> charts.its_chart(result).get_title(loc='left')
+    'Interrupted time series at 27 December 2025'
+    """
     fitted = result.fitted
     require_columns(
         fitted.columns, ["date", "observed", "fitted", "counterfactual"], source="ITS fitted values"
@@ -281,7 +319,25 @@ def null_distribution_chart(
     ax: Axes | None = None,
     source: str = f"Source: {EMBEDDED_SOURCE} and sites; Monte Carlo test",
 ) -> Axes:
-    """Histogram of the null statistic (km) with the observed value marked."""
+    """Histogram of the null statistic (km) with the observed value marked.
+
+    Parameters
+    ----------
+    result : HubTestResult
+        From :func:`scamgeo.stats.hub_targeting_test`.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+    source : str
+        The source line under the chart.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> test = stats.hub_targeting_test(datasets.events(), datasets.sites(kind='casino_hub'))
+    >>> ax = charts.null_distribution_chart(test)
+    >>> ax.get_xlabel()
+    'median distance from strikes to the nearest casino hub (km)'
+    """
     ax = _ax(ax, (8, 3.4))
     null = np.asarray(result.null_statistics_km, dtype=float)
     ax.hist(
@@ -332,8 +388,17 @@ def range_chart(
         E.g. ``"losses"``, ``"people_in_compounds"``.
     unit : str, optional
         Keep only rows in this unit (default: the indicator's most common unit).
+    ax : Axes, optional
+        Draw here (default: a new figure).
     scale : float, optional
         Divide values by this (default: 1e9 for USD, else 1).
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.range_chart(datasets.scam_figures(), indicator='losses')
+    >>> len(ax.get_yticklabels()) > 0
+    True
     """
     require_columns(
         figures.columns,
@@ -403,11 +468,28 @@ def displacement_chart(
 
     Parameters
     ----------
+    displacement : DataFrame
+        :func:`scamgeo.datasets.displacement` rows (or a table in its schema).
+    metric : str
+        One of :data:`scamgeo.vocab.DISPLACEMENT_METRICS`.
+    unit : str, default "people"
+        Figures in this unit only.
+    countries : sequence of str, default ("THA", "KHM")
+        ISO3 codes of the countries drawn.
     by : {"country", "province"}
         National totals (rows without a province) or one line per province.
     max_gap_days : int
         Lines are broken where two figures are further apart than this, so
         that no line suggests a level nobody reported in between.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.displacement_chart(datasets.displacement(), metric='in_shelters', countries=['THA'])
+    >>> ax.get_title(loc='left')
+    'In shelters over time, people'
     """
     from .stats import series_columns
 
@@ -473,7 +555,26 @@ def _broken_series(part: pd.DataFrame, *, max_gap_days: int) -> pd.Series:
 def tally_chart(
     tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None
 ) -> Axes:
-    """Running casualty tallies of one category and phase, one line per side and claimant."""
+    """Running casualty tallies of one category and phase, one line per side and claimant.
+
+    Parameters
+    ----------
+    tallies : DataFrame
+        :func:`scamgeo.datasets.tallies` rows.
+    category : str
+        E.g. ``"civilians_killed"``.
+    phase : str
+        The war (``"july_war"``, ``"december_war"``).
+    ax : Axes, optional
+        Draw here (default: a new figure).
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.tally_chart(datasets.tallies(), category='civilians_killed', phase='july_war')
+    >>> ax.get_ylabel()
+    'civilians killed'
+    """
     rows = tallies[
         (tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)
     ]

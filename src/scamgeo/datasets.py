@@ -96,6 +96,12 @@ def countries(*, region_only: bool = False) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Columns ``iso3``, ``name``, ``name_long``, ``in_region`` and polygon
         geometry (Natural Earth 1:10m, public domain).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> sorted(datasets.countries(region_only=True)['iso3'])
+    ['KHM', 'LAO', 'MMR', 'MYS', 'THA', 'VNM']
     """
     gdf = _read_geo("countries.geojson").copy()
     if region_only:
@@ -125,6 +131,14 @@ def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     this Natural Earth release. The boundaries are generalised (about 1.9 km
     between vertices): fine for province totals, not for deciding on which
     side of the border a point within ~3 km of it lies.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> len(datasets.provinces('THA')), len(datasets.provinces('KHM'))
+    (77, 24)
+    >>> datasets.provinces().loc['TH-27', 'name']
+    'Sa Kaeo'
     """
     gdf = _read_geo("provinces.geojson").copy()
     if country is not None:
@@ -145,6 +159,13 @@ def borders() -> gpd.GeoDataFrame:
         Columns ``a``, ``b`` (ISO3), ``name``, ``length_km`` (geodesic, WGS84),
         ``n_vertices`` and (multi)line geometry: the shared edge of the two
         Natural Earth 1:10m country polygons.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> pairs = datasets.borders()
+    >>> {'THA', 'KHM'} <= set(pairs['a']) | set(pairs['b']), 'length_km' in pairs
+    (True, True)
     """
     return _read_geo("borders.geojson").copy()
 
@@ -162,6 +183,13 @@ def border(a: str = "THA", b: str = "KHM") -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         One row, as in :func:`borders`.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> line = datasets.border('KHM', 'THA')
+    >>> line[['a', 'b']].iloc[0].tolist(), line.geom_type.iloc[0]
+    (['THA', 'KHM'], 'LineString')
     """
     allb = borders()
     pairs = {frozenset((x, y)) for x, y in zip(allb["a"], allb["b"], strict=True)}
@@ -194,6 +222,13 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
         Natural Earth polygon the point falls in, which at 1:10m can differ
         from ``country``: Myawaddy and O'Smach fall inside the Thai polygon),
         ``population``, ``geonames_id``, ``aliases`` and point geometry.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> towns = datasets.places(kind='border_town')
+    >>> towns.set_index('name').loc['Poipet', ['geonames_name', 'country']].tolist()
+    ['Paoy Paet', 'KHM']
     """
     df = _read_csv(_reference_path("places.csv")).copy()
     for col in ("latitude", "longitude"):
@@ -207,7 +242,15 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
 
 
 def province_names() -> pd.DataFrame:
-    """Every known spelling of each province: columns ``variant``, ``iso_3166_2``, ``country``."""
+    """Every known spelling of each province: columns ``variant``, ``iso_3166_2``, ``country``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> names = datasets.province_names()
+    >>> names.columns.tolist(), sorted(names.loc[names['variant'] == 'Banteay Meanchey', 'iso_3166_2'])
+    (['variant', 'iso_3166_2', 'country'], ['KH-1'])
+    """
     return _read_csv(_reference_path("province_names.csv")).copy()
 
 
@@ -359,6 +402,13 @@ def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
         If the file cannot be read as UTF-8 CSV.
     SchemaError
         Listing every missing column or bad cell, with line numbers.
+
+    Examples
+    --------
+    >>> from scamgeo import config, datasets, schema
+    >>> sites = datasets.read_table(config.data_dir / 'curated' / 'sites.csv', schema.SITES)
+    >>> sites['site_id'].is_unique, sites.columns[0]
+    (True, 'site_id')
     """
     path = Path(path)
     try:
@@ -638,6 +688,11 @@ def _sites_table() -> pd.DataFrame:
 def find_site(name: str) -> gpd.GeoDataFrame:
     """One site by id (``"poipet"``) or name/alias (``"Paoy Paet"``), as a one-row GeoDataFrame.
 
+    Parameters
+    ----------
+    name : str
+        A site id, name or alias, matched by :func:`scamgeo.vocab.match_name`.
+
     Raises
     ------
     ParameterError
@@ -696,7 +751,15 @@ def site_spellings(table: pd.DataFrame, *, id_col: str = "site_id") -> dict[str,
 
 
 def displacement() -> pd.DataFrame:
-    """Displacement figures by country, province, metric and date (never merged across metrics)."""
+    """Displacement figures by country, province, metric and date (never merged across metrics).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> figures = datasets.displacement()
+    >>> sorted(figures['measure'].dropna().unique()), bool(figures['admin1_code'].notna().any())
+    (['flow', 'stock'], True)
+    """
     df = _curated("displacement").copy()
     codes = _check_provinces(df, source=str(_curated_path("displacement")))
     mismatch = df["admin1_code"].notna() & codes.notna() & (df["admin1_code"] != codes)
@@ -714,17 +777,41 @@ def displacement() -> pd.DataFrame:
 
 
 def timeline() -> pd.DataFrame:
-    """Key dates (skirmishes, ceasefires, accords, closures, crackdowns), sorted by date."""
+    """Key dates (skirmishes, ceasefires, accords, closures, crackdowns), sorted by date.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> first = datasets.timeline().iloc[0]
+    >>> str(first['date'].date()) <= '2025-05-28'
+    True
+    """
     return _curated("timeline").sort_values("date", kind="stable").reset_index(drop=True)
 
 
 def tallies() -> pd.DataFrame:
-    """Casualty tallies by phase, side and category, each with its date and who reported it."""
+    """Casualty tallies by phase, side and category, each with its date and who reported it.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> tallies = datasets.tallies()
+    >>> {'THA', 'KHM'} <= set(tallies['side'])
+    True
+    """
     return _curated("tallies").copy()
 
 
 def scam_figures() -> pd.DataFrame:
-    """Published figures on the scam economy (losses, people held, compounds, raids, sanctions)."""
+    """Published figures on the scam economy (losses, people held, compounds, raids, sanctions).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> figures = datasets.scam_figures()
+    >>> 'losses' in set(figures['indicator'])
+    True
+    """
     return _curated("scam_figures").copy()
 
 
@@ -736,6 +823,13 @@ def sources() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``source_url``, ``publisher``, ``source_date``, ``tables``
         (which tables cite it) and ``rows`` (how many rows).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> cited = datasets.sources()
+    >>> cited.columns.tolist(), cited['source_url'].is_unique
+    (['source_url', 'publisher', 'source_date', 'tables', 'rows'], True)
     """
     parts = []
     for name in CURATED:
@@ -820,7 +914,20 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
 
 
 def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
-    """The documented columns of the curated tables (table, column, type, allowed values, description)."""
+    """The documented columns of the curated tables (table, column, type, allowed values, description).
+
+    Parameters
+    ----------
+    tables : list of str, optional
+        Curated table names (default: all).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> cols = datasets.data_dictionary(['sites'])
+    >>> cols['table'].unique().tolist(), 'site_id' in set(cols['column'])
+    (['sites'], True)
+    """
     from .schema import schema_table
 
     names = (
@@ -835,7 +942,15 @@ def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
 
 
 def reference_provenance() -> pd.DataFrame:
-    """Where the reference geography comes from: dataset, package, version, licence, credit."""
+    """Where the reference geography comes from: dataset, package, version, licence, credit.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> prov = datasets.reference_provenance()
+    >>> 'Made with Natural Earth' in ' '.join(prov['credit'].dropna())
+    True
+    """
     import json
 
     prov = json.loads(_reference_path("PROVENANCE.json").read_text(encoding="utf-8"))

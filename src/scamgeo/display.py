@@ -90,9 +90,9 @@ def table(
     Returns
     -------
     IPython.display.HTML
+        Shown by Jupyter; without IPython (the notebooks extra) an object with
+        the same ``data`` and ``_repr_html_``.
     """
-    from IPython.display import HTML
-
     df = frame.reset_index() if index else frame
     if hasattr(df, "geometry") and "geometry" in df.columns:
         df = pd.DataFrame(df.drop(columns="geometry"))
@@ -137,8 +137,27 @@ def table(
             f"<p class='sg-more'>… {fmt.count(len(df) - max_rows)} more rows not shown "
             f"(of {fmt.count(len(df))}).</p>"
         )
-    return HTML(
+    return _html(
         # a wide table scrolls inside the page instead of running off it
         f"{_TABLE_CSS}<div class='sg-table-wrap'><table class='sg-table'>{cap}"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )
+
+
+def _html(markup: str) -> Any:
+    """IPython's HTML object, or one like it when IPython is not installed."""
+    try:
+        from IPython.display import HTML
+    except ImportError:  # a library user without the notebooks extra
+        return _HTML(markup)
+    return HTML(markup)
+
+
+class _HTML:
+    """What :func:`table` returns without IPython: the markup, shown by any HTML-aware viewer."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def _repr_html_(self) -> str:
+        return self.data

@@ -181,7 +181,13 @@ SITE_KIND_STYLE: dict[str, SiteKindStyle] = {
 
 
 def event_type_color(event_type: object) -> str:
-    """Colour of an event type (grey for unknown or missing types)."""
+    """Colour of an event type (grey for unknown or missing types).
+
+    Parameters
+    ----------
+    event_type : str
+        An ACLED event type.
+    """
     return EVENT_TYPE_COLORS.get(str(event_type), OTHER_COLOR)
 
 

@@ -318,6 +318,11 @@ def attribution_html(text: str, *, prefix: str = "") -> str:
 def phase_label(phase: object) -> str:
     """The label of a phase (the name itself when it is not a phase).
 
+    Parameters
+    ----------
+    phase : str
+        A phase name (:data:`PHASES`).
+
     Examples
     --------
     >>> from scamgeo import vocab
@@ -329,6 +334,11 @@ def phase_label(phase: object) -> str:
 
 def fold(name: object) -> str:
     """Fold a name for matching: no accents, case, spaces, hyphens or apostrophes.
+
+    Parameters
+    ----------
+    name : str
+        Any name.
 
     Examples
     --------
@@ -381,6 +391,15 @@ def suggest_names(value: object, names: Mapping[str, Iterable[str]], *, n: int =
 
     ``"koh-kong"`` suggests ``koh-kong-cham-yeam`` (its id starts so) as well as
     the ids spelt nearly alike.
+
+    Parameters
+    ----------
+    value : str
+        What the user wrote.
+    names : mapping of id -> iterable of str
+        Each id's spellings.
+    n : int, default 5
+        At most this many ids.
 
     Examples
     --------

@@ -112,6 +112,11 @@ def figure_text(name: str) -> str:
 
     Every key figure's text must appear on the page: those not in the summary
     are shown in their section (a caption, a sentence) with this.
+
+    Parameters
+    ----------
+    name : str
+        The key figure's name, as given to :func:`record`.
     """
     from .._errors import ScamgeoError
 
@@ -121,7 +126,13 @@ def figure_text(name: str) -> str:
 
 
 def attribute(text: str) -> None:
-    """Record an attribution line (e.g. ACLED's required credit) for the brief's footer."""
+    """Record an attribution line (e.g. ACLED's required credit) for the brief's footer.
+
+    Parameters
+    ----------
+    text : str
+        The attribution, plain text (shown once however often recorded).
+    """
     from IPython.display import display
 
     if str(text) not in _ATTRIBUTIONS:
@@ -133,6 +144,17 @@ def title(text: str, *, start: Any = None, end: Any = None, as_of: Any = None) -
     """Show the brief's ``<h1>`` title and the line with its window and "data as of" date.
 
     ``Window: 28 May 2025 – 28 February 2026 · data as of 28 February 2026``.
+
+    Parameters
+    ----------
+    text : str
+        The brief's title.
+    start : date-like, optional
+        First day of the brief's window.
+    end : date-like, optional
+        Last day of the brief's window.
+    as_of : date-like, optional
+        The date the data run to.
     """
     from .. import fmt
     from .._html import text as esc
@@ -163,6 +185,11 @@ def summary(*names: str) -> list[str]:
 
     Call it at the end of the notebook; the brief moves the section to just
     after the title. Returns the sentences.
+
+    Parameters
+    ----------
+    *names : str
+        Names of key figures recorded with a ``text``, in the order shown.
     """
     from .._errors import ScamgeoError
     from .._html import text as esc
@@ -184,7 +211,13 @@ def summary(*names: str) -> list[str]:
 
 
 def note(text: str) -> None:
-    """One plain sentence shown where a section does not apply to this run."""
+    """One plain sentence shown where a section does not apply to this run.
+
+    Parameters
+    ----------
+    text : str
+        The sentence (escaped).
+    """
     from .._html import text as esc
 
     _show(f"<p class='sg-note'>{esc(text)}</p>", str(text))
@@ -194,6 +227,11 @@ def methods(markdown: str) -> None:
     """The methods annex (``<section id="methods">``), from a short Markdown text.
 
     Supported: paragraphs, ``- `` bullet lists and ``**bold**``; everything escaped.
+
+    Parameters
+    ----------
+    markdown : str
+        The annex's text.
     """
     body = _mini_markdown(markdown)
     _show(
@@ -209,6 +247,15 @@ def parameters(
 
     ``notebook`` (e.g. ``"04-hub-brief"``) adds each parameter's meaning from
     the comment in its parameters cell; ``help`` overrides meanings.
+
+    Parameters
+    ----------
+    P : mapping
+        The run's parameters (e.g. the result of :func:`check`).
+    notebook : str, optional
+        The notebook whose parameters cell gives each parameter's meaning.
+    help : mapping, optional
+        Meanings that replace the cell's comments.
     """
     from .._html import text as esc
 

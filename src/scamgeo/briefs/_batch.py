@@ -21,7 +21,7 @@ from .._files import atomic_write_text
 from .._provenance import file_sha256
 from ._cache import build_inputs, package_key, read_record, stale_reasons
 from ._common import jsonable
-from ._execute import BriefError, BriefResult, Job, run_brief
+from ._execute import BriefError, BriefResult, Job, notebook_stack, run_brief
 from ._index import index_page
 from ._params import (
     list_notebooks,
@@ -112,7 +112,13 @@ def scheduler_executor(scheduler: Any = "local:2") -> Iterator[Any]:
 
 
 def jobs_for_all(*, params_dir: Path | None = None) -> list[Job]:
-    """Every notebook with its defaults, plus every named run in ``notebooks/params``."""
+    """Every notebook with its defaults, plus every named run in ``notebooks/params``.
+
+    Parameters
+    ----------
+    params_dir : path, optional
+        Folder of named runs (default ``notebooks/params``).
+    """
     jobs = [Job(nb.stem, nb.stem) for nb in list_notebooks()]
     folder = Path(params_dir or config.notebooks_dir / "params")
     for path in sorted(folder.glob("*.yaml")):
@@ -181,6 +187,8 @@ def run_batch(
     results, todo = _plan(jobs, out_dir, force=force, dry_run=dry_run)
     if dry_run:
         return [results[j.run] for j in jobs]
+    if todo:
+        notebook_stack()  # no papermill: one line naming the extra, before any worker starts
     out_dir.mkdir(parents=True, exist_ok=True)
     if progress:
         for i, job in enumerate(j for j in jobs if j.run in results):
@@ -288,6 +296,13 @@ def derived_run_name(notebook: str | os.PathLike, parameters: Mapping[str, Any])
     ``04-hub-brief`` with ``site=o-smach, radius_km=25`` gives
     ``04-hub-brief--site-o-smach--radius_km-25``; with no effective override, the
     notebook's own name (it *is* the default brief).
+
+    Parameters
+    ----------
+    notebook : str or path
+        The notebook's name or path.
+    parameters : mapping
+        The overrides given.
     """
     spec = read_parameters(notebook)
     values = validate_parameters(spec, parameters)
@@ -316,6 +331,19 @@ def check_clobber(
     title: str = "",
 ) -> None:
     """Refuse to replace a different brief that already has this run name.
+
+    Parameters
+    ----------
+    output_dir : path, optional
+        The output folder (default :data:`scamgeo.config.reports_dir`).
+    run : str
+        The run name asked for.
+    notebook : str or path
+        The notebook to run.
+    parameters : mapping
+        The overrides given.
+    title : str, optional
+        The run's title.
 
     Raises
     ------
@@ -398,6 +426,15 @@ def write_manifest(
     batch's runs, and the earlier runs whose files are still there), never
     one whose files are gone. ``seconds`` is accepted for compatibility and
     not written (the manifest is reproducible under ``SOURCE_DATE_EPOCH``).
+
+    Parameters
+    ----------
+    results : list of BriefResult
+        This batch's results.
+    output_dir : path
+        The folder of briefs.
+    seconds : float, optional
+        Accepted for compatibility; not written.
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,17 @@ log = logging.getLogger("scamgeo.briefs")
 class BriefError(ScamgeoError, RuntimeError):
     """A brief's notebook failed to execute.
 
+    Parameters
+    ----------
+    message : str
+        What failed, in one line.
+    run : str
+        Name of the run.
+    cell_index : int, optional
+        Index of the failing cell.
+    failed_notebook : Path, optional
+        The executed notebook with the error.
+
     Attributes
     ----------
     run : str
@@ -72,7 +83,19 @@ class BriefError(ScamgeoError, RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One brief to build: a notebook, a run name and parameter overrides."""
+    """One brief to build: a notebook, a run name and parameter overrides.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name or path.
+    run : str
+        The run's name (the stem of its output files).
+    parameters : dict, optional
+        Overrides of the notebook's defaults.
+    title : str, optional
+        The title shown at the top of the brief.
+    """
 
     notebook: str
     run: str
@@ -84,17 +107,34 @@ class Job:
 class BriefResult:
     """What one run produced.
 
-    Attributes
+    Parameters
     ----------
-    run, notebook : str
-    status : {"ok", "failed", "invalid"}
+    run : str
+        The run's name (the stem of its files).
+    notebook : str
+        The notebook's name.
+    status : {"ok", "failed", "invalid", "stale"}
+        ``stale`` only in a dry run (it would be rebuilt).
     parameters : dict
+        The parameters it ran with (validated).
     seconds : float
-    html, executed, figures : Path or None
-        Output files (``None`` when the run failed).
+        Wall time of the run (0 when nothing ran).
+    html : Path or None
+        The brief (``None`` when the run failed).
+    executed : Path or None
+        The executed notebook.
+    figures : Path or None
+        The key figures (``RUN.json``).
     key_figures : dict
+        The key figures by name.
     error : str or None
+        What went wrong, in one line.
     failed_cell : int or None
+        The failing cell's index in the notebook.
+    up_to_date : bool
+        True when the brief was not run because nothing it depends on changed.
+    reasons : list of str
+        Why it was (or would be) rebuilt.
     """
 
     run: str
@@ -112,6 +152,12 @@ class BriefResult:
     reasons: list[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data, files by name only (never a local path).
+
+        Returns
+        -------
+        dict
+        """
         out = dataclasses.asdict(self)
         for key in ("html", "executed", "figures"):
             out[key] = Path(out[key]).name if out[key] else None

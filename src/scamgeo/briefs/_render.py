@@ -75,6 +75,13 @@ def data_versions() -> dict[str, Any]:
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a brief's numbers depend on (for its footer).
+
+    Returns
+    -------
+    dict
+        Package -> version (``"not installed"`` when missing).
+    """
     out = {"python": platform.python_version()}
     for pkg in PACKAGES:
         try:
@@ -373,6 +380,23 @@ def to_html(
     inside a page with only the CSS the briefs use, print CSS included. The
     summary section moves to just after the title; a notebook that shows its
     own parameters annex and footer gets no second copy.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook, after :func:`extract`.
+    run : str
+        The run's name.
+    title : str
+        The run's title (or empty).
+    notebook : str
+        The notebook's name.
+    params : mapping
+        The run's parameters.
+    spec : ParameterSpec
+        The notebook's parameters cell (for the annex's meanings).
+    attributions : list of str
+        Attribution lines recorded by the notebook (for the footer).
     """
     import copy
 

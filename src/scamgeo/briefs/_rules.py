@@ -201,6 +201,13 @@ NOTEBOOK_RULES: dict[str, dict[str, str]] = {
 def register_rules(notebook: str, rules: Mapping[str, str]) -> None:
     """Declare the rules of a notebook's parameters (``{parameter: rule kind}``).
 
+    Parameters
+    ----------
+    notebook : str
+        The notebook's stem (``"04-hub-brief"``).
+    rules : mapping
+        Parameter name -> rule kind (one of :data:`RULE_KINDS`).
+
     Raises
     ------
     ParameterError

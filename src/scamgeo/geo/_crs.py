@@ -245,6 +245,13 @@ def to_metric(gdf: Frame, *, crs: Any = None) -> gpd.GeoDataFrame | gpd.GeoSerie
         If ``gdf`` has no CRS or ``crs`` is not a projected CRS.
     ParameterError
         If ``gdf`` is empty.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> metric = geo.to_metric(datasets.sites(kind='casino_hub'))
+    >>> metric.crs.to_string(), metric.crs.axis_info[0].unit_name
+    ('EPSG:32648', 'metre')
     """
     geoms = as_geoseries(gdf, name="gdf")
     if crs is None:

@@ -101,7 +101,7 @@ def base_map(
     --------
     >>> from scamgeo import maps
     >>> m = maps.base_map(bounds=(102.3, 13.5, 103.2, 14.3), options=maps.BaseMapOptions(labels=5))
-    >>> maps.map_layers(m)[:4]
+    >>> list(maps.map_layers(m))[:4]
     ['Countries', 'Provinces', 'Border', 'Towns']
     """
     from .. import datasets

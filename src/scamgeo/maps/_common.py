@@ -96,6 +96,13 @@ def map_layers(m: folium.Map) -> dict[str, Any]:
     -------
     dict
         ``{layer name: folium element}`` in the order they were added.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.sites_map(datasets.sites(), m=maps.base_map())
+    >>> list(maps.map_layers(m))
+    ['Countries', 'Provinces', 'Border', 'Towns', 'Crossings', 'Sites']
     """
     check_map(m)
     return {
@@ -119,6 +126,20 @@ def add_layer_control(m: folium.Map, *, collapsed: bool = False) -> folium.Map:
     """Put one layer control last on ``m`` (replacing any earlier one) and return ``m``.
 
     The builders call this for you; call it yourself after adding your own layers.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    collapsed : bool, default False
+        Whether the control opens folded.
+
+    Examples
+    --------
+    >>> from scamgeo import maps
+    >>> m = maps.add_layer_control(maps.base_map())
+    >>> type(m).__name__
+    'Map'
     """
     check_map(m)
     for key, child in list(m._children.items()):

@@ -144,8 +144,8 @@ def events_map(
     name: str = "Events",
     heat: bool = True,
     time_slider: bool = True,
-    gazetteer: pd.DataFrame | None = None,
     attribution: str | None = None,
+    gazetteer: pd.DataFrame | None = None,
     options: EventMapOptions | None = None,
 ) -> folium.Map:
     """One marker per place, sized by its events, with a heat layer and a day slider.

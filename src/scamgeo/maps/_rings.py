@@ -62,6 +62,13 @@ def rings_map(
     -------
     folium.Map
         With one layer of annuli (tooltip "10–25 km from …") and its legend.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.rings_map(datasets.sites(), hub='osmach', radii_km=(10, 25))
+    >>> [name for name in maps.map_layers(m) if name.startswith('Rings')]
+    ['Rings around O&#x27;Smach']
     """
     from .. import geo
 

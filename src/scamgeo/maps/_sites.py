@@ -68,6 +68,13 @@ def sites_map(
     -------
     folium.Map
         With one "Sites" layer (a popup and tooltip per site) and its legend.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.sites_map(datasets.sites(kind=['casino_hub', 'border_crossing']))
+    >>> len(maps.map_layers(m)['Sites'].data['features'])
+    20
     """
     check_table(sites, name="sites", columns=("name", "kind"))
     pts = located_points(sites, name="sites", what="not drawn")

@@ -210,6 +210,13 @@ def static_image(
     ------
     ParameterError
         If ``m_or_layers`` is not a map or layers, or a size is not positive.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> png = maps.static_image(maps.sites_map(datasets.sites(), m=maps.base_map()), width_in=4, height_in=3, dpi=80)
+    >>> png[1:4]  # a PNG file's signature
+    b'PNG'
     """
     import matplotlib
 

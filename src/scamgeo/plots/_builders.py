@@ -200,6 +200,13 @@ def overview_map(
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, plots
+    >>> ax = plots.overview_map(datasets.events(), sites=datasets.sites(kind='casino_hub'))
+    >>> ax._scamgeo_crs.to_epsg(), ax.get_legend() is not None
+    (32648, True)
     """
     frame = frame_of(frame)
     crs = frame.projection()
@@ -484,6 +491,14 @@ def assign_phase(dates: pd.Series, phase_starts: Mapping[str, Any] | pd.DataFram
         Named ``phase``, indexed like ``dates``; ``pre_war`` before the first
         start; None for a missing date. The same rule as
         :func:`scamgeo.stats.phase_of` (which returns an ordered categorical).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scamgeo import datasets, plots
+    >>> dates = pd.Series(pd.to_datetime(['2025-07-25', '2025-12-10']))
+    >>> plots.assign_phase(dates, datasets.timeline()).tolist()
+    ['july_war', 'december_war']
     """
     if isinstance(phase_starts, pd.DataFrame):
         require_columns(phase_starts.columns, ["date", "phase_starts"], source="phase_starts")
@@ -531,6 +546,13 @@ def phase_small_multiples(
     numpy.ndarray of Axes
         One per phase (the figure is ``axes[0].figure``); each axes has
         ``_scamgeo_phase`` and ``_scamgeo_n_events``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, plots
+    >>> axes = plots.phase_small_multiples(datasets.events(), phase_starts=datasets.timeline())
+    >>> [ax._scamgeo_phase for ax in axes]
+    ['may_crisis', 'july_war', 'truce', 'december_war', 'post_ceasefire']
     """
     require_columns(events.columns, ["event_type"], source="events")
     frame = frame_of(frame)

@@ -116,7 +116,18 @@ GEOD = pyproj.Geod(ellps="WGS84")
 
 
 def publication_style() -> AbstractContextManager:
-    """A context in which matplotlib uses :data:`PUBLICATION_RC` (``with publication_style(): ...``)."""
+    """A context in which matplotlib uses :data:`PUBLICATION_RC` (``with publication_style(): ...``).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from scamgeo import plots
+    >>> with plots.publication_style():
+    ...     size = mpl.rcParams['font.size']
+    ...
+    >>> size == plots.PUBLICATION_RC['font.size']
+    True
+    """
     # matplotlib's stubs want rc keys typed as its RcKeyType Literal, which matplotlib 3.8
     # (the oldest scamgeo supports) does not export; the keys above are all valid rc names.
     return mpl.rc_context(cast(Any, PUBLICATION_RC))
@@ -324,6 +335,14 @@ def add_scale_bar(
     Axes
         ``ax``; the bar's artists have ``gid="scale-bar"``, and
         ``ax._scamgeo_scale_bar`` records ``length_km`` and its end points.
+
+    Examples
+    --------
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map(frame=plots.MapFrame(scale_bar=False))
+    >>> ax = plots.add_scale_bar(ax, length_km=100, crs='EPSG:32648')
+    >>> ax._scamgeo_scale_bar['length_km']
+    100.0
     """
     crs = ax_crs(ax, crs)
     segments = int(check_positive(segments, name="segments"))
@@ -384,10 +403,29 @@ def add_north_arrow(
     position, and ``ax._scamgeo_north_deg`` records the angle from the
     axes' vertical (positive = clockwise).
 
+    Parameters
+    ----------
+    ax : Axes
+        A map drawn by :mod:`scamgeo.plots`.
+    crs : str or pyproj.CRS, optional
+        The map's CRS (default: the one the builder recorded on ``ax``).
+    location : (float, float), default (0.06, 0.86)
+        Where the arrow's foot is, in axes fractions.
+    length : float, default 0.08
+        Length in axes fractions.
+
     Returns
     -------
     Axes
         ``ax``; the arrow and its "N" have ``gid="north-arrow"``.
+
+    Examples
+    --------
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map(frame=plots.MapFrame(north_arrow=False))
+    >>> ax = plots.add_north_arrow(ax, crs='EPSG:32648')
+    >>> abs(ax._scamgeo_north_deg) < 3
+    True
     """
     crs = ax_crs(ax, crs)
     length = check_positive(length, name="length")
@@ -460,6 +498,14 @@ def add_inset_locator(
     -------
     Axes
         The inset axes (``gid="inset-locator"``).
+
+    Examples
+    --------
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map(frame=plots.MapFrame(inset=False))
+    >>> inset = plots.add_inset_locator(ax)
+    >>> inset.get_gid()
+    'inset-locator'
     """
     from .. import datasets
 

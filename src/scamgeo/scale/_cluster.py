@@ -40,6 +40,16 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
     ------
     ParameterError
         If ``scheduler`` is neither form, or N < 1.
+
+    Examples
+    --------
+    >>> from scamgeo import scale
+    >>> with scale.client('nowhere'):
+    ...     pass
+    ...
+    Traceback (most recent call last):
+    ...
+    scamgeo._errors.ParameterError: scheduler='nowhere' is not a scheduler: use 'local:N' or an ...
     """
     from distributed import Client, LocalCluster
 

@@ -109,6 +109,15 @@ def aggregate(gdf: Any, **options: Any) -> pd.DataFrame:
     pandas.DataFrame
         The table :func:`scamgeo.geo.aggregate` gives for the whole frame in
         memory: every unit and period, zeros kept, same columns, order and attrs.
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+    >>> monthly = scale.aggregate(lazy, freq='M', count='claims')
+    >>> int(monthly['claims'].sum()), monthly.attrs['count']
+    (205, 'claims')
     """
     _check(gdf)
     crs = options.pop("crs", None)
@@ -245,10 +254,34 @@ def daily_counts(
     the calendar, phases and weeks the in-memory function gives for the
     whole date range.
 
+    Parameters
+    ----------
+    events : dask.dataframe.DataFrame
+        Events with ``event_date`` and ``fatalities``.
+    start : date-like, optional
+        As in :func:`scamgeo.stats.daily_counts`.
+    end : date-like, optional
+        As in :func:`scamgeo.stats.daily_counts`.
+    freq : {"D", "W"}, default "D"
+        Days or weeks.
+    timeline : DataFrame, optional
+        The phases' start dates.
+    count : {"incidents", "claims"}, default "incidents"
+        What is counted (see above).
+
     Returns
     -------
     pandas.DataFrame
         Equal to ``scamgeo.stats.daily_counts`` of the whole frame in memory.
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+    >>> weekly = scale.daily_counts(lazy, freq='W', count='claims')
+    >>> len(weekly), weekly.attrs['count']
+    (40, 'claims')
     """
     _check_daily(events, start=start, end=end, freq=freq, timeline=timeline, count=count)
     first_given, last_given = (_day(v, name) for v, name in ((start, "start"), (end, "end")))

@@ -124,6 +124,13 @@ def metric_crs(gdf: Any) -> str:
     str
         E.g. ``"EPSG:32648"``; :data:`scamgeo.config.METRIC_CRS` when no
         geometry is usable.
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> scale.metric_crs(dask_geopandas.from_geopandas(datasets.events(), npartitions=2))
+    'EPSG:32648'
     """
     _check(gdf)
     key = f"{gdf._name}"
@@ -309,6 +316,15 @@ def distance_to_border_km(gdf: Any, *, border: Any = None, crs: str | None = Non
     -------
     dask.dataframe.Series
         Float km named ``distance_to_border_km``, partitioned like ``gdf``.
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+    >>> km = scale.distance_to_border_km(lazy)
+    >>> km.npartitions, round(float(km.compute().median()), 1)
+    (2, 1.4)
     """
     return _map_rows(
         gdf, "distance_to_border_km", reference=border, reference_arg="border", crs=crs
@@ -323,6 +339,25 @@ def assign_province(
     ``provinces`` (in memory, optional) is sent to each worker once. Returns a
     dask DataFrame with ``admin1_code`` and ``admin1_method``, partitioned like
     ``gdf``. ``crs`` as in :func:`distance_to_border_km`.
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+        Events (any geometry) with a CRS.
+    provinces : GeoDataFrame, optional
+        In memory; sent to each worker once (default: the embedded provinces).
+    max_km : float, default 50
+        As in :func:`scamgeo.geo.assign_province`.
+    crs : str, optional
+        The metric CRS to work in (default :func:`metric_crs` of ``gdf``).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+    >>> scale.assign_province(lazy).compute()['admin1_code'].value_counts().head(2).to_dict()
+    {'TH-33': 38, 'TH-32': 36}
     """
     return _map_rows(
         gdf,
@@ -348,6 +383,28 @@ def nearest_site(
     ``sites`` (in memory) is sent to each worker once. Returns a dask
     DataFrame with ``nearest_site_id``, ``nearest_site_name`` and
     ``nearest_site_km``. ``crs`` as in :func:`distance_to_border_km`.
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+        Events (any geometry) with a CRS.
+    sites : GeoDataFrame
+        In memory; sent to each worker once.
+    kind : str or list of str, optional
+        Only sites of these kinds.
+    max_km : float, optional
+        As in :func:`scamgeo.geo.nearest_site`.
+    crs : str, optional
+        The metric CRS to work in (default :func:`metric_crs` of ``gdf``).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+    >>> near = scale.nearest_site(lazy, datasets.sites(), kind='casino_hub').compute()
+    >>> near['nearest_site_id'].value_counts().head(1).to_dict()
+    {'o-smach': 142}
     """
     return _map_rows(
         gdf,
@@ -364,5 +421,24 @@ def within_km(gdf: Any, of: Any, *, km: float, crs: str | None = None):
 
     ``of`` (in memory) is sent to each worker once. Returns a boolean dask
     Series named ``within_<km>km``. ``crs`` as in :func:`distance_to_border_km`.
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+        Events (any geometry) with a CRS.
+    of : GeoDataFrame or GeoSeries
+        In memory; sent to each worker once.
+    km : float
+        The distance.
+    crs : str, optional
+        The metric CRS to work in (default :func:`metric_crs` of ``gdf``).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+    >>> int(scale.within_km(lazy, datasets.sites(kind='casino_hub'), km=10).sum().compute())
+    16
     """
     return _map_rows(gdf, "within_km", reference=of, reference_arg="", crs=crs, options={"km": km})
