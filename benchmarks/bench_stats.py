@@ -2,7 +2,7 @@
 
 Each figure is compared with a baseline measured in the same run:
 
-- ``hub_targeting_test``: the vectorised test (all ``n_draws × n`` null points
+- ``hub_targeting_test``: the vectorised test (all ``permutations × n`` null points
   in one array) vs a loop that samples and measures one draw at a time;
 - ``count_model``: the full model (profile-likelihood alpha CI, NB, Poisson-HC)
   vs one bare statsmodels ``NegativeBinomial`` fit;
@@ -46,9 +46,10 @@ def main() -> None:
     from scamgeo import geo
     from scamgeo import stats as st
     from scamgeo.stats import _spatial
+    from scamgeo.stats._regions import band_region
 
     n_strikes = 50 if args.quick else 200
-    n_draws = 199 if args.quick else 999
+    permutations = 199 if args.quick else 999
     loop_draws = 20 if args.quick else 50
     repeat = 1 if args.quick else 3
     hubs = gpd.GeoDataFrame(
@@ -59,14 +60,16 @@ def main() -> None:
         crs="EPSG:4326",
     )
     strikes = st.border_band_sample(n_strikes, band_km=30, seed=1)
-    st.hub_targeting_test(strikes, hubs, n_draws=9)  # warm caches (band region, border)
+    st.hub_targeting_test(strikes, hubs, permutations=9)  # warm caches (band region, border)
     results: dict[str, object] = {
         "python": platform.python_version(),
-        "sizes": {"n_strikes": n_strikes, "n_draws": n_draws, "loop_draws": loop_draws},
+        "sizes": {"n_strikes": n_strikes, "permutations": permutations, "loop_draws": loop_draws},
     }
 
-    vec = _best(lambda: st.hub_targeting_test(strikes, hubs, n_draws=n_draws, seed=2), repeat)
-    region = _spatial._band_region(30.0)
+    vec = _best(
+        lambda: st.hub_targeting_test(strikes, hubs, permutations=permutations, seed=2), repeat
+    )
+    region = band_region(30.0)
     rng = np.random.default_rng(3)
 
     def loop() -> None:
@@ -77,15 +80,13 @@ def main() -> None:
     loop_per_draw = _best(loop, repeat) / loop_draws
     results["hub_targeting_test_border_band"] = {
         "seconds": round(vec, 4),
-        "per_draw_ms": round(vec / n_draws * 1000, 3),
+        "per_draw_ms": round(vec / permutations * 1000, 3),
         "baseline_loop_per_draw_ms": round(loop_per_draw * 1000, 3),
-        "speedup": round(loop_per_draw * n_draws / vec, 1),
+        "speedup": round(loop_per_draw * permutations / vec, 1),
     }
     candidates = st.border_band_sample(1000, band_km=30, seed=4)
     ev = _best(
-        lambda: st.hub_targeting_test(
-            strikes, hubs, null="events", candidates=candidates, n_draws=n_draws
-        ),
+        lambda: st.hub_targeting_test(strikes, hubs, null=candidates, permutations=permutations),
         repeat,
     )
     results["hub_targeting_test_events"] = {
@@ -114,7 +115,7 @@ def main() -> None:
     events = pd.DataFrame({"event_date": np.repeat(days, counts_per_day), "fatalities": 1})
     daily = st.daily_counts(events)
     full = _best(lambda: st.count_model(daily), repeat)
-    y = daily["events"].to_numpy()
+    y = daily["incidents"].to_numpy()
     X = pd.get_dummies(daily["phase"].astype(str), drop_first=True, dtype=float)
     X = sm.add_constant(X)
     bare = _best(lambda: NegativeBinomial(y, X).fit(disp=0, method="bfgs", maxiter=500), repeat)

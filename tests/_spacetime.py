@@ -70,3 +70,22 @@ def planted(
     y = np.concatenate([Y0 + rng.uniform(0, HEIGHT, n), cy + r * np.sin(a)])
     day = np.concatenate([rng.integers(0, DAYS, n), t0 + rng.integers(0, days, k)])
     return events_from_xy(x, y, day)
+
+
+def trend(n: int, rng: np.random.Generator, *, strength: float = 3.0) -> gpd.GeoDataFrame:
+    """``n`` events whose density rises smoothly from west to east (``strength`` times), no cluster."""
+    u = rng.random(n)
+    # inverse CDF of a density proportional to 1 + (strength - 1) x on [0, 1]
+    a = strength - 1.0
+    xs = (np.sqrt(1 + a * (2 + a) * u) - 1) / a if a > 0 else u
+    x = X0 + WIDTH * xs
+    y = Y0 + rng.uniform(0, HEIGHT, n)
+    return events_from_xy(x, y, rng.integers(0, DAYS, n))
+
+
+def stacked(n: int, rng: np.random.Generator, *, places: int = 40) -> gpd.GeoDataFrame:
+    """``n`` events placed at ``places`` shared points (like a gazetteer), places and days random."""
+    px = X0 + rng.uniform(0, WIDTH, places)
+    py = Y0 + rng.uniform(0, HEIGHT, places)
+    k = rng.integers(0, places, n)
+    return events_from_xy(px[k], py[k], rng.integers(0, DAYS, n))

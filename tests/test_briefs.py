@@ -56,7 +56,7 @@ def test_bad_values_rejected_before_execution(values, message):
 
 
 def test_semantic_rules():
-    assert briefs.check(radius_km=5, n_draws=10, site="poipet")["site"] == "poipet"
+    assert briefs.check(radius_km=5, permutations=10, site="poipet")["site"] == "poipet"
     with pytest.raises(scamgeo.ParameterError, match="radius_km must be > 0"):
         briefs.check(radius_km=-1)
     with pytest.raises(
@@ -220,9 +220,9 @@ def test_check_coerces_like_the_command_line():
         scamgeo.ParameterError, match="parameter radius_km='abc' is not a valid float"
     ):
         briefs.check(radius_km="abc")
-    assert briefs.check("02-casino-hubs", radius_km="20", n_draws="99") == {
+    assert briefs.check("02-casino-hubs", radius_km="20", permutations="99") == {
         "radius_km": 20.0,
-        "n_draws": 99,
+        "permutations": 99,
     }
     with pytest.raises(scamgeo.ParameterError, match="start='01-07-2025' is not a date"):
         briefs.check("04-hub-brief", start="01-07-2025")

@@ -145,6 +145,8 @@ def test_page_structure_summary_first_and_json(outputs):
     assert order == sorted(order)
     # the notebook's own annex and footer are not doubled by the renderer's
     assert page.count("id='parameters'") == 1 and page.count("class='sg-footer'") == 1
+    # the border's ODbL credit reaches the footer through data/reference/PROVENANCE.json
+    assert "© OpenStreetMap contributors, ODbL 1.0" in page.split("class='sg-footer'")[1]
     assert "/home/me" not in page and "x.csv" in page
     assert "<strong>Stock</strong>" in page
     assert "@media print" in page and "break-before: page" in page

@@ -32,13 +32,13 @@ def test_timeline_chart_bars_phases_and_annotations(counts):
     # the bars (matplotlib < 3.9 draws the phase bands as Polygons, later ones as Rectangles)
     bars = [p for p in ax.patches if hasattr(p, "get_width") and p.get_width() < 2]
     heights = [p.get_height() for p in bars]
-    assert sum(heights) == counts["events"].sum()
+    assert sum(heights) == counts["incidents"].sum()
     texts = {t.get_text().strip() for t in ax.texts}
     # one label set for charts and maps (scamgeo.vocab.PHASE_LABELS)
     assert "Truce" in texts and "December war" in texts
     assert "truce" not in texts
     assert any("ceasefire" in t.lower() for t in texts)
-    assert ax.get_ylabel() == "events per day"
+    assert ax.get_ylabel() == "incidents per day"
 
 
 def test_timeline_chart_weekly_and_fatalities(counts):
@@ -47,14 +47,14 @@ def test_timeline_chart_weekly_and_fatalities(counts):
     assert ax.get_ylabel() == "fatalities per week"
     with pytest.raises(scamgeo.ParameterError, match="outcome='deaths' is not a column"):
         charts.timeline_chart(weekly, outcome="deaths")
-    with pytest.raises(scamgeo.ParameterError, match="pass outcome="):
+    with pytest.raises(scamgeo.ParameterError, match="outcome= must name the column"):
         charts.timeline_chart(
             weekly.drop(columns=[c for c in ("incidents", "events") if c in weekly])
         )
 
 
 def test_timeline_chart_empty():
-    empty = pd.DataFrame({"date": pd.to_datetime([]), "phase": [], "events": []})
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "phase": [], "incidents": []})
     ax = charts.timeline_chart(empty)
     assert "no events" in ax.texts[0].get_text()
 
@@ -80,7 +80,7 @@ def test_null_distribution_chart():
         null_statistics_km = np.linspace(10, 50, 99)
         observed_km = 3.0
         p_value = 0.01
-        n_draws = 99
+        permutations = 99
         null_interval_km = (12.0, 48.0)
         statistic = "median"
 

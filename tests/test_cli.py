@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,8 @@ import scamgeo
 from scamgeo import cli
 from scamgeo.briefs import _batch, _index
 from scamgeo.briefs._execute import BriefResult
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -141,7 +145,7 @@ def test_manifest_and_index_are_merged_and_describe_the_files_on_disk(tmp_path):
     assert manifest["runs"][1]["files"]["html"]["name"] == "04-hub-brief.html"
     page = (tmp_path / "index.html").read_text()
     # the default hub brief and the Poipet run are the same brief: listed once, by title
-    assert page.count("Poipet and the Aranyaprathet crossing") == 1
+    assert page.count(">Poipet and the Aranyaprathet crossing</a></h3>") == 1
     assert page.count("href='04-hub-brief.html'") == 1  # as the same brief, not a second entry
     assert page.count("<li>") == 2
     assert "Nineteen events fell within 30 km of Poipet." in page
@@ -157,14 +161,43 @@ def test_manifest_and_index_are_merged_and_describe_the_files_on_disk(tmp_path):
     assert [r["run"] for r in manifest["runs"]] == ["03-displacement", "04-hub-brief--poipet"]
 
 
-def test_manifest_honours_source_date_epoch(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+def test_manifest_and_index_hold_no_clock_and_are_not_rewritten(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     r = _fake_brief(tmp_path, "05-data-catalogue", "05-data-catalogue", {})
     _batch.write_manifest([r], tmp_path)
     first = (tmp_path / "manifest.json").read_bytes()
-    assert json.loads(first)["built"] == "2026-01-01T00:00:00+00:00"
+    stamps = {n: (tmp_path / n).stat().st_mtime_ns for n in ("manifest.json", "index.html")}
+    assert "built" not in json.loads(first)
     _batch.write_manifest([r], tmp_path)
     assert (tmp_path / "manifest.json").read_bytes() == first
+    for name, stamp in stamps.items():
+        assert (tmp_path / name).stat().st_mtime_ns == stamp, name
+    page = (tmp_path / "index.html").read_text()
+    assert "Cite as: scamgeo developers, “" in page
+    assert "embedded data edition " in page
+
+
+def test_index_lists_failed_runs_with_their_reason(tmp_path):
+    from scamgeo.briefs._execute import BriefResult
+
+    bad = BriefResult(
+        "01-border-clashes--x",
+        "01-border-clashes",
+        "failed",
+        {},
+        1.0,
+        error="brief 01-border-clashes--x: cell 7 failed with KeyError: 'incident_id'",
+        failed_cell=7,
+    )
+    (tmp_path / "01-border-clashes--x.failed.ipynb").write_text("{}")
+    _batch.write_manifest([bad], tmp_path)
+    page = (tmp_path / "index.html").read_text()
+    assert "Failed in the last build" in page
+    assert (
+        "failed at cell 7: brief 01-border-clashes--x: cell 7 failed with KeyError: &#x27;incident_id&#x27;"
+        in page
+    )
+    assert "href='01-border-clashes--x.failed.ipynb'" in page
 
 
 def test_index_themes_come_from_the_notebook_name():
@@ -186,6 +219,59 @@ def test_a_reader_that_stops_early_is_not_an_error():
         err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+# --- relative paths, from another folder, as a user types them (issue 21) ---------------
+
+
+def _scamgeo(*args: str, cwd) -> subprocess.CompletedProcess:
+    exe = os.path.join(os.path.dirname(sys.executable), "scamgeo")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("SCAMGEO_REPORTS_DIR", None)
+    return subprocess.run(
+        [exe, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_relative_paths_from_another_folder(tmp_path):
+    here = tmp_path / "work" / "today"
+    here.mkdir(parents=True)
+    data = tmp_path / "downloads"
+    data.mkdir()
+    acled = data / "my acled export.csv"
+    acled.write_bytes((REPO / "tests/fixtures/io/acled_export.csv").read_bytes())
+
+    # the default output (reports/ under the current folder) and a relative -o
+    done = _scamgeo(
+        "brief", "hub-brief", "-p", "site", "o-smach", "-p", "radius_km", "25", cwd=here
+    )
+    assert done.returncode == 0, done.stderr
+    assert (here / "reports" / "04-hub-brief--site-o-smach--radius_km-25.html").is_file()
+    # the reader's own file, relative to where they stand, and a PDF printed by Chromium
+    done = _scamgeo(
+        "brief",
+        "border-clashes",
+        "-p",
+        "event_source",
+        "../../downloads/my acled export.csv",
+        "-o",
+        "../out",
+        "--pdf",
+        cwd=here,
+    )
+    assert done.returncode == 0, done.stderr
+    run = "01-border-clashes--event_source-my-acled-export.csv"
+    out = tmp_path / "work" / "out"
+    assert (out / f"{run}.html").is_file() and (out / f"{run}.pdf").is_file()
+    page = (out / f"{run}.html").read_text()
+    figures = json.loads((out / f"{run}.json").read_text())
+    for local in (str(tmp_path), str(data), "downloads/"):
+        assert local not in page, local  # no local path reaches a reader
+        assert local not in json.dumps(figures), local
+    assert figures["parameters"]["event_source"] == "my acled export.csv"
+    assert "Traceback" not in page and "Warning:" not in page
 
 
 def test_scheduler_goes_through_the_briefs_runner(tmp_path):

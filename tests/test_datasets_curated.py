@@ -21,6 +21,7 @@ LOADERS = {
     "timeline": datasets.timeline,
     "tallies": datasets.tallies,
     "scam_figures": datasets.scam_figures,
+    "site_status": datasets.site_status,
 }
 MIN_ROWS = {
     "events": 150,
@@ -29,6 +30,7 @@ MIN_ROWS = {
     "timeline": 30,
     "tallies": 60,
     "scam_figures": 30,
+    "site_status": 50,
 }
 
 
@@ -283,15 +285,17 @@ def test_unknown_province_named_with_line(tmp_path, monkeypatch):
     raw.loc[row, "admin1"] = "Surinn"
     raw.loc[row, "admin1_code"] = ""
     raw.to_csv(path, index=False)
-    monkeypatch.setattr(datasets, "_curated_path", lambda name: path)
-    datasets._curated.cache_clear()
+    from scamgeo import _curated
+
+    monkeypatch.setattr(_curated, "curated_path", lambda name: path)
+    _curated.curated.cache_clear()
     try:
         with pytest.raises(
             scamgeo.SchemaError, match=rf"row {row + 2}, column admin1: 'Surinn' is not a province"
         ):
             datasets.displacement()
     finally:
-        datasets._curated.cache_clear()
+        _curated.curated.cache_clear()
 
 
 def test_geometry_matches_coordinates():
@@ -373,7 +377,10 @@ def test_scam_figures_report_range_not_paraphrase():
     assert (f008["low"], f008["high"]) == (12.5e9, 19e9)
 
 
-@pytest.mark.parametrize("name", ["displacement", "tallies", "scam_figures", "timeline", "sites"])
+@pytest.mark.parametrize(
+    "name",
+    ["displacement", "tallies", "scam_figures", "timeline", "sites", "site_status", "events"],
+)
 def test_staging_hosts_are_replaced_or_flagged(name):
     table = LOADERS[name]()
     flagged = table["source_is_mirror"].fillna(False).astype(bool)
@@ -406,3 +413,40 @@ def test_schema_rejects_incident_id_on_cumulative_tally(tmp_path):
         match=rf"row {row + 2}, column incident_id: a cumulative figure refers to no single incident",
     ):
         datasets.read_table(path, schema.TALLIES)
+
+
+def test_figures_carry_their_hedge():
+    """Every hedged figure says so in ``qualifier``; the exact ones leave it empty."""
+    from scamgeo.schema._rules import hedge_of
+
+    for loader, text in ((datasets.displacement, "notes"), (datasets.tallies, "notes")):
+        table = loader()
+        assert set(table["qualifier"].dropna().astype(str)) <= set(schema.QUALIFIERS)
+        said = [hedge_of(n, v) for n, v in zip(table[text], table["value"], strict=True)]
+        assert [s or None for s in said] == [
+            None if pd.isna(q) else str(q) for q in table["qualifier"]
+        ]
+    disp = datasets.displacement()
+    assert disp["qualifier"].notna().sum() >= 40
+
+
+def test_hedge_of_reads_the_rows_own_figure():
+    from scamgeo.schema._rules import hedge_of
+
+    assert hedge_of("About 300,000 refugees (140,000 Cambodian)", 300000) == "about"
+    assert hedge_of("About 300,000 refugees (140,000 Cambodian)", 140000) is None
+    assert hedge_of("Over 22,000 IDPs still in camps", 22000) == "more than"
+    assert hedge_of("over three weeks of fighting", 3) is None
+    assert hedge_of("Up to 80,000 evacuees", 80000) == "up to"
+    assert hedge_of("foreigners detained (at least)", 5) == "at least"
+    assert hedge_of("given as nearly a million", 1_000_000) == "nearly"
+    assert hedge_of("'Over US$2bn' in losses", 2e9) is None  # "2bn" is not written as a number
+    assert hedge_of(None, 5) is None
+
+
+def test_catalogue_and_sources_cover_site_status():
+    cat = datasets.catalogue().set_index("table")
+    assert int(cat.loc["site_status", "rows"]) == len(datasets.site_status())
+    src = datasets.sources()
+    cited = src[src["tables"].str.contains("site_status")]
+    assert len(cited) >= 30 and cited["source_date"].notna().sum() >= 20

@@ -53,7 +53,8 @@ def test_thailand_cambodia_border_length():
     line = datasets.border("KHM", "THA")
     assert len(line) == 1
     km = line["length_km"].iloc[0]
-    assert 600 < km < 850
+    # OpenStreetMap's line (the surveyed border is about 817 km; Natural Earth 1:10m gave 663)
+    assert 815 < km < 830
     # recompute geodesically from the geometry itself
     assert GEOD.geometry_length(line.geometry.iloc[0]) / 1000 == pytest.approx(km, abs=0.1)
 
@@ -82,6 +83,8 @@ def test_myawaddy_keeps_its_own_country():
     # at 1:10m the point falls inside the Thai polygon; its own country code wins
     assert pl.loc["Myawaddy", "country"] == "MMR"
     assert pl.loc["Myawaddy", "country_polygon"] == "THA"
+    # on the OpenStreetMap THA–KHM line O'Smach falls in Cambodia (1:10m put it in Thailand)
+    assert pl.loc["O'Smach", "country_polygon"] == "KHM"
 
 
 def test_preah_vihear_temple_near_border():
@@ -189,3 +192,85 @@ def test_provinces_join_spatially():
     )  # Surin town
     joined = gpd.sjoin(pts, datasets.provinces(), predicate="within")
     assert joined["iso_3166_2"].tolist() == ["TH-32"]
+
+
+# --- the OpenStreetMap line and the geometry edge-matched to it (issue 23) ----------
+
+METRIC = "EPSG:32648"
+
+
+def _metric(geom) -> shapely.Geometry:
+    """In UTM 48N, densified first (a long straight edge in degrees bends in UTM)."""
+    import geopandas as gpd
+
+    return gpd.GeoSeries([shapely.segmentize(geom, 0.0005)], crs=4326).to_crs(METRIC).iloc[0]
+
+
+def test_line_is_the_shared_edge_of_the_two_countries():
+    geoms = datasets.countries().set_index("iso3").geometry
+    shared = shapely.intersection(geoms["THA"].boundary, geoms["KHM"].boundary, grid_size=1e-6)
+    parts = [
+        p for p in shapely.get_parts(shared) if p.geom_type in ("LineString", "MultiLineString")
+    ]
+    edge = shapely.line_merge(shapely.union_all(parts))
+    line = datasets.border().geometry.iloc[0]
+    assert shapely.hausdorff_distance(edge, line) < 1e-6
+    # and the two countries do not overlap anywhere
+    assert _metric(shapely.intersection(geoms["THA"], geoms["KHM"])).area < 1.0
+
+
+@pytest.mark.parametrize("iso", ["THA", "KHM"])
+def test_provinces_tile_their_country_along_the_line(iso):
+    """No gap or sliver between the border provinces and their country within 5 km of the line."""
+    line = _metric(datasets.border().geometry.iloc[0])
+    near = line.buffer(5_000)
+    country = _metric(datasets.countries().set_index("iso3").geometry[iso]).intersection(near)
+    provs = datasets.provinces(iso)
+    union = _metric(shapely.union_all(provs.geometry.to_numpy())).intersection(near)
+    diff = shapely.symmetric_difference(union, country)
+    # overlay noise only: on average under 5 cm wide along the line, nowhere 1 m wide
+    assert diff.area / line.length < 0.05
+    assert diff.buffer(-0.5).is_empty
+    # the provinces of one country do not overlap each other
+    metric = provs.to_crs(METRIC)
+    pairs = metric.sindex.query(metric.geometry, predicate="intersects")
+    overlap = sum(
+        metric.geometry.iloc[i].intersection(metric.geometry.iloc[j]).area
+        for i, j in zip(*pairs, strict=True)
+        if i < j
+    )
+    assert overlap < 1.0
+
+
+def test_border_provinces_reach_the_line():
+    line = _metric(datasets.border().geometry.iloc[0])
+    prov = datasets.provinces()
+    border_codes = {"TH-34", "TH-33", "TH-32", "TH-31", "TH-27", "TH-22", "TH-23"}
+    border_codes |= {"KH-22", "KH-1", "KH-13", "KH-2", "KH-24", "KH-15", "KH-9"}
+    for code in border_codes:
+        stretch = line.intersection(_metric(prov.loc[code, "geometry"]).boundary.buffer(1.0))
+        assert stretch.length > 1_000, code
+
+
+def test_gates_with_stated_coordinates_lie_on_the_line():
+    # the coordinates the gazetteer cites for the three main gates (0.01, 0.14, 0.26 km
+    # from the line; 3.1, 0.7 and 0.8 km from Natural Earth's 1:10m line)
+    gaz = datasets.gazetteer()
+    for place_id, limit in (
+        ("chong-chom-crossing", 0.05),
+        ("khlong-luek-poipet-crossing", 0.2),
+        ("hat-lek-cham-yeam-crossing", 0.3),
+    ):
+        row = gaz.loc[place_id]
+        assert row["coord_method"] == "stated"
+        assert _km_to_border(row["longitude"], row["latitude"]) < limit, place_id
+
+
+def test_border_provenance_names_openstreetmap_and_its_licence():
+    prov = datasets.reference_provenance()
+    osm = prov[prov["dataset"].str.contains("OpenStreetMap")]
+    assert len(osm) == 1
+    assert "ODbL" in osm["licence"].iloc[0]
+    assert "OpenStreetMap contributors" in osm["credit"].iloc[0]
+    line = datasets.border()
+    assert line["source"].iloc[0] == "OpenStreetMap"

@@ -18,8 +18,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "geo"
 GEOD = pyproj.Geod(ellps="WGS84")
 
 # (lon, lat) of hand-picked places
-POIPET = (102.56365, 13.65805)  # GeoNames "Paoy Paet", ~2.4 km from the 1:10m border
-PREAH_VIHEAR_TEMPLE = (104.680, 14.388)  # on the escarpment, ~2.7 km from the line
+POIPET = (102.56365, 13.65805)  # GeoNames "Paoy Paet", 0.9 km from the OSM border (2.4 at 1:10m)
+PREAH_VIHEAR_TEMPLE = (104.680, 14.388)  # on the escarpment, 1.2 km from the line
 BANGKOK = (100.5018, 13.7563)
 MYAWADDY = (98.5085, 16.6883)
 SEA_OFF_TRAT = (102.65, 11.5)  # Gulf of Thailand: TH-23 9 km away, KH-9 33 km
@@ -105,7 +105,7 @@ def test_empty_frames_give_empty_results_indexed_like_the_input():
     km = geo.distance_to_border_km(empty)
     assert km.empty and km.name == "distance_to_border_km" and km.index.equals(empty.index)
     prov = geo.assign_province(empty)
-    assert prov.empty and list(prov.columns) == ["admin1_code", "admin1_method"]
+    assert prov.empty and list(prov.columns) == ["admin1_code", "admin1_method", "admin1_disagrees"]
     assert geo.buffer_km(empty, km=1).empty
     near = geo.nearest_site(empty, site)
     assert near.empty and "nearest_site_km" in near.columns
@@ -157,7 +157,7 @@ def test_points_on_the_border_are_at_zero():
 def test_missing_locations_give_nan():
     df = pd.DataFrame({"latitude": [POIPET[1], np.nan], "longitude": [POIPET[0], np.nan]})
     km = geo.distance_to_border_km(df)
-    assert km.iloc[0] == pytest.approx(2.377, abs=0.01) and np.isnan(km.iloc[1])
+    assert km.iloc[0] == pytest.approx(0.904, abs=0.01) and np.isnan(km.iloc[1])
     gs = gpd.GeoSeries([shapely.Point(*POIPET), None, shapely.Point()], crs="EPSG:4326")
     assert geo.distance_to_border_km(gs).isna().tolist() == [False, True, True]
 
@@ -232,7 +232,9 @@ def test_within_km(sites):
     near_border = geo.within_km(events, datasets.border(), km=3)
     assert near_border.tolist() == [True, False, True]
     assert near_border.name == "within_3km"
-    assert geo.within_km(events, datasets.border(), km=2).tolist() == [False, False, False]
+    # Poipet 0.90 km, the temple 1.23 km from the line
+    assert geo.within_km(events, datasets.border(), km=1).tolist() == [True, False, False]
+    assert geo.within_km(events, datasets.border(), km=0.5).tolist() == [False, False, False]
     # inside a polygon is 0 km away
     assert geo.within_km(events, datasets.provinces("KHM"), km=0).tolist() == [True, False, False]
     assert geo.within_km(events, sites, km=0).tolist() == [True, False, False]
@@ -300,15 +302,17 @@ def test_sea_points_go_to_the_nearest_province_of_their_country():
     assert geo.assign_province(named)["admin1_code"].tolist() == ["TH-23", "KH-9", "TH-23", "KH-9"]
 
 
-def test_points_across_the_generalised_border_keep_their_country():
-    places = datasets.places()
-    osmach = places[places["name"] == "O'Smach"].drop(columns="admin1_code")
-    assert osmach["country_polygon"].iloc[0] == "THA"  # the 1:10m polygon puts it in Thailand
-    out = geo.assign_province(osmach)
-    assert out.iloc[0].tolist() == ["KH-22", "nearest"]  # Oddar Meanchey
-    assert geo.assign_province(osmach.drop(columns="country")).iloc[0].tolist() == [
-        "TH-32",
+def test_points_across_the_border_keep_their_country():
+    # Prasat Don Tuan's stated coordinate (good to 0.5 km) falls 0.28 km inside the
+    # Cambodian polygon; the temple is Thai, and a row coded THA keeps its country
+    don_tuan = points((104.746017, 14.407325), country=["THA"])
+    assert geo.distance_to_border_km(don_tuan).iloc[0] == pytest.approx(0.283, abs=0.01)
+    out = geo.assign_province(don_tuan)
+    assert out.iloc[0].tolist() == ["TH-33", "nearest", False]  # Si Sa Ket
+    assert geo.assign_province(don_tuan.drop(columns="country")).iloc[0].tolist() == [
+        "KH-13",
         "within",
+        False,
     ]
 
 
@@ -320,7 +324,7 @@ def test_foreign_and_far_points_are_outside():
     assert out["admin1_code"].iloc[1] == "TH-63"  # Tak: the 1:10m polygon holds Myawaddy
     # a foreign row's admin1 name is not looked up among Thai provinces
     kayin = points(MYAWADDY, country=["MMR"], admin1=["Tak"])
-    assert geo.assign_province(kayin).iloc[0].tolist() == [pd.NA, "outside"]
+    assert geo.assign_province(kayin).iloc[0].tolist() == [pd.NA, "outside", False]
 
 
 def test_assign_province_agrees_with_a_brute_force_join():
@@ -609,3 +613,47 @@ def test_assign_province_refuses_repeated_codes_and_skips_uncoded_features():
     twice = pd.concat([prov, prov.iloc[[3]]], ignore_index=True)
     with pytest.raises(sg.ParameterError, match=r"dissolve=True"):
         sg.geo.assign_province(events, provinces=twice)
+
+
+# --- sides of the border -------------------------------------------------------------------
+
+
+def _point_inside(iso: str, km: float, near: tuple[float, float]) -> tuple[float, float]:
+    """(lon, lat) of a point ``km`` inside country ``iso`` by the embedded line, nearest ``near``."""
+    import shapely.ops
+
+    metric = "EPSG:32648"
+    line = datasets.border().to_crs(metric).geometry.iloc[0]
+    country = datasets.countries().set_index("iso3").to_crs(metric).geometry[iso]
+    start = gpd.GeoSeries([shapely.Point(*near)], crs=4326).to_crs(metric).iloc[0]
+    band = line.buffer(km * 1000 + 20).difference(line.buffer(km * 1000))
+    pt = shapely.ops.nearest_points(country.intersection(band), start)[0]
+    back = gpd.GeoSeries([pt], crs=metric).to_crs(4326).iloc[0]
+    return back.x, back.y
+
+
+def test_side_of_border_flags_points_nearer_the_line_than_their_uncertainty():
+    near = (103.70, 14.43)  # Chong Chom / O'Smach
+    gdf = points(
+        _point_inside("THA", 5.0, near),  # firmly Thai
+        _point_inside("KHM", 0.2, near),  # inside the line's own accuracy
+        _point_inside("KHM", 2.0, near),  # 2 km in, but good only to 3 km
+        _point_inside("KHM", 2.0, near),  # 2 km in, good to 0.5 km
+        (102.0, 11.0),  # Gulf of Thailand
+        uncertainty_m=[100, 0, 3000, 500, 100],
+        index=list("abcde"),
+    )
+    out = geo.side_of_border(gdf)
+    assert out.columns.tolist() == ["side", "distance_to_border_km", "side_uncertain"]
+    assert out.index.tolist() == list("abcde")
+    assert out["side"].tolist()[:4] == ["THA", "KHM", "KHM", "KHM"]
+    assert pd.isna(out["side"].iloc[4])
+    np.testing.assert_allclose(
+        out["distance_to_border_km"].iloc[:4], [5.0, 0.2, 2.0, 2.0], atol=0.03
+    )
+    assert out["side_uncertain"].tolist() == [False, True, True, False, False]
+    assert out.attrs["note"].startswith("2 of 5 located rows")
+    # without an uncertainty column only the line's own accuracy counts
+    plain = geo.side_of_border(gdf.drop(columns="uncertainty_m"))
+    assert plain["side_uncertain"].tolist() == [False, True, False, False, False]
+    assert geo.LINE_ACCURACY_KM == pytest.approx(0.31)

@@ -113,8 +113,74 @@ def test_empty_selections_give_empty_or_zero_results():
     assert km.empty and km.index.equals(empty.index)
     assert geo.nearest_site(empty, SITES).empty
     counts = st.daily_counts(empty, start="2025-07-24", end="2025-07-30")
-    assert len(counts) == 7 and counts["events"].sum() == 0
+    assert len(counts) == 7 and counts["incidents"].sum() == 0
     grid = geo.aggregate(empty, start="2025-07-24", end="2025-07-24")
     assert len(grid) == 101 and grid["incidents"].sum() == 0 and "note" in grid.attrs
     m = maps.events_map(empty)  # an empty layer, no traceback
     assert "Events" in " ".join(maps.map_layers(m))
+
+
+# --- one reading of an events argument (issue 21) -----------------------------------
+
+
+def test_event_frame_reads_dates_by_the_one_rule() -> None:
+    from scamgeo._inputs import event_frame
+
+    rows = pd.DataFrame(
+        {
+            "event_date": [
+                "2025-07-24T20:00:00Z",  # 25 July in Bangkok
+                "2025-07-24T20:00:00+07:00",  # 24 July
+                pd.Timestamp("2025-07-24 20:00", tz="UTC"),  # 25 July
+                "2025-07-24",
+            ]
+        }
+    )
+    days = event_frame(rows)["event_date"].dt.day.tolist()
+    assert days == [25, 24, 25, 24]
+
+
+def test_event_frame_names_rows_by_label_and_counts_the_rest() -> None:
+    from scamgeo import SchemaError
+    from scamgeo._inputs import event_frame
+
+    rows = pd.DataFrame({"event_date": ["bad"] * 25 + ["2025-07-24"]}, index=range(100, 126))
+    with pytest.raises(SchemaError) as info:
+        event_frame(rows)
+    text = str(info.value)
+    assert "25 problems" in text
+    assert "row 100, column event_date: 'bad'" in text
+    assert "... and 5 more" in text
+
+
+def test_event_frame_refuses_rows_outside_the_region_naming_it() -> None:
+    from scamgeo import CoordinateError
+    from scamgeo._inputs import event_frame
+
+    events = datasets.events()
+    world = events.copy()
+    world.loc[world.index[:2], "geometry"] = gpd.points_from_xy([30.5, -99.1], [50.4, 19.4])
+    with pytest.raises(CoordinateError, match=r"2 of 216 row\(s\) lie outside the region") as info:
+        event_frame(world)
+    # some rows are inside: selecting the region is the first lead, the CRS the second
+    text = str(info.value).lower()
+    assert text.index("select the rows") < text.index("set the crs")
+
+
+def test_functions_taking_events_share_the_region_and_date_rules() -> None:
+    from scamgeo import CoordinateError, SchemaError, geo, maps, stats
+
+    events = datasets.events()
+    world = events.copy()
+    world.loc[world.index[:3], "geometry"] = gpd.points_from_xy(
+        [30.5, 30.5, -99.1], [50.4, 50.4, 19.4]
+    )
+    for func in (stats.daily_counts, maps.events_map, geo.distance_to_border_km):
+        with pytest.raises(CoordinateError, match="3 of 216 row"):
+            func(world)
+    bad = events.copy()
+    bad["event_date"] = bad["event_date"].astype(object)
+    bad.loc[bad.index[3], "event_date"] = "xx"
+    for func in (stats.daily_counts, maps.events_map):
+        with pytest.raises(SchemaError, match="row 3, column event_date: 'xx'"):
+            func(bad)

@@ -210,6 +210,7 @@ def test_base_map_draws_the_reference_geography_as_vectors():
     assert layers["Towns"].n_features == len(datasets.places())
     assert all(isinstance(v, VectorLayer) for v in layers.values())
     assert "Natural Earth" in layers["Provinces"].attribution
+    assert "OpenStreetMap contributors" in layers["Border"].attribution  # ODbL credit
     assert "GeoNames" in layers["Towns"].attribution
     # no tiles unless asked for
     assert not [c for c in m._children.values() if isinstance(c, folium.TileLayer)]

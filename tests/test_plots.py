@@ -289,3 +289,31 @@ def test_publication_style_is_scoped():
     with sp.publication_style():
         assert plt.rcParams["svg.fonttype"] == "none" and plt.rcParams["savefig.dpi"] == 300
     assert plt.rcParams["svg.fonttype"] == before
+
+
+def test_the_inset_locator_never_hides_an_event() -> None:
+    """Issue 21: the locator sat over 87 of 205 events (the eastern front), still in the legend."""
+    import numpy as np
+    from matplotlib.collections import PathCollection
+
+    from scamgeo import datasets, plots
+
+    ax = plots.overview_map(datasets.events())
+    ax.figure.canvas.draw()
+    (inset,) = [a for a in ax.child_axes if a.get_gid() == "inset-locator"]
+    box = inset.get_window_extent()
+    pts = np.vstack(
+        [
+            c.get_offset_transform().transform(c.get_offsets())
+            for c in ax.collections
+            if isinstance(c, PathCollection)
+        ]
+    )
+    assert len(pts) == len(datasets.events())
+    hidden = (
+        (pts[:, 0] >= box.x0)
+        & (pts[:, 0] <= box.x1)
+        & (pts[:, 1] >= box.y0)
+        & (pts[:, 1] <= box.y1)
+    )
+    assert int(hidden.sum()) == 0

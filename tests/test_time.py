@@ -53,7 +53,7 @@ def test_aware_event_dates_keep_their_bangkok_date():
         {"event_date": local, "fatalities": [1, 2], "latitude": 14.0, "longitude": 103.0}
     )
     counts = stats.daily_counts(events, start="2025-07-23", end="2025-07-25")
-    assert counts["events"].tolist() == [0, 1, 1]  # nothing moved to the 23rd
+    assert counts["incidents"].tolist() == [0, 1, 1]  # nothing moved to the 23rd
     per_day = geo.aggregate(events, start="2025-07-23", end="2025-07-25")
     assert per_day.groupby("period")["incidents"].sum().tolist() == [0, 1, 1]
 

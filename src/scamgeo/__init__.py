@@ -9,6 +9,7 @@ matplotlib until a function needs them):
 - :mod:`scamgeo.geo`: metric geometry (border distance, nearest hub, grids)
 - :mod:`scamgeo.stats`: counts, count models, interrupted time series, tests
 - :mod:`scamgeo.maps` / :mod:`scamgeo.plots`: folium and matplotlib builders
+- :mod:`scamgeo.reconcile`: sources side by side (``scamgeo.reconcile(a, b)``)
 - :mod:`scamgeo.briefs`: papermill briefs and their manifest
 
 The most used functions are also available at the top level, e.g.
@@ -22,6 +23,7 @@ import logging
 from typing import Any
 
 from ._errors import (
+    ArgumentError,
     CoordinateError,
     CRSError,
     DataSourceError,
@@ -39,11 +41,13 @@ _SUBMODULES = {
     "config",
     "datasets",
     "display",
+    "findings",
     "fmt",
     "geo",
     "io",
     "maps",
     "plots",
+    "reconcile",
     "schema",
     "stats",
     "style",
@@ -104,6 +108,7 @@ _API = {
 }
 
 __all__ = [
+    "ArgumentError",
     "CRSError",
     "CoordinateError",
     "DataSourceError",

@@ -18,6 +18,7 @@ when dask is not installed.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -54,9 +55,22 @@ def is_dask(obj: Any) -> bool:
     return False
 
 
+def _unwrapped(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The function itself, under any wrapper (the public API's argument guard)."""
+    return inspect.unwrap(function)
+
+
 def register(function: Callable[..., Any], version: Callable[..., Any]) -> None:
-    """Make ``version`` the one ``function`` hands its dask input to (called by ``scale``)."""
-    _VERSIONS[function] = version
+    """Make ``version`` the one ``function`` hands its dask input to (called by ``scale``).
+
+    Parameters
+    ----------
+    function : callable
+        The in-memory function (as a package exports it, or itself).
+    version : callable
+        What runs instead on a dask frame.
+    """
+    _VERSIONS[_unwrapped(function)] = version
 
 
 def registered() -> dict[Callable[..., Any], Callable[..., Any]]:
@@ -72,7 +86,8 @@ def public_name(function: Callable[..., Any]) -> str:
     parts = (function.__module__ or "scamgeo").split(".")
     for n in range(2, len(parts) + 1):  # scamgeo.geo.f, not the top-level shortcut
         name = ".".join(parts[:n])
-        if getattr(sys.modules.get(name), function.__name__, None) is function:
+        found = getattr(sys.modules.get(name), function.__name__, None)
+        if found is not None and _unwrapped(found) is _unwrapped(function):
             return f"{name}.{function.__name__}"
     return f"{function.__module__}.{function.__name__}"
 
@@ -83,7 +98,7 @@ def scale_version(function: Callable[..., Any], *, given: str) -> Callable[..., 
     ``given`` says what the caller was given (``"a dask frame"``,
     ``"a GeoParquet path"``) for the message.
     """
-    version = _VERSIONS.get(function)
+    version = _VERSIONS.get(_unwrapped(function))
     if version is None:
         raise ScamgeoError(
             f"{public_name(function)} was given {given}: run `import scamgeo.scale` first "

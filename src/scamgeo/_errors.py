@@ -9,6 +9,7 @@ and what was expected.
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
     "CRSError",
     "CoordinateError",
     "DataSourceError",
@@ -47,6 +48,12 @@ class CRSError(ScamgeoError, ValueError):
 
 class ParameterError(ScamgeoError, ValueError):
     """An argument or notebook parameter is unknown, of the wrong type or impossible."""
+
+
+class ArgumentError(ParameterError, TypeError):
+    """A function was called with arguments it does not take (an unknown keyword, an option
+    given by position, a required argument missing). Also a :class:`TypeError`, as Python's
+    own error for such calls is."""
 
 
 class DataSourceError(ScamgeoError, OSError):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ._errors import DataSourceError
 
-__all__ = ["atomic_target", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_target", "atomic_write_bytes", "atomic_write_text", "write_if_changed"]
 
 
 def _umask() -> int:
@@ -62,3 +62,19 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write UTF-8 ``text`` to ``path`` atomically unless it already holds exactly that.
+
+    Returns whether the file was written: a build that changes nothing touches
+    nothing (same bytes, same modification time).
+    """
+    data = text.encode("utf-8")
+    try:
+        if Path(path).read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write_bytes(Path(path), data)
+    return True

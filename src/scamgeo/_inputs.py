@@ -43,14 +43,18 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
+    "PRECISION_UNCERTAINTY_M",
     "REGION_MARGIN_DEG",
+    "UNKNOWN_UNCERTAINTY_M",
     "as_points",
     "check_coordinates",
+    "event_frame",
     "geometry_of",
     "has_location",
     "located",
     "located_points",
     "region_bounds",
+    "uncertainty_radius_m",
 ]
 
 logger = logging.getLogger("scamgeo")
@@ -59,6 +63,66 @@ logger = logging.getLogger("scamgeo")
 #: are called "outside the region" (covers the neighbours and their seas, and
 #: Jakarta or Yunnan for analyses of the wider region).
 REGION_MARGIN_DEG = 15.0
+
+
+#: Radius (m) of the location error of an event or place from its ``geo_precision`` when it
+#: has no ``uncertainty_m``: 1 = the place itself (2 km), 2 = a town or district point
+#: standing in for a nearby place (25 km), 3 = a province point (50 km).
+PRECISION_UNCERTAINTY_M = {1: 2_000, 2: 25_000, 3: 50_000}
+
+#: Radius (m) when neither ``uncertainty_m`` nor ``geo_precision`` is known (the widest).
+UNKNOWN_UNCERTAINTY_M = 50_000.0
+
+
+def uncertainty_radius_m(
+    frame: pd.DataFrame, *, from_precision: bool = True, unknown_m: float = UNKNOWN_UNCERTAINTY_M
+) -> tuple[np.ndarray, list[str]]:
+    """Each row's location error radius in metres, and notes on where the radii came from.
+
+    The one rule, for every function that weighs a point by how well it is
+    known: ``uncertainty_m`` where present (>= 0); otherwise, with
+    ``from_precision``, the radius of the row's ``geo_precision``
+    (:data:`PRECISION_UNCERTAINTY_M`); otherwise ``unknown_m``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"uncertainty_m": [500, None, None], "geo_precision": [1, 2, None]})
+    >>> uncertainty_radius_m(rows)[0].tolist()
+    [500.0, 25000.0, 50000.0]
+    """
+    n = len(frame)
+    radius = np.full(n, np.nan)
+    notes: list[str] = []
+    if "uncertainty_m" in frame.columns:
+        given = pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        radius = np.where(given >= 0, given, np.nan)
+    missing = np.isnan(radius)
+    if from_precision and missing.any() and "geo_precision" in frame.columns:
+        prec = pd.to_numeric(frame["geo_precision"], errors="coerce")
+        from_prec = prec.map(PRECISION_UNCERTAINTY_M).to_numpy(dtype=float, na_value=np.nan)
+        use = missing & np.isfinite(from_prec)
+        radius = np.where(use, from_prec, radius)
+        if use.any():
+            where = (
+                "no uncertainty_m column"
+                if "uncertainty_m" not in frame.columns
+                else "no uncertainty_m value"
+            )
+            notes.append(
+                f"{int(use.sum())} of {n} event(s) had {where}: radius taken from geo_precision "
+                "(1 -> 2,000 m, 2 -> 25,000 m, 3 -> 50,000 m)"
+            )
+    still = np.isnan(radius)
+    if still.any():
+        radius = np.where(still, unknown_m, radius)
+        notes.append(
+            f"{int(still.sum())} event(s) without uncertainty_m or geo_precision: radius "
+            f"{unknown_m:,.0f} m assumed"
+        )
+    return radius.astype(float), notes
 
 
 def region_bounds() -> tuple[float, float, float, float]:
@@ -241,12 +305,87 @@ def check_coordinates(geoms: gpd.GeoSeries, *, name: str = "data") -> None:
             f"latitude {b[first][0, 1]:g}, outside the region {region}, which the swapped pair "
             "falls in); swap the columns or the x/y of the geometry."
         )
+    select = (
+        "select the rows of Thailand, Cambodia and their neighbours first (the region scamgeo "
+        f"covers), e.g. {name}[{name}['country'].isin(['THA', 'KHM'])], or read the file with "
+        "load_events(path, countries=['THA', 'KHM'])"
+    )
+    crs = (
+        f"if the coordinates are not {crs_name}, set the CRS they are in, e.g. "
+        ".set_crs('EPSG:32648', allow_override=True) for UTM 48N metres"
+    )
+    lead = f"{select}; or {crs}" if inside.any() else f"{crs}; or {select}"
     raise CoordinateError(
         f"{name}: {int(outside.sum())} of {len(b)} row(s) lie outside the region scamgeo covers "
         f"({region}; first: row {_first_row(index, outside)} at lon {b[outside][0, 0]:g}, "
-        f"lat {b[outside][0, 1]:g}). Check the CRS ({crs_name}) and the coordinates; "
-        "projected metres need their own CRS, e.g. .set_crs('EPSG:32648', allow_override=True)."
+        f"lat {b[outside][0, 1]:g}). {lead[0].upper()}{lead[1:]}."
     )
+
+
+def event_frame(
+    events: Any, *, name: str = "events", columns: tuple[str, ...] = ("event_date",)
+) -> pd.DataFrame:
+    """The one reading of an events argument, for every function that takes events.
+
+    - a (Geo)DataFrame, else :class:`~scamgeo.ParameterError`;
+    - the ``columns`` the caller needs, else a :class:`~scamgeo.SchemaError` listing them;
+    - where the frame is located (a geometry, or ``latitude``/``longitude``), its
+      coordinates pass :func:`check_coordinates`: rows outside the region are
+      refused with a hint that names the region (the same in every function);
+    - ``event_date``, when among ``columns``, is read by the one date rule
+      (:func:`scamgeo._time.date_column`: ISO text, dates, or the Asia/Bangkok
+      date of an aware instant); a row that is no date is refused, named by its
+      index label, never dropped.
+
+    Parameters
+    ----------
+    events : DataFrame or GeoDataFrame
+    name : str
+        The argument's name, for messages.
+    columns : tuple of str
+        Columns the caller needs.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        A shallow copy, indexed like ``events``, with ``event_date`` as naive
+        ``datetime64[ns]`` midnights when it was asked for.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"event_date": ["2025-07-24T20:00:00Z", "2025-07-24"]})
+    >>> event_frame(rows)["event_date"].dt.day.tolist()
+    [25, 24]
+    >>> event_frame(rows.assign(event_date=["2025-07-24", "24/07"]))
+    Traceback (most recent call last):
+    ...
+    scamgeo._errors.SchemaError: events: 1 problem:
+      row 1, column event_date: '24/07' is not a date
+    """
+    from ._time import date_column
+    from ._validate import require_columns
+
+    if not isinstance(events, pd.DataFrame):
+        raise ParameterError(
+            f"{name} must be a pandas (Geo)DataFrame of events, got {type(events).__name__}."
+        )
+    require_columns(events.columns, columns, source=name)
+    if _locatable(events):
+        geometry_of(events, name=name)
+    if "event_date" not in columns:
+        return events
+    dates = date_column(events, "event_date", source=name)
+    return events.assign(event_date=dates.to_numpy())
+
+
+def _locatable(frame: pd.DataFrame) -> bool:
+    """Whether a frame carries locations (an active geometry, or latitude and longitude)."""
+    import geopandas as gpd
+
+    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
+        return True
+    return {"latitude", "longitude"} <= set(frame.columns)
 
 
 def has_location(data: Any, *, name: str = "data") -> np.ndarray:
@@ -257,7 +396,7 @@ def has_location(data: Any, *, name: str = "data") -> np.ndarray:
     >>> from scamgeo import datasets
     >>> from scamgeo._inputs import has_location
     >>> int(has_location(datasets.events()).sum())
-    205
+    216
     """
     return located(geometry_of(data, name=name))
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from ._inputs import PRECISION_UNCERTAINTY_M
 from ._validate import Problems
 
 __all__ = [
@@ -41,15 +42,16 @@ __all__ = [
 #: Radius (m) assumed for a point that has no uncertainty of its own, by ACLED
 #: geo_precision: 1 the named place (~2 km), 2 near it or within its district
 #: (~25 km), 3 somewhere in the province (~50 km).
-PRECISION_UNCERTAINTY_M = {1: 2_000, 2: 25_000, 3: 50_000}
 
 #: How far (km) inside the other country a point may lie before it is refused. The
-#: Natural Earth 1:10m border is good to about 3 km here: GeoNames' O'Smach (a Cambodian
-#: town on the line) falls 2.4 km inside the Thai polygon, and the Thai side of the Preah
-#: Vihear escarpment (Pha Mo E Daeng, Huai Ta Maria) 2.7 km inside the Cambodian one, while
-#: the temple itself lies 2.2 km inside Cambodia. A place's side is also checked exactly:
-#: an event's country must be its place's side unless the place is disputed.
-BORDER_TOLERANCE_KM = 3.0
+#: embedded line (OpenStreetMap's, see ``data/README.md``) lies within 0.31 km of every
+#: border gate whose coordinate is stated (median 0.20 km) and within 0.24 km of an
+#: independent Thai province layer along 90% of its length; 0.5 km allows for that and
+#: for a stated point's own error (Prasat Don Tuan's printed coordinate, good to 0.5 km,
+#: falls 0.28 km inside Cambodia). It was 3 km while the line was Natural Earth's 1:10m
+#: (1-3 km off the ground). A place's side is also checked exactly: an event's country
+#: must be its place's side unless the place is disputed.
+BORDER_TOLERANCE_KM = 0.5
 
 #: Sides of the Thailand–Cambodia border the rules check.
 _THAI_KHMER = ("THA", "KHM")

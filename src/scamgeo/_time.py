@@ -33,6 +33,7 @@ __all__ = [
     "TIMEZONE",
     "calendar",
     "date_column",
+    "local_dates",
     "parse_date",
     "period_start",
     "phase_codes",
@@ -122,8 +123,9 @@ def date_column(
     Raises
     ------
     SchemaError
-        Naming up to 20 rows whose value is not a date (missing values too,
-        unless ``allow_missing``), or if the column is absent.
+        Naming the rows (by their index label) whose value is not a date, the
+        first 20 listed and the rest counted (missing values too, unless
+        ``allow_missing``), or if the column is absent.
     """
     require_columns(frame.columns, [column], source=source)
     raw = frame[column]
@@ -138,10 +140,40 @@ def date_column(
         bad &= raw.notna().to_numpy(dtype=bool)
     if bad.any():
         problems = Problems(source)
-        for pos in np.flatnonzero(bad)[:20]:
-            problems.add(f"{raw.iloc[pos]!r} is not a date", row=int(pos), column=column)
+        where = np.flatnonzero(bad)
+        for pos in where[: problems.limit]:  # rows by their index label: the caller's own
+            problems.add(f"{raw.iloc[pos]!r} is not a date", row=raw.index[pos], column=column)
+        problems.add_unlisted(len(where) - min(len(where), problems.limit))
         problems.raise_if_any()
     return parsed.dt.normalize().astype("datetime64[ns]")
+
+
+#: An ISO instant with a zone: ``Z`` or an offset such as ``+07:00``, ``+0700``.
+_AWARE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def aware_text_mask(text: pd.Series) -> np.ndarray:
+    """Which cells of a text Series are ISO instants with a zone (``Z``, ``+07:00``)."""
+    return text.str.match(_AWARE).fillna(False).to_numpy(dtype=bool)
+
+
+def local_dates(text: pd.Series) -> pd.Series:
+    """ISO instants with a zone as their Asia/Bangkok calendar date (naive midnight; NaT if bad).
+
+    The one reading of an aware instant, for arguments, frames and the cells of
+    files alike: ``2025-07-24T20:00:00Z`` is 25 July in Bangkok, and
+    ``2025-07-24T20:00:00+07:00`` is 24 July.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> local_dates(pd.Series(["2025-07-24T20:00:00Z", "2025-07-24T20:00:00+07:00"])).dt.day.tolist()
+    [25, 24]
+    """
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    return (
+        parsed.dt.tz_convert(TIMEZONE).dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+    )
 
 
 def _parse_text_dates(raw: pd.Series) -> pd.Series:
@@ -152,21 +184,14 @@ def _parse_text_dates(raw: pd.Series) -> pd.Series:
     if is_str.any():
         text = obj[is_str].astype(str).str.strip()
         iso = text.str.match(_ISO.pattern).to_numpy(dtype=bool)
-        aware = (
-            iso
-            & (text.str.len() > 10).to_numpy()
-            & text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).to_numpy(dtype=bool)
-        )
+        aware = iso & aware_text_mask(text)
         naive = iso & ~aware
         if naive.any():
             out[text.index[naive]] = pd.to_datetime(
                 text[naive], format="ISO8601", errors="coerce"
             ).to_numpy(dtype="datetime64[ns]")
         if aware.any():
-            parsed = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-            out[text.index[aware]] = (
-                parsed.dt.tz_convert(TIMEZONE).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-            )
+            out[text.index[aware]] = local_dates(text[aware]).to_numpy(dtype="datetime64[ns]")
     others = ~is_str & obj.notna().to_numpy(dtype=bool)
     for pos in np.flatnonzero(others):
         value = obj.iloc[pos]
@@ -177,9 +202,9 @@ def _parse_text_dates(raw: pd.Series) -> pd.Series:
 
 def _timeline_from(phase_starts: Mapping[str, Any] | pd.DataFrame | None) -> pd.DataFrame:
     if phase_starts is None:
-        from . import datasets
+        from ._curated import sorted_timeline
 
-        return datasets.timeline()
+        return sorted_timeline()
     if isinstance(phase_starts, pd.DataFrame):
         return phase_starts
     if isinstance(phase_starts, Mapping):

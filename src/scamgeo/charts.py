@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 
 from . import fmt
 from ._errors import ParameterError
-from ._validate import check_choice, outcome_column, require_columns
+from ._validate import check_choice, guard_public, outcome_column, require_columns
 from .style import (
     FAINT,
     GREY_PALE,
@@ -31,8 +31,9 @@ from .style import (
     OKABE_ITO,
     PHASE_COLORS,
     PHASE_LABELS,
+    SIDE_COLORS,
 )
-from .vocab import EMBEDDED_SOURCE
+from .vocab import EMBEDDED_SOURCE, MODEL_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -40,6 +41,7 @@ __all__ = [
     "null_distribution_chart",
     "range_chart",
     "rate_ratio_chart",
+    "site_status_chart",
     "its_chart",
     "tally_chart",
     "timeline_chart",
@@ -53,11 +55,15 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
 
 
 def _source(ax: Axes, text: str) -> None:
+    """The source line under the axes, below its tick labels and x label (never over them)."""
+    lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
+    size = max([t.get_fontsize() for t in ax.get_xticklabels()] or [10.0])
+    below = 8 + lines * size * 1.25 + (size * 1.6 if ax.get_xlabel() else 0)
     ax.annotate(
         text,
         xy=(0, 0),
         xycoords="axes fraction",
-        xytext=(0, -28),
+        xytext=(0, -below),
         textcoords="offset points",
         fontsize=7,
         color=INK_MUTED,
@@ -118,7 +124,7 @@ def timeline_chart(
     >>> len(ax.patches)  # one bar per week, 28 May 2025 to 27 February 2026
     45
     """
-    outcome = outcome_column(counts.columns, outcome, source="counts")
+    outcome = outcome_column(counts.columns, outcome, source="timeline_chart")
     require_columns(counts.columns, ["date", "phase", outcome], source="counts")
     ax = _ax(ax)
     if counts.empty:
@@ -190,7 +196,7 @@ def rate_ratio_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = f"Source: {EMBEDDED_SOURCE}; model: scamgeo.stats.count_model",
+    source: str = "Source: scamgeo's curated record of the war",
 ) -> Axes:
     """Forest plot of incidence-rate ratios with 95% intervals, both models side by side.
 
@@ -233,7 +239,7 @@ def rate_ratio_chart(
             fmt="o",
             color=LINE_CYCLE[4 if k == 0 else 0],
             capsize=3,
-            label=model.replace("_", " ") + (" (chosen)" if chosen else ""),
+            label=MODEL_LABELS.get(model, model) + (" (used)" if chosen else " (check)"),
             alpha=1.0 if chosen else 0.6,
         )
     ax.axvline(1, color=INK_SECONDARY, lw=0.8)
@@ -242,7 +248,7 @@ def rate_ratio_chart(
     ax.invert_yaxis()
     ref = PHASE_LABELS.get(str(getattr(result, "reference", "")), getattr(result, "reference", ""))
     ax.set_xlabel(f"incidence-rate ratio vs {ref} (log scale, 95% CI)")
-    ax.set_title("Events per day by phase, relative to the reference phase", loc="left")
+    ax.set_title(f"Incidents per day in each phase, relative to the {ref}", loc="left")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     _source(ax, source)
@@ -254,7 +260,7 @@ def its_chart(
     *,
     ax: Axes | None = None,
     title: str | None = None,
-    source: str = f"Source: {EMBEDDED_SOURCE}; segmented Poisson regression, Newey–West errors",
+    source: str = f"Source: {EMBEDDED_SOURCE}; segmented quasi-Poisson regression, Newey–West errors",
 ) -> Axes:
     """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual.
 
@@ -317,7 +323,7 @@ def null_distribution_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = f"Source: {EMBEDDED_SOURCE} and sites; Monte Carlo test",
+    source: str = "Source: scamgeo's curated record and sites; Monte Carlo draws of the null",
 ) -> Axes:
     """Histogram of the null statistic (km) with the observed value marked.
 
@@ -345,7 +351,7 @@ def null_distribution_chart(
         bins=40,
         color=OKABE_ITO["sky_blue"],
         edgecolor="white",
-        label=f"{fmt.count(_draws(result))} draws under the null",
+        label=f"{result.permutations} draws under the null",
     )
     ax.axvline(
         result.observed_km,
@@ -360,14 +366,9 @@ def null_distribution_chart(
     ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
+    if source:
+        _source(ax, source)
     return ax
-
-
-def _draws(result: Any) -> int:
-    """The draws of a null distribution: ``permutations`` (the dialect), ``n_draws`` before it."""
-    draws = getattr(result, "permutations", None) or getattr(result, "n_draws", 0)
-    return int(draws or 0)
 
 
 def range_chart(
@@ -511,7 +512,13 @@ def displacement_chart(
     several_bodies = rows["_body"].nunique() > 1
     several_measures = rows["_measure"].nunique() > 1
     for k, ((name, who, what), part) in enumerate(groups):
-        daily = _broken_series(part, max_gap_days=max_gap_days)
+        # several reports on one day: keep the largest, as the curve shows the scale reached
+        daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
+        # no line across a long silence (e.g. from the July war to December): break it
+        gaps = daily.index.to_series().diff() > pd.Timedelta(days=max_gap_days)
+        if gaps.any():
+            breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
+            daily = pd.concat([daily, breaks]).sort_index()
         label = name
         if several_bodies:
             label += f", {who}"
@@ -540,16 +547,82 @@ def displacement_chart(
     return ax
 
 
-def _broken_series(part: pd.DataFrame, *, max_gap_days: int) -> pd.Series:
-    """One series by day (the largest of a day's reports), broken across long silences."""
-    # several reports on one day: keep the largest, as the curve shows the scale reached
-    daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
-    # no line across a long silence (e.g. from the July war to December): break it
-    gaps = daily.index.to_series().diff() > pd.Timedelta(days=max_gap_days)
-    if gaps.any():
-        breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
-        daily = pd.concat([daily, breaks]).sort_index()
-    return daily
+def site_status_chart(
+    status: pd.DataFrame,
+    *,
+    freq: str = "M",
+    start: object = None,
+    end: object = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """How many sites were in each status over time: a grid of statuses by period.
+
+    Each cell counts the sites that held the status at some time in the period (a one-day
+    strike counts in its month); a site holding two statuses counts in both rows, so the
+    columns do not add up to a number of sites.
+
+    Parameters
+    ----------
+    status : DataFrame
+        :func:`scamgeo.datasets.site_status` rows.
+    freq : {"M", "W", "D"}
+        Months (default), weeks or days.
+    start, end : date-like, optional
+        The window (default: every dated row).
+    ax : matplotlib Axes, optional
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.site_status_chart(datasets.site_status(), start="2025-06-01", end="2026-02-28")
+    >>> ax.get_title(loc="left")
+    'Sites by status, by month, Jun 2025 – Feb 2026'
+    """
+    from ._status import status_counts
+    from .vocab import SITE_STATUS_LABELS
+
+    require_columns(status.columns, ["site_id", "status", "start", "end"], source="site status")
+    counts = status_counts(status, freq=freq, start=start, end=end)
+    shown = counts.loc[:, counts.sum(axis=0) > 0]
+    ax = _ax(ax, (max(6.0, 0.55 * len(counts) + 3), 0.45 * max(len(shown.columns), 1) + 1.6))
+    if shown.empty:
+        return _empty(ax, "no site statuses in this window")
+    grid = shown.T.to_numpy(dtype=float)
+    ax.imshow(grid, aspect="auto", cmap="Blues", vmin=0, vmax=max(grid.max(), 1))
+    for (i, j), value in np.ndenumerate(grid):
+        if value:
+            dark = value > grid.max() * 0.6
+            ax.text(
+                j,
+                i,
+                fmt.count(value),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
+    tick = (lambda d: fmt.month(d, short=True)) if counts.attrs["freq"] == "month" else fmt.day
+    ax.set_xticks(range(len(counts)), [tick(d) for d in counts.index], fontsize=8)
+    ax.tick_params(axis="x", labelrotation=45)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.set_yticks(
+        range(len(shown.columns)), [SITE_STATUS_LABELS[s] for s in shown.columns], fontsize=8
+    )
+    first, last = (fmt.month(d, short=True) for d in (counts.index[0], counts.index[-1]))
+    ax.set_title(f"Sites by status, by {counts.attrs['freq']}, {first} – {last}", loc="left")
+    ax.tick_params(length=0)
+    ax.annotate(
+        "Source: scamgeo site_status table; a site in two statuses counts in both rows",
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -62),
+        textcoords="offset points",
+        fontsize=7,
+        color=INK_MUTED,
+        va="top",
+    )
+    return ax
 
 
 def tally_chart(
@@ -607,3 +680,118 @@ def tally_chart(
         "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
     )
     return ax
+
+
+def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
+    """Soldiers and civilians killed in each war, as each side's own authorities reported them.
+
+    One bar per side and category in each war, its height the side's own
+    figure (a whisker where same-day reporters differ: the range); a side that
+    gave no figure gets a labelled gap, never a zero. Claims about the other
+    side's dead are not drawn (they are in the table).
+
+    Parameters
+    ----------
+    table : CasualtyTable or DataFrame
+        :func:`scamgeo.stats.casualty_table` (or its ``table``).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from scamgeo import charts, stats
+    >>> ax = charts.casualty_chart(stats.casualty_table())
+    >>> len([p for p in ax.patches if p.get_height() > 0])
+    7
+    """
+    frame = getattr(table, "table", table)
+    rows = frame[frame["category"].isin(["soldiers_killed", "civilians_killed"])]
+    ax = _ax(ax, (8, 3.6))
+    if rows.empty:
+        return _empty(ax, "no casualty tallies in this window")
+    wars = list(dict.fromkeys(rows["war"]))
+    bars = [
+        (w, s, c)
+        for w in wars
+        for s in ("THA", "KHM")
+        for c in ("soldiers_killed", "civilians_killed")
+    ]
+    x = np.arange(len(bars), dtype=float) + np.repeat(np.arange(len(wars)), 4) * 0.8
+    for xi, (war, side, cat) in zip(x, bars, strict=True):
+        row = rows[(rows["war"] == war) & (rows["side"] == side) & (rows["category"] == cat)]
+        if row.empty or pd.isna(row["low"].iloc[0]):
+            ax.text(xi, 0, "not\nreported", ha="center", va="bottom", fontsize=7, color=INK_MUTED)
+            continue
+        low, high = float(row["low"].iloc[0]), float(row["high"].iloc[0])
+        hatch = "//" if cat == "civilians_killed" else None
+        ax.bar(xi, high, color=SIDE_COLORS[side], hatch=hatch, edgecolor="white", width=0.8)
+        if low != high:
+            ax.errorbar(xi, high, yerr=[[high - low], [0]], color=INK_SECONDARY, capsize=3, lw=1)
+        ax.text(xi, high, fmt.count_range(low, high),
+                ha="center", va="bottom", fontsize=8)  # fmt: skip
+    ax.set_xticks(
+        x,
+        [f"{'Thai' if s == 'THA' else 'Cambodian'}\n{c.split('_')[0]}" for _, s, c in bars],
+        fontsize=8,
+    )
+    for k, war in enumerate(wars):
+        ax.annotate(PHASE_LABELS.get(war, war), xy=(x[4 * k : 4 * k + 4].mean(), 1.02),
+                    xycoords=("data", "axes fraction"), ha="center", fontsize=9)  # fmt: skip
+    ax.set_ylabel("killed, by their own government")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(
+        ax,
+        "Source: scamgeo tallies table; each bar a side's own latest figure, never a sum of claims",
+    )
+    return ax
+
+
+def hub_test_chart(against_places: Any, against_band: Any) -> np.ndarray:
+    """Both nulls of the hub-targeting test side by side, on one distance axis.
+
+    Left: strikes against the places the war's fighting hit; right: against
+    random points in the border band. Each panel is a
+    :func:`null_distribution_chart` with its own p-value.
+
+    Parameters
+    ----------
+    against_places, against_band : HubTestResult
+        :func:`scamgeo.stats.hub_targeting_test` with ``null=events`` and
+        ``null="border_band"``.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The two panels.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> ev, hubs = datasets.incidents(), datasets.sites("casino_hub")
+    >>> strikes = ev[ev["sub_event_type"] == "Air/drone strike"]
+    >>> a = stats.hub_targeting_test(strikes, hubs, null=ev, permutations=99)
+    >>> b = stats.hub_targeting_test(strikes, hubs, null="border_band", permutations=99)
+    >>> len(charts.hub_test_chart(a, b))
+    2
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained", sharex=True)
+    for ax, result, title in (
+        (axes[0], against_places, "Against the places the fighting hit"),
+        (
+            axes[1],
+            against_band,
+            f"Against random points within {fmt.number(against_band.band_km)} km of the border",
+        ),
+    ):
+        null_distribution_chart(result, ax=ax, source="")
+        ax.set_title(title, loc="left", fontsize=10)
+    _source(axes[0], "Source: scamgeo's curated record and sites; Monte Carlo draws of each null")
+    return axes
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -183,7 +183,10 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     out = args.output or config.reports_dir
     if not args.force:
         briefs.check_clobber(out, run, notebook, params, title=title)
-    job = briefs.Job(briefs.notebook_path(notebook).stem, run, params, title)
+    stem = briefs.notebook_path(notebook).stem
+    job = briefs.Job(stem, run, params, title, progress_bar=True)
+    briefs.validate_parameters(stem, params)  # a bad value: one line, before anything else
+    print(f"scamgeo: building {run} ({stem})…", file=sys.stderr, flush=True)
     (result,) = briefs.run_batch([job], output_dir=out, jobs_at_once=1, force=args.force)
     if result.status == "invalid":
         raise ParameterError(result.error or "invalid parameters")

@@ -3,7 +3,8 @@
 Every function returns a *new* frame (callers may modify it freely) in
 EPSG:4326. Reference geography (``countries``, ``provinces``, ``border``,
 ``places``) is built by ``scripts/build_reference.py`` from Natural Earth
-(public domain) and GeoNames (CC BY 4.0); the curated tables (``events``,
+(public domain), OpenStreetMap (ODbL, the Thailand–Cambodia border and 8 km
+either side of it) and GeoNames (CC BY 4.0); the curated tables (``events``,
 ``sites``, ``displacement``, ``timeline``, ``tallies``, ``scam_figures``) are
 hand-curated from public reporting, every row with its source. See
 ``data/README.md`` for the data dictionary.
@@ -20,13 +21,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import _record, config
+from . import _balance, _catalogue, _figures, _record, _status, config
 from ._combine import combine_events
+from ._curated import curated as _curated
+from ._curated import curated_path as _curated_path
+from ._curated import read_table, sorted_timeline
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
 from ._provenance import record_read
-from ._validate import Problems, check_choice, check_choices, closest
-from .schema import CURATED, SITE_KINDS, TableSchema
+from ._validate import Problems, check_choice, check_choices, closest, guard_public
+from .schema import CURATED, SITE_KINDS
 from .vocab import fold, match_name, suggest_names
 
 __all__ = [
@@ -50,8 +54,11 @@ __all__ = [
     "read_table",
     "reference_provenance",
     "scam_figures",
+    "site_history",
+    "site_status",
     "site_spellings",
     "sites",
+    "source_balance",
     "sources",
     "tallies",
     "timeline",
@@ -95,13 +102,17 @@ def countries(*, region_only: bool = False) -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         Columns ``iso3``, ``name``, ``name_long``, ``in_region`` and polygon
-        geometry (Natural Earth 1:10m, public domain).
+        geometry: Natural Earth 1:10m (public domain), except within 8 km of
+        the Thailand–Cambodia border, where Thailand, Cambodia and Laos are
+        OpenStreetMap's polygons (© OpenStreetMap contributors, ODbL), so that
+        Thailand and Cambodia share exactly the line of :func:`border`.
 
     Examples
     --------
     >>> from scamgeo import datasets
-    >>> sorted(datasets.countries(region_only=True)['iso3'])
-    ['KHM', 'LAO', 'MMR', 'MYS', 'THA', 'VNM']
+    >>> c = datasets.countries().set_index("iso3")
+    >>> bool(c.geometry["THA"].intersects(c.geometry["KHM"]))  # they touch along the line
+    True
     """
     gdf = _read_geo("countries.geojson").copy()
     if region_only:
@@ -110,7 +121,7 @@ def countries(*, region_only: bool = False) -> gpd.GeoDataFrame:
 
 
 def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
-    """Provinces of Thailand (77) and Cambodia (24), Natural Earth 1:10m admin-1.
+    """Provinces of Thailand (77) and Cambodia (24), edge-matched to the border line.
 
     Parameters
     ----------
@@ -127,10 +138,15 @@ def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
 
     Notes
     -----
-    Tboung Khmum (KH-25, created 2013) is still part of Kampong Cham (KH-3) in
-    this Natural Earth release. The boundaries are generalised (about 1.9 km
-    between vertices): fine for province totals, not for deciding on which
-    side of the border a point within ~3 km of it lies.
+    Natural Earth 1:10m admin-1 (public domain), cut within 8 km of the
+    Thailand–Cambodia border to the OpenStreetMap countries, the land between
+    the two lines going to the nearest province of the same country: along
+    the border the provinces of each country tile it exactly, and their outer
+    edge is the line of :func:`border`. Boundaries between provinces stay
+    Natural Earth's (about 1.9 km between vertices): fine for province totals,
+    not for deciding which of two neighbouring provinces a point within a
+    couple of km of their boundary lies in. Tboung Khmum (KH-25, created
+    2013) is still part of Kampong Cham (KH-3) in this Natural Earth release.
 
     Examples
     --------
@@ -157,8 +173,11 @@ def borders() -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         Columns ``a``, ``b`` (ISO3), ``name``, ``length_km`` (geodesic, WGS84),
-        ``n_vertices`` and (multi)line geometry: the shared edge of the two
-        Natural Earth 1:10m country polygons.
+        ``n_vertices``, ``source`` and (multi)line geometry: the shared edge of
+        the two country polygons of :func:`countries`. THA–KHM is
+        OpenStreetMap's line (``source`` "OpenStreetMap"); the others are
+        Natural Earth 1:10m's (THA–LAO and KHM–LAO follow OpenStreetMap for
+        their last few km at the tripoint).
 
     Examples
     --------
@@ -176,20 +195,29 @@ def border(a: str = "THA", b: str = "KHM") -> gpd.GeoDataFrame:
     Parameters
     ----------
     a, b : str
-        ISO3 codes; the default is the Thailand–Cambodia border (663 km at 1:10m;
-        the surveyed border is about 817 km).
+        ISO3 codes; the default is the Thailand–Cambodia border: OpenStreetMap's
+        line (OSM data of December 2017, ODbL), 824 km long (the surveyed
+        border is about 817 km; Natural Earth's 1:10m line is 663 km).
 
     Returns
     -------
     geopandas.GeoDataFrame
         One row, as in :func:`borders`.
 
+    Notes
+    -----
+    Measured by ``scripts/measure_border.py`` (figures in ``data/README.md``):
+    the line lies within 0.31 km of every border gate whose coordinate is
+    stated (median 0.20 km) and a median 0.07 km from an independent Thai
+    province layer (90th percentile 0.24 km); Natural Earth's 1:10m line was
+    a median 1.3 km from it (90th percentile 2.9 km).
+
     Examples
     --------
     >>> from scamgeo import datasets
-    >>> line = datasets.border('KHM', 'THA')
-    >>> line[['a', 'b']].iloc[0].tolist(), line.geom_type.iloc[0]
-    (['THA', 'KHM'], 'LineString')
+    >>> line = datasets.border()
+    >>> float(line["length_km"].iloc[0]), line["source"].iloc[0]
+    (823.7, 'OpenStreetMap')
     """
     allb = borders()
     pairs = {frozenset((x, y)) for x, y in zip(allb["a"], allb["b"], strict=True)}
@@ -219,8 +247,8 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
         GeoNames), ``admin1_code`` (ISO 3166-2 for Thai and Cambodian places),
         ``admin1_method`` (how the province was found: ``geonames`` code,
         ``within`` polygon, ``nearest`` polygon), ``country_polygon`` (the
-        Natural Earth polygon the point falls in, which at 1:10m can differ
-        from ``country``: Myawaddy and O'Smach fall inside the Thai polygon),
+        polygon of :func:`countries` the point falls in, which can differ from
+        ``country``: Myawaddy falls inside the Thai 1:10m polygon),
         ``population``, ``geonames_id``, ``aliases`` and point geometry.
 
     Examples
@@ -373,62 +401,6 @@ def find_province(name: str, *, country: str | None = None) -> pd.Series:
 # --- curated tables ----------------------------------------------------------
 
 
-def _curated_path(name: str) -> Path:
-    path = config.data_dir / "curated" / f"{name}.csv"
-    if not path.is_file():
-        raise DataSourceError(f"curated table {path} is missing; reinstall scamgeo.")
-    record_read(path)
-    return path
-
-
-def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
-    """Read a CSV in one of scamgeo's schemas and validate it.
-
-    Parameters
-    ----------
-    path : str or Path
-        A CSV file with a header row.
-    schema : scamgeo.schema.TableSchema
-        The schema to check (e.g. ``scamgeo.schema.SITES``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Parsed and typed; columns in the schema's order, extra columns kept.
-
-    Raises
-    ------
-    DataSourceError
-        If the file cannot be read as UTF-8 CSV.
-    SchemaError
-        Listing every missing column or bad cell, with line numbers.
-
-    Examples
-    --------
-    >>> from scamgeo import config, datasets, schema
-    >>> sites = datasets.read_table(config.data_dir / 'curated' / 'sites.csv', schema.SITES)
-    >>> sites['site_id'].is_unique, sites.columns[0]
-    (True, 'site_id')
-    """
-    path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except FileNotFoundError:
-        raise DataSourceError(f"{path}: no such file.") from None
-    except UnicodeDecodeError as exc:
-        raise DataSourceError(
-            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})."
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataSourceError(f"{path}: not a readable CSV table ({exc}).") from None
-    return schema.validate(raw, source=str(path))
-
-
-@functools.cache
-def _curated(name: str) -> pd.DataFrame:
-    return read_table(_curated_path(name), CURATED[name])
-
-
 def _points(df: pd.DataFrame, *, name: str) -> gpd.GeoDataFrame:
     """A curated table with its latitude/longitude as point geometry (scamgeo's one input rule)."""
     return gpd.GeoDataFrame(df, geometry=geometry_of(df, name=name), crs=config.GEOGRAPHIC_CRS)
@@ -478,15 +450,15 @@ def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     Raises
     ------
     SchemaError
-        If a point lies on the wrong side of the border (beyond 2 km at the
-        reference resolution) or a disputed place lies far from the line.
+        If a point lies on the wrong side of the border (more than 0.5 km inside
+        the other country) or a disputed place lies far from the line.
 
     Examples
     --------
     >>> from scamgeo import datasets
     >>> places = datasets.gazetteer()
     >>> len(places)
-    106
+    107
     >>> row = places.set_index("place_id").loc["chong-bok"]
     >>> row["name"], row["side"], row["admin1"], int(row["uncertainty_m"])
     ('Chong Bok', 'disputed', 'Ubon Ratchathani', 4000)
@@ -555,11 +527,11 @@ def events() -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> ev = datasets.events()
     >>> len(ev), ev.crs.to_string()
-    (205, 'EPSG:4326')
+    (216, 'EPSG:4326')
     >>> str(ev["event_date"].min().date()), str(ev["event_date"].max().date())
     ('2025-05-28', '2026-02-27')
     >>> ev["event_type"].value_counts().head(2).to_dict()
-    {'Explosions/Remote violence': 105, 'Battles': 59}
+    {'Explosions/Remote violence': 110, 'Battles': 59}
     """
     return _points(_events_table().copy(), name="events")
 
@@ -585,7 +557,7 @@ def incidents() -> gpd.GeoDataFrame:
     >>> from scamgeo import datasets
     >>> inc = datasets.incidents()
     >>> len(inc), int(inc["n_claims"].sum())
-    (196, 205)
+    (204, 216)
     >>> first = inc.iloc[0]
     >>> first["incident_id"], str(first["event_date"].date()), first["place_id"]
     ('SG-I0001', '2025-05-28', 'chong-bok')
@@ -603,12 +575,16 @@ def check_record(
     events: str | Path | None = None,
     sites: str | Path | None = None,
     gazetteer: str | Path | None = None,
+    tallies: str | Path | None = None,
+    displacement: str | Path | None = None,
+    scam_figures: str | Path | None = None,
+    site_status: str | Path | None = None,
 ) -> dict[str, int]:
-    """Check (copies of) the curated events, sites and gazetteer against the placement rules.
+    """Check (copies of) the curated tables against the record's placement and counting rules.
 
     Parameters
     ----------
-    events, sites, gazetteer : str or Path, optional
+    events, sites, gazetteer, tallies, displacement, scam_figures, site_status : str or Path, optional
         CSV files to check instead of the embedded tables.
 
     Returns
@@ -619,19 +595,34 @@ def check_record(
     Raises
     ------
     SchemaError
-        Naming every row that breaks a rule: an unknown ``place_id``; a row that
-        names a place and carries another point; a place whose side is not the
-        row's country; a point more than 3 km inside the other country (unless
-        its place is disputed); a gazetteer point on the wrong side.
+        Naming every row that breaks a rule. Placement: an unknown ``place_id``; a row
+        that names a place and carries another point; a place whose side is not the
+        row's country; a point more than 0.5 km inside the other country (unless its
+        place is disputed); a gazetteer point on the wrong side. Counting: an
+        incident-scope tally without an ``incident_id``, or naming an incident the
+        events do not have; a figure whose notes hedge it ("nearly", "more than",
+        "about", "up to", "at least") without that ``qualifier``; two rows repeating one
+        figure of one counting body; a site status naming an unknown site.
 
     Examples
     --------
     >>> from scamgeo import datasets
-    >>> datasets.check_record()
-    {'gazetteer': 106, 'events': 205, 'sites': 54}
+    >>> counts = datasets.check_record()
+    >>> counts["events"], counts["tallies"], counts["site_status"]
+    (216, 107, 64)
     """
-    given = {"gazetteer": gazetteer, "events": events, "sites": sites}
+    given = {"gazetteer": gazetteer, "events": events, "sites": sites, "tallies": tallies}
+    given |= {"displacement": displacement, "scam_figures": scam_figures}
+    given["site_status"] = site_status
     paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}
+    counts = _placement_checked(paths)
+    tables = {n: read_table(paths[n], CURATED[n]) for n in given if n != "gazetteer"}
+    _figures.cross_table_problems(tables, paths).raise_if_any()
+    return counts | {n: len(df) for n, df in tables.items()}
+
+
+def _placement_checked(paths: dict[str, Path]) -> dict[str, int]:
+    """Read the gazetteer, events and sites at ``paths`` and apply every placement rule."""
     from .schema import EVENTS, GAZETTEER, SITES
 
     gaz = read_table(paths["gazetteer"], GAZETTEER)
@@ -650,7 +641,7 @@ def check_record(
     return counts
 
 
-def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+def sites(kind: str | Iterable[str] | None = None, *, as_of: object = None) -> gpd.GeoDataFrame:
     """Casino hubs, casinos, scam compounds, border crossings and SEZs.
 
     Parameters
@@ -658,6 +649,9 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     kind : str or list of str, optional
         Keep only these kinds: ``casino_hub``, ``casino``, ``scam_compound``,
         ``border_crossing``, ``special_economic_zone``.
+    as_of : date-like, optional
+        Add ``status_as_of``: each site's statuses on that day from
+        :func:`site_status` ("sanctioned; struck"), empty where none is recorded.
 
     Returns
     -------
@@ -671,13 +665,74 @@ def sites(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     54
     >>> datasets.sites(kind="casino_hub").index.tolist()[:3]
     ['poipet', 'o-smach', 'koh-kong-cham-yeam']
+    >>> datasets.sites(as_of="2025-12-20").loc["thmor-da-casino", "status_as_of"]
+    'struck'
     """
     df = _sites_table().copy()
     if kind is not None:
         df = df[df["kind"].isin(check_choices(kind, SITE_KINDS, name="kind"))]
     out = _points(df, name="sites")
     out.index = pd.Index(out["site_id"].to_numpy())  # unnamed, like provinces()
-    return out
+    return out if as_of is None else _status.with_status(out, _site_status_table(), as_of)
+
+
+@functools.cache
+def _site_status_table() -> pd.DataFrame:
+    table, ids = _curated("site_status"), pd.Index(_sites_table()["site_id"])
+    _status.site_problems(table, ids, source=str(_curated_path("site_status"))).raise_if_any()
+    return table
+
+
+def site_status() -> pd.DataFrame:
+    """Each site's history: one row per site and status (:data:`scamgeo.vocab.SITE_STATUSES`).
+
+    ``end`` is empty while a status holds at the last report; several can hold at once.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> kk = datasets.site_status().query("site_id == 'kk-park'")
+    >>> kk["status"].astype(str).tolist()
+    ['operating', 'cut_off', 'raided', 'emptied', 'demolished']
+    """
+    return _site_status_table().copy()
+
+
+def site_history(site: str) -> pd.DataFrame:
+    """One site's statuses in time order (by id, name or alias), for a brief's table.
+
+    Parameters
+    ----------
+    site : str
+        A site id, name or alias (:func:`find_site`).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.site_history("Thmor Da casino")["status"].astype(str).tolist()
+    ['struck', 'struck', 'occupied']
+    """
+    return _status.history(_site_status_table(), find_site(site).index[0])
+
+
+def source_balance(*, by: str = "publisher", fighting_only: bool = False) -> pd.DataFrame:
+    """The curated events by outlet, claiming side (``by="side"``) or evidence grade (``"grade"``).
+
+    Parameters
+    ----------
+    by : {"publisher", "side", "grade"}, default "publisher"
+        Group the events by outlet, claiming side or evidence grade.
+    fighting_only : bool, default False
+        Only the fighting (:data:`scamgeo.vocab.FIGHTING_TYPES`).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> top = datasets.source_balance().iloc[0]
+    >>> top["publisher"], int(top["claims"]) > 80
+    ('The Nation', True)
+    """
+    return _balance.source_balance(_events_table(), by=by, fighting_only=fighting_only)
 
 
 @functools.cache
@@ -779,6 +834,8 @@ def displacement() -> pd.DataFrame:
 def timeline() -> pd.DataFrame:
     """Key dates (skirmishes, ceasefires, accords, closures, crackdowns), sorted by date.
 
+    The table every phase of the war is read from (:func:`scamgeo.stats.phases`).
+
     Examples
     --------
     >>> from scamgeo import datasets
@@ -786,7 +843,7 @@ def timeline() -> pd.DataFrame:
     >>> str(first['date'].date()) <= '2025-05-28'
     True
     """
-    return _curated("timeline").sort_values("date", kind="stable").reset_index(drop=True)
+    return sorted_timeline()
 
 
 def tallies() -> pd.DataFrame:
@@ -831,44 +888,12 @@ def sources() -> pd.DataFrame:
     >>> cited.columns.tolist(), cited['source_url'].is_unique
     (['source_url', 'publisher', 'source_date', 'tables', 'rows'], True)
     """
-    parts = []
-    for name in CURATED:
-        df = _curated(name)
-        publisher = "source" if "source" in df.columns else "publisher"
-        for url_col in ("source_url", "source_url_2", "damage_source_url", "coord_source"):
-            if url_col not in df.columns:
-                continue
-            first = {"source_url": (publisher, "source_date")}
-            first["coord_source"] = ("coord_publisher", "coord_source_date")
-            who, when = first.get(url_col, (None, None))
-            part = pd.DataFrame(
-                {
-                    "source_url": df[url_col],
-                    "publisher": df[who] if who in df.columns else pd.NA,
-                    "source_date": df[when] if when in df.columns else pd.NaT,
-                    "table": name,
-                }
-            ).dropna(subset=["source_url"])
-            parts.append(part)
-    allp = pd.concat(parts, ignore_index=True)
-    grouped = allp.groupby("source_url", sort=True).agg(
-        publisher=("publisher", "first"),
-        source_date=("source_date", "min"),
-        tables=("table", lambda s: ", ".join(sorted(set(s)))),
-        rows=("table", "size"),
-    )
-    return grouped.reset_index()
+    return _catalogue.sources_table({name: _curated(name) for name in CURATED})
 
 
-_DATE_COLUMNS = {
-    "events": "event_date",
-    "sites": "damage_date",
-    "displacement": "as_of",
-    "timeline": "date",
-    "tallies": "as_of",
-    "scam_figures": "source_date",
-    "gazetteer": "coord_source_date",
-}
+def _table_names(tables: Iterable[str] | None) -> list[str]:
+    chosen = list(tables) if tables is not None else list(CURATED)
+    return check_choices(chosen, list(CURATED), name="tables") or []
 
 
 def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
@@ -877,40 +902,16 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     tables : list of str, optional
-        Curated table names (default: all six).
+        Curated table names (default: all of them).
 
     Examples
     --------
     >>> from scamgeo import datasets
     >>> cat = datasets.catalogue().set_index("table")
     >>> int(cat.loc["events", "rows"]), int(cat.loc["tallies", "rows"])
-    (205, 108)
+    (216, 107)
     """
-    names = (
-        check_choices(
-            list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
-        )
-        or []
-    )
-    rows = []
-    for name in names:
-        df = _curated(name)
-        dates = df[_DATE_COLUMNS[name]].dropna()
-        rows.append(
-            {
-                "table": name,
-                "rows": len(df),
-                "columns": len(df.columns),
-                "what a row is": CURATED[name].description,
-                "first date": dates.min().date() if len(dates) else None,
-                "last date": dates.max().date() if len(dates) else None,
-                "distinct sources": df[
-                    "coord_source" if name == "gazetteer" else "source_url"
-                ].nunique(),
-                "licence": "CC BY 4.0 (scamgeo); facts from the cited reports",
-            }
-        )
-    return pd.DataFrame(rows)
+    return _catalogue.catalogue_table({n: _curated(n) for n in _table_names(tables)})
 
 
 def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
@@ -928,17 +929,7 @@ def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
     >>> cols['table'].unique().tolist(), 'site_id' in set(cols['column'])
     (['sites'], True)
     """
-    from .schema import schema_table
-
-    names = (
-        check_choices(
-            list(tables) if tables is not None else list(CURATED), list(CURATED), name="tables"
-        )
-        or []
-    )
-    parts = [schema_table(CURATED[n]).assign(table=n) for n in names]
-    out = pd.concat(parts, ignore_index=True)
-    return out[["table", *[c for c in out.columns if c != "table"]]]
+    return _catalogue.dictionary_table(_table_names(tables))
 
 
 def reference_provenance() -> pd.DataFrame:
@@ -961,3 +952,7 @@ def reference_provenance() -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["built"] = prov.get("built")
     return out
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

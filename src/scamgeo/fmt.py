@@ -16,11 +16,15 @@ from typing import Any
 
 import pandas as pd
 
+from ._validate import guard_public
+
 __all__ = [
     "MISSING",
     "NOT_COMPUTED",
     "count",
+    "count_range",
     "date",
+    "day",
     "header",
     "interval",
     "is_missing",
@@ -102,6 +106,30 @@ def plural(n: Any, word: str, words: str | None = None, *, missing: str = MISSIN
         return f"{words or word + 's'} {missing}"
     k = round(_num(n))
     return f"{k:,} {word if k == 1 else (words or word + 's')}"
+
+
+def count_range(low: Any, high: Any, *, missing: str = MISSING) -> str:
+    """A count, or a range of counts where two figures differ: ``44`` or ``56–57``.
+
+    Parameters
+    ----------
+    low : int, float or None
+        The lower figure.
+    high : int, float or None
+        The higher figure.
+    missing : str, default "not reported"
+        What a missing figure is shown as.
+
+    Examples
+    --------
+    >>> count_range(56, 57), count_range(44, 44), count_range(1200, 1500)
+    ('56–57', '44', '1,200–1,500')
+    """
+    if is_missing(low) and is_missing(high):
+        return missing
+    if is_missing(low) or is_missing(high) or round(_num(low)) == round(_num(high)):
+        return count(high if is_missing(low) else low)
+    return f"{count(low)}–{count(high)}"
 
 
 def people(n: Any, *, missing: str = MISSING) -> str:
@@ -241,8 +269,32 @@ def date(d: Any, *, missing: str = MISSING) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def month(d: Any, *, missing: str = MISSING) -> str:
-    """A month in words: ``July 2025``.
+def month(d: Any, *, short: bool = False, missing: str = MISSING) -> str:
+    """A month in words: ``July 2025`` (``Jul 2025`` where space is short, as on an axis).
+
+    Parameters
+    ----------
+    d : date-like or None
+        A date, datetime, Timestamp or ISO string.
+    short : bool, default False
+        The month's first three letters.
+    missing : str, default "not reported"
+        What a missing date is shown as.
+
+    Examples
+    --------
+    >>> month("2025-07-24"), month("2025-07-24", short=True)
+    ('July 2025', 'Jul 2025')
+    """
+    if is_missing(d):
+        return missing
+    ts = pd.Timestamp(d)
+    name = _MONTHS[ts.month - 1]
+    return f"{name[:3] if short else name} {ts.year}"
+
+
+def day(d: Any, *, missing: str = MISSING) -> str:
+    """A day where space is short (an axis): ``24 Jul 2025``.
 
     Parameters
     ----------
@@ -253,17 +305,17 @@ def month(d: Any, *, missing: str = MISSING) -> str:
 
     Examples
     --------
-    >>> month("2025-07-24")
-    'July 2025'
+    >>> day("2025-07-24")
+    '24 Jul 2025'
     """
     if is_missing(d):
         return missing
     ts = pd.Timestamp(d)
-    return f"{_MONTHS[ts.month - 1]} {ts.year}"
+    return f"{ts.day} {month(ts, short=True)}"
 
 
 def window(a: Any, b: Any) -> str:
-    """A window of days: ``28 May 2025 – 28 February 2026`` (one day: just the day).
+    """A window of days, as short as it reads unambiguously.
 
     Parameters
     ----------
@@ -271,9 +323,25 @@ def window(a: Any, b: Any) -> str:
         First day.
     b : date-like
         Last day.
+
+    Examples
+    --------
+    >>> window("2025-05-28", "2026-02-28")
+    '28 May 2025 – 28 February 2026'
+    >>> window("2025-05-28", "2025-07-23"), window("2025-07-24", "2025-07-28")
+    ('28 May – 23 July 2025', '24–28 July 2025')
+    >>> window("2025-07-24", "2025-07-24")
+    '24 July 2025'
     """
     da, db = date(a), date(b)
-    return da if da == db else f"{da} – {db}"
+    if da == db or MISSING in (da, db):
+        return da if da == db else f"{da} – {db}"
+    (d1, m1, y1), (d2, m2, y2) = da.split(" "), db.split(" ")
+    if y1 != y2:
+        return f"{da} – {db}"
+    if m1 != m2:
+        return f"{d1} {m1} – {db}"
+    return f"{d1}–{d2} {m2} {y2}"
 
 
 def span(a: Any, b: Any) -> str:
@@ -417,3 +485,7 @@ def header(field: Any) -> str:
     if words.endswith(" km"):
         words = words[:-3] + " (km)"
     return words[:1].upper() + words[1:]
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

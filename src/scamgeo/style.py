@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from ._validate import guard_public
 from .vocab import DISPLACEMENT_METRIC_LABELS, PHASE_LABELS, SITE_KIND_LABELS, phase_label
 
 __all__ = [
     "BASE_MAP",
     "DISPLACEMENT_METRIC_LABELS",
+    "EMERGING_HOTSPOT_COLORS",
     "EVENT_TYPE_COLORS",
     "FAINT",
     "GREY",
@@ -35,6 +37,7 @@ __all__ = [
     "PHASE_LABELS",
     "RING_COLORS",
     "RULE",
+    "SIDE_COLORS",
     "SITE_KIND_LABELS",
     "SITE_KIND_STYLE",
     "SiteKindStyle",
@@ -76,6 +79,9 @@ OKABE_ITO: dict[str, str] = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+
+#: One colour per side of the war, wherever a chart shows the two apart.
+SIDE_COLORS: dict[str, str] = {"THA": OKABE_ITO["blue"], "KHM": OKABE_ITO["vermillion"]}
 
 #: Okabe–Ito in the order lines of a chart take it.
 LINE_CYCLE: tuple[str, ...] = tuple(
@@ -137,6 +143,28 @@ PHASE_COLORS: dict[str, str] = {
     "truce": "#dcecf7",
     "december_war": "#f9d3c2",
     "post_ceasefire": "#dcf0e8",
+}
+
+#: Colour of each emerging hot spot category (scamgeo.stats.emerging_hotspots): reds for hot
+#: spots (darker = more lasting), blues for cold spots, grey for none; ESRI's order.
+EMERGING_HOTSPOT_COLORS: dict[str, str] = {
+    "new hot spot": "#FDD0A2",
+    "consecutive hot spot": "#FDAE6B",
+    "intensifying hot spot": "#7F0000",
+    "persistent hot spot": "#D7301F",
+    "diminishing hot spot": "#FC8D59",
+    "sporadic hot spot": "#FEE8C8",
+    "oscillating hot spot": "#E7298A",
+    "historical hot spot": "#BCBDDC",
+    "new cold spot": "#C6DBEF",
+    "consecutive cold spot": "#9ECAE1",
+    "intensifying cold spot": "#08306B",
+    "persistent cold spot": "#2171B5",
+    "diminishing cold spot": "#6BAED6",
+    "sporadic cold spot": "#DEEBF7",
+    "oscillating cold spot": "#66C2A4",
+    "historical cold spot": "#D9D9D9",
+    "no pattern detected": "#F0F0F0",
 }
 
 #: Colours of distance rings, innermost first.
@@ -217,3 +245,7 @@ def css_colors() -> dict[str, str]:
         "highlight": HIGHLIGHT,
     }
     return {**named, **OKABE_ITO, **BASE_MAP}
+
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -25,33 +25,54 @@ __all__ = [
     "CLAIMS",
     "COORD_METHODS",
     "COUNTRIES",
+    "COUNTRY_NAMES",
     "COUNT_UNITS",
     "CURATED_ATTRIBUTION",
     "DISPLACEMENT_METRICS",
     "DISPLACEMENT_METRIC_LABELS",
     "DISPLACEMENT_UNITS",
+    "DISPLACED_STOCKS",
     "EMBEDDED_ATTRIBUTION",
+    "EVENT_KINDS",
     "EMBEDDED_SOURCE",
     "EVENT_TYPES",
+    "EVENT_TYPE_CROSSWALK",
+    "FIGHTING_TYPES",
     "GEONAMES_ATTRIBUTION",
     "MEASURES",
+    "CLAIM_LABELS",
+    "MODEL_LABELS",
     "MODEL_NAMES",
     "NATURAL_EARTH_ATTRIBUTION",
+    "OFFICIAL_KINDS",
+    "OSM_ATTRIBUTION",
     "PHASES",
     "PHASE_LABELS",
+    "PHASE_PHRASES",
     "PLACE_KINDS",
     "PLACE_SIDES",
+    "QUALIFIERS",
     "REGION_COUNTRIES",
+    "RETURN_METRICS",
     "SITE_KINDS",
     "SITE_KIND_LABELS",
+    "SITE_STATUSES",
+    "SITE_STATUS_LABELS",
+    "SOURCE_GRADES",
+    "SOURCE_GRADE_LABELS",
     "STOCK_METRICS",
     "SUB_EVENT_TYPES",
+    "TALLY_CATEGORIES",
+    "TALLY_CATEGORY_LABELS",
+    "TIME_PRECISION_DAYS",
     "UCDP_ATTRIBUTION",
     "UCDP_PUBLISHER",
     "VICTIM_SIDES",
     "VICTIM_TYPES",
+    "VIOLENT_KINDS",
     "WAR_PHASES",
     "attribution_html",
+    "column_labels",
     "fold",
     "match_name",
     "phase_label",
@@ -118,6 +139,41 @@ SUB_EVENT_TYPES: dict[str, str] = {
     "Other": "Strategic developments",
 }
 
+#: Days either side of an event's date that its ``time_precision`` leaves open: 1 the day
+#: itself, 2 within a week, 3 within a month (wide enough whether a source codes the first
+#: or the middle day of the week or month).
+TIME_PRECISION_DAYS: dict[int, int] = {1: 0, 2: 7, 3: 31}
+
+#: Kinds of event that every source's categories are crosswalked to (see
+#: :data:`EVENT_TYPE_CROSSWALK`), so that sources coded in different vocabularies compare.
+EVENT_KINDS: tuple[str, ...] = (
+    "armed_clash",
+    "remote_violence",
+    "violence_against_civilians",
+    "strategic",
+    "demonstration",
+)
+
+#: The kinds that are political violence ("fighting"): two events of different violent
+#: kinds are related, though not the same kind.
+VIOLENT_KINDS: tuple[str, ...] = ("armed_clash", "remote_violence", "violence_against_civilians")
+
+#: (vocabulary, category) -> the kinds of event it may be. ``"ACLED"`` covers ACLED's event
+#: types, which scamgeo's record and its claims use too; ``"UCDP"`` covers UCDP GED's
+#: ``type_of_violence`` (1 state-based, 2 non-state: fighting between organised sides,
+#: including shelling and air strikes; 3 one-sided: violence against civilians, by any means).
+EVENT_TYPE_CROSSWALK: dict[tuple[str, str], frozenset[str]] = {
+    ("ACLED", "Battles"): frozenset({"armed_clash"}),
+    ("ACLED", "Explosions/Remote violence"): frozenset({"remote_violence"}),
+    ("ACLED", "Violence against civilians"): frozenset({"violence_against_civilians"}),
+    ("ACLED", "Strategic developments"): frozenset({"strategic"}),
+    ("ACLED", "Protests"): frozenset({"demonstration"}),
+    ("ACLED", "Riots"): frozenset({"demonstration"}),
+    ("UCDP", "1"): frozenset({"armed_clash", "remote_violence"}),
+    ("UCDP", "2"): frozenset({"armed_clash", "remote_violence"}),
+    ("UCDP", "3"): frozenset({"violence_against_civilians", "remote_violence"}),
+}
+
 #: Actor names of the curated events table.
 ACTORS: tuple[str, ...] = (
     "Military Forces of Thailand",
@@ -168,6 +224,16 @@ PHASE_LABELS: dict[str, str] = {
     "post_ceasefire": "After the ceasefire",
 }
 
+#: The phases in a sentence ("incidents in the July war", "in the period after the ceasefire").
+PHASE_PHRASES: dict[str, str] = {
+    "pre_war": "the period before the May crisis",
+    "may_crisis": "the May crisis",
+    "july_war": "the July war",
+    "truce": "the truce",
+    "december_war": "the December war",
+    "post_ceasefire": "the period after the December ceasefire",
+}
+
 #: Phases that a ceasefire starts (``ceasefire_its`` fits one model per row starting one).
 CEASEFIRE_PHASES: tuple[str, ...] = ("truce", "post_ceasefire")
 
@@ -191,6 +257,12 @@ MEASURES: tuple[str, ...] = ("stock", "flow")
 #: Metrics that are stocks on a date (the others are cumulative counts).
 STOCK_METRICS: tuple[str, ...] = ("in_shelters", "displaced_total", "remaining")
 
+#: Stocks that say how many people a war displaced (each war's peak is read from them).
+DISPLACED_STOCKS: tuple[str, ...] = ("in_shelters", "displaced_total")
+
+#: Metrics that say how many went home: a stock of people still away, a flow of returns.
+RETURN_METRICS: tuple[str, ...] = ("remaining", "returned")
+
 #: Human-readable names of the displacement metrics.
 DISPLACEMENT_METRIC_LABELS: dict[str, str] = {
     "evacuated": "Evacuated",
@@ -200,6 +272,58 @@ DISPLACEMENT_METRIC_LABELS: dict[str, str] = {
     "returned": "Returned",
     "displaced_combined": "Displaced in both countries (quoted total)",
 }
+
+#: What a casualty tally counts (the tallies table's ``category``).
+TALLY_CATEGORIES: tuple[str, ...] = (
+    "soldiers_killed",
+    "civilians_killed",
+    "civilians_killed_indirect",
+    "civilians_killed_combined",
+    "killed_total",
+    "soldiers_injured",
+    "civilians_injured",
+    "injured_total",
+    "missing",
+    "captured",
+)
+
+#: Words for the tally categories, for readers.
+TALLY_CATEGORY_LABELS: dict[str, str] = {
+    "soldiers_killed": "Soldiers killed",
+    "civilians_killed": "Civilians killed",
+    "civilians_killed_indirect": "Civilian deaths attributed to the war, not to attacks",
+    "civilians_killed_combined": "Civilians killed (direct and indirect together)",
+    "killed_total": "Killed (soldiers and civilians)",
+    "soldiers_injured": "Soldiers injured",
+    "civilians_injured": "Civilians injured",
+    "injured_total": "Injured (soldiers and civilians)",
+    "missing": "Missing",
+    "captured": "Captured",
+}
+
+#: Countries by name, for readers.
+COUNTRY_NAMES: dict[str, str] = {
+    "THA": "Thailand",
+    "KHM": "Cambodia",
+    "LAO": "Laos",
+    "MMR": "Myanmar",
+    "VNM": "Vietnam",
+    "MYS": "Malaysia",
+    "CHN": "China",
+}
+
+#: The event types that make "fighting" in every brief: ACLED's political violence
+#: (battles, explosions and remote violence, violence against civilians). Strategic
+#: developments, protests and riots are listed apart, never counted as fighting.
+FIGHTING_TYPES: tuple[str, ...] = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+)
+
+#: Timeline kinds that are official turning points of the war (outbreaks and ceasefires),
+#: the dates change points and sentences are compared with.
+OFFICIAL_KINDS: tuple[str, ...] = ("outbreak", "ceasefire")
 
 #: Whose dead or injured an event reports (empty when it reports none).
 VICTIM_SIDES: tuple[str, ...] = ("THA", "KHM", "both", "unknown")
@@ -240,8 +364,75 @@ COUNT_UNITS: tuple[str, ...] = ("incidents", "claims")
 #: Units of a displacement figure.
 DISPLACEMENT_UNITS: tuple[str, ...] = ("people", "families", "households", "sites")
 
+#: How a reported figure is hedged in its source ("about 400,000", "nearly a million",
+#: "more than a million", "up to 80,000", "at least 165"); empty when it is given exactly.
+#: ``value`` keeps the number the source wrote; the qualifier says what it bounds.
+QUALIFIERS: tuple[str, ...] = ("about", "nearly", "more than", "up to", "at least")
+
+#: What a site (compound, casino, hub, crossing) was at a time: one row of
+#: :func:`scamgeo.datasets.site_status` per site and status. The first eight follow the
+#: compound trackers' vocabulary; ``closed`` (shut by a government order: a crossing, a
+#: casino whose licence is suspended),
+#: ``occupied`` (held by the other state's forces) and ``cut_off`` (power, internet or
+#: fuel cut by a neighbouring state) cover what the record's crossings and border hubs
+#: went through.
+SITE_STATUSES: tuple[str, ...] = (
+    "operating",
+    "raided",
+    "sealed",
+    "struck",
+    "emptied",
+    "demolished",
+    "sanctioned",
+    "reopened",
+    "closed",
+    "occupied",
+    "cut_off",
+)
+
+#: Human-readable names of the site statuses (tables, charts, briefs).
+SITE_STATUS_LABELS: dict[str, str] = {
+    "operating": "Operating",
+    "raided": "Raided by police or troops",
+    "sealed": "Sealed by the authorities",
+    "struck": "Struck in the fighting",
+    "emptied": "Emptied (workers or residents fled)",
+    "demolished": "Demolished",
+    "sanctioned": "Under sanctions",
+    "reopened": "Reopened",
+    "closed": "Closed by a government order",
+    "occupied": "Held by the other side's forces",
+    "cut_off": "Cut off (power, internet or fuel)",
+}
+
+#: How well an event is evidenced, best first (the events' ``source_grade``).
+SOURCE_GRADES: tuple[str, ...] = ("both_confirm", "official", "independent", "unconfirmed")
+
+#: What each evidence grade means.
+SOURCE_GRADE_LABELS: dict[str, str] = {
+    "both_confirm": "Both governments confirm it (in their own terms)",
+    "official": "One government's official statement",
+    "independent": "Independent reporting from the scene or an independent body",
+    "unconfirmed": "A single report, not confirmed by an official or independent source",
+}
+
 #: Names of the count models of :func:`scamgeo.stats.count_model`, as in its table.
 MODEL_NAMES: tuple[str, ...] = ("negative_binomial", "poisson_hc")
+
+#: The count models in words.
+MODEL_LABELS: dict[str, str] = {
+    "negative_binomial": "Negative binomial",
+    "poisson_hc": "Poisson, robust errors",
+}
+
+#: Who made a claim, in words (countries by name; "both" and "independent" spelt out).
+CLAIM_LABELS: dict[str, str] = {
+    "THA": "Thailand",
+    "KHM": "Cambodia",
+    "both": "both sides",
+    "independent": "independent reporting",
+    "undisputed": "undisputed (no side's claim)",
+}
 
 # Every attribution and credit text is written here, once: tests/test_owners.py fails when
 # one is typed again in another module.
@@ -259,6 +450,8 @@ UCDP_ATTRIBUTION = (
 )
 #: Credit of the Natural Earth boundaries (public domain; credit requested), plain text.
 NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth, https://www.naturalearthdata.com/"
+#: Credit of the OpenStreetMap Thailand–Cambodia border (ODbL 1.0), plain text.
+OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0, https://www.openstreetmap.org/copyright"
 #: Credit of the GeoNames places (CC BY 4.0), plain text.
 GEONAMES_ATTRIBUTION = "GeoNames, https://www.geonames.org/ (CC BY 4.0)"
 #: Short credit of the curated events under a chart (``"Source: " + EMBEDDED_SOURCE``).
@@ -267,7 +460,7 @@ EMBEDDED_SOURCE = "scamgeo curated events"
 EMBEDDED_ATTRIBUTION = (
     f"{EMBEDDED_SOURCE} of the 2025 Thailand–Cambodia border war: facts from public reporting, "
     "each row citing its source (source, source_url, source_date); geography: Made with Natural "
-    "Earth; GeoNames (CC BY 4.0)."
+    "Earth; Thailand–Cambodia border © OpenStreetMap contributors (ODbL 1.0); GeoNames (CC BY 4.0)."
 )
 #: Credit of the curated tables, as a brief's footer gives it (plain text).
 CURATED_ATTRIBUTION = (
@@ -313,6 +506,38 @@ def attribution_html(text: str, *, prefix: str = "") -> str:
         last = match.end()
     out.append(html.escape(full[last:], quote=False))
     return "".join(out)
+
+
+def column_labels(column: object) -> dict[str, str] | None:
+    """The words for the codes of a table column a reader sees, by the column's name.
+
+    ``phase`` and ``war`` take :data:`PHASE_LABELS`, ``kind`` the site kinds,
+    ``metric`` the displacement metrics, ``category`` the tally categories,
+    ``country`` and ``side`` the country names, ``claimed_by`` who claimed,
+    ``model`` the count models; any other column has none (``None``).
+
+    Parameters
+    ----------
+    column : str
+        A column's name.
+
+    Examples
+    --------
+    >>> column_labels("war")["july_war"], column_labels("claimed_by")["both"]
+    ('July war', 'both sides')
+    >>> column_labels("notes") is None
+    True
+    """
+    name = str(column)
+    by_name: dict[str, dict[str, str]] = {
+        "phase": PHASE_LABELS, "war": PHASE_LABELS, "term": PHASE_LABELS,
+        "reference": PHASE_LABELS, "phase_starts": PHASE_LABELS,
+        "kind": SITE_KIND_LABELS, "metric": DISPLACEMENT_METRIC_LABELS,
+        "category": TALLY_CATEGORY_LABELS, "country": COUNTRY_NAMES, "side": COUNTRY_NAMES,
+        "victims_side": COUNTRY_NAMES, "claimed_by": CLAIM_LABELS,
+        "damage_claimed_by": CLAIM_LABELS, "model": MODEL_LABELS,
+    }  # fmt: skip
+    return by_name.get(name)
 
 
 def phase_label(phase: object) -> str:

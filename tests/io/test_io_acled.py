@@ -152,12 +152,19 @@ def test_zipped_csv_json_reply_and_buffer(fixtures: Path, make_zip, tmp_path: Pa
     pd.testing.assert_frame_equal(buffered[ROUND_TRIP], reference)
 
 
-def test_repeated_header_rows_are_skipped(fixtures: Path, tmp_path: Path) -> None:
+def test_repeated_header_rows_are_skipped_and_counted(fixtures: Path, tmp_path: Path) -> None:
     text = (fixtures / "acled_export.csv").read_text(encoding="utf-8-sig")
     header, body = text.split("\n", 1)
     path = tmp_path / "concat.csv"
     path.write_text(text + header + "\n", encoding="utf-8")  # two exports pasted together
-    assert len(read_acled(path)) == 8
+    with pytest.warns(
+        RowsLeftOut, match=r"1 row\(s\) left out \(1 header rows repeated .*: row 10\)"
+    ):
+        events = read_acled(path)
+    assert len(events) == 8
+    assert events.attrs["source"]["left_out"] == {
+        "header rows repeated inside the file (files concatenated with their headers)": 1
+    }
 
 
 def test_iso_column_alone_gives_the_country(fixtures: Path, tmp_path: Path) -> None:

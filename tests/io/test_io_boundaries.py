@@ -259,3 +259,41 @@ def test_code_field_matching_nothing_warns(fixtures: Path) -> None:
     ):
         units = read_boundaries(fixtures / "boundaries_geob_khm_adm1.geojson", code_field="shapeID")
     assert units["admin1_code"].notna().all()  # matched by name instead
+
+
+def test_dissolve_keeps_province_fields_sums_areas_and_drops_district_fields(
+    tmp_path: Path,
+) -> None:
+    # OCHA COD-AB admin-2 field layout: two districts of Sa Kaeo, one of Surin
+    cells = [
+        box(102.0, 13.6, 102.3, 13.9),
+        box(102.3, 13.6, 102.6, 13.9),
+        box(103.3, 14.6, 103.6, 14.9),
+    ]
+    cod = gpd.GeoDataFrame(
+        {
+            "ADM2_EN": ["Aranyaprathet", "Khlong Hat", "Kap Choeng"],
+            "ADM2_PCODE": ["TH2706", "TH2705", "TH3206"],
+            "ADM1_EN": ["Sa Kaeo", "Sa Kaeo", "Surin"],
+            "ADM1_PCODE": ["TH27", "TH27", "TH32"],
+            "ADM0_EN": ["Thailand"] * 3,
+            "ADM0_PCODE": ["TH"] * 3,
+            "Shape_Leng": [1.2, 1.2, 1.2],
+            "Shape_Area": [0.09, 0.05, 0.09],
+        },
+        geometry=cells,
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "tha_admbnda_adm2.geojson"
+    cod.to_file(path, driver="GeoJSON")
+    provinces = read_boundaries(path, dissolve=True).set_index("admin1_code")
+    assert sorted(provinces.index) == ["TH-27", "TH-32"]
+    assert provinces.loc["TH-27", "Shape_Area"] == pytest.approx(0.14)  # summed, not one district's
+    assert provinces.loc["TH-27", "ADM1_EN"] == "Sa Kaeo" and provinces.loc["TH-27", "units"] == 2
+    for lower in ("ADM2_EN", "ADM2_PCODE"):
+        assert lower not in provinces.columns  # a district's field describes no province
+    # Shape_Leng is the same in every district here, so it is kept as it is (constant)
+    assert provinces.attrs["dissolve"] == {
+        "dropped": ["ADM2_EN", "ADM2_PCODE"],
+        "summed": ["Shape_Area"],
+    }

@@ -137,7 +137,8 @@ def test_unknown_province_and_bad_cells(fixtures: Path, tmp_path: Path) -> None:
 
 
 def test_dtm_table(fixtures: Path) -> None:
-    dtm = read_dtm(fixtures / "dtm_admin1.csv")
+    with pytest.warns(RowsLeftOut, match=r"1 row\(s\) left out \(1 HXL hashtag rows .*: row 2\)"):
+        dtm = read_dtm(fixtures / "dtm_admin1.csv")
     assert dtm["unit"].astype(str).value_counts().to_dict() == {"people": 4, "households": 4}
     people = dtm[dtm["unit"] == "people"]
     assert people["value"].sum() == 41_250 + 52_110 + 9_020 + 12_004
@@ -249,7 +250,8 @@ def test_hdx_download_is_cached(server, fixtures: Path, monkeypatch, cache_dir: 
     )
     # cached: no new HDX call, no new download
     n_calls, n_hits = len(calls), len(server.requests)
-    table = load_hdx_displacement("khm-border-displacement", resource="dtm_khm.csv")
+    with pytest.warns(RowsLeftOut, match="1 HXL hashtag rows"):
+        table = load_hdx_displacement("khm-border-displacement", resource="dtm_khm.csv")
     assert len(calls) == n_calls and len(server.requests) == n_hits
     assert len(table) == 8 and table.attrs["attribution"] == meta["attribution"]
     fetch_hdx("khm-border-displacement", resource="dtm_khm.csv", refresh=True)
@@ -320,7 +322,8 @@ def test_dtm_global_file_reads_one_level_of_cambodia(fixtures: Path) -> None:
     with pytest.warns(RowsLeftOut) as record:
         dtm = read_dtm(fixtures / GLOBAL)
     message = str(record[0].message)
-    assert "8 row(s) left out" in message and "Haiti (4)" in message
+    assert "9 row(s) left out" in message and "Haiti (4)" in message
+    assert "1 HXL hashtag rows (HDX's row of #tags under the header): row 2" in message
     assert "level 2 (3), level 0 (1)" in message
     plain = _plain_dtm(fixtures / GLOBAL)
     expected = plain[(plain["admin0Pcode"] == "KHM") & (plain["adminLevel"] == 1)]
@@ -369,3 +372,34 @@ def test_dtm_large_global_file_leaves_other_countries_out(fixtures: Path, tmp_pa
     with pytest.warns(RowsLeftOut, match=r"20,000 because the displacement schema"):
         dtm = read_dtm(path)
     assert dtm["admin1_code"].tolist() == ["KH-22", "KH-13"]
+
+
+# --- HDX HAPI (issue 27) -------------------------------------------------------------------
+
+HAPI_IDPS = "hdx_hapi_idps_global.csv"
+
+
+def test_hdx_hapi_idp_table_reads_as_dtm_figures(fixtures: Path) -> None:
+    path = fixtures / HAPI_IDPS
+    with pytest.warns(RowsLeftOut) as record:
+        dtm = read_dtm(path)
+    message = str(record[0].message)
+    assert "3 row(s) left out" in message and "AFG (1)" in message and "level 2 (1)" in message
+    assert "1 HXL hashtag rows (HDX's row of #tags under the header): row 2" in message
+    plain = pd.read_csv(path, skiprows=[1], dtype=str)
+    expected = plain[(plain["location_code"] == "KHM") & plain["admin2_code"].str.endswith("XXX")]
+    assert dtm["value"].tolist() == expected["population"].astype(int).tolist()
+    assert dtm["admin1_code"].tolist() == ["KH-22", "KH-1"]  # from HAPI's COD p-codes
+    assert (
+        dtm["as_of"].dt.strftime("%Y-%m-%d").tolist() == expected["reference_period_end"].tolist()
+    )
+    assert set(dtm["unit"]) == {"people"} and set(dtm["metric"]) == {"displaced_total"}
+    with pytest.warns(RowsLeftOut):
+        districts = read_dtm(path, level=2)
+    assert districts["value"].tolist() == [15_300]
+    assert districts["notes"].tolist() == ["admin2: Krong Samraong"]
+
+
+def test_hdx_hapi_returnees_table_is_refused_with_what_to_do(fixtures: Path) -> None:
+    with pytest.raises(DataSourceError, match=r"HDX HAPI returnees table: refugees returning"):
+        read_dtm(fixtures / "hdx_hapi_returnees_global.csv")

@@ -79,7 +79,7 @@ def test_embedded_calls_datasets_events(monkeypatch, synthetic_events: gpd.GeoDa
         "SG-E9002",
         "SG-E9003",
     ]
-    with pytest.raises(ParameterError, match="source='embedded' takes no options"):
+    with pytest.raises(ParameterError, match="with source='embedded' takes no option 'encoding'"):
         load_events("embedded", encoding="latin-1")
 
 

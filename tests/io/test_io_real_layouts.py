@@ -18,6 +18,7 @@ import pytest
 from scamgeo import DataSourceError, ScamgeoError, SchemaError
 from scamgeo.io import RowsLeftOut, load_events, read_acled, read_ucdp_ged
 from scamgeo.io._checks import Report, conform
+from scamgeo.io._leftout import CUT
 from scamgeo.schema import EVENTS
 
 
@@ -223,8 +224,11 @@ def test_ged_file_cut_mid_record(fixtures: Path, tmp_path: Path) -> None:
     cut = text[: last_start + 60]  # the download stopped inside the last record
     path = tmp_path / "cut.csv"
     path.write_text(cut, encoding="utf-8")
-    with pytest.warns(UserWarning, match=r"row 6, the last, has \d+ of 49 fields: the file ends"):
+    with pytest.warns(
+        RowsLeftOut, match=r"1 last record cut short \(the file ends mid-record.*\): row 6"
+    ):
         events = read_ucdp_ged(path)
+    assert events.attrs["source"]["left_out"] == {CUT: 1}
     plain = _plain(fixtures / "ucdp_ged.csv")
     assert events["id"].tolist() == plain["id"].head(4).astype(int).tolist()
     assert events["best"].tolist() == plain["best"].head(4).astype(int).tolist()

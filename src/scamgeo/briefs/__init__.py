@@ -30,6 +30,7 @@ declared per notebook), :mod:`._render` (HTML and provenance),
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._api import (
     ATTRIBUTION_MIME,
     BRIEF_MIME,
@@ -53,6 +54,7 @@ from ._batch import (
     scheduler_executor,
     write_manifest,
 )
+from ._cache import changes_since_last_build, changes_text
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import (
     Parameter,
@@ -80,6 +82,8 @@ __all__ = [
     "Parameter",
     "ParameterSpec",
     "attribute",
+    "changes_since_last_build",
+    "changes_text",
     "check",
     "check_clobber",
     "chromium",
@@ -109,3 +113,6 @@ __all__ = [
     "validate_parameters",
     "write_manifest",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

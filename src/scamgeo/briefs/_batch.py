@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -17,7 +16,7 @@ from typing import Any
 
 from .. import config
 from .._errors import ParameterError
-from .._files import atomic_write_text
+from .._files import write_if_changed
 from .._provenance import file_sha256
 from ._cache import build_inputs, package_key, read_record, stale_reasons
 from ._common import jsonable
@@ -31,6 +30,7 @@ from ._params import (
     validate_parameters,
 )
 from ._render import data_versions
+from ._rules import public_values, rules_for
 
 __all__ = [
     "check_clobber",
@@ -69,6 +69,7 @@ def run_job(job: Job, output_dir: str) -> BriefResult:
             output_dir=output_dir,
             run=job.run,
             title=job.title,
+            progress_bar=job.progress_bar,
         )
     except ParameterError as exc:
         return failure("invalid", str(exc))
@@ -226,7 +227,8 @@ def _plan(
         inputs = build_inputs(path, params, title=job.title)
         reasons = stale_reasons(out_dir, job.run, inputs, force=force)
         if not reasons:
-            results[job.run] = _up_to_date(job, path.stem, params, out_dir)
+            shown = public_values(rules_for(path.stem), params)
+            results[job.run] = _up_to_date(job, path.stem, shown, out_dir)
             continue
         todo.append((job, reasons))
         if dry_run:
@@ -305,7 +307,7 @@ def derived_run_name(notebook: str | os.PathLike, parameters: Mapping[str, Any])
         The overrides given.
     """
     spec = read_parameters(notebook)
-    values = validate_parameters(spec, parameters)
+    values = public_values(rules_for(spec.notebook.stem), validate_parameters(spec, parameters))
     parts = [spec.notebook.stem]
     for name, default in spec.defaults.items():
         if name in parameters and values[name] != default:
@@ -357,7 +359,7 @@ def check_clobber(
     except (OSError, ValueError):
         return
     spec = read_parameters(notebook)
-    values = validate_parameters(spec, parameters)
+    values = public_values(rules_for(spec.notebook.stem), validate_parameters(spec, parameters))
     new = json.loads(json.dumps(values, default=str))
     if old.get("notebook") != spec.notebook.stem or old.get("parameters") != new:
         changed = sorted(
@@ -375,16 +377,6 @@ def check_clobber(
 # --- manifest and index ------------------------------------------------------------
 
 
-def _source_date() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch and epoch.strip().isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
-    return when.isoformat(timespec="seconds")
-
-
 def _file_entry(path: Path) -> dict[str, str] | None:
     if not path.is_file():
         return None
@@ -398,7 +390,6 @@ def _run_entry(out_dir: Path, run: str, base: Mapping[str, Any]) -> dict[str, An
         "notebook": base.get("notebook"),
         "status": base.get("status", "ok"),
         "parameters": base.get("parameters", {}),
-        "up_to_date": bool(base.get("up_to_date", False)),
         "error": base.get("error"),
         "failed_cell": base.get("failed_cell"),
         "files": {
@@ -424,8 +415,10 @@ def write_manifest(
 
     The merged manifest lists every brief on disk in ``output_dir`` (this
     batch's runs, and the earlier runs whose files are still there), never
-    one whose files are gone. ``seconds`` is accepted for compatibility and
-    not written (the manifest is reproducible under ``SOURCE_DATE_EPOCH``).
+    one whose files are gone, and the runs of this batch that failed (with
+    their error). Neither file holds a wall-clock time, and neither is
+    rewritten when its content is unchanged: two builds of the same inputs
+    give the same bytes. ``seconds`` is accepted for compatibility and not written.
 
     Parameters
     ----------
@@ -445,7 +438,7 @@ def write_manifest(
         old_runs = {}
     merged: dict[str, dict[str, Any]] = {}
     for run, base in old_runs.items():
-        merged[run] = {**base, "up_to_date": True}
+        merged[run] = dict(base)
     for path in sorted(output_dir.glob("*.json")):  # briefs on disk the manifest missed
         run = path.stem
         if run == "manifest" or run in merged or not (output_dir / f"{run}.html").is_file():
@@ -455,11 +448,7 @@ def write_manifest(
         except ValueError:
             continue
         if isinstance(data, dict) and "notebook" in data:
-            merged[run] = {
-                "notebook": data["notebook"],
-                "parameters": data.get("parameters", {}),
-                "up_to_date": True,
-            }
+            merged[run] = {"notebook": data["notebook"], "parameters": data.get("parameters", {})}
     for r in results:
         merged[r.run] = r.to_dict()
     this_batch = {r.run for r in results}
@@ -469,15 +458,12 @@ def write_manifest(
         # the briefs on disk, and what became of each run of this batch (an invalid run has no file)
         if entry["files"] or run in this_batch:
             runs.append(entry)
-    manifest = {
-        "built": _source_date(),
-        "data": data_versions(),
-        "packages": package_key(),
-        "runs": runs,
-    }
-    atomic_write_text(
+    # no wall-clock time anywhere: the same briefs give the same bytes, and a build that
+    # changes nothing rewrites nothing (each run's build time is in its .build record)
+    manifest = {"data": data_versions(), "packages": package_key(), "runs": runs}
+    write_if_changed(
         output_dir / "manifest.json",
         json.dumps(manifest, indent=2, sort_keys=True, default=jsonable) + "\n",
     )
-    atomic_write_text(output_dir / "index.html", index_page(manifest, output_dir))
+    write_if_changed(output_dir / "index.html", index_page(manifest, output_dir))
     return output_dir / "manifest.json"

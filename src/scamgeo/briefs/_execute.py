@@ -16,12 +16,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import _provenance, config
+from .. import _progress, _provenance, config
 from .._errors import ParameterError, ScamgeoError
 from .._files import atomic_write_bytes
 from ._cache import build_inputs, display_name, write_record
 from ._params import notebook_path, read_parameters, validate_parameters
 from ._render import extract, package_versions, run_json, to_html
+from ._rules import public_values, rules_for
 
 __all__ = [
     "BriefError",
@@ -95,12 +96,15 @@ class Job:
         Overrides of the notebook's defaults.
     title : str, optional
         The title shown at the top of the brief.
+    progress_bar : bool, optional
+        Show a bar of the notebook's cells on stderr while it runs.
     """
 
     notebook: str
     run: str
     parameters: dict[str, Any] = dataclasses.field(default_factory=dict)
     title: str = ""
+    progress_bar: bool = False
 
 
 @dataclasses.dataclass
@@ -176,6 +180,7 @@ def run_brief(
     title: str = "",
     kernel_name: str = "python3",
     timeout: int = 1200,
+    progress_bar: bool = False,
 ) -> BriefResult:
     """Validate, execute and export one brief.
 
@@ -195,6 +200,9 @@ def run_brief(
         Jupyter kernel to execute with.
     timeout : int
         Seconds allowed per cell.
+    progress_bar : bool
+        Show a bar of the notebook's cells on stderr while it runs (the
+        command line does on a terminal).
 
     Returns
     -------
@@ -211,32 +219,35 @@ def run_brief(
     path = notebook_path(notebook)
     spec = read_parameters(path)
     params = validate_parameters(spec, parameters)
+    shown = public_values(rules_for(path.stem), params)  # a path by its name, never local
     run = run or path.stem
     check_run_name(run)
     out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     inputs = build_inputs(path, params, title=title)
-
     nbformat, _ = notebook_stack()
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{run}-"))
+    sockets = Path(tempfile.mkdtemp(prefix="scamgeo-kernels-"))  # short: IPC paths are capped
     try:
         executed = scratch / f"{run}.ipynb"
-        _execute(path, executed, params, run=run, out_dir=out_dir, kernel=(kernel_name, timeout))
+        kernel = {"name": kernel_name, "timeout": timeout, "sockets": sockets, "bar": progress_bar}
+        _execute(path, executed, params, run=run, out_dir=out_dir, kernel=kernel)
         nb = nbformat.read(executed, as_version=4)
         figures, reads = _write_outputs(
-            nb, executed, path=path, title=title, spec=spec, params=params
+            nb, executed, path=path, title=title, spec=spec, shown=shown
         )
         seconds = time.perf_counter() - started
         outputs = _move_into_place(scratch, out_dir, run)
         write_record(out_dir, run, inputs, reads, outputs)
-    finally:
+    finally:  # removed here, not at exit: pool workers end without running atexit
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
     return BriefResult(
         run=run,
         notebook=path.stem,
         status="ok",
-        parameters=params,
+        parameters=shown,
         seconds=seconds,
         html=out_dir / f"{run}.html",
         executed=out_dir / f"{run}.ipynb",
@@ -251,6 +262,11 @@ NOTEBOOKS_EXTRA = 'pip install "scamgeo[notebooks]"'
 
 def notebook_stack() -> tuple[Any, Any]:
     """``(nbformat, papermill)``; a one-line error naming the extra when they are missing.
+
+    Returns
+    -------
+    tuple
+        The ``nbformat`` and ``papermill`` modules.
 
     Raises
     ------
@@ -278,11 +294,10 @@ def _execute(
     *,
     run: str,
     out_dir: Path,
-    kernel: tuple[str, int],
+    kernel: dict[str, Any],
 ) -> None:
     """Papermill in the scratch folder; a failure saves the notebook and names its cell."""
     _, pm = notebook_stack()
-    kernel_name, timeout = kernel
     scratch = executed.parent
     try:
         with inline_matplotlib(), _environ(_provenance.ENV_VAR, str(scratch / "reads.jsonl")):
@@ -290,14 +305,16 @@ def _execute(
                 str(path),
                 str(executed),
                 parameters=params,
-                kernel_name=kernel_name,
-                progress_bar=False,
+                kernel_name=kernel["name"],
+                progress_bar=kernel["bar"] and _progress.shown(),
                 log_output=False,
                 cwd=str(scratch),
                 request_save_on_cell_execute=False,
-                execution_timeout=timeout,
+                execution_timeout=kernel["timeout"],
                 start_timeout=120,
-                kernel_manager_class=kernel_manager_class(scratch / "kernel.log"),
+                kernel_manager_class=kernel_manager_class(
+                    scratch / "kernel.log", sockets=kernel["sockets"]
+                ),
             )
     except pm.PapermillExecutionError as exc:
         failed = out_dir / f"{run}.failed.ipynb"
@@ -318,10 +335,11 @@ def _write_outputs(
     path: Path,
     title: str,
     spec: Any,
-    params: dict[str, Any],
+    shown: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """RUN.html, RUN.json and the reproducible RUN.ipynb, written in the scratch folder.
 
+    ``shown`` are the parameters as the page may show them (a path by its name only).
     Returns the key figures and the input files the kernel read (path -> sha256).
     """
     import nbformat
@@ -330,7 +348,7 @@ def _write_outputs(
     reproducible_notebook(nb, source=path.name, run=run)
     figures, attributions = extract(nb)
     body = to_html(
-        nb, run=run, title=title, notebook=path.stem, params=params, spec=spec,
+        nb, run=run, title=title, notebook=path.stem, params=shown, spec=spec,
         attributions=attributions,
     )  # fmt: skip
     reads = _provenance.read_log(scratch / "reads.jsonl")
@@ -339,7 +357,7 @@ def _write_outputs(
         nb,
         run=run,
         notebook=path.stem,
-        params=params,
+        params=shown,
         inputs=[{"file": display_name(p), "sha256": sha[:16]} for p, sha in reads.items()],
         attributions=attributions,
         packages=package_versions(),
@@ -478,11 +496,13 @@ def failing_cell(executed: Path | None) -> tuple[int | None, str]:
     return None, ""
 
 
-def kernel_manager_class(log: Path | None = None) -> type:
+def kernel_manager_class(log: Path | None = None, *, sockets: Path | None = None) -> type:
     """A kernel manager on IPC sockets: no TCP ports, so parallel runs cannot clash over them.
 
     With ``log``, the kernel's own stderr (its shutdown chatter, e.g.
     "KeyboardInterrupt caught in kernel") goes to that file, not the terminal.
+    The socket files go in ``sockets`` (the caller removes it), else in a
+    folder of this process removed at exit.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -492,7 +512,8 @@ def kernel_manager_class(log: Path | None = None) -> type:
             super().__init__(**kwargs)
             if self.transport == "ipc":
                 # socket files live in a private folder of this process, removed at exit
-                self.ip = str(socket_dir() / f"kernel-{os.getpid()}-{id(self)}")
+                folder = sockets if sockets is not None else socket_dir()
+                self.ip = str(folder / f"kernel-{os.getpid()}-{id(self)}")
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             if log is None:

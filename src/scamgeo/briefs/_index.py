@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Mapping
@@ -10,7 +11,7 @@ from typing import Any
 
 from ..style import HIGHLIGHT, INK_MUTED
 
-__all__ = ["THEMES", "index_page"]
+__all__ = ["THEMES", "citation", "data_edition", "index_page"]
 
 #: Theme of each notebook (by the part of its name after the number).
 THEMES = {
@@ -59,15 +60,62 @@ def _dates(data: Mapping[str, Any]) -> str:
     return " · ".join(bits)
 
 
+def data_edition(manifest: Mapping[str, Any]) -> str:
+    """A short fingerprint of the embedded data a folder of briefs was built from.
+
+    The first 12 hex digits of a SHA-256 over the files' own hashes, so the
+    same data give the same edition whatever the build's date.
+    """
+    data = manifest.get("data") or {}
+    joined = "".join(f"{k}:{v.get('sha256', '')};" for k, v in sorted(data.items()))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12] if joined else ""
+
+
+def citation(data: Mapping[str, Any], manifest: Mapping[str, Any], href: str) -> str:
+    """How to cite one brief: title, edition date, file, scamgeo and data versions (plain text)."""
+    from .. import fmt
+
+    title = str(data.get("title") or data.get("run") or href)
+    as_of = data.get("as_of")
+    edition = f"edition of {fmt.date(as_of)}" if as_of else "undated edition"
+    version = (manifest.get("packages") or {}).get("scamgeo", "")
+    bits = [f"scamgeo developers, “{title}”", edition, href]
+    if version:
+        bits.append(f"scamgeo {version}")
+    if data_edition(manifest):
+        bits.append(f"data {data_edition(manifest)}")
+    return ", ".join(bits) + "."
+
+
+def _failed_item(entry: Mapping[str, Any]) -> str:
+    """A run of the last build that failed and has no good brief on disk."""
+    esc = html.escape
+    files = entry.get("files", {})
+    cell = entry.get("failed_cell")
+    where = f" at cell {cell}" if cell is not None else ""
+    link = (
+        f" <a href='{esc(files['failed_notebook']['name'])}'>executed notebook with the error</a>"
+        if "failed_notebook" in files
+        else ""
+    )
+    return (
+        f"<li><h3>{esc(str(entry['run']))}</h3><p class='failed'>{esc(str(entry.get('status')))}"
+        f"{esc(where)}: {esc(str(entry.get('error') or 'no message'))}.{link}</p></li>"
+    )
+
+
 def _distinct_briefs(
     manifest: Mapping[str, Any],
-) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[str]]]:
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[str]], list[str]]:
     """One entry per distinct brief (notebook and parameters; a named run over the default),
-    and the HTML files of every run that is that brief."""
+    the HTML files of every run that is that brief, and the failed runs with no brief."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     same: dict[tuple[str, str], list[str]] = {}
+    failed = []
     for entry in manifest.get("runs", []):
         if "html" not in entry.get("files", {}):
+            if entry.get("status") in ("failed", "invalid"):
+                failed.append(_failed_item(entry))
             continue
         key = (
             str(entry.get("notebook")),
@@ -77,11 +125,16 @@ def _distinct_briefs(
         named = entry["run"] != entry.get("notebook")
         if key not in seen or (named and seen[key]["run"] == seen[key].get("notebook")):
             seen[key] = entry
-    return seen, same
+    return seen, same, failed
 
 
-def _brief_item(entry: Mapping[str, Any], data: Mapping[str, Any], same: list[str]) -> str:
-    """One brief's list item: title, dates, first summary sentence, state, links."""
+def _brief_item(
+    entry: Mapping[str, Any],
+    data: Mapping[str, Any],
+    same: list[str],
+    manifest: Mapping[str, Any],
+) -> str:
+    """One brief's list item: title, dates, first summary sentence, state, links, citation."""
     esc = html.escape
     title = str(data.get("title") or entry["run"])
     files = entry.get("files", {})
@@ -104,7 +157,9 @@ def _brief_item(entry: Mapping[str, Any], data: Mapping[str, Any], same: list[st
         + (f"<p class='dates'>{esc(_dates(data))}</p>" if _dates(data) else "")
         + (f"<p>{esc(_summary_line(data))}</p>" if _summary_line(data) else "")
         + note
-        + f"<p class='links'>{' · '.join(links)}</p></li>"
+        + f"<p class='links'>{' · '.join(links)}</p>"
+        + f"<p class='cite'>Cite as: {esc(citation(data, manifest, files['html']['name']))}</p>"
+        + "</li>"
     )
 
 
@@ -119,13 +174,14 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
     named run.
     """
     esc = html.escape
-    seen, same = _distinct_briefs(manifest)
+    seen, same, failed = _distinct_briefs(manifest)
     by_theme: dict[str, list[str]] = {}
     for key, entry in sorted(
         seen.items(), key=lambda kv: (str(kv[1].get("notebook")), kv[1]["run"])
     ):
+        data = _run_json(out_dir, entry["run"])
         by_theme.setdefault(_theme(str(entry.get("notebook"))), []).append(
-            _brief_item(entry, _run_json(out_dir, entry["run"]), same[key])
+            _brief_item(entry, data, same[key], manifest)
         )
     order = list(dict.fromkeys(THEMES.values()))
     themes = sorted(by_theme, key=lambda t: (order.index(t) if t in order else len(order), t))
@@ -133,16 +189,23 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
         f"<section><h2>{esc(theme)}</h2><ul>{''.join(by_theme[theme])}</ul></section>"
         for theme in themes
     )
+    if failed:
+        sections = (
+            "<section><h2>Failed in the last build</h2><p>These briefs could not be built and "
+            f"have no earlier good copy here.</p><ul>{''.join(failed)}</ul></section>" + sections
+        )
+    edition = data_edition(manifest)
+    version = (manifest.get("packages") or {}).get("scamgeo", "")
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<title>scamgeo briefs</title><style>"
         "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:52em;line-height:1.4;}"
         "ul{list-style:none;padding:0;}li{margin:0 0 1.2em;}h3{margin:0;}"
         f".dates{{color:{INK_MUTED};margin:0;}}.links{{font-size:90%;}}"
-        f".failed{{color:{HIGHLIGHT};}}"
+        f".failed{{color:{HIGHLIGHT};}}.cite{{font-size:80%;color:{INK_MUTED};}}"
         "</style></head><body><h1>Briefs on the 2025 Thailand–Cambodia border war "
         "and the border scam economy</h1>"
-        f"{sections}<p>Built {esc(str(manifest.get('built', '')))}. "
+        f"{sections}<p>scamgeo {esc(str(version))}, embedded data edition {esc(edition)}. "
         "<a href='manifest.json'>manifest.json</a> lists every file with its hash, the "
         "inputs each brief read and the package versions.</p></body></html>\n"
     )

@@ -17,7 +17,7 @@ from typing import Any
 from .. import config
 from .._errors import DataSourceError, ParameterError
 from .._validate import closest
-from ._rules import rules_for, semantic_problems
+from ._rules import resolve_paths, rules_for, semantic_problems
 
 __all__ = [
     "TYPES",
@@ -326,7 +326,9 @@ def validate_parameters(
     Returns
     -------
     dict
-        Every parameter with its (coerced) value, defaults filled in.
+        Every parameter with its (coerced) value, defaults filled in; a path
+        (``event_source``) made absolute, so it means the same file from the
+        folder the kernel runs in.
 
     Raises
     ------
@@ -357,7 +359,8 @@ def validate_parameters(
         allowed = ", ".join(f"{p.name}: {p.type}" for p in spec.parameters.values())
         joined = "; ".join(p.rstrip(".") for p in problems)
         raise ParameterError(f"{spec.notebook.name}: {joined}. Parameters: {allowed}.")
-    return merged
+    # a relative path means "from here": the kernel, a worker or Chromium runs elsewhere
+    return resolve_paths(rules_for(spec.notebook.stem), merged)
 
 
 def load_named_run(path: str | os.PathLike) -> tuple[str, str, dict[str, Any]]:

@@ -30,7 +30,9 @@ __all__ = [
     "footer_text",
     "run_json",
     "package_versions",
+    "notes_annex",
     "param_table",
+    "run_notes",
     "sha256",
     "to_html",
 ]
@@ -119,6 +121,48 @@ def param_table(
         f"{html.escape(notebook)} · built {html.escape(built)}</p>"
         "<table class='sg-param-table'><thead><tr><th>Parameter</th><th>Value</th>"
         f"<th>Meaning</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+#: A line Python's warnings module writes: ``/path/file.py:12: RowsLeftOut: 3 rows left out``.
+_WARNING_LINE = re.compile(r"^(?:.*?):\d+: (?P<kind>[A-Za-z_]*Warning|RowsLeftOut): (?P<text>.*)$")
+#: An absolute local path (POSIX or Windows), kept only by its last part on a reader's page.
+_LOCAL_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\:'\"]+[/\\])+(?P<name>[^\s/\\:'\"]+)")
+#: Warnings a reader should see (a reader's count of rows left out); others stay in the notebook.
+_READER_WARNINGS = frozenset({"RowsLeftOut", "UserWarning"})
+
+
+def run_notes(nb: Any) -> list[str]:
+    """Take the warnings text (stderr) out of a notebook's outputs; return what a reader needs.
+
+    The code-free page never shows raw warnings or local paths: the rows a
+    reader left out (``RowsLeftOut``) and scamgeo's own user warnings become
+    plain notes, each path reduced to its file name; everything else on stderr
+    (library chatter) stays only in the executed notebook.
+    """
+    notes: list[str] = []
+    for cell in nb.cells:
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                for line in "".join(out.get("text", "")).splitlines():
+                    match = _WARNING_LINE.match(line.strip())
+                    if match and match["kind"] in _READER_WARNINGS:
+                        text = _LOCAL_PATH.sub(lambda m: m["name"], match["text"]).strip()
+                        if text and text not in notes:
+                            notes.append(text)
+                continue
+            kept.append(out)
+        cell["outputs"] = kept
+    return notes
+
+
+def notes_annex(notes: list[str]) -> str:
+    """The annex listing what the run's readers reported (rows left out and why)."""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return (
+        "<section id='run-notes' class='sg-annex'><h2>Notes from the data</h2>"
+        f"<p>What the readers of this run's files reported:</p><ul>{items}</ul></section>"
     )
 
 
@@ -320,14 +364,18 @@ def _image_alts(nb: Any) -> list[str]:
     return alts
 
 
-def _has(nb: Any, needle: str) -> bool:
-    """Whether an HTML output has ``needle`` (an ``attr='value'``, either quote)."""
+def _has_markup(cell: Any, needle: str) -> bool:
+    """Whether one of a cell's HTML outputs has ``needle`` (an ``attr='value'``, either quote)."""
     pattern = re.compile(re.escape(needle).replace("'", "[\"']"))
     return any(
         pattern.search("".join(out.get("data", {}).get("text/html", "")))
-        for cell in nb.cells
         for out in cell.get("outputs", [])
     )
+
+
+def _has(nb: Any, needle: str) -> bool:
+    """Whether an HTML output of the notebook has ``needle`` (an ``attr='value'``, either quote)."""
+    return any(_has_markup(cell, needle) for cell in nb.cells)
 
 
 _SUMMARY = re.compile(r"<section id=[\"']summary[\"']")
@@ -410,6 +458,13 @@ def to_html(
     _summary_first(nb)
     if not _has(nb, "id='parameters'"):
         nb.cells.append(_html_output(param_table(run, title, notebook, params, spec)))
+    notes = run_notes(nb)
+    if notes:
+        at = next(
+            (i for i, c in enumerate(nb.cells) if _has_markup(c, "class='sg-footer'")),
+            len(nb.cells),
+        )
+        nb.cells.insert(at, _html_output(notes_annex(notes)))
     if not _has(nb, "class='sg-footer'"):
         nb.cells.append(_html_output(footer(attributions)))
     exporter = HTMLExporter(template_name="basic")

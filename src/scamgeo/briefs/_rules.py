@@ -24,9 +24,13 @@ from ..vocab import match_name, suggest_names
 __all__ = [
     "DATE_RANGE",
     "NOTEBOOK_RULES",
+    "PATH_RULES",
     "RULE_KINDS",
     "Rule",
+    "is_path_value",
+    "public_values",
     "register_rules",
+    "resolve_paths",
     "rules_for",
     "semantic_problems",
     "site_names",
@@ -132,6 +136,45 @@ def _event_source(name: str, value: Any) -> str | None:
     return None
 
 
+def _event_file(name: str, value: Any) -> str | None:
+    if not Path(str(value)).expanduser().is_file():
+        return (
+            f"{name}={value!r}: no such file; give the path of an ACLED or UCDP GED file, or None."
+        )
+    return None
+
+
+#: Rule kinds whose value may be a path: resolved to an absolute path before it reaches a
+#: kernel, a worker or Chromium (they run in other folders), and shown by its file name only.
+PATH_RULES = frozenset({"event_source", "event_file"})
+
+#: Values of a path rule that name a source rather than a file.
+NAMED_SOURCES = frozenset({"embedded"})
+
+
+def is_path_value(kind: str | None, value: Any) -> bool:
+    """Whether ``value`` of a parameter with rule ``kind`` is a file path (not a named source)."""
+    return kind in PATH_RULES and isinstance(value, str) and value not in NAMED_SOURCES
+
+
+def resolve_paths(rules: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every path parameter made absolute (``~`` expanded, from this folder)."""
+    return {
+        name: str(Path(value).expanduser().resolve())
+        if is_path_value(rules.get(name), value)
+        else value
+        for name, value in values.items()
+    }
+
+
+def public_values(rules: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as a reader may see them: a path parameter by its file name, never a local path."""
+    return {
+        name: Path(value).name if is_path_value(rules.get(name), value) else value
+        for name, value in values.items()
+    }
+
+
 def _vocabulary(key: str) -> Iterable[str]:
     from .. import schema, vocab
 
@@ -168,6 +211,7 @@ RULE_KINDS: dict[str, Rule] = {
     "precision": _precision,
     "site": _site,
     "event_source": _event_source,
+    "event_file": _event_file,
     "country": _choice("countries"),
     "metric": _choice("metrics"),
     "site_kinds": _choice("site_kinds"),
@@ -188,13 +232,22 @@ NOTEBOOK_RULES: dict[str, dict[str, str]] = {
     "02-casino-hubs": {
         "site_kinds": "site_kinds",
         "radius_km": "positive",
-        "n_draws": "at_least_one",
+        "permutations": "at_least_one",
         "seed": "non_negative",
         "band_km": "positive",
     },
     "03-displacement": {"country": "country", "metric": "metric", "as_of": "date"},
     "04-hub-brief": {"site": "site", "radius_km": "positive", "start": "date", "end": "date"},
     "05-data-catalogue": {"tables": "tables"},
+    "06-sources": {
+        "acled_file": "event_file",
+        "ucdp_file": "event_file",
+        "start": "date",
+        "end": "date",
+        "countries": "country",
+        "km": "non_negative",
+        "days": "non_negative",
+    },
 }
 
 

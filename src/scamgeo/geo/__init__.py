@@ -29,30 +29,48 @@ given ``start`` and ``end``).
 
 The package is split by job: ``_crs`` (projection, UTM zones), ``_buffers``
 (buffers, rings), ``_nearest`` (geodesic distances), ``_admin`` (provinces)
-and ``_grids`` (grids, aggregation).
+``_grids`` (grids, aggregation) and ``_distance`` (row-by-row geodesic distances).
 """
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._admin import ADMIN1_METHODS, assign_province
 from ._buffers import buffer_km, rings_km
 from ._crs import crs_string, to_metric, utm_crs, utm_epsg, utm_zone
+from ._distance import distance_km
 from ._grids import aggregate, grid
-from ._nearest import distance_to_border_km, nearest_site, within_km
+from ._nearest import (
+    LINE_ACCURACY_KM,
+    distance_to_border_km,
+    nearest_site,
+    side_of_border,
+    within_km,
+)
+from ._proximity import WITHIN, nearest_place, proximity
 
 __all__ = [
+    "WITHIN",
     "ADMIN1_METHODS",
+    "LINE_ACCURACY_KM",
     "aggregate",
     "assign_province",
     "buffer_km",
     "crs_string",
+    "distance_km",
     "distance_to_border_km",
     "grid",
+    "nearest_place",
     "nearest_site",
+    "proximity",
     "rings_km",
+    "side_of_border",
     "to_metric",
     "utm_crs",
     "utm_epsg",
     "utm_zone",
     "within_km",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

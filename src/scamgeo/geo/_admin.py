@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import threading
+import warnings
 from typing import Any
 
 import geopandas as gpd
@@ -68,9 +70,16 @@ class _ProvinceIndex:
         shapely.prepare(self.geoms)
         self._groups: dict[int, tuple] = {}
         self._lattice: tuple | None = None
+        # the index is shared (cached) and dask's threads may build its parts at once: GEOS
+        # crashes on concurrent queries over one set of prepared geometries while it builds
+        self._lock = threading.RLock()
 
     def lattice(self) -> tuple:
         """(x0, y0, nx, ny, start, province, inside): CSR lists of provinces per cell."""
+        with self._lock:
+            return self._build_lattice()
+
+    def _build_lattice(self) -> tuple:
         if self._lattice is None:
             c = self.cell_m
             minx, miny, maxx, maxy = shapely.total_bounds(self.geoms)
@@ -140,6 +149,10 @@ class _ProvinceIndex:
 
     def group(self, country: int) -> tuple[np.ndarray, Any, STRtree, np.ndarray]:
         """(province positions, prepared boundary, segment tree, segment -> position)."""
+        with self._lock:
+            return self._build_group(country)
+
+    def _build_group(self, country: int) -> tuple[np.ndarray, Any, STRtree, np.ndarray]:
         if country not in self._groups:
             cand = (
                 np.flatnonzero(self.country == country) if country else np.arange(len(self.geoms))
@@ -215,50 +228,160 @@ def _row_countries(gdf: Frame, n: int) -> np.ndarray:
     return out
 
 
-def _codes_from_fields(gdf: Frame, countries: np.ndarray, known: set[str]) -> np.ndarray:
-    """Province codes from the frame's own ``admin1_code`` / ``admin1`` columns."""
-    out = np.full(len(gdf), None, dtype=object)
+def _field_positions(gdf: Frame, countries: np.ndarray, known: pd.Index) -> np.ndarray:
+    """Each row's province from its own fields, as a position in ``known`` (-1: none).
+
+    The row's ``admin1_code`` first (a known code), else its ``admin1`` name
+    resolved by :func:`scamgeo.datasets.province_code` within the row's
+    country, each distinct (name, country) pair once. Works on copies, so
+    read-only columns (Arrow-backed text, as the readers give) are fine.
+    """
+    n = len(gdf)
+    out = np.full(n, -1, dtype=np.int64)
     if not isinstance(gdf, pd.DataFrame):
         return out
     if "admin1_code" in gdf.columns:
         codes = gdf["admin1_code"].astype("string").str.strip().str.upper()
-        ok = codes.isin(sorted(known)).fillna(False).to_numpy(dtype=bool)
-        bad = codes.notna().to_numpy(dtype=bool) & ~ok
+        out = np.array(known.get_indexer(codes.fillna("").to_numpy(dtype=object)), dtype=np.int64)
+        bad = codes.notna().to_numpy(dtype=bool) & (out < 0)
         if bad.any():
             logger.info(
-                "assign_province: %d admin1_code value(s) are not known provinces (e.g. %r); placed spatially.",
+                "assign_province: %d admin1_code value(s) are not known provinces (e.g. %r); "
+                "placed spatially.",
                 int(bad.sum()),
                 codes[bad].iloc[0],
             )
-        out[ok] = codes[ok].to_numpy(dtype=object)
     if "admin1" in gdf.columns:
         # names are looked up among Thai and Cambodian provinces only: a row of
         # another country keeps no province, whatever its admin1 says
-        todo = np.flatnonzero(
-            pd.isna(out) & gdf["admin1"].notna().to_numpy(dtype=bool) & (countries != 3)
-        )
+        names = gdf["admin1"].astype("string").str.strip()
+        todo = np.flatnonzero((out < 0) & names.notna().to_numpy(dtype=bool) & (countries != 3))
         if len(todo):
             from .. import datasets
 
-            # Resolve each distinct (name, country) pair once, then map back.
-            pairs = pd.DataFrame(
-                {
-                    "name": gdf["admin1"].iloc[todo].astype(str).to_numpy(dtype=object),
-                    "country": np.asarray(("", "THA", "KHM"), dtype=object)[countries[todo]],
-                }
-            )
-            uniq = pairs.drop_duplicates(ignore_index=True)
+            country = np.where(
+                countries[todo] == 1, "THA", np.where(countries[todo] == 2, "KHM", "")
+            ).astype(object)
+            pairs = pd.MultiIndex.from_arrays([names.to_numpy(dtype=object)[todo], country])
+            codes_of, uniques = pairs.factorize()
             found = datasets.province_code(
-                uniq["name"].tolist(), country=[c or None for c in uniq["country"]]
+                [str(u[0]) for u in uniques], country=[u[1] or None for u in uniques]
             )
-            uniq["code"] = found.astype(object).where(found.notna(), None).to_numpy(dtype=object)
-            resolved = pairs.merge(uniq, on=["name", "country"], how="left", sort=False)[
-                "code"
-            ].to_numpy(dtype=object)
-            resolved[pd.isna(resolved)] = None
-            ok = np.isin(resolved.astype(str), sorted(known))
-            out[todo[ok]] = resolved[ok]
+            where = known.get_indexer(found.astype("string").fillna("").to_numpy(dtype=object))
+            out[todo] = np.asarray(where, dtype=np.int64)[codes_of]
     return out
+
+
+def _spatial_positions(
+    src: Source, countries: np.ndarray, index: _ProvinceIndex, *, max_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each located row's province by its geometry: (position, how: 1 within, 2 nearest, -1).
+
+    ``within``: the polygon the point lies in (or on the edge of), of the row's
+    own country when that is THA or KHM; ``nearest``: else the nearest
+    province of its country (of any, within ``max_km``, when its country is
+    unknown). Rows of another country are not placed.
+    """
+    n = src.n
+    prov = np.full(n, -1, dtype=np.int64)
+    how = np.full(n, -1, dtype=np.int8)
+    todo = np.flatnonzero(countries[src.ok] != 3)  # positions into src.ok
+    if not len(todo):
+        return prov, how
+    if src.points:
+        x, y = src.x[todo], src.y[todo]
+    else:
+        xy = shapely.get_coordinates(shapely.point_on_surface(src.metric[todo]))
+        x, y = xy[:, 0], xy[:, 1]
+    rows = src.ok[todo]
+    s, p = index.within(x, y)  # pairs sorted by point, then province
+    same = (countries[rows[s]] == 0) | (countries[rows[s]] == index.country[p])
+    s, p = s[same], p[same]
+    first = np.unique(s, return_index=True)[1]
+    prov[rows[s[first]]] = p[first]
+    how[rows[s[first]]] = 1
+    left = np.setdiff1d(np.arange(len(rows)), s[first], assume_unique=True)
+    for country in (1, 2, 0):
+        sel = left[countries[rows[left]] == country]
+        if not len(sel):
+            continue
+        dist_m, owner = index.nearest(country, x[sel], y[sel])
+        far = dist_m > max_km * 1000.0
+        if country and far.any():
+            logger.warning(
+                "assign_province: %d %s row(s) lie over %g km from every %s province; "
+                "placed in the nearest one (check their coordinates).",
+                int(far.sum()),
+                _THAI_KHMER[country - 1],
+                max_km,
+                _THAI_KHMER[country - 1],
+            )
+            far[:] = False
+        hit = ~far & (owner >= 0)
+        prov[rows[sel[hit]]] = owner[hit]
+        how[rows[sel[hit]]] = 2
+    return prov, how
+
+
+def _disagreements(
+    field: np.ndarray,
+    spatial: np.ndarray,
+    how: np.ndarray,
+    src: Source,
+    index: _ProvinceIndex,
+    *,
+    tolerance_km: float,
+) -> np.ndarray:
+    """Rows whose stated province is not the one their point lies in (beyond the tolerance).
+
+    Only rows with a stated province whose point lies inside a polygon of
+    their own country are judged; a point within ``tolerance_km`` of the
+    stated province is not (the 1:10m polygons are generalised by a few km).
+    """
+    out = np.zeros(len(field), dtype=bool)
+    cand = np.flatnonzero((field >= 0) & (how == 1) & (spatial != field))
+    if not len(cand):
+        return out
+    at = np.searchsorted(src.ok, cand)
+    if src.points:
+        pts = shapely.points(src.x[at], src.y[at])
+    else:
+        pts = shapely.point_on_surface(src.metric[at])
+    away_m = shapely.distance(index.geoms[field[cand]], pts)
+    out[cand[away_m > tolerance_km * 1000.0]] = True
+    return out
+
+
+def _warn_disagreements(
+    gdf: Frame,
+    disagrees: np.ndarray,
+    field: np.ndarray,
+    spatial: np.ndarray,
+    codes: np.ndarray,
+    *,
+    tolerance_km: float,
+) -> None:
+    """One counted warning naming a few of the rows whose province and point disagree."""
+    n = int(disagrees.sum())
+    if not n:
+        return
+    pos = np.flatnonzero(disagrees)
+    ids = (
+        gdf["event_id"].to_numpy(dtype=object)[pos]
+        if isinstance(gdf, pd.DataFrame) and "event_id" in gdf.columns
+        else np.asarray(gdf.index)[pos]
+    )
+    shown = ", ".join(
+        f"{i} ({codes[field[p]]} stated, point in {codes[spatial[p]]})"
+        for i, p in zip(ids[:5], pos[:5], strict=True)
+    )
+    message = (
+        f"assign_province: {n:,} row(s) state a province their point lies outside of (by more "
+        f"than {tolerance_km:g} km): {shown}{', ...' if n > 5 else ''}. admin1_code keeps the "
+        "stated province; admin1_disagrees marks these rows: check their coordinates or province."
+    )
+    logger.warning(message)
+    warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def assign_province(
@@ -266,6 +389,7 @@ def assign_province(
     *,
     provinces: Frame | None = None,
     max_km: float = 50.0,
+    tolerance_km: float = 5.0,
 ) -> pd.DataFrame:
     """The Thai or Cambodian province (ISO 3166-2 code) of each row, and how it was found.
 
@@ -296,12 +420,29 @@ def assign_province(
     max_km : float, default 50
         How far from a province a row of unknown country may lie and still be
         assigned to it (measured in the UTM zone of the data).
+    tolerance_km : float, default 5
+        A row whose stated province (``field``) is not the polygon its point
+        lies in is reported only when the point lies farther than this from
+        the stated province: the 1:10m polygons are 1–3 km off along much of
+        the border and older than some boundary changes, and a point carries
+        its own uncertainty.
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``gdf``: ``admin1_code`` (string, <NA> when outside or
-        missing) and ``admin1_method`` (one of :data:`ADMIN1_METHODS`).
+        missing), ``admin1_method`` (one of :data:`ADMIN1_METHODS`) and
+        ``admin1_disagrees`` (boolean): the row states a province, but its
+        point lies inside another province of its country, more than
+        ``tolerance_km`` from the stated one. ``admin1_code`` keeps the
+        stated province (the coder's reading of the source); the warning
+        names the polygon's.
+
+    Warns
+    -----
+    UserWarning
+        Counting the rows whose stated province and point disagree, with the
+        first few (event id, stated code, the polygon's code).
 
     Raises
     ------
@@ -315,70 +456,36 @@ def assign_province(
     >>> from scamgeo import datasets, geo
     >>> prov = geo.assign_province(datasets.events())
     >>> prov.columns.tolist()
-    ['admin1_code', 'admin1_method']
+    ['admin1_code', 'admin1_method', 'admin1_disagrees']
     >>> prov["admin1_code"].value_counts().head(3).to_dict()
-    {'TH-33': 38, 'TH-32': 36, 'TH-34': 34}
+    {'TH-33': 40, 'TH-32': 36, 'TH-34': 34}
     """
     if (on_dask := dask_version(assign_province, gdf)) is not None:
         return on_dask(gdf, provinces=provinces, max_km=max_km)
     max_km = check_positive(max_km, name="max_km", allow_zero=True)
+    tolerance_km = check_positive(tolerance_km, name="tolerance_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
-    n = len(geoms)
     src = Source(geoms)
     index = _province_index(provinces, src.crs)
-    countries = _row_countries(gdf, n)
-
-    # Work on integer arrays: province position (-1 none) and method number.
-    field_codes = _codes_from_fields(gdf, countries, set(index.codes.tolist()))
-    known = pd.Index(index.codes)
-    prov = np.full(n, -1, dtype=np.int64)
-    has_field = ~pd.isna(field_codes)
-    prov[has_field] = known.get_indexer(field_codes[has_field])
-    method = np.where(has_field, 0, -1).astype(np.int8)  # positions in ADMIN1_METHODS
-
-    has_geom = np.zeros(n, dtype=bool)
-    has_geom[src.ok] = True
-    foreign = countries == 3
-    todo = np.flatnonzero(~has_field[src.ok] & ~foreign[src.ok])  # positions into src.ok
-    if len(todo):
-        if src.points:
-            x, y = src.x[todo], src.y[todo]
-        else:
-            xy = shapely.get_coordinates(shapely.point_on_surface(src.metric[todo]))
-            x, y = xy[:, 0], xy[:, 1]
-        rows = src.ok[todo]
-        # 2. within (own country only); pairs come sorted by point then province.
-        s, p = index.within(x, y)
-        same = (countries[rows[s]] == 0) | (countries[rows[s]] == index.country[p])
-        s, p = s[same], p[same]
-        first = np.unique(s, return_index=True)[1]
-        prov[rows[s[first]]] = p[first]
-        method[rows[s[first]]] = 1
-        left = np.setdiff1d(np.arange(len(rows)), s[first], assume_unique=True)
-
-        # 3. nearest province of the row's country (any country within max_km if unknown).
-        for country in (1, 2, 0):
-            sel = left[countries[rows[left]] == country]
-            if not len(sel):
-                continue
-            dist_m, owner = index.nearest(country, x[sel], y[sel])
-            far = dist_m > max_km * 1000.0
-            if country and far.any():
-                logger.warning(
-                    "assign_province: %d %s row(s) lie over %g km from every %s province; "
-                    "placed in the nearest one (check their coordinates).",
-                    int(far.sum()),
-                    _THAI_KHMER[country - 1],
-                    max_km,
-                    _THAI_KHMER[country - 1],
-                )
-                far[:] = False
-            hit = rows[sel[~far & (owner >= 0)]]
-            prov[hit] = owner[~far & (owner >= 0)]
-            method[hit] = 2
-
-    method[(method < 0) & (has_geom | foreign)] = 3
+    countries = _row_countries(gdf, len(geoms))
+    field = _field_positions(gdf, countries, pd.Index(index.codes))
+    spatial, how = _spatial_positions(src, countries, index, max_km=max_km)
+    prov = np.where(field >= 0, field, spatial)
+    # positions in ADMIN1_METHODS: field, within, nearest, outside, missing
+    method = np.where(field >= 0, 0, np.where(how == 1, 1, np.where(how == 2, 2, -1)))
+    located = np.zeros(len(geoms), dtype=bool)
+    located[src.ok] = True
+    method[(method < 0) & (located | (countries == 3))] = 3
     method[method < 0] = 4
+    disagrees = _disagreements(field, spatial, how, src, index, tolerance_km=tolerance_km)
+    _warn_disagreements(gdf, disagrees, field, spatial, index.codes, tolerance_km=tolerance_km)
     codes = pd.array(index.codes, dtype="string").take(prov, allow_fill=True)
     methods = pd.array(list(ADMIN1_METHODS), dtype="string").take(method.astype(np.int64))
-    return pd.DataFrame({"admin1_code": codes, "admin1_method": methods}, index=geoms.index)
+    return pd.DataFrame(
+        {
+            "admin1_code": codes,
+            "admin1_method": methods,
+            "admin1_disagrees": pd.array(disagrees, dtype="boolean"),
+        },
+        index=geoms.index,
+    )

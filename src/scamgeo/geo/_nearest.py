@@ -32,16 +32,24 @@ from ._crs import (
 )
 
 __all__ = [
+    "LINE_ACCURACY_KM",
     "Source",
     "default_border",
     "distance_to_border_km",
     "nearest_site",
     "nearest_targets",
+    "side_of_border",
     "within_km",
 ]
 
 
 logger = logging.getLogger("scamgeo.geo")
+
+#: How far (km) the embedded Thailand–Cambodia line may lie from the ground: the
+#: largest distance from it of a border gate whose coordinate is stated (Chong An Ma,
+#: 0.30 km; see ``scripts/measure_border.py``). A point nearer the line than this, or
+#: than its own uncertainty, may lie on either side of it.
+LINE_ACCURACY_KM = 0.31
 
 
 # --- geodesic nearest distances ----------------------------------------------------
@@ -235,18 +243,21 @@ def distance_to_border_km(gdf: Frame, *, border: Frame | None = None) -> pd.Seri
     -----
     The nearest point of the line is found in the UTM zone of the data and
     the distance measured geodesically (WGS84): it agrees with
-    ``pyproj.Geod.inv`` to well under 0.1%. The Natural Earth 1:10m line is
-    generalised (a vertex every ~1.9 km), so distances under ~2 km say
-    "at the border" rather than which side.
+    ``pyproj.Geod.inv`` to well under 0.1%. The default line is
+    OpenStreetMap's (a vertex every ~0.2 km), within 0.31 km of every border
+    gate whose coordinate is stated (median 0.20 km): a distance under ~0.3 km
+    says "at the border" rather than which side, and a point nearer the line
+    than its own ``uncertainty_m`` may lie on either side (see
+    :func:`scamgeo.geo.side_of_border`).
 
     Examples
     --------
     >>> from scamgeo import datasets, geo
     >>> km = geo.distance_to_border_km(datasets.events())
     >>> len(km), int((km <= 10).sum())
-    (205, 178)
+    (216, 198)
     >>> round(float(km.median()), 1)
-    1.4
+    0.9
     """
     if (on_dask := dask_version(distance_to_border_km, gdf)) is not None:
         return on_dask(gdf, border=border)
@@ -341,7 +352,7 @@ def nearest_site(
     >>> near.columns.tolist()
     ['nearest_site_id', 'nearest_site_name', 'nearest_site_km']
     >>> near["nearest_site_id"].value_counts().head(2).to_dict()
-    {'o-smach': 142, 'poipet': 38}
+    {'o-smach': 145, 'poipet': 45}
     """
     if (on_dask := dask_version(nearest_site, gdf)) is not None:
         return on_dask(gdf, sites, kind=kind, max_km=max_km)
@@ -399,7 +410,7 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
     >>> from scamgeo import datasets, geo
     >>> hubs = datasets.sites(kind="casino_hub")
     >>> int(geo.within_km(datasets.events(), hubs, km=10).sum())
-    16
+    18
     """
     if (on_dask := dask_version(within_km, gdf)) is not None:
         return on_dask(gdf, of, km=km)
@@ -413,3 +424,78 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
     s, _, _ = nearest_targets(src, targets, max_km=km)
     out[s] = True
     return pd.Series(out, index=geoms.index, name=f"within_{km:g}km")
+
+
+def side_of_border(
+    gdf: Frame,
+    *,
+    border: Frame | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
+    """The country each geometry lies in by the polygons, and whether that side is certain.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame, GeoSeries or DataFrame with latitude/longitude
+        Events, sites or places, with a CRS. An ``uncertainty_m`` column, where
+        present, is each row's own location radius (m).
+    border : GeoDataFrame or GeoSeries, optional
+        The line the sides are of; default ``scamgeo.datasets.border("THA", "KHM")``.
+    countries : GeoDataFrame, optional
+        Polygons with an ``iso3`` column; default :func:`scamgeo.datasets.countries`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``gdf``: ``side`` (ISO3 of the polygon the geometry lies in;
+        <NA> at sea, outside every polygon or without a location),
+        ``distance_to_border_km`` and ``side_uncertain`` (True where the geometry
+        lies nearer the line than its own ``uncertainty_m`` or than the line's
+        accuracy, :data:`LINE_ACCURACY_KM`: its side by geometry may be wrong, and
+        a count by country should take such rows from their stated ``country``).
+        ``attrs["note"]`` says how many rows are uncertain.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> sides = geo.side_of_border(datasets.events())
+    >>> sides.columns.tolist()
+    ['side', 'distance_to_border_km', 'side_uncertain']
+    >>> int(sides["side_uncertain"].sum()), len(sides)
+    (195, 216)
+    """
+    geoms = as_geoseries(gdf, name="gdf")
+    km = distance_to_border_km(geoms, border=border)
+    if countries is None:
+        from .. import datasets
+
+        countries = datasets.countries()
+    polys = countries.to_crs(geoms.crs) if countries.crs != geoms.crs else countries
+    arr = geoms.to_numpy()
+    ok = valid(arr)
+    pts = np.array([None] * len(arr), dtype=object)
+    pts[ok] = shapely.point_on_surface(arr[ok])
+    side = np.full(len(arr), None, dtype=object)
+    tree = STRtree(polys.geometry.to_numpy())
+    src, hit = tree.query(pts[ok], predicate="within")
+    first = pd.Series(hit, index=src).groupby(level=0).first()
+    side[np.flatnonzero(ok)[first.index.to_numpy()]] = polys["iso3"].to_numpy()[first.to_numpy()]
+    own_m = np.zeros(len(arr))
+    if isinstance(gdf, pd.DataFrame) and "uncertainty_m" in gdf.columns:
+        own_m = pd.to_numeric(gdf["uncertainty_m"], errors="coerce").fillna(0).to_numpy(float)
+    reach_km = np.maximum(own_m / 1000.0, LINE_ACCURACY_KM)
+    uncertain = ok & (km.to_numpy() < reach_km)
+    out = pd.DataFrame(
+        {
+            "side": pd.array(side, dtype="string"),
+            "distance_to_border_km": km.to_numpy(),
+            "side_uncertain": uncertain,
+        },
+        index=geoms.index,
+    )
+    out.attrs["note"] = (
+        f"{int(uncertain.sum())} of {int(ok.sum())} located rows lie nearer the Thailand–Cambodia "
+        "line than their own uncertainty (or the line's accuracy, "
+        f"{LINE_ACCURACY_KM:g} km): their side by geometry may be wrong."
+    )
+    return out

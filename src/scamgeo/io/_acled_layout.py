@@ -213,10 +213,9 @@ def old_types(
 def _by_distinct(values: pd.Series, fn: Any) -> pd.Series:
     """``fn`` applied to each distinct value of ``values`` once; a ``string`` Series."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
-    out = table[codes]
-    out[pd.isna(out)] = None
-    return pd.Series(pd.array(out, dtype="string"), index=values.index)
+    labels = pd.array([fn(u) for u in uniques], dtype="string")
+    # a take on the distinct labels: Arrow builds the column, no Python object per row
+    return pd.Series(labels.take(codes, allow_fill=True), index=values.index)
 
 
 def _code(text: str) -> int | None:

@@ -6,10 +6,9 @@ Private plumbing of :mod:`scamgeo.io`.
   what is wrong with it), each with its count and the first few rows as
   examples, and raises them together as one :class:`~scamgeo.SchemaError`:
   a file with 5,000 bad dates gets one line saying so, not 5,000.
-- :class:`LeftOut` counts the rows a reader leaves out, by reason (country
-  out of scope, no country at all, outside the requested period, duplicate,
-  incomplete record), and warns once with every count: no row is dropped
-  silently.
+- :class:`LeftOut` (from :mod:`scamgeo.io._leftout`) counts the rows a
+  reader leaves out, by reason, and warns once with every count: no row is
+  dropped silently.
 - :func:`conform` checks a frame against a :class:`~scamgeo.schema.TableSchema`
   column by column with vectorised operations on already-parsed columns
   (numbers stay numbers, dates stay dates), and returns the same frame, with
@@ -29,8 +28,17 @@ import pandas as pd
 
 from .._errors import SchemaError
 from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
+from ._leftout import LeftOut, RowsLeftOut
 
-__all__ = ["LeftOut", "Report", "RowsLeftOut", "conform", "decimal_commas", "text_cells"]
+__all__ = [
+    "LeftOut",
+    "Report",
+    "RowsLeftOut",
+    "arrow_numbers",
+    "conform",
+    "decimal_commas",
+    "text_cells",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -166,81 +174,6 @@ class _Shown(str):
         return str(self)
 
 
-class RowsLeftOut(UserWarning):
-    """Rows of a file were left out by a reader; the message counts them by reason.
-
-    Silence it with ``warnings.simplefilter("ignore", scamgeo.io.RowsLeftOut)``
-    once the counts are understood (they are also in ``.attrs["source"]["left_out"]``).
-    """
-
-
-class LeftOut:
-    """Count the rows a reader leaves out, by reason, and warn once with every count.
-
-    Parameters
-    ----------
-    source : str
-        The file named in the warning.
-    """
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.reasons: dict[str, int] = {}
-        self._details: dict[str, str] = {}
-
-    @property
-    def total(self) -> int:
-        return sum(self.reasons.values())
-
-    def add(
-        self,
-        mask: Any,
-        why: str,
-        *,
-        labels: pd.Series | None = None,
-        lines: np.ndarray | None = None,
-    ) -> None:
-        """Count the rows where ``mask`` holds as left out because ``why``.
-
-        ``labels`` (aligned with ``mask``) are counted by value (a missing label
-        is counted as "(empty)"); otherwise ``lines`` names the first rows.
-        """
-        where = _mask(mask)
-        n = int(where.sum())
-        if not n:
-            return
-        self.reasons[why] = self.reasons.get(why, 0) + n
-        if labels is not None:
-            values = labels[where].astype("object").where(labels[where].notna(), "(empty)")
-            counts = values.value_counts()
-            shown = ", ".join(f"{k} ({v:,})" for k, v in counts.head(8).items())
-            if len(counts) > 8:
-                shown += f", and {len(counts) - 8} more"
-            self._details[why] = shown
-        elif lines is not None:
-            rows = [str(int(r)) for r in np.asarray(lines)[where][:5]]
-            self._details[why] = "row" + ("s " if n > 1 else " ") + ", ".join(rows)
-            if n > 5:
-                self._details[why] += ", ..."
-
-    def add_count(self, n: int, why: str) -> None:
-        """Count ``n`` rows left out because ``why`` (no rows named)."""
-        if n:
-            self.reasons[why] = self.reasons.get(why, 0) + int(n)
-
-    def warn(self, *, stacklevel: int = 3) -> None:
-        """One warning listing every reason with its count (nothing if no row was left out)."""
-        if not self.reasons:
-            return
-        parts = []
-        for why, n in self.reasons.items():
-            detail = self._details.get(why)
-            parts.append(f"{n:,} {why}" + (f": {detail}" if detail else ""))
-        message = f"{self.source}: {self.total:,} row(s) left out (" + "; ".join(parts) + ")."
-        logger.warning(message)
-        warnings.warn(message, RowsLeftOut, stacklevel=stacklevel)
-
-
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
@@ -287,12 +220,39 @@ def text_cells(series: pd.Series) -> pd.Series:
     return text.mask(text.str.len() == 0)
 
 
-def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def arrow_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """(float64 numbers, blank mask) of an Arrow-backed text column in one Arrow cast.
+
+    None when the column is not Arrow text, or when a cell is not a number
+    (the caller's slower path then names the bad cells). Blank and missing
+    cells give NaN and are marked in the mask.
+    """
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(pa.array(series.array))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        values = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = pd.Series(values.to_numpy(zero_copy_only=False), index=series.index, dtype="float64")
+    blank = pd.Series(pc.is_null(values).to_numpy(zero_copy_only=False), index=series.index)
+    return numbers, blank
+
+
+def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, Any]:
     """(numbers as float64, blank mask, text) of a column of text or numbers."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.astype("float64")
         blank = values.isna()
         return values, blank, series
+    fast = arrow_numbers(series)
+    if fast is not None:
+        return fast[0], fast[1], _LazyText(series)
     codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
     cleaned = [(u if isinstance(u, str) else str(u)).strip() for u in uniques]
     empty_u = np.array([c == "" for c in cleaned] + [True], dtype=bool)

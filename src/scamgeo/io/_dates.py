@@ -6,7 +6,8 @@ command line's strict rules (ISO dates only), while a file's cells come as
 their publisher wrote them ("16 May 2025", "9-May-20", "09/05/2020", Excel
 serials), so a whole column is parsed here, its day/month order inferred from
 all its cells, and every cell that is no date is left NaT with a hint that says
-which ``date_format=`` would read it.
+which ``date_format=`` would read it. An instant with a zone (``…Z``,
+``+07:00``) is read by ``_time``'s one rule: its Asia/Bangkok date.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from .._time import aware_text_mask, local_dates
 
 __all__ = ["DATE_FORMATS", "EXCEL_FORMATS", "parse_date_column", "parse_dates"]
 
@@ -31,7 +34,6 @@ DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%SZ",
     "%Y/%m/%d",
 )
 
@@ -64,6 +66,15 @@ _SUGGEST = (
 )  # fmt: skip
 
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:[ T].*)?$")
+
+
+def _aware_cells(uniq: pd.Series, parsed: pd.Series) -> np.ndarray:
+    """Fill ``parsed`` where a cell is an instant with a zone (its Bangkok date, by ``_time``'s
+    one rule); return which cells were."""
+    aware = aware_text_mask(uniq)
+    if aware.any():
+        parsed.iloc[np.flatnonzero(aware)] = local_dates(uniq[aware]).to_numpy()
+    return aware
 
 
 def parse_date_column(
@@ -111,6 +122,7 @@ def parse_date_column(
             parsed.iloc[idx] = got[hit].to_numpy(dtype="datetime64[ns]")
             todo[idx] = False
 
+    todo &= ~_aware_cells(uniq, parsed)
     excel = list(EXCEL_FORMATS) if numeric_orders else []
     for fmt in ([date_format] if date_format else []) + list(formats) + excel:
         attempt(fmt)

@@ -24,8 +24,9 @@ from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ..vocab import fold
-from ._checks import LeftOut, Report, RowsLeftOut, conform
+from ._checks import Report, arrow_numbers, conform
 from ._codes import own_codes
+from ._leftout import LeftOut, RowsLeftOut
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -34,6 +35,7 @@ __all__ = [
     "country_from_name",
     "filter_events",
     "finish_events",
+    "record_left_out",
 ]
 
 logger = logging.getLogger(__name__)
@@ -119,12 +121,12 @@ def province_codes(names: pd.Series, *, country: pd.Series | str | None = None) 
     else:
         codes = name_codes
         found = province_code(pd.Series(np.asarray(name_uniques, dtype=object)), country=country)
-    found = found.to_numpy(dtype=object)
     codes = np.asarray(codes).ravel()
     if len(found) == 0:
         return pd.Series(pd.NA, index=names.index, dtype="string", name="admin1_code")
-    taken = np.where(codes >= 0, found[np.maximum(codes, 0)], None)
-    return pd.Series(taken, index=names.index, dtype="string", name="admin1_code")
+    table = pd.array(found.to_numpy(dtype=object), dtype="string")
+    taken = table.take(np.where(codes >= 0, codes, -1), allow_fill=True)
+    return pd.Series(taken, index=names.index, name="admin1_code")
 
 
 def admin1_codes(
@@ -140,8 +142,11 @@ def admin1_codes(
 
 def parse_int(values: pd.Series) -> pd.Series:
     """Whole numbers from text such as ``"764"`` or ``"764.0"`` (else <NA>); distinct values parsed once."""
+    fast = arrow_numbers(values)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         numbers = values.astype("float64")
+    elif fast is not None:  # Arrow text of numbers: one cast
+        numbers = fast[0]
     else:
         codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
         parsed = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce")
@@ -244,8 +249,8 @@ def finish_events(
         )
         logger.warning(message)
         warnings.warn(message, UserWarning, stacklevel=3)
-    out["admin1_code"] = pd.array(codes.to_numpy(), dtype="string")
-    out["dataset"] = pd.array([dataset] * len(out), dtype="string")
+    out["admin1_code"] = codes.astype("string").array
+    out["dataset"] = pd.array([dataset], dtype="string").take(np.zeros(len(out), dtype=np.int64))
     if extra is not None and len(extra.columns):
         extra = extra.reset_index(drop=True)
         out = pd.concat([out, extra], axis=1)
@@ -253,6 +258,20 @@ def finish_events(
     result.attrs["source"] = dict(attribution)
     result.attrs["attribution"] = attribution.get("text", "")
     return result
+
+
+def record_left_out(events: pd.DataFrame, left: LeftOut, *, records: int) -> None:
+    """Store what ``left`` counted in ``events.attrs["source"]``, as data.
+
+    ``left_out``: reason -> rows; ``left_out_detail``: the same with the first
+    file rows (or labels) of each reason; ``records``: the records the file
+    held. A caller adding up many reads (the blocks of one file) shifts and
+    merges these (:class:`scamgeo.io._leftout.LeftOut`).
+    """
+    source = events.attrs.setdefault("source", {})
+    source["left_out"] = dict(left.reasons)
+    source["left_out_detail"] = left.to_dict()
+    source["records"] = int(records)
 
 
 def period_filter(

@@ -19,6 +19,7 @@ Quirks handled here, once for every source:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib.util
 import io
 import json
@@ -39,12 +40,14 @@ from .._errors import DataSourceError, ParameterError, SchemaError
 from .._provenance import record_read
 from .._validate import Problems
 from ._dates import DATE_FORMATS, EXCEL_FORMATS, parse_date_column, parse_dates
+from ._leftout import CUT, LeftOut
 
 logger = logging.getLogger(__name__)
 
-# pyarrow (the `scale` extra; pandas stores text in Arrow when it is there) parses CSV ~4x as
+# pyarrow (a dependency; pandas 3 stores text in Arrow with it) parses CSV ~4x as
 # fast as pandas' C parser.
 _ARROW_CSV = importlib.util.find_spec("pyarrow") is not None
+_ARROW_MIN_BYTES = 256 * 1024
 
 __all__ = [
     "DATE_FORMATS",
@@ -463,6 +466,8 @@ def _records(obj: Any, *, name: str) -> pd.DataFrame:
 def _json_cell(value: Any) -> Any:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return np.nan
+    if isinstance(value, dt.datetime | dt.date):  # typed fields of a geospatial file
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, str) and not value.strip():
         return np.nan
     if isinstance(value, bool):
@@ -477,6 +482,7 @@ def to_frame(
     *,
     names: Sequence[str] | None = None,
     sheet: str | int | None = None,
+    left: LeftOut | None = None,
 ) -> pd.DataFrame:
     """Parse ``raw`` into a frame of text cells (missing cells are NaN).
 
@@ -488,7 +494,21 @@ def to_frame(
         Column names of a CSV without a header row.
     sheet : str or int, optional
         Excel sheet (default: the first).
+    left : LeftOut, optional
+        Where a last record cut short is counted (with its file row); without
+        it, a :class:`UserWarning` says so.
+
+    The frame's ``attrs["records"]`` is the number of records the file holds
+    (a cut last record included).
     """
+    frame = _parse(raw, names=names, sheet=sheet, left=left)
+    frame.attrs.setdefault("records", len(frame))
+    return frame
+
+
+def _parse(
+    raw: Raw, *, names: Sequence[str] | None, sheet: str | int | None, left: LeftOut | None
+) -> pd.DataFrame:
     if raw.kind == "json":
         return _clean_columns(_records(raw.obj, name=raw.name))
     if raw.kind == "geo":
@@ -527,18 +547,24 @@ def to_frame(
             ) from None
         raise DataSourceError(f"{raw.name}: not a readable CSV table ({exc}).") from None
     width = len(frame.columns)
+    records = len(frame)
     fields, start = _last_record_fields(text, sep)
     if 0 < fields < width and len(frame):
         frame = frame.iloc[:-1]
         row = len(frame) + (1 if names is not None else 2)
-        message = (
-            f"{raw.name}: row {row}, the last, has {fields} of {width} fields: the file ends "
-            "mid-record (an interrupted download or copy?); that row is left out. Download or "
-            "export the file again to read it whole."
-        )
-        logger.warning(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
-    return _clean_columns(frame)
+        if left is not None:
+            left.add_rows(CUT, [row])
+        else:
+            message = (
+                f"{raw.name}: row {row}, the last, has {fields} of {width} fields: the file ends "
+                "mid-record (an interrupted download or copy?); that row is left out. Download "
+                "or export the file again to read it whole."
+            )
+            logger.warning(message)
+            warnings.warn(message, UserWarning, stacklevel=4)
+    frame = _clean_columns(frame)
+    frame.attrs["records"] = records
+    return frame
 
 
 def _csv_source(raw: Raw, text: str) -> Any:
@@ -567,7 +593,8 @@ def _read_csv_text(raw: Raw, text: str, *, sep: str, names: Sequence[str] | None
         "names": list(names) if names is not None else None,
         "encoding": "utf-8-sig" if raw.data is not None else None,
     }
-    if _ARROW_CSV and raw.data is not None and len(sep) == 1:
+    # pyarrow's parser costs ~10 ms to start (its thread pool): small files go to the C parser
+    if _ARROW_CSV and raw.data is not None and len(sep) == 1 and len(raw.data) > _ARROW_MIN_BYTES:
         try:
             return pd.read_csv(_csv_source(raw, text), engine="pyarrow", **options)
         except Exception as exc:  # pyarrow's own error kinds; the C parser decides
@@ -638,7 +665,38 @@ def _geo_records(raw: Raw) -> pd.DataFrame:
                 geometry = geometry.to_crs("EPSG:4326")
             frame["longitude"] = np.where(points, geometry.x.where(points), np.nan)
             frame["latitude"] = np.where(points, geometry.y.where(points), np.nan)
-    return frame.apply(lambda col: col.map(_json_cell)).astype("object")
+    return _as_text_cells(frame)
+
+
+def _as_text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Typed columns of a geospatial file as the text a CSV of it would hold.
+
+    Dates and date-times (FlatGeobuf and GeoPackage fields are typed) become
+    ISO text ("2025-07-24", or "2025-07-24 06:30:00" when a time is given),
+    so every reader parses them as it parses a CSV's cells.
+    """
+    out = {}
+    for name, col in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            stamps = pd.to_datetime(col)
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert(None)
+            timed = (stamps.dropna() != stamps.dropna().dt.normalize()).any()
+            text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d")
+            out[name] = text.astype("object").where(stamps.notna(), np.nan)
+        elif pd.api.types.is_bool_dtype(col.dtype):
+            out[name] = col.map({True: "true", False: "false"}).astype("object")
+        elif pd.api.types.is_numeric_dtype(col.dtype):
+            values = col.to_numpy()
+            text = values.astype(str).astype(object)  # numpy's shortest repr, no Python per cell
+            text[pd.isna(values)] = np.nan
+            out[name] = text
+        elif pd.api.types.is_string_dtype(col.dtype):
+            cells = col.astype("object")
+            out[name] = cells.where(cells.notna() & (cells != ""), np.nan)
+        else:
+            out[name] = col.map(_json_cell)
+    return pd.DataFrame(out, index=frame.index).astype("object")
 
 
 _ROW_PREFIX = re.compile(r"^row (\d+)")

@@ -39,7 +39,7 @@ from ._acled_layout import (
     old_types,
 )
 from ._cache import snapshot_meta
-from ._checks import LeftOut, Report, decimal_commas, text_cells
+from ._checks import Report, decimal_commas, text_cells
 from ._events import (
     COUNTRY_NAMES,
     GW_CODES,
@@ -51,7 +51,9 @@ from ._events import (
     filter_events,
     finish_events,
     parse_int,
+    record_left_out,
 )
+from ._leftout import LeftOut, structural_rows
 from ._tables import Raw, Source, describe, load_raw, parse_date_column, to_frame
 
 __all__ = [
@@ -125,6 +127,7 @@ def read_acled(
     sheet: str | int | None = None,
     member: str | None = None,
     date_format: str | None = None,
+    warn: bool = True,
 ) -> gpd.GeoDataFrame:
     """Read an ACLED export into the common event schema.
 
@@ -156,6 +159,11 @@ def read_acled(
         day above 12 decides it), and Excel serial numbers. When no form
         fits, or no cell tells the order, the error names the exact
         ``date_format=`` to pass.
+    warn : bool, default True
+        Warn (:class:`RowsLeftOut`) when rows are left out. ``False``: the
+        counts are only in ``.attrs["source"]["left_out"]`` (for a caller that
+        adds up the counts of many reads and warns once, as
+        :func:`scamgeo.scale.read_events` does for the blocks of a file).
 
     Returns
     -------
@@ -207,12 +215,14 @@ def read_acled(
         include e.g. Timor-Leste), no country at all, outside ``countries=``
         or the ``start``/``end`` period (these rows are left out *before*
         they are checked, so a bad row elsewhere never blocks the rows asked
-        for), an exact duplicate of an earlier row, or another filter. The
-        counts are also in ``.attrs["source"]["left_out"]``.
+        for), an exact duplicate of an earlier row, another filter, an HXL
+        hashtag row (HDX's copies), a header row repeated inside the file
+        (exports concatenated), or a last record cut short (an interrupted
+        download). The counts are also in ``.attrs["source"]["left_out"]``
+        (reason -> rows), with the first file rows of each reason in
+        ``.attrs["source"]["left_out_detail"]``.
     UserWarning
-        When a Thai or Cambodian province name is unknown; when the last
-        record of the file is incomplete (cut mid-record; it is left out);
-        when coordinates are written with decimal commas (read as such); when
+        When a Thai or Cambodian province name is unknown; when coordinates are written with decimal commas (read as such); when
         the file is in ACLED's pre-2019 layout.
 
     Examples
@@ -225,7 +235,7 @@ def read_acled(
     >>> export = _io.StringIO(io.to_acled(datasets.events()).to_csv(index=False))
     >>> events = io.read_acled(export, countries=["THA", "KHM"])
     >>> len(events), int((events["country"] == "THA").sum())
-    (205, 143)
+    (216, 148)
 
     A real export is read by its path:
     ``read_acled("acled_2025-12-31.csv", countries=["THA", "KHM"])``.
@@ -240,9 +250,10 @@ def read_acled(
     )
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an ACLED export")
-    frame, lines, old_layout = _export_rows(raw, sheet=sheet)
-    report = Report(raw.name)
     left = LeftOut(raw.name)
+    frame, lines, old_layout = _export_rows(raw, sheet=sheet, left=left)
+    records = int(frame.attrs.get("records", len(frame)))
+    report = Report(raw.name)
     frame, lines, dates, country = _asked_for(
         frame, lines, filters=filters, date_format=date_format, left=left, report=report
     )
@@ -261,7 +272,8 @@ def read_acled(
             may_be_empty=may_be_empty,
         )
     except SchemaError:
-        left.warn(stacklevel=2)
+        if warn:
+            left.warn(stacklevel=2)
         raise
     if old_layout:
         _warn_old_layout(raw.name, old_layout, may_be_empty)
@@ -271,25 +283,32 @@ def read_acled(
         before_n - len(events), "not matching event_types=, sub_event_types= or min_geo_precision="
     )
     events = events.reset_index(drop=True)
-    left.warn(stacklevel=2)
-    events.attrs["source"]["left_out"] = dict(left.reasons)
+    if warn:
+        left.warn(stacklevel=2)
+    record_left_out(events, left, records=records)
     logger.info("read %d ACLED events from %s", len(events), raw.name)
     return events
 
 
-def _export_rows(raw: Raw, *, sheet: str | int | None) -> tuple[pd.DataFrame, np.ndarray, str]:
+def _export_rows(
+    raw: Raw, *, sheet: str | int | None, left: LeftOut
+) -> tuple[pd.DataFrame, np.ndarray, str]:
     """Step 1: the export's rows as text, their file lines, and what marks an old layout.
 
-    Header rows repeated inside the file (exports concatenated) are dropped.
+    Rows that are no records (an HXL hashtag row, header rows repeated inside
+    the file, a last record cut short) are left out and counted in ``left``.
     """
-    frame = to_frame(raw, sheet=sheet)
+    frame = to_frame(raw, sheet=sheet, left=left)
+    records = frame.attrs.get("records", len(frame))
     frame, old_layout = header_check(frame, source=raw.name)
     offset = 1 if raw.kind in ("json", "geo") else 2
     lines = np.arange(len(frame)) + offset
-    repeated = frame["event_id_cnty"].eq("event_id_cnty").fillna(False).to_numpy(dtype=bool)
-    if repeated.any():  # exports concatenated with their headers
-        frame, lines = frame[~repeated], lines[~repeated]
-    return frame.reset_index(drop=True), lines, old_layout
+    skip = structural_rows(frame, lines, left)
+    if skip.any():
+        frame, lines = frame[~skip], lines[~skip]
+    frame = frame.reset_index(drop=True)
+    frame.attrs["records"] = records
+    return frame, lines, old_layout
 
 
 def _asked_for(
@@ -485,7 +504,7 @@ def to_acled(events: pd.DataFrame, *, date_style: str = "export") -> pd.DataFram
     >>> from scamgeo import datasets, io
     >>> acled = io.to_acled(datasets.events())
     >>> len(acled), acled.columns.tolist()[:3]
-    (205, ['event_id_cnty', 'event_date', 'year'])
+    (216, ['event_id_cnty', 'event_date', 'year'])
     """
     check_choice(date_style, ["export", "api"], name="date_style")
     from .._validate import require_columns

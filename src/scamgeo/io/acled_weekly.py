@@ -14,7 +14,6 @@ from .._validate import Problems
 from ..schema import EVENT_TYPES
 from ..vocab import ACLED_ATTRIBUTION
 from ._acled_layout import ACLED_WEEKLY_COLUMNS, looks_like
-from ._checks import LeftOut
 from ._events import (
     asked_for,
     check_filters,
@@ -23,6 +22,7 @@ from ._events import (
     parse_int,
     province_codes,
 )
+from ._leftout import LeftOut, structural_rows
 from ._tables import Source, load_raw, parse_dates, to_frame
 
 __all__ = ["read_acled_weekly"]
@@ -84,11 +84,13 @@ def read_acled_weekly(
     raw = load_raw(
         path_or_buffer, encoding=encoding, member=member, expected="an ACLED aggregated file"
     )
-    frame = _weekly_columns(to_frame(raw, sheet=sheet), source=raw.name)
+    left = LeftOut(raw.name)
+    frame = _weekly_columns(to_frame(raw, sheet=sheet, left=left), source=raw.name)
     lines = np.arange(len(frame)) + 2
+    skip = structural_rows(frame, lines, left)  # HXL row, repeated headers
+    frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
     week, counts, coords, country = _checked_values(frame, lines, source=raw.name)
     out = _weekly_table(frame, week, counts, coords, country)
-    left = LeftOut(raw.name)
     keep = _asked_for(out, filters, left, labels=frame["COUNTRY"], lines=lines)
     left.warn(stacklevel=2)
     out = out[keep].reset_index(drop=True)

@@ -88,7 +88,13 @@ def read_boundaries(
         Merge the units of a finer file (districts, communes) into one polygon
         per province (``admin1_code``): the result can then serve as
         ``provinces=`` of :func:`scamgeo.geo.assign_province`. Units matched to
-        no province are left out, with a warning that counts them.
+        no province are left out, with a warning that counts them. Fields
+        with one value per province (its name, code, country) are kept;
+        numeric area fields (``Shape_Area``, ``area_km2``) are summed; fields
+        that differ between the units of a province (a district's
+        ``ADM2_EN``, ``ADM2_PCODE``, ``Shape_Leng``) are dropped, since they
+        describe no province; ``units`` counts the features merged. The
+        fields dropped and summed are in ``.attrs["dissolve"]``.
 
     Returns
     -------
@@ -494,7 +500,7 @@ def _one_unit_per_code(
     )
     logger.info(message)
     keep = gdf[~dup.to_numpy()]
-    out = pd.concat([keep, merged[keep.columns]], ignore_index=True)
+    out = pd.concat([keep, merged.reindex(columns=keep.columns)], ignore_index=True)
     return gpd.GeoDataFrame(out, geometry=gdf.geometry.name, crs=gdf.crs)
 
 
@@ -509,11 +515,49 @@ def _dissolve(gdf: gpd.GeoDataFrame, *, path: object, warn: bool = True) -> gpd.
         logger.warning(message)
         warnings.warn(message, UserWarning, stacklevel=3)
     matched = gdf[~unmatched]
-    merged = matched.dissolve(by="admin1_code", as_index=False, aggfunc="first", sort=False)
-    merged["admin1_match"] = (
-        matched.groupby("admin1_code", sort=False)["admin1_match"]
-        .first()
-        .reindex(merged["admin1_code"])
-        .to_numpy()
+    keep, summed, dropped = _dissolved_columns(matched)
+    aggfunc: dict[str, str] = {c: "first" for c in keep}
+    aggfunc.update({c: "sum" for c in summed})
+    merged = matched[[*keep, *summed, "admin1_code", gdf.geometry.name]].dissolve(
+        by="admin1_code", as_index=False, aggfunc=aggfunc, sort=False
     )
-    return gpd.GeoDataFrame(merged, geometry=gdf.geometry.name, crs=gdf.crs)
+    merged["units"] = (
+        matched.groupby("admin1_code", sort=False).size().reindex(merged["admin1_code"]).to_numpy()
+    )
+    if dropped:
+        logger.info(
+            "%s: dissolve=True dropped the fields that differ between the units of a province "
+            "(%s) and summed the area fields (%s)",
+            path,
+            ", ".join(dropped),
+            ", ".join(summed) or "none",
+        )
+    out = gpd.GeoDataFrame(merged, geometry=gdf.geometry.name, crs=gdf.crs)
+    out.attrs["dissolve"] = {"dropped": dropped, "summed": summed}
+    return out
+
+
+_AREA = ("area", "shape_area", "area_km2", "area_sqkm", "shape_are")
+
+
+def _dissolved_columns(units: gpd.GeoDataFrame) -> tuple[list[str], list[str], list[str]]:
+    """(fields kept, area fields summed, fields dropped) when units are merged into provinces.
+
+    A field with one value per province (its name, code, country) is kept; a
+    numeric area field (``Shape_Area``, ``area_km2``, ...) is summed; a field
+    that differs between the units of one province (a district's name or
+    code, ``Shape_Leng``) describes no province and is dropped.
+    """
+    geometry = units.geometry.name
+    fields = [c for c in units.columns if c not in (geometry, "admin1_code")]
+    groups = units.groupby("admin1_code", sort=False)
+    distinct = groups[fields].nunique(dropna=False).max() if len(units) else pd.Series(dtype=int)
+    keep, summed, dropped = [], [], []
+    for col in fields:
+        if int(distinct.get(col, 1)) <= 1:
+            keep.append(col)
+        elif str(col).lower() in _AREA and pd.api.types.is_numeric_dtype(units[col].dtype):
+            summed.append(col)
+        else:
+            dropped.append(col)
+    return keep, summed, dropped

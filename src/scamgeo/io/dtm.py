@@ -8,7 +8,7 @@ and admin levels 0, 1 and 2 together: one level is read, only Thailand and
 Cambodia, and every other row is counted in one :class:`RowsLeftOut` warning.
 
 It works in steps, each a small function below: check the options
-(:func:`_check_options`); drop the HXL row (:func:`_without_hxl_row`); find
+(:func:`_check_options`); count and drop the HXL row (:func:`structural_rows`); find
 DTM's columns (:func:`_find_columns`); choose the rows by country
 (:func:`_rows_in_scope`), then by admin level (:func:`_rows_at_level`), on
 distinct values only (a global file holds tens of thousands of rows of other
@@ -27,11 +27,13 @@ import pandas as pd
 from .._errors import ParameterError, SchemaError
 from .._validate import Problems, check_choice
 from ..vocab import DISPLACEMENT_METRICS
-from ._checks import LeftOut, text_cells
+from ._checks import text_cells
 from ._dates import parse_dates
 from ._displacement_names import SCOPE, find_column
 from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name
+from ._hapi import from_hapi
+from ._leftout import LeftOut, structural_rows
 from ._tables import Source, load_raw, to_frame
 
 __all__ = ["DTM_COLUMNS", "DTM_URL", "read_dtm"]
@@ -85,6 +87,13 @@ def read_dtm(
         DTM from API" files hold admin levels 0, 1 and 2 together (column
         ``adminLevel``) and many countries: one level is read, and only
         Thailand and Cambodia; every other row is counted in a warning.
+        HDX HAPI's IDP table (``hdx_hapi_idps_*.csv`` or the API's
+        ``affected-people/idps`` rows: ``location_code``, ``admin1_code``,
+        ``population``, ``reference_period_end``, ...) is read the same way
+        (``population`` is DTM's IDPs present, in people; a figure under an
+        "Unspecified" district is a province figure). HAPI's returnees
+        table (refugees returning across a border) is refused with a
+        :class:`~scamgeo.DataSourceError` that says what to read instead.
     country : {"THA", "KHM"}, optional
         Keep this country only.
     metric : str, default "displaced_total"
@@ -119,11 +128,14 @@ def read_dtm(
     """
     _check_options(metric=metric, level=level, country=country)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an IOM DTM table")
-    frame, first_line = _without_hxl_row(to_frame(raw, sheet=sheet), json=raw.kind == "json")
-    found = _find_columns(frame, source=raw.name)
-    lines = np.arange(len(frame)) + first_line
-    problems = Problems(raw.name)
     left = LeftOut(raw.name)
+    frame = to_frame(raw, sheet=sheet, left=left)
+    lines = np.arange(len(frame)) + (1 if raw.kind in ("json", "geo") else 2)
+    skip = structural_rows(frame, lines, left)  # HDX's HXL row, repeated headers
+    frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
+    frame = from_hapi(frame, source=raw.name)  # HDX HAPI's IDP table: DTM's figures renamed
+    found = _find_columns(frame, source=raw.name)
+    problems = Problems(raw.name)
     keep, iso = _rows_in_scope(frame, found, country=country, left=left)
     keep = _rows_at_level(frame, found, keep, level=level, left=left, source=raw.name)
     frame, lines, iso = frame[keep].reset_index(drop=True), lines[keep], iso[keep]
@@ -173,21 +185,6 @@ def _check_options(*, metric: str, level: int, country: str | None) -> None:
         )
     if country is not None:
         check_choice(country, SCOPE, name="country")
-
-
-def _without_hxl_row(frame: pd.DataFrame, *, json: bool) -> tuple[pd.DataFrame, int]:
-    """The table without the HXL hashtag row of HDX copies, and the file line of its first row.
-
-    Rows of a CSV or Excel sheet start on line 2 (after the header), records of
-    a JSON document on 1; an HXL row moves the first one down by one.
-    """
-    first_line = 1 if json else 2
-    if len(frame) and str(
-        frame.iloc[0].dropna().iloc[0] if frame.iloc[0].notna().any() else ""
-    ).startswith("#"):
-        frame = frame.iloc[1:]  # the HXL hashtag row of HDX copies
-        first_line += 1
-    return frame.reset_index(drop=True), first_line
 
 
 def _find_columns(frame: pd.DataFrame, *, source: str) -> dict[str, str | None]:

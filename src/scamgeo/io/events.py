@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import logging
 import os
@@ -15,9 +16,11 @@ import numpy as np
 
 from .._dask import scale_version
 from .._errors import DataSourceError, ParameterError
+from .._validate import check_keywords
 from ..vocab import EMBEDDED_ATTRIBUTION
 from ._checks import Report
-from ._events import check_filters, filter_events, finish_events
+from ._events import check_filters, filter_events, finish_events, record_left_out
+from ._leftout import LeftOut, structural_rows
 from ._tables import Source, _binary_kind, describe, load_raw, to_frame
 
 __all__ = ["SOURCES", "load_events"]
@@ -51,7 +54,18 @@ def _columns(src: Source) -> tuple[list[str], Source]:
         raise DataSourceError(
             f"{describe(src)}: the file is empty ({len(head)} bytes); expected an event table."
         )
-    binary = head.startswith(b"\x1f\x8b") or _binary_kind(head) is not None
+    kind = _binary_kind(head)
+    if kind is not None and kind[1] and isinstance(src, str | os.PathLike):
+        import pyogrio  # a FlatGeobuf, GeoPackage or shapefile: its fields, without its rows
+
+        try:
+            row = [str(f) for f in pyogrio.read_info(src)["fields"]]
+        except Exception as exc:  # pyogrio raises its own kinds
+            raise DataSourceError(
+                f"{describe(src)}: {kind[0]}, but not a readable one ({exc})."
+            ) from None
+        return [c.strip().lower() for c in row], src
+    binary = head.startswith(b"\x1f\x8b") or kind is not None
     if binary or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in (b"{", b"["):
         raw = load_raw(src, expected="an event table")
         if hasattr(src, "seek"):
@@ -62,6 +76,10 @@ def _columns(src: Source) -> tuple[list[str], Source]:
     else:
         row = _first_row(head.decode("utf-8", errors="replace"))
     return [str(c).strip().lower().lstrip("\ufeff") for c in row], src
+
+
+#: Columns only UCDP GED has (any three of them make a GED file, with or without ``relid``).
+_GED_SIGNS = {"relid", "type_of_violence", "where_prec", "date_prec", "side_a", "side_b", "best"}
 
 
 def _first_row(text: str) -> list[str]:
@@ -77,7 +95,14 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
     raw = load_raw(
         src, encoding=options.pop("encoding", "utf-8"), member=options.pop("member", None)
     )
-    frame = to_frame(raw, sheet=options.pop("sheet", None))
+    left = LeftOut(raw.name)
+    frame = to_frame(raw, sheet=options.pop("sheet", None), left=left)
+    records = int(frame.attrs.get("records", len(frame)))
+    offset = 1 if raw.kind in ("json", "geo") else 2
+    lines = np.arange(len(frame)) + offset
+    skip = structural_rows(frame, lines, left)
+    if skip.any():
+        frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
     if options:
         raise ParameterError(
             f"unknown option(s) {', '.join(options)} for a table in scamgeo's event schema."
@@ -91,11 +116,10 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
         columns=[c for c in frame.columns if c in EVENTS.names or c == "admin1_code"]
     )
     core = frame[[c for c in frame.columns if c in EVENTS.names]]
-    offset = 1 if raw.kind in ("json", "geo") else 2
-    return finish_events(
+    events = finish_events(
         core,
         source=raw.name,
-        lines=np.arange(len(frame)) + offset,
+        lines=lines,
         dataset=str(dataset),
         attribution={
             "dataset": str(dataset),
@@ -104,6 +128,20 @@ def _read_scamgeo_table(src: Source, **options: Any) -> gpd.GeoDataFrame:
         },
         report=Report(raw.name),
         extra=extra,
+    )
+    left.warn(stacklevel=4)
+    record_left_out(events, left, records=records)
+    return events
+
+
+def _check_options(options: dict[str, Any], reader: Any, filters: dict[str, Any]) -> None:
+    """Refuse an option the reader ``load_events`` hands the file to does not take."""
+    params = inspect.signature(reader).parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return  # the reader checks its own options
+    takes = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+    check_keywords(
+        options, [*filters, *takes], func="load_events", where=f" (via {reader.__name__})"
     )
 
 
@@ -171,7 +209,7 @@ def load_events(
     >>> from scamgeo import io
     >>> events = io.load_events()
     >>> len(events), events["country"].value_counts().head(2).to_dict()
-    (205, {'THA': 143, 'KHM': 62})
+    (216, {'THA': 148, 'KHM': 68})
 
     A file of any recognised layout is read by its path, e.g.
     ``load_events("data/raw/acled_export.csv", countries=["THA", "KHM"])``.
@@ -196,10 +234,7 @@ def load_events(
     check_filters(**filters)
     if isinstance(source, str) and source in SOURCES:
         if source == "embedded":
-            if options:
-                raise ParameterError(
-                    f"source='embedded' takes no options; got {', '.join(options)}."
-                )
+            check_keywords(options, [*filters], func="load_events", where=" with source='embedded'")
             from .. import datasets
 
             try:
@@ -216,9 +251,11 @@ def load_events(
         if source == "acled-api":
             from .acled_api import fetch_acled
 
+            _check_options(options, fetch_acled, filters)
             return fetch_acled(**filters, **options)
         from .ucdp import fetch_ucdp_ged
 
+        _check_options(options, fetch_ucdp_ged, filters)
         api_filters = {k: v for k, v in filters.items() if k != "sub_event_types"}
         out = fetch_ucdp_ged(**api_filters, **options)
         return filter_events(out, sub_event_types=sub_event_types).reset_index(drop=True)
@@ -238,6 +275,7 @@ def load_events(
     if "event_id_cnty" in cols:
         from .acled import read_acled
 
+        _check_options(options, read_acled, filters)
         return read_acled(source, **filters, **options)
     if {"week", "events"} <= cols:
         raise DataSourceError(
@@ -247,17 +285,21 @@ def load_events(
     from .ucdp import UCDP_COLUMNS, read_ucdp_ged
 
     headerless = len(columns) == len(UCDP_COLUMNS) and columns[0].replace(".", "", 1).isdigit()
-    if {"relid", "type_of_violence"} <= cols or headerless:
+    # GED 19.1 and HDX's GED extracts have no relid: GED's own columns tell it
+    if len(cols & _GED_SIGNS) >= 3 or headerless:
+        _check_options(options, read_ucdp_ged, filters)
         out = read_ucdp_ged(
             source, **{k: v for k, v in filters.items() if k != "sub_event_types"}, **options
         )
         return filter_events(out, sub_event_types=sub_event_types).reset_index(drop=True)
     if {"event_id", "event_date", "event_type"} <= cols:
+        _check_options(options, _read_scamgeo_table, filters)
         out = _read_scamgeo_table(source, **options)
         return filter_events(out, **filters).reset_index(drop=True)
     raise DataSourceError(
         f"{name}: not an event table scamgeo can read. Expected an ACLED export (column event_id_cnty), "
-        "a UCDP GED file (columns relid, type_of_violence; or a candidate release without header), or a "
+        "a UCDP GED file (columns type_of_violence, side_a, best, ...; or a candidate release without "
+        "header), or a "
         f"table in scamgeo's event schema (event_id, event_date, event_type, ...). First columns found: "
         f"{', '.join(columns[:8])}."
     )

@@ -24,6 +24,7 @@ from .._validate import check_choice
 from ._cache import atomic_write_text
 from ._displacement_names import find_column
 from ._events import today
+from ._hapi import hapi_layout
 from ._http import USER_AGENT, download, safe_url
 from ._tables import load_raw, to_frame
 from .dtm import DTM_COLUMNS, read_dtm
@@ -242,7 +243,9 @@ def _is_dtm(path: Path, *, sheet: Any) -> bool:
     raw = load_raw(path, expected="a displacement table")
     head = to_frame(raw).columns if raw.kind != "excel" else to_frame(raw, sheet=sheet).columns
     return bool(
-        find_column(head, DTM_COLUMNS["people"]) or find_column(head, DTM_COLUMNS["households"])
+        find_column(head, DTM_COLUMNS["people"])
+        or find_column(head, DTM_COLUMNS["households"])
+        or hapi_layout(head)  # HDX HAPI's IDP table (DTM's figures); its returnees table is refused
     )
 
 

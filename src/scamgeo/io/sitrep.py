@@ -37,6 +37,7 @@ from ._dates import parse_dates
 from ._displacement_names import SCOPE, UNIT_WORDS, find_column, header_key, is_total
 from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name, province_codes
+from ._leftout import LeftOut, structural_rows
 from ._tables import Source, load_raw, to_frame
 
 __all__ = ["read_displacement_table"]
@@ -160,7 +161,12 @@ def read_displacement_table(
     raw = load_raw(
         path_or_buffer, encoding=encoding, member=member, expected="a displacement table"
     )
-    frame = to_frame(raw, sheet=sheet)
+    left = LeftOut(raw.name)
+    frame = to_frame(raw, sheet=sheet, left=left)
+    lines = np.arange(len(frame)) + (1 if raw.kind in ("json", "geo") else 2)
+    skip = structural_rows(frame, lines, left)  # an HXL row, repeated headers
+    if skip.any():
+        frame = frame[~skip].reset_index(drop=True)
     source = raw.name
     found = _map_columns(frame, country=country)
     layout = _choose_layout(layout, found, source=source)
@@ -189,10 +195,11 @@ def read_displacement_table(
     if rows.empty:
         problems.raise_if_any()
         raise DataSourceError(f"{source}: no figures found (every value cell is empty).")
-    if not keep_totals:
+    if not keep_totals:  # sums of the other rows, left out as documented (keep_totals=)
         rows = rows[~is_total(rows["admin1"])]
     row_lines = rows.pop("_line").to_numpy()
-    return finish(
+    left.warn(stacklevel=2)
+    out = finish(
         rows,
         source=source,
         lines=row_lines,
@@ -201,6 +208,8 @@ def read_displacement_table(
         attribution=f"{publisher or 'publisher as listed per row'}; table {Path(source).name}",
         admin1_column=found.province or "province",
     )
+    out.attrs.setdefault("source", {})["left_out"] = dict(left.reasons)
+    return out
 
 
 # --- 1. check ---------------------------------------------------------------------------

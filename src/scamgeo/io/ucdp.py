@@ -54,7 +54,7 @@ import requests
 from .._errors import DataSourceError, ParameterError, SchemaError
 from ..vocab import UCDP_ATTRIBUTION, UCDP_PUBLISHER
 from ._cache import find_snapshot, query_hash, snapshot_meta, write_snapshot
-from ._checks import LeftOut, Report, decimal_commas, text_cells
+from ._checks import Report, decimal_commas, text_cells
 from ._events import (
     GW_CODES,
     asked_for,
@@ -64,9 +64,11 @@ from ._events import (
     filter_events,
     finish_events,
     parse_int,
+    record_left_out,
     today,
 )
 from ._http import error_for, request, safe_url
+from ._leftout import LeftOut, structural_rows
 from ._tables import Source, describe, first_record, load_raw, parse_dates, to_frame
 
 __all__ = [
@@ -217,6 +219,7 @@ def read_ucdp_ged(
     encoding: str = "utf-8",
     sheet: str | int | None = None,
     member: str | None = None,
+    warn: bool = True,
 ) -> gpd.GeoDataFrame:
     """Read UCDP GED events into the common event schema.
 
@@ -238,6 +241,9 @@ def read_ucdp_ged(
         UCDP's types to keep: 1 state-based, 2 non-state, 3 one-sided.
     encoding, sheet, member
         Text encoding, Excel sheet, and CSV inside a zip with several.
+    warn : bool, default True
+        Warn (:class:`RowsLeftOut`) when rows are left out; ``False``: the
+        counts are only in ``.attrs["source"]`` (see :func:`read_acled`).
 
     Returns
     -------
@@ -267,10 +273,12 @@ def read_ucdp_ged(
         does not cover, no country at all (``country`` and ``country_id``
         empty), outside ``countries=``, the ``start``/``end`` period or
         ``type_of_violence=`` (left out before they are checked), exact
-        duplicates, other filters. Also in ``.attrs["source"]["left_out"]``.
+        duplicates, other filters, HDX's HXL hashtag row, header rows
+        repeated inside the file, a last record cut short. Also in
+        ``.attrs["source"]["left_out"]`` (first file rows in
+        ``["left_out_detail"]``).
     UserWarning
-        When the last record is cut short (left out), or coordinates use
-        decimal commas.
+        When coordinates use decimal commas.
     """
     filters = check_filters(
         countries=countries,
@@ -279,32 +287,116 @@ def read_ucdp_ged(
         event_types=event_types,
         min_geo_precision=min_geo_precision,
     )
-    violence = None
-    if type_of_violence is not None:
-        violence = (
-            [type_of_violence] if isinstance(type_of_violence, int) else list(type_of_violence)
-        )
-        bad = [v for v in violence if v not in VIOLENCE]
-        if bad:
-            raise ParameterError(
-                f"type_of_violence has unknown value(s) {bad}. Allowed: 1 (state-based), 2 (non-state), 3 (one-sided)."
-            )
+    violence = _violence(type_of_violence)
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="a UCDP GED file")
+    left = LeftOut(raw.name)
+    frame, lines, records = _ged_rows(raw, sheet=sheet, left=left)
+    frame, lines, start_dates, country = _ged_asked_for(
+        frame, lines, filters=filters, violence=violence, left=left
+    )
+    report = Report(raw.name)
+    ints, end_dates = _ged_cells(frame, lines, start_dates, report)
+    common = _ged_common(frame, ints, start_dates, country, source=raw.name)
+    extra = frame.drop(columns=["latitude", "longitude"]).rename(
+        columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
+    )
+    for col, values in ints.items():
+        extra[col] = values
+    extra["date_start"] = start_dates
+    if end_dates is not None:
+        extra["date_end"] = end_dates
+    try:
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="UCDP GED",
+            attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
+            report=report,
+            extra=extra,
+            same_cell=_SAME_CELL,
+        )
+    except SchemaError:
+        if warn:
+            left.warn(stacklevel=2)
+        raise
+    before_n = len(events)
+    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
+    left.add_count(before_n - len(events), "not matching event_types= or min_geo_precision=")
+    events = events.reset_index(drop=True)
+    if warn:
+        left.warn(stacklevel=2)
+    record_left_out(events, left, records=records)
+    logger.info("read %d UCDP GED events from %s", len(events), raw.name)
+    return events
+
+
+#: Common column -> the GED column it comes from (a bad GED cell is reported once).
+_SAME_CELL = {
+    "event_date": "date_start",
+    "time_precision": "date_prec",
+    "event_type": "type_of_violence",
+    "sub_event_type": "type_of_violence",
+    "geo_precision": "where_prec",
+    "fatalities": "best",
+    "event_id": "id",
+    "country": "country_id",
+}
+
+
+def _violence(type_of_violence: int | Iterable[int] | None) -> list[int] | None:
+    """``type_of_violence=`` as a list, checked (ParameterError naming the allowed codes)."""
+    if type_of_violence is None:
+        return None
+    violence = [type_of_violence] if isinstance(type_of_violence, int) else list(type_of_violence)
+    bad = [v for v in violence if v not in VIOLENCE]
+    if bad:
+        raise ParameterError(
+            f"type_of_violence has unknown value(s) {bad}. Allowed: 1 (state-based), 2 "
+            "(non-state), 3 (one-sided)."
+        )
+    return violence
+
+
+def _ged_rows(
+    raw: Any, *, sheet: str | int | None, left: LeftOut
+) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Step 1: the file's records as text, their file lines, and how many records it holds.
+
+    A headerless candidate release gets UCDP's 49 names; an HXL hashtag row
+    (HDX's copies), repeated headers and a cut last record are counted in ``left``.
+    """
     names = _header_or_names(raw)
-    frame = to_frame(raw, names=names, sheet=sheet)
+    frame = to_frame(raw, names=names, sheet=sheet, left=left)
+    records = int(frame.attrs.get("records", len(frame)))
     frame = _check_layout(frame, source=raw.name, headerless=names is not None)
     offset = 1 if (names is not None or raw.kind in ("json", "geo")) else 2
     lines = np.arange(len(frame)) + offset
-    report = Report(raw.name)
-    left = LeftOut(raw.name)
+    skip = structural_rows(frame, lines, left)
+    if skip.any():
+        frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
+    return frame, lines, records
 
-    # Rows asked for first (country, period), counting every row left out.
+
+def _ged_asked_for(
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    *,
+    filters: dict[str, Any],
+    violence: list[int] | None,
+    left: LeftOut,
+) -> tuple[pd.DataFrame, np.ndarray, pd.Series, pd.Series]:
+    """Step 2: the rows asked for (country, period, violence type, no exact duplicate).
+
+    Decided before any cell is checked; every row left out is counted in ``left``.
+    Returns the rows, their lines, their ``date_start`` and ISO3 country.
+    """
     country_id = parse_int(frame["country_id"])
-    names_ = text_cells(frame["country"])
+    names = text_cells(frame["country"])
     country = country_id.map(GW_CODES, na_action="ignore").astype("string")
-    country = country.fillna(country_from_name(names_))
-    no_country = (country_id.isna() & names_.isna()).to_numpy(dtype=bool)
+    country = country.fillna(country_from_name(names))
+    no_country = (country_id.isna() & names.isna()).to_numpy(dtype=bool)
     left.add(no_country, "with no country at all (country and country_id empty)", lines=lines)
     start_dates = parse_dates(frame["date_start"])
     keep = asked_for(
@@ -312,7 +404,7 @@ def read_ucdp_ged(
         start_dates,
         filters,
         left,
-        labels=names_.fillna("country_id " + frame["country_id"].astype("string")),
+        labels=names.fillna("country_id " + frame["country_id"].astype("string")),
         lines=lines,
         no_country=no_country,
         dated="with date_start",
@@ -322,8 +414,8 @@ def read_ucdp_ged(
         other = keep & ~tov.isin(violence).fillna(False).to_numpy(dtype=bool)
         left.add(other, f"outside type_of_violence={violence}", lines=lines)
         keep &= ~other
-    ids_all = frame["id"]
-    shared = (ids_all.duplicated(keep=False) & ids_all.notna()).to_numpy(dtype=bool) & keep
+    ids = frame["id"]
+    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():
         repeat = np.zeros(len(frame), dtype=bool)
         repeat[np.flatnonzero(shared)[frame[shared].duplicated(keep="first").to_numpy()]] = True
@@ -334,7 +426,13 @@ def read_ucdp_ged(
         start_dates = start_dates[keep].reset_index(drop=True)
         country = country[keep].reset_index(drop=True)
         lines = lines[keep]
+    return frame, lines, start_dates, country
 
+
+def _ged_cells(
+    frame: pd.DataFrame, lines: np.ndarray, start_dates: pd.Series, report: Report
+) -> tuple[dict[str, pd.Series], pd.Series | None]:
+    """Step 3: GED's codes parsed and checked (problems to ``report``); its end dates."""
     ints = {c: parse_int(frame[c]) for c in _INT_COLUMNS if c in frame}
 
     def bad_cells(mask: pd.Series, column: str, what: str, *, show: bool = True) -> None:
@@ -351,21 +449,12 @@ def read_ucdp_ged(
         "(is the file cut short, or a column missing in this row?); download the file again",
         show=False,
     )
-    bad_cells(
-        ~ints["type_of_violence"].isin(list(VIOLENCE)) & ints["type_of_violence"].notna(),
-        "type_of_violence",
-        "is not 1 (state-based), 2 (non-state) or 3 (one-sided)",
-    )
-    bad_cells(
-        ~ints["where_prec"].isin(list(WHERE_PREC)) & ints["where_prec"].notna(),
-        "where_prec",
-        "is not a code 1–7",
-    )
-    bad_cells(
-        ~ints["date_prec"].isin(list(DATE_PREC)) & ints["date_prec"].notna(),
-        "date_prec",
-        "is not a code 1–5",
-    )
+    for col, codes, what in (
+        ("type_of_violence", VIOLENCE, "is not 1 (state-based), 2 (non-state) or 3 (one-sided)"),
+        ("where_prec", WHERE_PREC, "is not a code 1–7"),
+        ("date_prec", DATE_PREC, "is not a code 1–5"),
+    ):
+        bad_cells(~ints[col].isin(list(codes)) & ints[col].notna(), col, what)
     bad_cells(
         start_dates.isna() & frame["date_start"].notna(),
         "date_start",
@@ -374,7 +463,18 @@ def read_ucdp_ged(
     end_dates = parse_dates(frame["date_end"]) if "date_end" in frame else None
     if end_dates is not None:
         bad_cells(end_dates.isna() & frame["date_end"].notna(), "date_end", "is not a date")
+    return ints, end_dates
 
+
+def _ged_common(
+    frame: pd.DataFrame,
+    ints: dict[str, pd.Series],
+    start_dates: pd.Series,
+    country: pd.Series,
+    *,
+    source: str,
+) -> pd.DataFrame:
+    """Step 4: the common schema's columns from GED's (mapping in the module docstring)."""
     ids = ints["id"].astype("string")
     common = pd.DataFrame(index=frame.index)
     common["event_id"] = ("UCDP-" + ids).where(ids.notna(), frame["id"])
@@ -393,8 +493,8 @@ def read_ucdp_ged(
         if fallback in frame:
             location = location.fillna(frame[fallback])
     common["location"] = location
-    common["latitude"] = decimal_commas(frame["latitude"], column="latitude", source=raw.name)
-    common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=raw.name)
+    common["latitude"] = decimal_commas(frame["latitude"], column="latitude", source=source)
+    common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=source)
     common["geo_precision"] = ints["where_prec"].map(WHERE_PREC, na_action="ignore").astype("Int64")
     common["fatalities"] = ints["best"]
     common["notes"] = pd.NA
@@ -402,46 +502,7 @@ def read_ucdp_ged(
     common["source"] = office.fillna("UCDP GED")
     common["source_url"] = UCDP_URL
     common["source_date"] = pd.NA
-    extra = frame.drop(columns=["latitude", "longitude"]).rename(
-        columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
-    )
-    for col, values in ints.items():
-        extra[col] = values
-    extra["date_start"] = start_dates
-    if end_dates is not None:
-        extra["date_end"] = end_dates
-
-    try:
-        events = finish_events(
-            common,
-            source=raw.name,
-            lines=lines,
-            dataset="UCDP GED",
-            attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
-            report=report,
-            extra=extra,
-            same_cell={
-                "event_date": "date_start",
-                "time_precision": "date_prec",
-                "event_type": "type_of_violence",
-                "sub_event_type": "type_of_violence",
-                "geo_precision": "where_prec",
-                "fatalities": "best",
-                "event_id": "id",
-                "country": "country_id",
-            },
-        )
-    except SchemaError:
-        left.warn(stacklevel=2)
-        raise
-    before_n = len(events)
-    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
-    left.add_count(before_n - len(events), "not matching event_types= or min_geo_precision=")
-    events = events.reset_index(drop=True)
-    left.warn(stacklevel=2)
-    events.attrs["source"]["left_out"] = dict(left.reasons)
-    logger.info("read %d UCDP GED events from %s", len(events), raw.name)
-    return events
+    return common
 
 
 class UcdpClient:

@@ -27,7 +27,10 @@ layer is. Every string from data is escaped (:mod:`scamgeo.maps._html`).
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
+
+from .._validate import guard_arguments
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -55,7 +58,11 @@ def __getattr__(name: str) -> Any:
     # folium is imported on first use of a builder, so scamgeo.plots can share
     # the palettes of scamgeo.style without importing folium.
     if name in __all__:
-        return getattr(importlib.import_module("._builders", __name__), name)
+        value = getattr(importlib.import_module("._builders", __name__), name)
+        if inspect.isfunction(value):  # a call it cannot take: a did-you-mean (ArgumentError)
+            value = guard_arguments(value)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'scamgeo.maps' has no attribute {name!r}")
 
 

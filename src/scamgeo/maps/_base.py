@@ -17,8 +17,8 @@ from .._inputs import located_points
 from .._validate import require_columns
 from ..style import BASE_MAP, HIGHLIGHT, INK_SECONDARY, PAPER
 from ._common import (
+    BOUNDARIES_HTML,
     GEONAMES_HTML,
-    NATURAL_EARTH_HTML,
     REGION_PADDING_DEG,
     SITES_HTML,
     bounds_of,
@@ -190,7 +190,7 @@ def _countries_layer(
         props,
         name="Countries",
         style={**style, "fillOpacity": 0.85},
-        attribution=NATURAL_EARTH_HTML,
+        attribution=BOUNDARIES_HTML,
     )
     rows = [
         f"{swatch_fill(BASE_MAP['land'])} Country",
@@ -223,7 +223,7 @@ def _provinces_layer(
         props,
         name="Provinces",
         style={"color": BASE_MAP["province_edge"], "weight": 0.8, "fill": True, "fillOpacity": 0.0},
-        attribution=NATURAL_EARTH_HTML,
+        attribution=BOUNDARIES_HTML,
     ).add_to(m)
 
 
@@ -234,7 +234,7 @@ def _border_layer(
     names = bg["name"] if "name" in bg.columns else pd.Series("Border", index=bg.index)
     length = column_or_na(bg, "length_km")
     props = [
-        {"tip": _html.text(name) + (f" border, {fmt.km(km)} at 1:10m" if not missing(km) else "")}
+        {"tip": _html.text(name) + (f" border, {fmt.km(km)}" if not missing(km) else "")}
         for name, km in zip(names, length, strict=True)
     ]
     vector_layer(
@@ -243,7 +243,7 @@ def _border_layer(
         props,
         name="Border",
         style={"color": BASE_MAP["border"], "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
-        attribution=NATURAL_EARTH_HTML,
+        attribution=BOUNDARIES_HTML,
     ).add_to(m)
 
 

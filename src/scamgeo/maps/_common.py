@@ -26,6 +26,7 @@ __all__ = [
     "GEONAMES_HTML",
     "NATURAL_EARTH_ATTRIBUTION",
     "NATURAL_EARTH_HTML",
+    "BOUNDARIES_HTML",
     "REGION_PADDING_DEG",
     "RENDERERS",
     "SCAMGEO_HTML",
@@ -62,6 +63,13 @@ ACLED_ATTRIBUTION = vocab.ACLED_ATTRIBUTION
 
 #: The same credits as the HTML a map's attribution control shows.
 NATURAL_EARTH_HTML = attribution_html(vocab.NATURAL_EARTH_ATTRIBUTION, prefix="Boundaries: ")
+#: The credit of the embedded boundaries: Natural Earth, and OpenStreetMap for the
+#: Thailand–Cambodia border and the provinces along it.
+BOUNDARIES_HTML = (
+    NATURAL_EARTH_HTML
+    + "; "
+    + attribution_html(vocab.OSM_ATTRIBUTION, prefix="Thailand–Cambodia border: ")
+)
 GEONAMES_HTML = attribution_html(vocab.GEONAMES_ATTRIBUTION, prefix="Places: ")
 ACLED_HTML = attribution_html(vocab.ACLED_ATTRIBUTION, prefix="Events: ")
 UCDP_HTML = attribution_html(vocab.UCDP_ATTRIBUTION, prefix="Events: ")

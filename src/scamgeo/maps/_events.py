@@ -11,8 +11,7 @@ import pandas as pd
 
 from .. import _html, fmt
 from .._errors import ScamgeoError
-from .._inputs import located_points
-from .._time import date_column
+from .._inputs import event_frame, located_points
 from ..schema import EVENT_TYPES
 from ..style import GREY, INK_MUTED, PAPER, event_type_color
 from ._base import new_map_for
@@ -231,15 +230,13 @@ def events_map(
 
 
 def _located_and_dated(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """The events that can be drawn (a point and a date), and their days."""
-    pts = located_points(events, name="events", what="not drawn")
-    dates = date_column(pts, "event_date", source="events", allow_missing=True)
-    if dates.isna().any():
-        logger.info(
-            "events: %d rows without a readable event_date are not drawn", int(dates.isna().sum())
-        )
-        pts, dates = pts[dates.notna()], dates[dates.notna()]
-    return pts, dates.dt.normalize()
+    """The events that can be drawn (a point) and their days.
+
+    Dates by the one rule (aware instants on their Bangkok date); a row that is no date is
+    refused, named by its label, as daily_counts refuses it: never left off the map unsaid.
+    """
+    pts = located_points(event_frame(events, name="events"), name="events", what="not drawn")
+    return pts, pts["event_date"].dt.normalize()
 
 
 def _type_order(pts: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:

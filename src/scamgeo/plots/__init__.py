@@ -24,7 +24,9 @@ which SVG output keeps as element ids.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ._builders import assign_phase, choropleth_map, overview_map, phase_small_multiples
+from ._emerging import emerging_hotspots_map
 from ._frame import MapFrame
 from ._furniture import (
     PUBLICATION_RC,
@@ -45,8 +47,12 @@ __all__ = [
     "add_scale_bar",
     "assign_phase",
     "choropleth_map",
+    "emerging_hotspots_map",
     "overview_map",
     "phase_small_multiples",
     "publication_style",
     "save_figure",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -11,11 +11,13 @@ from typing import Any, cast
 import geopandas as gpd
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pyproj
 import shapely
 from cycler import cycler
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
 from .. import config, fmt
@@ -41,6 +43,7 @@ __all__ = [
     "PUBLICATION_RC",
     "SCHEMES",
     "add_inset_locator",
+    "free_corner",
     "add_north_arrow",
     "add_scale_bar",
     "ax_crs",
@@ -471,15 +474,48 @@ def add_north_arrow(
     return ax
 
 
+#: Corners an inset may take, as (x, y) of a 0.29 × 0.35 box: the upper right (the north
+#: arrow holds the upper left, the scale bar the lower left, the legend the lower right).
+_CORNERS = ((0.70, 0.64),)
+_INSET_SIZE = (0.29, 0.35)
+
+
+def free_corner(ax: Axes) -> tuple[float, float, float, float]:
+    """The first corner box (axes fractions) that no point drawn on ``ax`` falls in.
+
+    Points are the offsets of the axes' scatter collections. When every corner
+    holds one, the box goes beside the axes, on the right, where it hides nothing.
+    """
+    width, height = _INSET_SIZE
+    to_axes = ax.transAxes.inverted()
+    points = [
+        to_axes.transform(coll.get_offset_transform().transform(coll.get_offsets()))
+        for coll in ax.collections
+        if isinstance(coll, PathCollection) and len(coll.get_offsets())  # scatter points
+    ]
+    xy = np.vstack(points) if points else np.empty((0, 2))
+    for x, y in _CORNERS:
+        inside = (
+            (xy[:, 0] >= x) & (xy[:, 0] <= x + width) & (xy[:, 1] >= y) & (xy[:, 1] <= y + height)
+        )
+        if not inside.any():
+            return (x, y, width, height)
+    return (1.02, 1.0 - height, width, height)
+
+
 def add_inset_locator(
     ax: Axes,
     *,
     countries: gpd.GeoDataFrame | None = None,
     crs: Any = None,
     bounds: Sequence[float] | None = None,
-    rect: Sequence[float] = (0.70, 0.64, 0.29, 0.35),
+    rect: Sequence[float] | None = None,
 ) -> Axes:
     """Add a small locator map of the region with the main map's extent outlined.
+
+    The locator never hides what the map shows: without ``rect`` it goes in
+    the map's upper right corner when no drawn point falls there, else beside
+    the map, on the right.
 
     Parameters
     ----------
@@ -491,8 +527,8 @@ def add_inset_locator(
         CRS of ``ax`` (default: recorded by the builder).
     bounds : (min lon, min lat, max lon, max lat), optional
         Extent of the locator (default: mainland Southeast Asia, 97–110 E, 5–21 N).
-    rect : (x, y, width, height)
-        Position of the inset in axes fractions.
+    rect : (x, y, width, height), optional
+        Position of the inset in axes fractions (default: chosen as above).
 
     Returns
     -------
@@ -511,7 +547,7 @@ def add_inset_locator(
 
     crs = ax_crs(ax, crs)
     countries = datasets.countries() if countries is None else countries
-    x, y, width, height = (float(v) for v in rect)
+    x, y, width, height = (float(v) for v in (rect or free_corner(ax)))
     inset = ax.inset_axes((x, y, width, height))
     inset.set_gid("inset-locator")
     extent = lonlat_extent(bounds or (97.0, 5.0, 110.0, 21.0), crs)

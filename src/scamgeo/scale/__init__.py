@@ -35,6 +35,7 @@ whole table would use).
 from __future__ import annotations
 
 from .._errors import ScamgeoError
+from .._validate import guard_public
 
 _EXTRA = 'pip install "scamgeo[scale]"'
 
@@ -92,3 +93,6 @@ for _function, _version in (
     (io.load_events, read_geoparquet),
 ):
     register(_function, _version)
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

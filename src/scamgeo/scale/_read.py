@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
+import pickle
 import re
 import warnings
 from collections.abc import Iterable
@@ -28,6 +30,7 @@ import distributed
 import fsspec
 import geopandas as gpd
 import pandas as pd
+from dask.callbacks import Callback
 from dask.utils import parse_bytes
 from fsspec.utils import infer_compression, seek_delimiter
 
@@ -35,6 +38,8 @@ from .._errors import DataSourceError, ParameterError, SchemaError
 from .._validate import check_choice
 
 __all__ = ["read_events"]
+
+logger = logging.getLogger("scamgeo.scale")
 
 _SOURCES = ("auto", "acled", "ucdp")
 #: Files that cannot be cut into blocks: read whole, one partition each.
@@ -77,8 +82,28 @@ def _first_line(fs: Any, path: str) -> bytes:
     return line if line.endswith(b"\n") else line + b"\n"
 
 
-def _header_fields(line: bytes, encoding: str) -> list[str]:
-    text = line.decode(encoding if encoding.lower() not in ("utf-8", "utf8") else "utf-8-sig")
+def _wide_text(fs: Any, path: str, encoding: str) -> bool:
+    """Whether the file is UTF-16/32 text (a byte-order mark, or ``encoding=`` says so).
+
+    Its line ends are two or four bytes, so it cannot be cut at ``\\n`` bytes:
+    it is read whole, by the in-memory reader, which decodes it.
+    """
+    if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        return True
+    with fs.open(path, "rb") as fh:
+        return fh.read(2) in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _header_fields(line: bytes, encoding: str, *, name: str) -> list[str]:
+    try:
+        text = line.decode(encoding if encoding.lower() not in ("utf-8", "utf8") else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataSourceError(
+            f"{name}: the first line is not {encoding} text ({exc.reason} at byte {exc.start}). "
+            "Pass encoding= with the file's encoding (e.g. encoding='cp1252'), or save it as UTF-8."
+        ) from None
+    except LookupError:
+        raise ParameterError(f"encoding={encoding!r} is not an encoding Python knows.") from None
     text = text.lstrip("\ufeff")
     counts = {sep: text.count(sep) for sep in (",", ";", "\t")}
     sep = max(counts, key=lambda s: counts[s])
@@ -133,14 +158,15 @@ def _blocks(
 ) -> list[_Block]:
     blocks = []
     for fs, path, name in _expand(paths, storage_options):
-        if path.lower().endswith(_WHOLE):
-            blocks.append(_Block(fs, path, name, 0, None, b"", source, encoding))
-            continue
         size = fs.size(path)
         if not size:
             raise DataSourceError(f"{name}: the file is empty (0 bytes); expected {source} events.")
+        if path.lower().endswith(_WHOLE) or _wide_text(fs, path, encoding):
+            blocks.append(_Block(fs, path, name, 0, None, b"", source, encoding))
+            continue
         header = _first_line(fs, path)
-        kind, has_header = _detect(_header_fields(header, encoding), name=name, source=source)
+        fields = _header_fields(header, encoding, name=name)
+        kind, has_header = _detect(fields, name=name, source=source)
         # equal blocks of at most ``blocksize`` (no small remainder to unbalance the workers)
         parts = 1 if blocksize is None else max(1, math.ceil(size / int(blocksize)))
         step = max(math.ceil(size / parts), len(header) + 1)
@@ -188,16 +214,18 @@ def _read_text(data: bytes, block: _Block, filters: dict[str, Any]) -> gpd.GeoDa
     """The in-memory reader on ``data``, named after the block's file."""
     buffer = io.BytesIO(data)
     buffer.name = block.name  # the in-memory reader names the file in its messages
+    # warn=False: the rows a block leaves out are returned as data (attrs) and added up
+    # with the other blocks' (see _tally), never warned about from a worker thread
     if block.source != "auto":
-        return _reader(block.source)(buffer, encoding=block.encoding, **filters)
+        return _reader(block.source)(buffer, encoding=block.encoding, warn=False, **filters)
     try:
-        return _reader("acled")(buffer, encoding=block.encoding, **filters)
+        return _reader("acled")(buffer, encoding=block.encoding, warn=False, **filters)
     except DataSourceError as exc:
         if "UCDP GED" not in str(exc):
             raise
     buffer = io.BytesIO(data)
     buffer.name = block.name
-    return _reader("ucdp")(buffer, encoding=block.encoding, **filters)
+    return _reader("ucdp")(buffer, encoding=block.encoding, warn=False, **filters)
 
 
 def _rows_before(block: _Block, start: int) -> int:
@@ -225,10 +253,14 @@ def _shift_rows(exc: SchemaError, shift: int) -> SchemaError:
     )
 
 
-def _read_block(block: _Block, *, filters: dict[str, Any], columns: pd.Index | None):
+def _read_block(
+    block: _Block, *, filters: dict[str, Any], columns: pd.Index | None
+) -> tuple[gpd.GeoDataFrame | None, dict[str, Any]]:
+    """The block's events and its tally: the rows it left out (block rows) and its records."""
     start, data = _read_range(block)
+    tally: dict[str, Any] = {"left_out": {}, "records": 0}
     if block.length is not None and not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        return None
+        return None, tally
     if block.length is not None and data.count(b'"') % 2:
         raise DataSourceError(
             f"{block.name}: a quoted cell with a line break crosses the block boundary near byte "
@@ -249,23 +281,106 @@ def _read_block(block: _Block, *, filters: dict[str, Any], columns: pd.Index | N
         raise type(exc)(
             f"{exc} (in the block of {block.name} that starts at byte {start}, file row {line})"
         ) from None
+    source = frame.attrs.get("source") or {}
+    tally = {"left_out": source.get("left_out_detail") or {}, "records": source.get("records", 0)}
     if columns is not None and not frame.columns.equals(columns):
         frame = frame.reindex(columns=columns)
-    return frame
+    return frame, tally
 
 
-def _partition(block: _Block, *, filters: dict[str, Any], template: gpd.GeoDataFrame):
+def _partition(
+    block: _Block, *, filters: dict[str, Any], template: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """(events of one block in the result's dtypes, its tally): the counts travel as data."""
     meta = template
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = _read_block(block, filters=filters, columns=meta.columns)
-    for w in caught:  # rows left out are never silent: on a worker, the client hears it too
-        distributed.warn(str(w.message), w.category)
+    frame, tally = _read_block(block, filters=filters, columns=meta.columns)
     if frame is None or not len(frame):
-        return meta.copy()
+        return meta.copy(), tally
     for col, dtype in meta.dtypes.items():
         if col != "geometry" and frame[col].dtype != dtype and frame[col].isna().all():
             frame[col] = frame[col].astype(dtype)
+    frame.attrs = {}
+    return frame, tally
+
+
+_TALLY = "scamgeo-left-out-"
+
+
+def _tally(names: list[str], *tallies: dict[str, Any]) -> dict[str, Any]:
+    """Every block's left-out rows added up per file, block rows moved to file rows.
+
+    A block's rows are numbered from its own header (row 1); the rows of the
+    file before it are the records of the file's earlier blocks. Returns the
+    counts per file and the one warning's text, as data: the client warns
+    (:class:`_ClientWarning` on the local schedulers; ``distributed.warn`` from
+    a worker of a cluster, which the client receives).
+    """
+    from .. import io as sio
+
+    per_file: dict[str, sio.LeftOut] = {}
+    before: dict[str, int] = {}
+    for name, tally in zip(names, tallies, strict=True):
+        counts = sio.LeftOut.from_dict(name, tally["left_out"])
+        shift = before.get(name, 0)
+        per_file.setdefault(name, sio.LeftOut(name)).merge(counts.shifted(shift))
+        before[name] = shift + int(tally["records"])
+    found = [c for c in per_file.values() if c.total]
+    message = None
+    if found:
+        texts = [str(c.message()) for c in found]
+        total = sum(c.total for c in found)
+        message = (
+            texts[0]
+            if len(found) == 1
+            else (f"{total:,} row(s) left out of {len(found)} files: " + " ".join(texts))
+        )
+        _to_clients(message, sio.RowsLeftOut)
+    return {"message": message, "files": {k: v.to_dict() for k, v in per_file.items()}}
+
+
+def _to_clients(message: str, category: type[Warning]) -> None:
+    """On a distributed worker: the clients warn (the event ``distributed.warn`` sends),
+    without the worker's own local copy (one warning, even with a worker in the client's
+    process). On a local scheduler: nothing (:class:`_ClientWarning` warns)."""
+    try:
+        worker = distributed.get_worker()
+    except ValueError:
+        return
+    worker.log_event("warn", {"message": pickle.dumps(message), "category": pickle.dumps(category)})
+
+
+class _ClientWarning(Callback):
+    """Warn in the thread that called ``compute``, once the computation is over.
+
+    Dask's local schedulers (threaded, synchronous, processes) run their
+    callbacks in that thread: ``posttask`` keeps the text of a read's tally,
+    ``finish`` (every task done, so no worker thread is inside a
+    ``warnings.catch_warnings``, which is not thread-safe) raises the one
+    :class:`RowsLeftOut` warning.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: dict[int, list[str]] = {}
+
+    def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+        name = key[0] if isinstance(key, tuple) else key
+        if isinstance(name, str) and name.startswith(_TALLY) and result.get("message"):
+            self._pending.setdefault(id(state), []).append(result["message"])
+
+    def _finish(self, dsk: Any, state: Any, errored: bool) -> None:
+        from .. import io as sio
+
+        for message in self._pending.pop(id(state), []):
+            logger.warning(message)
+            warnings.warn(message, sio.RowsLeftOut, stacklevel=2)
+
+
+_ClientWarning().register()
+
+
+def _first_with_tally(frame: gpd.GeoDataFrame, tally: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The first partition, computed after every block's tally (so the warning comes once)."""
     return frame
 
 
@@ -414,14 +529,37 @@ def read_events(
         storage_options=storage_options,
     )
     meta = _meta(blocks, filters)
+    read = dask.delayed(_partition, pure=True, nout=2)
+    parts = [
+        read(b, filters=filters, template=meta, dask_key_name=_key(b, filters)) for b in blocks
+    ]
+    tally = dask.delayed(_tally, pure=True)(
+        [b.name for b in blocks],
+        *[p[1] for p in parts],
+        dask_key_name="scamgeo-left-out-" + dask.base.tokenize([_key(b, filters) for b in blocks]),
+    )
+    frames = [p[0] for p in parts]
+    frames[0] = dask.delayed(_first_with_tally, pure=True)(frames[0], tally)
     # pandas' own text dtype, as the in-memory reader gives it: no conversion by dask
     with dask.config.set({"dataframe.convert-string": False}):
-        return dd.from_map(
-            _partition,
-            blocks,
-            filters=filters,
-            template=meta,
-            meta=meta,
-            enforce_metadata=False,
-            label="scamgeo-read-events",
-        )
+        return dd.from_delayed(frames, meta=meta, verify_meta=False)
+
+
+def _key(block: _Block, filters: dict[str, Any]) -> str:
+    """A task name unique to the block, the filters and the file's state (size, mtime)."""
+    try:
+        info = block.fs.info(block.path)
+    except (OSError, ValueError):
+        info = {}
+    token = dask.base.tokenize(
+        block.path,
+        block.offset,
+        block.length,
+        block.source,
+        block.encoding,
+        block.header,
+        sorted((k, str(v)) for k, v in filters.items()),
+        info.get("size"),
+        str(info.get("mtime") or info.get("LastModified") or ""),
+    )
+    return f"scamgeo-read-events-{token}"

@@ -2,8 +2,9 @@
 
 Every value is drawn at random (seeded): no ACLED row, no real event. The
 points fall in a box over Thailand, Cambodia and their neighbours; about a
-third of the rows name their province (drawn from the embedded province
-table, within the row's country), the others leave ``admin1`` empty so that
+third of the rows name their province (the embedded province their point
+lies in, when it lies in one of its country's), the others leave ``admin1``
+empty so that
 :func:`scamgeo.geo.assign_province` places them by location.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..config import DEFAULT_SEED
 
@@ -76,10 +78,15 @@ def synthetic_acled(
     day = pd.Timestamp(start) + pd.to_timedelta(rng.integers(0, days, n), unit="D")
     named = rng.random(n) < 0.35
     admin1 = np.full(n, "", dtype=object)
-    for code in ("THA", "KHM"):
-        names = provinces.loc[provinces["country"] == code, "name"].to_numpy(dtype=object)
-        sel = np.flatnonzero(named & (iso3 == code))
-        admin1[sel] = names[rng.integers(0, len(names), len(sel))]
+    # a named row names the province its point lies in (of its own country), as a coder would
+    pts = shapely.points(lon, lat)
+    inside, where = shapely.STRtree(provinces.geometry.to_numpy()).query(pts, "within")
+    own = provinces["country"].to_numpy(dtype=object)[where] == iso3[inside]
+    inside, where = inside[own], where[own]
+    first = np.unique(inside, return_index=True)[1]
+    inside, where = inside[first], where[first]
+    keep = named[inside]
+    admin1[inside[keep]] = provinces["name"].to_numpy(dtype=object)[where[keep]]
     fatalities = rng.poisson(0.8, n).astype(object)
     fatalities[rng.random(n) < 0.05] = ""
     table = {

@@ -17,6 +17,7 @@ here.
 
 from __future__ import annotations
 
+from .._validate import guard_public
 from ..vocab import (
     ACTORS,
     CLAIMS,
@@ -29,7 +30,10 @@ from ..vocab import (
     PHASES,
     PLACE_KINDS,
     PLACE_SIDES,
+    QUALIFIERS,
     SITE_KINDS,
+    SITE_STATUSES,
+    SOURCE_GRADES,
     SUB_EVENT_TYPES,
     VICTIM_SIDES,
     VICTIM_TYPES,
@@ -41,6 +45,7 @@ from ._tables import (
     EVENTS,
     GAZETTEER,
     SCAM_FIGURES,
+    SITE_STATUS,
     SITES,
     TALLIES,
     TIMELINE,
@@ -61,9 +66,13 @@ __all__ = [
     "PLACE_SIDES",
     "VICTIM_SIDES",
     "VICTIM_TYPES",
+    "QUALIFIERS",
     "SCAM_FIGURES",
     "SITES",
     "SITE_KINDS",
+    "SITE_STATUS",
+    "SITE_STATUSES",
+    "SOURCE_GRADES",
     "SUB_EVENT_TYPES",
     "TALLIES",
     "TIMELINE",
@@ -75,3 +84,6 @@ __all__ = [
     "PHASES",
     "schema_table",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

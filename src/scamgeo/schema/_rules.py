@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -10,13 +12,19 @@ from ..vocab import SUB_EVENT_TYPES
 from ._kit import flag
 
 __all__ = [
+    "EPISODE_STATUSES",
     "displacement_rules",
+    "grade_explained",
     "incident_scope",
     "lat_lon",
     "low_high",
+    "qualifier_stated",
     "range_order",
+    "repeated_figure",
     "stand_in_explained",
+    "status_dates",
     "sub_event_matches",
+    "tally_repeats",
 ]
 
 
@@ -85,6 +93,14 @@ def incident_scope(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -
         "a cumulative figure refers to no single incident",
         column="incident_id",
     )
+    flag(
+        problems,
+        lines,
+        ~has & frame["scope"].astype("string").eq("incident"),
+        "an incident-scope figure names no incident: set incident_id to the events' incident "
+        "it counts (SG-I####), so that nobody adds it to that incident's own toll",
+        column="incident_id",
+    )
 
 
 def displacement_rules(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
@@ -133,3 +149,191 @@ def stand_in_explained(frame: pd.DataFrame, lines: np.ndarray, problems: Problem
         "a stand_in point needs notes saying which place's point stands in and why",
         column="notes",
     )
+
+
+# --- hedged and repeated figures ----------------------------------------------
+
+#: Words a source uses to hedge a figure, by the qualifier they mean.
+_HEDGES = {
+    "about": ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated"),
+    "nearly": ("nearly", "almost", "close to"),
+    "more than": ("more than", "over", "upwards of"),
+    "up to": ("up to",),
+    "at least": ("at least",),
+}
+_HEDGE_OF = {word: q for q, words in _HEDGES.items() for word in words}
+_NUMBER = r"(?:\d[\d,]*(?:\.\d+)?(?:\s*(?:million|billion))?|a million|one million|half a million)"
+_HEDGED = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _HEDGE_OF), key=len, reverse=True)) + r")\s+"
+    r"(?:US\$|\$|THB\s*|USD\s*)?(" + _NUMBER + r")",
+    re.IGNORECASE,
+)
+_WORDS = {"a million": 1e6, "one million": 1e6, "half a million": 5e5}
+#: A hedge written as a label of the whole figure: "(at least)", "(over; unit: devices)".
+_LABEL = re.compile(r"\((about|nearly|over|more than|at least|up to)\s*[;)]", re.IGNORECASE)
+
+
+def _number(text: str) -> float | None:
+    """The value of a figure as written ("17,000", "1.6 million", "nearly a million")."""
+    low = text.lower().strip()
+    if low in _WORDS:
+        return _WORDS[low]
+    match = re.fullmatch(r"([\d,]+(?:\.\d+)?)\s*(million|billion)?", low)
+    if not match:
+        return None
+    value = float(match.group(1).replace(",", ""))
+    return value * {"million": 1e6, "billion": 1e9}.get(match.group(2) or "", 1.0)
+
+
+def hedge_of(text: object, value: float | None) -> str | None:
+    """The qualifier a text puts before the figure ``value`` ("nearly a million" -> "nearly").
+
+    Only a hedge written immediately before the row's own figure counts, so "over three
+    weeks" or a hedged component figure elsewhere in the notes does not.
+
+    Examples
+    --------
+    >>> hedge_of("Given as nearly a million displaced on both sides", 1_000_000)
+    'nearly'
+    >>> hedge_of("More than 4,000 displaced in Cambodia", 4000)
+    'more than'
+    >>> hedge_of("Over three weeks of fighting; 101,229 moved", 101229) is None
+    True
+    """
+    if not isinstance(text, str) or value is None or pd.isna(value):
+        return None
+    label = _LABEL.search(text)
+    if label:
+        return _HEDGE_OF[label.group(1).lower()]
+    for match in _HEDGED.finditer(text):
+        number = _number(match.group(2))
+        if number is not None and np.isclose(number, float(value), rtol=1e-9):
+            return _HEDGE_OF[match.group(1).lower()]
+    return None
+
+
+def qualifier_stated(*text_columns: str):
+    """A figure whose own text hedges it ("nearly a million") carries that ``qualifier``."""
+
+    def check(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+        if "qualifier" not in frame.columns:
+            return
+        given = frame["qualifier"].astype("string")
+        for pos in range(len(frame)):
+            value = frame["value"].iloc[pos]
+            said = None
+            for col in text_columns:
+                if col in frame.columns:
+                    said = said or hedge_of(frame[col].iloc[pos], value)
+            have = given.iloc[pos]
+            if said is not None and (pd.isna(have) or have != said):
+                problems.add(
+                    f"its {'/'.join(text_columns)} give the figure as '{said} {value:g}' but "
+                    f"qualifier is {'empty' if pd.isna(have) else repr(have)}: set qualifier "
+                    f"to {said!r} (value keeps the number as written)",
+                    row=int(lines[pos]),
+                    column="qualifier",
+                )
+
+    return check
+
+
+def _close(a: float, b: float, hedged: bool) -> bool:
+    """Equal figures, or within 1% of each other when either is hedged ("nearly 610,000")."""
+    return a == b or (hedged and abs(a - b) <= 0.01 * max(abs(a), abs(b)))
+
+
+def _repeats(frame: pd.DataFrame, keys: list[str]) -> list[tuple[int, int]]:
+    """Pairs of row positions with equal ``keys`` that give the same figure twice."""
+    pairs = []
+    key = frame[keys].astype("string").fillna("").agg("\x1f".join, axis=1)
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    hedged = (
+        frame["qualifier"].notna()
+        if "qualifier" in frame.columns
+        else pd.Series(False, index=frame.index)
+    )
+    for _, group in key.groupby(key.to_numpy(), sort=False):
+        pos = [frame.index.get_loc(i) for i in group.index]
+        for i, a in enumerate(pos):
+            for b in pos[i + 1 :]:
+                va, vb = value.iloc[a], value.iloc[b]
+                if pd.notna(va) and pd.notna(vb):
+                    if _close(float(va), float(vb), bool(hedged.iloc[a] or hedged.iloc[b])):
+                        pairs.append((a, b))
+    return pairs
+
+
+def repeated_figure(*keys: str, body: str = "counting_body"):
+    """Two rows of one counting body's series giving one figure twice are refused.
+
+    A figure reported by two outlets is one row with a second source (``source_url_2``),
+    never two rows that a sum or a chart would count twice.
+    """
+
+    def check(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+        for a, b in _repeats(frame, [*keys, body]):
+            problems.add(
+                f"repeats the figure of row {int(lines[a])} ({frame[body].iloc[b]}, "
+                f"{frame['value'].iloc[b]:g} and {frame['value'].iloc[a]:g}): keep one row and "
+                "put the other report in source_url_2",
+                row=int(lines[b]),
+                column="value",
+            )
+
+    return check
+
+
+def tally_repeats(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """One body's figure for one incident, or for one date of a running total, is one row."""
+    scope = frame["scope"].astype("string")
+    for part, extra in (("incident", "incident_id"), ("cumulative", "as_of")):
+        keep = scope.eq(part).fillna(False).to_numpy(dtype=bool)
+        check = repeated_figure("side", "category", extra, body="reported_by")
+        check(frame[keep], lines[keep], problems)
+
+
+def grade_explained(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """An evidence grade says why (``source_grade_reason``)."""
+    if "source_grade" not in frame.columns:
+        return
+    reason = frame.get("source_grade_reason", pd.Series(pd.NA, index=frame.index))
+    flag(
+        problems,
+        lines,
+        frame["source_grade"].notna() & reason.isna(),
+        "a source_grade needs source_grade_reason: a few words on why",
+        column="source_grade_reason",
+    )
+
+
+#: Statuses that are episodes with an end (a raid, a strike), not states that last.
+EPISODE_STATUSES = ("raided", "struck")
+
+
+def status_dates(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
+    """A status ends on or after it starts, starts no later than its report, and an undated
+    report says so in its notes."""
+    episode = frame["status"].astype("string").isin(EPISODE_STATUSES).fillna(False)
+    rules = (
+        (frame["end"] < frame["start"], "end", "end is before start"),
+        (
+            episode & frame["end"].isna(),
+            "end",
+            "a raid or strike is an episode: give its last reported day (the start day for a "
+            "one-day episode, the month's last day when only the month is known)",
+        ),
+        (
+            frame["published"].notna() & (frame["start"] > frame["published"]),
+            "start",
+            "a report cannot give a status that starts after it was published",
+        ),
+        (
+            frame["published"].isna()
+            & ~frame["notes"].astype("string").str.contains("undated", case=False).fillna(False),
+            "published",
+            "no publication date: say in notes that the page is undated",
+        ),
+    )
+    for where, column, what in rules:
+        flag(problems, lines, where, what, column=column)

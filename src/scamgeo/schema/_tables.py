@@ -17,20 +17,29 @@ from ..vocab import (
     PHASES,
     PLACE_KINDS,
     PLACE_SIDES,
+    QUALIFIERS,
     SITE_KINDS,
+    SITE_STATUSES,
+    SOURCE_GRADES,
     SUB_EVENT_TYPES,
+    TALLY_CATEGORIES,
     VICTIM_SIDES,
     VICTIM_TYPES,
 )
 from ._kit import Column, TableSchema, date_column
 from ._rules import (
     displacement_rules,
+    grade_explained,
     incident_scope,
     lat_lon,
     low_high,
+    qualifier_stated,
     range_order,
+    repeated_figure,
     stand_in_explained,
+    status_dates,
     sub_event_matches,
+    tally_repeats,
 )
 
 __all__ = [
@@ -40,6 +49,7 @@ __all__ = [
     "GAZETTEER",
     "SCAM_FIGURES",
     "SITES",
+    "SITE_STATUS",
     "TALLIES",
     "TIMELINE",
 ]
@@ -92,6 +102,18 @@ def _coord_columns(*, nullable: bool = True) -> tuple[Column, Column]:
 
 
 _COORDS = _coord_columns()
+
+#: Optional on every figure table: how the source hedges the figure.
+_QUALIFIER = Column(
+    "qualifier",
+    "category",
+    required=False,
+    choices=QUALIFIERS,
+    description="How the source hedges the figure: about, nearly, more than, up to, at least; "
+    "empty when it is given exactly. value keeps the number as written, so 'nearly a million' "
+    "is 1,000,000 with qualifier 'nearly' (an upper bound), never an exact count. Checked "
+    "against the notes.",
+)
 
 
 def _figure_source_columns(*, since: str, publisher: str = "") -> tuple[Column, ...]:
@@ -147,7 +169,9 @@ EVENTS = TableSchema(
             "actor1",
             "str",
             nullable=False,
-            description="The side that attacked or fired, as reported.",
+            description="The side that attacked or fired, as reported. In Battles whose source "
+            "names no initiator the order carries no meaning (as in ACLED) and notes say "
+            "'initiator not stated'.",
         ),
         Column("actor2", "str", description="The side attacked, if any."),
         Column(
@@ -236,8 +260,24 @@ EVENTS = TableSchema(
             choices=VICTIM_TYPES,
             description="Military, civilian or mixed victims; empty when none are reported.",
         ),
+        Column(
+            "source_grade",
+            "category",
+            required=False,
+            choices=SOURCE_GRADES,
+            description="How well the event is evidenced: both_confirm (both governments confirm "
+            "it in their own terms), official (one government's official statement), "
+            "independent (reporting from the scene or an independent body), unconfirmed (a "
+            "single report nobody official or independent confirms). Empty for external data.",
+        ),
+        Column(
+            "source_grade_reason",
+            "str",
+            required=False,
+            description="A few words on why the event has its grade.",
+        ),
     ),
-    extra_checks=(lat_lon, sub_event_matches),
+    extra_checks=(lat_lon, sub_event_matches, grade_explained),
 )
 
 SITES = TableSchema(
@@ -348,6 +388,7 @@ DISPLACEMENT = TableSchema(
             "of Interior, Cambodia NCDM); distinct from publisher. Every curated row has one.",
         ),
         Column("value", "int", nullable=False, min=0, description="The figure as reported."),
+        _QUALIFIER,
         Column(
             "unit",
             "category",
@@ -357,7 +398,20 @@ DISPLACEMENT = TableSchema(
         ),
         *_figure_source_columns(since="2025-01-01", publisher="Who published the figure."),
     ),
-    extra_checks=(displacement_rules,),
+    extra_checks=(
+        displacement_rules,
+        qualifier_stated("notes"),
+        repeated_figure(
+            "as_of",
+            "country",
+            "admin1",
+            "metric",
+            "unit",
+            "measure",
+            "period_start",
+            "period_end",
+        ),
+    ),
 )
 
 TIMELINE = TableSchema(
@@ -431,18 +485,7 @@ TALLIES = TableSchema(
             "category",
             "category",
             nullable=False,
-            choices=(
-                "soldiers_killed",
-                "civilians_killed",
-                "civilians_killed_indirect",
-                "civilians_killed_combined",
-                "killed_total",
-                "soldiers_injured",
-                "civilians_injured",
-                "injured_total",
-                "missing",
-                "captured",
-            ),
+            choices=TALLY_CATEGORIES,
             description="What is counted; civilians_killed_indirect are deaths Thailand attributed to the "
             "situation (evacuation, illness) rather than to attacks, never added to civilians_killed; "
             "civilians_killed_combined is a figure that lumps direct and indirect deaths together.",
@@ -459,14 +502,16 @@ TALLIES = TableSchema(
             "incident_id",
             "str",
             required=False,
-            description="The events incident (SG-I####) an incident figure refers to; empty if not linked.",
+            description="The events incident (SG-I####) an incident figure counts; required when "
+            "scope is incident (check_record also checks that the incident exists).",
         ),
         Column("value", "int", nullable=False, min=0),
+        _QUALIFIER,
         Column("reported_by", "str", nullable=False, description="Body that gave the figure."),
         Column("claimed_by", "category", nullable=False, choices=CLAIMS),
         *_figure_source_columns(since="2025-01-01"),
     ),
-    extra_checks=(incident_scope,),
+    extra_checks=(incident_scope, qualifier_stated("notes"), tally_repeats),
 )
 
 SCAM_FIGURES = TableSchema(
@@ -500,11 +545,77 @@ SCAM_FIGURES = TableSchema(
         ),
         Column("low", "float", min=0, description="Low end of a range."),
         Column("high", "float", min=0, description="High end of a range."),
+        _QUALIFIER,
         Column("unit", "str", nullable=False),
         Column("measures", "str", nullable=False, description="What exactly is counted."),
         *_figure_source_columns(since="2014-01-01"),
     ),
-    extra_checks=(low_high,),
+    extra_checks=(low_high, qualifier_stated("notes", "measures")),
+)
+
+
+#: A site's history: one row per site and status.
+SITE_STATUS = TableSchema(
+    name="site_status",
+    key="status_id",
+    description="One status of one site over a period (operating, raided, sealed, struck ...).",
+    columns=(
+        Column("status_id", "str", nullable=False, description="Unique id (SS####)."),
+        Column(
+            "site_id",
+            "str",
+            nullable=False,
+            description="The site (scamgeo.datasets.sites() index); checked to exist.",
+        ),
+        Column(
+            "status",
+            "category",
+            nullable=False,
+            choices=SITE_STATUSES,
+            description="What the site was in the period (scamgeo.vocab.SITE_STATUS_LABELS).",
+        ),
+        date_column(
+            "start",
+            "1990-01-01",
+            nullable=False,
+            description="First day the status is reported to hold (for 'operating': the earliest "
+            "report of it operating; earlier history is not recorded).",
+        ),
+        Column(
+            "start_precision",
+            "category",
+            nullable=False,
+            choices=("day", "month", "year"),
+            description="How exactly start is known: day, or only the month or the year (start is "
+            "then the first day of it).",
+        ),
+        date_column(
+            "end",
+            "1990-01-01",
+            description="Last day of the status; empty while it holds on the last report. A "
+            "one-day raid or strike ends the day it starts.",
+        ),
+        Column(
+            "claimed_by",
+            "category",
+            required=False,
+            choices=CLAIMS,
+            description="THA/KHM when only that government reports the status (a strike one side "
+            "claims); independent; empty when undisputed.",
+        ),
+        Column("source_url", "url", nullable=False, description="Report of the status."),
+        Column("publisher", "str", nullable=False, description="Who published it."),
+        date_column(
+            "published",
+            "2000-01-01",
+            description="Publication date of the report; empty only when the page shows none "
+            "(notes say so).",
+        ),
+        Column("source_url_2", "url", required=False, description="A second report."),
+        _MIRROR,
+        Column("notes", "str", description="What happened, in our words."),
+    ),
+    extra_checks=(status_dates,),
 )
 
 
@@ -576,5 +687,15 @@ GAZETTEER = TableSchema(
 
 #: Every curated table by name.
 CURATED: dict[str, TableSchema] = {
-    s.name: s for s in (EVENTS, SITES, DISPLACEMENT, TIMELINE, TALLIES, SCAM_FIGURES, GAZETTEER)
+    s.name: s
+    for s in (
+        EVENTS,
+        SITES,
+        DISPLACEMENT,
+        TIMELINE,
+        TALLIES,
+        SCAM_FIGURES,
+        GAZETTEER,
+        SITE_STATUS,
+    )
 }

@@ -21,6 +21,7 @@ the statsmodels result as ``.model_result``).
 - :func:`displacement_summary`: peaks, time to peak and returns, per metric and unit.
 - :func:`knox_test`: Knox space-time interaction test (permutation p-value).
 - :func:`hotspots`: Getis-Ord Gi* hotspots on a metric grid, permutations and FDR.
+- :func:`emerging_hotspots`: Gi* per time slice, Mann-Kendall trends, ESRI's categories.
 - :func:`change_points`, :func:`escalation_test`: regime changes of the daily series
   against the official dates; intensity before each ceasefire.
 
@@ -29,27 +30,44 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
-from ._changepoints import ChangePointResult, EscalationResult, change_points, escalation_test
+from .._record import incident_keys
+from .._validate import guard_public
+from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
-from ._daily import daily_counts, phase_of, phases
+from ._daily import by_phase, daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary, figures_as_of, series_columns
-from ._hotspots import HotspotResult, hotspots
-from ._its import CeasefireResults, ITSResult, ceasefire_its, interrupted_time_series
+from ._emerging import PATTERNS, EmergingHotspotResult, classify_pattern, emerging_hotspots
+from ._escalation import EscalationResult, escalation_test
+from ._hotspots import HotspotOptions, HotspotResult, hotspots
+from ._its import CeasefireResults, ITSOptions, ITSResult, ceasefire_its, interrupted_time_series
 from ._knox import KnoxResult, knox_test
 from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
+from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
+from ._war_series import metric_series, return_series, war_displacement
 
 __all__ = [
     "DEFAULT_SEED",
+    "PATTERNS",
+    "EmergingHotspotResult",
+    "CasualtyTable",
+    "by_phase",
+    "casualty_table",
+    "incident_keys",
+    "metric_series",
+    "return_series",
+    "war_displacement",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",
     "EscalationResult",
+    "HotspotOptions",
     "HotspotResult",
     "HubTestResult",
     "CeasefireResults",
+    "ITSOptions",
     "ITSResult",
     "KnoxResult",
     "LocationUncertaintyResult",
@@ -57,7 +75,9 @@ __all__ = [
     "ceasefire_its",
     "change_points",
     "count_model",
+    "classify_pattern",
     "daily_counts",
+    "emerging_hotspots",
     "displacement_summary",
     "figures_as_of",
     "series_columns",
@@ -71,3 +91,6 @@ __all__ = [
     "phases",
     "precision_sensitivity",
 ]
+
+# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
+guard_public(globals())

@@ -13,9 +13,13 @@ import pandas as pd
 from .. import _time
 from .._errors import ParameterError, SchemaError
 from .._time import PHASE_DTYPE, parse_date
+from .._validate import outcome_column
+from ..config import DEFAULT_SEED
 
 __all__ = [
     "CHI2_1_95",
+    "COUNT_COLUMNS",
+    "DEFAULT_SEED",
     "PHASE_DTYPE",
     "Z_95",
     "as_frame",
@@ -25,12 +29,16 @@ __all__ = [
     "check_int",
     "date_column",
     "fmt_p",
+    "fold_claims",
     "load_timeline",
     "nearest_km",
     "nonneg_counts",
     "phase_table",
     "require_rows",
+    "resolve_outcome",
+    "resolve_seed",
     "to_timestamp",
+    "wilson_interval",
 ]
 
 logger = logging.getLogger("scamgeo.stats")
@@ -50,16 +58,57 @@ def as_frame(data: Any, *, name: str) -> pd.DataFrame:
     return data
 
 
-def as_counts(data: Any, *, func: str, outcome: str = "events") -> pd.DataFrame:
+#: The count columns :func:`scamgeo.stats.daily_counts` names after what it counts.
+COUNT_COLUMNS = ("incidents", "claims")
+
+
+def as_counts(data: Any, *, func: str, outcome: str | None = None) -> pd.DataFrame:
     """``data`` if it is a count table; a table of events is refused saying what ``func`` expects."""
     frame = as_frame(data, name="counts")
     if "event_date" in frame.columns and "date" not in frame.columns:
         raise SchemaError(
             f"{func} expects a count table from daily_counts (one row per day with 'date' and "
-            f"'{outcome}'), not a table of events; pass scamgeo.stats.daily_counts(events).",
+            f"'{outcome or 'incidents'}'), not a table of events; pass "
+            "scamgeo.stats.daily_counts(events).",
             source="counts",
         )
     return frame
+
+
+def resolve_outcome(frame: pd.DataFrame, outcome: str | None, *, func: str) -> str:
+    """The count column to use (the outcome= rule, :func:`scamgeo._validate.outcome_column`)."""
+    return outcome_column(frame.columns, outcome, source=func, counts=COUNT_COLUMNS)
+
+
+def fold_claims(events: pd.DataFrame, count: str) -> pd.DataFrame:
+    """``events`` with the claims of one incident folded into one row when counting incidents.
+
+    Rows sharing an ``incident_id`` become one (its first claim's date and
+    place, the highest toll: :func:`scamgeo._record.one_row_per_incident`);
+    without the column every row is an incident of its own.
+    """
+    from .._record import one_row_per_incident
+
+    if count == "incidents" and len(events) and "incident_id" in events.columns:
+        return one_row_per_incident(events)
+    return events
+
+
+def resolve_seed(seed: int | None) -> int:
+    """``seed`` if given, else a fresh one from the OS, so the run can be repeated and recorded."""
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1)[0])
+    return check_int(seed, name="seed", minimum=0)
+
+
+def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (for false-positive rates and power)."""
+    from scipy.stats import binomtest
+
+    if trials <= 0:
+        return (float("nan"), float("nan"))
+    ci = binomtest(int(successes), int(trials)).proportion_ci(level, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def require_rows(frame: pd.DataFrame, *, name: str, what: str = "rows") -> None:

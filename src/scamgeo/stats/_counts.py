@@ -14,10 +14,12 @@ from .._validate import check_choice
 from ._common import (
     CHI2_1_95,
     Z_95,
+    as_counts,
     as_frame,
     capture_warnings,
     fmt_p,
     nonneg_counts,
+    resolve_outcome,
 )
 
 __all__ = ["CountModelResult", "count_model"]
@@ -156,8 +158,11 @@ def _nb_profile(
     def llf(log_alpha: float) -> float:
         if log_alpha not in cache:
             fam = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
-            res = sm.GLM(y, X, family=fam, offset=offset).fit(start_params=start, maxiter=100)
-            cache[log_alpha] = float(res.llf)
+            try:
+                res = sm.GLM(y, X, family=fam, offset=offset).fit(start_params=start, maxiter=100)
+                cache[log_alpha] = float(res.llf) if np.isfinite(res.llf) else -np.inf
+            except (ValueError, np.linalg.LinAlgError):  # IRLS diverged at this alpha
+                cache[log_alpha] = -np.inf
         return cache[log_alpha]
 
     lo_b, hi_b = np.log(1e-8), np.log(1e3)
@@ -202,7 +207,7 @@ def count_model(
     by: str = "phase",
     reference: Any = None,
     exposure: str | None = "days",
-    outcome: str = "events",
+    outcome: str | None = None,
 ) -> CountModelResult:
     """Incidence-rate ratios between groups (e.g. phases) of a count series.
 
@@ -227,9 +232,10 @@ def count_model(
     exposure : str or None
         Column with each row's exposure (``"days"``); None when every row
         stands for the same length of time.
-    outcome : str
-        Count column to model (``"events"``; ``"fatalities"`` drops rows with
-        a missing figure).
+    outcome : str, optional
+        Count column to model; default the table's one count column
+        (``"incidents"`` or ``"claims"``, as :func:`daily_counts` names it).
+        ``"fatalities"`` drops rows with a missing figure.
 
     Returns
     -------
@@ -262,9 +268,11 @@ def count_model(
     >>> fit.chosen
     'negative_binomial'
     >>> irr = fit.table.set_index(["model", "term"]).loc[(fit.chosen, "july_war"), "irr"]
-    >>> round(float(irr), 1)  # events per day in the July war vs the May crisis
+    >>> round(float(irr), 1)  # incidents per day in the July war vs the May crisis
     48.7
     """
+    counts = as_counts(counts, func="count_model")
+    outcome = resolve_outcome(counts, outcome, func="count_model")
     counts = _check_count_table(counts, by=by, outcome=outcome, exposure=exposure)
     notes: list[str] = []
     data = _CountData.build(counts, by=by, outcome=outcome, exposure=exposure, notes=notes)

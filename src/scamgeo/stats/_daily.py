@@ -10,12 +10,12 @@ import pandas as pd
 from .. import _time
 from .._dask import dask_version
 from .._errors import ParameterError, SchemaError
+from .._inputs import event_frame
 from .._record import one_row_per_incident
-from .._validate import check_choice, require_columns
+from .._validate import check_choice
 from ..vocab import COUNT_UNITS
 from ._common import (
     PHASE_DTYPE,
-    as_frame,
     assign_phase,
     date_column,
     logger,
@@ -23,7 +23,7 @@ from ._common import (
     to_timestamp,
 )
 
-__all__ = ["daily_counts", "phase_of", "phases"]
+__all__ = ["by_phase", "daily_counts", "phase_of", "phases"]
 
 
 # --- phases -------------------------------------------------------------------
@@ -102,7 +102,7 @@ def daily_counts(
     timeline: pd.DataFrame | None = None,
     count: str = "incidents",
 ) -> pd.DataFrame:
-    """Events and fatalities per day (or week) on a complete calendar, labelled by phase.
+    """Incidents (or claims) and fatalities per day or week on a complete calendar, by phase.
 
     Parameters
     ----------
@@ -125,7 +125,7 @@ def daily_counts(
         (claims are alternatives, never added). ``"claims"`` counts every row.
         Rows without an ``incident_id`` (ACLED, UCDP) are incidents of their
         own, so both give the same table for them. ``.attrs["count"]`` says
-        which was counted.
+        which was counted, and the count column is named after it.
 
     Returns
     -------
@@ -137,7 +137,7 @@ def daily_counts(
           1–7 for weeks), the exposure of :func:`count_model`;
         - ``phase``: ordered categorical (for weeks: the phase of the first
           day; ``mixed_phase`` says whether the week straddles two phases);
-        - ``events``: number of events;
+        - ``incidents`` (or ``claims``, as ``count`` says): the number counted;
         - ``fatalities``: sum of the *reported* fatalities. It is 0 on a day
           without events and missing (``<NA>``) on a day whose events all
           have no reported figure: a missing figure is never counted as 0;
@@ -160,24 +160,23 @@ def daily_counts(
     >>> from scamgeo import datasets, stats
     >>> events = datasets.events()
     >>> counts = stats.daily_counts(events)
-    >>> len(counts), int(counts["events"].sum()), counts.attrs["count"]
-    (276, 196, 'incidents')
-    >>> int(stats.daily_counts(events, count="claims")["events"].sum())
-    205
+    >>> len(counts), int(counts["incidents"].sum()), counts.attrs["count"]
+    (276, 204, 'incidents')
+    >>> int(stats.daily_counts(events, count="claims")["claims"].sum())
+    216
     >>> first = counts.iloc[0]
-    >>> str(first["date"].date()), first["phase"], int(first["events"])
+    >>> str(first["date"].date()), first["phase"], int(first["incidents"])
     ('2025-05-28', 'may_crisis', 1)
     """
     if (on_dask := dask_version(daily_counts, events)) is not None:
         return on_dask(events, start=start, end=end, freq=freq, timeline=timeline, count=count)
-    source = "events"
-    events = as_frame(events, name="events")
     check_choice(freq, ["D", "W"], name="freq")
     check_choice(count, COUNT_UNITS, name="count")
-    require_columns(events.columns, ["event_date", "fatalities"], source=source)
+    events = event_frame(events, name="events", columns=("event_date", "fatalities"))
     if count == "incidents" and len(events):
         events = one_row_per_incident(events)
     out = _daily_counts(events, start=start, end=end, freq=freq, timeline=timeline)
+    out = out.rename(columns={"events": count})
     out.attrs["count"] = count
     return out
 
@@ -185,22 +184,8 @@ def daily_counts(
 def _daily_counts(
     events: pd.DataFrame, *, start: Any, end: Any, freq: str, timeline: pd.DataFrame | None
 ) -> pd.DataFrame:
-    source = "events"
-    dates = date_column(events, "event_date", source=source)
-    fat = pd.to_numeric(events["fatalities"], errors="coerce")
-    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
-    bad = bad | (
-        fat.isna()
-        & events["fatalities"].notna()
-        & events["fatalities"].astype("string").str.strip().ne("")
-    )
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SchemaError(
-            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
-            f"{events['fatalities'].iloc[pos]!r}.",
-            source=source,
-        )
+    dates = date_column(events, "event_date", source="events")
+    fat = _fatalities(events)
     if len(events) == 0 and (start is None or end is None):
         logger.info("daily_counts: no events and no start/end: the table is empty.")
         return _empty_counts(freq)
@@ -232,18 +217,7 @@ def _daily_counts(
     table = phase_table(timeline)
     per_day["phase"] = assign_phase(per_day.index.to_series(), table)
     per_day["days"] = 1
-    if freq == "W":
-        week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
-        grouped = per_day.groupby(week)
-        out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
-        codes = per_day["phase"].cat.codes.groupby(week)
-        first_code = codes.first()
-        out["phase"] = pd.Categorical.from_codes(first_code.to_numpy(), dtype=PHASE_DTYPE)
-        out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
-        out.index.name = "date"
-    else:
-        out = per_day
-    out = out.reset_index()
+    out = (_weekly(per_day) if freq == "W" else per_day).reset_index()
     out["fatalities_missing_events"] = out["events"] - out["fatalities_reported_events"]
     fatalities = out["fatalities"].astype("Int64")
     fatalities[(out["events"] > 0) & (out["fatalities_reported_events"] == 0)] = pd.NA
@@ -266,6 +240,37 @@ def _daily_counts(
     return out
 
 
+def _fatalities(events: pd.DataFrame) -> pd.Series:
+    """The fatality figures as numbers (missing where none was reported); raise on bad ones."""
+    fat = pd.to_numeric(events["fatalities"], errors="coerce")
+    bad = fat.notna() & ((fat < 0) | (fat != fat.round()))
+    bad = bad | (
+        fat.isna()
+        & events["fatalities"].notna()
+        & events["fatalities"].astype("string").str.strip().ne("")
+    )
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise SchemaError(
+            f"events: column fatalities must hold whole numbers >= 0 or be empty; row {pos} has "
+            f"{events['fatalities'].iloc[pos]!r}.",
+            source="events",
+        )
+    return fat
+
+
+def _weekly(per_day: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows summed into Monday-starting weeks, the phase of each week's first day."""
+    week = per_day.index - pd.to_timedelta(per_day.index.day_of_week, unit="D")
+    grouped = per_day.groupby(week)
+    out = grouped[["events", "fatalities", "fatalities_reported_events", "days"]].sum()
+    codes = per_day["phase"].cat.codes.groupby(week)
+    out["phase"] = pd.Categorical.from_codes(codes.first().to_numpy(), dtype=PHASE_DTYPE)
+    out["mixed_phase"] = (codes.nunique() > 1).to_numpy()
+    out.index.name = "date"
+    return out
+
+
 def _empty_counts(freq: str) -> pd.DataFrame:
     """The table of :func:`daily_counts` with no rows (no events, no calendar given)."""
     out = pd.DataFrame(
@@ -283,3 +288,38 @@ def _empty_counts(freq: str) -> pd.DataFrame:
         out.insert(3, "mixed_phase", pd.Series([], dtype=bool))
     out.attrs["note"] = "no events, and no start= and end= to lay a calendar"
     return out
+
+
+def by_phase(counts: pd.DataFrame, *, outcome: str | None = None) -> pd.DataFrame:
+    """A count table summed by phase: days, the count, its rate per day, the reported deaths.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`daily_counts` output.
+    outcome : str, optional
+        The count column (default: the table's one count column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per phase with days in the table: ``phase``, ``days``, the count
+        column, ``per_day``, ``fatalities`` (a floor where tolls are missing) and
+        ``fatalities_missing_events``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> t = stats.by_phase(stats.daily_counts(datasets.events(), start="2025-07-10", end="2025-08-31"))
+    >>> t[["phase", "days", "incidents"]].values.tolist()
+    [['may_crisis', 14, 4], ['july_war', 5, 47], ['truce', 34, 14]]
+    """
+    from ._common import resolve_outcome
+
+    outcome = resolve_outcome(counts, outcome, func="by_phase")
+    grouped = counts.groupby("phase", observed=True)
+    out = grouped[["days", outcome, "fatalities", "fatalities_missing_events"]].sum()
+    out = out[out["days"] > 0].reset_index()
+    out["per_day"] = out[outcome] / out["days"]
+    out["phase"] = out["phase"].astype(str)
+    return out[["phase", "days", outcome, "per_day", "fatalities", "fatalities_missing_events"]]

@@ -54,6 +54,14 @@ def series_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]
     (counting_body, measure, notes)
         Two string Series aligned on ``frame`` (missing values filled with
         "not stated" / "unknown") and a list of plain-text notes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scamgeo import stats
+    >>> body, measure, notes = stats.series_columns(pd.DataFrame({"measure": ["stock", None]}))
+    >>> body.tolist(), measure.tolist(), len(notes)
+    (['not stated', 'not stated'], ['stock', 'unknown'], 2)
     """
     notes: list[str] = []
     out = []
@@ -226,15 +234,47 @@ def displacement_summary(
     >>> str(row["peak_date"].date()), row["counting_body"]
     ('2025-12-10', 'AFP sum of Thai and Cambodian defence ministry figures')
     """
-    source = "displacement"
     df = as_frame(displacement, name="displacement")
+    metric = _one(metric, METRICS, name="metric", what="metric")
+    unit = _one(unit, UNITS, name="unit", what="unit")
+    when = to_timestamp(returned_by, name="returned_by") if returned_by is not None else None
+    work, notes = _work_table(df)
+    if metric is not None:
+        work = work[work["metric"] == metric]
+    if unit is not None:
+        work = work[work["unit"] == unit]
+    starts = _label_wars(work, timeline)
+    rows = [
+        _series_row(dict(zip(_KEYS, key, strict=True)), grp, when=when, starts=starts)
+        for key, grp in work.groupby(list(_KEYS), sort=True, dropna=False)
+    ]
+    out = pd.DataFrame(rows).reindex(columns=_SUMMARY_COLUMNS)
+    out.attrs["notes"] = notes
+    if not len(out):
+        return out
+    for c in ("outbreak", "first_date", "peak_date", "last_date", "returned_by", "value_at_date"):
+        out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+    out = out.reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
+
+
+_KEYS = ("metric", "unit", "counting_body", "measure", "country", "level", "place", "war")
+_SUMMARY_COLUMNS = [
+    "metric", "unit", "counting_body", "measure", "country", "level", "admin1", "admin1_code",
+    "war", "outbreak", "n_figures", "first_date", "peak_value", "peak_date", "days_to_peak",
+    "last_value", "last_date", "returned_by", "value_at_returned_by", "value_at_date",
+    "share_returned",
+]  # fmt: skip
+
+
+def _work_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The figures checked and laid out one per row (with body, measure, level, place)."""
+    source = "displacement"
     require_columns(
         df.columns, ["as_of", "country", "admin1", "metric", "value", "unit"], source=source
     )
     require_rows(df, name=source, what="figures")
-    metric = _one(metric, METRICS, name="metric", what="metric")
-    unit = _one(unit, UNITS, name="unit", what="unit")
-    when = to_timestamp(returned_by, name="returned_by") if returned_by is not None else None
     dates = date_column(df, "as_of", source=source)
     values = pd.to_numeric(df["value"], errors="coerce")
     metrics = df["metric"].astype("string")
@@ -253,7 +293,6 @@ def displacement_summary(
             f"displacement: unknown metric(s) {unknown}; allowed: {', '.join(METRICS)}.",
             source=source,
         )
-    admin1 = df["admin1"].astype("string")
     code = (
         df["admin1_code"].astype("string")
         if "admin1_code" in df.columns
@@ -262,21 +301,20 @@ def displacement_summary(
     body, measure, notes = series_columns(df)
     work = pd.DataFrame(
         {
-            "metric": metrics.to_numpy(),
-            "unit": units.to_numpy(),
-            "counting_body": body.to_numpy(),
-            "measure": measure.to_numpy(),
+            "metric": metrics.to_numpy(), "unit": units.to_numpy(),
+            "counting_body": body.to_numpy(), "measure": measure.to_numpy(),
             "country": df["country"].astype("string").to_numpy(),
-            "admin1": admin1.to_numpy(),
-            "admin1_code": code.to_numpy(),
-            "as_of": dates.to_numpy(),
-            "value": values.to_numpy(dtype=float),
+            "admin1": df["admin1"].astype("string").to_numpy(), "admin1_code": code.to_numpy(),
+            "as_of": dates.to_numpy(), "value": values.to_numpy(dtype=float),
         }
-    )
-    if metric is not None:
-        work = work[work["metric"] == metric]
-    if unit is not None:
-        work = work[work["unit"] == unit]
+    )  # fmt: skip
+    work["level"] = np.where(work["admin1"].isna(), "country", "province")
+    work["place"] = work["admin1_code"].fillna(work["admin1"]).fillna("")
+    return work, notes
+
+
+def _label_wars(work: pd.DataFrame, timeline: Any) -> list[tuple[str, pd.Timestamp]]:
+    """Add each figure's war and its outbreak date to ``work``; the wars' starts, in order."""
     table = phase_table(timeline)
     outbreaks = {
         str(p): s for p, s in zip(table["phase"], table["start"], strict=True) if str(p) in _WARS
@@ -290,84 +328,40 @@ def displacement_summary(
         outbreak[after] = np.datetime64(start, "ns")
     work["war"] = war
     work["outbreak"] = outbreak
-    work["level"] = np.where(work["admin1"].isna(), "country", "province")
-    work["place"] = work["admin1_code"].fillna(work["admin1"]).fillna("")
-    keys = ["metric", "unit", "counting_body", "measure", "country", "level", "place", "war"]
-    cols = [
-        "metric",
-        "unit",
-        "counting_body",
-        "measure",
-        "country",
-        "level",
-        "admin1",
-        "admin1_code",
-        "war",
-        "outbreak",
-        "n_figures",
-        "first_date",
-        "peak_value",
-        "peak_date",
-        "days_to_peak",
-        "last_value",
-        "last_date",
-        "returned_by",
-        "value_at_returned_by",
-        "value_at_date",
-        "share_returned",
-    ]
-    rows = []
-    for key, grp in work.groupby(keys, sort=True, dropna=False):
-        # one value per date: the largest when sources differ
-        daily = grp.groupby("as_of")["value"].max().sort_index()
-        peak = float(daily.max())
-        peak_date = daily.idxmax()
-        out_date = grp["outbreak"].iloc[0]
-        row = dict(zip(keys, key, strict=True))
-        row.update(
-            {
-                "admin1": grp["admin1"].dropna().iloc[0] if grp["admin1"].notna().any() else pd.NA,
-                "admin1_code": grp["admin1_code"].dropna().iloc[0]
-                if grp["admin1_code"].notna().any()
-                else pd.NA,
-                "outbreak": out_date,
-                "n_figures": len(grp),
-                "first_date": daily.index[0],
-                "peak_value": peak,
-                "peak_date": peak_date,
-                "days_to_peak": (peak_date - out_date).days if pd.notna(out_date) else np.nan,
-                "last_value": float(daily.iloc[-1]),
-                "last_date": daily.index[-1],
-                "returned_by": when,
-                "value_at_returned_by": np.nan,
-                "value_at_date": pd.NaT,
-                "share_returned": np.nan,
-            }
-        )
-        stock = key[0] in STOCK_METRICS and key[3] != "flow"
-        if when is not None and stock and when >= peak_date:
-            upto = daily[daily.index <= when]
-            # only within the same war: the latest figure must still belong to it and the date too
-            war_end = min(
-                (
-                    s
-                    for _, s in starts
-                    if s > (out_date if pd.notna(out_date) else pd.Timestamp.min)
-                ),
-                default=None,
-            )
-            if (war_end is None or when < war_end) and upto.index[-1] > peak_date:
-                value_at = float(upto.iloc[-1])
-                row["value_at_returned_by"] = value_at
-                row["value_at_date"] = upto.index[-1]
-                row["share_returned"] = 1.0 - value_at / peak if peak > 0 else np.nan
-        rows.append(row)
-    out = pd.DataFrame(rows).reindex(columns=cols)
-    out.attrs["notes"] = notes
-    if not len(out):
-        return out
-    for c in ("outbreak", "first_date", "peak_date", "last_date", "returned_by", "value_at_date"):
-        out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-    out = out.reset_index(drop=True)
-    out.attrs["notes"] = notes
-    return out
+    return starts
+
+
+def _series_row(
+    row: dict[str, Any], grp: pd.DataFrame, *, when: Any, starts: list[tuple[str, pd.Timestamp]]
+) -> dict[str, Any]:
+    """Peak, time to peak and share returned of one series (one value per date: the largest)."""
+    daily = grp.groupby("as_of")["value"].max().sort_index()
+    peak = float(daily.max())
+    peak_date = daily.idxmax()
+    out_date = grp["outbreak"].iloc[0]
+    first = {c: grp[c].dropna().iloc[0] if grp[c].notna().any() else pd.NA
+             for c in ("admin1", "admin1_code")}  # fmt: skip
+    row.update(first)
+    row.update(
+        {
+            "outbreak": out_date, "n_figures": len(grp), "first_date": daily.index[0],
+            "peak_value": peak, "peak_date": peak_date,
+            "days_to_peak": (peak_date - out_date).days if pd.notna(out_date) else np.nan,
+            "last_value": float(daily.iloc[-1]), "last_date": daily.index[-1],
+            "returned_by": when, "value_at_returned_by": np.nan, "value_at_date": pd.NaT,
+            "share_returned": np.nan,
+        }
+    )  # fmt: skip
+    stock = row["metric"] in STOCK_METRICS and row["measure"] != "flow"
+    if when is None or not stock or when < peak_date:
+        return row
+    upto = daily[daily.index <= when]
+    # only within the same war: the latest figure must still belong to it and the date too
+    after = out_date if pd.notna(out_date) else pd.Timestamp.min
+    war_end = min((s for _, s in starts if s > after), default=None)
+    if (war_end is None or when < war_end) and upto.index[-1] > peak_date:
+        value_at = float(upto.iloc[-1])
+        row["value_at_returned_by"] = value_at
+        row["value_at_date"] = upto.index[-1]
+        row["share_returned"] = 1.0 - value_at / peak if peak > 0 else np.nan
+    return row

@@ -4,67 +4,114 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._errors import ParameterError
+from .._result import Result
 from .._validate import check_choice, check_positive
-from ._common import check_int, logger
-from ._knox import resolve_seed
+from ..vocab import COUNT_UNITS
+from ._common import DEFAULT_SEED, as_frame, check_int, fold_claims, logger, resolve_seed
 from ._points import located_points
 
-if TYPE_CHECKING:
-    import geopandas as gpd
-
-__all__ = ["HotspotResult", "hotspots"]
+__all__ = ["HotspotOptions", "HotspotResult", "hotspots"]
 
 HOTSPOT_LABELS = ("hot", "cold", "not significant")
+_NULLS = ("permutation", "csr")
+
+
+@dataclass(frozen=True)
+class HotspotOptions:
+    """Inference options of :func:`hotspots` and :func:`emerging_hotspots`.
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level (0 < alpha < 1), default 0.05.
+    fdr : bool
+        Control the false discovery rate (Benjamini–Hochberg) over the cells
+        that hold events (the only cells that can be hot), default True.
+    null : {"permutation", "csr"}
+        ``"permutation"`` (default): esda's conditional randomisation, the
+        cell's own count held and the other cells' counts shuffled around it
+        (is the neighbourhood busier than the rest of the map?).
+        ``"csr"``: the events thrown uniformly over the grid's cells (is the
+        neighbourhood busier than an even spread?); a smooth trend across the
+        region is then flagged as hot, which is why it is not the default.
+    """
+
+    alpha: float = 0.05
+    fdr: bool = True
+    null: str = "permutation"
+
+    def checked(self) -> HotspotOptions:
+        alpha = check_positive(self.alpha, name="alpha")
+        if alpha >= 1:
+            raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}.")
+        if not isinstance(self.fdr, bool):
+            raise ParameterError(f"fdr must be True or False, got {self.fdr!r}.")
+        check_choice(self.null, _NULLS, name="null")
+        return self
 
 
 @dataclass(repr=False)
-class HotspotResult:
+class HotspotResult(Result):
     """Getis-Ord Gi* hotspots of event counts on a grid.
 
     Attributes
     ----------
     table : geopandas.GeoDataFrame
         One row per grid cell (empty cells kept), EPSG:4326 polygons:
-        ``cell_id``, ``events`` (count in the cell), ``gi`` (Gi* statistic),
-        ``gi_z`` (its analytical z-score), ``p_value`` (two-sided Monte Carlo
-        p-value), ``p_adjusted`` (Benjamini–Hochberg, equal to ``p_value``
-        when ``fdr=False``), ``significant`` (``p_adjusted <= alpha``) and
-        ``hotspot`` in {"hot", "cold", "not significant"}.
+        ``cell_id``, ``incidents`` (or ``claims``: the count in the cell),
+        ``gi`` (Gi* statistic), ``gi_z`` (its analytical z-score),
+        ``p_value`` (two-sided Monte Carlo p-value), ``p_adjusted``
+        (Benjamini–Hochberg over the cells holding events; equal to
+        ``p_value`` when ``fdr=False``; missing for empty cells),
+        ``significant`` and ``hotspot`` in {"hot", "cold", "not significant"}.
+        A cell is hot only where it holds events itself. With ``replicates``:
+        ``hot_share``, the share of redraws in which the cell is hot.
     cell_km : float
-    alpha : float
-    fdr : bool
-        Whether the Benjamini–Hochberg false discovery rate control was applied.
+    options : HotspotOptions
     permutations : int
-    seed : int or None
-        Seed used (drawn from the OS when none was given).
+    seed : int
+        Seed used (drawn from the OS and recorded when None was given).
+    count : {"incidents", "claims"}
     n_events : int
         Events counted in the grid.
     n_outside : int
         Located events outside the grid (left out).
     n_hot, n_cold : int
-        Cells labelled hot / cold.
+    replicates : int
+        Redraws within the location uncertainty (0: none).
     notes : list of str
-    null : {"csr", "permutation"}
-        The null hypothesis of the Monte Carlo test.
     """
 
     table: Any
     cell_km: float
-    alpha: float
-    fdr: bool
+    options: HotspotOptions
     permutations: int
-    seed: int | None
+    seed: int
+    count: str
     n_events: int
     n_outside: int
     n_hot: int
     n_cold: int
+    replicates: int = 0
     notes: list[str] = field(default_factory=list)
-    null: str = "csr"
+
+    @property
+    def alpha(self) -> float:
+        return self.options.alpha
+
+    @property
+    def fdr(self) -> bool:
+        return self.options.fdr
+
+    @property
+    def null(self) -> str:
+        return self.options.null
 
     def summary(self) -> str:
         """The result in words."""
@@ -73,27 +120,296 @@ class HotspotResult:
             if self.fdr
             else "no multiple-testing control"
         )
+        null = "complete spatial randomness" if self.null == "csr" else "conditional permutation"
         text = (
             f"Getis-Ord Gi* on {len(self.table)} cells of {self.cell_km:g} km with "
-            f"{self.n_events} events: {self.n_hot} hot and {self.n_cold} cold cell(s) at "
-            f"alpha={self.alpha:g}, {control}; {self.permutations} draws under "
-            + ("complete spatial randomness" if self.null == "csr" else "conditional permutation")
-            + f", seed {self.seed}."
+            f"{self.n_events} {self.count}: {self.n_hot} hot and {self.n_cold} cold cell(s) at "
+            f"alpha={self.alpha:g}, {control}; {self.permutations} draws under {null}, "
+            f"seed {self.seed}."
         )
         return "\n".join([text, *self.notes])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; the table without its polygons."""
+        out = super().to_dict()
+        out["options"] = {"alpha": self.alpha, "fdr": self.fdr, "null": self.null}
+        out["table"] = [
+            {k: v for k, v in row.items() if k != "geometry"} for row in out.get("table", [])
+        ]
+        return out
 
     def __repr__(self) -> str:
         return (
             f"HotspotResult(cells={len(self.table)}, n_events={self.n_events}, n_hot={self.n_hot}, "
-            f"n_cold={self.n_cold}, alpha={self.alpha:g}, fdr={self.fdr}, seed={self.seed})"
+            f"n_cold={self.n_cold}, null={self.null!r}, fdr={self.fdr}, seed={self.seed})"
         )
 
 
-def _grid_cells(bounds: Any, cell_km: float) -> gpd.GeoDataFrame:
+def hotspots(
+    events: pd.DataFrame,
+    *,
+    cell_km: float = 10,
+    permutations: int = 9999,
+    seed: int | None = DEFAULT_SEED,
+    bounds: Any = None,
+    count: str = "incidents",
+    replicates: int = 0,
+    options: HotspotOptions | None = None,
+) -> HotspotResult:
+    """Getis-Ord Gi* hotspots of events on a metric grid, with permutation inference.
+
+    Events are counted in the square cells of :func:`scamgeo.geo.grid`
+    (laid in :data:`scamgeo.config.METRIC_CRS`, UTM 48N); empty cells are
+    kept. Each cell's Gi* sums the counts of the cell and its eight
+    neighbours (binary queen weights, the cell itself included:
+    ``star=True``) relative to the total (:class:`esda.getisord.G_Local`).
+    Its significance comes from a two-sided Monte Carlo test, by default
+    esda's conditional permutation (see :class:`HotspotOptions`), with the
+    Benjamini–Hochberg procedure over the cells that hold events. A cell is
+    *hot* only where it holds events itself: Gi* sums the neighbours, and an
+    empty cell beside a busy one is not a place where fighting happened.
+
+    Parameters
+    ----------
+    events : GeoDataFrame or DataFrame with latitude/longitude
+        Events (common event schema).
+    cell_km : float
+        Cell side in km (> 0).
+    permutations : int
+        Monte Carlo draws (>= 19). With the false discovery control over ~100
+        occupied cells the smallest p-value must be well under 0.05/100, so
+        9999 (the default) gives the test power; 999 cannot pass the control.
+    seed : int, optional
+        Seed of the draws; None draws one from the OS and records it.
+    bounds : tuple or GeoDataFrame, optional
+        Region of the grid, as for :func:`scamgeo.geo.grid` (default: the
+        Thai–Cambodian border buffered by 50 km; events farther away are left
+        out and counted in a note).
+    count : {"incidents", "claims"}
+        ``"incidents"`` folds the claims of one incident into one event, as
+        :func:`daily_counts` does.
+    replicates : int
+        When > 0, also rerun the test this many times with every event
+        redrawn within its ``uncertainty_m`` (as :func:`hub_targeting_test`
+        does) and add ``hot_share`` to the table.
+    options : HotspotOptions, optional
+        Level, false discovery control and null (see :class:`HotspotOptions`).
+
+    Returns
+    -------
+    HotspotResult
+        ``.table`` (GeoDataFrame of cells), ``.n_hot``, ``.n_cold``,
+        ``.notes``, ``.summary()``. No located event gives a table of the
+        region's cells with nothing significant, and a note.
+
+    Notes
+    -----
+    esda (2.9) reports a *folded* pseudo p-value that counts ties on one side
+    only, which makes an all-empty neighbourhood look like a cold spot; the
+    p-values here are recomputed from esda's draws with ties counted on both
+    sides, ``p = min(1, 2·min(P[G >= g], P[G <= g]))`` with the +1
+    correction. esda seeds numpy's global generator: its state is saved and
+    restored around the call. Calibration and power on random and planted
+    patterns are measured by ``benchmarks/bench_spacetime.py``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> hot = stats.hotspots(datasets.events(), cell_km=20, permutations=999)
+    >>> hot.n_events, hot.seed, hot.null
+    (204, 20250724, 'permutation')
+    >>> bool((hot.table.loc[hot.table["hotspot"] == "hot", "incidents"] > 0).all())
+    True
+    """
+    options = (options or HotspotOptions()).checked()
+    cell_km = check_positive(cell_km, name="cell_km")
+    permutations = check_int(permutations, name="permutations", minimum=19)
+    check_choice(count, COUNT_UNITS, name="count")
+    replicates = check_int(replicates, name="replicates", minimum=0)
+    seed = resolve_seed(seed)
+    events = as_frame(events, name="events")
+    events = fold_claims(events, count)
+    cells = grid_cells(bounds, cell_km)
+    res = _hotspots_once(events, cells, permutations=permutations, seed=seed, options=options)
+    notes = res.pop("notes")
+    if replicates:
+        res["table"]["hot_share"] = _hot_share(events, cells, replicates, permutations, seed,
+                                               options, notes)  # fmt: skip
+    res["table"] = res["table"].rename(columns={"events": count})
+    return HotspotResult(cell_km=cell_km, options=options, permutations=permutations, seed=seed,
+                         count=count, replicates=replicates, notes=notes, **res)  # fmt: skip
+
+
+def grid_cells(bounds: Any, cell_km: float) -> Any:
     """Grid cells from :func:`scamgeo.geo.grid` in METRIC_CRS (default region: the border band)."""
     from .. import config, geo
 
     return geo.grid(bounds=bounds, cell_km=cell_km, crs=config.METRIC_CRS)
+
+
+def cell_counts(xy: np.ndarray, cells: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(events per cell, the cell index of each point or -1 outside the grid)."""
+    import shapely
+
+    from .. import config
+
+    geoms = cells.to_crs(config.METRIC_CRS).geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    where = np.full(len(xy), -1, dtype=np.int64)
+    if len(xy):
+        pt, cell = tree.query(shapely.points(xy[:, 0], xy[:, 1]), predicate="intersects")
+        first = np.unique(pt, return_index=True)[1]  # a point on a shared edge counts once
+        where[pt[first]] = cell[first]
+    counts = np.bincount(where[where >= 0], minlength=len(geoms)).astype(float)
+    return counts, where
+
+
+def weights(cells: Any, cell_km: float) -> Any:
+    """Binary queen-contiguity weights of the grid (centres within 1.5 cell sides)."""
+    from libpysal.weights import DistanceBand
+
+    from .. import config
+
+    centres = cells.to_crs(config.METRIC_CRS).geometry.centroid
+    cxy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # islands are reported as a note by the callers
+        return DistanceBand(cxy, threshold=1.5 * cell_km * 1000.0, binary=True,
+                            silence_warnings=True)  # fmt: skip
+
+
+def gi_star(
+    counts: np.ndarray, w: Any, *, permutations: int, seed: int, null: str
+) -> dict[str, np.ndarray]:
+    """Gi*, its z-score and the one-sided Monte Carlo tails (hot, cold) of every cell."""
+    with warnings.catch_warnings():
+        # esda imports tqdm.auto, which warns in a kernel without ipywidgets (nothing to fix)
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from esda.getisord import G_Local
+
+    state = np.random.get_state()  # noqa: NPY002 - esda seeds the legacy global state
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            g = G_Local(counts, w, transform="B", star=True, keep_simulations=True, n_jobs=1,
+                        permutations=permutations if null == "permutation" else 0, seed=seed)  # fmt: skip
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    obs = np.asarray(g.Gs, dtype=float)
+    if null == "permutation":
+        sims = np.asarray(g.rGs)
+        tol = 1e-12 * np.maximum(1.0, np.abs(obs))[:, None]
+        ge = (sims >= obs[:, None] - tol).sum(axis=1)
+        le = (sims <= obs[:, None] + tol).sum(axis=1)
+    else:
+        ge, le = _csr_tails(counts, w, permutations, seed)
+    return {"gi": obs, "z": np.asarray(g.Zs, dtype=float),
+            "p_hot": (1 + ge) / (permutations + 1), "p_cold": (1 + le) / (permutations + 1)}  # fmt: skip
+
+
+def label_cells(
+    tails: dict[str, np.ndarray], occupied: np.ndarray, options: HotspotOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(two-sided p, BH-adjusted p over the ``occupied`` cells, labels): only those can be hot."""
+    from scipy.stats import false_discovery_control
+
+    p = np.minimum(1.0, 2 * np.minimum(tails["p_hot"], tails["p_cold"]))
+    p_adj = np.full(len(p), np.nan)
+    if occupied.any():
+        p_adj[occupied] = (
+            false_discovery_control(p[occupied], method="bh") if options.fdr else p[occupied]
+        )
+    significant = occupied & (p_adj <= options.alpha)
+    label = np.where(significant & (tails["p_hot"] < tails["p_cold"]), "hot", "not significant")
+    label = np.where(significant & (tails["p_cold"] < tails["p_hot"]), "cold", label)
+    return p, p_adj, label
+
+
+def _hotspots_once(
+    events: pd.DataFrame, cells: Any, *, permutations: int, seed: int, options: HotspotOptions
+) -> dict[str, Any]:
+    """The fields of a HotspotResult for one set of points."""
+    pts = located_points(events, name="events", dated=False, what="hotspot analysis")
+    notes = list(pts.notes)
+    counts, where = cell_counts(pts.xy, cells)
+    n_outside = int((where < 0).sum())
+    if n_outside:
+        notes.append(f"{n_outside} located event(s) outside the grid's region left out")
+        logger.warning("hotspots: %s", notes[-1])
+    table = _empty_table(cells, counts)
+    n_events = int(counts.sum())
+    if n_events == 0 or len(cells) < 3:
+        notes.append(
+            f"{n_events} event(s) in {len(cells)} cell(s): nothing to test "
+            "(every cell is 'not significant')"
+        )
+        return {"table": table, "n_events": n_events, "n_outside": n_outside, "n_hot": 0,
+                "n_cold": 0, "notes": notes}  # fmt: skip
+    cell_km = float(np.sqrt(cells.to_crs("EPSG:32648").geometry.area.iloc[0])) / 1000.0
+    w = weights(cells, cell_km)
+    if w.islands:
+        notes.append(f"{len(w.islands)} cell(s) without a neighbour in the grid")
+    tails = gi_star(counts, w, permutations=permutations, seed=seed, null=options.null)
+    p, p_adj, label = label_cells(tails, counts > 0, options)
+    table["gi"], table["gi_z"], table["p_value"], table["p_adjusted"] = (
+        tails["gi"], tails["z"], p, p_adj)  # fmt: skip
+    table["significant"] = label != "not significant"
+    table["hotspot"] = pd.Categorical(label, categories=list(HOTSPOT_LABELS))
+    notes += _hotspot_notes(pts.frame, counts, permutations, options)
+    return {"table": table, "n_events": n_events, "n_outside": n_outside,
+            "n_hot": int((label == "hot").sum()), "n_cold": int((label == "cold").sum()),
+            "notes": notes}  # fmt: skip
+
+
+def _hotspot_notes(
+    frame: pd.DataFrame, counts: np.ndarray, permutations: int, options: HotspotOptions
+) -> list[str]:
+    notes = []
+    occupied = int((counts > 0).sum())
+    min_p = 2 / (permutations + 1)
+    if options.fdr and min_p * occupied > options.alpha:
+        notes.append(
+            f"with {permutations} permutations the smallest two-sided p-value is {min_p:.4f}; "
+            f"over {occupied} occupied cells the false discovery control cannot flag any cell: "
+            "raise permutations"
+        )
+    if "geo_precision" in frame.columns:
+        coarse = int((pd.to_numeric(frame["geo_precision"], errors="coerce") >= 2).sum())
+        if coarse:
+            notes.append(
+                f"{coarse} of {len(frame)} events are placed at a town, district or province "
+                "point (geo_precision 2–3): hotspots partly show where places are named"
+            )
+    return notes
+
+
+def _hot_share(
+    events: pd.DataFrame,
+    cells: Any,
+    replicates: int,
+    permutations: int,
+    seed: int,
+    options: HotspotOptions,
+    notes: list[str],
+) -> np.ndarray:
+    """Share of redraws (every event moved within its location error) in which each cell is hot."""
+    from ._uncertainty import jitter_locations, uncertainty_radius_m
+
+    radius, radius_notes = uncertainty_radius_m(events)
+    rng = np.random.default_rng(seed)
+    hot = np.zeros(len(cells))
+    for _ in range(replicates):
+        moved = jitter_locations(events, radius, rng)
+        res = _hotspots_once(moved, cells, permutations=permutations,
+                             seed=int(rng.integers(2**31 - 1)), options=options)  # fmt: skip
+        hot += (res["table"]["hotspot"] == "hot").to_numpy()
+    notes += radius_notes
+    notes.append(
+        f"location uncertainty: {replicates} redraws of every event within its error radius "
+        f"(seed {seed}); hot_share is the share of redraws in which a cell is hot"
+    )
+    return hot / replicates
 
 
 def _csr_tails(
@@ -114,14 +430,12 @@ def _csr_tails(
     rng = np.random.default_rng(seed)
     ge = np.zeros(n_cells, dtype=np.int64)
     le = np.zeros(n_cells, dtype=np.int64)
-    # equal cells: each event falls in a uniformly drawn cell (a multinomial with equal
-    # probabilities), drawn as cell numbers and counted per draw with one bincount
     batch = int(max(1, min(256, 4_000_000 // max(total, 1))))
     done = 0
     while done < permutations:
         k = min(batch, permutations - done)
-        cells = rng.integers(0, n_cells, size=(k, total)) + (np.arange(k) * n_cells)[:, None]
-        sim_counts = np.bincount(cells.ravel(), minlength=k * n_cells).reshape(k, n_cells)
+        drawn = rng.integers(0, n_cells, size=(k, total)) + (np.arange(k) * n_cells)[:, None]
+        sim_counts = np.bincount(drawn.ravel(), minlength=k * n_cells).reshape(k, n_cells)
         sims = wstar @ sim_counts.T.astype(float)  # (cells, k)
         ge += (sims >= obs[:, None] - 1e-9).sum(axis=1)
         le += (sims <= obs[:, None] + 1e-9).sum(axis=1)
@@ -129,266 +443,12 @@ def _csr_tails(
     return ge, le
 
 
-def _empty_table(cells: Any) -> Any:
+def _empty_table(cells: Any, counts: np.ndarray) -> Any:
     out = cells[["cell_id"]].copy()
-    for col, value in [
-        ("events", 0),
-        ("gi", np.nan),
-        ("gi_z", np.nan),
-        ("p_value", np.nan),
-        ("p_adjusted", np.nan),
-        ("significant", False),
-        ("hotspot", "not significant"),
-    ]:
+    out["events"] = counts.astype(np.int64)
+    for col, value in [("gi", np.nan), ("gi_z", np.nan), ("p_value", np.nan),
+                       ("p_adjusted", np.nan), ("significant", False)]:  # fmt: skip
         out[col] = value
+    out["hotspot"] = pd.Categorical(["not significant"] * len(out), categories=list(HOTSPOT_LABELS))
     out["geometry"] = cells.geometry.to_numpy()
     return out.set_geometry("geometry", crs=cells.crs)
-
-
-def hotspots(
-    events: pd.DataFrame,
-    *,
-    cell_km: float = 10,
-    permutations: int = 999,
-    alpha: float = 0.05,
-    fdr: bool = True,
-    seed: int | None = None,
-    bounds: Any = None,
-    null: str = "csr",
-) -> HotspotResult:
-    """Getis-Ord Gi* hotspots of events on a metric grid, with permutation inference.
-
-    Events are counted in the square cells of :func:`scamgeo.geo.grid`
-    (laid in :data:`scamgeo.config.METRIC_CRS`, UTM 48N); empty cells are
-    kept, since a cold or quiet area is information. Each cell's Gi* sums
-    the counts of the cell and its eight neighbours (binary queen weights,
-    the cell itself included: ``star=True``) relative to the total
-    (:class:`esda.getisord.G_Local`). Its significance comes from a Monte
-    Carlo test, two-sided: by default against complete spatial randomness
-    over the grid (see ``null``); with ``fdr`` the Benjamini–Hochberg procedure keeps
-    the expected share of false discoveries among the significant cells
-    below ``alpha``.
-
-    Parameters
-    ----------
-    events : GeoDataFrame or DataFrame with latitude/longitude
-        Events (common event schema).
-    cell_km : float
-        Cell side in km (> 0).
-    permutations : int
-        Monte Carlo draws (>= 19); with ``fdr`` over hundreds of cells,
-        9999 gives the p-values the resolution the control needs.
-    alpha : float
-        Significance level (0 < alpha < 1).
-    fdr : bool
-        Control the false discovery rate (Benjamini–Hochberg) across cells.
-    seed : int, optional
-        Seed of the permutations; None draws one from the OS and records it.
-    bounds : tuple or GeoDataFrame, optional
-        Region of the grid, as for :func:`scamgeo.geo.grid`. Default, as
-        there: the Thai–Cambodian border buffered by 50 km (events farther
-        away are left out, and counted in a note). The result depends on
-        it: under the ``"csr"`` null the question is where events are denser
-        than if they were spread evenly over this region, so the more empty
-        land in it, the more the fighting stands out (and the more empty
-        cells come out "cold").
-    null : {"csr", "permutation"}
-        ``"csr"`` (default): Monte Carlo under complete spatial randomness,
-        the events thrown uniformly (multinomially) over the grid's equal
-        cells ``permutations`` times and Gi* recomputed in every cell; a
-        cell is hot when it and its neighbours hold more events than chance
-        would put there (a cell can be hot with no event of its own when its
-        neighbours hold many). ``"permutation"``: esda's conditional
-        randomisation, the cell's own count held fixed and the other cells'
-        counts shuffled around it; it asks whether the neighbours resemble
-        the cell (spatial association) and has almost no power against a
-        compact cluster of point events (a few cells holding most of them),
-        which is why it is not the default.
-
-    Returns
-    -------
-    HotspotResult
-        ``.table`` (GeoDataFrame of cells with ``gi_z``, ``p_value``,
-        ``significant`` and ``hotspot``), ``.n_hot``, ``.n_cold``,
-        ``.notes``, ``.summary()``. No located event gives a table of the
-        default region's cells with nothing significant, and a note.
-
-    Raises
-    ------
-    ParameterError
-        Bad ``cell_km``, ``permutations``, ``alpha`` or ``seed``.
-
-    Notes
-    -----
-    The statistic (``gi``) and its analytical z-score (``gi_z``, under
-    esda's randomisation assumptions) come from esda's ``G_Local`` with
-    ``star=True`` and binary weights, for either null. Under ``"csr"`` the
-    Monte Carlo draws are made here with a seeded
-    :func:`numpy.random.default_rng`. Under ``"permutation"`` esda (2.9)
-    reports a *folded* pseudo p-value, counting permuted values ``>=`` the
-    observed one and then taking the smaller tail; with many empty cells
-    Gi* ties at its minimum (0), and that count makes an all-empty
-    neighbourhood look like a significant cold spot (p = 0.001). The
-    p-values here are recomputed from esda's draws with ties counted on both
-    sides. For both nulls ``p = min(1, 2·min(P[G >= g], P[G <= g]))`` with
-    the usual +1 correction (two-sided); the tests check the false-positive
-    rate on random patterns.
-
-    esda seeds its permutations with ``numpy.random.seed`` (numba's
-    generator when numba is installed, numpy's global one otherwise): the
-    seed is honoured (checked in the tests), and numpy's global random
-    state is saved and restored around the call so that it is not disturbed.
-
-    A cell holds the events *placed* in it: events placed at a town or
-    district point (``geo_precision`` 2–3) can sit kilometres from where the
-    fighting was, and cells smaller than that error mostly show where places
-    are named.
-
-    Examples
-    --------
-    >>> from scamgeo import datasets, stats
-    >>> hot = stats.hotspots(datasets.events(), cell_km=20, permutations=99, seed=1)
-    >>> hot.n_events, hot.n_hot, hot.n_cold
-    (205, 44, 84)
-    """
-    with warnings.catch_warnings():
-        # esda imports tqdm.auto, which warns in a kernel without ipywidgets (nothing to fix)
-        warnings.filterwarnings("ignore", message="IProgress not found")
-        from esda.getisord import G_Local
-        from libpysal.weights import DistanceBand
-    from scipy.stats import false_discovery_control
-
-    from .. import config
-
-    cell_km = check_positive(cell_km, name="cell_km")
-    permutations = check_int(permutations, name="permutations", minimum=19)
-    alpha = check_positive(alpha, name="alpha")
-    if alpha >= 1:
-        from .._errors import ParameterError
-
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}.")
-    if not isinstance(fdr, bool):
-        from .._errors import ParameterError
-
-        raise ParameterError(f"fdr must be True or False, got {fdr!r}.")
-    check_choice(null, ("csr", "permutation"), name="null")
-    seed = resolve_seed(seed)
-    pts = located_points(events, name="events", dated=False, what="hotspot analysis")
-    notes = list(pts.notes)
-
-    if len(pts.xy) == 0:
-        cells = _grid_cells(bounds, cell_km)
-        notes.append("no located event: nothing to test (every cell is 'not significant')")
-        logger.warning("hotspots: %s", notes[-1])
-        return HotspotResult(
-            _empty_table(cells), cell_km, alpha, fdr, permutations, seed, 0, 0, 0, 0, notes, null
-        )
-
-    import geopandas as gpd
-
-    cells = _grid_cells(bounds, cell_km)
-    cells_m = cells.to_crs(config.METRIC_CRS)
-    points = gpd.GeoDataFrame(
-        {"row": np.arange(len(pts.xy))},
-        geometry=gpd.points_from_xy(pts.xy[:, 0], pts.xy[:, 1]),
-        crs=config.METRIC_CRS,
-    )
-    hits = gpd.sjoin(points, cells_m[["geometry"]], how="inner", predicate="intersects")
-    hits = hits[~hits["row"].duplicated()]  # a point on a shared edge counts once
-    counts = np.bincount(hits["index_right"].to_numpy(), minlength=len(cells)).astype(float)
-    n_outside = len(pts.xy) - len(hits)
-    if n_outside:
-        notes.append(f"{n_outside} located event(s) outside the grid's region left out")
-        logger.warning("hotspots: %s", notes[-1])
-    n_events = int(counts.sum())
-    table = _empty_table(cells)
-    table["events"] = counts.astype(np.int64)
-    if n_events == 0 or len(cells) < 3:
-        notes.append(
-            f"{n_events} event(s) in {len(cells)} cell(s): nothing to test "
-            "(every cell is 'not significant')"
-        )
-        return HotspotResult(
-            table, cell_km, alpha, fdr, permutations, seed, n_events, n_outside, 0, 0, notes, null
-        )
-
-    centres = cells_m.geometry.centroid
-    cxy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
-    with warnings.catch_warnings():
-        # libpysal warns about islands / disconnected components: reported as a note below
-        warnings.simplefilter("ignore")
-        w = DistanceBand(cxy, threshold=1.5 * cell_km * 1000.0, binary=True, silence_warnings=True)
-    if w.islands:
-        notes.append(f"{len(w.islands)} cell(s) without a neighbour in the grid")
-    state = np.random.get_state()  # noqa: NPY002 - esda seeds the legacy global state
-    try:
-        with warnings.catch_warnings():
-            # esda announces a change of its default alternative; the p-values are recomputed here
-            warnings.simplefilter("ignore", DeprecationWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            g = G_Local(
-                counts,
-                w,
-                transform="B",
-                star=True,
-                permutations=permutations if null == "permutation" else 0,
-                keep_simulations=True,
-                n_jobs=1,
-                seed=seed,
-            )
-    finally:
-        np.random.set_state(state)  # noqa: NPY002
-    obs_g = np.asarray(g.Gs, dtype=float)
-    if null == "permutation":
-        sims = np.asarray(g.rGs)  # (cells, permutations)
-        obs = obs_g[:, None]
-        tol = 1e-12 * np.maximum(1.0, np.abs(obs))
-        ge = (sims >= obs - tol).sum(axis=1)
-        le = (sims <= obs + tol).sum(axis=1)
-    else:
-        ge, le = _csr_tails(counts, w, permutations, seed)
-    p_hot = (1 + ge) / (permutations + 1)
-    p_cold = (1 + le) / (permutations + 1)
-    p = np.minimum(1.0, 2 * np.minimum(p_hot, p_cold))
-    p_adj = false_discovery_control(p, method="bh") if fdr else p
-    significant = p_adj <= alpha
-    z = np.asarray(g.Zs, dtype=float)
-    label = np.where(significant & (p_hot < p_cold), "hot", "not significant")
-    label = np.where(significant & (p_cold < p_hot), "cold", label)
-    table["gi"] = np.asarray(g.Gs, dtype=float)
-    table["gi_z"] = z
-    table["p_value"] = p
-    table["p_adjusted"] = p_adj
-    table["significant"] = label != "not significant"
-    table["hotspot"] = pd.Categorical(label, categories=list(HOTSPOT_LABELS))
-    n_hot = int((label == "hot").sum())
-    n_cold = int((label == "cold").sum())
-    min_p = 2 / (permutations + 1)
-    if fdr and min_p * len(cells) > alpha:
-        notes.append(
-            f"with {permutations} permutations the smallest two-sided p-value is {min_p:.4f}; over "
-            f"{len(cells)} cells the false discovery control can flag only strong clusters: "
-            "raise permutations for more power"
-        )
-    if "geo_precision" in pts.frame.columns:
-        coarse = int((pd.to_numeric(pts.frame["geo_precision"], errors="coerce") >= 2).sum())
-        if coarse:
-            notes.append(
-                f"{coarse} of {len(pts.frame)} events are placed at a town, district or province "
-                f"point (geo_precision 2–3): with {cell_km:g} km cells, hotspots partly show where "
-                "places are named"
-            )
-    return HotspotResult(
-        table,
-        cell_km,
-        alpha,
-        fdr,
-        permutations,
-        seed,
-        n_events,
-        n_outside,
-        n_hot,
-        n_cold,
-        notes,
-        null,
-    )

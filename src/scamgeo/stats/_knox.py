@@ -5,13 +5,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from .._validate import check_positive
-from ._common import check_int, fmt_p, logger
+from .._result import Result
+from .._validate import check_choice, check_positive
+from ..vocab import COUNT_UNITS
+from ._common import DEFAULT_SEED, as_frame, check_int, fmt_p, fold_claims, logger, resolve_seed
 from ._points import located_points
 
 __all__ = ["KnoxResult", "knox_test"]
@@ -27,7 +30,7 @@ _BATCH = 64
 
 
 @dataclass(repr=False)
-class KnoxResult:
+class KnoxResult(Result):
     """Knox space-time interaction test.
 
     A pair of events is *close in space* when they lie at most ``distance_km``
@@ -48,8 +51,14 @@ class KnoxResult:
         One-sided permutation p-value, ``(1 + #{null >= statistic}) / (permutations + 1)``:
         the dates are shuffled among the events, which keeps where and when
         fighting happened and breaks only their link.
+    p_table : float
+        Table-wide p-value: the smallest p-value over every threshold of
+        :attr:`table`, adjusted by the min-p over the same shuffles
+        (Westfall–Young), so that it controls the chance of any false finding
+        across the table.
     p_poisson : float
-        One-sided Poisson approximation (pointpats), for reference only.
+        One-sided Poisson approximation ``P(X >= statistic)`` with mean
+        ``expected``, for reference only.
     distance_km, days : float, int
         Thresholds of the test.
     n_events : int
@@ -59,9 +68,11 @@ class KnoxResult:
     observed : numpy.ndarray
         2×2 table ``[[NST, NS − NST], [NT − NST, rest]]`` (pointpats layout).
     permutations : int
-    seed : int or None
+    seed : int
         Seed of :func:`numpy.random.default_rng` used (drawn from fresh entropy
-        when none was given, so the run can be repeated).
+        when None was given, so the run can be repeated).
+    within_phases : bool
+        Whether the dates were shuffled only within phases of the war.
     null_statistics : numpy.ndarray
         The statistic under each permutation (test thresholds).
     table : pandas.DataFrame
@@ -76,6 +87,7 @@ class KnoxResult:
     expected: float
     ratio: float
     p_value: float
+    p_table: float
     p_poisson: float
     distance_km: float
     days: int
@@ -85,10 +97,11 @@ class KnoxResult:
     n_time_pairs: int
     observed: np.ndarray
     permutations: int
-    seed: int | None
+    seed: int
     null_statistics: np.ndarray
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    within_phases: bool = False
 
     def summary(self) -> str:
         """The result in words."""
@@ -100,7 +113,10 @@ class KnoxResult:
             f"Knox test on {self.n_events} events: {self.statistic} pairs within "
             f"{self.distance_km:g} km and {self.days} day(s) of each other vs {self.expected:.1f} "
             f"expected if where and when were unrelated (ratio {self.ratio:.2f}); permutation "
-            f"{fmt_p(self.p_value)} ({self.permutations} permutations, seed {self.seed})."
+            f"{fmt_p(self.p_value)}; over the whole table {fmt_p(self.p_table)} "
+            f"({self.permutations} permutations"
+            + (" within phases" if self.within_phases else "")
+            + f", seed {self.seed})."
         )
         return "\n".join([text, *self.notes])
 
@@ -110,13 +126,6 @@ class KnoxResult:
             f"p_value={self.p_value:.3g}, distance_km={self.distance_km:g}, days={self.days}, "
             f"n_events={self.n_events}, permutations={self.permutations}, seed={self.seed})"
         )
-
-
-def resolve_seed(seed: int | None) -> int:
-    """``seed`` if given, else a fresh one from the OS, so the draw can be repeated."""
-    if seed is None:
-        return int(np.random.SeedSequence().generate_state(1)[0])
-    return check_int(seed, name="seed", minimum=0)
 
 
 def _thresholds(values: Sequence[float] | None, default: Sequence[float], own: float, *, name: str):
@@ -143,6 +152,7 @@ def _empty(distance_km, days, permutations, seed, notes, n) -> KnoxResult:
         expected=np.nan,
         ratio=np.nan,
         p_value=np.nan,
+        p_table=np.nan,
         p_poisson=np.nan,
         distance_km=distance_km,
         days=days,
@@ -167,9 +177,10 @@ def knox_test(
     distance_km: float,
     days: int,
     permutations: int = 999,
-    seed: int | None = None,
-    table_distances_km: Sequence[float] | None = None,
-    table_days: Sequence[int] | None = None,
+    seed: int | None = DEFAULT_SEED,
+    grid: tuple[Sequence[float], Sequence[int]] | None = None,
+    count: str = "incidents",
+    within_phases: bool = False,
 ) -> KnoxResult:
     """Knox test of space-time interaction with a permutation p-value.
 
@@ -198,73 +209,66 @@ def knox_test(
     seed : int, optional
         Seed of :func:`numpy.random.default_rng`; None draws one from the OS
         and records it in the result.
-    table_distances_km, table_days : sequence, optional
-        Grid of thresholds for ``result.table`` (defaults
+    grid : (sequence of float, sequence of int), optional
+        Distances (km) and days of ``result.table`` (defaults
         :data:`TABLE_DISTANCES_KM` and :data:`TABLE_DAYS`); the test's own
         thresholds are always added.
+    count : {"incidents", "claims"}
+        ``"incidents"`` folds the claims of one incident into one event (its
+        first claim's date and place), as :func:`daily_counts` does; two
+        claims of one attack would otherwise be a pair close in space and time.
+    within_phases : bool
+        Shuffle the dates only among events of the same phase of the war
+        (:func:`phase_of`): the null keeps *when in the war* fighting happened
+        at each place, so the test asks for interaction beyond the phases.
 
     Returns
     -------
     KnoxResult
-        ``.statistic``, ``.expected``, ``.p_value``, ``.table``, ``.notes``,
-        ``.summary()``. Fewer than :data:`MIN_EVENTS` located, dated events
-        give a result with NaN p-value and a note.
+        ``.statistic``, ``.expected``, ``.p_value``, ``.p_table`` (over the
+        whole table), ``.table``, ``.notes``, ``.summary()``. Fewer than
+        :data:`MIN_EVENTS` located, dated events give NaN p-values and a note.
 
     Raises
     ------
     ParameterError
-        Bad thresholds, permutations or seed.
+        Bad thresholds, permutations, seed or count.
     SchemaError
         ``events`` without ``event_date`` or with a bad date.
 
     Notes
     -----
-    The statistic and its expectation come from :class:`pointpats.spacetime.Knox`.
-    Its own permutation loop is in pure Python, one threshold at a time, and
-    draws from numpy's global random state; the permutations here shuffle the
+    The statistic and its expectation come from :class:`pointpats.spacetime.Knox`
+    (checked against it in the tests); the permutations here shuffle the
     dates with a seeded generator and evaluate every threshold of the table
-    on the same shuffles, which gives the same test (the tests check the two
-    agree).
+    on the same shuffles. ``p_table`` is the single-step min-p adjustment of
+    Westfall and Young (1993): the share of shuffles whose smallest p-value
+    over the table is as small as the observed smallest one, which controls
+    the family-wise error over all thresholds of the table.
 
     A front that moves (fighting in one sector in July, another in December)
     makes pairs close in space also close in time without any contagion
-    between events: a small p-value says that where and when are linked,
-    not why; compare the table's short thresholds (days) with the long ones.
-
-    Many events of a conflict record are placed at a town or district point,
-    so pairs closer than the location error (often 2–25 km) are partly an
-    artefact of where places are named; pick ``distance_km`` above it. Events
-    dated only to the week or month (``time_precision`` > 1) carry that error
-    into ``days``.
+    between events: ``within_phases=True`` removes that part. Many events are
+    placed at a town or district point, so pairs closer than the location
+    error are partly an artefact of where places are named.
 
     Examples
     --------
     >>> from scamgeo import datasets, stats
-    >>> knox = stats.knox_test(
-    ...     datasets.events(), distance_km=10, days=7, permutations=99, seed=1
-    ... )
-    >>> knox.n_events, int(knox.statistic), knox.p_value  # pairs close in space and time
-    (205, 378, 0.06)
+    >>> knox = stats.knox_test(datasets.events(), distance_km=10, days=7, permutations=99)
+    >>> knox.n_events, knox.seed  # incidents, and the seed used
+    (204, 20250724)
+    >>> bool(knox.table["p_value"].min() <= knox.p_table <= 1)  # over the whole table
+    True
     """
-    with warnings.catch_warnings():
-        # pointpats imports esda, which imports tqdm.auto (warns in a kernel without ipywidgets)
-        warnings.filterwarnings("ignore", message="IProgress not found")
-        from pointpats.spacetime import Knox
-    from scipy.spatial import cKDTree
-
     distance_km = check_positive(distance_km, name="distance_km")
     days = check_int(days, name="days", minimum=0)
     permutations = check_int(permutations, name="permutations", minimum=1)
+    check_choice(count, COUNT_UNITS, name="count")
     seed = resolve_seed(seed)
-    d_grid = _thresholds(
-        table_distances_km, TABLE_DISTANCES_KM, distance_km, name="table_distances_km"
-    )
-    d_grid = d_grid[d_grid > 0]
-    t_grid = _thresholds(table_days, TABLE_DAYS, days, name="table_days")
-    if np.any(t_grid != np.round(t_grid)):
-        raise ParameterError(f"table_days={table_days!r} must hold whole numbers of days.")
-    t_grid = t_grid.astype(np.int64)
-
+    d_grid, t_grid = _grids(grid, distance_km, days)
+    events = as_frame(events, name="events")
+    events = fold_claims(events, count)
     pts = located_points(events, name="events", dated=True, what="Knox test")
     notes = list(pts.notes)
     n = len(pts.xy)
@@ -274,114 +278,183 @@ def knox_test(
         )
         logger.warning("knox_test: %s", notes[-1])
         return _empty(distance_km, days, permutations, seed, notes, n)
-    if "time_precision" in pts.frame.columns:
-        coarse = int((pd.to_numeric(pts.frame["time_precision"], errors="coerce") > 1).sum())
-        if coarse:
-            notes.append(
-                f"{coarse} event(s) are dated only to the week or month (time_precision > 1): "
-                "their day is approximate"
-            )
+    notes += _date_notes(pts.frame)
     assert pts.dates is not None  # located_points(dated=True) always gives dates
     t = ((pts.dates - pts.dates.min()).dt.days).to_numpy(dtype=np.int64)
-
-    # Statistic, expectation and Poisson p-value from pointpats (no permutations there).
-    knox = Knox(
-        pts.xy, t.astype(float)[:, None], delta=distance_km * 1000.0, tau=days, permutations=0
-    )
-    n_pairs = n * (n - 1) // 2
-
-    # Pairs within the largest distance of the table, binned by distance.
-    tree = cKDTree(pts.xy)
-    pairs = tree.query_pairs(r=float(d_grid.max()) * 1000.0, output_type="ndarray")
-    i, j = pairs[:, 0], pairs[:, 1]
-    dist = np.hypot(*(pts.xy[i] - pts.xy[j]).T)
-    # threshold semantics of pointpats/scipy: close when distance <= threshold
-    di = np.searchsorted(d_grid * 1000.0, dist, side="left")
-    n_d, n_t = len(d_grid), len(t_grid)
-
-    def time_bins(tt: np.ndarray) -> np.ndarray:
-        return np.searchsorted(t_grid, np.abs(tt[..., i] - tt[..., j]), side="left")
-
-    observed_grid = _pair_counts(di, time_bins(t), n_d, n_t)
-    ns = np.array([(dist <= d * 1000.0).sum() for d in d_grid], dtype=float)
-    # pairs within tau days, from the sorted days (no n x n matrix)
-    ts = np.sort(t)
-    ahead = np.arange(1, n + 1)
-    nt = np.array(
-        [(np.searchsorted(ts, ts + tau, side="right") - ahead).sum() for tau in t_grid],
-        dtype=float,
-    )
-    expected_grid = ns[:, None] * nt[None, :] / n_pairs
-
-    rng = np.random.default_rng(seed)
-    exceed = np.zeros((n_d, n_t), dtype=np.int64)
+    groups = _phase_groups(pts.dates) if within_phases else np.zeros(n, dtype=np.int64)
+    pairs = _Pairs.build(pts.xy, t, d_grid, t_grid)
     a = int(np.flatnonzero(d_grid == distance_km)[0])
     b = int(np.flatnonzero(t_grid == days)[0])
-    null = np.empty(permutations, dtype=np.int64)
+    null_grid = _permute(pairs, t, groups, permutations, np.random.default_rng(seed))
+    p_grid, p_table = _p_values(pairs.observed, null_grid)
+    notes += _knox_notes(len(d_grid) * len(t_grid), distance_km, days, p_table, pairs)
+    if within_phases:
+        notes.append("dates shuffled only within phases of the war")
+    return _result(pairs, pts.xy, t, (a, b), (p_grid, p_table), null_grid[:, a, b],
+                   distance_km=distance_km, days=days, permutations=permutations, seed=seed,
+                   notes=notes, within_phases=within_phases)  # fmt: skip
+
+
+def _grids(grid: Any, distance_km: float, days: int) -> tuple[np.ndarray, np.ndarray]:
+    if grid is not None and (not isinstance(grid, tuple | list) or len(grid) != 2):
+        raise ParameterError(f"grid={grid!r} must be a pair (distances in km, days).")
+    dists, dys = (None, None) if grid is None else grid
+    d_grid = _thresholds(dists, TABLE_DISTANCES_KM, distance_km, name="grid distances")
+    d_grid = d_grid[d_grid > 0]
+    t_grid = _thresholds(dys, TABLE_DAYS, days, name="grid days")
+    if np.any(t_grid != np.round(t_grid)):
+        raise ParameterError(f"grid days {dys!r} must hold whole numbers of days.")
+    return d_grid, t_grid.astype(np.int64)
+
+
+def _date_notes(frame: pd.DataFrame) -> list[str]:
+    if "time_precision" not in frame.columns:
+        return []
+    coarse = int((pd.to_numeric(frame["time_precision"], errors="coerce") > 1).sum())
+    if not coarse:
+        return []
+    return [
+        f"{coarse} event(s) are dated only to the week or month (time_precision > 1): "
+        "their day is approximate"
+    ]
+
+
+def _phase_groups(dates: pd.Series) -> np.ndarray:
+    from .._time import phase_of
+
+    return np.asarray(phase_of(dates).cat.codes, dtype=np.int64)
+
+
+@dataclass
+class _Pairs:
+    """Pairs within the largest distance of the grid, binned by distance, and the counts."""
+
+    i: np.ndarray
+    j: np.ndarray
+    dist: np.ndarray
+    di: np.ndarray
+    d_grid: np.ndarray
+    t_grid: np.ndarray
+    observed: np.ndarray
+    expected: np.ndarray
+    ns: np.ndarray
+    nt: np.ndarray
+
+    @classmethod
+    def build(cls, xy: np.ndarray, t: np.ndarray, d_grid: np.ndarray, t_grid: np.ndarray) -> _Pairs:
+        from scipy.spatial import cKDTree
+
+        n = len(t)
+        pairs = cKDTree(xy).query_pairs(r=float(d_grid.max()) * 1000.0, output_type="ndarray")
+        i, j = pairs[:, 0], pairs[:, 1]
+        dist = np.hypot(*(xy[i] - xy[j]).T)
+        # threshold semantics of pointpats/scipy: close when distance <= threshold
+        di = np.searchsorted(d_grid * 1000.0, dist, side="left")
+        ti = np.searchsorted(t_grid, np.abs(t[i] - t[j]), side="left")
+        observed = _pair_counts(di, ti, len(d_grid), len(t_grid))
+        ns = np.array([(dist <= d * 1000.0).sum() for d in d_grid], dtype=float)
+        ts = np.sort(t)
+        ahead = np.arange(1, n + 1)
+        nt = np.array(
+            [(np.searchsorted(ts, ts + tau, side="right") - ahead).sum() for tau in t_grid],
+            dtype=float,
+        )
+        expected = ns[:, None] * nt[None, :] / (n * (n - 1) // 2)
+        return cls(i, j, dist, di, d_grid, t_grid, observed, expected, ns, nt)
+
+
+def _permute(
+    pairs: _Pairs, t: np.ndarray, groups: np.ndarray, permutations: int, rng: np.random.Generator
+) -> np.ndarray:
+    """The grid of counts under each shuffle of the dates (within groups), (P, n_d, n_t)."""
+    n_d, n_t = len(pairs.d_grid), len(pairs.t_grid)
+    out = np.empty((permutations, n_d, n_t), dtype=np.int64)
+    members = [np.flatnonzero(groups == g) for g in np.unique(groups)]
+    batch = int(max(1, min(_BATCH, 4_000_000 // max(len(pairs.i), 1))))
     done = 0
-    batch = int(max(1, min(_BATCH, 4_000_000 // max(len(i), 1))))
     while done < permutations:
         k = min(batch, permutations - done)
-        perm_t = rng.permuted(np.broadcast_to(t, (k, n)), axis=1)
-        tb = time_bins(perm_t)
+        perm_t = np.broadcast_to(t, (k, len(t))).copy()
+        for idx in members:
+            perm_t[:, idx] = rng.permuted(perm_t[:, idx], axis=1)
+        tb = np.searchsorted(pairs.t_grid, np.abs(perm_t[:, pairs.i] - perm_t[:, pairs.j]))
         for row in range(k):
-            counts = _pair_counts(di, tb[row], n_d, n_t)
-            exceed += counts >= observed_grid
-            null[done + row] = counts[a, b]
+            out[done + row] = _pair_counts(pairs.di, tb[row], n_d, n_t)
         done += k
-    p_grid = (1 + exceed) / (permutations + 1)
+    return out
 
-    statistic = int(knox.nst)
-    expected = float(knox.expected[0, 0])
-    if statistic != int(observed_grid[a, b]):  # pragma: no cover - a disagreement is a bug
-        raise RuntimeError(
-            f"knox_test: pair count {int(observed_grid[a, b])} differs from pointpats' {statistic}"
-        )
-    dd, tt_ = np.meshgrid(d_grid, t_grid, indexing="ij")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table = pd.DataFrame(
-            {
-                "distance_km": dd.ravel(),
-                "days": tt_.ravel(),
-                "observed": observed_grid.ravel().astype(np.int64),
-                "expected": expected_grid.ravel(),
-                "ratio": (observed_grid / expected_grid).ravel(),
-                "p_value": p_grid.ravel(),
-                "is_test": ((dd == distance_km) & (tt_ == days)).ravel(),
-            }
-        )
-    notes.append(
-        f"The table tests {len(table)} pairs of thresholds on the same events: about "
-        f"{0.05 * len(table):.1f} of them would reach p < 0.05 by chance alone, and neighbouring "
-        "thresholds share most pairs; read it as a description of the scale of clustering, and "
-        f"the pre-set thresholds ({distance_km:g} km, {days} d) as the test."
-    )
-    notes.append(
+
+def _p_values(observed: np.ndarray, null: np.ndarray) -> tuple[np.ndarray, float]:
+    """Per-threshold permutation p-values and the table-wide (min-p) p-value."""
+    P = len(null)
+    flat = null.reshape(P, -1)
+    p_grid = (1 + (flat >= observed.ravel()).sum(axis=0)) / (P + 1)
+    # each shuffle's own p-value at every threshold, from its rank among the shuffles
+    order = np.sort(flat, axis=0)
+    ge = P - np.stack([np.searchsorted(order[:, c], flat[:, c], side="left")
+                       for c in range(flat.shape[1])], axis=1)  # fmt: skip
+    null_min = ((1 + ge) / (P + 1)).min(axis=1)
+    p_table = (1 + np.sum(null_min <= p_grid.min() + 1e-12)) / (P + 1)
+    return p_grid.reshape(observed.shape), float(p_table)
+
+
+def _knox_notes(
+    cells: int, distance_km: float, days: int, p_table: float, pairs: _Pairs
+) -> list[str]:
+    notes = [
+        f"The table tests {cells} pairs of thresholds on the same events; over all of them the "
+        f"smallest p-value has a table-wide p = {p_table:.3g} (min-p over the same shuffles). "
+        f"The pre-set thresholds ({distance_km:g} km, {days} d) are the test.",
         "a significant result says where and when fighting are linked (escalation, retaliation, "
-        "or a front moving from one sector to another), not which"
-    )
-    same_place = int((dist == 0).sum())
+        "or a front moving from one sector to another), not which",
+    ]
+    same_place = int((pairs.dist == 0).sum())
     if same_place:
         notes.append(
             f"{same_place} pair(s) share exactly the same point (events placed at one town or "
             "district point): distances below the location error are not meaningful"
         )
+    return notes
+
+
+def _result(
+    pairs: _Pairs,
+    xy: np.ndarray,
+    t: np.ndarray,
+    cell: tuple[int, int],
+    p: tuple[np.ndarray, float],
+    null: np.ndarray,
+    **fields: Any,
+) -> KnoxResult:
+    from scipy.stats import poisson
+
+    with warnings.catch_warnings():
+        # pointpats imports esda, which imports tqdm.auto (warns in a kernel without ipywidgets)
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from pointpats.spacetime import Knox
+
+    a, b = cell
+    p_grid, p_table = p
+    knox = Knox(xy, t.astype(float)[:, None], delta=fields["distance_km"] * 1000.0,
+                tau=fields["days"], permutations=0)  # fmt: skip
+    statistic = int(knox.nst)
+    if statistic != int(pairs.observed[a, b]):  # pragma: no cover - a disagreement is a bug
+        raise RuntimeError(f"knox_test: pair count {pairs.observed[a, b]} differs from {statistic}")
+    expected = float(pairs.expected[a, b])
+    dd, tt = np.meshgrid(pairs.d_grid, pairs.t_grid, indexing="ij")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = pd.DataFrame({
+            "distance_km": dd.ravel(), "days": tt.ravel(),
+            "observed": pairs.observed.ravel().astype(np.int64),
+            "expected": pairs.expected.ravel(), "ratio": (pairs.observed / pairs.expected).ravel(),
+            "p_value": p_grid.ravel(),
+            "is_test": ((dd == fields["distance_km"]) & (tt == fields["days"])).ravel(),
+        })  # fmt: skip
+    n = len(t)
     return KnoxResult(
-        statistic=statistic,
-        expected=expected,
-        ratio=statistic / expected if expected > 0 else np.nan,
-        p_value=float(p_grid[a, b]),
-        p_poisson=float(knox.p_poisson),
-        distance_km=distance_km,
-        days=days,
-        n_events=n,
-        n_pairs=n_pairs,
-        n_space_pairs=int(ns[a]),
-        n_time_pairs=int(nt[b]),
-        observed=np.asarray(knox.observed),
-        permutations=permutations,
-        seed=seed,
-        null_statistics=null,
-        table=table,
-        notes=notes,
-    )
+        statistic=statistic, expected=expected,
+        ratio=statistic / expected if expected > 0 else np.nan, p_value=float(p_grid[a, b]),
+        p_table=p_table, p_poisson=float(poisson.sf(statistic - 1, expected)), n_events=n,
+        n_pairs=n * (n - 1) // 2, n_space_pairs=int(pairs.ns[a]), n_time_pairs=int(pairs.nt[b]),
+        observed=np.asarray(knox.observed), null_statistics=null, table=table, **fields,
+    )  # fmt: skip

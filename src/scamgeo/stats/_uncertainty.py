@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._record import PRECISION_UNCERTAINTY_M
-from ._common import as_frame, check_int, fmt_p, logger
+from .._inputs import PRECISION_UNCERTAINTY_M, uncertainty_radius_m
+from .._result import Result
+from ._common import as_frame, check_int, fmt_p, logger, resolve_seed
 
 __all__ = [
     "UNCERTAINTY_BY_PRECISION",
@@ -19,59 +20,8 @@ __all__ = [
     "uncertainty_radius_m",
 ]
 
-#: Radius (m) of the location error assumed from an event's ``geo_precision`` when it has
-#: no ``uncertainty_m``: 1 = the place itself (2 km), 2 = a town or district point standing
-#: in for a nearby place (25 km), 3 = a province point (50 km).
+#: Radius (m) of the location error assumed from ``geo_precision`` (the core rule's table).
 UNCERTAINTY_BY_PRECISION = {k: float(v) for k, v in PRECISION_UNCERTAINTY_M.items()}
-#: Radius (m) when neither ``uncertainty_m`` nor ``geo_precision`` is known (the widest).
-UNKNOWN_UNCERTAINTY_M = 50_000.0
-
-
-def uncertainty_radius_m(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Each row's location error radius in metres, and notes on where the radii came from.
-
-    ``uncertainty_m`` is used where present (>= 0); otherwise the radius of
-    the row's ``geo_precision`` in :data:`UNCERTAINTY_BY_PRECISION`; otherwise
-    :data:`UNKNOWN_UNCERTAINTY_M`.
-    """
-    n = len(frame)
-    radius = np.full(n, np.nan)
-    notes: list[str] = []
-    if "uncertainty_m" in frame.columns:
-        given = np.array(
-            pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            ),
-            dtype=float,
-        )
-        given[given < 0] = np.nan
-        radius = given
-    missing = np.isnan(radius)
-    if missing.any() and "geo_precision" in frame.columns:
-        prec = pd.to_numeric(frame["geo_precision"], errors="coerce")
-        from_prec = np.array(
-            prec.map(UNCERTAINTY_BY_PRECISION).to_numpy(dtype=float, na_value=np.nan), dtype=float
-        )
-        use = missing & ~np.isnan(from_prec)
-        radius[use] = from_prec[use]
-        if use.any():
-            where = (
-                "no uncertainty_m column"
-                if "uncertainty_m" not in frame.columns
-                else ("no uncertainty_m value")
-            )
-            notes.append(
-                f"{int(use.sum())} of {n} event(s) had {where}: radius taken from geo_precision "
-                "(1 -> 2,000 m, 2 -> 25,000 m, 3 -> 50,000 m)"
-            )
-    still = np.isnan(radius)
-    if still.any():
-        radius[still] = UNKNOWN_UNCERTAINTY_M
-        notes.append(
-            f"{int(still.sum())} event(s) without uncertainty_m or geo_precision: radius "
-            f"{UNKNOWN_UNCERTAINTY_M:,.0f} m assumed"
-        )
-    return radius, notes
 
 
 def jitter_locations(frame: pd.DataFrame, radius_m: np.ndarray, rng: np.random.Generator) -> Any:
@@ -108,7 +58,7 @@ def jitter_locations(frame: pd.DataFrame, radius_m: np.ndarray, rng: np.random.G
 
 
 @dataclass(repr=False)
-class LocationUncertaintyResult:
+class LocationUncertaintyResult(Result):
     """A spatial test rerun with the events redrawn within their location error.
 
     In each of ``replicates`` redraws every event is moved to a point drawn
@@ -130,8 +80,9 @@ class LocationUncertaintyResult:
         The test's estimate in each redraw (``estimate_name``).
     estimate_name : str
     replicates : int
-    seed : int or None
-        Seed of the redraws (each replicate's test gets its own seed from it).
+    seed : int
+        Seed of the redraws (each replicate's test gets its own seed from it;
+        drawn from the OS and recorded when None was given).
     radius_m : numpy.ndarray
         The radius used for each event (m).
     table : pandas.DataFrame
@@ -146,10 +97,15 @@ class LocationUncertaintyResult:
     estimates: np.ndarray
     estimate_name: str
     replicates: int
-    seed: int | None
+    seed: int
     radius_m: np.ndarray
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def p_value_recorded(self) -> float:
+        """The p-value at the recorded points."""
+        return float(self.recorded.p_value)
 
     @property
     def p_value_median(self) -> float:
@@ -167,13 +123,20 @@ class LocationUncertaintyResult:
         share = float(np.mean(self.p_values < 0.05))
         est = self.estimates
         text = (
-            f"Under location uncertainty ({self.replicates} redraws of every event within its "
-            f"error radius, seed {self.seed}): p-value median {self.p_value_median:.3f}, range "
-            f"{lo:.3f}–{hi:.3f} ({share:.0%} of redraws below 0.05); {self.estimate_name} median "
-            f"{np.median(est):.3g}, range {np.min(est):.3g}–{np.max(est):.3g}. At the recorded "
-            f"points: {fmt_p(float(self.recorded.p_value))}."
+            f"At the recorded points {fmt_p(self.p_value_recorded)}; under location uncertainty "
+            f"({self.replicates} redraws of every point within its own error radius, seed "
+            f"{self.seed}): p-value median {self.p_value_median:.3f}, range {lo:.3f}–{hi:.3f} "
+            f"({share:.0%} of redraws below 0.05); {self.estimate_name} median "
+            f"{np.median(est):.3g}, range {np.min(est):.3g}–{np.max(est):.3g}."
         )
         return "\n".join([self.recorded.summary(), text, *self.notes])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data, with the result at the recorded points."""
+        out = super().to_dict()
+        out["recorded"] = self.recorded.to_dict()
+        out["p_value_recorded"] = self.p_value_recorded
+        return out
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "recorded":
@@ -237,6 +200,7 @@ def run_under_uncertainty(
     runs the test on one set of frames with the given seed.
     """
     replicates = check_int(replicates, name="replicates", minimum=1)
+    seed = resolve_seed(seed)
     frames = {k: as_frame(v, name=k) for k, v in points.items() if v is not None}
     radii: dict[str, np.ndarray] = {}
     notes: list[str] = []
@@ -289,18 +253,21 @@ def hub_test_under_uncertainty(
     replicates: int,
     **options: Any,
 ) -> LocationUncertaintyResult:
-    """:func:`hub_targeting_test` with strikes (and candidates) redrawn within their error.
+    """:func:`hub_targeting_test` with strikes, candidates and hubs redrawn within their error.
 
     A strike that is also a candidate (same ``event_id``) is moved to the
-    same point in both.
+    same point in both; each hub moves within its own ``uncertainty_m``. The
+    strikes are those the test kept at the recorded points (the caller
+    selects them once), so every redraw tests the same number of strikes.
     """
 
     def call(frames: dict[str, Any], s: int | None) -> Any:
-        return test(frames["strikes"], hubs, candidates=frames["candidates"], seed=s, **options)
+        return test(frames["strikes"], frames["hubs"], candidates=frames["candidates"], seed=s,
+                    **options)  # fmt: skip
 
     return run_under_uncertainty(
         name="hub_targeting_test",
-        points={"strikes": strikes, "candidates": candidates},
+        points={"strikes": strikes, "candidates": candidates, "hubs": hubs},
         estimate="observed_km",
         replicates=replicates,
         seed=seed,
@@ -346,6 +313,7 @@ def sensitivity_under_uncertainty(
     notes on the radii are in ``.attrs["notes"]``.
     """
     replicates = check_int(replicates, name="replicates", minimum=1)
+    seed = resolve_seed(seed)
     events = as_frame(events, name="events")
     radius, notes = uncertainty_radius_m(events)
     recorded = test(events, **options)
