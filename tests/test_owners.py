@@ -197,6 +197,7 @@ MACHINE_TEXT = {
     ("maps/_events.py", "_event_data"),
     ("briefs/_render.py", "_stable"),
     ("briefs/_render.py", "param_table"),
+    ("findings/_core.py", "of"),  # an error message naming the dates as typed
 }
 
 

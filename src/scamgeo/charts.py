@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from . import fmt
 from ._errors import ParameterError
@@ -57,7 +58,7 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
 def _source(ax: Axes, text: str) -> None:
     """The source line under the axes, below its tick labels and x label (never over them)."""
     lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
-    size = max([t.get_fontsize() for t in ax.get_xticklabels()] or [10.0])
+    size = max([float(t.get_fontsize()) for t in ax.get_xticklabels()] or [10.0])
     below = 8 + lines * size * 1.25 + (size * 1.6 if ax.get_xlabel() else 0)
     ax.annotate(
         text,
@@ -729,7 +730,8 @@ def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
         hatch = "//" if cat == "civilians_killed" else None
         ax.bar(xi, high, color=SIDE_COLORS[side], hatch=hatch, edgecolor="white", width=0.8)
         if low != high:
-            ax.errorbar(xi, high, yerr=[[high - low], [0]], color=INK_SECONDARY, capsize=3, lw=1)
+            yerr = np.array([[high - low], [0.0]])
+            ax.errorbar(xi, high, yerr=yerr, color=INK_SECONDARY, capsize=3, lw=1)
         ax.text(xi, high, fmt.count_range(low, high),
                 ha="center", va="bottom", fontsize=8)  # fmt: skip
     ax.set_xticks(
@@ -741,7 +743,7 @@ def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
         ax.annotate(PHASE_LABELS.get(war, war), xy=(x[4 * k : 4 * k + 4].mean(), 1.02),
                     xycoords=("data", "axes fraction"), ha="center", fontsize=9)  # fmt: skip
     ax.set_ylabel("killed, by their own government")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     _source(
         ax,

@@ -208,7 +208,8 @@ def border_decay(result: Any) -> Finding:
     text = (
         f"Fighting clustered at the border line: the density of incidents halves about every "
         f"{fmt.km(result.half_distance_km)} away from it (95% CI "
-        f"{fmt.interval(*result.half_distance_ci, 'km')}; against a flat rate, "
+        f"{fmt.interval(result.half_distance_ci[0], result.half_distance_ci[1], 'km')}; "
+        f"against a flat rate, "
         f"{fmt.p_value(result.p_value)}), measured from places that are themselves uncertain by "
         "up to several kilometres, so read it as a steep fall near the line, not an exact rate."
     )

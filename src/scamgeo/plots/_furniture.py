@@ -491,7 +491,8 @@ def free_corner(ax: Axes) -> tuple[float, float, float, float]:
     points = [
         to_axes.transform(coll.get_offset_transform().transform(coll.get_offsets()))
         for coll in ax.collections
-        if isinstance(coll, PathCollection) and len(coll.get_offsets())  # scatter points
+        if isinstance(coll, PathCollection)
+        and np.asarray(coll.get_offsets()).size  # scatter points
     ]
     xy = np.vstack(points) if points else np.empty((0, 2))
     for x, y in _CORNERS:
