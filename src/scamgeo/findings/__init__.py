@@ -25,6 +25,7 @@ from ._war import (
     casualty_rows,
     claimed_deaths,
     fighting_incidents,
+    sensitivity_table,
     split_universe,
 )
 
