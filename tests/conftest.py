@@ -27,6 +27,28 @@ def repo() -> Path:
     return REPO
 
 
+#: fixtures that build briefs, start kernels, a JupyterLab or a dask cluster: their tests are slow
+SLOW_FIXTURES = {"built", "built_briefs", "kernels", "lab", "cluster"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that builds briefs (or starts kernels, a lab, a cluster) must be marked slow.
+
+    ``make test-fast`` (``-m "not slow"``) then builds no brief; a marker left on a helper
+    instead of the test is caught here, at collection, not by a slow fast suite.
+    """
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that build briefs or start kernels must be marked slow: " + ", ".join(unmarked)
+        )
+
+
 def pytest_configure(config):
     """The test brief declares its rules like any notebook outside the package's folder."""
     from scamgeo import briefs

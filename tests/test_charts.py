@@ -29,7 +29,9 @@ def counts():
 def test_timeline_chart_bars_phases_and_annotations(counts):
     ax = charts.timeline_chart(counts, timeline=datasets.timeline())
     assert len(ax.patches) >= len(counts)  # one bar per day (+ phase spans)
-    heights = [p.get_height() for p in ax.patches if p.get_width() < 2]
+    # the bars (matplotlib < 3.9 draws the phase bands as Polygons, later ones as Rectangles)
+    bars = [p for p in ax.patches if hasattr(p, "get_width") and p.get_width() < 2]
+    heights = [p.get_height() for p in bars]
     assert sum(heights) == counts["incidents"].sum()
     texts = {t.get_text().strip() for t in ax.texts}
     # one label set for charts and maps (scamgeo.vocab.PHASE_LABELS)
@@ -41,10 +43,14 @@ def test_timeline_chart_bars_phases_and_annotations(counts):
 
 def test_timeline_chart_weekly_and_fatalities(counts):
     weekly = stats.daily_counts(datasets.events(), freq="W")
-    ax = charts.timeline_chart(weekly, value="fatalities")
+    ax = charts.timeline_chart(weekly, outcome="fatalities")
     assert ax.get_ylabel() == "fatalities per week"
-    with pytest.raises(scamgeo.ParameterError, match="value="):
-        charts.timeline_chart(weekly, value="deaths")
+    with pytest.raises(scamgeo.ParameterError, match="outcome='deaths' is not a column"):
+        charts.timeline_chart(weekly, outcome="deaths")
+    with pytest.raises(scamgeo.ParameterError, match="outcome= must name the column"):
+        charts.timeline_chart(
+            weekly.drop(columns=[c for c in ("incidents", "events") if c in weekly])
+        )
 
 
 def test_timeline_chart_empty():
@@ -66,7 +72,7 @@ def test_its_chart(counts):
     res = stats.interrupted_time_series(counts, breakpoint="2025-12-27")
     ax = charts.its_chart(res)
     assert len(ax.lines) >= 3
-    assert "27 Dec 2025" in ax.get_title(loc="left")
+    assert "27 December 2025" in ax.get_title(loc="left")
 
 
 def test_null_distribution_chart():

@@ -272,3 +272,13 @@ def test_relative_paths_from_another_folder(tmp_path):
         assert local not in json.dumps(figures), local
     assert figures["parameters"]["event_source"] == "my acled export.csv"
     assert "Traceback" not in page and "Warning:" not in page
+
+
+def test_scheduler_goes_through_the_briefs_runner(tmp_path):
+    """--scheduler opens an executor for briefs.run_batch; a bad address is one line, exit 2."""
+    pytest.importorskip("dask_geopandas")
+    out = _run("briefs", "--scheduler", "nowhere", "--only", "03-displacement", "-o", str(tmp_path))
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "scheduler='nowhere' is not a scheduler" in lines[0]
+    assert not (tmp_path / "manifest.json").exists()

@@ -285,15 +285,17 @@ def test_unknown_province_named_with_line(tmp_path, monkeypatch):
     raw.loc[row, "admin1"] = "Surinn"
     raw.loc[row, "admin1_code"] = ""
     raw.to_csv(path, index=False)
-    monkeypatch.setattr(datasets, "_curated_path", lambda name: path)
-    datasets._curated.cache_clear()
+    from scamgeo import _curated
+
+    monkeypatch.setattr(_curated, "curated_path", lambda name: path)
+    _curated.curated.cache_clear()
     try:
         with pytest.raises(
             scamgeo.SchemaError, match=rf"row {row + 2}, column admin1: 'Surinn' is not a province"
         ):
             datasets.displacement()
     finally:
-        datasets._curated.cache_clear()
+        _curated.curated.cache_clear()
 
 
 def test_geometry_matches_coordinates():

@@ -1,39 +1,38 @@
-"""The docstring Examples run, on the embedded data (issue 11, item 6).
+"""The docstring Examples run, on the embedded data.
 
-Every Examples section in the modules below is collected with :mod:`doctest` and run as
-one test, so a changed figure in the record or a changed behaviour fails here with the
-example that went stale. The same examples run with
-``pytest --doctest-modules src/scamgeo/datasets.py ...`` (pyproject sets the same
-option flags).
+Every Examples section of every module of scamgeo (found by walking the package, so a
+new module is collected without being listed) is run with :mod:`doctest` as one test,
+so a changed figure in the record or a changed behaviour fails here with the example
+that went stale. ``scamgeo.scale`` needs the optional ``scale`` extra; without it its
+modules are left out and said so. Every public function and class of ``geo``, ``maps``,
+``plots``, ``charts``, ``scale`` and ``datasets`` must show an example.
 """
 
 from __future__ import annotations
 
 import doctest
 import importlib
+import importlib.util
+import inspect
 import pkgutil
 
 import pytest
 
-# datasets, geo, stats, io and the shared core: the modules whose examples must run
-PACKAGES = ("scamgeo.geo", "scamgeo.stats", "scamgeo.io", "scamgeo.reconcile")
-MODULES = (
-    "scamgeo.datasets",
-    "scamgeo._inputs",
-    "scamgeo._time",
-    "scamgeo.vocab",
-    "scamgeo.plots._frame",
-    "scamgeo.briefs._cache",
-)
+import scamgeo
+
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+HAVE_SCALE = importlib.util.find_spec("dask_geopandas") is not None
+#: packages whose every public function and class shows an example
+EXAMPLES_REQUIRED = ("geo", "maps", "plots", "charts", "scale", "datasets")
 
 
 def _module_names() -> list[str]:
-    names = list(MODULES)
-    for package in PACKAGES:
-        names.append(package)
-        path = importlib.import_module(package).__path__
-        names += [f"{package}.{m.name}" for m in pkgutil.iter_modules(path)]
+    """Every module of scamgeo (scamgeo.scale and its modules only with the scale extra)."""
+    names = ["scamgeo"]
+    for info in pkgutil.walk_packages(scamgeo.__path__, prefix="scamgeo."):
+        if info.name.startswith("scamgeo.scale") and not HAVE_SCALE:
+            continue
+        names.append(info.name)
     return sorted(names)
 
 
@@ -41,8 +40,17 @@ def _collect() -> list[doctest.DocTest]:
     finder = doctest.DocTestFinder(exclude_empty=True)
     found = []
     for name in _module_names():
-        found += [t for t in finder.find(importlib.import_module(name)) if t.examples]
+        module = importlib.import_module(name)
+        found += [
+            t
+            for t in finder.find(module)
+            if t.examples and _defined_in(t, name)  # each example once, where it is written
+        ]
     return sorted(found, key=lambda t: t.name)
+
+
+def _defined_in(test: doctest.DocTest, module: str) -> bool:
+    return test.name == module or test.name.startswith(module + ".")
 
 
 DOCTESTS = _collect()
@@ -65,3 +73,24 @@ def test_at_least_twenty_examples_run_and_none_is_skipped():
     on_data = [t.name for t in DOCTESTS if any("datasets." in e.source for e in t.examples)]
     assert len(on_data) >= 20, on_data
     assert len(examples) >= 60
+
+
+def test_every_module_is_searched():
+    names = _module_names()
+    assert {"scamgeo.maps._events", "scamgeo.charts", "scamgeo.fmt", "scamgeo._record"} <= set(
+        names
+    )
+    assert len(names) >= 100 or not HAVE_SCALE
+
+
+@pytest.mark.parametrize("package", EXAMPLES_REQUIRED)
+def test_every_public_function_shows_an_example(package):
+    if package == "scale" and not HAVE_SCALE:
+        pytest.skip("scamgeo.scale needs the scale extra")
+    module = importlib.import_module(f"scamgeo.{package}")
+    without = []
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and ">>>" not in (obj.__doc__ or ""):
+            without.append(name)
+    assert without == []

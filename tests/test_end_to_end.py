@@ -171,7 +171,10 @@ FUNCTIONS: dict[str, tuple[Callable[[gpd.GeoDataFrame], Any], Callable[..., None
     "geo.nearest_site": (lambda ev: geo.nearest_site(ev, _hubs()), None),
     "geo.within_km": (lambda ev: geo.within_km(ev, _hubs(), km=25), None),
     "geo.aggregate/province": (lambda ev: geo.aggregate(ev, by="province"), None),
-    "geo.aggregate/grid": (lambda ev: geo.aggregate(ev, by="grid", cell_km=25), None),
+    "geo.aggregate/grid": (
+        lambda ev: geo.aggregate(ev, by="grid", cells=geo.grid(cell_km=25)),
+        None,
+    ),
     "geo.buffer_km": (lambda ev: geo.buffer_km(ev, km=5), None),
     "geo.to_metric": (lambda ev: geo.to_metric(ev), None),
     "geo.utm_crs": (lambda ev: geo.utm_crs(ev), None),
@@ -231,9 +234,9 @@ DASK_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     "geo.distance_to_border_km": lambda ev: geo.distance_to_border_km(ev),
     "geo.nearest_site": lambda ev: geo.nearest_site(ev, _hubs()),
     "geo.within_km": lambda ev: geo.within_km(ev, _hubs(), km=25),
-    "geo.aggregate/province": lambda ev: geo.aggregate(ev, by="province"),
     # claims: counting incidents needs every claim of an incident in one partition, which
-    # scale.daily_counts refuses to assume (a ParameterError says so)
+    # scale.aggregate and scale.daily_counts refuse to assume (a ParameterError says so)
+    "geo.aggregate/province": lambda ev: geo.aggregate(ev, by="province", count="claims"),
     "stats.daily_counts": lambda ev: stats.daily_counts(
         ev, start="2025-05-01", end="2025-12-31", count="claims"
     ),

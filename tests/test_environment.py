@@ -23,6 +23,7 @@ def _pyproject() -> dict[str, set[str]]:
     extras = meta["optional-dependencies"]
     return {
         "runtime": {PIP_TO_CONDA.get(_name(r), _name(r)) for r in meta["dependencies"]},
+        "notebooks": {_name(r) for r in extras["notebooks"]},
         "test": {_name(r) for r in extras["test"]},
         "dev": {_name(r) for r in extras["dev"]},
         # optional extras the conda environment installs too (make env installs them)
@@ -61,6 +62,7 @@ def test_version_pins_agree():
     meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     reqs = (
         meta["dependencies"]
+        + meta["optional-dependencies"]["notebooks"]
         + meta["optional-dependencies"]["test"]
         + meta["optional-dependencies"]["dev"]
         + meta["optional-dependencies"]["scale"]
@@ -79,9 +81,30 @@ def test_version_pins_agree():
 
 def test_make_env_installs_the_extras_the_environment_lists():
     makefile = (REPO / "Makefile").read_text()
-    assert '-e ".[test,dev,scale,docs]"' in makefile
+    assert '-e ".[notebooks,test,dev,scale,docs]"' in makefile
+
+
+def test_the_notebook_stack_is_an_extra():
+    """A library user installs scamgeo without JupyterLab or papermill."""
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    runtime = {_name(r) for r in meta["dependencies"]}
+    stack = {"jupyterlab", "ipykernel", "nbclient", "nbconvert", "papermill", "nbformat"}
+    assert runtime & stack == set()
+    assert stack <= {_name(r) for r in meta["optional-dependencies"]["notebooks"]}
 
 
 def test_python_floor_is_311():
     meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert meta["requires-python"] == ">=3.11"
+
+
+def test_pre_commit_runs_the_ruff_of_the_dev_extra():
+    """pre-commit's ruff hook and make lint's ruff are one version (pinned in the dev extra)."""
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    (pin,) = [r for r in meta["optional-dependencies"]["dev"] if _name(r) == "ruff"]
+    assert "==" in pin, f"the dev extra must pin ruff exactly, not {pin!r}"
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    (hooks,) = [r for r in config["repos"] if r["repo"].endswith("/ruff-pre-commit")]
+    assert hooks["rev"] == "v" + pin.split("==")[1]
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    assert pin in env["dependencies"]

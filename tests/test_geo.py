@@ -481,64 +481,91 @@ def test_aggregate_by_province_keeps_empty_days_and_provinces():
     assert list(out.columns) == [
         "admin1_code",
         "period",
-        "events",
+        "incidents",  # rows without incident_id: each is its own incident
         "fatalities",
-        "fatalities_missing_events",
-        "value",
+        "fatalities_missing_incidents",
     ]
+    assert out.attrs["count"] == "incidents"
     assert len(out) == 101 * 10  # every province, every day
-    assert out["events"].sum() == len(events)
+    assert out["incidents"].sum() == len(events)
     assert out["fatalities"].sum() == 11  # the reported ones
-    assert out["fatalities_missing_events"].sum() == 1
+    assert out["fatalities_missing_incidents"].sum() == 1
     # Preah Vihear temple on 5 July: one event, toll not reported -> missing, not 0
-    unreported = out[(out["period"] == "2025-07-05") & (out["events"] > 0)]
+    unreported = out[(out["period"] == "2025-07-05") & (out["incidents"] > 0)]
     assert len(unreported) == 1 and pd.isna(unreported["fatalities"].iloc[0])
-    assert unreported["fatalities_missing_events"].iloc[0] == 1
-    assert (out["value"] == out["events"]).all()
-    per_day = out.groupby("period")["events"].sum()
+    assert unreported["fatalities_missing_incidents"].iloc[0] == 1
+    per_day = out.groupby("period")["incidents"].sum()
     assert per_day.loc["2025-07-03"] == 0 and per_day.loc["2025-07-10"] == 0
     assert per_day.loc["2025-07-01"] == 2
     poipet = out[(out["admin1_code"] == "KH-1") & (out["period"] == "2025-07-01")]
-    assert poipet[["events", "fatalities"]].iloc[0].tolist() == [2, 2]
-    assert out.loc[out["admin1_code"] == "TH-23", "events"].sum() == 1  # the sea event, Trat
+    assert poipet[["incidents", "fatalities"]].iloc[0].tolist() == [2, 2]
+    assert out.loc[out["admin1_code"] == "TH-23", "incidents"].sum() == 1  # the sea event, Trat
 
 
 def test_aggregate_weekly_and_monthly():
     events = _events()
-    weekly = geo.aggregate(events, freq="W", value="fatalities")
+    weekly = geo.aggregate(events, freq="W")
     # 1 July 2025 is a Tuesday: weeks start Monday 30 June and 7 July
     assert sorted(weekly["period"].unique()) == [
         pd.Timestamp("2025-06-30"),
         pd.Timestamp("2025-07-07"),
     ]
     assert len(weekly) == 101 * 2
-    assert (weekly["value"] == weekly["fatalities"]).all()
-    assert weekly.groupby("period")["events"].sum().tolist() == [
+    assert weekly.groupby("period")["incidents"].sum().tolist() == [
         5,
         4,
     ]  # Sunday 6 July is in the first
     monthly = geo.aggregate(events, freq="M", start="2025-06-15", end="2025-08-01")
     assert len(monthly) == 101 * 3
-    assert monthly.groupby("period")["events"].sum().tolist() == [0, 9, 0]
+    assert monthly.groupby("period")["incidents"].sum().tolist() == [0, 9, 0]
 
 
 @pytest.mark.parametrize("shape", ["square", "hex"])
 def test_aggregate_by_grid_matches_the_grid_cells(shape):
     events = _events()
-    out = geo.aggregate(
-        events, by="grid", shape=shape, cell_km=10, start="2025-07-01", end="2025-07-10"
-    )
     cells = geo.grid(cell_km=10, shape=shape)
+    out = geo.aggregate(events, by="grid", cells=cells, start="2025-07-01", end="2025-07-10")
+    assert out.attrs["shape"] == shape and out.attrs["cell_km"] == 10
     units = out["cell_id"].unique()
     assert set(cells["cell_id"]) <= set(units)
     assert len(out) == len(units) * 10
-    assert out["events"].sum() == len(events)
+    assert out["incidents"].sum() == len(events)
     # each event is counted in the cell whose polygon holds it
     hits = gpd.sjoin(events, cells, predicate="within")
-    counted = out.groupby("cell_id")["events"].sum()
+    counted = out.groupby("cell_id")["incidents"].sum()
     expected = hits.groupby("cell_id").size()
     assert (counted.loc[expected.index] == expected).all()
     assert len(hits) + (~events.within(cells.union_all())).sum() == len(events)
+
+
+def test_aggregate_counts_incidents_or_claims_by_one_rule():
+    """Two claims of one incident count once as an incident, twice as claims, never added up."""
+    events = _events().reset_index(drop=True)
+    events["incident_id"] = [f"I{i}" for i in range(len(events))]
+    events["event_id"] = [f"E{i}" for i in range(len(events))]
+    twin = events.iloc[[0]].assign(event_id="E-twin", fatalities=pd.array([7], dtype="Int64"))
+    claims = pd.concat([events, twin], ignore_index=True)
+    incidents = geo.aggregate(claims, start="2025-07-01", end="2025-07-10")
+    counted = geo.aggregate(claims, start="2025-07-01", end="2025-07-10", count="claims")
+    assert incidents["incidents"].sum() == len(events)
+    assert counted["claims"].sum() == len(events) + 1
+    assert counted.attrs["count"] == "claims" and "fatalities_missing_claims" in counted
+    day = str(pd.Timestamp(claims["event_date"].iloc[0]).date())
+    cell = incidents[(incidents["period"] == day) & (incidents["incidents"] > 0)]
+    # the incident's toll is the highest claim (7), not the sum of the two claims
+    first = claims["fatalities"].iloc[0]
+    assert int(cell["fatalities"].sum()) == 7 + (
+        events[events["event_date"] == claims["event_date"].iloc[0]]["fatalities"].fillna(0).sum()
+        - first
+    )
+    # the same folding as stats.daily_counts: equal totals per day
+    from scamgeo import stats
+
+    daily = stats.daily_counts(claims, start="2025-07-01", end="2025-07-10")
+    per_day = incidents.groupby("period")["incidents"].sum()
+    column = next(c for c in ("incidents", "events") if c in daily)  # stats' name of its count
+    counted_daily = daily.set_index("date")[column]
+    assert per_day.tolist() == counted_daily.tolist()
 
 
 def test_aggregate_rejects_bad_input():
@@ -547,8 +574,10 @@ def test_aggregate_rejects_bad_input():
         geo.aggregate(events, by="district")
     with pytest.raises(ParameterError, match="freq='Y'"):
         geo.aggregate(events, freq="Y")
-    with pytest.raises(ParameterError, match="value='deaths'.*'events', 'fatalities'"):
-        geo.aggregate(events, value="deaths")
+    with pytest.raises(ParameterError, match="count='events'.*'incidents', 'claims'"):
+        geo.aggregate(events, count="events")
+    with pytest.raises(ParameterError, match="cells must be a grid made by scamgeo.geo.grid"):
+        geo.aggregate(events, by="grid", cells=geo.grid().drop(columns="cell_id").iloc[:0].copy())
     with pytest.raises(ParameterError, match="end=2025-06-01 is before start=2025-07-01"):
         geo.aggregate(events, start="2025-07-01", end="2025-06-01")
     with pytest.raises(SchemaError, match="missing required column.*event_date"):
@@ -557,7 +586,7 @@ def test_aggregate_rejects_bad_input():
     with pytest.raises(SchemaError, match="'not a date'"):
         geo.aggregate(bad)
     empty = geo.aggregate(events.iloc[:0], start="2025-07-01", end="2025-07-02")
-    assert len(empty) == 101 * 2 and empty["events"].sum() == 0
+    assert len(empty) == 101 * 2 and empty["incidents"].sum() == 0
     assert "no events" in empty.attrs["note"]
     assert geo.aggregate(events.iloc[:0]).empty
 

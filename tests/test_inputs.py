@@ -115,7 +115,7 @@ def test_empty_selections_give_empty_or_zero_results():
     counts = st.daily_counts(empty, start="2025-07-24", end="2025-07-30")
     assert len(counts) == 7 and counts["incidents"].sum() == 0
     grid = geo.aggregate(empty, start="2025-07-24", end="2025-07-24")
-    assert len(grid) == 101 and grid["events"].sum() == 0 and "note" in grid.attrs
+    assert len(grid) == 101 and grid["incidents"].sum() == 0 and "note" in grid.attrs
     m = maps.events_map(empty)  # an empty layer, no traceback
     assert "Events" in " ".join(maps.map_layers(m))
 

@@ -228,7 +228,7 @@ def test_base_map_labels_towns_and_crossings_and_has_a_locator():
     crossings = gaz[gaz["kind"] == "crossing"]
     # around Poipet: the labels are the towns and crossings inside the frame
     bounds = (102.3, 13.4, 102.9, 13.9)
-    m = sm.base_map(bounds=bounds, labels=5)
+    m = sm.base_map(bounds=bounds, options=sm.BaseMapOptions(labels=5))
     layers = sm.map_layers(m)
     inside = crossings[
         crossings.longitude.between(102.3, 102.9) & crossings.latitude.between(13.4, 13.9)
@@ -243,7 +243,7 @@ def test_base_map_labels_towns_and_crossings_and_has_a_locator():
     assert len(towns) == min(5, len(near)) and "Poipet" in towns
     (inset,) = [c for c in m._children.values() if isinstance(c, LocatorInset)]
     assert inset.svg.startswith("<svg") and "<rect" in inset.svg
-    bare = sm.base_map(labels=0, crossings=False, locator=False)
+    bare = sm.base_map(options=sm.BaseMapOptions(labels=0, crossings=False, locator=False))
     assert "Crossings" not in sm.map_layers(bare)
     assert not any("lb" in f["properties"] for f in sm.map_layers(bare)["Towns"].data["features"])
     assert not [c for c in bare._children.values() if isinstance(c, LocatorInset)]
@@ -263,7 +263,7 @@ def test_base_map_simplification_keeps_the_page_small():
     m = sm.base_map()
     size = sum(len(_html.script_json(layer.data)) for layer in sm.map_layers(m).values())
     assert size < 900_000
-    full = sm.base_map(simplify_deg=0)
+    full = sm.base_map(options=sm.BaseMapOptions(simplify_deg=0))
     assert sum(len(_html.script_json(v.data)) for v in sm.map_layers(full).values()) > size
 
 
@@ -288,7 +288,7 @@ def test_sites_map_one_symbol_per_kind_and_popups(sites):
         "KHM",
         "Main casino town.",
         "Warehouse hit by 3 bombs",
-        "2025-12-18",
+        "18 December 2025",
         "claimed by both",
     ):
         assert text in poipet
@@ -421,15 +421,20 @@ def test_events_map_canvas_for_many_points_and_options():
     d = layer(m, "Events").data
     assert d["canvas"] is True and d["slider"] is False
     assert "Events heat" not in sm.map_layers(m)
-    assert layer(sm.events_map(many, renderer="svg"), "Events").data["canvas"] is False
+    assert (
+        layer(sm.events_map(many, options=sm.EventMapOptions(renderer="svg")), "Events").data[
+            "canvas"
+        ]
+        is False
+    )
     with pytest.raises(scamgeo.ParameterError, match="renderer"):
-        sm.events_map(many, renderer="webgl")
+        sm.events_map(many, options=sm.EventMapOptions(renderer="webgl"))
 
 
 def test_events_map_notes_are_cut_and_strings_shared():
     df = make_events(30)
     df["notes"] = "x" * 1000
-    d = layer(sm.events_map(df, max_note_chars=50), "Events").data
+    d = layer(sm.events_map(df, options=sm.EventMapOptions(max_note_chars=50)), "Events").data
     assert len(d["s"][d["n"][0]]) == 50 and d["s"][d["n"][0]].endswith("…")
     assert len(set(d["n"])) == 1  # one copy of a repeated note
 
@@ -469,7 +474,7 @@ def test_large_event_data_travel_compressed():
     assert packed, "large data should be gzip+base64"
     data = json.loads(gzip.decompress(base64.b64decode(packed.group(1))))
     assert len(data["y"]) == 5000 and data["s"][data["n"][7]].startswith("note number 7 ")
-    small = sm.events_map(make_events(10), compress=True)
+    small = sm.events_map(make_events(10), options=sm.EventMapOptions(compress=True))
     assert re.search(
         re.escape(f"}})({layer(small, 'Events').get_name()}, ") + '"H4sI', small.get_root().render()
     )
@@ -504,7 +509,7 @@ def test_displacement_map_for_a_date_carries_latest_figures(displacement):
     tips = sorted(f["properties"]["tip"] for f in layer(m, "In shelters (people)").data["features"])
     assert tips == ["Si Sa Ket: 3,000 people", "Surin: 9,000 people"]
     legend = legends(layer(m, "In shelters (people)"))[0]
-    assert "2025-07-30" in legend.html and "peak" not in legend.html
+    assert "30 July 2025" in legend.html and "peak" not in legend.html
 
 
 def test_displacement_map_errors_name_what_is_allowed(displacement):
@@ -519,16 +524,20 @@ def test_displacement_map_errors_name_what_is_allowed(displacement):
     for date, said in (
         (
             "2025-01-01",
-            "No province figure in the 14 days up to 2025-01-01 (the figures run from 2025-07-24",
+            "No province figure in the 14 days up to 1 January 2025 (the figures run from "
+            "24 July 2025",
         ),
-        ("2025-09-01", "No province figure in the 14 days up to 2025-09-01"),
+        ("2025-09-01", "No province figure in the 14 days up to 1 September 2025"),
     ):
         empty = sm.displacement_map(displacement, metric="in_shelters", date=date)
         lay = layer(empty, "In shelters (people)")
         assert lay.data["features"] == []
         assert said in legends(lay)[0].html
     stale = sm.displacement_map(
-        displacement, metric="in_shelters", date="2025-09-01", max_age_days=None
+        displacement,
+        metric="in_shelters",
+        date="2025-09-01",
+        options=sm.DisplacementMapOptions(max_age_days=None),
     )
     tips = sorted(
         f["properties"]["tip"] for f in layer(stale, "In shelters (people)").data["features"]
@@ -557,7 +566,10 @@ def test_displacement_map_keeps_bodies_and_measures_apart(displacement):
     html = legends(lay)[0].html
     assert "flows set aside" in html and "1 province(s) also had another counting body" in html
     only_flow = sm.displacement_map(
-        pd.concat([df, flow]), metric="in_shelters", measure="flow", name="flows"
+        pd.concat([df, flow]),
+        metric="in_shelters",
+        measure="flow",
+        options=sm.DisplacementMapOptions(name="flows"),
     )
     assert [f["properties"]["tip"] for f in layer(only_flow, "flows").data["features"]] == [
         "Surin: 50,000 people (peak, 27 July 2025)"

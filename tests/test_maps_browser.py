@@ -141,7 +141,7 @@ def saved_map(tmp_path_factory) -> Path:
     events["incident_id"] = ["I1", "I1"] + [None] * 38
     m = sm.base_map()
     sm.sites_map(sites, m=m)
-    sm.events_map(events, m=m, show_heat=True)
+    sm.events_map(events, m=m, options=sm.EventMapOptions(show_heat=True))
     sm.displacement_map(disp, m=m)
     sm.rings_map(sites, hub="poipet", m=m)
     return sm.save_map(m, tmp_path_factory.mktemp("browser") / "map.html")

@@ -192,13 +192,13 @@ def test_brief_content(built, job):
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("briefs")
 def _figures(path: Path) -> dict:
     """RUN.json's key figures (a list of {name, value, text, ...}) by name."""
     return {f["name"]: f["value"] for f in json.loads(path.read_text())["key_figures"]}
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("briefs")
 def test_key_figures_are_real_numbers(built):
     out, _ = built
     catalogue = _figures(out / "05-data-catalogue.json")

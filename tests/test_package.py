@@ -26,6 +26,60 @@ def test_import_is_cheap():
     assert out.stdout.strip() == "[]"
 
 
+#: run first in a subprocess: the notebook stack (the notebooks extra) cannot be imported
+NO_NOTEBOOK_STACK = """
+import sys, importlib.abc
+STACK = ("jupyterlab", "jupyter_server", "ipykernel", "IPython", "nbclient", "nbconvert",
+         "nbformat", "papermill", "jupyter_client")
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in STACK:
+            raise ImportError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def test_the_library_needs_no_notebook_stack(tmp_path):
+    """import scamgeo, its data and functions, and briefs' listing work without the notebooks extra."""
+    code = NO_NOTEBOOK_STACK + textwrap.dedent(
+        """
+        import scamgeo as sg
+        from scamgeo import briefs, display
+        assert len(sg.datasets.events()) > 100
+        assert sg.geo.distance_to_border_km(sg.datasets.sites()).notna().any()
+        assert "04-hub-brief" in [nb.stem for nb in briefs.list_notebooks()]
+        assert briefs.validate_parameters("04-hub-brief", {"site": "poipet"})["site"] == "poipet"
+        shown = display.table(sg.datasets.sites().head(3))
+        assert "<table" in shown._repr_html_()
+        try:
+            briefs.run_batch([briefs.Job("04-hub-brief", "x")], output_dir=sys.argv[1])
+        except sg.ScamgeoError as exc:
+            print(exc)
+        blocked = sorted(m for m in sys.modules if m.split(".")[0] in STACK)
+        assert blocked == [], blocked
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    message = out.stdout.strip()
+    assert message.count("\n") == 0 and 'pip install "scamgeo[notebooks]"' in message
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_the_command_line_names_the_notebooks_extra(tmp_path):
+    code = NO_NOTEBOOK_STACK + (
+        "from scamgeo.cli import main; "
+        f"raise SystemExit(main(['brief', 'hub-brief', '-o', {str(tmp_path)!r}]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2
+    errors = [line for line in out.stderr.strip().splitlines() if "error" in line]
+    assert len(errors) == 1 and errors[0].startswith("scamgeo: error: running briefs needs")
+    assert 'pip install "scamgeo[notebooks]"' in errors[0]
+
+
 def test_errors_share_a_base():
     for cls in (
         scamgeo.SchemaError,

@@ -201,7 +201,7 @@ def test_choropleth_classes_and_legend():
 
 def test_choropleth_inputs_and_errors():
     df = pd.DataFrame({"admin1_code": ["TH-27", "TH-32"], "n": [5, 50]})
-    ax = sp.choropleth_map(df, column="n", scheme="user_defined", bins=[10, 100])
+    ax = sp.choropleth_map(df, column="n", scheme=[10, 100])
     assert ax._scamgeo_classes["bins"] == [10.0, 100.0]
     with pytest.raises(scamgeo.ParameterError, match="'fisher_jenks'"):
         sp.choropleth_map(df, column="n", scheme="jenks")
@@ -209,7 +209,7 @@ def test_choropleth_inputs_and_errors():
         sp.choropleth_map(pd.Series({"TH-99": 3}))
     with pytest.raises(scamgeo.ParameterError, match="column="):
         sp.choropleth_map(df)
-    with pytest.raises(scamgeo.ParameterError, match="bins="):
+    with pytest.raises(scamgeo.ParameterError, match="scheme=\\[10, 100, 1000\\]"):
         sp.choropleth_map(df, column="n", scheme="user_defined")
 
 

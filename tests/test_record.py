@@ -7,7 +7,13 @@ import pytest
 
 from scamgeo import SchemaError, config, datasets, schema
 from scamgeo import _errors as scamgeo_errors
-from scamgeo._record import BORDER_TOLERANCE_KM, PRECISION_UNCERTAINTY_M, incident_keys
+from scamgeo._record import (
+    BORDER_TOLERANCE_KM,
+    PRECISION_UNCERTAINTY_M,
+    incident_keys,
+    incidents_table,
+    one_row_per_incident,
+)
 
 CURATED = config.data_dir / "curated"
 
@@ -116,6 +122,51 @@ def test_incidents_count_each_incident_once():
     assert len(incidents) == events["incident_id"].nunique()
     assert incidents["n_claims"].sum() == len(events)
     assert (incidents["n_claims"] > 1).sum() >= 4
+
+
+def test_one_rule_places_and_dates_an_incident_everywhere():
+    """incidents_table and one_row_per_incident fold claims by the same representative claim."""
+    claims = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c", "d"],
+            "incident_id": ["I1", "I1", "I1", None],
+            "event_date": pd.to_datetime(["2025-12-09", "2025-12-08", "2025-12-10", "2025-12-11"]),
+            "latitude": [14.1, None, 14.3, 13.0],
+            "longitude": [103.1, None, 103.3, 102.5],
+            "uncertainty_m": [2000, None, 4000, 1000],
+            "fatalities": [3, 5, None, None],
+            "claimed_by": ["THA", "KHM", "THA", None],
+            "country": ["THA", "KHM", "THA", "KHM"],
+            "location": ["Ta Muen", "Ta Moan", "Ta Kwai", "Poipet"],
+            "event_type": ["Battles"] * 4,
+            "sub_event_type": ["Armed clash"] * 4,
+            "notes": ["n1", "n2", "n3", "n4"],
+            "source_url": ["u1", "u2", "u1", "u4"],
+            "place_id": ["ta-muen", "ta-moan", "ta-kwai", "poipet"],
+        }
+    )
+    folded = one_row_per_incident(claims).set_index("event_id")
+    table = incidents_table(claims).set_index("incident_id")
+    # I1: the earliest claim (b, 8 Dec) has no point; the earliest located one (a) stands for it
+    assert folded.index.tolist() == ["a", "d"]
+    assert str(folded.loc["a", "event_date"].date()) == "2025-12-08"  # the incident's first day
+    assert folded.loc["a", "fatalities"] == 5  # the highest claim, never the sum
+    assert folded.loc["a", "n_claims"] == 3
+    one = table.loc["I1"]
+    assert (one["latitude"], one["location"], one["uncertainty_m"]) == (14.1, "Ta Muen", 2000)
+    assert str(one["event_date"].date()) == "2025-12-08"
+    assert one["claimed_by"] == "KHM; THA" and one["event_ids"] == "b; a; c"
+    assert one["fatalities_tha"] == 3 and one["fatalities_khm"] == 5
+    assert pd.isna(one["fatalities_both"]) and one["source_url_tha"] == "u1"
+    assert one["notes_tha"] == "n1; n3" and one["country"] == "KHM; THA"
+    assert table.loc["d", "claimed_by"] == "undisputed" and table.loc["d", "n_claims"] == 1
+    assert incidents_table(claims.iloc[:0]).columns.tolist() == table.reset_index().columns.tolist()
+
+
+def test_incidents_are_kept_and_handed_out_as_copies():
+    first = datasets.incidents()
+    first["n_claims"] = 0
+    assert datasets.incidents()["n_claims"].sum() == len(datasets.events())
 
 
 def test_rows_without_incident_id_are_their_own_incident():

@@ -21,7 +21,8 @@ from scamgeo import datasets, geo, stats
 from scamgeo import io as sio
 from scamgeo._errors import DataSourceError, ParameterError, SchemaError
 
-pytestmark = pytest.mark.xdist_group("scale")
+# a LocalCluster of two worker processes and 5,000-row files: the slow suite (make test)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
 
 N = 5000
 BOXES = [(98.0, 12.0, 101.5, 20.0), (102.5, 10.0, 107.0, 15.0), (98.0, 10.0, 107.5, 20.0)]
@@ -166,13 +167,13 @@ def test_reference_geometry_is_in_the_graph_once(scale, lazy):
 def test_counts_equal_the_in_memory_path(scale, persisted, memory):
     for options in (
         {},
-        {"freq": "W", "start": "2025-03-01", "end": "2025-08-31", "value": "fatalities"},
-        {"by": "grid", "freq": "M", "cell_km": 25, "start": "2025-06-01"},
+        {"freq": "W", "start": "2025-03-01", "end": "2025-08-31", "count": "claims"},
+        {"by": "grid", "freq": "M", "cells": geo.grid(cell_km=25), "start": "2025-06-01"},
     ):
         got, want = scale.aggregate(persisted, **options), geo.aggregate(memory, **options)
         pd.testing.assert_frame_equal(got, want)
         assert got.attrs == want.attrs
-        assert int(got["events"].sum()) > 0
+        assert int(got[want.attrs["count"]].sum()) > 0
     for options in (
         {},
         {"freq": "W", "start": "2025-02-01", "end": "2025-05-01"},
@@ -181,6 +182,7 @@ def test_counts_equal_the_in_memory_path(scale, persisted, memory):
         got = scale.daily_counts(persisted, **options)
         pd.testing.assert_frame_equal(got, stats.daily_counts(memory, **options))
     assert int(scale.daily_counts(persisted, count="claims")["claims"].sum()) == N
+    assert int(scale.daily_counts(persisted)["incidents"].sum()) == N  # each ACLED row an incident
 
 
 def test_bad_row_named_by_its_file_and_row(scale, cluster, files, tmp_path):
@@ -312,7 +314,8 @@ def test_two_briefs_through_the_scheduler(scale, cluster, tmp_path, fixtures):
         briefs.Job(str(failing), "c", {"fail": True}),
         briefs.Job(str(failing), "d", {"lable": "typo"}),
     ]
-    results = scale.run_briefs_on_cluster(jobs, tmp_path, scheduler=cluster)
+    # the briefs runner takes any concurrent.futures-like executor: the dask client is one
+    results = briefs.run_batch(jobs, output_dir=tmp_path, executor=cluster)
     assert [r.run for r in results] == ["a", "b", "c", "d"]
     assert [r.status for r in results] == ["ok", "ok", "failed", "invalid"]
     assert [r.key_figures.get("label") for r in results[:2]] == ["A", "B"]
@@ -341,3 +344,59 @@ def test_the_in_memory_functions_hand_dask_frames_to_scale(scale, persisted, mem
     scale.to_geoparquet(persisted, path)
     back = io.load_events(str(path))
     pd.testing.assert_frame_equal(back.reset_index(drop=True), memory.reset_index(drop=True))
+
+
+def test_a_dask_frame_before_import_scamgeo_scale_says_to_import_it(tmp_path):
+    """geo, stats and io never import scale: scale registers its versions when imported."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import dask_geopandas
+        from scamgeo import datasets, geo, io, stats
+        from scamgeo._errors import ScamgeoError
+
+        lazy = dask_geopandas.from_geopandas(datasets.events(), npartitions=2)
+        for call in (
+            lambda: geo.distance_to_border_km(lazy),
+            lambda: geo.nearest_site(lazy, datasets.sites()),
+            lambda: geo.within_km(lazy, datasets.sites(), km=5),
+            lambda: geo.assign_province(lazy),
+            lambda: geo.aggregate(lazy),
+            lambda: stats.daily_counts(lazy),
+            lambda: io.load_events("events.parquet"),
+        ):
+            try:
+                call()
+            except ScamgeoError as exc:
+                message = str(exc)
+                assert "\\n" not in message and "import scamgeo.scale" in message, message
+                print(message)
+            else:
+                raise AssertionError("no error")
+        assert "scamgeo.scale" not in sys.modules
+        import scamgeo.scale  # registers the partition-wise versions
+        assert float(geo.distance_to_border_km(lazy).compute().max()) > 0
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 7
+    assert lines[0].startswith("scamgeo.geo.distance_to_border_km was given a dask frame")
+    assert lines[-1].startswith("scamgeo.io.load_events was given a GeoParquet path")
+
+
+def test_incidents_with_linked_claims_are_counted_in_memory(scale):
+    """Claims of one incident may sit in different partitions: count='incidents' refuses them."""
+    import dask_geopandas
+
+    events = datasets.events()
+    lazy = dask_geopandas.from_geopandas(events, npartitions=3)
+    for count in (scale.aggregate, scale.daily_counts):
+        with pytest.raises(ParameterError, match="carries incident_id"):
+            count(lazy)
+    claims = scale.aggregate(lazy, count="claims")
+    pd.testing.assert_frame_equal(claims, geo.aggregate(events, count="claims"))
+    assert int(claims["claims"].sum()) == len(events)

@@ -55,7 +55,7 @@ def test_aware_event_dates_keep_their_bangkok_date():
     counts = stats.daily_counts(events, start="2025-07-23", end="2025-07-25")
     assert counts["incidents"].tolist() == [0, 1, 1]  # nothing moved to the 23rd
     per_day = geo.aggregate(events, start="2025-07-23", end="2025-07-25")
-    assert per_day.groupby("period")["events"].sum().tolist() == [0, 1, 1]
+    assert per_day.groupby("period")["incidents"].sum().tolist() == [0, 1, 1]
 
 
 def test_daily_counts_and_aggregate_refuse_ambiguous_dates():

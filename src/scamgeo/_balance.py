@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from ._validate import check_choice
-from .vocab import SOURCE_GRADE_LABELS, SOURCE_GRADES
+from .vocab import FIGHTING_TYPES, SOURCE_GRADE_LABELS, SOURCE_GRADES
 
 __all__ = ["BALANCE_BY", "outlet", "source_balance"]
 
@@ -71,8 +71,7 @@ def source_balance(
     """
     check_choice(by, BALANCE_BY, name="by")
     if fighting_only:
-        fighting = ("Battles", "Explosions/Remote violence", "Violence against civilians")
-        events = events[events["event_type"].astype(str).isin(fighting)]
+        events = events[events["event_type"].astype(str).isin(FIGHTING_TYPES)]
     side = _sides(events)
     total = max(len(events), 1)
     if by == "side":

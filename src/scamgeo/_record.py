@@ -17,8 +17,8 @@ Private plumbing behind :func:`scamgeo.datasets.events`, :func:`~scamgeo.dataset
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
+import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,12 +30,13 @@ from ._validate import Problems
 __all__ = [
     "BORDER_TOLERANCE_KM",
     "PRECISION_UNCERTAINTY_M",
-    "check_tables",
+    "Sides",
     "incident_keys",
     "incidents_table",
     "one_row_per_incident",
     "locate",
     "placement_problems",
+    "sides",
 ]
 
 #: Radius (m) assumed for a point that has no uncertainty of its own, by ACLED
@@ -181,28 +182,36 @@ def locate(
     return out
 
 
-@functools.cache
-def _reference() -> tuple:
-    """Thai and Cambodian polygons and their shared border, in the metric CRS."""
+@dataclasses.dataclass(frozen=True)
+class Sides:
+    """The Thai and Cambodian polygons and their shared border, in the metric CRS.
+
+    Built by :func:`sides` from the reference geography the caller loaded
+    (:mod:`scamgeo.datasets` passes its own), so this module reads no file.
+    """
+
+    polygons: dict[str, Any]
+    border: Any
+
+
+def sides(countries: pd.DataFrame, border: pd.DataFrame) -> Sides:
+    """The :class:`Sides` the placement rules check against, from countries and their border."""
     import geopandas as gpd
 
-    from . import datasets
-
-    countries = datasets.countries()
     polys = countries[countries["iso3"].isin(_THAI_KHMER)].set_index("iso3").geometry
     polys = gpd.GeoSeries(polys, crs=countries.crs).to_crs(config.METRIC_CRS)
-    border = datasets.border().to_crs(config.METRIC_CRS).geometry.union_all()
-    return {iso: polys.loc[iso] for iso in _THAI_KHMER}, border
+    line = border.to_crs(config.METRIC_CRS).geometry.union_all()
+    return Sides({iso: polys.loc[iso] for iso in _THAI_KHMER}, line)
 
 
 def _side_problems(
-    frame: pd.DataFrame, lines: np.ndarray, problems: Problems, *, country_col: str
+    frame: pd.DataFrame, lines: np.ndarray, problems: Problems, *, country_col: str, sides: Sides
 ) -> None:
     """Points more than the tolerance inside the other country (disputed places excepted)."""
     import geopandas as gpd
     import shapely
 
-    polys, border = _reference()
+    polys, border = sides.polygons, sides.border
     country = frame[country_col].astype("string")
     lat = frame["latitude"].to_numpy(dtype=float, na_value=np.nan)
     lon = frame["longitude"].to_numpy(dtype=float, na_value=np.nan)
@@ -263,10 +272,13 @@ def placement_problems(
     frame: pd.DataFrame,
     *,
     source: str,
+    sides: Sides,
     country_col: str = "country",
     line_offset: int = 2,
 ) -> Problems:
     """Check a located table (after :func:`locate`) against the placement rules.
+
+    ``sides`` is the reference geography (:func:`sides`).
 
     Returns
     -------
@@ -276,11 +288,11 @@ def placement_problems(
     problems = Problems(source)
     lines = np.arange(len(frame)) + line_offset
     _place_side_problems(frame, lines, problems, country_col=country_col)
-    _side_problems(frame, lines, problems, country_col=country_col)
+    _side_problems(frame, lines, problems, country_col=country_col, sides=sides)
     return problems
 
 
-def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
+def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str, sides: Sides) -> Problems:
     """A gazetteer point lies on its own side (within the tolerance) and disputed places near the line."""
     import geopandas as gpd
     import shapely
@@ -288,10 +300,10 @@ def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
     frame = gazetteer.reset_index(drop=True)
     problems = Problems(source)
     lines = np.arange(len(frame)) + 2
-    _side_problems(frame.assign(place_side=pd.NA), lines, problems, country_col="side")
+    _side_problems(frame.assign(place_side=pd.NA), lines, problems, country_col="side", sides=sides)
     disputed = frame["side"].astype("string").eq("disputed").fillna(False).to_numpy(bool)
     if disputed.any():
-        _, border = _reference()
+        border = sides.border
         pts = gpd.GeoSeries(
             gpd.points_from_xy(frame.loc[disputed, "longitude"], frame.loc[disputed, "latitude"]),
             crs=config.GEOGRAPHIC_CRS,
@@ -308,31 +320,6 @@ def gazetteer_problems(gazetteer: pd.DataFrame, *, source: str) -> Problems:
     return problems
 
 
-def check_tables(paths: dict[str, Path]) -> dict[str, int]:
-    """Read the gazetteer, events and sites at ``paths`` and apply every placement rule.
-
-    Behind :func:`scamgeo.datasets.check_record`; returns the rows checked per table.
-    """
-    from .datasets import read_table
-    from .schema import EVENTS, GAZETTEER, SITES
-
-    gaz = read_table(paths["gazetteer"], GAZETTEER)
-    gazetteer_problems(gaz, source=str(paths["gazetteer"])).raise_if_any()
-    gaz = gaz.set_index(gaz["place_id"].to_numpy())
-    counts = {"gazetteer": len(gaz)}
-    for name, schema, precision in (
-        ("events", EVENTS, "geo_precision"),
-        ("sites", SITES, "location_precision"),
-    ):
-        source = str(paths[name])
-        table = locate(
-            read_table(paths[name], schema), gaz, source=source, precision_column=precision
-        )
-        placement_problems(table, source=source).raise_if_any()
-        counts[name] = len(table)
-    return counts
-
-
 def incident_keys(events: pd.DataFrame) -> pd.Series:
     """Each row's incident: its ``incident_id``, or its own ``event_id`` when it has none.
 
@@ -346,21 +333,6 @@ def incident_keys(events: pd.DataFrame) -> pd.Series:
     if "incident_id" not in events.columns:
         return own.rename("incident_key")
     return events["incident_id"].astype("string").fillna(own).rename("incident_key")
-
-
-def _joined(values: pd.Series) -> str | None:
-    items = [str(v) for v in values if pd.notna(v)]
-    return "; ".join(dict.fromkeys(items)) if items else None
-
-
-def _claim_columns(rows: pd.DataFrame, claim: str) -> dict:
-    part = rows[rows["claimed_by"].astype("string").fillna("undisputed") == claim]
-    deaths = pd.to_numeric(part["fatalities"], errors="coerce")
-    return {
-        f"fatalities_{claim.lower()}": (int(deaths.sum()) if deaths.notna().any() else pd.NA),
-        f"notes_{claim.lower()}": _joined(part["notes"]),
-        f"source_url_{claim.lower()}": _joined(part["source_url"]),
-    }
 
 
 _CLAIMANTS = ("THA", "KHM", "both", "independent", "undisputed")
@@ -382,59 +354,105 @@ _INCIDENT_COLUMNS = [
 ]
 
 
+def _claims_in_order(events: pd.DataFrame) -> pd.DataFrame:
+    """The one rule that says which claim stands for its incident, as a sorted frame.
+
+    Columns ``_key`` (the incident, :func:`incident_keys`), ``_pos`` (the row's
+    position in ``events``) and ``_first`` (True on the incident's representative
+    claim), sorted by incident, then the representative first, then date and row
+    order. The representative is the incident's earliest claim that has a point
+    (the earliest claim when none has one): one incident, one place, one row, in
+    every count and table that folds claims.
+    """
+    frame = pd.DataFrame(
+        {
+            "_key": incident_keys(events).to_numpy(),
+            "_pos": np.arange(len(events)),
+            "_unlocated": ~_has_point(events),
+            "_date": pd.to_datetime(events["event_date"]).to_numpy()
+            if "event_date" in events.columns
+            else pd.NaT,
+        }
+    )
+    frame = frame.sort_values(["_key", "_unlocated", "_date", "_pos"], kind="stable")
+    frame["_first"] = ~frame["_key"].duplicated()
+    return frame.drop(columns="_unlocated")
+
+
+def _has_point(events: pd.DataFrame) -> np.ndarray:
+    if {"latitude", "longitude"} <= set(events.columns):
+        lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype=float)
+        lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype=float)
+        return np.isfinite(lat) & np.isfinite(lon)
+    if "geometry" in events.columns:
+        return (~events.geometry.isna() & ~events.geometry.is_empty).to_numpy(dtype=bool)
+    return np.zeros(len(events), dtype=bool)
+
+
+def _joined(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """Per incident, its distinct values in claim order joined by ``"; "`` (<NA> when none)."""
+    text = values.astype("string")
+    pairs = pd.DataFrame({"k": keys.to_numpy(), "v": text.to_numpy()}).dropna()
+    pairs = pairs.drop_duplicates()
+    return pairs.groupby("k", sort=False)["v"].agg("; ".join).astype("string")
+
+
 def incidents_table(events: pd.DataFrame) -> pd.DataFrame:
     """One row per incident, the claims of each side side by side.
 
     Columns: ``incident_id``, ``event_date`` (earliest of its rows), ``country``,
-    ``place_id``, ``location``, ``event_type``, ``sub_event_type`` (of the first
-    row), ``n_claims``, ``claimed_by`` (e.g. ``"KHM; THA"``), ``event_ids``, and per
-    claimant (``tha``, ``khm``, ``both``, ``independent``, ``undisputed``):
-    ``fatalities_<claimant>``, ``notes_<claimant>``, ``source_url_<claimant>``;
-    then ``latitude``, ``longitude``, ``uncertainty_m`` of the first located row.
+    ``place_id``, ``claimed_by`` (e.g. ``"KHM; THA"``) and ``event_ids`` (each
+    incident's values in claim order), ``location``, ``event_type``,
+    ``sub_event_type``, ``latitude``, ``longitude`` and ``uncertainty_m`` of its
+    representative claim (the rule of :func:`one_row_per_incident`), ``n_claims``,
+    and per claimant (``tha``, ``khm``, ``both``, ``independent``, ``undisputed``):
+    ``fatalities_<claimant>`` (the sum of that claimant's figures, <NA> when it
+    reports none), ``notes_<claimant>``, ``source_url_<claimant>``. Sorted by date,
+    then incident.
     """
-    if "claimed_by" not in events.columns:
-        events = events.assign(claimed_by=pd.NA)
-    keys = incident_keys(events)
-    frame = pd.DataFrame(events).assign(_key=keys.to_numpy())
-    frame = frame.sort_values(["_key", "event_date", "event_id"], kind="stable")
-    rows = []
-    for key, part in frame.groupby("_key", sort=True):
-        first = part.iloc[0]
-        located = part.dropna(subset=["latitude", "longitude"])
-        anchor = located.iloc[0] if len(located) else first
-        row = {
-            "incident_id": key,
-            "event_date": part["event_date"].min(),
-            "country": _joined(part["country"]),
-            "place_id": _joined(part["place_id"]) if "place_id" in part else None,
-            "location": first["location"],
-            "event_type": first["event_type"],
-            "sub_event_type": first["sub_event_type"],
-            "n_claims": len(part),
-            "claimed_by": _joined(part["claimed_by"].astype("string").fillna("undisputed")),
-            "event_ids": _joined(part["event_id"]),
-        }
-        for claim in _CLAIMANTS:
-            row.update(_claim_columns(part, claim))
-        row.update(
-            {
-                "latitude": anchor.get("latitude"),
-                "longitude": anchor.get("longitude"),
-                "uncertainty_m": anchor.get("uncertainty_m"),
-            }
-        )
-        rows.append(row)
-    if not rows:
+    if not len(events):
         return pd.DataFrame(columns=_INCIDENT_COLUMNS)
-    out = pd.DataFrame(rows)
+    order = _claims_in_order(events)
+    rows = pd.DataFrame(events).iloc[order["_pos"].to_numpy()].reset_index(drop=True)
+    keys = pd.Series(order["_key"].to_numpy())
+    by_date = np.lexsort((order["_pos"].to_numpy(), order["_date"].to_numpy(), keys.to_numpy()))
+    dated = rows.iloc[by_date].reset_index(drop=True)  # claims in date order, per incident
+    dated_keys = keys.iloc[by_date].reset_index(drop=True)
+    first = rows[order["_first"].to_numpy()].set_index(keys[order["_first"].to_numpy()].to_numpy())
+    out = pd.DataFrame(index=first.index)
+    out["incident_id"] = out.index.astype("string")
+    out["event_date"] = pd.to_datetime(rows["event_date"]).groupby(keys.to_numpy()).min()
+    claimed = rows.get("claimed_by", pd.Series(pd.NA, index=rows.index)).astype("string")
+    claimed = claimed.fillna("undisputed")
+    dated_claim = claimed.iloc[by_date].reset_index(drop=True)
+    for col in ("country", "place_id"):
+        out[col] = _joined(dated[col], dated_keys) if col in dated else pd.NA
+    for col in ("location", "event_type", "sub_event_type"):
+        out[col] = first[col].astype("string") if col in first else pd.NA
+    out["n_claims"] = keys.value_counts().reindex(out.index).to_numpy(dtype=np.int64)
+    out["claimed_by"] = _joined(dated_claim, dated_keys)
+    out["event_ids"] = _joined(dated["event_id"], dated_keys)
+    deaths = pd.to_numeric(rows.get("fatalities"), errors="coerce")
+    for claim in _CLAIMANTS:
+        mine = (claimed == claim).to_numpy(dtype=bool)
+        mine_dated = (dated_claim == claim).to_numpy(dtype=bool)
+        suffix = claim.lower()
+        total = deaths[mine].groupby(keys[mine].to_numpy()).sum(min_count=1)
+        out[f"fatalities_{suffix}"] = pd.array(total.reindex(out.index), dtype="Int64")
+        for what in ("notes", "source_url"):
+            out[f"{what}_{suffix}"] = _joined(dated[what][mine_dated], dated_keys[mine_dated])
+    for col in ("latitude", "longitude", "uncertainty_m"):
+        out[col] = first[col] if col in first else pd.NA
+    out = out.reset_index(drop=True)[_INCIDENT_COLUMNS]
     return out.sort_values(["event_date", "incident_id"], kind="stable").reset_index(drop=True)
 
 
 def one_row_per_incident(events: pd.DataFrame) -> pd.DataFrame:
     """``events`` with the claims of each incident folded into one row.
 
-    The row is the incident's earliest claim (its date is the incident's first
-    day); ``fatalities`` is the highest figure any claim reports (claims about
+    The row is the incident's representative claim: its earliest claim with a
+    point (the earliest claim when none has one), dated the incident's first
+    day; the same rule places the incident in :func:`incidents_table`; ``fatalities`` is the highest figure any claim reports (claims about
     one incident are alternatives, never added up), missing when none reports
     one; ``n_claims`` says how many rows were folded. Rows without an
     ``incident_id`` (ACLED, UCDP) are incidents of their own. The result keeps
@@ -452,15 +470,16 @@ def one_row_per_incident(events: pd.DataFrame) -> pd.DataFrame:
     0        a           2         2
     2        c        <NA>         1
     """
-    keys = incident_keys(events).to_numpy()
-    frame = pd.DataFrame(events).assign(_key=keys, _pos=np.arange(len(events)))
-    frame = frame.sort_values(["_key", "event_date", "_pos"], kind="stable")
-    deaths = pd.to_numeric(frame["fatalities"], errors="coerce") if "fatalities" in frame else None
-    first = frame.drop_duplicates("_key", keep="first").set_index("_key")
-    n_claims = frame.groupby("_key", sort=False).size()
+    order = _claims_in_order(events)
+    keys = order["_key"].to_numpy()
+    first = order[order["_first"].to_numpy()]
     out = events.iloc[first["_pos"].to_numpy()].copy()
-    if deaths is not None:
-        top = deaths.groupby(frame["_key"].to_numpy(), sort=False).max()
-        out["fatalities"] = pd.array(top.reindex(first.index).to_numpy(), dtype="Int64")
-    out["n_claims"] = n_claims.reindex(first.index).to_numpy()
+    if "event_date" in events.columns and len(out):  # the incident's first day
+        earliest = order.groupby("_key", sort=False)["_date"].min()
+        out["event_date"] = earliest.reindex(first["_key"]).to_numpy()
+    if "fatalities" in events.columns:
+        deaths = pd.to_numeric(events["fatalities"], errors="coerce").iloc[order["_pos"]]
+        top = deaths.groupby(keys, sort=False).max()
+        out["fatalities"] = pd.array(top.reindex(first["_key"]).to_numpy(), dtype="Int64")
+    out["n_claims"] = order.groupby("_key", sort=False).size().reindex(first["_key"]).to_numpy()
     return out.sort_values("event_date", kind="stable") if len(out) else out

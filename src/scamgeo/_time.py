@@ -202,9 +202,9 @@ def _parse_text_dates(raw: pd.Series) -> pd.Series:
 
 def _timeline_from(phase_starts: Mapping[str, Any] | pd.DataFrame | None) -> pd.DataFrame:
     if phase_starts is None:
-        from . import datasets
+        from ._curated import sorted_timeline
 
-        return datasets.timeline()
+        return sorted_timeline()
     if isinstance(phase_starts, pd.DataFrame):
         return phase_starts
     if isinstance(phase_starts, Mapping):

@@ -26,6 +26,7 @@ __all__ = [
     "closest",
     "guard_arguments",
     "guard_public",
+    "outcome_column",
     "require_columns",
 ]
 
@@ -95,6 +96,58 @@ def check_positive(value: Any, *, name: str, allow_zero: bool = False) -> float:
             f"{name} must be {limit} (km, counts and sizes cannot be negative), got {value!r}."
         )
     return number
+
+
+def outcome_column(
+    columns: Iterable[str],
+    outcome: str | None,
+    *,
+    source: str,
+    counts: Sequence[str] = ("incidents", "claims"),
+) -> str:
+    """The count column a function of a table of counts reads (the ``outcome=`` rule).
+
+    ``outcome`` names it; ``None`` takes the table's one column among ``counts``
+    (``"incidents"``, ``"claims"``). Anything else is a ParameterError listing the
+    table's columns. The one rule for charts and statistics alike.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The table's columns.
+    outcome : str or None
+        The column asked for.
+    source : str
+        Who asks (a function's name), for the message.
+    counts : sequence of str, default ("incidents", "claims")
+        The count columns looked for when ``outcome`` is None.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> outcome_column(["date", "incidents", "fatalities"], None, source="f")
+    'incidents'
+    >>> outcome_column(["date", "incidents", "fatalities"], "fatalities", source="f")
+    'fatalities'
+    """
+    columns = [str(c) for c in columns]
+    if outcome is not None:
+        if not isinstance(outcome, str) or outcome not in columns:
+            raise ParameterError(
+                f"{source}: outcome={outcome!r} is not a column of counts. Columns: {columns}."
+            )
+        return outcome
+    found = [c for c in counts if c in columns]
+    if len(found) != 1:
+        why = "both" if found else "neither"
+        raise ParameterError(
+            f"{source}: counts has {why} of the count columns {', '.join(map(repr, counts))}, "
+            f"so outcome= must name the column to use. Columns: {columns}."
+        )
+    return found[0]
 
 
 def require_columns(columns: Iterable[str], required: Iterable[str], *, source: str) -> None:

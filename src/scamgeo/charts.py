@@ -17,11 +17,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
+from . import fmt
 from ._errors import ParameterError
-from ._validate import check_choice, guard_public, require_columns
-from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS, SIDE_COLORS
-from .vocab import MODEL_LABELS
+from ._validate import check_choice, guard_public, outcome_column, require_columns
+from .style import (
+    FAINT,
+    GREY_PALE,
+    INK,
+    INK_MUTED,
+    INK_SECONDARY,
+    LINE_CYCLE,
+    OKABE_ITO,
+    PHASE_COLORS,
+    PHASE_LABELS,
+    SIDE_COLORS,
+)
+from .vocab import EMBEDDED_SOURCE, MODEL_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -35,9 +48,6 @@ __all__ = [
     "timeline_chart",
 ]
 
-# Okabe–Ito, colour-blind safe: the palette the maps use, in line-cycle order
-OKABE_ITO = LINE_CYCLE
-
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
     if ax is None:
@@ -48,7 +58,7 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
 def _source(ax: Axes, text: str) -> None:
     """The source line under the axes, below its tick labels and x label (never over them)."""
     lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
-    size = max([t.get_fontsize() for t in ax.get_xticklabels()] or [10.0])
+    size = max([float(t.get_fontsize()) for t in ax.get_xticklabels()] or [10.0])
     below = 8 + lines * size * 1.25 + (size * 1.6 if ax.get_xlabel() else 0)
     ax.annotate(
         text,
@@ -57,13 +67,13 @@ def _source(ax: Axes, text: str) -> None:
         xytext=(0, -below),
         textcoords="offset points",
         fontsize=7,
-        color="#555555",
+        color=INK_MUTED,
         va="top",
     )
 
 
 def _empty(ax: Axes, message: str) -> Axes:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=INK_MUTED)
     ax.set_axis_off()
     return ax
 
@@ -72,29 +82,51 @@ def timeline_chart(
     counts: pd.DataFrame,
     *,
     timeline: pd.DataFrame | None = None,
-    value: str | None = None,
+    outcome: str | None = None,
     annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events",
+    source: str = f"Source: {EMBEDDED_SOURCE}",
 ) -> Axes:
     """Daily (or weekly) counts as bars over shaded phases, key dates annotated.
 
     Parameters
     ----------
     counts : DataFrame
-        From :func:`scamgeo.stats.daily_counts` (``date``, ``phase`` and ``value``).
+        From :func:`scamgeo.stats.daily_counts` (``date``, ``phase`` and the
+        count column).
     timeline : DataFrame, optional
         Key dates (:func:`scamgeo.datasets.timeline`); rows whose ``kind`` is in
         ``annotate`` get a vertical line and their label.
-    value : {"incidents", "claims", "fatalities"}, optional
-        Default: the table's count column (``incidents`` or ``claims``, as
-        :func:`scamgeo.stats.daily_counts` named it).
+    outcome : str, optional
+        The column drawn: default the table's one count column (``incidents``
+        or ``claims``); ``"fatalities"`` draws the deaths reported.
+    annotate : iterable of str, default ("outbreak", "ceasefire", "accord", "suspension")
+        Kinds of key date marked on the chart.
+    ax : Axes, optional
+        Draw here (default: a new 10 × 4 in figure).
+    source : str
+        The source line under the chart.
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    ParameterError
+        ``outcome`` is not a column of ``counts``, or it has no single count column.
+    SchemaError
+        ``counts`` lacks ``date`` or ``phase``.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> ax = charts.timeline_chart(stats.daily_counts(datasets.events(), freq="W"))
+    >>> len(ax.patches)  # one bar per week, 28 May 2025 to 27 February 2026
+    45
     """
-    counted = [c for c in ("incidents", "claims") if c in counts.columns]
-    if value is None:
-        value = counted[0] if counted else "incidents"
-    check_choice(value, ["incidents", "claims", "fatalities"], name="value")
-    require_columns(counts.columns, ["date", "phase", value], source="counts")
+    outcome = outcome_column(counts.columns, outcome, source="timeline_chart")
+    require_columns(counts.columns, ["date", "phase", outcome], source="counts")
     ax = _ax(ax)
     if counts.empty:
         return _empty(ax, "no events in the selected period")
@@ -102,15 +134,34 @@ def timeline_chart(
     step = (
         dates.diff().dropna().min() if len(dates) > 1 else pd.Timedelta(days=1)
     ) or pd.Timedelta(days=1)
+    _phase_bands(ax, counts, step)
+    # unreported -> drawn at 0
+    heights = pd.to_numeric(counts[outcome], errors="coerce").astype("float64").fillna(0.0)
+    colour = OKABE_ITO["vermillion"] if outcome == "fatalities" else OKABE_ITO["blue"]
+    ax.bar(dates, heights, width=step.days * 0.9, color=colour, zorder=2, align="edge")
+    if timeline is not None and len(timeline):
+        keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
+        keep = keep[(keep["date"] >= dates.min()) & (keep["date"] <= dates.max() + step)]
+        _key_dates(ax, keep, top=max(float(heights.max()), 1.0))
+    unit = "week" if step >= pd.Timedelta(days=7) else "day"
+    shown = "events" if outcome == "events" else outcome
+    ax.set_ylabel(f"{shown} per {unit}")
+    ax.set_title(f"{shown.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(ax, source)
+    return ax
+
+
+def _phase_bands(ax: Axes, counts: pd.DataFrame, step: pd.Timedelta) -> None:
+    """A shaded band per run of one phase, labelled when it is over a week long."""
     phase = counts["phase"].astype(str)
     blocks = (phase != phase.shift()).cumsum()
     for _, block in counts.groupby(blocks, sort=False):
         name = str(block["phase"].iloc[0])
-        start, end = (
-            pd.to_datetime(block["date"].iloc[0]),
-            pd.to_datetime(block["date"].iloc[-1]) + step,
-        )
-        ax.axvspan(start, end, color=PHASE_COLORS.get(name, "#eeeeee"), zorder=0, lw=0)
+        start = pd.to_datetime(block["date"].iloc[0])
+        end = pd.to_datetime(block["date"].iloc[-1]) + step
+        ax.axvspan(start, end, color=PHASE_COLORS.get(name, FAINT), zorder=0, lw=0)
         if (end - start).days >= 8:
             ax.text(
                 start + (end - start) / 2,
@@ -120,45 +171,26 @@ def timeline_chart(
                 ha="center",
                 va="bottom",
                 fontsize=8,
-                color="#444444",
+                color=INK_SECONDARY,
             )
-    heights = (
-        pd.to_numeric(counts[value], errors="coerce").astype("float64").fillna(0.0)
-    )  # unreported -> drawn at 0
-    ax.bar(
-        dates,
-        heights,
-        width=step.days * 0.9,
-        color="#D55E00" if value == "fatalities" else "#0072B2",
-        zorder=2,
-        align="edge",
-    )
-    if timeline is not None and len(timeline):
-        lo, hi = dates.min(), dates.max() + step
-        keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
-        keep = keep[(keep["date"] >= lo) & (keep["date"] <= hi)]
-        ymax = max(float(heights.max()), 1.0)
-        for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
-            ax.axvline(when, color="#333333", lw=0.8, ls="--", zorder=3)
-            ax.text(
-                when,
-                ymax * (0.95 - 0.12 * (i % 4)),
-                f" {label}",
-                fontsize=7,
-                rotation=0,
-                va="top",
-                ha="left",
-                color="#222222",
-                zorder=4,
-                bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
-            )
-    unit = "week" if step >= pd.Timedelta(days=7) else "day"
-    ax.set_ylabel(f"{value} per {unit}")
-    ax.set_title(f"{value.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
-    return ax
+
+
+def _key_dates(ax: Axes, keep: pd.DataFrame, *, top: float) -> None:
+    """A dashed line and a label per key date, labels staggered down the chart."""
+    for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
+        ax.axvline(when, color=INK_SECONDARY, lw=0.8, ls="--", zorder=3)
+        ax.text(
+            when,
+            top * (0.95 - 0.12 * (i % 4)),
+            f" {label}",
+            fontsize=7,
+            rotation=0,
+            va="top",
+            ha="left",
+            color=INK,
+            zorder=4,
+            bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
+        )
 
 
 def rate_ratio_chart(
@@ -167,7 +199,25 @@ def rate_ratio_chart(
     ax: Axes | None = None,
     source: str = "Source: scamgeo's curated record of the war",
 ) -> Axes:
-    """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
+    """Forest plot of incidence-rate ratios with 95% intervals, both models side by side.
+
+    Parameters
+    ----------
+    result : CountModelResult
+        From :func:`scamgeo.stats.count_model`.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+    source : str
+        The source line under the chart.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> model = stats.count_model(stats.daily_counts(datasets.events()))
+    >>> ax = charts.rate_ratio_chart(model)
+    >>> ax.get_xscale()
+    'log'
+    """
     table = result.table
     require_columns(
         table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table"
@@ -188,12 +238,12 @@ def rate_ratio_chart(
             y,
             xerr=err,
             fmt="o",
-            color=OKABE_ITO[4 if k == 0 else 0],
+            color=LINE_CYCLE[4 if k == 0 else 0],
             capsize=3,
             label=MODEL_LABELS.get(model, model) + (" (used)" if chosen else " (check)"),
             alpha=1.0 if chosen else 0.6,
         )
-    ax.axvline(1, color="#333333", lw=0.8)
+    ax.axvline(1, color=INK_SECONDARY, lw=0.8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(terms)), [PHASE_LABELS.get(t, t) for t in terms])
     ax.invert_yaxis()
@@ -211,34 +261,56 @@ def its_chart(
     *,
     ax: Axes | None = None,
     title: str | None = None,
-    source: str = "Source: scamgeo curated events; segmented quasi-Poisson regression, Newey–West errors",
+    source: str = f"Source: {EMBEDDED_SOURCE}; segmented quasi-Poisson regression, Newey–West errors",
 ) -> Axes:
-    """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual."""
+    """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual.
+
+    Parameters
+    ----------
+    result : ITSResult
+        From :func:`scamgeo.stats.interrupted_time_series`.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+    title : str, optional
+        Default: the breakpoint's date.
+    source : str
+        The source line under the chart.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> counts = stats.daily_counts(datasets.events())
+    >>> result = stats.interrupted_time_series(counts, breakpoint='2025-12-27')
+    >>> charts.its_chart(result).get_title(loc='left')
+    'Interrupted time series at 27 December 2025'
+    """
     fitted = result.fitted
     require_columns(
         fitted.columns, ["date", "observed", "fitted", "counterfactual"], source="ITS fitted values"
     )
     ax = _ax(ax, (9, 3.6))
     ax.bar(
-        fitted["date"], fitted["observed"], color="#BBBBBB", label="observed events/day", width=0.9
+        fitted["date"], fitted["observed"], color=GREY_PALE, label="observed events/day", width=0.9
     )
-    ax.plot(fitted["date"], fitted["fitted"], color="#0072B2", lw=2, label="segmented model")
+    ax.plot(
+        fitted["date"], fitted["fitted"], color=OKABE_ITO["blue"], lw=2, label="segmented model"
+    )
     post = fitted["date"] >= pd.Timestamp(result.breakpoint)
     ax.plot(
         fitted.loc[post, "date"],
         fitted.loc[post, "counterfactual"],
-        color="#D55E00",
+        color=OKABE_ITO["vermillion"],
         lw=1.5,
         ls="--",
         label="pre-ceasefire trend continued",
     )
-    ax.axvline(pd.Timestamp(result.breakpoint), color="#333333", lw=1)
+    ax.axvline(pd.Timestamp(result.breakpoint), color=INK_SECONDARY, lw=1)
     # an extrapolated trend can explode; keep the axis on the data
     top = float(np.nanmax([fitted["observed"].max(), fitted["fitted"].max(), 1.0]))
     ax.set_ylim(0, top * 1.25)
     ax.set_ylabel("events per day")
     ax.set_title(
-        title or f"Interrupted time series at {pd.Timestamp(result.breakpoint):%d %b %Y}",
+        title or f"Interrupted time series at {fmt.date(result.breakpoint)}",
         loc="left",
     )
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -254,24 +326,42 @@ def null_distribution_chart(
     ax: Axes | None = None,
     source: str = "Source: scamgeo's curated record and sites; Monte Carlo draws of the null",
 ) -> Axes:
-    """Histogram of the null statistic (km) with the observed value marked."""
+    """Histogram of the null statistic (km) with the observed value marked.
+
+    Parameters
+    ----------
+    result : HubTestResult
+        From :func:`scamgeo.stats.hub_targeting_test`.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+    source : str
+        The source line under the chart.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> test = stats.hub_targeting_test(datasets.events(), datasets.sites(kind='casino_hub'))
+    >>> ax = charts.null_distribution_chart(test)
+    >>> ax.get_xlabel()
+    'median distance from strikes to the nearest casino hub (km)'
+    """
     ax = _ax(ax, (8, 3.4))
     null = np.asarray(result.null_statistics_km, dtype=float)
     ax.hist(
         null,
         bins=40,
-        color="#56B4E9",
+        color=OKABE_ITO["sky_blue"],
         edgecolor="white",
         label=f"{result.permutations} draws under the null",
     )
     ax.axvline(
         result.observed_km,
-        color="#D55E00",
+        color=OKABE_ITO["vermillion"],
         lw=2,
-        label=f"observed: {result.observed_km:.1f} km (p = {result.p_value:.3g})",
+        label=f"observed: {fmt.km(result.observed_km)} ({fmt.p_value(result.p_value)})",
     )
     lo, hi = result.null_interval_km
-    ax.axvspan(lo, hi, color="#56B4E9", alpha=0.15, label="null 95% interval")
+    ax.axvspan(lo, hi, color=OKABE_ITO["sky_blue"], alpha=0.15, label="null 95% interval")
     ax.set_xlabel(f"{result.statistic} distance from strikes to the nearest casino hub (km)")
     ax.set_ylabel("draws")
     ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
@@ -300,8 +390,17 @@ def range_chart(
         E.g. ``"losses"``, ``"people_in_compounds"``.
     unit : str, optional
         Keep only rows in this unit (default: the indicator's most common unit).
+    ax : Axes, optional
+        Draw here (default: a new figure).
     scale : float, optional
         Divide values by this (default: 1e9 for USD, else 1).
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.range_chart(datasets.scam_figures(), indicator='losses')
+    >>> len(ax.get_yticklabels()) > 0
+    True
     """
     require_columns(
         figures.columns,
@@ -337,18 +436,18 @@ def range_chart(
             ax.plot(
                 [row["low"] / scale, row["high"] / scale],
                 [i, i],
-                color="#0072B2",
+                color=OKABE_ITO["blue"],
                 lw=6,
                 solid_capstyle="butt",
             )
         elif pd.notna(row["value"]):
-            ax.plot(row["value"] / scale, i, "o", color="#D55E00")
+            ax.plot(row["value"] / scale, i, "o", color=OKABE_ITO["vermillion"])
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"{unit}{scale_label}: bars are published ranges (low–high), dots single figures")
     ax.set_title(f"Published estimates: {indicator.replace('_', ' ')}", loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color="#eeeeee")
+    ax.grid(axis="x", color=FAINT)
     _source(ax, "Sources: publishers named on each line (scamgeo scam_figures table)")
     return ax
 
@@ -371,11 +470,28 @@ def displacement_chart(
 
     Parameters
     ----------
+    displacement : DataFrame
+        :func:`scamgeo.datasets.displacement` rows (or a table in its schema).
+    metric : str
+        One of :data:`scamgeo.vocab.DISPLACEMENT_METRICS`.
+    unit : str, default "people"
+        Figures in this unit only.
+    countries : sequence of str, default ("THA", "KHM")
+        ISO3 codes of the countries drawn.
     by : {"country", "province"}
         National totals (rows without a province) or one line per province.
     max_gap_days : int
         Lines are broken where two figures are further apart than this, so
         that no line suggests a level nobody reported in between.
+    ax : Axes, optional
+        Draw here (default: a new figure).
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.displacement_chart(datasets.displacement(), metric='in_shelters', countries=['THA'])
+    >>> ax.get_title(loc='left')
+    'In shelters over time, people'
     """
     from .stats import series_columns
 
@@ -415,12 +531,12 @@ def displacement_chart(
             marker="o",
             ms=3,
             ls="--" if what == "flow" else "-",
-            color=OKABE_ITO[k % len(OKABE_ITO)],
+            color=LINE_CYCLE[k % len(LINE_CYCLE)],
             label=label,
         )
     ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.count(v)))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(frameon=False, fontsize=8, ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
@@ -480,21 +596,21 @@ def site_status_chart(
             ax.text(
                 j,
                 i,
-                f"{value:.0f}",
+                fmt.count(value),
                 ha="center",
                 va="center",
                 fontsize=8,
                 color="white" if dark else "black",
             )
-    fmt = {"month": "%b %Y", "week": "%d %b %Y", "day": "%d %b %Y"}[counts.attrs["freq"]]
-    ax.set_xticks(range(len(counts)), [d.strftime(fmt) for d in counts.index], fontsize=8)
+    tick = (lambda d: fmt.month(d, short=True)) if counts.attrs["freq"] == "month" else fmt.day
+    ax.set_xticks(range(len(counts)), [tick(d) for d in counts.index], fontsize=8)
     ax.tick_params(axis="x", labelrotation=45)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
     ax.set_yticks(
         range(len(shown.columns)), [SITE_STATUS_LABELS[s] for s in shown.columns], fontsize=8
     )
-    first, last = counts.index[0].strftime("%b %Y"), counts.index[-1].strftime("%b %Y")
+    first, last = (fmt.month(d, short=True) for d in (counts.index[0], counts.index[-1]))
     ax.set_title(f"Sites by status, by {counts.attrs['freq']}, {first} – {last}", loc="left")
     ax.tick_params(length=0)
     ax.annotate(
@@ -504,7 +620,7 @@ def site_status_chart(
         xytext=(0, -62),
         textcoords="offset points",
         fontsize=7,
-        color="#555555",
+        color=INK_MUTED,
         va="top",
     )
     return ax
@@ -513,7 +629,26 @@ def site_status_chart(
 def tally_chart(
     tallies: pd.DataFrame, *, category: str, phase: str, ax: Axes | None = None
 ) -> Axes:
-    """Running casualty tallies of one category and phase, one line per side and claimant."""
+    """Running casualty tallies of one category and phase, one line per side and claimant.
+
+    Parameters
+    ----------
+    tallies : DataFrame
+        :func:`scamgeo.datasets.tallies` rows.
+    category : str
+        E.g. ``"civilians_killed"``.
+    phase : str
+        The war (``"july_war"``, ``"december_war"``).
+    ax : Axes, optional
+        Draw here (default: a new figure).
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets
+    >>> ax = charts.tally_chart(datasets.tallies(), category='civilians_killed', phase='july_war')
+    >>> ax.get_ylabel()
+    'civilians killed'
+    """
     rows = tallies[
         (tallies["category"].astype(str) == category) & (tallies["phase"].astype(str) == phase)
     ]
@@ -530,7 +665,7 @@ def tally_chart(
             where="post",
             marker="o",
             ms=3,
-            color=OKABE_ITO[k % 8],
+            color=LINE_CYCLE[k % len(LINE_CYCLE)],
             label=f"{side} casualties, as reported by {claim}",
         )
     ax.set_ylabel(category.replace("_", " "))
@@ -589,14 +724,15 @@ def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
     for xi, (war, side, cat) in zip(x, bars, strict=True):
         row = rows[(rows["war"] == war) & (rows["side"] == side) & (rows["category"] == cat)]
         if row.empty or pd.isna(row["low"].iloc[0]):
-            ax.text(xi, 0, "not\nreported", ha="center", va="bottom", fontsize=7, color="#555555")
+            ax.text(xi, 0, "not\nreported", ha="center", va="bottom", fontsize=7, color=INK_MUTED)
             continue
         low, high = float(row["low"].iloc[0]), float(row["high"].iloc[0])
         hatch = "//" if cat == "civilians_killed" else None
         ax.bar(xi, high, color=SIDE_COLORS[side], hatch=hatch, edgecolor="white", width=0.8)
         if low != high:
-            ax.errorbar(xi, high, yerr=[[high - low], [0]], color="#333333", capsize=3, lw=1)
-        ax.text(xi, high, f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}",
+            yerr = np.array([[high - low], [0.0]])
+            ax.errorbar(xi, high, yerr=yerr, color=INK_SECONDARY, capsize=3, lw=1)
+        ax.text(xi, high, fmt.count_range(low, high),
                 ha="center", va="bottom", fontsize=8)  # fmt: skip
     ax.set_xticks(
         x,
@@ -607,7 +743,7 @@ def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
         ax.annotate(PHASE_LABELS.get(war, war), xy=(x[4 * k : 4 * k + 4].mean(), 1.02),
                     xycoords=("data", "axes fraction"), ha="center", fontsize=9)  # fmt: skip
     ax.set_ylabel("killed, by their own government")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     _source(
         ax,
@@ -650,7 +786,7 @@ def hub_test_chart(against_places: Any, against_band: Any) -> np.ndarray:
         (
             axes[1],
             against_band,
-            f"Against random points within {against_band.band_km:g} km of the border",
+            f"Against random points within {fmt.number(against_band.band_km)} km of the border",
         ),
     ):
         null_distribution_chart(result, ax=ax, source="")

@@ -29,8 +29,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
+from . import config
 from ._errors import ParameterError, ScamgeoError
+from ._version import __version__
 
 __all__ = [
     "main",
@@ -157,12 +158,9 @@ def _pdf(html_path: Path) -> Path:
 
 def _cmd_brief(args: argparse.Namespace) -> int:
     from . import briefs
-    from .briefs import _batch
 
     if args.pdf:
-        from .briefs._pdf import chromium
-
-        chromium()  # no Chromium: fail before building anything
+        briefs.chromium()  # no Chromium: fail before building anything
     notebook, title = args.notebook, ""
     params: dict[str, Any] = {}
     run = args.run
@@ -181,10 +179,10 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     for name, value in args.parameter:
         params[name] = briefs.parse_cli_value(value)
     if run is None:
-        run = _batch.derived_run_name(notebook, params)
+        run = briefs.derived_run_name(notebook, params)
     out = args.output or config.reports_dir
     if not args.force:
-        _batch.check_clobber(out, run, notebook, params, title=title)
+        briefs.check_clobber(out, run, notebook, params, title=title)
     stem = briefs.notebook_path(notebook).stem
     job = briefs.Job(stem, run, params, title, progress_bar=True)
     briefs.validate_parameters(stem, params)  # a bad value: one line, before anything else
@@ -230,9 +228,7 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs must be >= 1 (got {args.jobs}).")
     if args.pdf:
-        from .briefs._pdf import chromium
-
-        chromium()  # no Chromium: fail before building anything
+        briefs.chromium()  # no Chromium: fail before building anything
     out = args.output or config.reports_dir
 
     if args.dry_run:
@@ -248,11 +244,10 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         print(f"[{done}/{total}] {result.run}  {status}", file=sys.stderr, flush=True)
 
     if args.scheduler:
-        from .scale import run_briefs_on_cluster
-
-        results = run_briefs_on_cluster(
-            jobs, out, scheduler=args.scheduler, progress=progress, force=args.force
-        )
+        with briefs.scheduler_executor(args.scheduler) as executor:
+            results = briefs.run_batch(
+                jobs, output_dir=out, executor=executor, progress=progress, force=args.force
+            )
     else:
         results = briefs.run_batch(
             jobs, output_dir=out, jobs_at_once=args.jobs, progress=progress, force=args.force

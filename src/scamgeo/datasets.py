@@ -23,12 +23,15 @@ import pandas as pd
 
 from . import _balance, _catalogue, _figures, _record, _status, config
 from ._combine import combine_events
+from ._curated import curated as _curated
+from ._curated import curated_path as _curated_path
+from ._curated import read_table, sorted_timeline
 from ._errors import DataSourceError, ParameterError
 from ._inputs import geometry_of
 from ._provenance import record_read
 from ._validate import Problems, check_choice, check_choices, closest, guard_public
-from .schema import CURATED, SITE_KINDS, TableSchema
-from .vocab import fold
+from .schema import CURATED, SITE_KINDS
+from .vocab import fold, match_name, suggest_names
 
 __all__ = [
     "border",
@@ -53,6 +56,7 @@ __all__ = [
     "scam_figures",
     "site_history",
     "site_status",
+    "site_spellings",
     "sites",
     "source_balance",
     "sources",
@@ -143,6 +147,14 @@ def provinces(country: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     not for deciding which of two neighbouring provinces a point within a
     couple of km of their boundary lies in. Tboung Khmum (KH-25, created
     2013) is still part of Kampong Cham (KH-3) in this Natural Earth release.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> len(datasets.provinces('THA')), len(datasets.provinces('KHM'))
+    (77, 24)
+    >>> datasets.provinces().loc['TH-27', 'name']
+    'Sa Kaeo'
     """
     gdf = _read_geo("provinces.geojson").copy()
     if country is not None:
@@ -166,6 +178,13 @@ def borders() -> gpd.GeoDataFrame:
         OpenStreetMap's line (``source`` "OpenStreetMap"); the others are
         Natural Earth 1:10m's (THA–LAO and KHM–LAO follow OpenStreetMap for
         their last few km at the tripoint).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> pairs = datasets.borders()
+    >>> {'THA', 'KHM'} <= set(pairs['a']) | set(pairs['b']), 'length_km' in pairs
+    (True, True)
     """
     return _read_geo("borders.geojson").copy()
 
@@ -231,6 +250,13 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
         polygon of :func:`countries` the point falls in, which can differ from
         ``country``: Myawaddy falls inside the Thai 1:10m polygon),
         ``population``, ``geonames_id``, ``aliases`` and point geometry.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> towns = datasets.places(kind='border_town')
+    >>> towns.set_index('name').loc['Poipet', ['geonames_name', 'country']].tolist()
+    ['Paoy Paet', 'KHM']
     """
     df = _read_csv(_reference_path("places.csv")).copy()
     for col in ("latitude", "longitude"):
@@ -244,7 +270,15 @@ def places(*, kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
 
 
 def province_names() -> pd.DataFrame:
-    """Every known spelling of each province: columns ``variant``, ``iso_3166_2``, ``country``."""
+    """Every known spelling of each province: columns ``variant``, ``iso_3166_2``, ``country``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> names = datasets.province_names()
+    >>> names.columns.tolist(), sorted(names.loc[names['variant'] == 'Banteay Meanchey', 'iso_3166_2'])
+    (['variant', 'iso_3166_2', 'country'], ['KH-1'])
+    """
     return _read_csv(_reference_path("province_names.csv")).copy()
 
 
@@ -367,55 +401,6 @@ def find_province(name: str, *, country: str | None = None) -> pd.Series:
 # --- curated tables ----------------------------------------------------------
 
 
-def _curated_path(name: str) -> Path:
-    path = config.data_dir / "curated" / f"{name}.csv"
-    if not path.is_file():
-        raise DataSourceError(f"curated table {path} is missing; reinstall scamgeo.")
-    record_read(path)
-    return path
-
-
-def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
-    """Read a CSV in one of scamgeo's schemas and validate it.
-
-    Parameters
-    ----------
-    path : str or Path
-        A CSV file with a header row.
-    schema : scamgeo.schema.TableSchema
-        The schema to check (e.g. ``scamgeo.schema.SITES``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Parsed and typed; columns in the schema's order, extra columns kept.
-
-    Raises
-    ------
-    DataSourceError
-        If the file cannot be read as UTF-8 CSV.
-    SchemaError
-        Listing every missing column or bad cell, with line numbers.
-    """
-    path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except FileNotFoundError:
-        raise DataSourceError(f"{path}: no such file.") from None
-    except UnicodeDecodeError as exc:
-        raise DataSourceError(
-            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})."
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataSourceError(f"{path}: not a readable CSV table ({exc}).") from None
-    return schema.validate(raw, source=str(path))
-
-
-@functools.cache
-def _curated(name: str) -> pd.DataFrame:
-    return read_table(_curated_path(name), CURATED[name])
-
-
 def _points(df: pd.DataFrame, *, name: str) -> gpd.GeoDataFrame:
     """A curated table with its latitude/longitude as point geometry (scamgeo's one input rule)."""
     return gpd.GeoDataFrame(df, geometry=geometry_of(df, name=name), crs=config.GEOGRAPHIC_CRS)
@@ -487,10 +472,16 @@ def gazetteer(kind: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
 
 
 @functools.cache
+def _sides() -> _record.Sides:
+    """The Thai and Cambodian polygons and their border, as the placement rules use them."""
+    return _record.sides(countries(), border())
+
+
+@functools.cache
 def _gazetteer() -> gpd.GeoDataFrame:
     source = str(_curated_path("gazetteer"))
     df = _curated("gazetteer").copy()
-    _record.gazetteer_problems(df, source=source).raise_if_any()
+    _record.gazetteer_problems(df, source=source, sides=_sides()).raise_if_any()
     out = _points(df, name="gazetteer")
     out.index = pd.Index(out["place_id"].to_numpy())
     return out
@@ -502,7 +493,9 @@ def _located(name: str, *, precision_column: str | None, country_col: str) -> pd
     df = _record.locate(
         _curated(name), _gazetteer(), source=source, precision_column=precision_column
     )
-    _record.placement_problems(df, source=source, country_col=country_col).raise_if_any()
+    _record.placement_problems(
+        df, source=source, sides=_sides(), country_col=country_col
+    ).raise_if_any()
     return df
 
 
@@ -569,6 +562,11 @@ def incidents() -> gpd.GeoDataFrame:
     >>> first["incident_id"], str(first["event_date"].date()), first["place_id"]
     ('SG-I0001', '2025-05-28', 'chong-bok')
     """
+    return _incidents().copy()
+
+
+@functools.cache
+def _incidents() -> gpd.GeoDataFrame:
     return _points(_record.incidents_table(_events_table()), name="incidents")
 
 
@@ -617,10 +615,30 @@ def check_record(
     given |= {"displacement": displacement, "scam_figures": scam_figures}
     given["site_status"] = site_status
     paths = {n: Path(p) if p is not None else _curated_path(n) for n, p in given.items()}
-    counts = _record.check_tables({n: paths[n] for n in ("gazetteer", "events", "sites")})
+    counts = _placement_checked(paths)
     tables = {n: read_table(paths[n], CURATED[n]) for n in given if n != "gazetteer"}
     _figures.cross_table_problems(tables, paths).raise_if_any()
     return counts | {n: len(df) for n, df in tables.items()}
+
+
+def _placement_checked(paths: dict[str, Path]) -> dict[str, int]:
+    """Read the gazetteer, events and sites at ``paths`` and apply every placement rule."""
+    from .schema import EVENTS, GAZETTEER, SITES
+
+    gaz = read_table(paths["gazetteer"], GAZETTEER)
+    _record.gazetteer_problems(gaz, source=str(paths["gazetteer"]), sides=_sides()).raise_if_any()
+    gaz = gaz.set_index(gaz["place_id"].to_numpy())
+    counts = {"gazetteer": len(gaz)}
+    for name, schema, precision in (
+        ("events", EVENTS, "geo_precision"),
+        ("sites", SITES, "location_precision"),
+    ):
+        source = str(paths[name])
+        table = read_table(paths[name], schema)
+        table = _record.locate(table, gaz, source=source, precision_column=precision)
+        _record.placement_problems(table, source=source, sides=_sides()).raise_if_any()
+        counts[name] = len(table)
+    return counts
 
 
 def sites(kind: str | Iterable[str] | None = None, *, as_of: object = None) -> gpd.GeoDataFrame:
@@ -683,6 +701,11 @@ def site_status() -> pd.DataFrame:
 def site_history(site: str) -> pd.DataFrame:
     """One site's statuses in time order (by id, name or alias), for a brief's table.
 
+    Parameters
+    ----------
+    site : str
+        A site id, name or alias (:func:`find_site`).
+
     Examples
     --------
     >>> from scamgeo import datasets
@@ -694,6 +717,13 @@ def site_history(site: str) -> pd.DataFrame:
 
 def source_balance(*, by: str = "publisher", fighting_only: bool = False) -> pd.DataFrame:
     """The curated events by outlet, claiming side (``by="side"``) or evidence grade (``"grade"``).
+
+    Parameters
+    ----------
+    by : {"publisher", "side", "grade"}, default "publisher"
+        Group the events by outlet, claiming side or evidence grade.
+    fighting_only : bool, default False
+        Only the fighting (:data:`scamgeo.vocab.FIGHTING_TYPES`).
 
     Examples
     --------
@@ -713,6 +743,11 @@ def _sites_table() -> pd.DataFrame:
 def find_site(name: str) -> gpd.GeoDataFrame:
     """One site by id (``"poipet"``) or name/alias (``"Paoy Paet"``), as a one-row GeoDataFrame.
 
+    Parameters
+    ----------
+    name : str
+        A site id, name or alias, matched by :func:`scamgeo.vocab.match_name`.
+
     Raises
     ------
     ParameterError
@@ -725,24 +760,61 @@ def find_site(name: str) -> gpd.GeoDataFrame:
     ['poipet']
     """
     all_sites = sites()
-    key = fold(name)
-    if name in all_sites.index:
-        return all_sites.loc[[name]]
-    for site_id, site_name, aliases in all_sites[["site_id", "name", "aliases"]].itertuples(
-        index=False
-    ):
-        names = [site_name, *(str(aliases).split(";") if isinstance(aliases, str) else [])]
-        if any(fold(n) == key for n in names):
-            return all_sites.loc[[site_id]]
-    near = closest(str(name), [*all_sites.index, *all_sites["name"]], n=3, cutoff=0.5)
+    site_id = match_name(name, site_spellings(all_sites))
+    if site_id is not None:
+        return all_sites.loc[[site_id]]
+    near = suggest_names(name, site_spellings(all_sites), n=3)
     hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     raise ParameterError(
         f"find_site: no site is called {name!r}.{hint} scamgeo.datasets.sites() lists all {len(all_sites)}."
     )
 
 
+def site_spellings(table: pd.DataFrame, *, id_col: str = "site_id") -> dict[str, list[str]]:
+    """Each site's spellings (name, then ``;``-separated aliases), by id: what lookups match.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Sites with ``id_col`` (a column, or the index when the column is absent)
+        and, where present, ``name`` and ``aliases``.
+    id_col : str, default "site_id"
+
+    Returns
+    -------
+    dict
+        ``{site_id: [name, alias, ...]}``, for :func:`scamgeo.vocab.match_name`.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> datasets.site_spellings(datasets.sites())["poipet"][:2]
+    ['Poipet', 'Paoy Paet']
+    """
+    ids = table[id_col] if id_col in table.columns else pd.Series(table.index, index=table.index)
+    cols = [
+        table[c] if c in table.columns else pd.Series(pd.NA, index=table.index)
+        for c in ("name", "aliases")
+    ]
+    out: dict[str, list[str]] = {}
+    for ident, site_name, aliases in zip(ids.astype(str), *cols, strict=True):
+        spellings = [str(site_name)] if isinstance(site_name, str) else []
+        if isinstance(aliases, str):
+            spellings += [a.strip() for a in aliases.split(";") if a.strip()]
+        out[ident] = spellings
+    return out
+
+
 def displacement() -> pd.DataFrame:
-    """Displacement figures by country, province, metric and date (never merged across metrics)."""
+    """Displacement figures by country, province, metric and date (never merged across metrics).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> figures = datasets.displacement()
+    >>> sorted(figures['measure'].dropna().unique()), bool(figures['admin1_code'].notna().any())
+    (['flow', 'stock'], True)
+    """
     df = _curated("displacement").copy()
     codes = _check_provinces(df, source=str(_curated_path("displacement")))
     mismatch = df["admin1_code"].notna() & codes.notna() & (df["admin1_code"] != codes)
@@ -760,17 +832,43 @@ def displacement() -> pd.DataFrame:
 
 
 def timeline() -> pd.DataFrame:
-    """Key dates (skirmishes, ceasefires, accords, closures, crackdowns), sorted by date."""
-    return _curated("timeline").sort_values("date", kind="stable").reset_index(drop=True)
+    """Key dates (skirmishes, ceasefires, accords, closures, crackdowns), sorted by date.
+
+    The table every phase of the war is read from (:func:`scamgeo.stats.phases`).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> first = datasets.timeline().iloc[0]
+    >>> str(first['date'].date()) <= '2025-05-28'
+    True
+    """
+    return sorted_timeline()
 
 
 def tallies() -> pd.DataFrame:
-    """Casualty tallies by phase, side and category, each with its date and who reported it."""
+    """Casualty tallies by phase, side and category, each with its date and who reported it.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> tallies = datasets.tallies()
+    >>> {'THA', 'KHM'} <= set(tallies['side'])
+    True
+    """
     return _curated("tallies").copy()
 
 
 def scam_figures() -> pd.DataFrame:
-    """Published figures on the scam economy (losses, people held, compounds, raids, sanctions)."""
+    """Published figures on the scam economy (losses, people held, compounds, raids, sanctions).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> figures = datasets.scam_figures()
+    >>> 'losses' in set(figures['indicator'])
+    True
+    """
     return _curated("scam_figures").copy()
 
 
@@ -782,6 +880,13 @@ def sources() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``source_url``, ``publisher``, ``source_date``, ``tables``
         (which tables cite it) and ``rows`` (how many rows).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> cited = datasets.sources()
+    >>> cited.columns.tolist(), cited['source_url'].is_unique
+    (['source_url', 'publisher', 'source_date', 'tables', 'rows'], True)
     """
     return _catalogue.sources_table({name: _curated(name) for name in CURATED})
 
@@ -810,12 +915,33 @@ def catalogue(tables: Iterable[str] | None = None) -> pd.DataFrame:
 
 
 def data_dictionary(tables: Iterable[str] | None = None) -> pd.DataFrame:
-    """The documented columns of the curated tables (table, column, type, allowed values, description)."""
+    """The documented columns of the curated tables (table, column, type, allowed values, description).
+
+    Parameters
+    ----------
+    tables : list of str, optional
+        Curated table names (default: all).
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> cols = datasets.data_dictionary(['sites'])
+    >>> cols['table'].unique().tolist(), 'site_id' in set(cols['column'])
+    (['sites'], True)
+    """
     return _catalogue.dictionary_table(_table_names(tables))
 
 
 def reference_provenance() -> pd.DataFrame:
-    """Where the reference geography comes from: dataset, package, version, licence, credit."""
+    """Where the reference geography comes from: dataset, package, version, licence, credit.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets
+    >>> prov = datasets.reference_provenance()
+    >>> 'Made with Natural Earth' in ' '.join(prov['credit'].dropna())
+    True
+    """
     import json
 
     prov = json.loads(_reference_path("PROVENANCE.json").read_text(encoding="utf-8"))

@@ -15,14 +15,15 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from ._validate import guard_public
+from .style import FAINT, RULE
 
 __all__ = ["table"]
 
 _TABLE_CSS = (
     "<style>.sg-table{border-collapse:collapse;font-size:12px;margin:4px 0 12px;max-width:100%;}"
-    ".sg-table th,.sg-table td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left !important;"
+    f".sg-table th,.sg-table td{{border-bottom:1px solid {RULE};padding:3px 8px;text-align:left !important;"
     "vertical-align:top;}"
-    ".sg-table th{background:#f5f5f5;}"
+    f".sg-table th{{background:{FAINT};}}"
     ".sg-table td.num{text-align:right !important;font-variant-numeric:tabular-nums;white-space:nowrap;}"
     ".sg-table td.long{min-width:24em;}.sg-table td.url{white-space:nowrap;}"
     ".sg-table caption{text-align:left;font-weight:600;padding:2px 0 6px;}"
@@ -50,7 +51,7 @@ def _cell(value: Any, *, is_url: bool, decimals: int, is_p: bool = False) -> tup
         return _p_value(value), True
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if numeric and isinstance(value, float) and not fmt.is_missing(value):
-        shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.{decimals}f}"
+        shown = fmt.number(value, decimals=decimals)
         return shown, True
     return text(fmt.value(value, decimals=decimals)), numeric
 
@@ -111,9 +112,9 @@ def table(
     Returns
     -------
     IPython.display.HTML
+        Shown by Jupyter; without IPython (the notebooks extra) an object with
+        the same ``data`` and ``_repr_html_``.
     """
-    from IPython.display import HTML
-
     df = frame.reset_index() if index else frame
     if hasattr(df, "geometry") and "geometry" in df.columns:
         df = pd.DataFrame(df.drop(columns="geometry"))
@@ -156,13 +157,33 @@ def table(
     more = ""
     if max_rows is not None and len(df) > max_rows:
         more = (
-            f"<p class='sg-more'>… {len(df) - max_rows:,} more rows not shown (of {len(df):,}).</p>"
+            f"<p class='sg-more'>… {fmt.count(len(df) - max_rows)} more rows not shown "
+            f"(of {fmt.count(len(df))}).</p>"
         )
-    return HTML(
+    return _html(
         # a wide table scrolls inside the page instead of running off it
         f"{_TABLE_CSS}<div class='sg-table-wrap'><table class='sg-table'>{cap}"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )
+
+
+def _html(markup: str) -> Any:
+    """IPython's HTML object, or one like it when IPython is not installed."""
+    try:
+        from IPython.display import HTML
+    except ImportError:  # a library user without the notebooks extra
+        return _HTML(markup)
+    return HTML(markup)
+
+
+class _HTML:
+    """What :func:`table` returns without IPython: the markup, shown by any HTML-aware viewer."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def _repr_html_(self) -> str:
+        return self.data
 
 
 # every public function refuses a call it cannot take with a did-you-mean (ArgumentError)

@@ -24,10 +24,12 @@ __all__ = [
     "count",
     "count_range",
     "date",
+    "day",
     "header",
     "interval",
     "is_missing",
     "km",
+    "month",
     "number",
     "p_value",
     "pct",
@@ -48,7 +50,13 @@ _MONTHS = (
 
 
 def is_missing(x: Any) -> bool:
-    """True for None, NaN, NaT, ``pd.NA`` and empty strings."""
+    """True for None, NaN, NaT, ``pd.NA`` and empty strings.
+
+    Parameters
+    ----------
+    x : object
+        Any value: a number, a date, a string, ``None``, ``NaN``, ``NaT``, ``pd.NA``.
+    """
     if x is None:
         return True
     if isinstance(x, str):
@@ -66,14 +74,34 @@ def _num(x: Any) -> float:
 
 
 def count(n: Any, *, missing: str = MISSING) -> str:
-    """A whole count with thousands separators: ``1,234``."""
+    """A whole count with thousands separators: ``1,234``.
+
+    Parameters
+    ----------
+    n : int, float or None
+        A whole count (rounded to a whole number).
+    missing : str, default "not reported"
+        What a missing count is shown as.
+    """
     if is_missing(n):
         return missing
     return f"{round(_num(n)):,}"
 
 
 def plural(n: Any, word: str, words: str | None = None, *, missing: str = MISSING) -> str:
-    """A count with its noun: ``1 death``, ``35 deaths``, ``1,234 incidents``."""
+    """A count with its noun: ``1 death``, ``35 deaths``, ``1,234 incidents``.
+
+    Parameters
+    ----------
+    n : int, float or None
+        The count.
+    word : str
+        The noun for one (``"death"``).
+    words : str, optional
+        The noun for several when it is not ``word + "s"`` (``"people"``).
+    missing : str, default "not reported"
+        What follows the plural noun when the count is missing.
+    """
     if is_missing(n):
         return f"{words or word + 's'} {missing}"
     k = round(_num(n))
@@ -82,6 +110,15 @@ def plural(n: Any, word: str, words: str | None = None, *, missing: str = MISSIN
 
 def count_range(low: Any, high: Any, *, missing: str = MISSING) -> str:
     """A count, or a range of counts where two figures differ: ``44`` or ``56–57``.
+
+    Parameters
+    ----------
+    low : int, float or None
+        The lower figure.
+    high : int, float or None
+        The higher figure.
+    missing : str, default "not reported"
+        What a missing figure is shown as.
 
     Examples
     --------
@@ -96,7 +133,15 @@ def count_range(low: Any, high: Any, *, missing: str = MISSING) -> str:
 
 
 def people(n: Any, *, missing: str = MISSING) -> str:
-    """A number of people, rounded to a whole person: ``193,292 people`` (``1 person``)."""
+    """A number of people, rounded to a whole person: ``193,292 people`` (``1 person``).
+
+    Parameters
+    ----------
+    n : int, float or None
+        A number of people.
+    missing : str, default "not reported"
+        What a missing number is shown as.
+    """
     if is_missing(n):
         return missing
     k = round(_num(n))
@@ -104,7 +149,17 @@ def people(n: Any, *, missing: str = MISSING) -> str:
 
 
 def number(x: Any, *, decimals: int = 1, missing: str = NOT_COMPUTED) -> str:
-    """A plain number: whole numbers without decimals, others to ``decimals`` places."""
+    """A plain number: whole numbers without decimals, others to ``decimals`` places.
+
+    Parameters
+    ----------
+    x : int, float or None
+        The number.
+    decimals : int, default 1
+        Decimal places of a number that is not whole.
+    missing : str, default "n/a"
+        What a missing number is shown as.
+    """
     if is_missing(x):
         return missing
     v = _num(x)
@@ -116,7 +171,17 @@ def number(x: Any, *, decimals: int = 1, missing: str = NOT_COMPUTED) -> str:
 
 
 def ratio(x: Any, *, decimals: int = 1, missing: str = NOT_COMPUTED) -> str:
-    """A ratio: ``3.4×`` (large ratios without decimals: ``175×``)."""
+    """A ratio: ``3.4×`` (large ratios without decimals: ``175×``).
+
+    Parameters
+    ----------
+    x : float or None
+        The ratio.
+    decimals : int, default 1
+        Decimal places below 100.
+    missing : str, default "n/a"
+        What a missing ratio is shown as.
+    """
     if is_missing(x):
         return missing
     v = _num(x)
@@ -126,7 +191,17 @@ def ratio(x: Any, *, decimals: int = 1, missing: str = NOT_COMPUTED) -> str:
 
 
 def pct(x: Any, *, decimals: int = 0, missing: str = NOT_COMPUTED) -> str:
-    """A share given as a fraction (0.42) shown as ``42%``; below 1% ``<1%`` (non-zero)."""
+    """A share given as a fraction (0.42) shown as ``42%``; below 1% ``<1%`` (non-zero).
+
+    Parameters
+    ----------
+    x : float or None
+        A share as a fraction (0.42 for 42%).
+    decimals : int, default 0
+        Decimal places of the percentage.
+    missing : str, default "n/a"
+        What a missing share is shown as.
+    """
     if is_missing(x):
         return missing
     v = _num(x) * 100
@@ -136,7 +211,15 @@ def pct(x: Any, *, decimals: int = 0, missing: str = NOT_COMPUTED) -> str:
 
 
 def p_value(p: Any, *, missing: str = NOT_COMPUTED) -> str:
-    """``p = 0.032``, ``p < 0.001``; p ≥ 0.1 to two decimals (``p = 0.32``)."""
+    """``p = 0.032``, ``p < 0.001``; p ≥ 0.1 to two decimals (``p = 0.32``).
+
+    Parameters
+    ----------
+    p : float or None
+        The p-value.
+    missing : str, default "n/a"
+        What a missing p-value is shown as.
+    """
     if is_missing(p):
         return f"p {missing}"
     v = _num(p)
@@ -148,7 +231,17 @@ def p_value(p: Any, *, missing: str = NOT_COMPUTED) -> str:
 
 
 def km(x: Any, *, decimals: int = 1, missing: str = NOT_COMPUTED) -> str:
-    """A distance: ``12.3 km`` (``120 km`` from 100 km up)."""
+    """A distance: ``12.3 km`` (``120 km`` from 100 km up).
+
+    Parameters
+    ----------
+    x : float or None
+        A distance in km.
+    decimals : int, default 1
+        Decimal places below 100 km.
+    missing : str, default "n/a"
+        What a missing distance is shown as.
+    """
     if is_missing(x):
         return missing
     v = _num(x)
@@ -156,7 +249,15 @@ def km(x: Any, *, decimals: int = 1, missing: str = NOT_COMPUTED) -> str:
 
 
 def date(d: Any, *, missing: str = MISSING) -> str:
-    """A day in words: ``24 July 2025`` (strings in ISO form are accepted)."""
+    """A day in words: ``24 July 2025`` (strings in ISO form are accepted).
+
+    Parameters
+    ----------
+    d : date-like or None
+        A date, datetime, Timestamp or ISO string.
+    missing : str, default "not reported"
+        What a missing date is shown as.
+    """
     if is_missing(d):
         return missing
     if isinstance(d, str):
@@ -168,8 +269,60 @@ def date(d: Any, *, missing: str = MISSING) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def month(d: Any, *, short: bool = False, missing: str = MISSING) -> str:
+    """A month in words: ``July 2025`` (``Jul 2025`` where space is short, as on an axis).
+
+    Parameters
+    ----------
+    d : date-like or None
+        A date, datetime, Timestamp or ISO string.
+    short : bool, default False
+        The month's first three letters.
+    missing : str, default "not reported"
+        What a missing date is shown as.
+
+    Examples
+    --------
+    >>> month("2025-07-24"), month("2025-07-24", short=True)
+    ('July 2025', 'Jul 2025')
+    """
+    if is_missing(d):
+        return missing
+    ts = pd.Timestamp(d)
+    name = _MONTHS[ts.month - 1]
+    return f"{name[:3] if short else name} {ts.year}"
+
+
+def day(d: Any, *, missing: str = MISSING) -> str:
+    """A day where space is short (an axis): ``24 Jul 2025``.
+
+    Parameters
+    ----------
+    d : date-like or None
+        A date, datetime, Timestamp or ISO string.
+    missing : str, default "not reported"
+        What a missing date is shown as.
+
+    Examples
+    --------
+    >>> day("2025-07-24")
+    '24 Jul 2025'
+    """
+    if is_missing(d):
+        return missing
+    ts = pd.Timestamp(d)
+    return f"{ts.day} {month(ts, short=True)}"
+
+
 def window(a: Any, b: Any) -> str:
     """A window of days, as short as it reads unambiguously.
+
+    Parameters
+    ----------
+    a : date-like
+        First day.
+    b : date-like
+        Last day.
 
     Examples
     --------
@@ -192,13 +345,33 @@ def window(a: Any, b: Any) -> str:
 
 
 def span(a: Any, b: Any) -> str:
-    """A window in a sentence: ``from 28 May 2025 to 28 February 2026`` (one day: ``on …``)."""
+    """A window in a sentence: ``from 28 May 2025 to 28 February 2026`` (one day: ``on …``).
+
+    Parameters
+    ----------
+    a : date-like
+        First day.
+    b : date-like
+        Last day.
+    """
     da, db = date(a), date(b)
     return f"on {da}" if da == db else f"from {da} to {db}"
 
 
 def interval(lo: Any, hi: Any, unit: str = "", *, decimals: int = 1) -> str:
-    """An interval: ``1.8–4.2×`` for unit "×", ``3.1–7.0 km`` or ``12–30`` otherwise."""
+    """An interval: ``1.8–4.2×`` for unit "×", ``3.1–7.0 km`` or ``12–30`` otherwise.
+
+    Parameters
+    ----------
+    lo : float or None
+        Lower bound.
+    hi : float or None
+        Upper bound (infinite: no upper bound, "or more").
+    unit : str, optional
+        ``"×"`` for ratios, a unit such as ``"km"``, or nothing.
+    decimals : int, default 1
+        Decimal places.
+    """
     if is_missing(lo) or is_missing(hi):
         return NOT_COMPUTED
     if math.isinf(_num(hi)) and not math.isinf(_num(lo)):  # no upper bound
@@ -212,7 +385,17 @@ def interval(lo: Any, hi: Any, unit: str = "", *, decimals: int = 1) -> str:
 
 
 def value(x: Any, *, decimals: int = 2, missing: str = "") -> str:
-    """Any single table cell as text (used by :func:`scamgeo.display.table`)."""
+    """Any single table cell as text (used by :func:`scamgeo.display.table`).
+
+    Parameters
+    ----------
+    x : object
+        A table cell: number, boolean, date, list or text.
+    decimals : int, default 2
+        Decimal places of a number that is not whole.
+    missing : str, default ""
+        What a missing cell is shown as.
+    """
     if is_missing(x):
         return missing
     if isinstance(x, bool):
@@ -288,7 +471,13 @@ HEADERS = {
 
 
 def header(field: Any) -> str:
-    """A column header in words: known field names mapped, others title-cased."""
+    """A column header in words: known field names mapped, others title-cased.
+
+    Parameters
+    ----------
+    field : str
+        A column name (``"event_date"``).
+    """
     name = str(field)
     if name in HEADERS:
         return HEADERS[name]

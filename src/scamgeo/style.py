@@ -15,22 +15,58 @@ from ._validate import guard_public
 from .vocab import DISPLACEMENT_METRIC_LABELS, PHASE_LABELS, SITE_KIND_LABELS, phase_label
 
 __all__ = [
+    "BASE_MAP",
     "DISPLACEMENT_METRIC_LABELS",
     "EMERGING_HOTSPOT_COLORS",
     "EVENT_TYPE_COLORS",
+    "FAINT",
+    "GREY",
+    "GREY_LIGHT",
+    "GREY_PALE",
+    "HEAT_GRADIENT",
+    "HIGHLIGHT",
+    "INK",
+    "INK_MUTED",
+    "INK_SECONDARY",
+    "LABELLED_SITE_KINDS",
     "LINE_CYCLE",
     "OKABE_ITO",
     "OTHER_COLOR",
+    "PAPER",
     "PHASE_COLORS",
     "PHASE_LABELS",
     "RING_COLORS",
+    "RULE",
     "SIDE_COLORS",
     "SITE_KIND_LABELS",
     "SITE_KIND_STYLE",
     "SiteKindStyle",
+    "css_colors",
     "event_type_color",
     "phase_label",
 ]
+
+# Every colour scamgeo draws with is named here, once: tests/test_owners.py fails when a
+# colour literal appears in another module.
+
+#: Ink of text, outlines, markers' edges and the border line.
+INK = "#222222"
+#: Secondary text (axis annotations, town markers, footers).
+INK_SECONDARY = "#444444"
+#: Notes, captions, the edges of uncertainty circles.
+INK_MUTED = "#555555"
+#: Neutral outlines and fills (mixed-type places, frames of maps).
+GREY = "#777777"
+#: Light edges (countries outside the region, frames of notes).
+GREY_LIGHT = "#999999"
+#: Pale fills (observed counts behind a fitted line, legend frames).
+GREY_PALE = "#bbbbbb"
+#: Rules, table lines and provinces with no figure.
+RULE = "#d9d9d9"
+#: Grid lines and faint backgrounds.
+FAINT = "#eeeeee"
+#: Paper: halos, marker edges on dark fills.
+PAPER = "#ffffff"
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
@@ -73,7 +109,31 @@ EVENT_TYPE_COLORS: dict[str, str] = {
 }
 
 #: Colour of event types outside the ACLED vocabulary.
-OTHER_COLOR = "#999999"
+OTHER_COLOR = GREY_LIGHT
+
+#: What draws the eye to one thing: the map frame on a locator, an observed value.
+HIGHLIGHT = OKABE_ITO["vermillion"]
+
+#: The base map, one palette for the web maps, the static maps and the locator insets.
+BASE_MAP: dict[str, str] = {
+    "land": "#f3efe6",  # countries of the region
+    "land_outside": "#e6e6e6",  # countries outside the region
+    "land_focus": "#d9cdb4",  # Thailand and Cambodia on a locator inset
+    "country_edge": "#8c8c8c",
+    "province_edge": "#b5b5b5",
+    "border": INK,  # the Thailand–Cambodia line, dashed
+    "sea": "#dfeaf2",
+    "no_data": RULE,
+}
+
+#: Colour ramp of heat layers (viridis stops: readable with colour-vision deficiencies).
+HEAT_GRADIENT: dict[str, str] = {
+    "0.2": "#440154",
+    "0.4": "#3b528b",
+    "0.6": "#21918c",
+    "0.8": "#5ec962",
+    "1.0": "#fde725",
+}
 
 #: Background shade of each phase of the war on time charts.
 PHASE_COLORS: dict[str, str] = {
@@ -111,6 +171,10 @@ EMERGING_HOTSPOT_COLORS: dict[str, str] = {
 RING_COLORS: tuple[str, ...] = ("#B2182B", "#EF8A62", "#FDDBC7", "#F4A582", "#D6604D")
 
 
+#: Site kinds whose names web maps write beside their symbol (the others only on hover).
+LABELLED_SITE_KINDS: tuple[str, ...] = ("casino_hub", "border_crossing")
+
+
 class SiteKindStyle(TypedDict):
     """Symbol of one site kind, read alike by the static and the web maps."""
 
@@ -145,8 +209,42 @@ SITE_KIND_STYLE: dict[str, SiteKindStyle] = {
 
 
 def event_type_color(event_type: object) -> str:
-    """Colour of an event type (grey for unknown or missing types)."""
+    """Colour of an event type (grey for unknown or missing types).
+
+    Parameters
+    ----------
+    event_type : str
+        An ACLED event type.
+    """
     return EVENT_TYPE_COLORS.get(str(event_type), OTHER_COLOR)
+
+
+def css_colors() -> dict[str, str]:
+    """The named colours as keys of a :class:`string.Template` for CSS and SVG text.
+
+    ``$ink``, ``$ink_secondary``, ``$ink_muted``, ``$grey``, ``$grey_light``,
+    ``$rule``, ``$faint``, ``$paper``, ``$highlight``, ``$blue`` and the base
+    map's ``$land``, ``$sea``…: the pages and maps style themselves from here.
+
+    Examples
+    --------
+    >>> from string import Template
+    >>> Template("color:$ink;background:$sea").substitute(css_colors())
+    'color:#222222;background:#dfeaf2'
+    """
+    named = {
+        "ink": INK,
+        "ink_secondary": INK_SECONDARY,
+        "ink_muted": INK_MUTED,
+        "grey": GREY,
+        "grey_light": GREY_LIGHT,
+        "grey_pale": GREY_PALE,
+        "rule": RULE,
+        "faint": FAINT,
+        "paper": PAPER,
+        "highlight": HIGHLIGHT,
+    }
+    return {**named, **OKABE_ITO, **BASE_MAP}
 
 
 # every public function refuses a call it cannot take with a did-you-mean (ArgumentError)

@@ -11,12 +11,15 @@ Pure Python: importing it loads nothing else.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 __all__ = [
     "ACLED_ATTRIBUTION",
+    "ACLED_PUBLISHER",
     "ACTORS",
     "CEASEFIRE_PHASES",
     "CLAIMS",
@@ -24,11 +27,14 @@ __all__ = [
     "COUNTRIES",
     "COUNTRY_NAMES",
     "COUNT_UNITS",
+    "CURATED_ATTRIBUTION",
     "DISPLACEMENT_METRICS",
     "DISPLACEMENT_METRIC_LABELS",
     "DISPLACEMENT_UNITS",
+    "DISPLACED_STOCKS",
     "EMBEDDED_ATTRIBUTION",
     "EVENT_KINDS",
+    "EMBEDDED_SOURCE",
     "EVENT_TYPES",
     "EVENT_TYPE_CROSSWALK",
     "FIGHTING_TYPES",
@@ -47,6 +53,7 @@ __all__ = [
     "PLACE_SIDES",
     "QUALIFIERS",
     "REGION_COUNTRIES",
+    "RETURN_METRICS",
     "SITE_KINDS",
     "SITE_KIND_LABELS",
     "SITE_STATUSES",
@@ -59,13 +66,17 @@ __all__ = [
     "TALLY_CATEGORY_LABELS",
     "TIME_PRECISION_DAYS",
     "UCDP_ATTRIBUTION",
+    "UCDP_PUBLISHER",
     "VICTIM_SIDES",
     "VICTIM_TYPES",
     "VIOLENT_KINDS",
+    "WAR_PHASES",
     "attribution_html",
     "column_labels",
     "fold",
+    "match_name",
     "phase_label",
+    "suggest_names",
 ]
 
 #: ISO3 codes of the countries scamgeo's tables may name.
@@ -226,6 +237,9 @@ PHASE_PHRASES: dict[str, str] = {
 #: Phases that a ceasefire starts (``ceasefire_its`` fits one model per row starting one).
 CEASEFIRE_PHASES: tuple[str, ...] = ("truce", "post_ceasefire")
 
+#: The two wars (phases of open fighting), in order.
+WAR_PHASES: tuple[str, ...] = ("july_war", "december_war")
+
 #: What a displacement figure counts.
 DISPLACEMENT_METRICS: tuple[str, ...] = (
     "evacuated",
@@ -242,6 +256,12 @@ MEASURES: tuple[str, ...] = ("stock", "flow")
 
 #: Metrics that are stocks on a date (the others are cumulative counts).
 STOCK_METRICS: tuple[str, ...] = ("in_shelters", "displaced_total", "remaining")
+
+#: Stocks that say how many people a war displaced (each war's peak is read from them).
+DISPLACED_STOCKS: tuple[str, ...] = ("in_shelters", "displaced_total")
+
+#: Metrics that say how many went home: a stock of people still away, a flow of returns.
+RETURN_METRICS: tuple[str, ...] = ("remaining", "returned")
 
 #: Human-readable names of the displacement metrics.
 DISPLACEMENT_METRIC_LABELS: dict[str, str] = {
@@ -414,11 +434,18 @@ CLAIM_LABELS: dict[str, str] = {
     "undisputed": "undisputed (no side's claim)",
 }
 
+# Every attribution and credit text is written here, once: tests/test_owners.py fails when
+# one is typed again in another module.
+
+#: ACLED's name, as its rows' ``publisher``.
+ACLED_PUBLISHER = "Armed Conflict Location & Event Data (ACLED)"
 #: Citation ACLED's attribution policy requires wherever its data are shown (plain text).
-ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), https://acleddata.com"
+ACLED_ATTRIBUTION = f"{ACLED_PUBLISHER}, https://acleddata.com"
+#: UCDP's name, as its rows' ``publisher``.
+UCDP_PUBLISHER = "Uppsala Conflict Data Program"
 #: Citation of the UCDP Georeferenced Event Dataset (plain text).
 UCDP_ATTRIBUTION = (
-    "Uppsala Conflict Data Program (UCDP) Georeferenced Event Dataset (GED), https://ucdp.uu.se "
+    f"{UCDP_PUBLISHER} (UCDP) Georeferenced Event Dataset (GED), https://ucdp.uu.se "
     "(Sundberg & Melander 2013; Davies, Pettersson & Öberg 2025)"
 )
 #: Credit of the Natural Earth boundaries (public domain; credit requested), plain text.
@@ -427,11 +454,20 @@ NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth, https://www.naturalearthda
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0, https://www.openstreetmap.org/copyright"
 #: Credit of the GeoNames places (CC BY 4.0), plain text.
 GEONAMES_ATTRIBUTION = "GeoNames, https://www.geonames.org/ (CC BY 4.0)"
+#: Short credit of the curated events under a chart (``"Source: " + EMBEDDED_SOURCE``).
+EMBEDDED_SOURCE = "scamgeo curated events"
 #: Credit of the curated events embedded in scamgeo, plain text.
 EMBEDDED_ATTRIBUTION = (
-    "scamgeo curated events of the 2025 Thailand–Cambodia border war: facts from public reporting, "
+    f"{EMBEDDED_SOURCE} of the 2025 Thailand–Cambodia border war: facts from public reporting, "
     "each row citing its source (source, source_url, source_date); geography: Made with Natural "
     "Earth; Thailand–Cambodia border © OpenStreetMap contributors (ODbL 1.0); GeoNames (CC BY 4.0)."
+)
+#: Credit of the curated tables, as a brief's footer gives it (plain text).
+CURATED_ATTRIBUTION = (
+    "Curated tables (events, sites, displacement, timeline, tallies, scam_figures): compiled by "
+    "the scamgeo developers from public reporting, every row with its source URL, publisher and "
+    "publication date; sources accessed November 2026. Notes are our own words. Licence: "
+    "CC BY 4.0. See the data-catalogue brief for the full source list."
 )
 
 _URL = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
@@ -480,6 +516,11 @@ def column_labels(column: object) -> dict[str, str] | None:
     ``country`` and ``side`` the country names, ``claimed_by`` who claimed,
     ``model`` the count models; any other column has none (``None``).
 
+    Parameters
+    ----------
+    column : str
+        A column's name.
+
     Examples
     --------
     >>> column_labels("war")["july_war"], column_labels("claimed_by")["both"]
@@ -502,6 +543,11 @@ def column_labels(column: object) -> dict[str, str] | None:
 def phase_label(phase: object) -> str:
     """The label of a phase (the name itself when it is not a phase).
 
+    Parameters
+    ----------
+    phase : str
+        A phase name (:data:`PHASES`).
+
     Examples
     --------
     >>> from scamgeo import vocab
@@ -514,6 +560,11 @@ def phase_label(phase: object) -> str:
 def fold(name: object) -> str:
     """Fold a name for matching: no accents, case, spaces, hyphens or apostrophes.
 
+    Parameters
+    ----------
+    name : str
+        Any name.
+
     Examples
     --------
     >>> fold("O'Smach") == fold("osmach") == fold("O Smach")
@@ -524,3 +575,73 @@ def fold(name: object) -> str:
     text = unicodedata.normalize("NFKD", str(name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[\W_]", "", text.casefold())
+
+
+def match_name(value: object, names: Mapping[str, Iterable[str]]) -> str | None:
+    """The id whose id, name or alias ``value`` is (folded by :func:`fold`); ``None`` if none.
+
+    The one rule every lookup of a site or place by name follows
+    (:func:`scamgeo.datasets.find_site`, ``rings_map(hub=...)``, the briefs'
+    ``site`` parameter): an exact id first, then any spelling that folds alike.
+
+    Parameters
+    ----------
+    value : str
+        What the user wrote: ``"poipet"``, ``"Paoy Paet"``, ``"osmach"``.
+    names : mapping of id -> iterable of str
+        Each id's spellings (its name and aliases; the id itself is always one).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> names = {"o-smach": ["O'Smach", "Ou Smach"], "poipet": ["Poipet", "Paoy Paet"]}
+    >>> match_name("osmach", names), match_name("PAOY PAET", names), match_name("Bavet", names)
+    ('o-smach', 'poipet', None)
+    """
+    text = str(value)
+    if text in names:
+        return text
+    key = fold(text)
+    for ident, spellings in names.items():
+        if key and any(fold(s) == key for s in (ident, *spellings)):
+            return ident
+    return None
+
+
+def suggest_names(value: object, names: Mapping[str, Iterable[str]], *, n: int = 5) -> list[str]:
+    """Ids whose id, name or an alias contains ``value`` or looks like it, best first.
+
+    ``"koh-kong"`` suggests ``koh-kong-cham-yeam`` (its id starts so) as well as
+    the ids spelt nearly alike.
+
+    Parameters
+    ----------
+    value : str
+        What the user wrote.
+    names : mapping of id -> iterable of str
+        Each id's spellings.
+    n : int, default 5
+        At most this many ids.
+
+    Examples
+    --------
+    >>> names = {"koh-kong-cham-yeam": ["Koh Kong"], "kampot": ["Kampot"]}
+    >>> suggest_names("koh kong", names), suggest_names("Kampott", names), suggest_names("", names)
+    (['koh-kong-cham-yeam'], ['kampot'], [])
+    """
+    key = fold(value)
+    if not key:
+        return []
+    spelt = {ident: [ident, *spellings] for ident, spellings in names.items()}
+    contains = [i for i, ns in spelt.items() if any(key in fold(x) for x in ns)]
+    contains.sort(key=lambda i: (not any(fold(x).startswith(key) for x in spelt[i]), i))
+    by_form = {fold(x): i for i, ns in spelt.items() for x in ns}
+    near = [by_form[f] for f in difflib.get_close_matches(key, list(by_form), n=n, cutoff=0.6)]
+    out: list[str] = []
+    for ident in [*contains, *near]:
+        if ident not in out:
+            out.append(ident)
+    return out[:n]

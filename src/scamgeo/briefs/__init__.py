@@ -17,8 +17,9 @@ The flow of one brief (:func:`run_brief`):
 
 :func:`run_batch` runs many briefs at once, each in its own process and
 kernel, on any ``concurrent.futures``-style executor (local processes by
-default; a ``dask.distributed.Client`` works too), then writes
-``manifest.json`` and ``index.html``.
+default; a ``dask.distributed.Client`` is another, and
+:func:`scheduler_executor` opens one from ``"local:N"`` or a scheduler's
+address), then writes ``manifest.json`` and ``index.html``.
 
 The package is split by job: :mod:`._api` (what a notebook calls:
 :func:`check`, :func:`record`, :func:`attribute`), :mod:`._params` (the
@@ -45,7 +46,14 @@ from ._api import (
     summary,
     title,
 )
-from ._batch import jobs_for_all, run_batch, write_manifest
+from ._batch import (
+    check_clobber,
+    derived_run_name,
+    jobs_for_all,
+    run_batch,
+    scheduler_executor,
+    write_manifest,
+)
 from ._cache import changes_since_last_build, changes_text
 from ._execute import BriefError, BriefResult, Job, run_brief
 from ._params import (
@@ -58,7 +66,7 @@ from ._params import (
     read_parameters,
     validate_parameters,
 )
-from ._pdf import to_pdf
+from ._pdf import chromium, to_pdf
 from ._render import data_versions, package_versions, to_html
 from ._rules import NOTEBOOK_RULES, RULE_KINDS, register_rules
 
@@ -77,7 +85,10 @@ __all__ = [
     "changes_since_last_build",
     "changes_text",
     "check",
+    "check_clobber",
+    "chromium",
     "data_versions",
+    "derived_run_name",
     "figure_text",
     "footer",
     "methods",
@@ -97,6 +108,7 @@ __all__ = [
     "register_rules",
     "run_batch",
     "run_brief",
+    "scheduler_executor",
     "to_html",
     "validate_parameters",
     "write_manifest",

@@ -10,6 +10,14 @@ from typing import Any
 
 from .._errors import ParameterError
 from .._validate import closest
+from ._common import (
+    ATTRIBUTION_MIME,
+    BRIEF_MIME,
+    COUNTS,
+    FIGURE_MIME,
+    jsonable,
+    param_value,
+)
 
 __all__ = [
     "ATTRIBUTION_MIME",
@@ -19,7 +27,6 @@ __all__ = [
     "check",
     "figure_text",
     "footer",
-    "jsonable",
     "methods",
     "note",
     "parameters",
@@ -31,11 +38,6 @@ __all__ = [
 
 log = logging.getLogger("scamgeo.briefs")
 
-
-FIGURE_MIME = "application/vnd.scamgeo.key-figure+json"
-ATTRIBUTION_MIME = "application/vnd.scamgeo.attribution+json"
-BRIEF_MIME = "application/vnd.scamgeo.brief+json"
-COUNTS = ("incidents", "claims")
 
 # what this kernel has recorded so far (a notebook runs in one kernel, top to bottom)
 _FIGURES: dict[str, dict[str, Any]] = {}
@@ -122,6 +124,11 @@ def figure_text(name: str) -> str:
 
     Every key figure's text must appear on the page: those not in the summary
     are shown in their section (a caption, a sentence) with this.
+
+    Parameters
+    ----------
+    name : str
+        The key figure's name, as given to :func:`record`.
     """
     from .._errors import ScamgeoError
 
@@ -131,7 +138,13 @@ def figure_text(name: str) -> str:
 
 
 def attribute(text: str) -> None:
-    """Record an attribution line (e.g. ACLED's required credit) for the brief's footer."""
+    """Record an attribution line (e.g. ACLED's required credit) for the brief's footer.
+
+    Parameters
+    ----------
+    text : str
+        The attribution, plain text (shown once however often recorded).
+    """
     from IPython.display import display
 
     if str(text) not in _ATTRIBUTIONS:
@@ -143,6 +156,17 @@ def title(text: str, *, start: Any = None, end: Any = None, as_of: Any = None) -
     """Show the brief's ``<h1>`` title and the line with its window and "data as of" date.
 
     ``Window: 28 May 2025 – 28 February 2026 · data as of 28 February 2026``.
+
+    Parameters
+    ----------
+    text : str
+        The brief's title.
+    start : date-like, optional
+        First day of the brief's window.
+    end : date-like, optional
+        Last day of the brief's window.
+    as_of : date-like, optional
+        The date the data run to.
     """
     from .. import fmt
     from .._html import text as esc
@@ -173,6 +197,11 @@ def summary(*names: str) -> list[str]:
 
     Call it at the end of the notebook; the brief moves the section to just
     after the title. Returns the sentences.
+
+    Parameters
+    ----------
+    *names : str
+        Names of key figures recorded with a ``text``, in the order shown.
     """
     from .._errors import ScamgeoError
     from .._html import text as esc
@@ -194,7 +223,13 @@ def summary(*names: str) -> list[str]:
 
 
 def note(text: str) -> None:
-    """One plain sentence shown where a section does not apply to this run."""
+    """One plain sentence shown where a section does not apply to this run.
+
+    Parameters
+    ----------
+    text : str
+        The sentence (escaped).
+    """
     from .._html import text as esc
 
     _show(f"<p class='sg-note'>{esc(text)}</p>", str(text))
@@ -204,6 +239,11 @@ def methods(markdown: str) -> None:
     """The methods annex (``<section id="methods">``), from a short Markdown text.
 
     Supported: paragraphs, ``- `` bullet lists and ``**bold**``; everything escaped.
+
+    Parameters
+    ----------
+    markdown : str
+        The annex's text.
     """
     body = _mini_markdown(markdown)
     _show(
@@ -219,8 +259,16 @@ def parameters(
 
     ``notebook`` (e.g. ``"04-hub-brief"``) adds each parameter's meaning from
     the comment in its parameters cell; ``help`` overrides meanings.
+
+    Parameters
+    ----------
+    P : mapping
+        The run's parameters (e.g. the result of :func:`check`).
+    notebook : str, optional
+        The notebook whose parameters cell gives each parameter's meaning.
+    help : mapping, optional
+        Meanings that replace the cell's comments.
     """
-    from .. import fmt
     from .._html import text as esc
 
     meaning = {}
@@ -232,7 +280,7 @@ def parameters(
     meaning.update(help or {})
     rows, plain = [], []
     for name, value in P.items():
-        shown = _param_value(value, fmt)
+        shown = param_value(value)
         rows.append(
             f"<tr><th scope='row'>{esc(name)}</th><td>{esc(shown)}</td>"
             f"<td>{esc(meaning.get(name, ''))}</td></tr>"
@@ -255,20 +303,6 @@ def footer() -> None:
     from ._render import footer_text
 
     _show(build(list(_ATTRIBUTIONS)), footer_text(list(_ATTRIBUTIONS)))
-
-
-def _param_value(value: Any, fmt: Any) -> str:
-    if value is None:
-        return "not set"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return fmt.number(value, decimals=2)
-    if isinstance(value, os.PathLike) or (isinstance(value, str) and os.sep in value):
-        return os.path.basename(os.fspath(value))  # never an analyst's absolute path
-    if isinstance(value, list | tuple):
-        return ", ".join(_param_value(v, fmt) for v in value)
-    return str(value)
 
 
 def _mini_markdown(markdown: str) -> str:
@@ -307,16 +341,6 @@ def _mini_markdown(markdown: str) -> str:
             para.append(line)
     flush()
     return "".join(out)
-
-
-def jsonable(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)
 
 
 def check(notebook: str | os.PathLike | None = None, /, **values: Any) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,9 @@ from .. import config
 from .._errors import ParameterError
 from .._files import write_if_changed
 from .._provenance import file_sha256
-from . import _cache
-from ._api import jsonable
-from ._execute import BriefError, BriefResult, Job, run_brief
+from ._cache import build_inputs, package_key, read_record, stale_reasons
+from ._common import jsonable
+from ._execute import BriefError, BriefResult, Job, notebook_stack, run_brief
 from ._index import index_page
 from ._params import (
     list_notebooks,
@@ -37,6 +38,7 @@ __all__ = [
     "jobs_for_all",
     "run_batch",
     "run_job",
+    "scheduler_executor",
     "write_manifest",
 ]
 
@@ -77,8 +79,47 @@ def run_job(job: Job, output_dir: str) -> BriefResult:
         return failure("failed", f"{type(exc).__name__}: {exc}")
 
 
+@contextlib.contextmanager
+def scheduler_executor(scheduler: Any = "local:2") -> Iterator[Any]:
+    """An executor for :func:`run_batch` that runs each brief as a task on a dask scheduler.
+
+    ``scamgeo briefs --scheduler ADDRESS`` uses it. Each brief is one task in
+    its own worker and kernel; a brief that fails, or a worker that dies under
+    it, gives a ``failed`` result for that brief only. On a real cluster the
+    output folder must be one every worker can write (a shared file system).
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client, default "local:2"
+        ``"local:N"`` starts N worker processes on this machine (closed at
+        the end); an address such as ``"tcp://host:8786"`` connects to a
+        running scheduler; a ``Client`` is used as it is. See
+        :func:`scamgeo.scale.client`, which this needs (the ``scale`` extra).
+
+    Yields
+    ------
+    distributed.Client
+        Pass it as ``run_batch(jobs, executor=...)``.
+
+    Raises
+    ------
+    ParameterError
+        If ``scheduler`` is neither form.
+    """
+    from .. import scale  # the engine's client; the engine knows nothing of briefs
+
+    with scale.client(scheduler) as client:
+        yield client
+
+
 def jobs_for_all(*, params_dir: Path | None = None) -> list[Job]:
-    """Every notebook with its defaults, plus every named run in ``notebooks/params``."""
+    """Every notebook with its defaults, plus every named run in ``notebooks/params``.
+
+    Parameters
+    ----------
+    params_dir : path, optional
+        Folder of named runs (default ``notebooks/params``).
+    """
     jobs = [Job(nb.stem, nb.stem) for nb in list_notebooks()]
     folder = Path(params_dir or config.notebooks_dir / "params")
     for path in sorted(folder.glob("*.yaml")):
@@ -144,6 +185,34 @@ def run_batch(
         raise ParameterError(
             f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
         )
+    results, todo = _plan(jobs, out_dir, force=force, dry_run=dry_run)
+    if dry_run:
+        return [results[j.run] for j in jobs]
+    if todo:
+        notebook_stack()  # no papermill: one line naming the extra, before any worker starts
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if progress:
+        for i, job in enumerate(j for j in jobs if j.run in results):
+            progress(i + 1, len(jobs), results[job.run])
+    if todo:
+        own = executor is None
+        pool = executor or ProcessPoolExecutor(
+            max_workers=min(jobs_at_once or os.cpu_count() or 2, len(todo))
+        )
+        try:
+            _run_all(todo, pool, out_dir, results, total=len(jobs), progress=progress)
+        finally:
+            if own:
+                pool.shutdown(wait=True)
+    ordered = [results[j.run] for j in jobs]
+    write_manifest(ordered, out_dir)
+    return ordered
+
+
+def _plan(
+    jobs: list[Job], out_dir: Path, *, force: bool, dry_run: bool
+) -> tuple[dict[str, BriefResult], list[tuple[Job, list[str]]]]:
+    """Results known without running (invalid, up to date; stale when ``dry_run``) and the rest."""
     results: dict[str, BriefResult] = {}
     todo = []
     for job in jobs:
@@ -155,55 +224,50 @@ def run_batch(
             )
             continue
         path = notebook_path(job.notebook)
-        inputs = _cache.build_inputs(path, params, title=job.title)
-        reasons = _cache.stale_reasons(out_dir, job.run, inputs, force=force)
-        if reasons:
-            todo.append((job, reasons))
-            if dry_run:
-                results[job.run] = BriefResult(
-                    job.run, path.stem, "stale", params, 0.0, reasons=reasons
-                )
-        else:
+        inputs = build_inputs(path, params, title=job.title)
+        reasons = stale_reasons(out_dir, job.run, inputs, force=force)
+        if not reasons:
             shown = public_values(rules_for(path.stem), params)
             results[job.run] = _up_to_date(job, path.stem, shown, out_dir)
-    if dry_run:
-        return [results[j.run] for j in jobs]
-    out_dir.mkdir(parents=True, exist_ok=True)
+            continue
+        todo.append((job, reasons))
+        if dry_run:
+            results[job.run] = BriefResult(
+                job.run, path.stem, "stale", params, 0.0, reasons=reasons
+            )
+    return results, todo
+
+
+def _run_all(
+    todo: list[tuple[Job, list[str]]],
+    pool: Executor,
+    out_dir: Path,
+    results: dict[str, BriefResult],
+    *,
+    total: int,
+    progress: Callable[[int, int, BriefResult], None] | None,
+) -> None:
+    """Submit every job to ``pool``; a job whose future fails is its own failed result."""
+    started = time.perf_counter()
     done = len(results)
-    if progress:
-        for i, job in enumerate(j for j in jobs if j.run in results):
-            progress(i + 1, len(jobs), results[job.run])
-    if todo:
-        own = executor is None
-        pool = executor or ProcessPoolExecutor(
-            max_workers=min(jobs_at_once or os.cpu_count() or 2, len(todo))
-        )
-        started = time.perf_counter()
+    futures = {j.run: (j, why, pool.submit(run_job, j, str(out_dir))) for j, why in todo}
+    for run, (job, why, fut) in futures.items():
         try:
-            futures = {j.run: (j, why, pool.submit(run_job, j, str(out_dir))) for j, why in todo}
-            for run, (job, why, fut) in futures.items():
-                try:
-                    result = fut.result()
-                except Exception as exc:  # a worker that died, a result that did not arrive
-                    result = BriefResult(
-                        job.run,
-                        job.notebook,
-                        "failed",
-                        dict(job.parameters),
-                        time.perf_counter() - started,
-                        error=f"{type(exc).__name__}: {exc}",
-                    )
-                result.reasons = why
-                results[run] = result
-                done += 1
-                if progress:
-                    progress(done, len(jobs), result)
-        finally:
-            if own:
-                pool.shutdown(wait=True)
-    ordered = [results[j.run] for j in jobs]
-    write_manifest(ordered, out_dir)
-    return ordered
+            result = fut.result()
+        except Exception as exc:  # a worker that died, a result that did not arrive
+            result = BriefResult(
+                job.run,
+                job.notebook,
+                "failed",
+                dict(job.parameters),
+                time.perf_counter() - started,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        result.reasons = why
+        results[run] = result
+        done += 1
+        if progress:
+            progress(done, total, result)
 
 
 def _up_to_date(job: Job, notebook: str, params: dict[str, Any], out_dir: Path) -> BriefResult:
@@ -234,6 +298,13 @@ def derived_run_name(notebook: str | os.PathLike, parameters: Mapping[str, Any])
     ``04-hub-brief`` with ``site=o-smach, radius_km=25`` gives
     ``04-hub-brief--site-o-smach--radius_km-25``; with no effective override, the
     notebook's own name (it *is* the default brief).
+
+    Parameters
+    ----------
+    notebook : str or path
+        The notebook's name or path.
+    parameters : mapping
+        The overrides given.
     """
     spec = read_parameters(notebook)
     values = public_values(rules_for(spec.notebook.stem), validate_parameters(spec, parameters))
@@ -262,6 +333,19 @@ def check_clobber(
     title: str = "",
 ) -> None:
     """Refuse to replace a different brief that already has this run name.
+
+    Parameters
+    ----------
+    output_dir : path, optional
+        The output folder (default :data:`scamgeo.config.reports_dir`).
+    run : str
+        The run name asked for.
+    notebook : str or path
+        The notebook to run.
+    parameters : mapping
+        The overrides given.
+    title : str, optional
+        The run's title.
 
     Raises
     ------
@@ -300,7 +384,7 @@ def _file_entry(path: Path) -> dict[str, str] | None:
 
 
 def _run_entry(out_dir: Path, run: str, base: Mapping[str, Any]) -> dict[str, Any]:
-    record = _cache.read_record(out_dir, run) or {}
+    record = read_record(out_dir, run) or {}
     entry = {
         "run": run,
         "notebook": base.get("notebook"),
@@ -335,6 +419,15 @@ def write_manifest(
     their error). Neither file holds a wall-clock time, and neither is
     rewritten when its content is unchanged: two builds of the same inputs
     give the same bytes. ``seconds`` is accepted for compatibility and not written.
+
+    Parameters
+    ----------
+    results : list of BriefResult
+        This batch's results.
+    output_dir : path
+        The folder of briefs.
+    seconds : float, optional
+        Accepted for compatibility; not written.
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -367,7 +460,7 @@ def write_manifest(
             runs.append(entry)
     # no wall-clock time anywhere: the same briefs give the same bytes, and a build that
     # changes nothing rewrites nothing (each run's build time is in its .build record)
-    manifest = {"data": data_versions(), "packages": _cache.package_key(), "runs": runs}
+    manifest = {"data": data_versions(), "packages": package_key(), "runs": runs}
     write_if_changed(
         output_dir / "manifest.json",
         json.dumps(manifest, indent=2, sort_keys=True, default=jsonable) + "\n",

@@ -38,9 +38,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, config
+from .. import config
 from .._files import atomic_write_text
 from .._provenance import file_sha256
+from .._version import __version__
 
 __all__ = [
     "BUILD_DIR",
@@ -403,6 +404,11 @@ def changes_since_last_build() -> dict[str, Any] | None:
 
 def changes_text(changes: Mapping[str, Any] | None) -> str:
     """One sentence for a reader on what :func:`changes_since_last_build` found.
+
+    Parameters
+    ----------
+    changes : mapping or None
+        What :func:`changes_since_last_build` returned.
 
     Examples
     --------

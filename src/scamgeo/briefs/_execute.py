@@ -19,7 +19,7 @@ from typing import Any
 from .. import _progress, _provenance, config
 from .._errors import ParameterError, ScamgeoError
 from .._files import atomic_write_bytes
-from . import _cache
+from ._cache import build_inputs, display_name, write_record
 from ._params import notebook_path, read_parameters, validate_parameters
 from ._render import extract, package_versions, run_json, to_html
 from ._rules import public_values, rules_for
@@ -28,9 +28,11 @@ __all__ = [
     "BriefError",
     "BriefResult",
     "Job",
+    "NOTEBOOKS_EXTRA",
     "failing_cell",
     "inline_matplotlib",
     "kernel_manager_class",
+    "notebook_stack",
     "run_brief",
     "socket_dir",
 ]
@@ -41,6 +43,17 @@ log = logging.getLogger("scamgeo.briefs")
 
 class BriefError(ScamgeoError, RuntimeError):
     """A brief's notebook failed to execute.
+
+    Parameters
+    ----------
+    message : str
+        What failed, in one line.
+    run : str
+        Name of the run.
+    cell_index : int, optional
+        Index of the failing cell.
+    failed_notebook : Path, optional
+        The executed notebook with the error.
 
     Attributes
     ----------
@@ -71,7 +84,21 @@ class BriefError(ScamgeoError, RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One brief to build: a notebook, a run name and parameter overrides."""
+    """One brief to build: a notebook, a run name and parameter overrides.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name or path.
+    run : str
+        The run's name (the stem of its output files).
+    parameters : dict, optional
+        Overrides of the notebook's defaults.
+    title : str, optional
+        The title shown at the top of the brief.
+    progress_bar : bool, optional
+        Show a bar of the notebook's cells on stderr while it runs.
+    """
 
     notebook: str
     run: str
@@ -84,17 +111,34 @@ class Job:
 class BriefResult:
     """What one run produced.
 
-    Attributes
+    Parameters
     ----------
-    run, notebook : str
-    status : {"ok", "failed", "invalid"}
+    run : str
+        The run's name (the stem of its files).
+    notebook : str
+        The notebook's name.
+    status : {"ok", "failed", "invalid", "stale"}
+        ``stale`` only in a dry run (it would be rebuilt).
     parameters : dict
+        The parameters it ran with (validated).
     seconds : float
-    html, executed, figures : Path or None
-        Output files (``None`` when the run failed).
+        Wall time of the run (0 when nothing ran).
+    html : Path or None
+        The brief (``None`` when the run failed).
+    executed : Path or None
+        The executed notebook.
+    figures : Path or None
+        The key figures (``RUN.json``).
     key_figures : dict
+        The key figures by name.
     error : str or None
+        What went wrong, in one line.
     failed_cell : int or None
+        The failing cell's index in the notebook.
+    up_to_date : bool
+        True when the brief was not run because nothing it depends on changed.
+    reasons : list of str
+        Why it was (or would be) rebuilt.
     """
 
     run: str
@@ -112,6 +156,12 @@ class BriefResult:
     reasons: list[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data, files by name only (never a local path).
+
+        Returns
+        -------
+        dict
+        """
         out = dataclasses.asdict(self)
         for key in ("html", "executed", "figures"):
             out[key] = Path(out[key]).name if out[key] else None
@@ -174,79 +224,22 @@ def run_brief(
     check_run_name(run)
     out_dir = Path(output_dir or config.reports_dir).expanduser().resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    inputs = _cache.build_inputs(path, params, title=title)
-
-    import nbformat
-    import papermill as pm
-
+    inputs = build_inputs(path, params, title=title)
+    nbformat, _ = notebook_stack()
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{run}-"))
     sockets = Path(tempfile.mkdtemp(prefix="scamgeo-kernels-"))  # short: IPC paths are capped
     try:
         executed = scratch / f"{run}.ipynb"
-        reads_log = scratch / "reads.jsonl"
-        kernel_log = scratch / "kernel.log"
-        try:
-            with inline_matplotlib(), _environ(_provenance.ENV_VAR, str(reads_log)):
-                pm.execute_notebook(
-                    str(path),
-                    str(executed),
-                    parameters=params,
-                    kernel_name=kernel_name,
-                    progress_bar=progress_bar and _progress.shown(),
-                    log_output=False,
-                    cwd=str(scratch),
-                    request_save_on_cell_execute=False,
-                    execution_timeout=timeout,
-                    start_timeout=120,
-                    kernel_manager_class=kernel_manager_class(kernel_log, sockets=sockets),
-                )
-        except pm.PapermillExecutionError as exc:
-            failed = out_dir / f"{run}.failed.ipynb"
-            if executed.is_file():
-                atomic_write_bytes(failed, executed.read_bytes())
-            cell, section = failing_cell(failed if failed.is_file() else None)
-            where = f"cell {cell}" if cell is not None else f"execution count {exc.exec_count}"
-            if section:
-                where += f" (section '{section}')"
-            message = f"brief {run}: {where} failed with {exc.ename}: {exc.evalue}"
-            raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
+        kernel = {"name": kernel_name, "timeout": timeout, "sockets": sockets, "bar": progress_bar}
+        _execute(path, executed, params, run=run, out_dir=out_dir, kernel=kernel)
         nb = nbformat.read(executed, as_version=4)
-        reproducible_notebook(nb, source=path.name, run=run)
-        figures, attributions = extract(nb)
-        body = to_html(
-            nb,
-            run=run,
-            title=title,
-            notebook=path.stem,
-            params=shown,
-            spec=spec,
-            attributions=attributions,
+        figures, reads = _write_outputs(
+            nb, executed, path=path, title=title, spec=spec, shown=shown
         )
         seconds = time.perf_counter() - started
-        reads = _provenance.read_log(reads_log)
-        # RUN.json: the contract's layout (title, summary, key figures as the page words them)
-        record = run_json(
-            nb,
-            run=run,
-            notebook=path.stem,
-            params=shown,
-            inputs=[
-                {"file": _cache.display_name(p), "sha256": sha[:16]} for p, sha in reads.items()
-            ],
-            attributions=attributions,
-            packages=package_versions(),
-            **({"run_title": title} if title else {}),
-        )
-        # every output is complete in scratch before any replaces the last good one
-        (scratch / f"{run}.html").write_text(stable_ids(body), encoding="utf-8")
-        (scratch / f"{run}.json").write_text(record, encoding="utf-8")
-        executed.write_text(stable_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
-        outputs = [out_dir / f"{run}{suffix}" for suffix in (".ipynb", ".json", ".html")]
-        for target in outputs:
-            os.replace(scratch / target.name, target)
-        (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
-        _cache.write_record(out_dir, run, inputs, reads, outputs)
+        outputs = _move_into_place(scratch, out_dir, run)
+        write_record(out_dir, run, inputs, reads, outputs)
     finally:  # removed here, not at exit: pool workers end without running atexit
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(sockets, ignore_errors=True)
@@ -261,6 +254,129 @@ def run_brief(
         figures=out_dir / f"{run}.json",
         key_figures=figures,
     )
+
+
+#: What a library user installs to run briefs (the notebook stack is not in the core).
+NOTEBOOKS_EXTRA = 'pip install "scamgeo[notebooks]"'
+
+
+def notebook_stack() -> tuple[Any, Any]:
+    """``(nbformat, papermill)``; a one-line error naming the extra when they are missing.
+
+    Returns
+    -------
+    tuple
+        The ``nbformat`` and ``papermill`` modules.
+
+    Raises
+    ------
+    ScamgeoError
+        When papermill, nbformat, nbclient, nbconvert or ipykernel is not installed.
+    """
+    try:
+        import ipykernel  # noqa: F401  (the kernel the briefs run in)
+        import nbclient  # noqa: F401
+        import nbconvert  # noqa: F401
+        import nbformat
+        import papermill
+    except ImportError as exc:
+        raise ScamgeoError(
+            f"running briefs needs the notebooks extra ({exc.name or exc} is not installed): "
+            f"{NOTEBOOKS_EXTRA}"
+        ) from None
+    return nbformat, papermill
+
+
+def _execute(
+    path: Path,
+    executed: Path,
+    params: dict[str, Any],
+    *,
+    run: str,
+    out_dir: Path,
+    kernel: dict[str, Any],
+) -> None:
+    """Papermill in the scratch folder; a failure saves the notebook and names its cell."""
+    _, pm = notebook_stack()
+    scratch = executed.parent
+    try:
+        with inline_matplotlib(), _environ(_provenance.ENV_VAR, str(scratch / "reads.jsonl")):
+            pm.execute_notebook(
+                str(path),
+                str(executed),
+                parameters=params,
+                kernel_name=kernel["name"],
+                progress_bar=kernel["bar"] and _progress.shown(),
+                log_output=False,
+                cwd=str(scratch),
+                request_save_on_cell_execute=False,
+                execution_timeout=kernel["timeout"],
+                start_timeout=120,
+                kernel_manager_class=kernel_manager_class(
+                    scratch / "kernel.log", sockets=kernel["sockets"]
+                ),
+            )
+    except pm.PapermillExecutionError as exc:
+        failed = out_dir / f"{run}.failed.ipynb"
+        if executed.is_file():
+            atomic_write_bytes(failed, executed.read_bytes())
+        cell, section = failing_cell(failed if failed.is_file() else None)
+        where = f"cell {cell}" if cell is not None else f"execution count {exc.exec_count}"
+        if section:
+            where += f" (section '{section}')"
+        message = f"brief {run}: {where} failed with {exc.ename}: {exc.evalue}"
+        raise BriefError(message, run=run, cell_index=cell, failed_notebook=failed) from None
+
+
+def _write_outputs(
+    nb: Any,
+    executed: Path,
+    *,
+    path: Path,
+    title: str,
+    spec: Any,
+    shown: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """RUN.html, RUN.json and the reproducible RUN.ipynb, written in the scratch folder.
+
+    ``shown`` are the parameters as the page may show them (a path by its name only).
+    Returns the key figures and the input files the kernel read (path -> sha256).
+    """
+    import nbformat
+
+    run, scratch = executed.stem, executed.parent
+    reproducible_notebook(nb, source=path.name, run=run)
+    figures, attributions = extract(nb)
+    body = to_html(
+        nb, run=run, title=title, notebook=path.stem, params=shown, spec=spec,
+        attributions=attributions,
+    )  # fmt: skip
+    reads = _provenance.read_log(scratch / "reads.jsonl")
+    # RUN.json: the contract's layout (title, summary, key figures as the page words them)
+    record = run_json(
+        nb,
+        run=run,
+        notebook=path.stem,
+        params=shown,
+        inputs=[{"file": display_name(p), "sha256": sha[:16]} for p, sha in reads.items()],
+        attributions=attributions,
+        packages=package_versions(),
+        **({"run_title": title} if title else {}),
+    )
+    # every output is complete in scratch before any replaces the last good one
+    (scratch / f"{run}.html").write_text(stable_ids(body), encoding="utf-8")
+    (scratch / f"{run}.json").write_text(record, encoding="utf-8")
+    executed.write_text(stable_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
+    return figures, reads
+
+
+def _move_into_place(scratch: Path, out_dir: Path, run: str) -> list[Path]:
+    """Replace the last good brief's files with the new ones (each move atomic)."""
+    outputs = [out_dir / f"{run}{suffix}" for suffix in (".ipynb", ".json", ".html")]
+    for target in outputs:
+        os.replace(scratch / target.name, target)
+    (out_dir / f"{run}.failed.ipynb").unlink(missing_ok=True)
+    return outputs
 
 
 def check_run_name(run: str) -> str:

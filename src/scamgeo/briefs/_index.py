@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..style import HIGHLIGHT, INK_MUTED
+
 __all__ = ["THEMES", "citation", "data_edition", "index_page"]
 
 #: Theme of each notebook (by the part of its name after the number).
@@ -102,17 +104,11 @@ def _failed_item(entry: Mapping[str, Any]) -> str:
     )
 
 
-def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
-    """The ``index.html`` of a folder of briefs.
-
-    Each brief on disk is listed once under its theme, with its title (from
-    ``RUN.json``), the window and "as of" date, its first summary sentence and
-    links to its HTML, PDF (when present), JSON and executed notebook. A run
-    that is the same brief as another (same notebook and parameters, e.g. the
-    default hub brief and the named Poipet run) is listed once, under the
-    named run.
-    """
-    esc = html.escape
+def _distinct_briefs(
+    manifest: Mapping[str, Any],
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[str]], list[str]]:
+    """One entry per distinct brief (notebook and parameters; a named run over the default),
+    the HTML files of every run that is that brief, and the failed runs with no brief."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     same: dict[tuple[str, str], list[str]] = {}
     failed = []
@@ -129,41 +125,63 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
         named = entry["run"] != entry.get("notebook")
         if key not in seen or (named and seen[key]["run"] == seen[key].get("notebook")):
             seen[key] = entry
+    return seen, same, failed
+
+
+def _brief_item(
+    entry: Mapping[str, Any],
+    data: Mapping[str, Any],
+    same: list[str],
+    manifest: Mapping[str, Any],
+) -> str:
+    """One brief's list item: title, dates, first summary sentence, state, links, citation."""
+    esc = html.escape
+    title = str(data.get("title") or entry["run"])
+    files = entry.get("files", {})
+    links = [f"<a href='{esc(files['html']['name'])}'>brief</a>"]
+    for kind, label in (("pdf", "PDF"), ("json", "key figures (JSON)"), ("notebook", "notebook")):
+        if kind in files:
+            links.append(f"<a href='{esc(files[kind]['name'])}'>{label}</a>")
+    for other in same:
+        if other != files["html"]["name"]:
+            links.append(f"same brief as the default: <a href='{esc(other)}'>{esc(other)}</a>")
+    note = ""
+    if entry.get("status", "ok") != "ok":
+        note = (
+            f"<p class='failed'>The last build failed ({esc(str(entry.get('error') or ''))}); "
+            "showing the last good brief.</p>"
+        )
+    return (
+        "<li>"
+        f"<h3><a href='{esc(files['html']['name'])}'>{esc(title)}</a></h3>"
+        + (f"<p class='dates'>{esc(_dates(data))}</p>" if _dates(data) else "")
+        + (f"<p>{esc(_summary_line(data))}</p>" if _summary_line(data) else "")
+        + note
+        + f"<p class='links'>{' · '.join(links)}</p>"
+        + f"<p class='cite'>Cite as: {esc(citation(data, manifest, files['html']['name']))}</p>"
+        + "</li>"
+    )
+
+
+def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
+    """The ``index.html`` of a folder of briefs.
+
+    Each brief on disk is listed once under its theme, with its title (from
+    ``RUN.json``), the window and "as of" date, its first summary sentence and
+    links to its HTML, PDF (when present), JSON and executed notebook. A run
+    that is the same brief as another (same notebook and parameters, e.g. the
+    default hub brief and the named Poipet run) is listed once, under the
+    named run.
+    """
+    esc = html.escape
+    seen, same, failed = _distinct_briefs(manifest)
     by_theme: dict[str, list[str]] = {}
     for key, entry in sorted(
         seen.items(), key=lambda kv: (str(kv[1].get("notebook")), kv[1]["run"])
     ):
-        run = entry["run"]
-        data = _run_json(out_dir, run)
-        title = str(data.get("title") or run)
-        files = entry.get("files", {})
-        links = [f"<a href='{esc(files['html']['name'])}'>brief</a>"]
-        for kind, label in (
-            ("pdf", "PDF"),
-            ("json", "key figures (JSON)"),
-            ("notebook", "notebook"),
-        ):
-            if kind in files:
-                links.append(f"<a href='{esc(files[kind]['name'])}'>{label}</a>")
-        for other in same[key]:
-            if other != files["html"]["name"]:
-                links.append(f"same brief as the default: <a href='{esc(other)}'>{esc(other)}</a>")
-        status = entry.get("status", "ok")
-        note = ""
-        if status != "ok":
-            note = (
-                f"<p class='failed'>The last build failed ({esc(str(entry.get('error') or ''))}); "
-                "showing the last good brief.</p>"
-            )
+        data = _run_json(out_dir, entry["run"])
         by_theme.setdefault(_theme(str(entry.get("notebook"))), []).append(
-            "<li>"
-            f"<h3><a href='{esc(files['html']['name'])}'>{esc(title)}</a></h3>"
-            + (f"<p class='dates'>{esc(_dates(data))}</p>" if _dates(data) else "")
-            + (f"<p>{esc(_summary_line(data))}</p>" if _summary_line(data) else "")
-            + note
-            + f"<p class='links'>{' · '.join(links)}</p>"
-            + f"<p class='cite'>Cite as: {esc(citation(data, manifest, files['html']['name']))}</p>"
-            + "</li>"
+            _brief_item(entry, data, same[key], manifest)
         )
     order = list(dict.fromkeys(THEMES.values()))
     themes = sorted(by_theme, key=lambda t: (order.index(t) if t in order else len(order), t))
@@ -183,8 +201,8 @@ def index_page(manifest: Mapping[str, Any], out_dir: Path) -> str:
         "<title>scamgeo briefs</title><style>"
         "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:52em;line-height:1.4;}"
         "ul{list-style:none;padding:0;}li{margin:0 0 1.2em;}h3{margin:0;}"
-        ".dates{color:#555;margin:0;}.links{font-size:90%;}.failed{color:#a00;}"
-        ".cite{font-size:80%;color:#555;}"
+        f".dates{{color:{INK_MUTED};margin:0;}}.links{{font-size:90%;}}"
+        f".failed{{color:{HIGHLIGHT};}}.cite{{font-size:80%;color:{INK_MUTED};}}"
         "</style></head><body><h1>Briefs on the 2025 Thailand–Cambodia border war "
         "and the border scam economy</h1>"
         f"{sections}<p>scamgeo {esc(str(version))}, embedded data edition {esc(edition)}. "

@@ -56,7 +56,19 @@ TYPES = (
 
 @dataclasses.dataclass(frozen=True)
 class Parameter:
-    """One parameter of a notebook: name, declared type, default and help text."""
+    """One parameter of a notebook: name, declared type, default and help text.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name in the parameters cell.
+    type : str
+        The declared type, as written (``"float"``, ``"list[str]"``, ``"Optional[str]"``).
+    default : object
+        The default value.
+    help : str, optional
+        The comment beside it.
+    """
 
     name: str
     type: str
@@ -68,7 +80,7 @@ class Parameter:
 class ParameterSpec:
     """The parameters cell of a notebook, as declared.
 
-    Attributes
+    Parameters
     ----------
     notebook : Path
         The notebook it was read from.
@@ -85,7 +97,13 @@ class ParameterSpec:
 
 
 def notebook_path(name: str | os.PathLike) -> Path:
-    """Resolve a notebook name (``"04-hub-brief"``, ``"hub-brief"``) or path to a file."""
+    """Resolve a notebook name (``"04-hub-brief"``, ``"hub-brief"``) or path to a file.
+
+    Parameters
+    ----------
+    name : str or path
+        A notebook's name with or without its number (``"04-hub-brief"``, ``"hub-brief"``) or a path.
+    """
     path = Path(name)
     if path.suffix == ".ipynb" and path.is_file():
         return path
@@ -102,7 +120,13 @@ def notebook_path(name: str | os.PathLike) -> Path:
 
 
 def list_notebooks(folder: Path | None = None) -> list[Path]:
-    """The brief notebooks (``NN-name.ipynb``) in ``folder`` (default: the package's notebooks)."""
+    """The brief notebooks (``NN-name.ipynb``) in ``folder`` (default: the package's notebooks).
+
+    Parameters
+    ----------
+    folder : path, optional
+        Where the notebooks are (default :data:`scamgeo.config.notebooks_dir`).
+    """
     folder = Path(folder or config.notebooks_dir)
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
 
@@ -113,6 +137,11 @@ def read_parameters(notebook: str | os.PathLike) -> ParameterSpec:
     Each line of the cell is ``name: type = default  # help``. Allowed types:
     ``str``, ``int``, ``float``, ``bool``, ``list[str]``, ``list[int]`` and
     ``str | None`` / ``int | None`` / ``float | None``; defaults are literals.
+
+    Parameters
+    ----------
+    notebook : str or path
+        A notebook name or path (see :func:`notebook_path`).
 
     Raises
     ------
@@ -252,7 +281,13 @@ def coerce(name: str, value: Any, type_: str) -> Any:
 
 
 def parse_cli_value(text: str) -> Any:
-    """A ``-p NAME VALUE`` value: YAML scalar or list syntax (``[a, b]``), else the string."""
+    """A ``-p NAME VALUE`` value: YAML scalar or list syntax (``[a, b]``), else the string.
+
+    Parameters
+    ----------
+    text : str
+        The value as typed after ``-p NAME`` (YAML syntax: ``'[THA, KHM]'``, ``25``, ``null``).
+    """
     import yaml
 
     try:
@@ -330,6 +365,11 @@ def validate_parameters(
 
 def load_named_run(path: str | os.PathLike) -> tuple[str, str, dict[str, Any]]:
     """Read a named run (YAML with ``notebook``, optional ``title`` and ``parameters``).
+
+    Parameters
+    ----------
+    path : str or path
+        A named run's YAML file (``notebook``, ``title``, ``parameters``).
 
     Returns
     -------

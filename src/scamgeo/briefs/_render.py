@@ -10,12 +10,15 @@ import json
 import logging
 import platform
 import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import config
-from ._api import ATTRIBUTION_MIME, BRIEF_MIME, FIGURE_MIME
+from ..style import css_colors
+from ..vocab import CURATED_ATTRIBUTION
+from ._common import ATTRIBUTION_MIME, BRIEF_MIME, FIGURE_MIME, jsonable, param_value
 from ._params import ParameterSpec
 
 __all__ = [
@@ -74,6 +77,13 @@ def data_versions() -> dict[str, Any]:
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a brief's numbers depend on (for its footer).
+
+    Returns
+    -------
+    dict
+        Package -> version (``"not installed"`` when missing).
+    """
     out = {"python": platform.python_version()}
     for pkg in PACKAGES:
         try:
@@ -98,12 +108,9 @@ def param_table(
     run: str, title: str, notebook: str, params: Mapping[str, Any], spec: ParameterSpec
 ) -> str:
     """The parameters annex for a notebook that does not show its own."""
-    from .. import fmt
-    from ._api import _param_value
-
     rows = "".join(
         f"<tr><th scope='row'>{html.escape(name)}</th>"
-        f"<td>{html.escape(_param_value(value, fmt))}</td>"
+        f"<td>{html.escape(param_value(value))}</td>"
         f"<td>{html.escape(spec.parameters[name].help if name in spec.parameters else '')}</td></tr>"
         for name, value in params.items()
     )
@@ -160,6 +167,8 @@ def notes_annex(notes: list[str]) -> str:
 
 
 def footer(attributions: list[str]) -> str:
+    from .. import fmt
+
     prov_path = config.data_dir / "reference" / "PROVENANCE.json"
     credits = []
     if prov_path.is_file():
@@ -175,16 +184,11 @@ def footer(attributions: list[str]) -> str:
             credits.append(" · ".join(b for b in bits if b.strip()))
     versions = package_versions()
     data = data_versions()
-    curated = [
-        "Curated tables (events, sites, displacement, timeline, tallies, scam_figures): compiled by the scamgeo "
-        "developers from public reporting, every row with its source URL, publisher and publication date; "
-        "sources accessed November 2026. Notes are our own words. Licence: CC BY 4.0. "
-        "See the data-catalogue brief for the full source list."
-    ]
+    curated = [CURATED_ATTRIBUTION]
     items = "".join(f"<li>{html.escape(x)}</li>" for x in curated + attributions + credits)
     vers = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in versions.items())
     hashes = "".join(
-        f"<li><code>{html.escape(name)}</code> sha256:{html.escape(meta['sha256'])}… ({meta['bytes']:,} bytes)</li>"
+        f"<li><code>{html.escape(name)}</code> sha256:{html.escape(meta['sha256'])}… ({fmt.count(meta['bytes'])} bytes)</li>"
         for name, meta in data.items()
     )
     return (
@@ -206,25 +210,25 @@ def footer_text(attributions: list[str]) -> str:
     )
 
 
-_CSS = """
+_CSS = string.Template("""
 <style>
-:root { --ink: #1d1d1f; --muted: #555; --rule: #d0d0d0; }
+:root { --ink: $ink; --muted: $ink_muted; --rule: $rule; }
 html { -webkit-text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-       line-height: 1.5; margin: 0; background: #fff; }
+       line-height: 1.5; margin: 0; background: $paper; }
 main.sg-brief { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; }
 h1 { font-size: 28px; line-height: 1.2; margin: 0 0 4px; }
 h2 { font-size: 21px; margin: 28px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 2px; }
 h3 { font-size: 17px; margin: 20px 0 6px; }
 p, li { font-size: 15px; max-width: 75ch; }
 .sg-window { color: var(--muted); margin: 0 0 12px; font-size: 14px; }
-.sg-summary { background: #f4f6f8; border-left: 4px solid #2b5c8a; padding: 4px 18px 8px; margin: 12px 0 20px; }
+.sg-summary { background: $faint; border-left: 4px solid $blue; padding: 4px 18px 8px; margin: 12px 0 20px; }
 .sg-summary h2 { border: 0; margin-top: 8px; }
 .sg-note { font-style: italic; color: var(--muted); }
 .sg-annex { font-size: 14px; }
 .sg-param-table { border-collapse: collapse; font-size: 13px; }
 .sg-param-table th, .sg-param-table td { border: 1px solid var(--rule); padding: 2px 8px; text-align: left; vertical-align: top; }
-.sg-footer { font-size: 13px; border-top: 2px solid #444; margin-top: 32px; padding-top: 6px; color: #333; }
+.sg-footer { font-size: 13px; border-top: 2px solid $ink_secondary; margin-top: 32px; padding-top: 6px; color: $ink_secondary; }
 .sg-footer code { font-size: 11px; }
 .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
 .jp-RenderedImage img, img { max-width: 100%; height: auto; }
@@ -246,7 +250,7 @@ iframe { max-width: 100%; border: 0; }
 }
 .sg-static-map { display: none; }
 </style>
-"""
+""").substitute(css_colors())
 
 
 def _html_output(markup: str) -> Any:
@@ -317,8 +321,6 @@ def run_json(
     "key_figures": [{"name", "value", "text"?, "unit"?, "reference_period"?, "counts"?}],
     "parameters", "inputs"}`` plus any ``extra`` keys.
     """
-    from ._api import jsonable
-
     content = brief_content(nb)
     content.pop("attributions")
     doc = {
@@ -426,6 +428,23 @@ def to_html(
     inside a page with only the CSS the briefs use, print CSS included. The
     summary section moves to just after the title; a notebook that shows its
     own parameters annex and footer gets no second copy.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook, after :func:`extract`.
+    run : str
+        The run's name.
+    title : str
+        The run's title (or empty).
+    notebook : str
+        The notebook's name.
+    params : mapping
+        The run's parameters.
+    spec : ParameterSpec
+        The notebook's parameters cell (for the annex's meanings).
+    attributions : list of str
+        Attribution lines recorded by the notebook (for the footer).
     """
     import copy
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -20,7 +19,7 @@ from typing import Any
 
 from .._errors import ParameterError
 from .._validate import closest
-from ..vocab import fold
+from ..vocab import match_name, suggest_names
 
 __all__ = [
     "DATE_RANGE",
@@ -86,8 +85,7 @@ def _precision(name: str, value: Any) -> str | None:
 
 def _site(name: str, value: Any) -> str | None:
     names = site_names()
-    key = fold(value)
-    if any(key == fold(n) for ns in names.values() for n in ns):
+    if match_name(value, names) is not None:
         return None
     hits = suggest_sites(str(value), names)
     hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
@@ -125,19 +123,7 @@ def suggest_sites(
     ``"koh-kong"`` suggests ``koh-kong-cham-yeam`` (its id starts so) as well as
     the sites spelt nearly alike.
     """
-    names = site_names() if names is None else names
-    key = fold(value)
-    if not key:
-        return []
-    contains = [sid for sid, ns in names.items() if any(key in fold(x) for x in ns)]
-    contains.sort(key=lambda sid: (not any(fold(x).startswith(key) for x in names[sid]), sid))
-    by_form = {fold(x): sid for sid, ns in names.items() for x in ns}
-    near = [by_form[f] for f in difflib.get_close_matches(key, list(by_form), n=n, cutoff=0.6)]
-    out: list[str] = []
-    for sid in [*contains, *near]:
-        if sid not in out:
-            out.append(sid)
-    return out[:n]
+    return suggest_names(value, site_names() if names is None else names, n=n)
 
 
 def _event_source(name: str, value: Any) -> str | None:
@@ -267,6 +253,13 @@ NOTEBOOK_RULES: dict[str, dict[str, str]] = {
 
 def register_rules(notebook: str, rules: Mapping[str, str]) -> None:
     """Declare the rules of a notebook's parameters (``{parameter: rule kind}``).
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's stem (``"04-hub-brief"``).
+    rules : mapping
+        Parameter name -> rule kind (one of :data:`RULE_KINDS`).
 
     Raises
     ------

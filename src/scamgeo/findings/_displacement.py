@@ -3,6 +3,8 @@ and the returns."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .. import fmt, vocab
@@ -42,7 +44,7 @@ def war_peaks(table: pd.DataFrame, *, countries: tuple[str, ...] = ("THA", "KHM"
         text = f"No national displacement figure is reported for {names} during either war."
         return Finding("war_displacement", {}, text, unit="people", rule="none")
     parts, value = [], {}
-    for war in ("july_war", "december_war"):
+    for war in vocab.WAR_PHASES:
         sub = rows[rows["war"] == war]
         if sub.empty:
             continue
@@ -52,7 +54,7 @@ def war_peaks(table: pd.DataFrame, *, countries: tuple[str, ...] = ("THA", "KHM"
     return Finding("war_displacement", value, " ".join(parts), unit="people", rule="followed")
 
 
-def _country_words(r: object) -> str:
+def _country_words(r: Any) -> str:
     what = _WORDS.get(r.metric, r.metric)
     series = (
         f"its highest in a series of {fmt.plural(r.figures, 'figure')} over "

@@ -67,21 +67,24 @@ def fighting_near(
     apart = _other_near(other, where, km)
     facts = {"certainly": sure, "possibly": maybe, "dates": [window.start, window.end]}
     if sure == 0 and maybe == 0:
-        text = f"No fighting is recorded within {km:g} km of {label} {window.text}.{apart}"
+        text = (
+            f"No fighting is recorded within {fmt.number(km)} km of {label} {window.text}.{apart}"
+        )
         return Finding(
             name, 0, text, unit="incidents", counts="incidents", rule="none", facts=facts
         )
     maybe_words = ""
     if maybe:
+        assert near is not None  # maybe > 0 only when there was fighting to measure
         margin = near.loc[keys.isin(maybe_keys).to_numpy(), "margin_km"].median()
         maybe_words = (
             f", and {fmt.count(maybe)} more may: their places and the site's are known only to "
             f"within about {fmt.km(margin)} together (the median), so they could lie inside or "
-            f"outside the {km:g} km"
+            f"outside the {fmt.number(km)} km"
         )
     verb = "lies" if sure == 1 else "lie"
     text = (
-        f"{fmt.plural(sure, 'incident')} of fighting {verb} certainly within {km:g} km of "
+        f"{fmt.plural(sure, 'incident')} of fighting {verb} certainly within {fmt.number(km)} km of "
         f"{label} {window.text}{maybe_words}.{apart}"
     )
     return Finding(
@@ -164,7 +167,7 @@ def hub_tests(against_places: Any, against_band: Any, *, strikes: int, hubs: str
         f"The {fmt.plural(strikes, 'strike')} tested (air and drone strikes and shelling) fell a "
         f"median {fmt.km(a.observed_km)} from the nearest {hubs}. Against the places the "
         f"war's fighting hit, {fmt.p_value(getattr(a, 'p_value_recorded', a.p_value))}{ranged}; "
-        f"against random points within {b.band_km:g} km of the border ({fmt.plural(b.n_strikes, 'strike')} "
+        f"against random points within {fmt.number(b.band_km)} km of the border ({fmt.plural(b.n_strikes, 'strike')} "
         f"lie in that band), {fmt.p_value(b.p_value)}: {verdict}."
     )
     value = {
@@ -188,7 +191,7 @@ def space_time(knox: Any, phased: Any) -> Finding:
     else:
         verdict = "no clustering in space and time beyond chance"
     text = (
-        f"{fmt.count(knox.statistic)} pairs of incidents fell within {knox.distance_km:g} km and "
+        f"{fmt.count(knox.statistic)} pairs of incidents fell within {fmt.number(knox.distance_km)} km and "
         f"{fmt.plural(knox.days, 'day')} of each other, against {fmt.count(knox.expected)} "
         f"expected if where and when were unrelated ({fmt.p_value(knox.p_value)}; with dates "
         f"shuffled only within each phase, {fmt.p_value(phased.p_value)}): {verdict}."

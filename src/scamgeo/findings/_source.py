@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from .._time import date_column
+
 __all__ = ["chart_credit", "data_as_of", "source_label"]
 
 _NAMES = {"ACLED": "ACLED", "UCDP GED": "UCDP GED"}
@@ -52,7 +54,7 @@ def data_as_of(events: pd.DataFrame) -> pd.Timestamp | None:
     """The latest day the events speak for: their latest ``source_date``, else latest event."""
     for column in ("source_date", "event_date"):
         if column in events.columns:
-            days = pd.to_datetime(events[column], errors="coerce").dropna()
+            days = date_column(events, column, source="events", allow_missing=True).dropna()
             if len(days):
                 return pd.Timestamp(days.max()).normalize()
     return None

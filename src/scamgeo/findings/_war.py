@@ -138,7 +138,7 @@ def casualties(table: Any, window: Window) -> Finding:
     ``end=window.end``. A war counts when the window overlaps it; its figures
     are the tallies dated on or before the window's last day.
     """
-    wars = [p for p, _, _ in window.phases() if p in ("july_war", "december_war")]
+    wars = [p for p, _, _ in window.phases() if p in vocab.WAR_PHASES]
     rows = table.table[table.table["war"].isin(wars)]
     if not wars or rows.empty:
         text = "Neither war falls in this window, so no government casualty tallies apply."
@@ -208,7 +208,8 @@ def border_decay(result: Any) -> Finding:
     text = (
         f"Fighting clustered at the border line: the density of incidents halves about every "
         f"{fmt.km(result.half_distance_km)} away from it (95% CI "
-        f"{fmt.interval(*result.half_distance_ci, 'km')}; against a flat rate, "
+        f"{fmt.interval(result.half_distance_ci[0], result.half_distance_ci[1], 'km')}; "
+        f"against a flat rate, "
         f"{fmt.p_value(result.p_value)}), measured from places that are themselves uncertain by "
         "up to several kilometres, so read it as a steep fall near the line, not an exact rate."
     )
@@ -225,7 +226,7 @@ def casualty_rows(table: Any, window: Window) -> pd.DataFrame:
     same-day reporters differ, "not reported" where the side gave none), its
     date and reporters, and the other side's claim about the same casualties.
     """
-    wars = [p for p, _, _ in window.phases() if p in ("july_war", "december_war")]
+    wars = [p for p, _, _ in window.phases() if p in vocab.WAR_PHASES]
     rows = table.table[table.table["war"].isin(wars)]
     claim = [
         "" if pd.isna(r.claim_low) else f"{fmt.count_range(r.claim_low, r.claim_high)} ({r.claimed_by_other}, {fmt.date(r.claim_as_of)})"

@@ -37,7 +37,7 @@ from __future__ import annotations
 from .._validate import guard_public
 from ._admin import ADMIN1_METHODS, assign_province
 from ._buffers import buffer_km, rings_km
-from ._crs import to_metric, utm_crs
+from ._crs import crs_string, to_metric, utm_crs, utm_epsg, utm_zone
 from ._distance import distance_km
 from ._grids import aggregate, grid
 from ._nearest import (
@@ -56,6 +56,7 @@ __all__ = [
     "aggregate",
     "assign_province",
     "buffer_km",
+    "crs_string",
     "distance_km",
     "distance_to_border_km",
     "grid",
@@ -66,6 +67,8 @@ __all__ = [
     "side_of_border",
     "to_metric",
     "utm_crs",
+    "utm_epsg",
+    "utm_zone",
     "within_km",
 ]
 

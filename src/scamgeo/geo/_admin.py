@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import threading
 import warnings
 from typing import Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError, SchemaError
 from .._validate import check_positive, require_columns
 from ._crs import CHUNK, Frame, as_geoseries, project, valid
@@ -69,9 +70,16 @@ class _ProvinceIndex:
         shapely.prepare(self.geoms)
         self._groups: dict[int, tuple] = {}
         self._lattice: tuple | None = None
+        # the index is shared (cached) and dask's threads may build its parts at once: GEOS
+        # crashes on concurrent queries over one set of prepared geometries while it builds
+        self._lock = threading.RLock()
 
     def lattice(self) -> tuple:
         """(x0, y0, nx, ny, start, province, inside): CSR lists of provinces per cell."""
+        with self._lock:
+            return self._build_lattice()
+
+    def _build_lattice(self) -> tuple:
         if self._lattice is None:
             c = self.cell_m
             minx, miny, maxx, maxy = shapely.total_bounds(self.geoms)
@@ -141,6 +149,10 @@ class _ProvinceIndex:
 
     def group(self, country: int) -> tuple[np.ndarray, Any, STRtree, np.ndarray]:
         """(province positions, prepared boundary, segment tree, segment -> position)."""
+        with self._lock:
+            return self._build_group(country)
+
+    def _build_group(self, country: int) -> tuple[np.ndarray, Any, STRtree, np.ndarray]:
         if country not in self._groups:
             cand = (
                 np.flatnonzero(self.country == country) if country else np.arange(len(self.geoms))
@@ -448,10 +460,8 @@ def assign_province(
     >>> prov["admin1_code"].value_counts().head(3).to_dict()
     {'TH-33': 40, 'TH-32': 36, 'TH-34': 34}
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.assign_province(gdf, provinces=provinces, max_km=max_km)
+    if (on_dask := dask_version(assign_province, gdf)) is not None:
+        return on_dask(gdf, provinces=provinces, max_km=max_km)
     max_km = check_positive(max_km, name="max_km", allow_zero=True)
     tolerance_km = check_positive(tolerance_km, name="tolerance_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")

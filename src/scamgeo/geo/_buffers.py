@@ -174,7 +174,11 @@ def rings_km(
 
     def annuli(metric: np.ndarray) -> np.ndarray:
         # (sites, radii) matrix of discs, then each minus the previous one.
-        discs = shapely.buffer(metric[:, None], outer[None, :] * 1000.0, quad_segs=QUAD_SEGS)
+        # flat arrays, reshaped: shapely before 2.2 buffers 1-D arrays of distances only
+        flat = shapely.buffer(
+            np.repeat(metric, len(outer)), np.tile(outer * 1000.0, len(metric)), quad_segs=QUAD_SEGS
+        )
+        discs = flat.reshape(len(metric), len(outer))
         holes = np.concatenate(
             [np.full((len(metric), 1), None, dtype=object), discs[:, :-1]], axis=1
         )

@@ -31,6 +31,7 @@ __all__ = [
     "transformer",
     "utm_crs",
     "utm_epsg",
+    "utm_zone",
     "valid",
 ]
 
@@ -64,7 +65,28 @@ def as_geoseries(data: Any, *, name: str) -> gpd.GeoSeries:
 
 
 def crs_string(crs: Any) -> str:
-    """A CRS as 'EPSG:nnnn' when it has an EPSG code, else its PROJ string."""
+    """A CRS as ``"EPSG:nnnn"`` when it has an EPSG code, else its PROJ string.
+
+    The one key scamgeo compares CRSs by (the in-memory functions and
+    :mod:`scamgeo.scale` alike).
+
+    Parameters
+    ----------
+    crs : str, int or pyproj.CRS
+        Anything :meth:`pyproj.CRS.from_user_input` reads.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from scamgeo import geo
+    >>> geo.crs_string("+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs")
+    'EPSG:32648'
+    >>> geo.crs_string(4326)
+    'EPSG:4326'
+    """
     crs = pyproj.CRS.from_user_input(crs)
     code = crs.to_epsg()
     return f"EPSG:{code}" if code else crs.to_string()
@@ -104,8 +126,59 @@ def _mean_lonlat(geoms: gpd.GeoSeries) -> tuple[float, float]:
 
 
 def utm_epsg(lon: Any, lat: Any) -> np.ndarray:
+    """EPSG codes of the UTM zones (WGS84) holding points at ``lon``, ``lat`` (degrees).
+
+    The one rule for UTM zones: :func:`utm_crs` applies it to a frame's
+    centre, :mod:`scamgeo.scale` to the centre of a whole dask frame.
+
+    Parameters
+    ----------
+    lon, lat : float or array-like
+        Degrees; zones 1–60 (longitudes outside ±180 are clipped to the edge
+        zones); 326zz north of the equator, 327zz south.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer codes, shaped like the inputs.
+
+    Examples
+    --------
+    >>> from scamgeo import geo
+    >>> geo.utm_epsg([102.6, 97.6], [13.7, 16.7]).tolist()
+    [32648, 32647]
+    """
     zone = np.clip(np.floor((np.asarray(lon, dtype=float) + 180.0) / 6.0).astype(int) + 1, 1, 60)
     return np.where(np.asarray(lat) >= 0, 32600, 32700) + zone
+
+
+def utm_zone(crs: Any) -> tuple[int, bool]:
+    """The zone number of a UTM CRS (WGS84) and whether it is the northern one.
+
+    Parameters
+    ----------
+    crs : str, int or pyproj.CRS
+        A UTM zone as :func:`utm_epsg` and :func:`utm_crs` give it (326zz / 327zz).
+
+    Returns
+    -------
+    tuple of (int, bool)
+
+    Raises
+    ------
+    CRSError
+        If ``crs`` is not a WGS84 UTM zone.
+
+    Examples
+    --------
+    >>> from scamgeo import geo
+    >>> geo.utm_zone("EPSG:32648"), geo.utm_zone(32747)
+    ((48, True), (47, False))
+    """
+    epsg = pyproj.CRS.from_user_input(crs).to_epsg() or 0
+    if not (32601 <= epsg <= 32660 or 32701 <= epsg <= 32760):
+        raise CRSError(f"crs={crs!r} is not a WGS84 UTM zone (EPSG:32601–32660, 32701–32760).")
+    return epsg % 100, epsg < 32700
 
 
 @functools.cache
@@ -172,6 +245,13 @@ def to_metric(gdf: Frame, *, crs: Any = None) -> gpd.GeoDataFrame | gpd.GeoSerie
         If ``gdf`` has no CRS or ``crs`` is not a projected CRS.
     ParameterError
         If ``gdf`` is empty.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, geo
+    >>> metric = geo.to_metric(datasets.sites(kind='casino_hub'))
+    >>> metric.crs.to_string(), metric.crs.axis_info[0].unit_name
+    ('EPSG:32648', 'metre')
     """
     geoms = as_geoseries(gdf, name="gdf")
     if crs is None:

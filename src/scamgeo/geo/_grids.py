@@ -14,10 +14,12 @@ import shapely
 from shapely import STRtree
 
 from .. import config
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError
+from .._record import one_row_per_incident
 from .._time import calendar, date_column, parse_date, period_start
 from .._validate import check_choice, check_positive, require_columns
+from ..vocab import COUNT_UNITS
 from ._admin import assign_province, default_provinces
 from ._buffers import buffer_km
 from ._crs import Frame, as_geoseries, check_crs_arg, crs_string, project, utm_crs, valid
@@ -37,7 +39,6 @@ logger = logging.getLogger("scamgeo.geo")
 _SHAPES = ("square", "hex")
 _FREQS = ("D", "W", "M")
 _BY = ("province", "grid")
-_VALUES = ("events", "fatalities")
 _SQRT3 = math.sqrt(3.0)
 
 
@@ -228,14 +229,12 @@ def aggregate(
     *,
     by: Literal["province", "grid"] = "province",
     freq: Literal["D", "W", "M"] = "D",
-    cell_km: float = 10,
-    shape: Literal["square", "hex"] = "square",
     start: Any = None,
     end: Any = None,
-    value: Literal["events", "fatalities"] = "events",
-    bounds: Any = None,
+    count: Literal["incidents", "claims"] = "incidents",
+    cells: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """Count events and fatalities per province or grid cell and per day, week or month.
+    """Count incidents (or claims) and fatalities per province or grid cell and period.
 
     Empty units and periods are kept as zeros over the full calendar from
     ``start`` to ``end``: the result has one row per unit and period, ready
@@ -245,43 +244,43 @@ def aggregate(
     ----------
     gdf : GeoDataFrame or DataFrame
         Events in the common event schema: ``event_date`` and, if present,
-        ``fatalities``; geometry or latitude/longitude with a CRS.
+        ``fatalities`` and ``incident_id``; geometry or latitude/longitude with a CRS.
     by : {"province", "grid"}, default "province"
         ``province``: the 101 Thai and Cambodian provinces, each row placed
         by :func:`assign_province` (own fields first). ``grid``: the cells of
-        :func:`grid` over ``bounds`` (default the border region ±50 km),
-        plus any cell outside it that holds an event.
+        ``cells``, plus any cell outside them that holds an event.
     freq : {"D", "W", "M"}, default "D"
         Day, week (starting Monday) or calendar month.
-    cell_km, shape
-        Grid cell size and shape, as in :func:`grid` (``by="grid"`` only).
     start, end : date-like, optional
         First and last day of the calendar; default the first and last
         event. Events outside are left out (and logged).
-    value : {"events", "fatalities"}, default "events"
-        The measure copied into the ``value`` column, for builders that map
-        or model one measure.
-    bounds : optional
-        Grid region (``by="grid"``), as in :func:`grid`.
+    count : {"incidents", "claims"}, default "incidents"
+        What is counted: each incident once (the claims sharing an
+        ``incident_id`` fold into the representative claim that
+        :func:`scamgeo.stats.daily_counts` also uses; a row without one is its own
+        incident; its fatalities the highest any claim reports), or every claim.
+    cells : GeoDataFrame, optional
+        The grid for ``by="grid"``, made by :func:`grid` (any ``bounds``,
+        ``cell_km``, ``shape``); default ``grid()``: 10 km squares over the
+        border region.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``admin1_code`` (or ``cell_id``), ``period`` (first day of the
-        period), ``events`` (int), ``fatalities`` (sum of the *reported*
-        figures, ``Int64``: 0 where there is no event, <NA> where every event
-        of the cell has no reported figure, a lower bound where some lack one),
-        ``fatalities_missing_events`` (events with no reported figure) and
-        ``value``; sorted by unit,
-        then period; a fresh RangeIndex. Rows whose unit is unknown (no
-        province, no location) are left out and their number logged.
+        period), the count named after ``count`` (``incidents`` or ``claims``,
+        int), ``fatalities`` (sum of the *reported* figures, ``Int64``: 0 where
+        nothing happened, <NA> where no counted event reported a figure, a lower
+        bound where some lack one) and ``fatalities_missing_<count>`` (counted
+        events with no reported figure); sorted by unit, then period; a fresh
+        RangeIndex. ``.attrs["count"]`` says what was counted. Rows whose unit is
+        unknown (no province, no location) are left out and their number logged.
 
     Raises
     ------
     ParameterError
-        On an unknown ``by``, ``freq``, ``shape`` or ``value`` (the allowed
-        ones are listed), ``cell_km`` <= 0, ``end`` before ``start``, or an
-        empty frame.
+        On an unknown ``by``, ``freq`` or ``count`` (the allowed ones are
+        listed), ``cells`` not made by :func:`grid`, or ``end`` before ``start``.
     SchemaError
         If ``event_date`` is missing or holds values that are not dates.
     CRSError
@@ -292,39 +291,31 @@ def aggregate(
     >>> from scamgeo import datasets, geo
     >>> monthly = geo.aggregate(datasets.events(), by="province", freq="M")
     >>> monthly.columns.tolist()
-    ['admin1_code', 'period', 'events', 'fatalities', 'fatalities_missing_events', 'value']
-    >>> int(monthly["events"].sum())
-    216
+    ['admin1_code', 'period', 'incidents', 'fatalities', 'fatalities_missing_incidents']
+    >>> int(monthly["incidents"].sum()), int(geo.aggregate(datasets.events(), count="claims")["claims"].sum())
+    (204, 216)
+    >>> hexes = geo.aggregate(datasets.events(), by="grid", cells=geo.grid(cell_km=25, shape="hex"))
+    >>> hexes.columns[0], int(hexes["incidents"].sum())
+    ('cell_id', 204)
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.aggregate(
-            gdf,
-            by=by,
-            freq=freq,
-            cell_km=cell_km,
-            shape=shape,
-            start=start,
-            end=end,
-            value=value,
-            bounds=bounds,
-        )
+    if (on_dask := dask_version(aggregate, gdf)) is not None:
+        return on_dask(gdf, by=by, freq=freq, start=start, end=end, count=count, cells=cells)
     check_choice(by, _BY, name="by")
     check_choice(freq, _FREQS, name="freq")
-    check_choice(value, _VALUES, name="value")
-    check_choice(shape, _SHAPES, name="shape")
-    cell_km = check_positive(cell_km, name="cell_km")
+    check_choice(count, COUNT_UNITS, name="count")
+    cells = _check_cells(cells) if by == "grid" else None
     geoms = as_geoseries(gdf, name="gdf")
     require_columns(gdf.columns, ["event_date"], source="gdf")
     dates = date_column(gdf, "event_date", source="event_date", allow_missing=True)
-    deaths = _fatalities(gdf)
+    if count == "incidents" and len(gdf):  # positions, not labels: the index may repeat
+        gdf = gdf.assign(event_date=dates, _row=np.arange(len(gdf)))
+        gdf = one_row_per_incident(gdf.reset_index(drop=True))
+        rows = gdf.pop("_row").to_numpy()
+        geoms, dates = geoms.iloc[rows], dates.iloc[rows]
     if dates.isna().all() and (start is None or end is None):
         if len(gdf) == 0:
             logger.info("aggregate: no events and no start/end: the table is empty.")
-            return _empty_table(
-                by, freq, note="no events, and no start= and end= to lay a calendar"
-            )
+            return _empty_table(by, freq, count, note="no events, and no start= and end=")
         raise ParameterError(
             "gdf has no event_date at all: pass start= and end=, or give the events dates."
         )
@@ -332,24 +323,35 @@ def aggregate(
     last = parse_date(end, name="end") if end is not None else dates.max().normalize()
     if last < first:
         raise ParameterError(f"end={last.date()} is before start={first.date()}.")
-    periods = calendar(first, last, freq)
-    if by == "province":
-        unit_col = "admin1_code"
-        units = default_provinces()["iso_3166_2"].to_numpy(dtype=object)
+    if cells is None:
+        unit_col, units = "admin1_code", default_provinces()["iso_3166_2"].to_numpy(dtype=object)
         unit_of = assign_province(gdf)["admin1_code"].to_numpy(dtype=object)
     else:
-        unit_col = "cell_id"
-        units, unit_of = _grid_units(geoms, bounds=bounds, cell_km=cell_km, shape=shape)
+        unit_col, (units, unit_of) = "cell_id", _grid_units(geoms, cells)
     out = _count_table(
-        unit_col, units, unit_of, dates, deaths, periods, first=first, last=last, freq=freq
+        unit_col, units, unit_of, dates, _fatalities(gdf), count, (first, last), freq
     )
-    out["value"] = out[value]
-    out.attrs.update({"by": by, "freq": freq, "start": str(first.date()), "end": str(last.date())})
-    if by == "grid":
-        out.attrs.update({"cell_km": cell_km, "shape": shape})
+    out.attrs.update({"by": by, "freq": freq, "count": count})
+    out.attrs.update({"start": str(first.date()), "end": str(last.date())})
+    if cells is not None:
+        out.attrs.update({"cell_km": cells.attrs["cell_km"], "shape": cells.attrs["shape"]})
     if len(gdf) == 0:
         out.attrs["note"] = "no events in the selection: every count is zero"
     return out
+
+
+def _check_cells(cells: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """``cells`` (default :func:`grid`) once it is known to be a grid of :func:`grid`."""
+    if cells is None:
+        return grid()
+    attrs = getattr(cells, "attrs", {})
+    made_by_grid = {"cell_km", "shape", "crs"} <= set(attrs) and "cell_id" in cells
+    if not isinstance(cells, gpd.GeoDataFrame) or not made_by_grid:
+        raise ParameterError(
+            "cells must be a grid made by scamgeo.geo.grid(...) (its cell_id, cell_km, shape and "
+            f"crs); got {type(cells).__name__}."
+        )
+    return cells
 
 
 def _fatalities(gdf: pd.DataFrame) -> pd.Series:
@@ -359,27 +361,24 @@ def _fatalities(gdf: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(gdf["fatalities"], errors="coerce")
 
 
-def _empty_table(by: str, freq: str, *, note: str) -> pd.DataFrame:
+def _empty_table(by: str, freq: str, count: str, *, note: str) -> pd.DataFrame:
     unit_col = "admin1_code" if by == "province" else "cell_id"
     out = pd.DataFrame(
         {
             unit_col: pd.array([], dtype="string"),
             "period": pd.Series([], dtype="datetime64[ns]"),
-            "events": pd.Series([], dtype=np.int64),
+            count: pd.Series([], dtype=np.int64),
             "fatalities": pd.array([], dtype="Int64"),
-            "fatalities_missing_events": pd.Series([], dtype=np.int64),
-            "value": pd.Series([], dtype=np.int64),
+            f"fatalities_missing_{count}": pd.Series([], dtype=np.int64),
         }
     )
-    out.attrs.update({"by": by, "freq": freq, "note": note})
+    out.attrs.update({"by": by, "freq": freq, "count": count, "note": note})
     return out
 
 
-def _grid_units(
-    geoms: gpd.GeoSeries, *, bounds: Any, cell_km: float, shape: Literal["square", "hex"]
-) -> tuple[np.ndarray, np.ndarray]:
+def _grid_units(geoms: gpd.GeoSeries, cells: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(cell ids of the grid, cell id of each row): cells hold points by arithmetic."""
-    cells = grid(bounds=bounds, cell_km=cell_km, shape=shape)
+    cell_km, shape = cells.attrs["cell_km"], cells.attrs["shape"]
     units = cells["cell_id"].to_numpy(dtype=object)
     pts = project(geoms, cells.attrs["crs"])
     ok = valid(pts)
@@ -403,13 +402,13 @@ def _count_table(
     unit_of: np.ndarray,
     dates: pd.Series,
     deaths: pd.Series,
-    periods: pd.DatetimeIndex,
-    *,
-    first: pd.Timestamp,
-    last: pd.Timestamp,
+    count: str,
+    window: tuple[pd.Timestamp, pd.Timestamp],
     freq: str,
 ) -> pd.DataFrame:
-    """Events, reported fatalities and unreported counts per unit and period, zeros kept."""
+    """Counts, reported fatalities and unreported counts per unit and period, zeros kept."""
+    first, last = window
+    periods = calendar(first, last, freq)
     unit_pos = pd.Categorical(unit_of, categories=units).codes.astype(np.int64)
     period = period_start(dates, freq).to_numpy(dtype="datetime64[ns]")
     period_pos = np.searchsorted(periods.to_numpy(dtype="datetime64[ns]"), period)
@@ -434,9 +433,9 @@ def _count_table(
         {
             unit_col: pd.array(np.repeat(units, len(periods)), dtype="string"),
             "period": np.tile(periods.to_numpy(), len(units)),
-            "events": events,
+            count: events,
             "fatalities": fatalities,
-            "fatalities_missing_events": missing,
+            f"fatalities_missing_{count}": missing,
         }
     )
 

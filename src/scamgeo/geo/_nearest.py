@@ -13,7 +13,7 @@ import shapely
 from shapely import STRtree
 
 from .. import config
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError, SchemaError
 from .._validate import check_choices, check_positive
 from ._buffers import id_values
@@ -259,10 +259,8 @@ def distance_to_border_km(gdf: Frame, *, border: Frame | None = None) -> pd.Seri
     >>> round(float(km.median()), 1)
     0.9
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.distance_to_border_km(gdf, border=border)
+    if (on_dask := dask_version(distance_to_border_km, gdf)) is not None:
+        return on_dask(gdf, border=border)
     geoms = as_geoseries(gdf, name="gdf")
     line = as_geoseries(default_border() if border is None else border, name="border")
     src = Source(geoms)
@@ -356,10 +354,8 @@ def nearest_site(
     >>> near["nearest_site_id"].value_counts().head(2).to_dict()
     {'o-smach': 145, 'poipet': 45}
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.nearest_site(gdf, sites, kind=kind, max_km=max_km)
+    if (on_dask := dask_version(nearest_site, gdf)) is not None:
+        return on_dask(gdf, sites, kind=kind, max_km=max_km)
     if max_km is not None:
         max_km = check_positive(max_km, name="max_km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
@@ -416,10 +412,8 @@ def within_km(gdf: Frame, of: Frame, *, km: float) -> pd.Series:
     >>> int(geo.within_km(datasets.events(), hubs, km=10).sum())
     18
     """
-    if is_dask(gdf):
-        from .. import scale
-
-        return scale.within_km(gdf, of, km=km)
+    if (on_dask := dask_version(within_km, gdf)) is not None:
+        return on_dask(gdf, of, km=km)
     km = check_positive(km, name="km", allow_zero=True)
     geoms = as_geoseries(gdf, name="gdf")
     other = as_geoseries(of, name="of")

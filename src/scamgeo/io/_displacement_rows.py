@@ -36,7 +36,9 @@ def whole_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> numbers.tolist(), bad.tolist()
     ([1234.0, <NA>, 2.5, <NA>], [False, False, True, True])
     """
-    text = values.astype("string").str.strip().str.replace(r"[,\u00a0\u202f ]", "", regex=True)
+    text = (
+        values.astype("string").str.strip().str.replace("[,\u00a0\u202f ]", "", regex=True)
+    )  # the characters, not RE escapes (pyarrow 15)
     text = text.mask(text.isin(["-", "–", "—", "n/a", "N/A", ""]), pd.NA)
     numbers = pd.to_numeric(text, errors="coerce")
     bad = (

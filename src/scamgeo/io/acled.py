@@ -26,7 +26,7 @@ import pandas as pd
 from .._errors import SchemaError
 from .._validate import check_choice
 from ..schema import EVENTS
-from ..vocab import ACLED_ATTRIBUTION
+from ..vocab import ACLED_ATTRIBUTION, ACLED_PUBLISHER
 from ._acled_layout import (
     ACLED_COLUMNS,
     ACLED_URL,
@@ -95,14 +95,12 @@ def _attribution(name: str, raw_path: Path | None, filters: dict[str, Any]) -> d
             k: meta.get(k)
             for k in ("dataset", "access_date", "query", "endpoint", "sha256", "row_count")
         }
-        out.update(
-            publisher="Armed Conflict Location & Event Data (ACLED)", url=ACLED_URL, file=name
-        )
+        out.update(publisher=ACLED_PUBLISHER, url=ACLED_URL, file=name)
         text = meta.get("attribution") or ""
     else:
         out = {
             "dataset": "ACLED",
-            "publisher": "Armed Conflict Location & Event Data (ACLED)",
+            "publisher": ACLED_PUBLISHER,
             "url": ACLED_URL,
             "file": name,
             "access_date": None,

@@ -14,8 +14,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from .._dask import scale_version
 from .._errors import DataSourceError, ParameterError
 from .._validate import check_keywords
+from ..vocab import EMBEDDED_ATTRIBUTION
 from ._checks import Report
 from ._events import check_filters, filter_events, finish_events, record_left_out
 from ._leftout import LeftOut, structural_rows
@@ -27,12 +29,6 @@ logger = logging.getLogger(__name__)
 
 #: Named sources of :func:`load_events` (anything else is a path or an open file).
 SOURCES = ("embedded", "acled-api", "ucdp-api")
-
-EMBEDDED_ATTRIBUTION = (
-    "scamgeo curated events of the 2025 Thailand–Cambodia border war: facts from public reporting, "
-    "each row citing its source (source, source_url, source_date); geography: Made with Natural "
-    "Earth; GeoNames (CC BY 4.0)."
-)
 
 
 def _columns(src: Source) -> tuple[list[str], Source]:
@@ -173,7 +169,8 @@ def load_events(
         recognised from its header: an ACLED export, a UCDP GED file (with or
         without header row), or a table in scamgeo's own event schema; or a
         GeoParquet file or folder written by :func:`scamgeo.scale.to_geoparquet`
-        (``….parquet``; ``lazy=True`` gives a dask frame; needs ``scamgeo[scale]``).
+        (``….parquet``; ``lazy=True`` gives a dask frame; needs ``scamgeo[scale]``
+        and ``import scamgeo.scale`` first, which registers the GeoParquet reader).
     countries : str or list of str, optional
         ISO3 codes to keep, e.g. ``["THA", "KHM"]``.
     start, end : str or date-like, optional
@@ -220,9 +217,8 @@ def load_events(
     if isinstance(source, (str, os.PathLike)) and str(source).rstrip("/\\").lower().endswith(
         (".parquet", ".geoparquet")
     ):
-        from .. import scale
-
-        return scale.read_geoparquet(
+        read_geoparquet = scale_version(load_events, given="a GeoParquet path")
+        return read_geoparquet(
             source, lazy=options.pop("lazy", False), countries=countries, start=start, end=end,
             event_types=event_types, sub_event_types=sub_event_types,
             min_geo_precision=min_geo_precision,

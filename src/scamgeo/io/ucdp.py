@@ -52,6 +52,7 @@ import pandas as pd
 import requests
 
 from .._errors import DataSourceError, ParameterError, SchemaError
+from ..vocab import UCDP_ATTRIBUTION, UCDP_PUBLISHER
 from ._cache import find_snapshot, query_hash, snapshot_meta, write_snapshot
 from ._checks import Report, decimal_commas, text_cells
 from ._events import (
@@ -127,10 +128,6 @@ UCDP_GED_VERSION = "25.1"
 #: Landing page used as ``source_url``.
 UCDP_URL = "https://ucdp.uu.se/"
 
-UCDP_ATTRIBUTION = (
-    "Uppsala Conflict Data Program (UCDP) Georeferenced Event Dataset (GED), https://ucdp.uu.se "
-    "(Sundberg & Melander 2013; Davies, Pettersson & Öberg 2025)"
-)
 
 TOKEN_VAR = "UCDP_API_TOKEN"
 AUTH_HINT = (
@@ -201,9 +198,7 @@ def _attribution(name: str, raw_path: Any, filters: Mapping[str, Any]) -> dict[s
     else:
         out = {"dataset": "UCDP GED", "access_date": None}
         text = f"Source: {UCDP_ATTRIBUTION}; file {os.path.basename(name)}"
-    out.update(
-        publisher="Uppsala Conflict Data Program", url=UCDP_URL, file=name, licence="CC BY 4.0"
-    )
+    out.update(publisher=UCDP_PUBLISHER, url=UCDP_URL, file=name, licence="CC BY 4.0")
     applied = describe_filters(filters)
     out["filters"] = applied
     if applied != "none":

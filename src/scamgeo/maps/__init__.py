@@ -10,6 +10,13 @@ and returns the map, so builders chain::
     scamgeo.maps.save_map(m, "reports/map.html")   # opens with no network at all
     scamgeo.maps.display_map(m)                      # in a notebook or brief, also offline
 
+How a layer is encoded and drawn, beyond the everyday choices, is one option
+object per builder (:class:`BaseMapOptions`, :class:`EventMapOptions`,
+:class:`DisplacementMapOptions`), as :class:`scamgeo.plots.MapFrame` is for the
+static maps::
+
+    scamgeo.maps.events_map(events, options=scamgeo.maps.EventMapOptions(renderer="svg"))
+
 The base map draws the embedded countries, provinces, border and towns as
 vector layers, so it means something without tiles; tile layers are options
 for when a reader is online. Attribution for every layer (Natural Earth,
@@ -29,6 +36,9 @@ __all__ = [
     "ACLED_ATTRIBUTION",
     "GEONAMES_ATTRIBUTION",
     "NATURAL_EARTH_ATTRIBUTION",
+    "BaseMapOptions",
+    "DisplacementMapOptions",
+    "EventMapOptions",
     "MapDisplay",
     "add_layer_control",
     "base_map",

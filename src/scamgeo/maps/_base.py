@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import _html, config
+from .. import _html, config, fmt
 from .._errors import ParameterError, ScamgeoError
 from .._inputs import located_points
-from .._validate import check_positive, require_columns
+from .._validate import require_columns
+from ..style import BASE_MAP, HIGHLIGHT, INK_SECONDARY, PAPER
 from ._common import (
     BOUNDARIES_HTML,
     GEONAMES_HTML,
@@ -36,6 +37,7 @@ from ._elements import (
     VectorLayer,
 )
 from ._legend import legend_html, site_symbol, swatch_fill, swatch_line
+from ._options import BaseMapOptions, bounds_tuple, options_or_default
 
 __all__ = [
     "base_map",
@@ -54,12 +56,7 @@ def base_map(
     m: folium.Map | None = None,
     tiles: Sequence[str] | str | None = None,
     bounds: Sequence[float] | None = None,
-    simplify_deg: float | None = None,
-    width: str | int = "100%",
-    height: str | int = "100%",
-    labels: int = 25,
-    crossings: bool = True,
-    locator: bool = True,
+    options: BaseMapOptions | None = None,
 ) -> folium.Map:
     """A map of the region drawn from the embedded vector geography (no tiles needed).
 
@@ -84,119 +81,136 @@ def base_map(
         a "No tiles (offline)" base layer is added beside them. Default: none.
     bounds : (min lon, min lat, max lon, max lat), optional
         View to open on (default: the Thailand–Cambodia border with 1° around it).
-    simplify_deg : float, optional
-        Simplify boundaries to this tolerance in degrees to keep the page
-        small. Default: chosen from the view (:func:`display_tolerance`):
-        one pixel of a 900-pixel-wide map of ``bounds``, so
-        borders still read at the map's zoom; boundaries wholly away from the
-        view are simplified 8 times coarser, and coordinates are rounded to
-        match (3 to 5 decimals). 0 keeps the full geometry.
-    width, height : str or int
-        Size of a new map.
-    labels : int, default 25
-        Name labels (shown without tiles) for up to this many towns inside
-        ``bounds``, the most populous first; 0 for none.
-    crossings : bool, default True
-        Draw and label the border crossings of the gazetteer
-        (:func:`scamgeo.datasets.gazetteer`, kind ``crossing``) inside ``bounds``.
-    locator : bool, default True
-        A locator inset (the region's countries and this map's frame) in the
-        top-left corner.
+    options : BaseMapOptions, optional
+        Simplification of the boundaries, the size of a new map, town labels,
+        crossings and the locator inset (default ``BaseMapOptions()``).
 
     Returns
     -------
     folium.Map
         With overlay layers "Countries", "Provinces", "Border" and "Towns", each
         attributed (Natural Earth, GeoNames), and a layer control.
+
+    Raises
+    ------
+    ParameterError
+        If a reference layer is not a GeoDataFrame with ``name``, or ``bounds``
+        is not four numbers.
+
+    Examples
+    --------
+    >>> from scamgeo import maps
+    >>> m = maps.base_map(bounds=(102.3, 13.5, 103.2, 14.3), options=maps.BaseMapOptions(labels=5))
+    >>> list(maps.map_layers(m))[:4]
+    ['Countries', 'Provinces', 'Border', 'Towns']
     """
     from .. import datasets
 
-    if simplify_deg is not None:
-        simplify_deg = check_positive(simplify_deg, name="simplify_deg", allow_zero=True)
+    opts = options_or_default(options, BaseMapOptions)
     countries = datasets.countries() if countries is None else countries
     provinces = datasets.provinces() if provinces is None else provinces
     border = datasets.border() if border is None else border
     places = datasets.places() if places is None else places
-    for frame, label, cols in (
-        (countries, "countries", ["name"]),
-        (provinces, "provinces", ["name"]),
-        (places, "places", ["name"]),
-    ):
+    for frame, label in ((countries, "countries"), (provinces, "provinces"), (places, "places")):
         if not isinstance(frame, gpd.GeoDataFrame):
             raise ParameterError(f"{label} must be a GeoDataFrame, got {type(frame).__name__}.")
-        require_columns(frame.columns, cols, source=label)
-    if bounds is None:
-        bounds = bounds_of(border if len(border) else provinces, pad_deg=REGION_PADDING_DEG)
-    if len(bounds) != 4:
-        raise ParameterError(
-            f"bounds must be (min lon, min lat, max lon, max lat), got {bounds!r}."
-        )
-    west, south, east, north = (float(b) for b in bounds)
-    tol = display_tolerance((west, south, east, north)) if simplify_deg is None else simplify_deg
-    view = shapely.box(west, south, east, north)
-
-    def display(geoms: gpd.GeoSeries, *, fine: float) -> gpd.GeoSeries:
-        return display_geometry(geoms, view, tolerance=fine)
-
-    if m is None:
-        m = folium.Map(
-            location=[(south + north) / 2, (west + east) / 2],
-            zoom_start=7,
-            tiles=None,
-            control_scale=True,
-            width=width,
-            height=height,
-        )
-        m.fit_bounds([[south, west], [north, east]])
+        require_columns(frame.columns, ["name"], source=label)
+    view = bounds_tuple(bounds) or bounds_of(
+        border if len(border) else provinces, pad_deg=REGION_PADDING_DEG
+    )
+    tol = display_tolerance(view) if opts.simplify_deg is None else opts.simplify_deg
+    m = _new_map(view, opts) if m is None else m
     check_map(m)
+    _tile_layers(m, tiles)
+    in_region = _countries_layer(m, countries, view, tol)
+    _provinces_layer(m, provinces, view, tol)
+    _border_layer(m, border, view, tol)
+    if len(places):
+        _towns_layer(m, places, view, int(opts.labels)).add_to(m)
+    if opts.crossings:
+        layer = _crossings(view)
+        if layer.n_features:
+            layer.add_to(m)
+    if opts.locator:
+        lonlat = countries.to_crs(config.GEOGRAPHIC_CRS)
+        m.add_child(LocatorInset(locator_svg(lonlat[in_region], view)))
+    return finish(m)
 
-    if tiles is not None:
-        names = [tiles] if isinstance(tiles, str) else list(tiles)
-        for k, tile in enumerate(names):
-            label = tile if isinstance(tile, str) else getattr(tile, "name", str(tile))
-            folium.TileLayer(
-                tile, name=_html.text(label), overlay=False, control=True, show=k == 0
-            ).add_to(m)
-        BlankLayer(show=not names).add_to(m)
 
-    ne = BOUNDARIES_HTML
+def _new_map(view: tuple[float, float, float, float], opts: BaseMapOptions) -> folium.Map:
+    west, south, east, north = view
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        width=opts.width,
+        height=opts.height,
+    )
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def _tile_layers(m: folium.Map, tiles: Sequence[str] | str | None) -> None:
+    """Tile layers as base layers, with a "No tiles (offline)" one beside them."""
+    if tiles is None:
+        return
+    names = [tiles] if isinstance(tiles, str) else list(tiles)
+    for k, tile in enumerate(names):
+        label = tile if isinstance(tile, str) else getattr(tile, "name", str(tile))
+        folium.TileLayer(
+            tile, name=_html.text(label), overlay=False, control=True, show=k == 0
+        ).add_to(m)
+    BlankLayer(show=not names).add_to(m)
+
+
+def _display(geoms: gpd.GeoSeries, view: tuple[float, ...], *, fine: float) -> gpd.GeoSeries:
+    return display_geometry(geoms, shapely.box(*view), tolerance=fine)
+
+
+def _countries_layer(
+    m: folium.Map, countries: gpd.GeoDataFrame, view: tuple[float, ...], tol: float
+) -> np.ndarray:
+    """The countries (those outside the region paler) with the base map's legend."""
     cg = countries.to_crs(config.GEOGRAPHIC_CRS)
     in_region = (
         cg["in_region"].fillna(False).astype(bool).to_numpy()
         if "in_region" in cg.columns
         else np.ones(len(cg), dtype=bool)
     )
+    outside = {"fillColor": BASE_MAP["land_outside"], "fillOpacity": 0.5}
     props = [
-        {
-            "tip": _html.text(name),
-            "st": {} if inside else {"fillColor": "#e4e4e4", "fillOpacity": 0.5},
-        }
+        {"tip": _html.text(name), "st": {} if inside else outside}
         for name, inside in zip(cg["name"], in_region, strict=True)
     ]
+    style = {"color": BASE_MAP["country_edge"], "weight": 1, "fillColor": BASE_MAP["land"]}
     layer = vector_layer(
         m,
-        display(cg.geometry, fine=tol),
+        _display(cg.geometry, view, fine=tol),
         props,
         name="Countries",
-        style={"color": "#8c8c8c", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 0.85},
-        attribution=ne,
+        style={**style, "fillOpacity": 0.85},
+        attribution=BOUNDARIES_HTML,
     )
+    rows = [
+        f"{swatch_fill(BASE_MAP['land'])} Country",
+        f"{swatch_fill(PAPER, stroke=BASE_MAP['province_edge'], opacity=0)} Province (TH, KH)",
+        f"{swatch_line(BASE_MAP['border'], dash='6 4')} Border",
+    ]
     layer.add_child(
         Legend(
-            legend_html(
-                "Base map",
-                [
-                    f"{swatch_fill('#f3efe6')} Country",
-                    f"{swatch_fill('#ffffff', stroke='#b3b3b3', opacity=0)} Province (TH, KH)",
-                    f"{swatch_line('#222222', dash='6 4')} Border",
-                ],
-            ),
+            legend_html("Base map", rows),
             css_class="scamgeo-legend-base",
             position="bottomright",
         )
     )
     layer.add_to(m)
+    return in_region
 
+
+def _provinces_layer(
+    m: folium.Map, provinces: gpd.GeoDataFrame, view: tuple[float, ...], tol: float
+) -> None:
     pg = provinces.to_crs(config.GEOGRAPHIC_CRS)
     codes = column_or_na(pg, "iso_3166_2")
     props = [
@@ -205,58 +219,53 @@ def base_map(
     ]
     vector_layer(
         m,
-        display(pg.geometry, fine=tol),
+        _display(pg.geometry, view, fine=tol),
         props,
         name="Provinces",
-        style={"color": "#a6a6a6", "weight": 0.8, "fill": True, "fillOpacity": 0.0},
-        attribution=ne,
+        style={"color": BASE_MAP["province_edge"], "weight": 0.8, "fill": True, "fillOpacity": 0.0},
+        attribution=BOUNDARIES_HTML,
     ).add_to(m)
 
+
+def _border_layer(
+    m: folium.Map, border: gpd.GeoDataFrame, view: tuple[float, ...], tol: float
+) -> None:
     bg = border.to_crs(config.GEOGRAPHIC_CRS)
     names = bg["name"] if "name" in bg.columns else pd.Series("Border", index=bg.index)
     length = column_or_na(bg, "length_km")
     props = [
-        {"tip": _html.text(name) + (f" border, {float(km):,.0f} km" if not missing(km) else "")}
+        {"tip": _html.text(name) + (f" border, {fmt.km(km)}" if not missing(km) else "")}
         for name, km in zip(names, length, strict=True)
     ]
     vector_layer(
         m,
-        display(bg.geometry, fine=tol / 4),
+        _display(bg.geometry, view, fine=tol / 4),
         props,
         name="Border",
-        style={"color": "#222222", "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
-        attribution=ne,
+        style={"color": BASE_MAP["border"], "weight": 2.6, "dashArray": "6 4", "opacity": 0.9},
+        attribution=BOUNDARIES_HTML,
     ).add_to(m)
 
-    if len(places):
-        pts = located_points(places, name="places", what="not drawn")
-        labelled = _labelled(pts, (west, south, east, north), int(labels))
-        props = [
-            {"tip": _html.text(name), **({"lb": _html.text(name)} if k in labelled else {})}
-            for k, name in enumerate(pts["name"])
-        ]
-        vector_layer(
-            m,
-            pts.geometry,
-            props,
-            name="Towns",
-            decimals=4,
-            point_style={
-                "radius": 3,
-                "color": "#ffffff",
-                "weight": 1,
-                "fillColor": "#444444",
-                "fillOpacity": 1,
-            },
-            attribution=GEONAMES_HTML,
-        ).add_to(m)
-    if crossings:
-        layer = _crossings((west, south, east, north))
-        if layer.n_features:
-            layer.add_to(m)
-    if locator:
-        m.add_child(LocatorInset(locator_svg(cg[in_region], (west, south, east, north))))
-    return finish(m)
+
+def _towns_layer(
+    m: folium.Map, places: gpd.GeoDataFrame, view: tuple[float, ...], labels: int
+) -> VectorLayer:
+    pts = located_points(places, name="places", what="not drawn")
+    labelled = _labelled(pts, view, labels)
+    props = [
+        {"tip": _html.text(name), **({"lb": _html.text(name)} if k in labelled else {})}
+        for k, name in enumerate(pts["name"])
+    ]
+    point_style = {"radius": 3, "color": PAPER, "weight": 1, "fillColor": INK_SECONDARY}
+    return vector_layer(
+        m,
+        pts.geometry,
+        props,
+        name="Towns",
+        decimals=4,
+        point_style={**point_style, "fillOpacity": 1},
+        attribution=GEONAMES_HTML,
+    )
 
 
 def display_tolerance(bounds: Sequence[float], *, width_px: int = 900) -> float:
@@ -379,9 +388,10 @@ def locator_svg(countries: gpd.GeoDataFrame, bounds: tuple[float, ...], *, width
     return (
         f'<svg width="{width}" height="{height:.0f}" viewBox="0 0 {width} {height:.0f}" '
         'role="img" aria-label="Locator: the map frame in the region">'
-        f'<path d="{" ".join(paths)}" fill="#f3efe6" stroke="#8c8c8c" stroke-width="0.6"/>'
+        f'<path d="{" ".join(paths)}" fill="{BASE_MAP["land"]}" '
+        f'stroke="{BASE_MAP["country_edge"]}" stroke-width="0.6"/>'
         f'<rect x="{fx:.1f}" y="{fy:.1f}" width="{frame_w:.1f}" height="{frame_h:.1f}" '
-        'fill="#D55E00" fill-opacity="0.15" stroke="#D55E00" stroke-width="1.5"/></svg>'
+        f'fill="{HIGHLIGHT}" fill-opacity="0.15" stroke="{HIGHLIGHT}" stroke-width="1.5"/></svg>'
     )
 
 

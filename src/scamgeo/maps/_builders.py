@@ -12,6 +12,7 @@ from ._common import (
 )
 from ._displacement import displacement_map
 from ._events import events_map
+from ._options import BaseMapOptions, DisplacementMapOptions, EventMapOptions
 from ._output import MapDisplay, display_map, save_map, to_html
 from ._rings import rings_map
 from ._sites import sites_map
@@ -21,6 +22,9 @@ __all__ = [
     "ACLED_ATTRIBUTION",
     "GEONAMES_ATTRIBUTION",
     "NATURAL_EARTH_ATTRIBUTION",
+    "BaseMapOptions",
+    "DisplacementMapOptions",
+    "EventMapOptions",
     "MapDisplay",
     "add_layer_control",
     "base_map",

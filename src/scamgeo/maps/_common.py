@@ -10,9 +10,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import _html, config, vocab
+from .. import _html, config, fmt, vocab
 from .._errors import ParameterError
 from .._validate import require_columns
+from ..style import GREY_LIGHT
 from ..vocab import attribution_html
 from ._elements import RefitOnLoad, VectorLayer
 
@@ -103,6 +104,13 @@ def map_layers(m: folium.Map) -> dict[str, Any]:
     -------
     dict
         ``{layer name: folium element}`` in the order they were added.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.sites_map(datasets.sites(), m=maps.base_map())
+    >>> list(maps.map_layers(m))
+    ['Countries', 'Provinces', 'Border', 'Towns', 'Crossings', 'Sites']
     """
     check_map(m)
     return {
@@ -126,6 +134,20 @@ def add_layer_control(m: folium.Map, *, collapsed: bool = False) -> folium.Map:
     """Put one layer control last on ``m`` (replacing any earlier one) and return ``m``.
 
     The builders call this for you; call it yourself after adding your own layers.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    collapsed : bool, default False
+        Whether the control opens folded.
+
+    Examples
+    --------
+    >>> from scamgeo import maps
+    >>> m = maps.add_layer_control(maps.base_map())
+    >>> type(m).__name__
+    'Map'
     """
     check_map(m)
     for key, child in list(m._children.items()):
@@ -216,7 +238,7 @@ def bounds_of(gdf: gpd.GeoDataFrame, *, pad_deg: float = 0.5) -> tuple[float, fl
     )
 
 
-def popup(title: str, rows: list[tuple[str, str]], *, color: str = "#999") -> str:
+def popup(title: str, rows: list[tuple[str, str]], *, color: str = GREY_LIGHT) -> str:
     """Popup HTML from *escaped* pieces (labels are constants of this module)."""
     body = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows if value)
     return (
@@ -229,7 +251,7 @@ def date_text(value: Any) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return fmt.date(value)
     except (TypeError, ValueError):
         return _html.text(value)
 

@@ -10,12 +10,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import _html, config
+from .. import _html, config, fmt
 from .._errors import ParameterError
-from .._time import parse_date
-from .._validate import check_choice, check_positive, require_columns
+from .._time import date_column, parse_date
+from .._validate import check_choice, require_columns
 from ..stats import figures_as_of, series_columns
-from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS
+from ..style import OKABE_ITO, PAPER
+from ..vocab import DISPLACEMENT_METRIC_LABELS, DISPLACEMENT_METRICS, MEASURES
 from ._base import base_map
 from ._common import (
     DISPLACEMENT_HTML,
@@ -32,6 +33,7 @@ from ._elements import (
     VectorLayer,
 )
 from ._legend import legend_html, swatch_circle
+from ._options import DisplacementMapOptions, options_or_default
 
 __all__ = ["displacement_map"]
 
@@ -70,7 +72,7 @@ def _select_series(
     body, meas, notes = series_columns(rows)
     rows = rows.assign(sg_body=body.to_numpy(), sg_measure=meas.to_numpy())
     if measure is not None:
-        check_choice(measure, ("stock", "flow"), name="measure")
+        check_choice(measure, MEASURES, name="measure")
         rows = rows[rows["sg_measure"] == measure]
     elif (rows["sg_measure"] == "stock").any() and (rows["sg_measure"] == "flow").any():
         notes.append("flows set aside: the map shows stocks (people displaced at a date).")
@@ -83,11 +85,6 @@ def _select_series(
             f"{', '.join(sorted(rows['sg_measure'].unique()))}; pass measure= to pick one."
         )
     return rows, notes
-
-
-def _day(value: Any) -> str:
-    ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%B %Y}"
 
 
 def _nice_values(vmax: float) -> list[float]:
@@ -104,13 +101,10 @@ def displacement_map(
     metric: str = "in_shelters",
     date: Any = None,
     unit: str | None = None,
-    m: folium.Map | None = None,
-    provinces: gpd.GeoDataFrame | None = None,
-    max_radius_px: float = 36.0,
-    max_age_days: float | None = 14,
-    name: str | None = None,
     counting_body: str | None = None,
     measure: str | None = None,
+    m: folium.Map | None = None,
+    options: DisplacementMapOptions | None = None,
 ) -> folium.Map:
     """Displacement by province as proportional circles, for a date or at each province's peak.
 
@@ -138,32 +132,88 @@ def displacement_map(
     unit : str, optional
         people, families, households or sites; needed only when the metric is
         reported in several units (default: the only unit, or "people").
-    m : folium.Map, optional
-        Map to add to (default: a new :func:`base_map`).
-    provinces : GeoDataFrame, optional
-        Province polygons indexed or keyed by ``iso_3166_2`` (default: the embedded ones).
-    max_radius_px : float, default 36
-        Radius of the largest circle; circle *area* is proportional to the value.
-    max_age_days : float or None, default 14
-        A province's figure stands for a date only if it was reported within
-        this many days before it (so a July figure is not counted in
-        December). None carries every figure forward indefinitely.
-    name : str, optional
-        Layer name (default from the metric, unit and date).
     counting_body : str, optional
         Only this body's figures (``counting_body`` column).
     measure : {"stock", "flow"}, optional
         Only figures of this measure. Default: stocks when the metric has
         both (a flow is not a level at a date); rows without the column are
         one unknown measure.
+    m : folium.Map, optional
+        Map to add to (default: a new :func:`base_map`).
+    options : DisplacementMapOptions, optional
+        How old a figure may be for a date (``max_age_days``, default 14), the
+        largest circle, the province polygons and the layer's name.
 
     Returns
     -------
     folium.Map
         With one layer of circles whose legend names the metric, unit and date.
-    """
-    from .. import datasets
 
+    Raises
+    ------
+    ParameterError
+        An unknown metric, a unit or measure the figures do not have, or
+        figures of several units or measures when none is chosen.
+    SchemaError
+        A required column is missing or holds a value that is not a date.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.displacement_map(datasets.displacement(), metric="in_shelters")
+    >>> [name for name in maps.map_layers(m) if "shelters" in name]
+    ['In shelters (people)']
+    """
+    opts = options_or_default(options, DisplacementMapOptions)
+    rows, unit = _rows_of(displacement, metric=metric, unit=unit)
+    rows, notes = _select_series(
+        rows, metric=metric, unit=unit, measure=measure, counting_body=counting_body
+    )
+    metric_label = DISPLACEMENT_METRIC_LABELS[metric]
+    national = int(rows["admin1_code"].isna().sum())
+    rows = rows[rows["admin1_code"].notna()].copy()
+    rows["as_of"] = date_column(rows, "as_of", source="displacement", allow_missing=True)
+    rows["value"] = pd.to_numeric(rows["value"], errors="coerce")
+    rows = rows.dropna(subset=["as_of", "value"])
+    title = f"{metric_label} ({unit})"
+    if rows.empty:
+        said = f"only national figures ({fmt.count(national)}) are reported" if national else ""
+        said = f"No province figures: {said or 'no figures are reported'}, so nothing is drawn by province."
+        return _no_province_figures(m, title=title, name=opts.name, said=said)
+    rows, set_aside = _one_series_per_province(rows)
+    if set_aside:
+        notes.append(
+            f"{set_aside} province(s) also had another counting body's figures, not mixed in."
+        )
+    latest, when_label = _figures_shown(rows, date, max_age_days=opts.max_age_days)
+    if latest.empty:  # nothing to draw on that date: say so on the map, as for no figures at all
+        return _no_province_figures(m, title=title, name=opts.name, said=when_label)
+    places = _province_anchors(opts.provinces)
+    unknown = sorted(set(latest["admin1_code"].astype(str)) - set(places))
+    if unknown:
+        logger.warning("displacement: no province polygon for %s; not drawn", ", ".join(unknown))
+    latest = latest[latest["admin1_code"].astype(str).isin(places)]
+    latest = latest.sort_values("value", ascending=False)
+    m = base_map() if m is None else check_map(m)
+    layer = _circles(m, latest, places, title=title, peak=date is None, opts=opts)
+    layer.add_child(
+        _circles_legend(
+            latest,
+            f"{metric_label} ({_html.text(unit)}), {when_label}",
+            unit,
+            notes,
+            peak=date is None,
+            opts=opts,
+        )
+    )
+    layer.add_to(m)
+    return finish(m)
+
+
+def _rows_of(
+    displacement: pd.DataFrame, *, metric: str, unit: str | None
+) -> tuple[pd.DataFrame, str]:
+    """The rows of ``metric`` in one unit (the only one, else people, else ``unit=``)."""
     if not isinstance(displacement, pd.DataFrame):
         raise ParameterError(
             f"displacement must be a DataFrame, got {type(displacement).__name__}."
@@ -174,9 +224,6 @@ def displacement_map(
         source="displacement",
     )
     check_choice(metric, DISPLACEMENT_METRICS, name="metric")
-    max_radius_px = check_positive(max_radius_px, name="max_radius_px")
-    if max_age_days is not None:
-        max_age_days = check_positive(max_age_days, name="max_age_days")
     rows = displacement[displacement["metric"].astype(str) == metric].copy()
     if rows.empty:
         have = sorted(displacement["metric"].astype(str).unique())
@@ -194,160 +241,143 @@ def displacement_map(
         raise ParameterError(
             f"metric {metric!r} has no figures in unit={unit!r}; units present: {', '.join(units)}."
         )
-    rows = rows[rows["unit"].astype(str) == unit]
-    rows, notes = _select_series(
-        rows, metric=metric, unit=unit, measure=measure, counting_body=counting_body
-    )
-    metric_label = DISPLACEMENT_METRIC_LABELS[metric]
-    national = int(rows["admin1_code"].isna().sum())
-    rows = rows[rows["admin1_code"].notna()].copy()
-    rows["as_of"] = pd.to_datetime(rows["as_of"], errors="coerce")
-    rows["value"] = pd.to_numeric(rows["value"], errors="coerce")
-    rows = rows.dropna(subset=["as_of", "value"])
-    if rows.empty:
-        said = (
-            f"only national figures ({national:,}) are reported"
-            if national
-            else "no figures are reported"
-        )
-        return _no_province_figures(
-            m,
-            metric_label=metric_label,
-            unit=unit,
-            name=name,
-            said=f"No province figures: {said}, so nothing is drawn by province.",
-        )
-    rows, set_aside = _one_series_per_province(rows)
-    if set_aside:
-        notes.append(
-            f"{set_aside} province(s) also had another counting body's figures, not mixed in."
-        )
+    return rows[rows["unit"].astype(str) == unit], unit
 
-    peak = date is None
-    if peak:
-        latest = _peak_by_province(rows)
-        when_label = "each province's peak"
-    else:
-        when = parse_date(date, name="date")
-        when_label = f"{when:%Y-%m-%d}"
-        latest = figures_as_of(rows, when, max_age_days=max_age_days)
-    if latest.empty:  # nothing to draw on that date: say so on the map, as for no figures at all
-        window = (
-            f"in the {max_age_days:g} days up to" if max_age_days is not None else "on or before"
-        )
-        return _no_province_figures(
-            m,
-            metric_label=metric_label,
-            unit=unit,
-            name=name,
-            said=f"No province figure {window} {when:%Y-%m-%d} (the figures run from "
-            f"{rows['as_of'].min():%Y-%m-%d} to {rows['as_of'].max():%Y-%m-%d}), "
-            "so nothing is drawn.",
-        )
+
+def _figures_shown(
+    rows: pd.DataFrame, date: Any, *, max_age_days: float | None
+) -> tuple[pd.DataFrame, str]:
+    """Each province's peak, or its latest figure at ``date``; and how the legend names it.
+
+    When nothing is left, the text says why instead (for the map's legend).
+    """
+    if date is None:
+        return _peak_by_province(rows), "each province's peak"
+    when = parse_date(date, name="date")
+    latest = figures_as_of(rows, when, max_age_days=max_age_days)
+    if len(latest):
+        return latest, fmt.date(when)
+    window = (
+        f"in the {fmt.number(max_age_days)} days up to"
+        if max_age_days is not None
+        else "on or before"
+    )
+    return latest, (
+        f"No province figure {window} {fmt.date(when)} (the figures run "
+        f"{fmt.span(rows['as_of'].min(), rows['as_of'].max())}), so nothing is drawn."
+    )
+
+
+def _province_anchors(provinces: gpd.GeoDataFrame | None) -> dict[str, tuple[Any, str]]:
+    """ISO 3166-2 code -> (a point inside the province, its name)."""
+    from .. import datasets
 
     provinces = datasets.provinces() if provinces is None else provinces
     key = (
         provinces["iso_3166_2"]
         if "iso_3166_2" in provinces.columns
         else pd.Series(provinces.index, index=provinces.index)
-    )
+    ).astype(str)
     pg = provinces.to_crs(config.GEOGRAPHIC_CRS)
-    anchor = dict(
-        zip(key.astype(str), shapely.point_on_surface(pg.geometry.to_numpy()), strict=True)
-    )
-    pname = dict(
-        zip(key.astype(str), pg["name"] if "name" in pg.columns else key.astype(str), strict=True)
-    )
-    unknown = sorted(set(latest["admin1_code"].astype(str)) - set(anchor))
-    if unknown:
-        logger.warning("displacement: no province polygon for %s; not drawn", ", ".join(unknown))
-    latest = latest[latest["admin1_code"].astype(str).isin(anchor)].sort_values(
-        "value", ascending=False
-    )
+    names = pg["name"] if "name" in pg.columns else key
+    points = shapely.point_on_surface(pg.geometry.to_numpy())
+    return {k: (pt, str(n)) for k, pt, n in zip(key, points, names, strict=True)}
 
-    m = base_map() if m is None else check_map(m)
+
+def _radius(value: float, vmax: float, max_radius_px: float) -> float:
+    """Circle radius in pixels: area proportional to the value."""
+    return max(2.0, max_radius_px * math.sqrt(value / vmax)) if vmax > 0 else 2.0
+
+
+def _circles(
+    m: folium.Map,
+    latest: pd.DataFrame,
+    places: dict[str, tuple[Any, str]],
+    *,
+    title: str,
+    peak: bool,
+    opts: DisplacementMapOptions,
+) -> VectorLayer:
+    """One circle per province with its popup (figure, date, body, measure, source)."""
     vmax = float(latest["value"].max()) if len(latest) else 0.0
-    color = "#0072B2"
-
-    def radius(v: float) -> float:
-        return max(2.0, max_radius_px * math.sqrt(v / vmax)) if vmax > 0 else 2.0
-
+    color = OKABE_ITO["blue"]
     geoms, props = [], []
-    for r in latest.itertuples(index=False):
-        r = r._asdict()
+    for r in latest.to_dict("records"):
         code = str(r["admin1_code"])
         value = float(r["value"])
-        label = _html.text(pname.get(code) or r.get("admin1"))
+        label = _html.text(places[code][1] or r.get("admin1"))
+        shown = f"{fmt.count(value)} {_html.text(r['unit'])}"
         rows_html = [
             ("Province", f"{label} ({_html.text(code)})"),
-            (metric_label, f"{value:,.0f} {_html.text(unit)}"),
-            ("Peak on" if peak else "As of", _html.text(_day(r["as_of"]))),
+            (_html.text(title.rsplit(" (", 1)[0]), shown),
+            ("Peak on" if peak else "As of", _html.text(fmt.date(r["as_of"]))),
             ("Counted by", _html.text(r["sg_body"])),
             ("Measure", _html.text(r["sg_measure"])),
             ("Published by", _html.text(r.get("publisher"))),
             ("Source", sources("report", r.get("source_url"), r.get("source_url_2"))),
             ("Notes", _html.text(r.get("notes"), max_chars=400)),
         ]
-        geoms.append(anchor[code])
+        geoms.append(places[code][0])
         props.append(
             {
-                "tip": f"{label}: {value:,.0f} {_html.text(unit)}"
-                + (f" (peak, {_html.text(_day(r['as_of']))})" if peak else ""),
-                "pop": popup(f"{metric_label}: {label}", rows_html, color=color),
-                "st": {"radius": round(radius(value), 2)},
+                "tip": f"{label}: {shown}"
+                + (f" (peak, {_html.text(fmt.date(r['as_of']))})" if peak else ""),
+                "pop": popup(
+                    f"{_html.text(title.rsplit(' (', 1)[0])}: {label}", rows_html, color=color
+                ),
+                "st": {"radius": round(_radius(value, vmax, opts.max_radius_px), 2)},
             }
         )
-    title = f"{metric_label} ({_html.text(unit)}), {when_label}"
-    layer = vector_layer(
+    return vector_layer(
         m,
         gpd.GeoSeries(geoms, crs=config.GEOGRAPHIC_CRS),
         props,
-        name=_html.text(name if name is not None else f"{metric_label} ({unit})"),
-        point_style={"color": "#ffffff", "weight": 1.2, "fillColor": color, "fillOpacity": 0.55},
+        name=_html.text(opts.name if opts.name is not None else title),
+        point_style={"color": PAPER, "weight": 1.2, "fillColor": color, "fillOpacity": 0.55},
         attribution=DISPLACEMENT_HTML,
     )
+
+
+def _circles_legend(
+    latest: pd.DataFrame,
+    title: str,
+    unit: str,
+    notes: list[str],
+    *,
+    peak: bool,
+    opts: DisplacementMapOptions,
+) -> Legend:
+    vmax = float(latest["value"].max()) if len(latest) else 0.0
+    color = OKABE_ITO["blue"]
     key_rows = [
-        f"{swatch_circle(color, radius=min(radius(v), 30))} {v:,.0f}" for v in _nice_values(vmax)
+        f"{swatch_circle(color, radius=min(_radius(v, vmax, opts.max_radius_px), 30))} {fmt.count(v)}"
+        for v in _nice_values(vmax)
     ]
-    layer.add_child(
-        Legend(
-            legend_html(
-                title,
-                key_rows,
-                note=f"Circle area ∝ {_html.text(unit)}; {len(latest)} provinces; "
-                + (
-                    f"each at its own peak, dated in its label ({_day(latest['as_of'].min())} "
-                    f"to {_day(latest['as_of'].max())})"
-                    if peak
-                    else "each its latest figure"
-                    + (
-                        f" of the {max_age_days:g} days up to the date"
-                        if max_age_days is not None
-                        else " up to the date"
-                    )
-                )
-                + "".join(" " + _html.text(n) for n in notes),
-            ),
-            css_class="scamgeo-legend-displacement",
-        )
+    if peak:
+        when = f"each at its own peak, dated in its label ({fmt.span(latest['as_of'].min(), latest['as_of'].max()).removeprefix('from ').removeprefix('on ')})"
+    elif opts.max_age_days is not None:
+        when = f"each its latest figure of the {fmt.number(opts.max_age_days)} days up to the date"
+    else:
+        when = "each its latest figure up to the date"
+    note = f"Circle area ∝ {_html.text(unit)}; {len(latest)} provinces; {when}" + "".join(
+        " " + _html.text(n) for n in notes
     )
-    layer.add_to(m)
-    return finish(m)
+    return Legend(legend_html(title, key_rows, note=note), css_class="scamgeo-legend-displacement")
 
 
 def _no_province_figures(
-    m: folium.Map | None, *, metric_label: str, unit: str, name: str | None, said: str
+    m: folium.Map | None, *, title: str, name: str | None, said: str
 ) -> folium.Map:
     """A map whose legend says why there is nothing to draw by province (instead of failing)."""
     m = base_map() if m is None else check_map(m)
     layer = VectorLayer(
         {"type": "FeatureCollection", "features": []},
-        name=unique_name(m, _html.text(name if name is not None else f"{metric_label} ({unit})")),
+        name=unique_name(m, _html.text(name if name is not None else title)),
         attribution=DISPLACEMENT_HTML,
     )
     layer.add_child(
         Legend(
-            legend_html(f"{metric_label} ({_html.text(unit)})", [said]),
+            legend_html(_html.text(title), [said]),
             css_class="scamgeo-legend-displacement",
         )
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import string
 from typing import Any
 
 from branca.element import Element, Figure, MacroElement
@@ -19,15 +20,7 @@ from folium.plugins import HeatMap
 from folium.template import Template
 
 from .._html import script_json
-
-#: Colour ramp of heat layers (viridis stops: readable with colour-vision deficiencies).
-HEAT_GRADIENT = {
-    "0.2": "#440154",
-    "0.4": "#3b528b",
-    "0.6": "#21918c",
-    "0.8": "#5ec962",
-    "1.0": "#fde725",
-}
+from ..style import GREY, HEAT_GRADIENT, INK, INK_MUTED, css_colors
 
 #: Event data larger than this (bytes of JSON) travel gzip-compressed in the page.
 COMPRESS_ABOVE_BYTES = 1_000_000
@@ -42,29 +35,29 @@ __all__ = [
     "add_css",
 ]
 
-CSS = """
+CSS = string.Template("""
 .scamgeo-legends{display:flex;flex-direction:column;gap:6px;overflow-y:auto;max-height:60vh}
 .scamgeo-legend{background:rgba(255,255,255,.93);padding:5px 8px;border-radius:4px;
  box-shadow:0 1px 4px rgba(0,0,0,.35);font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
- color:#222;max-width:250px}
+ color:$ink;max-width:250px}
 .scamgeo-legend h4{margin:0 0 4px;font-size:12px;font-weight:600}
 .scamgeo-legend .sg-row{display:flex;align-items:center;gap:6px;margin:2px 0}
-.scamgeo-legend .sg-note{color:#555;font-size:11px;margin-top:3px}
+.scamgeo-legend .sg-note{color:$ink_muted;font-size:11px;margin-top:3px}
 .scamgeo-legend svg{flex:none}
 .scamgeo-popup{font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:320px}
-.scamgeo-popup .sg-title{font-weight:600;font-size:13px;border-left:4px solid #999;padding-left:5px;margin-bottom:4px}
+.scamgeo-popup .sg-title{font-weight:600;font-size:13px;border-left:4px solid $grey_light;padding-left:5px;margin-bottom:4px}
 .scamgeo-popup table{border-collapse:collapse}
-.scamgeo-popup th{text-align:left;color:#555;font-weight:500;padding:1px 6px 1px 0;vertical-align:top;white-space:nowrap}
+.scamgeo-popup th{text-align:left;color:$ink_muted;font-weight:500;padding:1px 6px 1px 0;vertical-align:top;white-space:nowrap}
 .scamgeo-popup td{padding:1px 0;vertical-align:top;overflow-wrap:anywhere}
 .scamgeo-slider{background:rgba(255,255,255,.95);padding:6px 9px;font:12px/1.35 system-ui,Arial,sans-serif}
 .scamgeo-slider input[type=range]{width:260px;display:block;margin-top:4px}
 .scamgeo-site,.scamgeo-crossing,.scamgeo-hub{background:none;border:none}
-.leaflet-tooltip.scamgeo-label{background:none;border:none;box-shadow:none;padding:0 2px;color:#222;
- font:600 11px/1.2 system-ui,Arial,sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
+.leaflet-tooltip.scamgeo-label{background:none;border:none;box-shadow:none;padding:0 2px;color:$ink;
+ font:600 11px/1.2 system-ui,Arial,sans-serif;text-shadow:0 0 3px $paper,0 0 3px $paper,0 0 2px $paper}
 .leaflet-tooltip.scamgeo-label:before{display:none}
 .scamgeo-locator{background:rgba(255,255,255,.9);padding:2px;border-radius:3px;box-shadow:0 1px 4px rgba(0,0,0,.35)}
 .leaflet-control-layers-expanded{font-size:13px;line-height:1.45}
-"""
+""").substitute(css_colors())
 
 
 def add_css(element: MacroElement) -> None:
@@ -262,6 +255,9 @@ class EventLayer(Layer):
     (base64) and are inflated by the browser's ``DecompressionStream``.
     """
 
+    # colours of the markers and uncertainty circles (scamgeo.style), read by the template
+    ink, mixed, ring_edge, ring_fill = INK, GREY, INK_MUTED, GREY
+
     _template = Template(
         """
         {% macro script(this, kwargs) %}
@@ -283,7 +279,7 @@ class EventLayer(Layer):
             for (p = 0; p < np_; p++) {
                 var mk = L.circleMarker([P.y[p], P.x[p]], {
                     radius: D.r0, renderer: renderer, className: "scamgeo-event scamgeo-place",
-                    color: "#222", weight: 0.8, opacity: 0.95, fillColor: "#777", fillOpacity: 0.8
+                    color: "{{ this.ink }}", weight: 0.8, opacity: 0.95, fillColor: "{{ this.mixed }}", fillOpacity: 0.8
                 });
                 mk._sgp = p;
                 if (D.labels && P.lb[p]) {
@@ -293,7 +289,7 @@ class EventLayer(Layer):
                 markers[p] = mk;
                 rings[p] = P.u[p] > D.umin ? L.circle([P.y[p], P.x[p]], {
                     radius: P.u[p], renderer: renderer, interactive: false, className: "scamgeo-uncertainty",
-                    color: "#555", weight: 1, dashArray: "4 3", fill: true, fillColor: "#888", fillOpacity: 0.07
+                    color: "{{ this.ring_edge }}", weight: 1, dashArray: "4 3", fill: true, fillColor: "{{ this.ring_fill }}", fillOpacity: 0.07
                 }) : null;
                 members[p] = [];
             }
@@ -345,7 +341,7 @@ class EventLayer(Layer):
                     if (!ev.length) { continue; }
                     var t = D.t[ev[0]], same = true, e;
                     for (e = 1; e < ev.length; e++) { if (D.t[ev[e]] !== t) { same = false; break; } }
-                    markers[p].setStyle({fillColor: same ? D.colors[t] : "#777"});
+                    markers[p].setStyle({fillColor: same ? D.colors[t] : "{{ this.mixed }}"});
                     markers[p].setRadius(radius(ev.length));
                     if (rings[p]) { group.addLayer(rings[p]); }
                     group.addLayer(markers[p]);

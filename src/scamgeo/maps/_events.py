@@ -9,17 +9,15 @@ import folium
 import numpy as np
 import pandas as pd
 
-from .. import _html
-from .._errors import ParameterError, ScamgeoError
+from .. import _html, fmt
+from .._errors import ScamgeoError
 from .._inputs import event_frame, located_points
-from .._validate import check_choice, check_positive
 from ..schema import EVENT_TYPES
-from ..style import event_type_color
+from ..style import GREY, INK_MUTED, PAPER, event_type_color
 from ._base import new_map_for
 from ._common import (
     ACLED_HTML,
     CANVAS_THRESHOLD,
-    RENDERERS,
     SCAMGEO_HTML,
     UCDP_HTML,
     check_map,
@@ -37,6 +35,7 @@ from ._elements import (
     Legend,
 )
 from ._legend import legend_html, swatch_circle
+from ._options import EventMapOptions, options_or_default
 
 __all__ = ["events_map"]
 
@@ -59,7 +58,7 @@ def _places(
     pid = column_or_na(pts, "place_id").astype("string").str.strip()
     pid = pid.mask(pid == "")
     point_key = pd.Series(
-        [f"pt:{y:.{decimals}f},{x:.{decimals}f}" for y, x in zip(lat, lon, strict=True)],
+        [f"pt:{y},{x}" for y, x in zip(lat, lon, strict=True)],  # rounded above
         index=pts.index,
         dtype="string",
     )
@@ -143,16 +142,10 @@ def events_map(
     m: folium.Map | None = None,
     name: str = "Events",
     heat: bool = True,
-    show_heat: bool = False,
     time_slider: bool = True,
-    renderer: str = "auto",
-    max_note_chars: int = 280,
-    decimals: int = 4,
     attribution: str | None = None,
-    compress: bool | None = None,
     gazetteer: pd.DataFrame | None = None,
-    uncertainty_above_m: float = 2000.0,
-    labels: bool = True,
+    options: EventMapOptions | None = None,
 ) -> folium.Map:
     """One marker per place, sized by its events, with a heat layer and a day slider.
 
@@ -184,30 +177,19 @@ def events_map(
         Layer name.
     heat : bool, default True
         Add a heat layer of the same points (it follows the day slider).
-    show_heat : bool, default False
-        Whether the heat layer is on when the map opens.
     time_slider : bool, default True
         Add a day slider (all days / up to a day / on a day), shown with the layer.
-    renderer : {"auto", "canvas", "svg"}
-        ``auto`` draws on a canvas above 2,000 events, else as SVG paths.
-    max_note_chars : int, default 280
-        Notes longer than this are cut (with "…") in popups.
-    decimals : int, default 4
-        Coordinates are rounded to this many decimals (4 ≈ 11 m).
     attribution : str, optional
         Trusted HTML crediting the event source. Default: from the ``dataset``
         column (ACLED's required citation when ACLED data are present, UCDP's
         for UCDP GED, scamgeo's for the curated table).
-    compress : bool, optional
-        Put the event data in the page gzip-compressed (base64), inflated by
-        the browser's ``DecompressionStream``. Default: when they exceed 1 MB.
     gazetteer : DataFrame, optional
         Places by ``place_id`` with ``name`` (default: :func:`scamgeo.datasets.gazetteer`
         when the events carry ``place_id``), for the places' names and labels.
-    uncertainty_above_m : float, default 2000
-        Draw the uncertainty circle of places whose ``uncertainty_m`` exceeds this.
-    labels : bool, default True
-        Permanent name labels for the places drawn (readable without tiles).
+    options : EventMapOptions, optional
+        How the events are encoded and drawn: whether the heat layer shows at
+        first, the renderer, the length of notes in popups, the decimals of
+        coordinates, compression, the uncertainty circles and place labels.
 
     Returns
     -------
@@ -220,29 +202,47 @@ def events_map(
     SchemaError
         If a required column is missing.
     ParameterError
-        For an unknown ``renderer`` or a bad number.
+        If ``options`` is not an :class:`EventMapOptions`.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.events_map(datasets.events(), options=maps.EventMapOptions(show_heat=True))
+    >>> [name for name in maps.map_layers(m) if name.startswith("Events")]
+    ['Events', 'Events heat']
     """
     check_table(events, name="events", columns=("event_date", "event_type"))
-    check_choice(renderer, RENDERERS, name="renderer")
-    max_note_chars = int(check_positive(max_note_chars, name="max_note_chars"))
-    if not 0 <= int(decimals) <= 7:
-        raise ParameterError(f"decimals={decimals!r} must be between 0 and 7 (4 ≈ 11 m).")
-    # dates by the one rule (aware instants on their Bangkok date); a row that is no date is
-    # refused, named by its label, as daily_counts refuses it: never left off the map unsaid
-    pts = located_points(event_frame(events, name="events"), name="events", what="not drawn")
-    dates = pts["event_date"]
+    opts = options_or_default(options, EventMapOptions)
+    pts, dates = _located_and_dated(events)
     m = new_map_for(pts) if m is None else check_map(m)
-    n = len(pts)
-    dates = dates.dt.normalize()
-    day0 = dates.min() if n else pd.Timestamp("2025-01-01")
-    day_index = ((dates - day0).dt.days.to_numpy() if n else np.zeros(0, dtype=int)).astype(int)
+    data, counts = _event_data(pts, dates, gazetteer=gazetteer, opts=opts)
+    data["slider"] = bool(time_slider)
+    attribution = _event_attribution(pts) if attribution is None else attribution
+    layer = EventLayer(
+        data, name=unique_name(m, _html.text(name)), attribution=attribution, compress=opts.compress
+    )
+    counts["unlocated"] = len(events) - len(pts)
+    layer.add_child(_events_legend(name, data, counts, opts))
+    layer.add_to(m)
+    if heat:
+        _heat_layer(layer, m, name=name, show=opts.show_heat).add_to(m)
+    return finish(m)
 
-    strings: list[str] = []
-    table: dict[str, int] = {}
 
-    types_raw = pts["event_type"].astype("string").fillna("Unknown")
-    type_codes, type_uniques = pd.factorize(types_raw)
-    type_order = sorted(
+def _located_and_dated(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The events that can be drawn (a point) and their days.
+
+    Dates by the one rule (aware instants on their Bangkok date); a row that is no date is
+    refused, named by its label, as daily_counts refuses it: never left off the map unsaid.
+    """
+    pts = located_points(event_frame(events, name="events"), name="events", what="not drawn")
+    return pts, pts["event_date"].dt.normalize()
+
+
+def _type_order(pts: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:
+    """Each row's event type as a rank in ACLED's order, and the types' labels and colours."""
+    type_codes, type_uniques = pd.factorize(pts["event_type"].astype("string").fillna("Unknown"))
+    order = sorted(
         range(len(type_uniques)),
         key=lambda k: (
             EVENT_TYPES.index(type_uniques[k])
@@ -252,164 +252,174 @@ def events_map(
         ),
     )
     rank = np.empty(len(type_uniques), dtype=np.int64)
-    rank[type_order] = np.arange(len(type_order))
-    types = [_html.text(type_uniques[k]) for k in type_order]
-    colors = [event_type_color(type_uniques[k]) for k in type_order]
+    rank[order] = np.arange(len(order))
+    types = [_html.text(type_uniques[k]) for k in order]
+    return rank[type_codes], types, [event_type_color(type_uniques[k]) for k in order]
 
-    fat = pd.to_numeric(column_or_na(pts, "fatalities"), errors="coerce")
-    fatalities = [
-        None if pd.isna(v) else int(v) for v in fat.to_numpy(dtype=float, na_value=np.nan)
-    ]
 
-    def clean(column: str) -> pd.Series:
-        values = column_or_na(pts, column).astype("string").str.strip()
-        return values.mask(values == "")
+def _clean(pts: pd.DataFrame, column: str) -> pd.Series:
+    values = column_or_na(pts, column).astype("string").str.strip()
+    return values.mask(values == "")
 
-    def joined(*cols: str, sep: str = ", ") -> pd.Series:
-        out = clean(cols[0])
-        for col in cols[1:]:
-            part = clean(col)
-            out = (out + sep + part).fillna(out).fillna(part)
-        return out
 
+def _joined(pts: pd.DataFrame, *cols: str, sep: str = ", ") -> pd.Series:
+    out = _clean(pts, cols[0])
+    for col in cols[1:]:
+        part = _clean(pts, col)
+        out = (out + sep + part).fillna(out).fillna(part)
+    return out
+
+
+def _escape_source(key: str) -> str:
+    source, url, url2 = (key.split("\x1f") + ["", "", ""])[:3]
+    return sources(source or None, url or None, url2 or None)
+
+
+def _text_columns(
+    pts: pd.DataFrame, table: dict[str, int], strings: list[str], *, max_note_chars: int
+) -> dict[str, list[int]]:
+    """The popup texts as indices into one de-duplicated table of escaped strings."""
     src_keys = (
-        clean("source").fillna("")
+        _clean(pts, "source").fillna("")
         + "\x1f"
-        + clean("source_url").fillna("")
+        + _clean(pts, "source_url").fillna("")
         + "\x1f"
-        + clean("source_url_2").fillna("")
+        + _clean(pts, "source_url_2").fillna("")
     )
     src_keys = src_keys.mask(src_keys == "\x1f\x1f")
 
-    def escape_source(key: str) -> str:
-        source, url, url2 = (key.split("\x1f") + ["", "", ""])[:3]
-        return sources(source or None, url or None, url2 or None)
+    def codes(values: pd.Series, escape: Any = _html.text) -> list[int]:
+        return _codes(values, table, strings, escape=escape)
 
-    places = _places(pts, gazetteer=gazetteer, decimals=decimals, table=table, strings=strings)
-    incident = column_or_na(pts, "incident_id").astype("string").str.strip()
-    incident = incident.mask(incident == "")
+    return {
+        "u": codes(column_or_na(pts, "sub_event_type")),
+        "l": codes(_joined(pts, "location", "admin1", "country")),
+        "a": codes(column_or_na(pts, "actor1")),
+        "b": codes(column_or_na(pts, "actor2")),
+        "n": codes(column_or_na(pts, "notes"), lambda v: _html.text(v, max_chars=max_note_chars)),
+        "r": codes(src_keys, _escape_source),
+        "c": codes(column_or_na(pts, "claimed_by")),
+    }
+
+
+def _event_data(
+    pts: pd.DataFrame, dates: pd.Series, *, gazetteer: pd.DataFrame | None, opts: EventMapOptions
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The columnar data the page draws from (machine text), and the counts the legend shows."""
+    n = len(pts)
+    day0 = dates.min() if n else pd.Timestamp("2025-01-01")
+    day_index = ((dates - day0).dt.days.to_numpy() if n else np.zeros(0, dtype=int)).astype(int)
+    strings: list[str] = []
+    table: dict[str, int] = {}
+    ranks, types, colors = _type_order(pts)
+    fat = pd.to_numeric(column_or_na(pts, "fatalities"), errors="coerce")
+    places = _places(pts, gazetteer=gazetteer, decimals=opts.decimals, table=table, strings=strings)
+    incident = _clean(pts, "incident_id")
     own = pd.Series([f"\x1e{k}" for k in range(n)], index=pts.index, dtype="string")
     incident_codes, _ = pd.factorize(incident.fillna(own))
     data: dict[str, Any] = {
-        "y": np.round(pts["_lat"].to_numpy(), decimals).tolist(),
-        "x": np.round(pts["_lon"].to_numpy(), decimals).tolist(),
-        "t": rank[type_codes].tolist(),
-        "f": fatalities,
+        "y": np.round(pts["_lat"].to_numpy(), opts.decimals).tolist(),
+        "x": np.round(pts["_lon"].to_numpy(), opts.decimals).tolist(),
+        "t": ranks.tolist(),
+        "f": [None if pd.isna(v) else int(v) for v in fat.to_numpy(dtype=float, na_value=np.nan)],
         "d": day_index.tolist(),
-        "u": _codes(column_or_na(pts, "sub_event_type"), table, strings, escape=_html.text),
-        "l": _codes(joined("location", "admin1", "country"), table, strings, escape=_html.text),
-        "a": _codes(column_or_na(pts, "actor1"), table, strings, escape=_html.text),
-        "b": _codes(column_or_na(pts, "actor2"), table, strings, escape=_html.text),
-        "n": _codes(
-            column_or_na(pts, "notes"),
-            table,
-            strings,
-            escape=lambda v: _html.text(v, max_chars=max_note_chars),
-        ),
-        "r": _codes(src_keys, table, strings, escape=escape_source),
-        "c": _codes(column_or_na(pts, "claimed_by"), table, strings, escape=_html.text),
+        **_text_columns(pts, table, strings, max_note_chars=int(opts.max_note_chars)),
         "p": places["index"],
         "i": incident_codes.tolist(),
         "P": places["table"],
     }
-    precision = (
-        pd.to_numeric(column_or_na(pts, "time_precision"), errors="coerce")
-        .fillna(1)
-        .astype(int)
-        .to_numpy()
-    )
+    precision = pd.to_numeric(column_or_na(pts, "time_precision"), errors="coerce").fillna(1)
     if (precision > 1).any():
-        data["q"] = precision.tolist()
+        data["q"] = precision.astype(int).tolist()
+    renderer = opts.renderer
     data.update(
-        {
-            "s": strings,
-            "types": types,
-            "colors": colors,
-            "day0": day0.strftime("%Y-%m-%d"),
-            "ndays": int(day_index.max()) if n else 0,
-            "canvas": renderer == "canvas" or (renderer == "auto" and n > CANVAS_THRESHOLD),
-            "slider": bool(time_slider),
-            "r0": 4.0,
-            "rk": 2.4,
-            "rmax": 24,
-            "umin": float(check_positive(uncertainty_above_m, name="uncertainty_above_m")),
-            "labels": bool(labels),
-        }
+        s=strings,
+        types=types,
+        colors=colors,
+        day0=day0.date().isoformat(),
+        ndays=int(day_index.max()) if n else 0,
+        canvas=renderer == "canvas" or (renderer == "auto" and n > CANVAS_THRESHOLD),
+        r0=4.0,
+        rk=2.4,
+        rmax=24,
+        umin=float(opts.uncertainty_above_m),
+        labels=bool(opts.labels),
     )
-    attribution = _event_attribution(pts) if attribution is None else attribution
-    layer = EventLayer(
-        data, name=unique_name(m, _html.text(name)), attribution=attribution, compress=compress
-    )
+    per_type = np.bincount(ranks, minlength=len(types)) if n else np.zeros(len(types), dtype=int)
+    counts = {
+        "claims": n,
+        "incidents": len(set(incident_codes.tolist())),
+        "places": len(places["table"]["y"]),
+        "per_type": per_type.tolist(),
+        "day0": day0,
+    }
+    return data, counts
 
-    type_counts = (
-        np.bincount(rank[type_codes], minlength=len(types))
-        if n
-        else np.zeros(len(types), dtype=int)
-    )
-    n_places = len(places["table"]["y"])
-    n_incidents = int(len(set(incident_codes.tolist())))
+
+def _events_legend(
+    name: str, data: dict[str, Any], counts: dict[str, Any], opts: EventMapOptions
+) -> Legend:
+    """Types, marker sizes, uncertainty circles, the days and what was counted."""
     rows = [
-        f"{swatch_circle(c)} {t} ({int(k):,})"
-        for t, c, k in zip(types, colors, type_counts, strict=True)
+        f"{swatch_circle(c)} {t} ({fmt.count(k)})"
+        for t, c, k in zip(data["types"], data["colors"], counts["per_type"], strict=True)
     ]
     sizes = " ".join(
-        f"{swatch_circle('#ffffff', radius=min(24, 4.0 + 2.4 * math.sqrt(v)))} {v}"
-        for v in (1, 5, 20)
+        f"{swatch_circle(PAPER, radius=min(24, 4.0 + 2.4 * math.sqrt(v)))} {v}" for v in (1, 5, 20)
     )
     rows.append(f"Events at a place: {sizes}")
-    uncertain = sum(1 for u in places["table"]["u"] if u and u > uncertainty_above_m)
+    above = opts.uncertainty_above_m
+    uncertain = sum(1 for u in data["P"]["u"] if u and u > above)
     if uncertain:
         rows.append(
             '<svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="6.5" '
-            'fill="#888" fill-opacity="0.08" stroke="#555" stroke-dasharray="3 2"/></svg> '
+            f'fill="{GREY}" fill-opacity="0.08" stroke="{INK_MUTED}" stroke-dasharray="3 2"/></svg> '
             f"Location uncertainty ({uncertain} place{'s' if uncertain != 1 else ''} "
-            f"known to worse than {uncertainty_above_m / 1000:g} km)"
+            f"known to worse than {fmt.number(above / 1000)} km)"
         )
+    day0 = counts["day0"]
     span = (
-        f"{day0:%Y-%m-%d} to {day0 + pd.Timedelta(days=data['ndays']):%Y-%m-%d}"
-        if n
+        fmt.window(day0, day0 + pd.Timedelta(days=data["ndays"]))
+        if counts["claims"]
         else "no events"
     )
-    unlocated = len(events) - n
     counted = (
-        f'<span class="sg-claims">{n:,}</span> events (claims) of '
-        f'<span class="sg-incidents">{n_incidents:,}</span> incidents at '
-        f'<span class="sg-places">{n_places:,}</span> places'
+        f'<span class="sg-claims">{fmt.count(counts["claims"])}</span> events (claims) of '
+        f'<span class="sg-incidents">{fmt.count(counts["incidents"])}</span> incidents at '
+        f'<span class="sg-places">{fmt.count(counts["places"])}</span> places'
     )
-    layer.add_child(
+    unlocated = counts["unlocated"]
+    note = (
+        f"{span}; one marker per place (grey: several event types); "
+        "a claim is one side's report of an incident"
+        + (
+            f"; {fmt.count(unlocated)} event(s) without a location or date not drawn"
+            if unlocated
+            else ""
+        )
+    )
+    return Legend(
+        legend_html(f"{_html.text(name)}: {counted}", rows, note=note),
+        css_class="scamgeo-legend-events",
+    )
+
+
+def _heat_layer(layer: EventLayer, m: folium.Map, *, name: str, show: bool) -> HeatLayer:
+    """A heat layer of ``layer``'s points (following its day slider), with its legend."""
+    heat_layer = HeatLayer(layer, name=unique_name(m, _html.text(f"{name} heat")), show=show)
+    ramp = ",".join(f"{c} {round(float(k) * 100)}%" for k, c in HEAT_GRADIENT.items())
+    bar = (
+        '<span style="display:inline-block;width:140px;height:10px;'
+        f'background:linear-gradient(90deg,{ramp})"></span>'
+    )
+    heat_layer.add_child(
         Legend(
             legend_html(
-                f"{_html.text(name)}: {counted}",
-                rows,
-                note=f"{span}; one marker per place (grey: several event types); "
-                "a claim is one side's report of an incident"
-                + (
-                    f"; {unlocated:,} event(s) without a location or date not drawn"
-                    if unlocated
-                    else ""
-                ),
+                f"{_html.text(name)}: density",
+                [bar],
+                note="few events → many events (follows the day slider)",
             ),
-            css_class="scamgeo-legend-events",
+            css_class="scamgeo-legend-heat",
         )
     )
-    layer.add_to(m)
-    if heat:
-        heat_layer = HeatLayer(
-            layer, name=unique_name(m, _html.text(f"{name} heat")), show=show_heat
-        )
-        ramp = ",".join(f"{c} {float(k) * 100:.0f}%" for k, c in HEAT_GRADIENT.items())
-        heat_layer.add_child(
-            Legend(
-                legend_html(
-                    f"{_html.text(name)}: density",
-                    [
-                        f'<span style="display:inline-block;width:140px;height:10px;background:linear-gradient(90deg,{ramp})">'
-                        "</span>"
-                    ],
-                    note="few events → many events (follows the day slider)",
-                ),
-                css_class="scamgeo-legend-heat",
-            )
-        )
-        heat_layer.add_to(m)
-    return finish(m)
+    return heat_layer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..style import OTHER_COLOR, SITE_KIND_STYLE
+from ..style import GREY, INK, OTHER_COLOR, PAPER, SITE_KIND_STYLE
 
 __all__ = [
     "legend_html",
@@ -21,7 +21,7 @@ def legend_html(title: str, rows: list[str], *, note: str = "") -> str:
     return f"<h4>{title}</h4>{body}{tail}"
 
 
-def swatch_circle(color: str, *, radius: float = 6.0, stroke: str = "#222") -> str:
+def swatch_circle(color: str, *, radius: float = 6.0, stroke: str = INK) -> str:
     size = 2 * radius + 2
     return (
         f'<svg width="{size:g}" height="{size:g}" aria-hidden="true"><circle cx="{size / 2:g}" cy="{size / 2:g}" '
@@ -37,7 +37,7 @@ def swatch_line(color: str, *, width: float = 2.5, dash: str = "") -> str:
     )
 
 
-def swatch_fill(color: str, *, stroke: str = "#777", opacity: float = 0.6) -> str:
+def swatch_fill(color: str, *, stroke: str = GREY, opacity: float = 0.6) -> str:
     return (
         f'<svg width="16" height="12" aria-hidden="true"><rect x="1" y="1" width="14" height="10" fill="{color}" '
         f'fill-opacity="{opacity:g}" stroke="{stroke}"/></svg>'
@@ -71,7 +71,7 @@ def site_symbol(kind: str, *, size: float | None = None) -> tuple[str, float]:
         geom = f'<circle cx="{c}" cy="{c}" r="{h * 0.8}"/>'
     svg = (
         f'<svg width="{w:g}" height="{w:g}" viewBox="0 0 {w:g} {w:g}" aria-hidden="true">'
-        f'<g fill="{style["color"]}" stroke="#fff" stroke-width="1.2" paint-order="stroke">{geom}</g>'
-        f'<g fill="none" stroke="#222" stroke-width="0.7">{geom}</g></svg>'
+        f'<g fill="{style["color"]}" stroke="{PAPER}" stroke-width="1.2" paint-order="stroke">{geom}</g>'
+        f'<g fill="none" stroke="{INK}" stroke-width="0.7">{geom}</g></svg>'
     )
     return svg, w

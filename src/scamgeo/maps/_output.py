@@ -27,10 +27,26 @@ __all__ = [
 def to_html(m: folium.Map, *, self_contained: bool = True, trim: bool = True) -> str:
     """The whole page of ``m`` as a string (see :func:`save_map` for the options).
 
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :mod:`scamgeo.maps`.
+    self_contained : bool, default True
+        Inline Leaflet and every asset, so the page needs no network.
+    trim : bool, default True
+        Leave out assets the page does not use.
+
     Raises
     ------
     DataSourceError
         If ``self_contained`` and an asset has no installed copy.
+
+    Examples
+    --------
+    >>> from scamgeo import maps
+    >>> page = maps.to_html(maps.base_map())
+    >>> page.startswith('<!DOCTYPE html>'), 'Countries' in page
+    (True, True)
     """
     check_map(m)
     page = m.get_root().render()
@@ -52,6 +68,22 @@ class MapDisplay:
     ``srcdoc``, so a brief exported to HTML shows the map with no network.
     With ``print_image``, a static PNG of the same map (:func:`static_image`)
     travels beside it: hidden on screen, shown instead of the iframe in print.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    height : int, default 520
+        Height of the iframe in pixels.
+    print_image : bool, default False
+        Also carry a static PNG of the map for print.
+
+    Examples
+    --------
+    >>> from scamgeo import maps
+    >>> shown = maps.display_map(maps.base_map(), height=300)
+    >>> type(shown).__name__, '<iframe' in shown._repr_html_()
+    ('MapDisplay', True)
     """
 
     def __init__(self, m: folium.Map, *, height: int = 520, print_image: bool = False):
@@ -102,6 +134,13 @@ def display_map(m: folium.Map, *, height: int = 520, print_image: bool = False) 
     -------
     MapDisplay
         An object Jupyter renders as the map.
+
+    Examples
+    --------
+    >>> from scamgeo import maps
+    >>> shown = maps.display_map(maps.base_map())
+    >>> 'srcdoc=' in shown._repr_html_()
+    True
     """
     return MapDisplay(m, height=height, print_image=print_image)
 
@@ -133,6 +172,14 @@ def save_map(
     ------
     DataSourceError
         If an asset has no installed copy, or the output cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from scamgeo import maps
+    >>> path = maps.save_map(maps.base_map(), pathlib.Path(tempfile.mkdtemp()) / 'map.html')
+    >>> path.suffix, 'unpkg.com' in path.read_text(encoding='utf-8')
+    ('.html', False)
     """
     page = to_html(m, self_contained=self_contained, trim=trim)
     path = Path(path)

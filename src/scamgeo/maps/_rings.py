@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
-from .. import _html, config
+from .. import _html, config, fmt
 from .._errors import ParameterError, SchemaError
 from .._inputs import located_points
-from .._validate import closest
 from ..style import RING_COLORS
+from ..vocab import match_name, suggest_names
 from ._base import base_map
 from ._common import (
     bounds_of,
@@ -46,7 +47,8 @@ def rings_map(
     sites : DataFrame or GeoDataFrame
         Sites with ``id_col`` (column or index) and ``name``.
     hub : str
-        The hub's id (e.g. ``"poipet"``) or its name (case-insensitive).
+        The hub's id (e.g. ``"poipet"``), name or alias, matched as
+        :func:`scamgeo.datasets.find_site` matches (``"osmach"`` finds O'Smach).
     radii_km : sequence of float, default (10, 25, 50)
         Ring radii in km.
     m : folium.Map, optional
@@ -60,40 +62,26 @@ def rings_map(
     -------
     folium.Map
         With one layer of annuli (tooltip "10–25 km from …") and its legend.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> m = maps.rings_map(datasets.sites(), hub='osmach', radii_km=(10, 25))
+    >>> [name for name in maps.map_layers(m) if name.startswith('Rings')]
+    ['Rings around O&#x27;Smach']
     """
     from .. import geo
 
     check_table(sites, name="sites")
-    if id_col in sites.columns:
-        ids = sites[id_col].astype(str)
-    elif sites.index.name == id_col:
-        ids = pd.Series(sites.index.astype(str), index=sites.index)
-    else:
-        raise SchemaError(
-            f"sites has no {id_col!r} column or index; pass id_col= one of its columns."
-        )
-    names = column_or_na(sites, "name").astype("string")
-    hit = (ids == str(hub)).to_numpy()
-    if not hit.any():
-        hit = (names.str.casefold() == str(hub).casefold()).fillna(False).to_numpy()
-    if not hit.any():
-        near = closest(str(hub), list(ids) + [str(x) for x in names.dropna()], n=3)
-        hint = f" Did you mean {' or '.join(repr(x) for x in near)}?" if near else ""
-        raise ParameterError(f"hub={hub!r} is neither a {id_col} nor a name in sites.{hint}")
-    one = sites[hit].iloc[:1]
+    one, hub_name = _the_hub(sites, hub, id_col=id_col)
     rings = geo.rings_km(one, radii_km=radii_km, id_col=id_col)
-    hub_name = str(names[hit].iloc[0]) if not missing(names[hit].iloc[0]) else str(hub)
     m = base_map(bounds=bounds_of(rings, pad_deg=0.3)) if m is None else check_map(m)
-    n = len(rings)
-    props = []
-    for k, r in enumerate(rings.itertuples(index=False)):
-        color = RING_COLORS[min(k, len(RING_COLORS) - 1)]
-        props.append(
-            {
-                "tip": f"{_km(r.inner_km)}–{_km(r.radius_km)} km from {_html.text(hub_name)}",
-                "st": {"fillColor": color, "color": color},
-            }
-        )
+    color = [RING_COLORS[min(k, len(RING_COLORS) - 1)] for k in range(len(rings))]
+    spans = [f"{_km(r.inner_km)}–{_km(r.radius_km)} km" for r in rings.itertuples(index=False)]
+    props = [
+        {"tip": f"{span} from {_html.text(hub_name)}", "st": {"fillColor": c, "color": c}}
+        for span, c in zip(spans, color, strict=True)
+    ]
     layer = vector_layer(
         m,
         rings.geometry,
@@ -104,36 +92,67 @@ def rings_map(
         attribution="Rings: geodesic distance from the hub (scamgeo)",
     )
     rows = [
-        f"{swatch_fill(RING_COLORS[min(k, len(RING_COLORS) - 1)], stroke=RING_COLORS[min(k, len(RING_COLORS) - 1)], opacity=0.35)}"
-        f" {_km(r.inner_km)}–{_km(r.radius_km)} km"
-        for k, r in enumerate(rings.itertuples(index=False))
+        f"{swatch_fill(c, stroke=c, opacity=0.35)} {span}"
+        for span, c in zip(spans, color, strict=True)
     ]
     layer.add_child(
         Legend(
-            legend_html(f"Distance from {_html.text(hub_name)}", rows, note=f"{n} rings"),
+            legend_html(f"Distance from {_html.text(hub_name)}", rows, note=f"{len(rings)} rings"),
             css_class="scamgeo-legend-rings",
         )
     )
     layer.add_to(m)
-    # the hub itself, labelled and above everything else (readable without tiles)
-    centre = located_points(one, name="sites", what="not drawn")
-    if len(centre):
-        svg, w = site_symbol("casino_hub")
-        point = gpd.GeoSeries(
-            gpd.points_from_xy(centre["_lon"], centre["_lat"]), crs=config.GEOGRAPHIC_CRS
-        )
-        vector_layer(
-            None,
-            point,
-            [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}],
-            name=f"{layer.layer_name}: hub",
-            decimals=5,
-            icons=[{"svg": svg, "w": w, "cls": "scamgeo-hub"}],
-            control=False,
-        ).add_to(m)
+    symbol = _hub_symbol(one, hub_name, name=f"{layer.layer_name}: hub")
+    if symbol.n_features:
+        symbol.add_to(m)
     return finish(m)
+
+
+def _the_hub(sites: pd.DataFrame, hub: str, *, id_col: str) -> tuple[pd.DataFrame, str]:
+    """The hub's row (found by :func:`scamgeo.vocab.match_name`) and its name."""
+    from .. import datasets
+
+    if id_col in sites.columns:
+        ids = sites[id_col].astype(str)
+    elif sites.index.name == id_col:
+        ids = pd.Series(sites.index.astype(str), index=sites.index)
+    else:
+        raise SchemaError(
+            f"sites has no {id_col!r} column or index; pass id_col= one of its columns."
+        )
+    names = column_or_na(sites, "name").astype("string")
+    spellings = datasets.site_spellings(sites.assign(**{id_col: ids.to_numpy()}), id_col=id_col)
+    site_id = match_name(hub, spellings)
+    if site_id is None:
+        near = suggest_names(hub, spellings, n=3)
+        hint = f" Did you mean {' or '.join(repr(x) for x in near)}?" if near else ""
+        raise ParameterError(
+            f"hub={hub!r} is neither a {id_col}, a name nor an alias in sites.{hint}"
+        )
+    hit = (ids == site_id).to_numpy()
+    first = names[hit].iloc[0]
+    return sites[hit].iloc[:1], str(first) if not missing(first) else str(hub)
+
+
+def _hub_symbol(one: pd.DataFrame, hub_name: str, *, name: str) -> Any:
+    """The hub itself, labelled and above everything else (readable without tiles)."""
+    centre = located_points(one, name="sites", what="not drawn")
+    svg, w = site_symbol("casino_hub")
+    point = gpd.GeoSeries(
+        gpd.points_from_xy(centre["_lon"], centre["_lat"]), crs=config.GEOGRAPHIC_CRS
+    )
+    return vector_layer(
+        None,
+        point,
+        [{"i": 0, "z": HUB_Z, "lb": _html.text(hub_name), "tip": _html.text(hub_name)}]
+        * len(centre),
+        name=name,
+        decimals=5,
+        icons=[{"svg": svg, "w": w, "cls": "scamgeo-hub"}],
+        control=False,
+    )
 
 
 def _km(value: float) -> str:
     """A ring radius for a legend: whole km, or one decimal (13.3, not 13.3333)."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return fmt.number(value, decimals=1)

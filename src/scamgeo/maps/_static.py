@@ -13,9 +13,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 
-from .. import config
+from .. import config, fmt
 from .._errors import ParameterError
 from .._validate import check_positive
+from ..style import BASE_MAP, GREY, GREY_LIGHT, INK, INK_MUTED, INK_SECONDARY, OKABE_ITO
 from ._common import map_layers
 from ._elements import EventLayer, HeatLayer, VectorLayer
 
@@ -72,7 +73,7 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
         if lines.any():
             gdf[lines].plot(
                 ax=ax,
-                color=style.get("color", "#222"),
+                color=style.get("color", INK),
                 linewidth=float(style.get("weight", 1.5)) * 0.6,
                 linestyle="--" if style.get("dashArray") else "-",
                 zorder=3,
@@ -88,7 +89,7 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
             polys.plot(
                 ax=ax,
                 color=fills if filled else "none",
-                edgecolor=style.get("color", "#888"),
+                edgecolor=style.get("color", GREY),
                 linewidth=float(style.get("weight", 1.0)) * 0.5,
                 alpha=None,
                 zorder=1 if filled else 2,
@@ -101,13 +102,15 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
         for f in points:
             st = {**pstyle, **((f["properties"].get("st")) or {})}
             sizes.append((float(st.get("radius", 4)) * 0.9) ** 2)
-            colours.append(st.get("fillColor", "#444"))
+            colours.append(st.get("fillColor", INK_SECONDARY))
         symbols = [f for f in points if f["properties"].get("i") is not None]
         marker = "D" if symbols and len(symbols) == len(points) else "o"
         if marker == "D":  # SVG symbols: their fill colour, one size
             fills = [_FILL.search(ic.get("svg", "")) for ic in layer.icons]
             colours = [
-                fills[f["properties"]["i"]].group(1) if fills[f["properties"]["i"]] else "#E69F00"
+                fills[f["properties"]["i"]].group(1)
+                if fills[f["properties"]["i"]]
+                else OKABE_ITO["orange"]
                 for f in points
             ]
             sizes = [60.0 if f["properties"].get("z") else 30.0 for f in points]
@@ -117,7 +120,7 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
             s=sizes,
             c=colours,
             marker=marker,
-            edgecolors="#222",
+            edgecolors=INK,
             linewidths=0.5,
             alpha=0.85,
             zorder=6 if marker == "D" else 4,
@@ -138,7 +141,7 @@ def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) 
         if not counts[k]:
             continue
         here = types[np.asarray(d["p"]) == k]
-        colour = d["colors"][here[0]] if (here == here[0]).all() else "#777777"
+        colour = d["colors"][here[0]] if (here == here[0]).all() else GREY
         radius = min(d["rmax"], d["r0"] + d["rk"] * math.sqrt(counts[k]))
         if u and u > d.get("umin", 2000):
             ry = u / _M_PER_DEG
@@ -148,23 +151,23 @@ def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) 
                     (x, y),
                     2 * rx,
                     2 * ry,
-                    facecolor="#888888",
+                    facecolor=GREY,
                     alpha=0.06,
-                    edgecolor="#555555",
+                    edgecolor=INK_MUTED,
                     linestyle="--",
                     zorder=3,
                 )
             )
         ax.scatter(
-            [x], [y], s=(radius * 0.9) ** 2, c=colour, edgecolors="#222", linewidths=0.6, zorder=5
+            [x], [y], s=(radius * 0.9) ** 2, c=colour, edgecolors=INK, linewidths=0.6, zorder=5
         )
         if places.get("lb") and places["lb"][k] and places["nm"][k] >= 0:
             labels.append((x, y, _plain(d["s"][places["nm"][k]])))
     n_incidents = len(set(d["i"]))
     n_places = int((counts > 0).sum())
     return (
-        f"{_plain(layer.layer_name)}: {len(d['y']):,} events (claims) of "
-        f"{n_incidents:,} incidents at {n_places:,} places"
+        f"{_plain(layer.layer_name)}: {fmt.count(len(d['y']))} events (claims) of "
+        f"{fmt.count(n_incidents)} incidents at {fmt.count(n_places)} places"
     )
 
 
@@ -207,12 +210,18 @@ def static_image(
     ------
     ParameterError
         If ``m_or_layers`` is not a map or layers, or a size is not positive.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> png = maps.static_image(maps.sites_map(datasets.sites(), m=maps.base_map()), width_in=4, height_in=3, dpi=80)
+    >>> png[1:4]  # a PNG file's signature
+    b'PNG'
     """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from matplotlib.patheffects import withStroke
 
     width_in = check_positive(width_in, name="width_in")
     height_in = check_positive(height_in, name="height_in")
@@ -222,7 +231,7 @@ def static_image(
 
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
     try:
-        ax.set_facecolor("#dfe9f0")
+        ax.set_facecolor(BASE_MAP["sea"])
         labels: list[tuple[float, float, str]] = []
         notes: list[str] = []
         for layer in layers:
@@ -232,42 +241,8 @@ def static_image(
                 notes.append(_draw_events(ax, layer, labels))
             elif isinstance(layer, VectorLayer):
                 _draw_vector(ax, layer, labels)
-        if bounds is not None:
-            west, south, east, north = (float(b) for b in bounds)
-            ax.set_xlim(west, east)
-            ax.set_ylim(south, north)
-        x0, x1 = ax.get_xlim()
-        y0, y1 = ax.get_ylim()
-        ax.set_aspect(1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
-        for x, y, text in labels:
-            if x0 <= x <= x1 and y0 <= y <= y1:
-                ax.annotate(
-                    text,
-                    (x, y),
-                    xytext=(5, 2),
-                    textcoords="offset points",
-                    fontsize=6.5,
-                    color="#222",
-                    zorder=8,
-                    path_effects=[withStroke(linewidth=2, foreground="white")],
-                    annotation_clip=True,
-                )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        if notes:
-            ax.text(
-                0.99,
-                0.01,
-                "\n".join(notes),
-                transform=ax.transAxes,
-                ha="right",
-                va="bottom",
-                fontsize=7,
-                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#999"},
-                zorder=9,
-            )
+        _frame(ax, bounds)
+        _label_and_note(ax, labels, notes)
         if title:
             ax.set_title(_plain(title), loc="left", fontsize=10)
         buf = io.BytesIO()
@@ -275,3 +250,49 @@ def static_image(
     finally:
         plt.close(fig)
     return buf.getvalue()
+
+
+def _frame(ax: Any, bounds: Any) -> None:
+    """The extent (``bounds`` or what was drawn), true proportions, no axes."""
+    if bounds is not None:
+        west, south, east, north = (float(b) for b in bounds)
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
+    y0, y1 = ax.get_ylim()
+    ax.set_aspect(1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _label_and_note(ax: Any, labels: list[tuple[float, float, str]], notes: list[str]) -> None:
+    """Permanent labels inside the extent, and the legend's counts in a corner."""
+    from matplotlib.patheffects import withStroke
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for x, y, text in labels:
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            ax.annotate(
+                text,
+                (x, y),
+                xytext=(5, 2),
+                textcoords="offset points",
+                fontsize=6.5,
+                color=INK,
+                zorder=8,
+                path_effects=[withStroke(linewidth=2, foreground="white")],
+                annotation_clip=True,
+            )
+    if notes:
+        ax.text(
+            0.99,
+            0.01,
+            "\n".join(notes),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": GREY_LIGHT},
+            zorder=9,
+        )

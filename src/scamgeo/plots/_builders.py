@@ -18,12 +18,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import config
+from .. import config, fmt
 from .._errors import ParameterError
 from .._time import phase_of
 from .._validate import check_choice, check_positive, require_columns
 from ..schema import EVENT_TYPES, SITE_KINDS
 from ..style import (
+    GREY,
+    INK,
     OTHER_COLOR,
     PHASE_LABELS,
     SITE_KIND_LABELS,
@@ -90,7 +92,7 @@ def _draw_events(
             pts.geometry.y.to_numpy()[sel],
             s=size[sel],
             c=color,
-            edgecolors="#222222",
+            edgecolors=INK,
             linewidths=0.3,
             alpha=0.85,
             zorder=5,
@@ -104,7 +106,7 @@ def _draw_events(
                 marker="o",
                 linestyle="",
                 markerfacecolor=color,
-                markeredgecolor="#222222",
+                markeredgecolor=INK,
                 markeredgewidth=0.4,
                 markersize=5,
                 label=f"{plain(t)} ({int(sel.sum())})",
@@ -132,7 +134,7 @@ def _draw_sites(
             marker=style["marker"],
             s=style["size"] ** 2,
             c=style["color"],
-            edgecolors="#222222",
+            edgecolors=INK,
             linewidths=0.6,
             zorder=6,
             gid=f"sites:{kind}",
@@ -145,7 +147,7 @@ def _draw_sites(
                 marker=style["marker"],
                 linestyle="",
                 markerfacecolor=style["color"],
-                markeredgecolor="#222222",
+                markeredgecolor=INK,
                 markersize=style["size"] * 0.8,
                 label=f"{label} ({int(sel.sum())})",
             )
@@ -159,7 +161,7 @@ def _draw_sites(
                     textcoords="offset points",
                     fontsize=6.5,
                     zorder=7,
-                    color="#111111",
+                    color=INK,
                     gid=f"site-label:{kind}",
                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
                 )
@@ -198,6 +200,13 @@ def overview_map(
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, plots
+    >>> ax = plots.overview_map(datasets.events(), sites=datasets.sites(kind='casino_hub'))
+    >>> ax._scamgeo_crs.to_epsg(), ax.get_legend() is not None
+    (32648, True)
     """
     frame = frame_of(frame)
     crs = frame.projection()
@@ -286,13 +295,11 @@ def choropleth_map(
     values: pd.Series | pd.DataFrame,
     *,
     column: str | None = None,
-    scheme: str = "fisher_jenks",
+    scheme: str | Sequence[float] = "fisher_jenks",
     k: int = 5,
-    bins: Sequence[float] | None = None,
     cmap: str = "cividis_r",
     ax: Axes | None = None,
     legend_title: str | None = None,
-    fmt: str = "{:,.0f}",
     frame: MapFrame | None = None,
 ) -> Axes:
     """Province choropleth with classes (mapclassify) and a classed legend.
@@ -304,20 +311,17 @@ def choropleth_map(
         ``admin1_code`` column and ``column``; or province polygons with ``column``.
     column : str, optional
         The column to map (for DataFrames).
-    scheme : str, default "fisher_jenks"
-        One of :data:`SCHEMES` (``user_defined`` needs ``bins``).
+    scheme : str or sequence of float, default "fisher_jenks"
+        One of :data:`SCHEMES`, or the upper bounds of the classes themselves
+        (``[10, 100, 1000]``: mapclassify's ``user_defined``).
     k : int, default 5
         Number of classes (lowered to the number of distinct values if fewer).
-    bins : sequence of float, optional
-        Upper bounds of classes for ``scheme="user_defined"``.
     cmap : str, default "cividis_r"
         A perceptually uniform, colour-blind-safe colour map.
     ax : Axes, optional
         Draw here (default: a new 6.5 × 6 in figure).
     legend_title : str, optional
         Default: the column or Series name.
-    fmt : str
-        Format of class bounds in the legend.
     frame : MapFrame, optional
         CRS, extent, reference layers and furniture. ``frame.provinces`` are
         the polygons coloured (keyed by ``iso_3166_2``; default the embedded
@@ -328,9 +332,26 @@ def choropleth_map(
     -------
     Axes
         Polygons with ``gid="choropleth"``; ``ax._scamgeo_classes`` holds the
-        class upper bounds and counts.
+        class upper bounds and counts. Class bounds in the legend are written by
+        :func:`scamgeo.fmt.number`.
+
+    Raises
+    ------
+    ParameterError
+        An unknown scheme, ``k`` not positive, a province code not among the
+        provinces, or no number for any province.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scamgeo import plots
+    >>> ax = plots.choropleth_map(pd.Series({"TH-27": 5, "TH-32": 50, "KH-1": 12}), scheme=[10, 100])
+    >>> ax._scamgeo_classes["bins"], ax._scamgeo_classes["counts"]
+    ([10.0, 100.0], [1, 2])
     """
-    check_choice(scheme, list(SCHEMES), name="scheme")
+    bins = None if isinstance(scheme, str) else [float(b) for b in scheme]
+    name = scheme if isinstance(scheme, str) else "user_defined"
+    check_choice(name, list(SCHEMES), name="scheme")
     k = int(check_positive(k, name="k"))
     frame = frame_of(frame)
     crs = frame.projection()
@@ -340,62 +361,66 @@ def choropleth_map(
     have = np.isfinite(y)
     if not have.any():
         raise ParameterError("values has no number for any province; nothing to map.")
-    classifier = _classify(y[have], scheme=scheme, k=k, bins=bins)
+    classifier = _classify(y[have], scheme=name, k=k, bins=bins)
     n_classes = len(classifier.bins)
     colours = mpl.colormaps[cmap].resampled(max(n_classes, 2))(
         np.linspace(0, 1, max(n_classes, 2))
     )[:n_classes]
     cls = np.full(len(y), -1)
     cls[have] = classifier.yb
-
     ax = new_ax(ax, figsize=(6.5, 6.0))
     extent = lonlat_extent(frame.bounds or _choropleth_bounds(data[have], border), crs)
+    counts = np.bincount(classifier.yb, minlength=n_classes)
     with publication_style():
         frame_map(ax, crs, extent)
-        c = to_crs(countries, crs, name="countries")
-        before = len(ax.collections)
-        c.plot(ax=ax, color=OUTSIDE_FILL, edgecolor=EDGE, linewidth=0.4, zorder=1)
-        tag_new(ax, before, "countries")
-        proj = to_crs(data, crs, name="provinces")
-        before = len(ax.collections)
-        if (~have).any():
-            proj[~have].plot(
-                ax=ax, facecolor=NO_DATA, edgecolor="white", linewidth=0.3, hatch="///", zorder=2
-            )
-        for j in range(n_classes):
-            sel = cls == j
-            if sel.any():
-                proj[sel].plot(
-                    ax=ax, facecolor=colours[j], edgecolor="white", linewidth=0.3, zorder=2
-                )
-        tag_new(ax, before, "choropleth")
-        before = len(ax.collections)
-        to_crs(border, crs, name="border").plot(
-            ax=ax, color=BORDER_COLOR, linewidth=1.2, linestyle=(0, (4, 2)), zorder=3
-        )
-        tag_new(ax, before, "border")
+        _draw_classes(ax, crs, layers=(countries, data, border), classes=cls, colours=colours)
         fit(ax, extent)
-        counts = np.bincount(classifier.yb, minlength=n_classes)
         if frame.legend:
             handles = _class_handles(
-                classifier.bins, counts, colours, low=float(np.nanmin(y[have])), fmt=fmt
+                classifier.bins, counts, colours, low=float(np.nanmin(y[have]))
             )
             if (~have).any():
                 handles.append(
                     Patch(facecolor=NO_DATA, edgecolor="white", hatch="///", label="No data")
                 )
             ax.legend(handles=handles, title=plain(legend_title or label), loc="lower right")
-        mark(
-            ax,
-            "classes",
-            {
-                "bins": [float(b) for b in classifier.bins],
-                "counts": counts.tolist(),
-                "scheme": scheme,
-            },
-        )
+        classes = {"bins": [float(b) for b in classifier.bins], "counts": counts.tolist()}
+        mark(ax, "classes", {**classes, "scheme": name})
         furnish(ax, frame, crs=crs, countries=countries, inset=False)
     return ax
+
+
+def _draw_classes(
+    ax: Axes,
+    crs: Any,
+    *,
+    layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame],
+    classes: np.ndarray,
+    colours: np.ndarray,
+) -> None:
+    """Countries, the provinces by class (hatched where no figure) and the border, tagged."""
+    countries, data, border = layers
+    before = len(ax.collections)
+    c = to_crs(countries, crs, name="countries")
+    c.plot(ax=ax, color=OUTSIDE_FILL, edgecolor=EDGE, linewidth=0.4, zorder=1)
+    tag_new(ax, before, "countries")
+    proj = to_crs(data, crs, name="provinces")
+    before = len(ax.collections)
+    if (classes < 0).any():
+        proj[classes < 0].plot(
+            ax=ax, facecolor=NO_DATA, edgecolor="white", linewidth=0.3, hatch="///", zorder=2
+        )
+    for j in range(len(colours)):
+        if (classes == j).any():
+            proj[classes == j].plot(
+                ax=ax, facecolor=colours[j], edgecolor="white", linewidth=0.3, zorder=2
+            )
+    tag_new(ax, before, "choropleth")
+    before = len(ax.collections)
+    to_crs(border, crs, name="border").plot(
+        ax=ax, color=BORDER_COLOR, linewidth=1.2, linestyle=(0, (4, 2)), zorder=3
+    )
+    tag_new(ax, before, "border")
 
 
 def _classify(y: np.ndarray, *, scheme: str, k: int, bins: Sequence[float] | None) -> Any:
@@ -405,7 +430,10 @@ def _classify(y: np.ndarray, *, scheme: str, k: int, bins: Sequence[float] | Non
     kwargs: dict[str, Any] = {}
     if scheme == "user_defined":
         if bins is None:
-            raise ParameterError("scheme='user_defined' needs bins= (upper bounds of the classes).")
+            raise ParameterError(
+                "scheme='user_defined': pass the upper bounds of the classes as the scheme, "
+                "e.g. scheme=[10, 100, 1000]."
+            )
         kwargs["bins"] = list(bins)
     elif scheme in ("fisher_jenks", "natural_breaks", "quantiles", "equal_interval", "max_breaks"):
         kwargs["k"] = max(1, min(k, np.unique(y).size))
@@ -430,16 +458,18 @@ def _choropleth_bounds(
 
 
 def _class_handles(
-    bins: Sequence[float], counts: np.ndarray, colours: np.ndarray, *, low: float, fmt: str
+    bins: Sequence[float], counts: np.ndarray, colours: np.ndarray, *, low: float
 ) -> list[Any]:
-    """One legend patch per class: its bounds and how many provinces it holds."""
+    """One legend patch per class: its bounds (by :mod:`scamgeo.fmt`) and its provinces."""
     lows = [low] + [float(b) for b in bins[:-1]]
+    decimals = 0 if max(abs(float(b)) for b in bins) >= 10 else 2
     return [
         Patch(
             facecolor=colours[j],
-            edgecolor="#777777",
+            edgecolor=GREY,
             linewidth=0.4,
-            label=f"{fmt.format(lows[j])} – {fmt.format(float(bins[j]))}  ({int(counts[j])})",
+            label=f"{fmt.number(lows[j], decimals=decimals)} – "
+            f"{fmt.number(float(bins[j]), decimals=decimals)}  ({int(counts[j])})",
         )
         for j in range(len(bins))
     ]
@@ -461,6 +491,14 @@ def assign_phase(dates: pd.Series, phase_starts: Mapping[str, Any] | pd.DataFram
         Named ``phase``, indexed like ``dates``; ``pre_war`` before the first
         start; None for a missing date. The same rule as
         :func:`scamgeo.stats.phase_of` (which returns an ordered categorical).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scamgeo import datasets, plots
+    >>> dates = pd.Series(pd.to_datetime(['2025-07-25', '2025-12-10']))
+    >>> plots.assign_phase(dates, datasets.timeline()).tolist()
+    ['july_war', 'december_war']
     """
     if isinstance(phase_starts, pd.DataFrame):
         require_columns(phase_starts.columns, ["date", "phase_starts"], source="phase_starts")
@@ -508,6 +546,13 @@ def phase_small_multiples(
     numpy.ndarray of Axes
         One per phase (the figure is ``axes[0].figure``); each axes has
         ``_scamgeo_phase`` and ``_scamgeo_n_events``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, plots
+    >>> axes = plots.phase_small_multiples(datasets.events(), phase_starts=datasets.timeline())
+    >>> [ax._scamgeo_phase for ax in axes]
+    ['may_crisis', 'july_war', 'truce', 'december_war', 'post_ceasefire']
     """
     require_columns(events.columns, ["event_type"], source="events")
     frame = frame_of(frame)
@@ -536,39 +581,58 @@ def phase_small_multiples(
         )
         axes = []
         handles: dict[str, Any] = {}
+        base = {"countries": countries, "provinces": provinces, "border": border}
         for j, (ax, p) in enumerate(zip(grid.ravel(), phases, strict=False)):
-            frame_map(ax, crs, extent)
-            draw_base(
-                ax, countries=countries, provinces=provinces, border=border, crs=crs, light=True
-            )
             sub = pts[pts["_phase"] == p]
-            drawn = _draw_events(ax, sub, order=order)
+            drawn = _draw_panel(ax, sub, p, crs=crs, extent=extent, base=base, order=order)
             if site_pts is not None:
                 drawn += _draw_sites(ax, site_pts, label_kinds=())
             for h in drawn:
                 handles.setdefault(h.get_label().rsplit(" (", 1)[0], h)
             fit(ax, extent)
-            ax.set_title(_panel_title(p, sub), fontsize=8)
-            mark(ax, "phase", p)
-            mark(ax, "n_events", len(sub))
             if j == 0:
                 furnish(ax, frame, crs=crs, countries=countries, compact=True)
             axes.append(ax)
         for ax in grid.ravel()[len(phases) :]:
             ax.set_visible(False)
-        for t, h in handles.items():
-            h.set_label(t)
-        handles["Border"] = _border_handle(1.2)
-        if frame.legend:
-            fig.legend(
-                handles=list(handles.values()),
-                loc="outside lower center",
-                ncols=min(4, len(handles)),
-                frameon=False,
-            )
-        if frame.title:
-            fig.suptitle(plain(frame.title))
+        _figure_legend(fig, handles, frame)
     return np.array(axes, dtype=object)
+
+
+def _draw_panel(
+    ax: Axes,
+    sub: pd.DataFrame,
+    phase: str,
+    *,
+    crs: Any,
+    extent: Any,
+    base: dict[str, gpd.GeoDataFrame],
+    order: list[str],
+) -> list[Any]:
+    """One phase's panel: the light base map, its events, its title; the handles drawn."""
+    frame_map(ax, crs, extent)
+    draw_base(ax, **base, crs=crs, light=True)
+    drawn = _draw_events(ax, sub, order=order)
+    ax.set_title(_panel_title(phase, sub), fontsize=8)
+    mark(ax, "phase", phase)
+    mark(ax, "n_events", len(sub))
+    return drawn
+
+
+def _figure_legend(fig: Figure, handles: dict[str, Any], frame: MapFrame) -> None:
+    """One legend below the panels (event types, sites, the border) and the title above."""
+    for label, handle in handles.items():
+        handle.set_label(label)
+    handles["Border"] = _border_handle(1.2)
+    if frame.legend:
+        fig.legend(
+            handles=list(handles.values()),
+            loc="outside lower center",
+            ncols=min(4, len(handles)),
+            frameon=False,
+        )
+    if frame.title:
+        fig.suptitle(plain(frame.title))
 
 
 def _event_phases(
@@ -593,8 +657,8 @@ def _panel_title(phase: str, sub: pd.DataFrame) -> str:
         if "fatalities" in sub.columns
         else np.nan
     )
-    extra = f", {int(fat):,} killed" if np.isfinite(fat) and fat > 0 else ""
-    return f"{PHASE_LABELS.get(phase, plain(phase))}\n{len(sub):,} events{extra}"
+    extra = f", {fmt.count(fat)} killed" if np.isfinite(fat) and fat > 0 else ""
+    return f"{PHASE_LABELS.get(phase, plain(phase))}\n{fmt.plural(len(sub), 'event')}{extra}"
 
 
 # --- output ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from .._validate import require_columns
-from ..style import EMERGING_HOTSPOT_COLORS
+from ..style import EMERGING_HOTSPOT_COLORS, GREY
 from ._frame import MapFrame, fit, frame_of, furnish
 from ._furniture import (
     BORDER_COLOR,
@@ -80,9 +80,9 @@ def emerging_hotspots_map(
         for name, colour in EMERGING_HOTSPOT_COLORS.items():
             sel = (patterns == name).to_numpy()
             if sel.any():
-                cells[sel].plot(ax=ax, facecolor=colour, edgecolor="#666666", linewidth=0.3,
+                cells[sel].plot(ax=ax, facecolor=colour, edgecolor=GREY, linewidth=0.3,
                                 zorder=2)  # fmt: skip
-                handles.append(Patch(facecolor=colour, edgecolor="#666666",
+                handles.append(Patch(facecolor=colour, edgecolor=GREY,
                                      label=f"{name} ({counts[name]})"))  # fmt: skip
         tag_new(ax, before, "emerging-hotspots")
         before = len(ax.collections)

@@ -109,7 +109,15 @@ class MapFrame:
     def extent(
         self, border: gpd.GeoDataFrame, crs: pyproj.CRS
     ) -> tuple[float, float, float, float]:
-        """The map's extent in ``crs``: ``bounds``, or the border padded by 0.6°."""
+        """The map's extent in ``crs``: ``bounds``, or the border padded by 0.6°.
+
+        Parameters
+        ----------
+        border : GeoDataFrame
+            The border the default extent is drawn around.
+        crs : pyproj.CRS
+            The CRS of the extent.
+        """
         return lonlat_extent(self.bounds or default_bounds(border), crs)
 
 

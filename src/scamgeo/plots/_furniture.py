@@ -20,10 +20,15 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
-from .. import config
+from .. import config, fmt
 from .._errors import CRSError, ParameterError
 from .._validate import check_positive
 from ..style import (
+    BASE_MAP,
+    GREY,
+    GREY_LIGHT,
+    GREY_PALE,
+    INK_MUTED,
     OKABE_ITO,
 )
 
@@ -77,10 +82,10 @@ PUBLICATION_RC: dict[str, Any] = {
     "legend.title_fontsize": 8,
     "legend.frameon": True,
     "legend.framealpha": 0.92,
-    "legend.edgecolor": "#bbbbbb",
+    "legend.edgecolor": GREY_PALE,
     "xtick.labelsize": 7.5,
     "ytick.labelsize": 7.5,
-    "axes.prop_cycle": cycler(color=list(OKABE_ITO.values())[1:] + ["#000000"]),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO.values())[1:] + [OKABE_ITO["black"]]),
     "image.cmap": "cividis",
     "figure.dpi": 100,
     "savefig.dpi": 300,
@@ -104,17 +109,28 @@ SCHEMES = {
     "user_defined": "user_defined",
 }
 
-COUNTRY_FILL = "#f3efe6"
-OUTSIDE_FILL = "#e6e6e6"
-EDGE = "#8c8c8c"
-PROVINCE_EDGE = "#b5b5b5"
-BORDER_COLOR = "#222222"
-NO_DATA = "#d9d9d9"
+COUNTRY_FILL = BASE_MAP["land"]
+OUTSIDE_FILL = BASE_MAP["land_outside"]
+EDGE = BASE_MAP["country_edge"]
+PROVINCE_EDGE = BASE_MAP["province_edge"]
+BORDER_COLOR = BASE_MAP["border"]
+NO_DATA = BASE_MAP["no_data"]
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
 def publication_style() -> AbstractContextManager:
-    """A context in which matplotlib uses :data:`PUBLICATION_RC` (``with publication_style(): ...``)."""
+    """A context in which matplotlib uses :data:`PUBLICATION_RC` (``with publication_style(): ...``).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from scamgeo import plots
+    >>> with plots.publication_style():
+    ...     size = mpl.rcParams['font.size']
+    ...
+    >>> size == plots.PUBLICATION_RC['font.size']
+    True
+    """
     # matplotlib's stubs want rc keys typed as its RcKeyType Literal, which matplotlib 3.8
     # (the oldest scamgeo supports) does not export; the keys above are all valid rc names.
     return mpl.rc_context(cast(Any, PUBLICATION_RC))
@@ -235,9 +251,9 @@ def frame_map(ax: Axes, crs: pyproj.CRS, extent: tuple[float, float, float, floa
         ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_facecolor("#dfeaf2")  # sea
+    ax.set_facecolor(BASE_MAP["sea"])
     for spine in ax.spines.values():
-        spine.set_edgecolor("#777777")
+        spine.set_edgecolor(GREY)
         spine.set_linewidth(0.6)
 
 
@@ -322,6 +338,14 @@ def add_scale_bar(
     Axes
         ``ax``; the bar's artists have ``gid="scale-bar"``, and
         ``ax._scamgeo_scale_bar`` records ``length_km`` and its end points.
+
+    Examples
+    --------
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map(frame=plots.MapFrame(scale_bar=False))
+    >>> ax = plots.add_scale_bar(ax, length_km=100, crs='EPSG:32648')
+    >>> ax._scamgeo_scale_bar['length_km']
+    100.0
     """
     crs = ax_crs(ax, crs)
     segments = int(check_positive(segments, name="segments"))
@@ -356,7 +380,7 @@ def add_scale_bar(
         ax.text(
             bx + width * km / length_km,
             by + height * 1.6,
-            f"{km:g}" + (" km" if km == length_km else ""),
+            fmt.km(km, decimals=0) if km == length_km else fmt.number(km),
             ha="center",
             va="bottom",
             fontsize=7,
@@ -382,10 +406,29 @@ def add_north_arrow(
     position, and ``ax._scamgeo_north_deg`` records the angle from the
     axes' vertical (positive = clockwise).
 
+    Parameters
+    ----------
+    ax : Axes
+        A map drawn by :mod:`scamgeo.plots`.
+    crs : str or pyproj.CRS, optional
+        The map's CRS (default: the one the builder recorded on ``ax``).
+    location : (float, float), default (0.06, 0.86)
+        Where the arrow's foot is, in axes fractions.
+    length : float, default 0.08
+        Length in axes fractions.
+
     Returns
     -------
     Axes
         ``ax``; the arrow and its "N" have ``gid="north-arrow"``.
+
+    Examples
+    --------
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map(frame=plots.MapFrame(north_arrow=False))
+    >>> ax = plots.add_north_arrow(ax, crs='EPSG:32648')
+    >>> abs(ax._scamgeo_north_deg) < 3
+    True
     """
     crs = ax_crs(ax, crs)
     length = check_positive(length, name="length")
@@ -448,7 +491,8 @@ def free_corner(ax: Axes) -> tuple[float, float, float, float]:
     points = [
         to_axes.transform(coll.get_offset_transform().transform(coll.get_offsets()))
         for coll in ax.collections
-        if isinstance(coll, PathCollection) and len(coll.get_offsets())  # scatter points
+        if isinstance(coll, PathCollection)
+        and np.asarray(coll.get_offsets()).size  # scatter points
     ]
     xy = np.vstack(points) if points else np.empty((0, 2))
     for x, y in _CORNERS:
@@ -491,6 +535,14 @@ def add_inset_locator(
     -------
     Axes
         The inset axes (``gid="inset-locator"``).
+
+    Examples
+    --------
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map(frame=plots.MapFrame(inset=False))
+    >>> inset = plots.add_inset_locator(ax)
+    >>> inset.get_gid()
+    'inset-locator'
     """
     from .. import datasets
 
@@ -506,11 +558,11 @@ def add_inset_locator(
         if "in_region" in c.columns
         else pd.Series(True, index=c.index)
     )
-    c[~inside].plot(ax=inset, color=OUTSIDE_FILL, edgecolor="#999999", linewidth=0.2)
-    c[inside].plot(ax=inset, color=COUNTRY_FILL, edgecolor="#777777", linewidth=0.3)
+    c[~inside].plot(ax=inset, color=OUTSIDE_FILL, edgecolor=GREY_LIGHT, linewidth=0.2)
+    c[inside].plot(ax=inset, color=COUNTRY_FILL, edgecolor=GREY, linewidth=0.3)
     if "iso3" in c.columns:
         c[c["iso3"].isin(["THA", "KHM"])].plot(
-            ax=inset, color="#d9cdb4", edgecolor="#555555", linewidth=0.3
+            ax=inset, color=BASE_MAP["land_focus"], edgecolor=INK_MUTED, linewidth=0.3
         )
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inset.add_patch(
@@ -527,7 +579,7 @@ def add_inset_locator(
     )
     frame_map(inset, crs, extent)
     clear_labels(inset)
-    inset.set_facecolor("#eef4f8")
+    inset.set_facecolor(BASE_MAP["sea"])
     return inset
 
 

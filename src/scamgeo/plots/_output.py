@@ -43,6 +43,15 @@ def save_figure(
     -------
     list of pathlib.Path
         The files written, in the order of ``formats``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from scamgeo import plots
+    >>> ax = plots.overview_map()
+    >>> paths = plots.save_figure(ax.figure, pathlib.Path(tempfile.mkdtemp()) / 'overview', dpi=60)
+    >>> [p.name for p in paths]
+    ['overview.png', 'overview.svg']
     """
     if isinstance(fig, Axes):
         fig = fig.figure

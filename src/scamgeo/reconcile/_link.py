@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
+from .._time import date_column
 from ..vocab import fold
 from ._match import MatchOptions, Pairs, assign, candidates, check_thresholds, tied
 from ._results import ReconcileResult, ReconcileSet
@@ -37,7 +38,12 @@ def _side_columns(side: Side, pos: np.ndarray, prefix: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             f"{prefix}_event_id": _column(f, "event_id", pos).astype("string"),
-            f"{prefix}_date": pd.to_datetime(_column(f, "event_date", pos), errors="coerce"),
+            f"{prefix}_date": date_column(
+                pd.DataFrame({"d": _column(f, "event_date", pos)}),
+                "d",
+                source="events",
+                allow_missing=True,
+            ),  # fmt: skip
             f"{prefix}_event_type": _column(f, "event_type", pos).astype("string"),
             f"{prefix}_admin1": _column(f, "admin1", pos).astype("string"),
             f"{prefix}_fatalities": pd.to_numeric(

@@ -20,6 +20,7 @@ from .. import vocab
 from .._errors import ParameterError, SchemaError
 from .._inputs import as_points, uncertainty_radius_m
 from .._record import one_row_per_incident
+from .._time import date_column
 from .._validate import check_choice
 
 __all__ = ["UNCERTAINTY_RULES", "Side", "kind_bits", "prepare"]
@@ -65,9 +66,9 @@ class Side:
 
 
 def _days(values: Any) -> np.ndarray:
-    stamps = pd.to_datetime(pd.Series(values), errors="coerce")
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_localize(None)
+    # scamgeo's one date rule: an aware instant counts on its Bangkok date (scamgeo._time)
+    stamps = date_column(pd.DataFrame({"date": pd.Series(values)}), "date", source="events",
+                         allow_missing=True)  # fmt: skip
     raw = stamps.to_numpy(dtype="datetime64[ns]")
     out = (raw - _EPOCH).astype("int64").astype(float) / _DAY_NS
     out[np.isnat(raw)] = np.nan

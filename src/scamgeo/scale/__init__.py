@@ -17,8 +17,15 @@ runs unchanged on a ``dask.distributed`` cluster.
 - :func:`aggregate`, :func:`daily_counts`: partial counts per partition,
   combined into the same table as the in-memory functions;
 - :func:`to_geoparquet`, :func:`read_geoparquet`: partitioned GeoParquet;
-- :func:`client`, :func:`run_briefs_on_cluster`: a ``dask.distributed``
-  client from ``"local:N"`` or a scheduler address, and briefs run on it.
+- :func:`client`: a ``dask.distributed`` client from ``"local:N"`` or a
+  scheduler address (briefs run on one through
+  :func:`scamgeo.briefs.run_batch`'s ``executor``).
+
+Importing this package registers these versions with the in-memory functions
+(:func:`scamgeo.geo.distance_to_border_km`, :func:`scamgeo.geo.aggregate`,
+:func:`scamgeo.stats.daily_counts`, …), which then accept a dask frame
+themselves, and :func:`scamgeo.io.load_events` reads GeoParquet through
+:func:`read_geoparquet`. ``geo``, ``stats`` and ``io`` never import ``scale``.
 
 Results equal the in-memory path exactly on the same rows (see
 :func:`metric_crs` for how each partition is kept in the metric CRS the
@@ -45,8 +52,9 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that blocks
         "dask-geopandas pyarrow)."
     ) from exc
 
-from .._dask import is_dask  # noqa: E402  (after the check of the extra)
-from ._cluster import client, run_briefs_on_cluster  # noqa: E402
+from .. import geo, io, stats  # noqa: E402  (after the check of the extra)
+from .._dask import is_dask, register  # noqa: E402
+from ._cluster import client  # noqa: E402
 from ._counts import aggregate, daily_counts  # noqa: E402
 from ._geo import (  # noqa: E402
     assign_province,
@@ -70,10 +78,21 @@ __all__ = [
     "nearest_site",
     "read_events",
     "read_geoparquet",
-    "run_briefs_on_cluster",
     "to_geoparquet",
     "within_km",
 ]
+
+# the in-memory functions hand dask frames (and GeoParquet paths) to these
+for _function, _version in (
+    (geo.distance_to_border_km, distance_to_border_km),
+    (geo.assign_province, assign_province),
+    (geo.nearest_site, nearest_site),
+    (geo.within_km, within_km),
+    (geo.aggregate, aggregate),
+    (stats.daily_counts, daily_counts),
+    (io.load_events, read_geoparquet),
+):
+    register(_function, _version)
 
 # every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
 guard_public(globals())

@@ -1,12 +1,8 @@
-"""A dask.distributed client from ``"local:N"`` or an address, and briefs run on it.
+"""A dask.distributed client from ``"local:N"`` or a scheduler address.
 
-``scamgeo briefs --scheduler ADDRESS`` submits each brief as one task to the
-scheduler at ``ADDRESS`` (``tcp://host:8786``, or a ``dask-scheduler``
-started on a cluster); ``--scheduler local:N`` starts a LocalCluster of N
-worker processes on this machine. Each brief runs in its own worker task and
-kernel; a brief that fails, or a worker that dies under it, gives a
-``failed`` result for that brief only; outputs are written atomically by the
-brief runner itself, and the manifest is written as by the local executor.
+The same client runs scamgeo's partition-wise functions and, handed to
+:func:`scamgeo.briefs.run_batch` as its ``executor``, briefs
+(``scamgeo briefs --scheduler ADDRESS``): the engine knows nothing of briefs.
 """
 
 from __future__ import annotations
@@ -15,13 +11,12 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from .._errors import ParameterError
 
-__all__ = ["client", "run_briefs_on_cluster"]
+__all__ = ["client"]
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 
@@ -45,6 +40,16 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
     ------
     ParameterError
         If ``scheduler`` is neither form, or N < 1.
+
+    Examples
+    --------
+    >>> from scamgeo import scale
+    >>> with scale.client('nowhere'):
+    ...     pass
+    ...
+    Traceback (most recent call last):
+    ...
+    scamgeo._errors.ParameterError: scheduler='nowhere' is not a scheduler: use 'local:N' or an ...
     """
     from distributed import Client, LocalCluster
 
@@ -83,83 +88,3 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
         )
     with Client(scheduler) as c:
         yield c
-
-
-# --- briefs ----------------------------------------------------------------------------
-# Every name of scamgeo.briefs used here is reached through these adapters, so that
-# a rename there is one line here.
-
-
-def _briefs():
-    from .. import briefs
-
-    return briefs
-
-
-def _run_brief_job(job: Any, output_dir: str) -> Any:
-    """The task each brief runs as: the local executor's own job function."""
-    from ..briefs import _batch
-
-    return _batch.run_job(job, output_dir)
-
-
-def _run_batch(jobs: list[Any], output_dir: Path, executor: Any, progress: Any, force: bool) -> Any:
-    """The local batch runner (cache, merged manifest) with the cluster as its executor."""
-    return _briefs().run_batch(
-        jobs, output_dir=output_dir, executor=executor, progress=progress, force=force
-    )
-
-
-def run_briefs_on_cluster(
-    jobs: Iterable[Any],
-    output_dir: str | os.PathLike,
-    *,
-    scheduler: Any = "local:2",
-    progress: Callable[[int, int, Any], None] | None = None,
-    force: bool = False,
-) -> list[Any]:
-    """Run brief jobs as tasks on a dask.distributed scheduler.
-
-    Parameters
-    ----------
-    jobs : iterable of scamgeo.briefs.Job
-    output_dir : path
-        Where the briefs, ``manifest.json`` and ``index.html`` go; on a real
-        cluster a folder every worker can write (a shared file system).
-    scheduler : str or distributed.Client, default "local:2"
-        As in :func:`client`.
-    progress : callable, optional
-        ``progress(done, total, result)`` after each brief.
-    force : bool
-        Rebuild briefs that are up to date (see :func:`scamgeo.briefs.run_batch`).
-
-    Returns
-    -------
-    list of scamgeo.briefs.BriefResult
-        In the order of ``jobs``; one brief's failure (or its worker's death)
-        is its own ``failed`` result and does not stop the others.
-
-    Raises
-    ------
-    ParameterError
-        On duplicate run names (before anything runs).
-    """
-    jobs = list(jobs)
-    out = Path(output_dir)
-    runs = [j.run for j in jobs]
-    if len(set(runs)) != len(runs):
-        raise ParameterError(
-            f"duplicate run names in batch: {sorted({r for r in runs if runs.count(r) > 1})}."
-        )
-    with client(scheduler) as c:
-        return _run_batch(jobs, out, _Executor(c), progress, force)
-
-
-class _Executor:
-    """A Client seen as an executor: each brief one task, under a key of its own."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    def submit(self, fn: Any, job: Any, output_dir: str) -> Any:
-        return self.client.submit(fn, job, output_dir, key=f"scamgeo-brief-{job.run}-{id(job)}")

@@ -35,8 +35,9 @@ import pandas as pd
 import pyproj
 import shapely
 
+from .. import config, geo
 from .._dask import is_dask
-from .._errors import ParameterError, ScamgeoError
+from .._errors import CRSError, ParameterError, ScamgeoError
 
 __all__ = [
     "assign_province",
@@ -46,16 +47,9 @@ __all__ = [
     "within_km",
 ]
 
-_LONLAT = "EPSG:4326"
+_LONLAT = config.GEOGRAPHIC_CRS
 #: Columns assign_province and aggregate read besides the geometry.
 _PROVINCE_COLUMNS = ("country", "admin1", "admin1_code")
-
-
-def _geo():
-    """The in-memory geometry module (one place to change if it moves)."""
-    from .. import geo
-
-    return geo
 
 
 def _check(frame: Any, name: str = "gdf") -> None:
@@ -66,8 +60,6 @@ def _check(frame: Any, name: str = "gdf") -> None:
         )
     crs = getattr(frame, "crs", None)
     if crs is None:
-        from .._errors import CRSError
-
         raise CRSError(
             f"{name} has no CRS. scamgeo never guesses a CRS: call {name} = {name}.set_crs(...)."
         )
@@ -93,7 +85,7 @@ def _centre_sums(part: gpd.GeoDataFrame) -> pd.DataFrame:
     lon = lat = 0.0
     if n and points:
         x, y = bounds[ok, 0], bounds[ok, 1]
-        if _crs_key(geoms.crs) != _LONLAT:
+        if geo.crs_string(geoms.crs) != _LONLAT:
             x, y = _to_lonlat(x, y, geoms.crs)
         lon, lat = float(np.sum(x)), float(np.sum(y))
     cx = float(np.sum((bounds[ok, 0] + bounds[ok, 2]) / 2)) if n else 0.0
@@ -103,19 +95,13 @@ def _centre_sums(part: gpd.GeoDataFrame) -> pd.DataFrame:
     )
 
 
-def _crs_key(crs: Any) -> str:
-    crs = pyproj.CRS.from_user_input(crs)
-    epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else crs.to_wkt()
-
-
 def _to_lonlat(x, y, crs: Any):
     return pyproj.Transformer.from_crs(crs, _LONLAT, always_xy=True).transform(x, y)
 
 
 def _utm(lon: float, lat: float) -> str:
-    zone = min(max(math.floor((lon + 180.0) / 6.0) + 1, 1), 60)
-    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+    """The UTM zone of a centre, by :func:`scamgeo.geo.utm_epsg` (the in-memory rule)."""
+    return f"EPSG:{int(geo.utm_epsg(lon, lat))}"
 
 
 _CRS_CACHE: OrderedDict[str, str] = OrderedDict()
@@ -138,6 +124,13 @@ def metric_crs(gdf: Any) -> str:
     str
         E.g. ``"EPSG:32648"``; :data:`scamgeo.config.METRIC_CRS` when no
         geometry is usable.
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, scale
+    >>> scale.metric_crs(dask_geopandas.from_geopandas(datasets.events(), npartitions=2))
+    'EPSG:32648'
     """
     _check(gdf)
     key = f"{gdf._name}"
@@ -156,8 +149,6 @@ def metric_crs(gdf: Any) -> str:
     sums = gdf.map_partitions(_centre_sums, meta=meta).compute()
     sums = sums[sums["n"] > 0]
     if sums.empty:
-        from .. import config
-
         crs = config.METRIC_CRS
     else:
         n = int(sums["n"].sum())
@@ -165,7 +156,7 @@ def metric_crs(gdf: Any) -> str:
             lon, lat = sums["lon"].sum() / n, sums["lat"].sum() / n
         else:
             x, y = sums["cx"].sum() / n, sums["cy"].sum() / n
-            lon, lat = (x, y) if _crs_key(gdf.crs) == _LONLAT else _to_lonlat(x, y, gdf.crs)
+            lon, lat = (x, y) if geo.crs_string(gdf.crs) == _LONLAT else _to_lonlat(x, y, gdf.crs)
         crs = _utm(float(lon), float(lat))
     _CRS_CACHE[key] = crs
     while len(_CRS_CACHE) > 64:
@@ -181,7 +172,7 @@ def _own_crs(geoms: gpd.GeoSeries) -> str | None:
         return None
     if bool(s["points"].iloc[0]):
         return _utm(float(s["lon"].iloc[0] / n), float(s["lat"].iloc[0] / n))
-    return _geo().utm_crs(geoms)
+    return geo.utm_crs(geoms)
 
 
 def _pin(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
@@ -190,8 +181,7 @@ def _pin(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     own = _own_crs(frame.geometry)
     if own is None or own == crs:
         return frame
-    epsg = int(crs.split(":")[1])
-    zone, north = epsg % 100, epsg < 32700
+    zone, north = geo.utm_zone(crs)
     west = -180.0 + 6 * (zone - 1)
     # ballast stays inside the region scamgeo accepts (scamgeo._inputs.region_bounds)
     lon, lat = west + 3.0, (15.0 if north else -5.0)
@@ -211,7 +201,7 @@ def _pin(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     elif not north and my >= 0:
         k = max(k, math.ceil(n * my / 5.0) + 1)
     x, y = lon, lat
-    if _crs_key(frame.crs) != _LONLAT:
+    if geo.crs_string(frame.crs) != _LONLAT:
         x, y = pyproj.Transformer.from_crs(_LONLAT, frame.crs, always_xy=True).transform(lon, lat)
     while k <= 64 * n + 64:
         ballast = frame.iloc[:0].reindex(pd.RangeIndex(-k, 0))
@@ -237,7 +227,7 @@ def _sample(gdf: Any, columns: list[str] | None) -> gpd.GeoDataFrame:
     meta = gdf._meta if columns is None else gdf._meta[columns]
     one = meta.reindex(pd.RangeIndex(1))
     x, y = 104.9, 11.55
-    if _crs_key(gdf.crs) != _LONLAT:
+    if geo.crs_string(gdf.crs) != _LONLAT:
         x, y = pyproj.Transformer.from_crs(_LONLAT, gdf.crs, always_xy=True).transform(x, y)
     return one.set_geometry(gpd.GeoSeries(shapely.points([x], [y])), crs=gdf.crs)
 
@@ -259,7 +249,7 @@ def _row_wise(
     n = len(sub)
     if crs is not None:
         sub = _pin(sub, crs)
-    func = getattr(_geo(), function)
+    func = getattr(geo, function)
     data = sub if columns is not None else sub.geometry
     if reference_arg is None:
         out = func(data, **options)
@@ -287,7 +277,7 @@ def _map_rows(
         cols = [c for c in columns if c in gdf.columns] + [gdf.geometry.name]
     # the in-memory function on one row: the result's meta, and the arguments checked now
     sample = _sample(gdf, cols)
-    func = getattr(_geo(), function)
+    func = getattr(geo, function)
     data = sample if cols is not None else sample.geometry
     if reference_arg is None:
         template = func(data, **options).iloc[:0]
@@ -295,7 +285,7 @@ def _map_rows(
         template = func(data, reference, **options).iloc[:0]
     else:
         template = func(data, **{reference_arg: reference}, **options).iloc[:0]
-    target = metric_crs(gdf) if crs is None else _crs_key(crs)
+    target = metric_crs(gdf) if crs is None else geo.crs_string(crs)
     return gdf.map_partitions(
         _row_wise,
         _broadcast(reference),
@@ -326,6 +316,15 @@ def distance_to_border_km(gdf: Any, *, border: Any = None, crs: str | None = Non
     -------
     dask.dataframe.Series
         Float km named ``distance_to_border_km``, partitioned like ``gdf``.
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, geo, scale
+    >>> events = datasets.events()
+    >>> km = scale.distance_to_border_km(dask_geopandas.from_geopandas(events, npartitions=2))
+    >>> km.npartitions, km.compute().equals(geo.distance_to_border_km(events))  # the same km
+    (2, True)
     """
     return _map_rows(
         gdf, "distance_to_border_km", reference=border, reference_arg="border", crs=crs
@@ -340,6 +339,26 @@ def assign_province(
     ``provinces`` (in memory, optional) is sent to each worker once. Returns a
     dask DataFrame with ``admin1_code`` and ``admin1_method``, partitioned like
     ``gdf``. ``crs`` as in :func:`distance_to_border_km`.
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+        Events (any geometry) with a CRS.
+    provinces : GeoDataFrame, optional
+        In memory; sent to each worker once (default: the embedded provinces).
+    max_km : float, default 50
+        As in :func:`scamgeo.geo.assign_province`.
+    crs : str, optional
+        The metric CRS to work in (default :func:`metric_crs` of ``gdf``).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, geo, scale
+    >>> events = datasets.events()
+    >>> lazy = dask_geopandas.from_geopandas(events, npartitions=2)
+    >>> scale.assign_province(lazy).compute().equals(geo.assign_province(events))
+    True
     """
     return _map_rows(
         gdf,
@@ -365,6 +384,29 @@ def nearest_site(
     ``sites`` (in memory) is sent to each worker once. Returns a dask
     DataFrame with ``nearest_site_id``, ``nearest_site_name`` and
     ``nearest_site_km``. ``crs`` as in :func:`distance_to_border_km`.
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+        Events (any geometry) with a CRS.
+    sites : GeoDataFrame
+        In memory; sent to each worker once.
+    kind : str or list of str, optional
+        Only sites of these kinds.
+    max_km : float, optional
+        As in :func:`scamgeo.geo.nearest_site`.
+    crs : str, optional
+        The metric CRS to work in (default :func:`metric_crs` of ``gdf``).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, geo, scale
+    >>> events, sites = datasets.events(), datasets.sites()
+    >>> lazy = dask_geopandas.from_geopandas(events, npartitions=2)
+    >>> near = scale.nearest_site(lazy, sites, kind='casino_hub').compute()
+    >>> near.equals(geo.nearest_site(events, sites, kind='casino_hub'))
+    True
     """
     return _map_rows(
         gdf,
@@ -381,5 +423,25 @@ def within_km(gdf: Any, of: Any, *, km: float, crs: str | None = None):
 
     ``of`` (in memory) is sent to each worker once. Returns a boolean dask
     Series named ``within_<km>km``. ``crs`` as in :func:`distance_to_border_km`.
+
+    Parameters
+    ----------
+    gdf : dask_geopandas.GeoDataFrame
+        Events (any geometry) with a CRS.
+    of : GeoDataFrame or GeoSeries
+        In memory; sent to each worker once.
+    km : float
+        The distance.
+    crs : str, optional
+        The metric CRS to work in (default :func:`metric_crs` of ``gdf``).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from scamgeo import datasets, geo, scale
+    >>> events, hubs = datasets.events(), datasets.sites(kind='casino_hub')
+    >>> lazy = dask_geopandas.from_geopandas(events, npartitions=2)
+    >>> scale.within_km(lazy, hubs, km=10).compute().equals(geo.within_km(events, hubs, km=10))
+    True
     """
     return _map_rows(gdf, "within_km", reference=of, reference_arg="", crs=crs, options={"km": km})

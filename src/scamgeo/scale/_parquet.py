@@ -33,6 +33,19 @@ def attrs(frame: Any) -> dict[str, Any]:
 
     For :func:`read_events` and :func:`read_geoparquet` results: ``"attribution"``
     (the credit line of the sources read, e.g. ACLED's) and ``"source"``.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame or dask_geopandas.GeoDataFrame
+        A table read by scamgeo.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from scamgeo import datasets, io, scale
+    >>> path = scale.to_geoparquet(io.load_events(), pathlib.Path(tempfile.mkdtemp()) / 'events.parquet')
+    >>> scale.attrs(scale.read_geoparquet(path))['attribution'] == io.load_events().attrs['attribution']
+    True
     """
     if is_dask(frame):
         return dict(frame._meta.attrs)
@@ -77,6 +90,14 @@ def to_geoparquet(
     ------
     ParameterError
         If ``frame`` has no geometry or CRS, or ``path`` exists and not ``overwrite``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from scamgeo import datasets, scale
+    >>> path = scale.to_geoparquet(datasets.events(), pathlib.Path(tempfile.mkdtemp()) / 'events.parquet', rows_per_file=100)
+    >>> sorted(p.name for p in pathlib.Path(path).glob('*.parquet'))
+    ['part.000000.parquet', 'part.000001.parquet', 'part.000002.parquet']
     """
     if not is_dask(frame):
         if not isinstance(frame, gpd.GeoDataFrame):
@@ -154,6 +175,15 @@ def read_geoparquet(
         If nothing is at ``path`` or it is not GeoParquet.
     ParameterError
         An unknown filter or filter value.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from scamgeo import datasets, scale
+    >>> path = scale.to_geoparquet(datasets.events(), pathlib.Path(tempfile.mkdtemp()) / 'events.parquet')
+    >>> lazy = scale.read_geoparquet(path, countries='KHM')
+    >>> len(lazy.compute()) == int((datasets.events()['country'] == 'KHM').sum())
+    True
     """
     from .. import io as sio
 

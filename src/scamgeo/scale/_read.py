@@ -498,8 +498,17 @@ def read_events(
 
     Examples
     --------
-    >>> events = read_events("acled/*.csv", countries=["THA", "KHM"])  # doctest: +SKIP
-    >>> events["border_km"] = distance_to_border_km(events)  # doctest: +SKIP
+    Read files by a glob (each block by the in-memory reader), here synthetic rows in ACLED's
+    layout:
+
+    >>> import tempfile
+    >>> from scamgeo import scale
+    >>> from scamgeo.scale._synthetic import write_synthetic_acled
+    >>> folder = tempfile.mkdtemp()
+    >>> paths = write_synthetic_acled(folder, 3000, files=2)
+    >>> events = scale.read_events(f'{folder}/*.csv', blocksize=100_000)
+    >>> events.npartitions >= 2, len(events) == 3000
+    (True, True)
     """
     check_choice(source, _SOURCES, name="source")
     if blocksize is not None:

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..config import DEFAULT_SEED
+
 __all__ = ["synthetic_acled", "write_synthetic_acled"]
 
 _KINDS = (
@@ -30,10 +32,16 @@ _KINDS = (
 _COUNTRY = {"THA": (764, "Thailand"), "KHM": (116, "Cambodia")}
 
 
+def fresh_seed() -> int:
+    """A seed drawn from fresh entropy (for ``seed=None``), small enough to write down."""
+    entropy = np.random.SeedSequence().entropy
+    return int(entropy) % (2**32)  # type: ignore[arg-type]  # an int when drawn fresh
+
+
 def synthetic_acled(
     n: int,
     *,
-    seed: int = 0,
+    seed: int | None = DEFAULT_SEED,
     start: str = "2025-01-01",
     days: int = 365,
     box: tuple[float, float, float, float] = (98.0, 10.0, 107.5, 20.0),
@@ -44,8 +52,9 @@ def synthetic_acled(
     ----------
     n : int
         Rows.
-    seed : int
-        Random seed (the same seed gives the same rows).
+    seed : int or None, default :data:`scamgeo.config.DEFAULT_SEED`
+        Random seed (the same seed gives the same rows); None draws fresh
+        entropy, and the seed used is in ``.attrs["seed"]``.
     start : str
         First possible event date; dates are drawn over ``days`` days.
     box : (west, south, east, north)
@@ -59,6 +68,7 @@ def synthetic_acled(
     from .. import datasets
     from ..io import ACLED_COLUMNS
 
+    seed = fresh_seed() if seed is None else int(seed)
     rng = np.random.default_rng(seed)
     provinces = datasets.provinces()
     iso3 = np.where(rng.random(n) < 0.6, "THA", "KHM")
@@ -112,7 +122,9 @@ def synthetic_acled(
         "tags": "",
         "timestamp": (1735689600 + rng.integers(0, 31_536_000, n)).astype(str),
     }
-    return pd.DataFrame(table)[list(ACLED_COLUMNS)]
+    out = pd.DataFrame(table)[list(ACLED_COLUMNS)]
+    out.attrs["seed"] = seed
+    return out
 
 
 def write_synthetic_acled(
@@ -120,14 +132,16 @@ def write_synthetic_acled(
     n: int,
     *,
     files: int = 3,
-    seed: int = 0,
+    seed: int | None = DEFAULT_SEED,
     chunk: int = 250_000,
     boxes: list[tuple[float, float, float, float]] | None = None,
 ) -> list[Path]:
     """Write ``n`` synthetic events as ``files`` CSV files in ACLED's layout; return the paths.
 
-    ``boxes`` gives each file its own area (default: the whole region for all).
+    ``boxes`` gives each file its own area (default: the whole region for all); ``seed``
+    as in :func:`synthetic_acled` (None: fresh entropy).
     """
+    seed = fresh_seed() if seed is None else int(seed)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     bounds = np.linspace(0, n, files + 1).astype(int)

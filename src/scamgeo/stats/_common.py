@@ -13,6 +13,7 @@ import pandas as pd
 from .. import _time
 from .._errors import ParameterError, SchemaError
 from .._time import PHASE_DTYPE, parse_date
+from .._validate import outcome_column
 from ..config import DEFAULT_SEED
 
 __all__ = [
@@ -75,23 +76,8 @@ def as_counts(data: Any, *, func: str, outcome: str | None = None) -> pd.DataFra
 
 
 def resolve_outcome(frame: pd.DataFrame, outcome: str | None, *, func: str) -> str:
-    """The count column to use: ``outcome`` if given and present, else the table's one column
-    among ``incidents``/``claims``; a :class:`ParameterError` lists the columns otherwise."""
-    columns = [str(c) for c in frame.columns]
-    if outcome is not None:
-        if not isinstance(outcome, str) or outcome not in columns:
-            raise ParameterError(
-                f"{func}: outcome={outcome!r} is not a column of counts. Columns: {columns}."
-            )
-        return outcome
-    found = [c for c in COUNT_COLUMNS if c in columns]
-    if len(found) != 1:
-        why = "both" if found else "neither"
-        raise ParameterError(
-            f"{func}: counts has {why} of the count columns 'incidents' and 'claims', so "
-            f"outcome= must name the column to model. Columns: {columns}."
-        )
-    return found[0]
+    """The count column to use (the outcome= rule, :func:`scamgeo._validate.outcome_column`)."""
+    return outcome_column(frame.columns, outcome, source=func, counts=COUNT_COLUMNS)
 
 
 def fold_claims(events: pd.DataFrame, count: str) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _time
-from .._dask import is_dask
+from .._dask import dask_version
 from .._errors import ParameterError, SchemaError
 from .._inputs import event_frame
 from .._record import one_row_per_incident
@@ -168,12 +168,8 @@ def daily_counts(
     >>> str(first["date"].date()), first["phase"], int(first["incidents"])
     ('2025-05-28', 'may_crisis', 1)
     """
-    if is_dask(events):
-        from .. import scale
-
-        return scale.daily_counts(
-            events, start=start, end=end, freq=freq, timeline=timeline, count=count
-        )
+    if (on_dask := dask_version(daily_counts, events)) is not None:
+        return on_dask(events, start=start, end=end, freq=freq, timeline=timeline, count=count)
     check_choice(freq, ["D", "W"], name="freq")
     check_choice(count, COUNT_UNITS, name="count")
     events = event_frame(events, name="events", columns=("event_date", "fatalities"))

@@ -7,10 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _time
 from .._errors import ParameterError, SchemaError
 from .._time import parse_date
 from .._validate import check_choice, check_positive, require_columns
-from ..vocab import DISPLACEMENT_METRICS
+from ..vocab import DISPLACEMENT_METRICS, DISPLACEMENT_UNITS, WAR_PHASES
 from ..vocab import STOCK_METRICS as _STOCK_METRICS
 from ._common import as_frame, date_column, phase_table, require_rows, to_timestamp
 
@@ -29,9 +30,9 @@ METRICS = DISPLACEMENT_METRICS
 #: Metrics that count people *currently* displaced (their fall from the peak is read as return).
 STOCK_METRICS = _STOCK_METRICS
 #: Units of the displacement schema.
-UNITS = ("people", "families", "households", "sites")
+UNITS = DISPLACEMENT_UNITS
 
-_WARS = ("july_war", "december_war")
+_WARS = WAR_PHASES
 
 #: Columns that, beside country, province, metric and unit, tell one series from another.
 SERIES_COLUMNS = ("counting_body", "measure")
@@ -123,7 +124,7 @@ def figures_as_of(
     if max_age_days is not None:
         max_age_days = check_positive(max_age_days, name="max_age_days")
     rows = displacement[displacement["admin1_code"].notna()]
-    as_of = pd.to_datetime(rows["as_of"], errors="coerce")
+    as_of = _time.date_column(rows, "as_of", source="displacement", allow_missing=True)
     keep = np.array(as_of <= when, dtype=bool)  # a copy: to_numpy may be read-only
     if max_age_days is not None:
         keep &= (as_of > when - pd.Timedelta(days=max_age_days)).to_numpy(dtype=bool)

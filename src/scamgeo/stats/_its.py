@@ -12,6 +12,7 @@ import pandas as pd
 from .._errors import ParameterError, ScamgeoError
 from .._result import Result
 from .._validate import check_choice, require_columns
+from ..vocab import CEASEFIRE_PHASES
 from ._common import (
     as_counts,
     capture_warnings,
@@ -456,7 +457,7 @@ def ceasefire_its(
     require_columns(tl.columns, ["date", "kind", "phase_starts", "label"], source="timeline")
     rows = tl[
         (tl["kind"].astype("string") == "ceasefire")
-        & tl["phase_starts"].astype("string").isin(["truce", "post_ceasefire"])
+        & tl["phase_starts"].astype("string").isin(list(CEASEFIRE_PHASES))
     ]
     if rows.empty:
         raise ParameterError(

@@ -85,7 +85,7 @@ def _range(low: float, high: float) -> str:
 def casualty_table(
     tallies: pd.DataFrame | None = None,
     *,
-    wars: tuple[str, ...] = ("july_war", "december_war"),
+    wars: tuple[str, ...] = vocab.WAR_PHASES,
     end: Any = None,
     same_days: int = 2,
 ) -> CasualtyTable:

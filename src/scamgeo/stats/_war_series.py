@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import vocab
 from .._time import phase_table
 from .._validate import require_columns
 
@@ -13,7 +14,7 @@ __all__ = ["FOLLOW_DAYS", "WAR_METRICS", "metric_series", "return_series", "war_
 
 #: Stocks that measure a war's displacement (people still displaced later on are the returns'
 #: story, :func:`return_series`).
-WAR_METRICS = ("in_shelters", "displaced_total")
+WAR_METRICS = vocab.DISPLACED_STOCKS
 
 #: Days after a war's last day in which its displacement figures still count as its own
 #: (people stay displaced after a ceasefire).
@@ -36,7 +37,7 @@ def _wars(timeline: pd.DataFrame | None) -> list[tuple[str, pd.Timestamp, pd.Tim
     table = phase_table(timeline)
     out = []
     for row in table.itertuples():
-        if str(row.phase) in ("july_war", "december_war"):
+        if str(row.phase) in vocab.WAR_PHASES:
             out.append((str(row.phase), row.start, row.end + pd.Timedelta(days=FOLLOW_DAYS)))
     return out
 
@@ -147,7 +148,7 @@ def return_series(
     nat = _national(displacement)
     sel = nat[
         (nat["country"] == country)
-        & nat["metric"].isin(["remaining", "returned"])
+        & nat["metric"].isin(vocab.RETURN_METRICS)
         & (nat["measure"] == "stock")
     ]
     if sel.empty:
