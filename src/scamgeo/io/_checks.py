@@ -13,6 +13,13 @@ Private plumbing of :mod:`scamgeo.io`.
   column by column with vectorised operations on already-parsed columns
   (numbers stay numbers, dates stay dates), and returns the same frame, with
   the same dtypes, as :meth:`TableSchema.validate` would.
+- :class:`TextNeeded` is how a reader working on a typed parse (numbers
+  parsed by pyarrow, see :func:`scamgeo.io._tables.to_frame`) says that a
+  row needs its text cells (a bad cell to name, rows to compare cell for
+  cell): the reader then reads the file again as text.
+
+Text columns are handled by Arrow kernels (pandas 3 stores text in Arrow):
+no Python object per cell.
 """
 
 from __future__ import annotations
@@ -34,9 +41,13 @@ __all__ = [
     "LeftOut",
     "Report",
     "RowsLeftOut",
+    "TextNeeded",
+    "all_distinct",
     "arrow_numbers",
+    "arrow_text",
     "conform",
     "decimal_commas",
+    "map_distinct",
     "text_cells",
 ]
 
@@ -45,6 +56,10 @@ logger = logging.getLogger(__name__)
 _EXAMPLES = 3
 _ITEM = re.compile(r"^row (\d+), column ([^:]+): (.*)$", re.DOTALL)
 _VALUE = re.compile(r"""^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|<NA>|nan|None)\s+(.*)$""", re.DOTALL)
+
+
+class TextNeeded(Exception):
+    """A typed parse cannot decide: the reader parses the file again as text cells."""
 
 
 def _mask(mask: Any) -> np.ndarray:
@@ -210,14 +225,86 @@ def decimal_commas(series: pd.Series, *, column: str, source: str) -> pd.Series:
     )
 
 
+def arrow_text(series: pd.Series) -> Any:
+    """The Arrow array of a column of Arrow-backed text (None for any other column)."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    return pa.array(series.array)
+
+
+def _string_series(values: Any, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a ``string`` Series (what ``astype("string")`` gives)."""
+    import pyarrow as pa
+
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    if not isinstance(values, pa.ChunkedArray):
+        values = pa.chunked_array([values])
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=index)
+
+
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, <NA> where empty (NaN, None, '' or spaces); ``string`` dtype.
 
     Column-wise string operations (Arrow kernels when pandas stores text in
     Arrow, as it does by default since pandas 3): no Python per cell.
     """
-    text = series.astype("string").str.strip()
-    return text.mask(text.str.len() == 0)
+    values = arrow_text(series)
+    if values is None:
+        text = series.astype("string").str.strip()
+        return text.mask(text.str.len() == 0)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(values) if _may_need_trim(values) else values
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    if pc.any(blank).as_py():
+        trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    return _string_series(trimmed, series.index)
+
+
+def _may_need_trim(values: Any) -> bool:
+    """Whether a cell of an Arrow string array may begin or end with white space.
+
+    Looks only at the first and last byte of each cell (the offsets say where
+    they are): when every one is printable ASCII other than a space, trimming
+    changes nothing and is skipped. Any other byte (a space, a control
+    character, the start or end of a multi-byte character) says "may".
+    """
+    import pyarrow as pa
+
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        _, offsets_buf, data_buf = chunk.buffers()
+        if data_buf is None or len(chunk) == 0:
+            continue
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets: np.ndarray = np.frombuffer(offsets_buf, dtype=kind)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
+        if ((edges <= 0x20) | (edges >= 0x7F)).any():
+            return True
+    return False
+
+
+def all_distinct(values: pd.Series) -> bool:
+    """Whether no two filled cells of ``values`` are equal (one hash pass, no mask built)."""
+    filled = values[values.notna().to_numpy(dtype=bool)] if values.hasnans else values
+    return bool(filled.is_unique)
+
+
+def map_distinct(values: pd.Series, fn: Any, *, dtype: str = "string") -> pd.Series:
+    """``fn`` applied to each distinct value of ``values`` once (missing cells stay missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    labels = pd.array([fn(u) for u in uniques], dtype=dtype)
+    # a take on the distinct labels: Arrow builds the column, no Python object per row
+    return pd.Series(labels.take(codes, allow_fill=True), index=values.index)
 
 
 def arrow_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
@@ -264,16 +351,21 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, Any]:
 
 
 class _LazyText:
-    """The cleaned text of a column, computed only when a problem shows a cell."""
+    """The cells of a column as a problem shows them, computed only when one is shown.
 
-    def __init__(self, series: pd.Series) -> None:
+    By default the cleaned text (:func:`text_cells`); ``show`` gives another view
+    (dates written as YYYY-MM-DD).
+    """
+
+    def __init__(self, series: pd.Series, show: Any = None) -> None:
         self._series = series
+        self._show = show or text_cells
         self._text: pd.Series | None = None
 
     @property
     def iloc(self) -> Any:
         if self._text is None:
-            self._text = text_cells(self._series)
+            self._text = self._show(self._series)
         return self._text.iloc
 
 
@@ -329,7 +421,7 @@ def _conform_date(series: pd.Series, col: Any, lines: np.ndarray, report: Any) -
     """A date column: ISO dates (or parsed datetimes), within the column's bounds."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.astype("datetime64[ns]")
-        blank, text = values.isna(), values.dt.strftime("%Y-%m-%d")
+        blank, text = values.isna(), _LazyText(values, lambda v: v.dt.strftime("%Y-%m-%d"))
     else:
         text = text_cells(series)
         blank = text.isna()
@@ -393,7 +485,9 @@ def _empty(col: Any, index: pd.Index) -> pd.Series:
     """An absent optional column, empty, in the dtype the schema gives it."""
     n = len(index)
     if col.kind == "int":
-        return pd.Series(pd.NA, index=index, dtype="Int64")
+        return pd.Series(
+            pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)), index=index
+        )
     if col.kind == "float":
         return pd.Series(np.full(n, np.nan), index=index)
     if col.kind == "date":
@@ -404,8 +498,10 @@ def _empty(col: Any, index: pd.Index) -> pd.Series:
             pd.Categorical.from_codes(codes, categories=list(col.choices)), index=index
         )
     if col.kind == "bool":
-        return pd.Series(pd.NA, index=index, dtype="boolean")
-    return pd.Series(pd.NA, index=index, dtype="string")
+        return pd.Series(pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)), index=index)
+    import pyarrow as pa
+
+    return _string_series(pa.nulls(n, pa.large_string()), index)
 
 
 class _Skipping:
@@ -475,7 +571,7 @@ def conform(
     others = [c for c in frame.columns if c not in out]
     if others:
         result = pd.concat([result, frame[others]], axis=1)
-    if schema.key is not None:
+    if schema.key is not None and not all_distinct(result[schema.key]):
         key = result[schema.key]
         dup = key.duplicated(keep=False) & key.notna()
         report.add(dup, column=schema.key, what=f"duplicate {schema.key}", lines=lines,

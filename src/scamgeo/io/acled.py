@@ -39,7 +39,7 @@ from ._acled_layout import (
     old_types,
 )
 from ._cache import snapshot_meta
-from ._checks import Report, decimal_commas, text_cells
+from ._checks import Report, TextNeeded, all_distinct, decimal_commas, text_cells
 from ._events import (
     COUNTRY_NAMES,
     GW_CODES,
@@ -48,7 +48,7 @@ from ._events import (
     check_filters,
     country_from_name,
     describe_filters,
-    filter_events,
+    filter_rows,
     finish_events,
     parse_int,
     record_left_out,
@@ -252,39 +252,26 @@ def read_acled(
     )
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an ACLED export")
-    left = LeftOut(raw.name)
-    frame, lines, old_layout = _export_rows(raw, sheet=sheet, left=left)
-    records = int(frame.attrs.get("records", len(frame)))
-    report = Report(raw.name)
-    frame, lines, dates, country = _asked_for(
-        frame, lines, filters=filters, date_format=date_format, left=left, report=report
-    )
-    common, may_be_empty = _common_columns(
-        frame, dates, country, old_layout=old_layout, lines=lines, report=report, source=raw.name
-    )
-    try:
-        events = finish_events(
-            common,
-            source=raw.name,
-            lines=lines,
-            dataset="ACLED",
-            attribution=_attribution(name, raw.path, filters),
-            report=report,
-            extra=_own_columns(frame, old_layout=old_layout),
-            may_be_empty=may_be_empty,
-        )
-    except SchemaError:
-        if warn:
-            left.warn(stacklevel=2)
-        raise
+    options: dict[str, Any] = {"sheet": sheet, "filters": filters, "date_format": date_format,
+                               "attribution": _attribution(name, raw.path, filters)}  # fmt: skip
+    for numbers in (_NUMBERS, ()):  # numbers parsed by pyarrow first; the text if a cell is bad
+        left = LeftOut(raw.name)
+        try:
+            events, records, old_layout, may_be_empty = _events(raw, left, numbers, **options)
+        except TextNeeded:
+            continue
+        except SchemaError:
+            if warn:
+                left.warn(stacklevel=2)
+            raise
+        break
+    else:  # pragma: no cover (the text parse never asks for the text)
+        raise AssertionError("read_acled: the text parse asked for the text")
     if old_layout:
         _warn_old_layout(raw.name, old_layout, may_be_empty)
-    before_n = len(events)
-    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
-    left.add_count(
-        before_n - len(events), "not matching event_types=, sub_event_types= or min_geo_precision="
+    events = filter_rows(
+        events, left, filters, "event_types=, sub_event_types= or min_geo_precision="
     )
-    events = events.reset_index(drop=True)
     if warn:
         left.warn(stacklevel=2)
     record_left_out(events, left, records=records)
@@ -292,16 +279,72 @@ def read_acled(
     return events
 
 
+#: ACLED's columns of numbers, parsed as numbers by pyarrow when the file allows.
+_NUMBERS = (
+    "year", "time_precision", "iso", "latitude", "longitude", "geo_precision", "fatalities",
+    "timestamp", "gwno",
+)  # fmt: skip
+
+
+def _events(
+    raw: Raw,
+    left: LeftOut,
+    numbers: tuple[str, ...],
+    *,
+    sheet: str | int | None,
+    filters: dict[str, Any],
+    date_format: str | None,
+    attribution: dict[str, Any],
+) -> tuple[gpd.GeoDataFrame, int, str, dict[str, np.ndarray] | None]:
+    """Steps 1 to 4 and the schema's checks: the events, the file's records, the old layout's marks.
+
+    With ``numbers``, a large CSV's number columns come parsed by pyarrow;
+    whenever a cell must be named (a problem) or rows compared cell for cell
+    (a repeated id), :class:`TextNeeded` asks for the text parse instead, so
+    that every message and count is the text parse's.
+    """
+    frame, lines, old_layout = _export_rows(raw, sheet=sheet, left=left, numbers=numbers)
+    typed = bool(frame.attrs.get("typed"))
+    records = int(frame.attrs.get("records", len(frame)))
+    report = Report(raw.name)
+    try:
+        frame, lines, dates, country = _asked_for(
+            frame, lines, filters=filters, date_format=date_format, left=left, report=report,
+            typed=typed,
+        )  # fmt: skip
+        common, may_be_empty = _common_columns(
+            frame, dates, country, old_layout=old_layout, lines=lines, report=report,
+            source=raw.name,
+        )  # fmt: skip
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="ACLED",
+            attribution=attribution,
+            report=report,
+            extra=_own_columns(frame, old_layout=old_layout),
+            may_be_empty=may_be_empty,
+        )
+    except SchemaError:
+        if typed:
+            raise TextNeeded from None
+        raise
+    return events, records, old_layout, may_be_empty
+
+
 def _export_rows(
-    raw: Raw, *, sheet: str | int | None, left: LeftOut
+    raw: Raw, *, sheet: str | int | None, left: LeftOut, numbers: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, np.ndarray, str]:
     """Step 1: the export's rows as text, their file lines, and what marks an old layout.
 
     Rows that are no records (an HXL hashtag row, header rows repeated inside
     the file, a last record cut short) are left out and counted in ``left``.
+    ``numbers``: columns pyarrow may parse as numbers (see :func:`to_frame`).
     """
-    frame = to_frame(raw, sheet=sheet, left=left)
+    frame = to_frame(raw, sheet=sheet, left=left, numbers=numbers)
     records = frame.attrs.get("records", len(frame))
+    typed = frame.attrs.get("typed", False)
     frame, old_layout = header_check(frame, source=raw.name)
     offset = 1 if raw.kind in ("json", "geo") else 2
     lines = np.arange(len(frame)) + offset
@@ -309,7 +352,7 @@ def _export_rows(
     if skip.any():
         frame, lines = frame[~skip], lines[~skip]
     frame = frame.reset_index(drop=True)
-    frame.attrs["records"] = records
+    frame.attrs.update(records=records, typed=typed)
     return frame, lines, old_layout
 
 
@@ -321,11 +364,14 @@ def _asked_for(
     date_format: str | None,
     left: LeftOut,
     report: Report,
+    typed: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.Series, pd.Series]:
     """Step 2: the rows asked for, decided on country, date and duplicates before any check.
 
     A bad row outside them never blocks the rest; every row left out is
     counted in ``left``. Returns the rows, their lines, dates and ISO3 codes.
+    Raises :class:`TextNeeded` when ``typed`` rows share an id (their cells
+    are compared as text).
     """
     country, labels, no_country = _countries(frame)
     left.add(no_country, "with no country at all (iso and country empty)", lines=lines)
@@ -333,7 +379,7 @@ def _asked_for(
     keep = asked_for(
         country, dates, filters, left, labels=labels, lines=lines, no_country=no_country
     )
-    keep &= ~_exact_duplicates(frame, keep, left, lines)
+    keep &= ~_exact_duplicates(frame, keep, left, lines, typed=typed)
     if not keep.all():
         frame, dates, country = (x[keep].reset_index(drop=True) for x in (frame, dates, country))
         lines = lines[keep]
@@ -438,17 +484,22 @@ def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
 
 def _exact_duplicates(
-    frame: pd.DataFrame, keep: np.ndarray, left: LeftOut, lines: np.ndarray
+    frame: pd.DataFrame, keep: np.ndarray, left: LeftOut, lines: np.ndarray, *, typed: bool = False
 ) -> np.ndarray:
     """Rows (among ``keep``) repeating an earlier row cell for cell (exports merged twice).
 
     They are left out and counted; rows sharing an id with different cells are
-    reported by the schema's key check instead.
+    reported by the schema's key check instead. Cells are compared as the
+    file writes them: a typed frame whose ids repeat raises :class:`TextNeeded`.
     """
     ids = frame["event_id_cnty"]
-    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     out = np.zeros(len(frame), dtype=bool)
+    if all_distinct(ids):
+        return out
+    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():
+        if typed:
+            raise TextNeeded
         repeat = frame[shared].duplicated(keep="first").to_numpy(dtype=bool)
         out[np.flatnonzero(shared)[repeat]] = True
         left.add(out, "exact duplicates of an earlier row (same event_id_cnty, same cells)",

@@ -53,14 +53,21 @@ import requests
 
 from .._errors import DataSourceError, ParameterError, SchemaError
 from ._cache import find_snapshot, query_hash, snapshot_meta, write_snapshot
-from ._checks import Report, decimal_commas, text_cells
+from ._checks import (
+    Report,
+    TextNeeded,
+    all_distinct,
+    decimal_commas,
+    map_distinct,
+    text_cells,
+)
 from ._events import (
     GW_CODES,
     asked_for,
     check_filters,
     country_from_name,
     describe_filters,
-    filter_events,
+    filter_rows,
     finish_events,
     parse_int,
     record_left_out,
@@ -295,46 +302,84 @@ def read_ucdp_ged(
     violence = _violence(type_of_violence)
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="a UCDP GED file")
-    left = LeftOut(raw.name)
-    frame, lines, records = _ged_rows(raw, sheet=sheet, left=left)
-    frame, lines, start_dates, country = _ged_asked_for(
-        frame, lines, filters=filters, violence=violence, left=left
-    )
-    report = Report(raw.name)
-    ints, end_dates = _ged_cells(frame, lines, start_dates, report)
-    common = _ged_common(frame, ints, start_dates, country, source=raw.name)
-    extra = frame.drop(columns=["latitude", "longitude"]).rename(
-        columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
-    )
-    for col, values in ints.items():
-        extra[col] = values
-    extra["date_start"] = start_dates
-    if end_dates is not None:
-        extra["date_end"] = end_dates
-    try:
-        events = finish_events(
-            common,
-            source=raw.name,
-            lines=lines,
-            dataset="UCDP GED",
-            attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
-            report=report,
-            extra=extra,
-            same_cell=_SAME_CELL,
-        )
-    except SchemaError:
-        if warn:
-            left.warn(stacklevel=2)
-        raise
-    before_n = len(events)
-    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
-    left.add_count(before_n - len(events), "not matching event_types= or min_geo_precision=")
-    events = events.reset_index(drop=True)
+    attribution = _attribution(name, raw.path, {**filters, "type_of_violence": violence})
+    for numbers in (_NUMBERS, ()):  # numbers parsed by pyarrow first; the text if a cell is bad
+        left = LeftOut(raw.name)
+        try:
+            events, records = _events(
+                raw, left, numbers, sheet=sheet, filters=filters, violence=violence,
+                attribution=attribution,
+            )  # fmt: skip
+        except TextNeeded:
+            continue
+        except SchemaError:
+            if warn:
+                left.warn(stacklevel=2)
+            raise
+        break
+    else:  # pragma: no cover (the text parse never asks for the text)
+        raise AssertionError("read_ucdp_ged: the text parse asked for the text")
+    events = filter_rows(events, left, filters, "event_types= or min_geo_precision=")
     if warn:
         left.warn(stacklevel=2)
     record_left_out(events, left, records=records)
     logger.info("read %d UCDP GED events from %s", len(events), raw.name)
     return events
+
+
+def _events(
+    raw: Any,
+    left: LeftOut,
+    numbers: tuple[str, ...],
+    *,
+    sheet: str | int | None,
+    filters: dict[str, Any],
+    violence: list[int] | None,
+    attribution: dict[str, Any],
+) -> tuple[gpd.GeoDataFrame, int]:
+    """Steps 1 to 4 and the schema's checks: the events and the file's records.
+
+    With ``numbers``, a large CSV's number columns come parsed by pyarrow;
+    whenever a cell must be named or rows compared cell for cell,
+    :class:`TextNeeded` asks for the text parse (as in :func:`read_acled`).
+    """
+    frame, lines, records = _ged_rows(raw, sheet=sheet, left=left, numbers=numbers)
+    typed = bool(frame.attrs.get("typed"))
+    report = Report(raw.name)
+    try:
+        frame, lines, start_dates, country = _ged_asked_for(
+            frame, lines, filters=filters, violence=violence, left=left, typed=typed
+        )
+        ints, end_dates = _ged_cells(frame, lines, start_dates, report)
+        common = _ged_common(frame, ints, start_dates, country, source=raw.name)
+        extra = frame.drop(columns=["latitude", "longitude"]).rename(
+            columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
+        )
+        for col, values in ints.items():
+            extra[col] = values
+        extra["date_start"] = start_dates
+        if end_dates is not None:
+            extra["date_end"] = end_dates
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="UCDP GED",
+            attribution=attribution,
+            report=report,
+            extra=extra,
+            same_cell=_SAME_CELL,
+        )
+    except SchemaError:
+        if typed:
+            raise TextNeeded from None
+        raise
+    return events, records
+
+
+#: GED's columns parsed as numbers by pyarrow when the file allows (``country_id`` stays
+#: text: it names the rows of countries scamgeo does not cover).
+_NUMBERS = tuple(c for c in _INT_COLUMNS if c != "country_id") + ("latitude", "longitude")
 
 
 #: Common column -> the GED column it comes from (a bad GED cell is reported once).
@@ -365,22 +410,25 @@ def _violence(type_of_violence: int | Iterable[int] | None) -> list[int] | None:
 
 
 def _ged_rows(
-    raw: Any, *, sheet: str | int | None, left: LeftOut
+    raw: Any, *, sheet: str | int | None, left: LeftOut, numbers: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Step 1: the file's records as text, their file lines, and how many records it holds.
 
     A headerless candidate release gets UCDP's 49 names; an HXL hashtag row
     (HDX's copies), repeated headers and a cut last record are counted in ``left``.
+    ``numbers``: columns pyarrow may parse as numbers (see :func:`to_frame`).
     """
     names = _header_or_names(raw)
-    frame = to_frame(raw, names=names, sheet=sheet, left=left)
+    frame = to_frame(raw, names=names, sheet=sheet, left=left, numbers=numbers)
     records = int(frame.attrs.get("records", len(frame)))
+    typed = frame.attrs.get("typed", False)
     frame = _check_layout(frame, source=raw.name, headerless=names is not None)
     offset = 1 if (names is not None or raw.kind in ("json", "geo")) else 2
     lines = np.arange(len(frame)) + offset
     skip = structural_rows(frame, lines, left)
     if skip.any():
         frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
+    frame.attrs["typed"] = typed
     return frame, lines, records
 
 
@@ -391,11 +439,13 @@ def _ged_asked_for(
     filters: dict[str, Any],
     violence: list[int] | None,
     left: LeftOut,
+    typed: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.Series, pd.Series]:
     """Step 2: the rows asked for (country, period, violence type, no exact duplicate).
 
     Decided before any cell is checked; every row left out is counted in ``left``.
-    Returns the rows, their lines, their ``date_start`` and ISO3 country.
+    Returns the rows, their lines, their ``date_start`` and ISO3 country. Raises
+    :class:`TextNeeded` when ``typed`` rows share an id (their cells are compared as text).
     """
     country_id = parse_int(frame["country_id"])
     names = text_cells(frame["country"])
@@ -420,8 +470,12 @@ def _ged_asked_for(
         left.add(other, f"outside type_of_violence={violence}", lines=lines)
         keep &= ~other
     ids = frame["id"]
-    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
+    shared = np.zeros(len(frame), dtype=bool)
+    if not all_distinct(ids):
+        shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():
+        if typed:
+            raise TextNeeded
         repeat = np.zeros(len(frame), dtype=bool)
         repeat[np.flatnonzero(shared)[frame[shared].duplicated(keep="first").to_numpy()]] = True
         left.add(repeat, "exact duplicates of an earlier row (same id, same cells)", lines=lines)
@@ -482,12 +536,13 @@ def _ged_common(
     """Step 4: the common schema's columns from GED's (mapping in the module docstring)."""
     ids = ints["id"].astype("string")
     common = pd.DataFrame(index=frame.index)
-    common["event_id"] = ("UCDP-" + ids).where(ids.notna(), frame["id"])
+    event_id = "UCDP-" + ids
+    common["event_id"] = event_id.where(ids.notna(), frame["id"]) if ids.hasnans else event_id
     common["event_date"] = start_dates
-    common["time_precision"] = ints["date_prec"].map(DATE_PREC, na_action="ignore").astype("Int64")
+    common["time_precision"] = map_distinct(ints["date_prec"], DATE_PREC.get, dtype="Int64")
     tov = ints["type_of_violence"]
-    common["event_type"] = tov.map({k: v[0] for k, v in VIOLENCE.items()}, na_action="ignore")
-    common["sub_event_type"] = tov.map({k: v[1] for k, v in VIOLENCE.items()}, na_action="ignore")
+    common["event_type"] = map_distinct(tov, lambda v: VIOLENCE.get(v, (None,))[0])
+    common["sub_event_type"] = map_distinct(tov, lambda v: VIOLENCE.get(v, (None, None))[1])
     common["actor1"] = frame["side_a"]
     common["actor2"] = frame["side_b"]
     common["country"] = country
@@ -500,7 +555,7 @@ def _ged_common(
     common["location"] = location
     common["latitude"] = decimal_commas(frame["latitude"], column="latitude", source=source)
     common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=source)
-    common["geo_precision"] = ints["where_prec"].map(WHERE_PREC, na_action="ignore").astype("Int64")
+    common["geo_precision"] = map_distinct(ints["where_prec"], WHERE_PREC.get, dtype="Int64")
     common["fatalities"] = ints["best"]
     common["notes"] = pd.NA
     office = frame.get("source_office", pd.Series(pd.NA, index=frame.index, dtype="object"))
