@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,7 @@ __all__ = [
     "arrow_numbers",
     "arrow_text",
     "conform",
+    "constant",
     "decimal_commas",
     "map_distinct",
     "text_cells",
@@ -246,18 +247,31 @@ def _string_series(values: Any, index: pd.Index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(values), index=index)
 
 
+def constant(value: str | None, index: pd.Index) -> pd.Series:
+    """A column of text holding ``value`` in every row (<NA> for None), built by Arrow."""
+    import pyarrow as pa
+
+    if value is None:
+        return _string_series(pa.nulls(len(index), pa.large_string()), index)
+    one = pa.array([value], pa.large_string())
+    return _string_series(one.take(np.zeros(len(index), dtype=np.int64)), index)
+
+
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, <NA> where empty (NaN, None, '' or spaces); ``string`` dtype.
 
     Column-wise string operations (Arrow kernels when pandas stores text in
     Arrow, as it does by default since pandas 3): no Python per cell.
     """
-    values = arrow_text(series)
-    if values is None:
-        text = series.astype("string").str.strip()
-        return text.mask(text.str.len() == 0)
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    values = arrow_text(series)
+    if values is None:
+        if not series.notna().any():  # a column the reader left empty
+            return _string_series(pa.nulls(len(series), pa.large_string()), series.index)
+        text = series.astype("string").str.strip()
+        return text.mask(text.str.len() == 0)
 
     trimmed = pc.utf8_trim_whitespace(values) if _may_need_trim(values) else values
     blank = pc.equal(pc.binary_length(trimmed), 0)
@@ -425,7 +439,13 @@ def _conform_date(series: pd.Series, col: Any, lines: np.ndarray, report: Any) -
     else:
         text = text_cells(series)
         blank = text.isna()
-        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        if blank.all():
+            values = pd.Series(
+                np.full(len(text), np.datetime64("NaT"), "datetime64[ns]"), text.index
+            )
+        else:
+            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+            values = values.astype("datetime64[ns]")
         report.add(values.isna() & ~blank, column=col.name, what="is not a date (YYYY-MM-DD)",
                    lines=lines, values=text)  # fmt: skip
     if not col.nullable:
@@ -540,6 +560,7 @@ def conform(
     report: Report,
     may_be_empty: dict[str, np.ndarray] | None = None,
     reported: dict[str, np.ndarray] | None = None,
+    distinct: Collection[str] = (),
 ) -> pd.DataFrame | None:
     """Check ``frame`` against ``schema`` column-wise; problems go to ``report``.
 
@@ -551,7 +572,9 @@ def conform(
     rows where an empty cell is expected (and documented by the reader);
     ``reported`` maps a column to the rows whose cell (or the source cell it
     was derived from) the reader has already reported: they are not
-    reported again.
+    reported again. ``distinct`` names columns whose filled cells the
+    reader has found to be all different: the key is then checked again only
+    if cleaning its text changed a cell.
     """
     require_columns(frame.columns, schema.required, source=source)
     frame = frame.reset_index(drop=True)
@@ -567,11 +590,12 @@ def conform(
         skip = (reported or {}).get(col.name)
         target: Any = report if skip is None or not skip.any() else _Skipping(report, skip)
         out[col.name] = _conform_column(series, col, lines, target, empty)
-    result = pd.DataFrame(out, index=frame.index)
+    result = pd.DataFrame({k: v.array for k, v in out.items()}, index=frame.index, copy=False)
     others = [c for c in frame.columns if c not in out]
     if others:
         result = pd.concat([result, frame[others]], axis=1)
-    if schema.key is not None and not all_distinct(result[schema.key]):
+    key_known = schema.key in distinct and _same_text(frame[schema.key], result[schema.key])
+    if schema.key is not None and not key_known and not all_distinct(result[schema.key]):
         key = result[schema.key]
         dup = key.duplicated(keep=False) & key.notna()
         report.add(dup, column=schema.key, what=f"duplicate {schema.key}", lines=lines,
@@ -581,6 +605,18 @@ def conform(
         check(result, lines, problems)
     report.add_items(problems.items)
     return None if len(report) else result
+
+
+def _same_text(before: pd.Series, after: pd.Series) -> bool:
+    """Whether cleaning a text column (:func:`text_cells`) left every cell as it was."""
+    raw, clean = arrow_text(before), arrow_text(after)
+    if raw is None or clean is None:
+        return False
+    import pyarrow.compute as pc
+
+    if raw.null_count != clean.null_count:
+        return False
+    return bool(pc.sum(pc.binary_length(raw)) == pc.sum(pc.binary_length(clean)))
 
 
 def raise_schema_items(exc: SchemaError, report: Report) -> None:

@@ -99,10 +99,9 @@ def pcode_to_iso(values: pd.Series) -> pd.Series:
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and distinct values (missing as a value of its own, as the object dtype shows it)."""
+    """Codes and distinct values, missing as a value of its own (None)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    uniques = np.append(np.asarray(uniques, dtype=object), values.dtype.na_value
-                        if isinstance(values.dtype, pd.StringDtype) else np.nan)  # fmt: skip
+    uniques = np.append(np.asarray(uniques, dtype=object), np.array([None], dtype=object))
     return np.where(codes < 0, len(uniques) - 1, codes), uniques
 
 
@@ -233,6 +232,7 @@ def finish_events(
     extra: pd.DataFrame | None = None,
     may_be_empty: dict[str, np.ndarray] | None = None,
     same_cell: dict[str, str] | None = None,
+    distinct_ids: bool = False,
 ) -> gpd.GeoDataFrame:
     """Check ``frame`` against :data:`EVENTS` (column-wise) and finish it.
 
@@ -259,6 +259,9 @@ def finish_events(
         Schema column -> the source column it is derived from
         (``{"event_date": "date_start"}``): a cell the reader reported in the
         source column is not reported again under the schema's name.
+    distinct_ids : bool, default False
+        The reader has found the ``event_id`` cells all different (the key is
+        then checked again only if cleaning its text changed a cell).
 
     Returns
     -------
@@ -275,11 +278,12 @@ def finish_events(
         report=report,
         may_be_empty={**EVENTS.empty_allowed(extra), **(may_be_empty or {})},
         reported=reported,
+        distinct=("event_id",) if distinct_ids else (),
     )
     report.raise_if_any()
     assert out is not None
     out = out[EVENTS.names]
-    codes = province_codes(out["admin1"], country=out["country"].astype("string"))
+    codes = province_codes(out["admin1"], country=out["country"])
     thai_khmer = out["country"].isin(["THA", "KHM"]).to_numpy()
     unknown = out["admin1"].notna().to_numpy() & codes.isna().to_numpy() & thai_khmer
     if unknown.any():

@@ -39,7 +39,15 @@ from ._acled_layout import (
     old_types,
 )
 from ._cache import snapshot_meta
-from ._checks import Report, TextNeeded, all_distinct, decimal_commas, text_cells
+from ._checks import (
+    Report,
+    TextNeeded,
+    all_distinct,
+    constant,
+    decimal_commas,
+    map_distinct,
+    text_cells,
+)
 from ._events import (
     COUNTRY_NAMES,
     GW_CODES,
@@ -325,6 +333,7 @@ def _events(
             report=report,
             extra=_own_columns(frame, old_layout=old_layout),
             may_be_empty=may_be_empty,
+            distinct_ids=bool(frame.attrs.get("ids_distinct")),
         )
     except SchemaError:
         if typed:
@@ -412,7 +421,7 @@ def _common_columns(
     common["event_date"] = dates
     for col in SHARED:
         if col != "event_date":
-            common[col] = frame[col] if col in frame else pd.NA
+            common[col] = frame[col] if col in frame else constant(None, frame.index)
     may_be_empty = None
     if old_layout:
         event_type, sub_event_type, unknown_sub = old_types(frame, report, lines)
@@ -422,10 +431,10 @@ def _common_columns(
     for col in ("latitude", "longitude"):
         common[col] = decimal_commas(common[col], column=col, source=source)
     common["country"] = country
-    common["source_url"] = ACLED_URL
-    common["source_date"] = pd.NA
+    common["source_url"] = constant(ACLED_URL, frame.index)
+    common["source_date"] = constant(None, frame.index)
     if "source" not in frame:
-        common["source"] = "ACLED"
+        common["source"] = constant("ACLED", frame.index)
     return common, may_be_empty
 
 
@@ -464,17 +473,15 @@ def _warn_old_layout(source: str, marks: str, may_be_empty: dict[str, np.ndarray
 def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """ISO3 of each row (from ``iso``, ``gwno`` or ``country``), labels for messages, and
     where the row names no country at all."""
-    empty_int = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    empty_int = parse_int(pd.Series(np.full(len(frame), np.nan), index=frame.index))
     iso_codes = parse_int(frame["iso"]) if "iso" in frame else empty_int
     gw_codes = parse_int(frame["gwno"]) if "gwno" in frame else empty_int
-    names = (
-        text_cells(frame["country"])
-        if "country" in frame
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    country = iso_codes.map(ISO_NUMERIC, na_action="ignore").astype("string")
-    country = country.fillna(gw_codes.map(GW_CODES, na_action="ignore").astype("string"))
-    country = country.fillna(country_from_name(names))
+    names = text_cells(frame["country"] if "country" in frame else constant(None, frame.index))
+    country = map_distinct(iso_codes, ISO_NUMERIC.get)
+    if country.hasnans and gw_codes.notna().any():
+        country = country.fillna(map_distinct(gw_codes, GW_CODES.get))
+    if country.hasnans:
+        country = country.fillna(country_from_name(names))
     no_country = (iso_codes.isna() & gw_codes.isna() & names.isna()).to_numpy(dtype=bool)
     outside = country.isna().to_numpy(dtype=bool) & ~no_country
     labels = names.copy()
@@ -494,7 +501,8 @@ def _exact_duplicates(
     """
     ids = frame["event_id_cnty"]
     out = np.zeros(len(frame), dtype=bool)
-    if all_distinct(ids):
+    frame.attrs["ids_distinct"] = all_distinct(ids)
+    if frame.attrs["ids_distinct"]:
         return out
     shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():

@@ -57,6 +57,7 @@ from ._checks import (
     Report,
     TextNeeded,
     all_distinct,
+    constant,
     decimal_commas,
     map_distinct,
     text_cells,
@@ -369,6 +370,7 @@ def _events(
             report=report,
             extra=extra,
             same_cell=_SAME_CELL,
+            distinct_ids=typed and bool(frame.attrs.get("ids_distinct")),
         )
     except SchemaError:
         if typed:
@@ -449,8 +451,9 @@ def _ged_asked_for(
     """
     country_id = parse_int(frame["country_id"])
     names = text_cells(frame["country"])
-    country = country_id.map(GW_CODES, na_action="ignore").astype("string")
-    country = country.fillna(country_from_name(names))
+    country = map_distinct(country_id, GW_CODES.get)
+    if country.hasnans:
+        country = country.fillna(country_from_name(names))
     no_country = (country_id.isna() & names.isna()).to_numpy(dtype=bool)
     left.add(no_country, "with no country at all (country and country_id empty)", lines=lines)
     start_dates = parse_dates(frame["date_start"])
@@ -459,7 +462,11 @@ def _ged_asked_for(
         start_dates,
         filters,
         left,
-        labels=names.fillna("country_id " + frame["country_id"].astype("string")),
+        labels=(
+            names.fillna("country_id " + frame["country_id"].astype("string"))
+            if names.hasnans
+            else names
+        ),
         lines=lines,
         no_country=no_country,
         dated="with date_start",
@@ -471,7 +478,8 @@ def _ged_asked_for(
         keep &= ~other
     ids = frame["id"]
     shared = np.zeros(len(frame), dtype=bool)
-    if not all_distinct(ids):
+    frame.attrs["ids_distinct"] = all_distinct(ids)
+    if not frame.attrs["ids_distinct"]:
         shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():
         if typed:
@@ -557,11 +565,11 @@ def _ged_common(
     common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=source)
     common["geo_precision"] = map_distinct(ints["where_prec"], WHERE_PREC.get, dtype="Int64")
     common["fatalities"] = ints["best"]
-    common["notes"] = pd.NA
+    common["notes"] = constant(None, frame.index)
     office = frame.get("source_office", pd.Series(pd.NA, index=frame.index, dtype="object"))
-    common["source"] = office.fillna("UCDP GED")
-    common["source_url"] = UCDP_URL
-    common["source_date"] = pd.NA
+    common["source"] = office.fillna("UCDP GED") if office.hasnans else office
+    common["source_url"] = constant(UCDP_URL, frame.index)
+    common["source_date"] = constant(None, frame.index)
     return common
 
 
