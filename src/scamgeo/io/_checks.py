@@ -298,10 +298,11 @@ def _may_need_trim(values: Any) -> bool:
         kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets: np.ndarray = np.frombuffer(offsets_buf, dtype=kind)
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buf, dtype=np.uint8)
-        starts, ends = offsets[:-1], offsets[1:]
-        filled = ends > starts
-        edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
+        data = np.frombuffer(data_buf, dtype=np.uint8)[: offsets[-1]]
+        if not len(data):
+            continue
+        # an empty cell's "edges" are its neighbours' (or the first and last byte): no harm
+        edges = data[np.concatenate([np.minimum(offsets[:-1], len(data) - 1), offsets[1:] - 1])]
         if ((edges <= 0x20) | (edges >= 0x7F)).any():
             return True
     return False
@@ -316,7 +317,10 @@ def all_distinct(values: pd.Series) -> bool:
 def map_distinct(values: pd.Series, fn: Any, *, dtype: str = "string") -> pd.Series:
     """``fn`` applied to each distinct value of ``values`` once (missing cells stay missing)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = pd.array([fn(u) for u in uniques], dtype=dtype)
+    mapped = [fn(u) for u in uniques]
+    if dtype == "string" and arrow_text(values) is not None and mapped == list(uniques):
+        return values.astype("string")  # every cell is its own label: no new column
+    labels = pd.array(mapped, dtype=dtype)
     # a take on the distinct labels: Arrow builds the column, no Python object per row
     return pd.Series(labels.take(codes, allow_fill=True), index=values.index)
 

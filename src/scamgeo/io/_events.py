@@ -215,10 +215,12 @@ def _points(frame: pd.DataFrame, *, source: str) -> gpd.GeoDataFrame:
     coords = frame[["longitude", "latitude"]]
     codes, first = _distinct_places(coords)
     if len(first) == len(frame):
-        return gpd.GeoDataFrame(frame, geometry=geometry_of(frame, name=source, check=False))
+        return gpd.GeoDataFrame(
+            frame, geometry=geometry_of(frame, name=source, check=False), copy=False
+        )
     places = geometry_of(coords.iloc[first], name=source, check=False)
     geometry = gpd.GeoSeries(places.array.take(codes), index=frame.index, crs=places.crs)
-    return gpd.GeoDataFrame(frame, geometry=geometry)
+    return gpd.GeoDataFrame(frame, geometry=geometry, copy=False)
 
 
 def finish_events(

@@ -715,7 +715,11 @@ def _csv_source(raw: Raw) -> Any:
 
 
 def _arrow_options(sep: str, names: Sequence[str] | None, types: dict[str, Any]) -> tuple:
-    """pyarrow's CSV options as pandas' pyarrow engine sets them for ``dtype=str`` (same cells)."""
+    """pyarrow's CSV options as pandas' pyarrow engine sets them for ``dtype=str`` (same cells).
+
+    The text is not checked for UTF-8 again: :func:`load_raw` keeps the bytes of
+    a CSV only once they are known to be UTF-8.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -733,6 +737,7 @@ def _arrow_options(sep: str, names: Sequence[str] | None, types: dict[str, Any])
         null_values=NA_VALUES,
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
+        check_utf8=False,
     )
     return read, parse, convert
 

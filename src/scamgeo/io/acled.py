@@ -416,9 +416,7 @@ def _common_columns(
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
     """Step 3: the common schema's columns from ACLED's, and the rows whose
     ``sub_event_type`` may be empty (an old layout's type that does not say which)."""
-    common = pd.DataFrame(index=frame.index)
-    common["event_id"] = frame["event_id_cnty"]
-    common["event_date"] = dates
+    common = {"event_id": frame["event_id_cnty"], "event_date": dates}
     for col in SHARED:
         if col != "event_date":
             common[col] = frame[col] if col in frame else constant(None, frame.index)
@@ -435,7 +433,7 @@ def _common_columns(
     common["source_date"] = constant(None, frame.index)
     if "source" not in frame:
         common["source"] = constant("ACLED", frame.index)
-    return common, may_be_empty
+    return pd.DataFrame(common, index=frame.index, copy=False), may_be_empty
 
 
 def _own_columns(frame: pd.DataFrame, *, old_layout: str) -> pd.DataFrame:
