@@ -471,3 +471,16 @@ def test_parse_int_reads_numbers_and_text_alike() -> None:
     numbers = _events.parse_int(pd.Series([764, 764.0, 2.5, np.nan, 1e300, -0.0, 7.0]))
     assert text.tolist() == numbers.tolist() == [764, 764, pd.NA, pd.NA, pd.NA, 0, 7]
     assert str(text.dtype) == str(numbers.dtype) == "Int64"
+
+
+def test_end_dates_are_read_where_they_differ_from_start_dates(tmp_path: Path) -> None:
+    path = write_ged(tmp_path / "ged.csv", 2_000, seed=9)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[::7, "date_end"] = "2025-12-31 00:00:00.000"
+    frame.loc[3, "date_end"] = ""
+    frame.to_csv(path, index=False)
+    events = read_ucdp_ged(path)
+    expected = pd.to_datetime(frame["date_end"].str[:10], format="%Y-%m-%d", errors="coerce")
+    assert events["date_end"].isna().tolist() == expected.isna().tolist()
+    assert (events["date_end"].dropna().to_numpy() == expected.dropna().to_numpy()).all()
+    assert (events["date_start"].to_numpy() == events["event_date"].to_numpy()).all()

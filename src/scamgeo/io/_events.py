@@ -158,10 +158,9 @@ def parse_int(values: pd.Series) -> pd.Series:
     as for a number beyond the 64-bit range); distinct values parsed once."""
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         floats = values.to_numpy(dtype="float64", na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            rounded = np.round(floats)
-            missing = ~((rounded == floats) & (np.abs(floats) < _INT_LIMIT))
-        ints = np.where(missing, 0, rounded).astype(np.int64)
+        with np.errstate(invalid="ignore"):  # NaN and numbers beyond 64 bits: no whole number
+            ints = floats.astype(np.int64)
+        missing = ~(ints == floats) | (floats >= _INT_LIMIT)
         return pd.Series(pd.arrays.IntegerArray(ints, missing), index=values.index)
     fast = arrow_numbers(values)
     if fast is not None:  # Arrow text of numbers: one cast
@@ -177,7 +176,8 @@ def parse_int(values: pd.Series) -> pd.Series:
     return parse_int(numbers)
 
 
-#: Whole numbers at or beyond this size do not fit in an Int64 column: read as <NA>.
+#: Whole numbers at or beyond this size do not fit in an Int64 column: read as <NA> (a
+#: float64 cast to int64 beyond it wraps to -2**63, which may compare equal).
 _INT_LIMIT = 2.0**63
 
 

@@ -221,9 +221,9 @@ def structural_rows(frame: pd.DataFrame, lines: np.ndarray, left: LeftOut) -> np
     out = np.zeros(n, dtype=bool)
     if not n or not len(frame.columns):
         return out
-    head = [frame.iloc[: min(n, 3), j].tolist() for j in range(len(frame.columns))]
-    for pos in range(min(n, 3)):
-        cells = [str(c[pos]).strip() for c in head if isinstance(c[pos], str) and c[pos].strip()]
+    head = frame.head(3).to_numpy(dtype=object)
+    for pos in range(len(head)):
+        cells = [str(v).strip() for v in head[pos] if isinstance(v, str) and v.strip()]
         if cells and all(c.startswith("#") for c in cells):
             out[pos] = True
     hxl = out.copy()

@@ -57,6 +57,7 @@ from ._checks import (
     Report,
     TextNeeded,
     all_distinct,
+    arrow_text,
     constant,
     decimal_commas,
     map_distinct,
@@ -527,10 +528,24 @@ def _ged_cells(
         "date_start",
         "is not a date; expected e.g. '2025-07-24' or '2025-07-24 00:00:00.000'",
     )
-    end_dates = parse_dates(frame["date_end"]) if "date_end" in frame else None
+    end_dates = _end_dates(frame, start_dates) if "date_end" in frame else None
     if end_dates is not None:
         bad_cells(end_dates.isna() & frame["date_end"].notna(), "date_end", "is not a date")
     return ints, end_dates
+
+
+def _end_dates(frame: pd.DataFrame, start_dates: pd.Series) -> pd.Series:
+    """``date_end`` parsed; where every cell is written as its ``date_start`` (events of one
+    day), the start dates (parsed cell by cell, the same text gives the same date)."""
+    start, end = arrow_text(frame["date_start"]), arrow_text(frame["date_end"])
+    if start is not None and end is not None and len(start):
+        import pyarrow.compute as pc
+
+        both_empty = pc.and_(pc.is_null(start), pc.is_null(end))
+        same = pc.or_(pc.fill_null(pc.equal(start, end), False), both_empty)
+        if pc.all(same).as_py():
+            return start_dates.copy()
+    return parse_dates(frame["date_end"])
 
 
 def _ged_common(
@@ -543,34 +558,35 @@ def _ged_common(
 ) -> pd.DataFrame:
     """Step 4: the common schema's columns from GED's (mapping in the module docstring)."""
     ids = ints["id"].astype("string")
-    common = pd.DataFrame(index=frame.index)
     event_id = "UCDP-" + ids
-    common["event_id"] = event_id.where(ids.notna(), frame["id"]) if ids.hasnans else event_id
-    common["event_date"] = start_dates
-    common["time_precision"] = map_distinct(ints["date_prec"], DATE_PREC.get, dtype="Int64")
     tov = ints["type_of_violence"]
-    common["event_type"] = map_distinct(tov, lambda v: VIOLENCE.get(v, (None,))[0])
-    common["sub_event_type"] = map_distinct(tov, lambda v: VIOLENCE.get(v, (None, None))[1])
-    common["actor1"] = frame["side_a"]
-    common["actor2"] = frame["side_b"]
-    common["country"] = country
-    common["admin1"] = frame.get("adm_1")
-    common["admin2"] = frame.get("adm_2")
-    location = frame.get("where_coordinates", pd.Series(pd.NA, index=frame.index, dtype="object"))
+    location = frame.get("where_coordinates", constant(None, frame.index))
     for fallback in ("adm_2", "adm_1", "country"):
-        if fallback in frame:
+        if fallback in frame and location.hasnans:
             location = location.fillna(frame[fallback])
-    common["location"] = location
-    common["latitude"] = decimal_commas(frame["latitude"], column="latitude", source=source)
-    common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=source)
-    common["geo_precision"] = map_distinct(ints["where_prec"], WHERE_PREC.get, dtype="Int64")
-    common["fatalities"] = ints["best"]
-    common["notes"] = constant(None, frame.index)
     office = frame.get("source_office", pd.Series(pd.NA, index=frame.index, dtype="object"))
-    common["source"] = office.fillna("UCDP GED") if office.hasnans else office
-    common["source_url"] = constant(UCDP_URL, frame.index)
-    common["source_date"] = constant(None, frame.index)
-    return common
+    common = {
+        "event_id": event_id.where(ids.notna(), frame["id"]) if ids.hasnans else event_id,
+        "event_date": start_dates,
+        "time_precision": map_distinct(ints["date_prec"], DATE_PREC.get, dtype="Int64"),
+        "event_type": map_distinct(tov, lambda v: VIOLENCE.get(v, (None,))[0]),
+        "sub_event_type": map_distinct(tov, lambda v: VIOLENCE.get(v, (None, None))[1]),
+        "actor1": frame["side_a"],
+        "actor2": frame["side_b"],
+        "country": country,
+        "admin1": frame.get("adm_1"),
+        "admin2": frame.get("adm_2"),
+        "location": location,
+        "latitude": decimal_commas(frame["latitude"], column="latitude", source=source),
+        "longitude": decimal_commas(frame["longitude"], column="longitude", source=source),
+        "geo_precision": map_distinct(ints["where_prec"], WHERE_PREC.get, dtype="Int64"),
+        "fatalities": ints["best"],
+        "notes": constant(None, frame.index),
+        "source": office.fillna("UCDP GED") if office.hasnans else office,
+        "source_url": constant(UCDP_URL, frame.index),
+        "source_date": constant(None, frame.index),
+    }
+    return pd.DataFrame(common, index=frame.index, copy=False)
 
 
 class UcdpClient:

@@ -64,6 +64,8 @@ def sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems
         .fillna(False)
         .to_numpy(dtype=bool)
     )
+    if not wrong_pair.any():
+        return
     wrong = wrong_pair[pair]
     for line, sub, et in zip(
         lines[wrong],
