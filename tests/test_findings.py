@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from _windows import grid
@@ -154,3 +156,90 @@ def test_the_july_brief_compares_july_with_the_weeks_before_inside_its_own_windo
     assert esc.rule == "not_testable"  # the truce came 5 days into the war: nothing to compare
     assert its.rule == "fitted" and "fell at once" in its.text
     assert cp.rule == "compared" and "within 2 days" in cp.text
+
+
+# --- the hub sentences, for every site --------------------------------------------------------
+
+SITES = datasets.sites()
+
+
+@pytest.mark.parametrize("site", list(SITES.index), ids=list(SITES.index))
+def test_fighting_near_every_site_counts_what_proximity_finds(site: str) -> None:
+    from scamgeo import geo
+    from scamgeo.findings import _hubs
+
+    hub = SITES.loc[[site]]
+    w = _window("2025-05-28", "2026-02-28")
+    f = _hubs.fighting_near(EVENTS, hub, w, km=30)
+    if hub["latitude"].isna().all():
+        assert f.rule == "no_location" and "has no coordinates" in f.text
+        return
+    fighting, _ = _war.split_universe(EVENTS, w)
+    near = geo.proximity(fighting, hub, km=30)
+    keys = incident_keys(fighting)
+    sure = set(keys[near["within"] == "certainly"])
+    maybe = set(keys[near["within"] == "possibly"]) - sure
+    assert (f.facts["certainly"], f.facts["possibly"]) == (len(sure), len(maybe))
+    assert f.value == len(sure)
+
+
+@pytest.mark.parametrize("site", list(SITES.index), ids=list(SITES.index))
+def test_no_site_is_ever_zero_km_from_a_crossing(site: str) -> None:
+    """Issue 25: Ban Nong Ian–Stung Bot was listed 0.00 km from Poipet (one stand-in point)."""
+    from scamgeo.findings import _hubs
+
+    hub = SITES.loc[[site]]
+    f = _hubs.nearest_crossing(hub, datasets.sites("border_crossing"))
+    assert not re.search(r"(?<![\d.])0\.0+ km", f.text)
+    if f.rule == "measured":
+        assert f.value > f.facts["margin_km"]  # a distance is given only beyond both errors
+    elif f.rule == "not_apart":
+        assert f.value is None and "cannot say how far apart" in f.text
+
+
+def test_hub_tests_state_both_nulls_and_the_strikes_tested() -> None:
+    from scamgeo.findings import _hubs
+
+    inc = datasets.incidents()
+    hubs = datasets.sites("casino_hub")
+    strikes = inc[
+        inc["sub_event_type"].isin(["Air/drone strike", "Shelling/artillery/missile attack"])
+    ]
+    places = stats.hub_targeting_test(strikes, hubs, null=inc, permutations=99, seed=1)
+    band = stats.hub_targeting_test(strikes, hubs, null="border_band", permutations=99, seed=1)
+    f = _hubs.hub_tests(places, band, strikes=len(strikes), hubs="casino hub")
+    assert f.value == {
+        "against_places": round(places.p_value, 3),
+        "against_band": round(band.p_value, 3),
+    }
+    assert f"The {len(strikes)} strikes tested" in f.text
+    assert f"({band.n_strikes} strikes lie in that band)" in f.text
+    assert "Against the places" in f.text and "against random points within 30 km" in f.text
+
+
+# --- the displacement sentences -------------------------------------------------------------
+
+
+def test_war_peaks_state_the_followed_series_and_keep_a_higher_count_apart() -> None:
+    from scamgeo.findings import _displacement
+
+    table = stats.war_displacement()
+    f = _displacement.war_peaks(table)
+    for r in table.itertuples():
+        assert f.value[r.war][r.country] == int(r.peak_value)
+        assert f"{int(r.peak_value):,}" in f.text
+    # the Thai defence ministry's census and the DPA's "about 400,000" are two series
+    dec = table.set_index(["war", "country"]).loc[("december_war", "THA")]
+    assert dec["counting_body"] == "Thai Ministry of Defence" and dec["peak_value"] == 261137
+    assert "about 400,000" in f.text and "kept apart" in f.text
+
+
+def test_returns_are_told_where_the_data_hold_them() -> None:
+    from scamgeo.findings import _displacement
+
+    series = stats.return_series(country="KHM")
+    f = _displacement.returns(series, country="KHM")
+    assert f.value["returned"] == int(series[series["metric"] == "returned"]["value"].iloc[-1])
+    assert "had returned home by 18 February 2026" in f.text
+    none = _displacement.returns(stats.return_series(country="THA"), country="THA")
+    assert none.value is None and "No figures" in none.text

@@ -152,8 +152,8 @@ def test_lab_runs_a_notebook_through_its_kernel_api(lab):
                     assert reply["content"]["status"] == "ok"
                     break
         figures = [o[briefs.FIGURE_MIME] for o in outputs if briefs.FIGURE_MIME in o]
-        rows = next(f["value"] for f in figures if f["name"] == "rows")
-        assert rows["events"] >= 150
+        record = next(f["value"] for f in figures if f["name"] == "record")
+        assert record["rows"]["events"] >= 150 and record["incidents"] < record["rows"]["events"]
     finally:
         ws.close()
         requests.delete(f"{base}/api/sessions/{session['id']}", headers=headers, timeout=10)

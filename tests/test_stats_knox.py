@@ -115,7 +115,7 @@ def test_within_phases_keeps_each_events_phase():
     assert within.within_phases and within.statistic == plain.statistic
     # the phases alone put many pairs close in time: the null under them is higher
     assert np.mean(within.null_statistics) > np.mean(plain.null_statistics)
-    assert within.p_value > plain.p_value
+    assert within.p_value >= plain.p_value  # never more significant once phases are kept
 
 
 def test_table_wide_p_value_is_calibrated():

@@ -41,6 +41,7 @@ _SUBMODULES = {
     "config",
     "datasets",
     "display",
+    "findings",
     "fmt",
     "geo",
     "io",

@@ -43,7 +43,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
+    "PRECISION_UNCERTAINTY_M",
     "REGION_MARGIN_DEG",
+    "UNKNOWN_UNCERTAINTY_M",
     "as_points",
     "check_coordinates",
     "event_frame",
@@ -52,6 +54,7 @@ __all__ = [
     "located",
     "located_points",
     "region_bounds",
+    "uncertainty_radius_m",
 ]
 
 logger = logging.getLogger("scamgeo")
@@ -60,6 +63,66 @@ logger = logging.getLogger("scamgeo")
 #: are called "outside the region" (covers the neighbours and their seas, and
 #: Jakarta or Yunnan for analyses of the wider region).
 REGION_MARGIN_DEG = 15.0
+
+
+#: Radius (m) of the location error of an event or place from its ``geo_precision`` when it
+#: has no ``uncertainty_m``: 1 = the place itself (2 km), 2 = a town or district point
+#: standing in for a nearby place (25 km), 3 = a province point (50 km).
+PRECISION_UNCERTAINTY_M = {1: 2_000, 2: 25_000, 3: 50_000}
+
+#: Radius (m) when neither ``uncertainty_m`` nor ``geo_precision`` is known (the widest).
+UNKNOWN_UNCERTAINTY_M = 50_000.0
+
+
+def uncertainty_radius_m(
+    frame: pd.DataFrame, *, from_precision: bool = True, unknown_m: float = UNKNOWN_UNCERTAINTY_M
+) -> tuple[np.ndarray, list[str]]:
+    """Each row's location error radius in metres, and notes on where the radii came from.
+
+    The one rule, for every function that weighs a point by how well it is
+    known: ``uncertainty_m`` where present (>= 0); otherwise, with
+    ``from_precision``, the radius of the row's ``geo_precision``
+    (:data:`PRECISION_UNCERTAINTY_M`); otherwise ``unknown_m``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"uncertainty_m": [500, None, None], "geo_precision": [1, 2, None]})
+    >>> uncertainty_radius_m(rows)[0].tolist()
+    [500.0, 25000.0, 50000.0]
+    """
+    n = len(frame)
+    radius = np.full(n, np.nan)
+    notes: list[str] = []
+    if "uncertainty_m" in frame.columns:
+        given = pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        radius = np.where(given >= 0, given, np.nan)
+    missing = np.isnan(radius)
+    if from_precision and missing.any() and "geo_precision" in frame.columns:
+        prec = pd.to_numeric(frame["geo_precision"], errors="coerce")
+        from_prec = prec.map(PRECISION_UNCERTAINTY_M).to_numpy(dtype=float, na_value=np.nan)
+        use = missing & np.isfinite(from_prec)
+        radius = np.where(use, from_prec, radius)
+        if use.any():
+            where = (
+                "no uncertainty_m column"
+                if "uncertainty_m" not in frame.columns
+                else "no uncertainty_m value"
+            )
+            notes.append(
+                f"{int(use.sum())} of {n} event(s) had {where}: radius taken from geo_precision "
+                "(1 -> 2,000 m, 2 -> 25,000 m, 3 -> 50,000 m)"
+            )
+    still = np.isnan(radius)
+    if still.any():
+        radius = np.where(still, unknown_m, radius)
+        notes.append(
+            f"{int(still.sum())} event(s) without uncertainty_m or geo_precision: radius "
+            f"{unknown_m:,.0f} m assumed"
+        )
+    return radius.astype(float), notes
 
 
 def region_bounds() -> tuple[float, float, float, float]:

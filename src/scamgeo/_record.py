@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from ._inputs import PRECISION_UNCERTAINTY_M
 from ._validate import Problems
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
 #: Radius (m) assumed for a point that has no uncertainty of its own, by ACLED
 #: geo_precision: 1 the named place (~2 km), 2 near it or within its district
 #: (~25 km), 3 somewhere in the province (~50 km).
-PRECISION_UNCERTAINTY_M = {1: 2_000, 2: 25_000, 3: 50_000}
 
 #: How far (km) inside the other country a point may lie before it is refused. The
 #: embedded line (OpenStreetMap's, see ``data/README.md``) lies within 0.31 km of every

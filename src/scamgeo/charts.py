@@ -20,7 +20,8 @@ from matplotlib.axes import Axes
 
 from ._errors import ParameterError
 from ._validate import check_choice, guard_public, require_columns
-from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS
+from .style import LINE_CYCLE, PHASE_COLORS, PHASE_LABELS, SIDE_COLORS
+from .vocab import MODEL_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -45,11 +46,15 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
 
 
 def _source(ax: Axes, text: str) -> None:
+    """The source line under the axes, below its tick labels and x label (never over them)."""
+    lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
+    size = max([t.get_fontsize() for t in ax.get_xticklabels()] or [10.0])
+    below = 8 + lines * size * 1.25 + (size * 1.6 if ax.get_xlabel() else 0)
     ax.annotate(
         text,
         xy=(0, 0),
         xycoords="axes fraction",
-        xytext=(0, -28),
+        xytext=(0, -below),
         textcoords="offset points",
         fontsize=7,
         color="#555555",
@@ -160,7 +165,7 @@ def rate_ratio_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events; model: scamgeo.stats.count_model",
+    source: str = "Source: scamgeo's curated record of the war",
 ) -> Axes:
     """Forest plot of incidence-rate ratios with 95% intervals, both models side by side."""
     table = result.table
@@ -185,7 +190,7 @@ def rate_ratio_chart(
             fmt="o",
             color=OKABE_ITO[4 if k == 0 else 0],
             capsize=3,
-            label=model.replace("_", " ") + (" (chosen)" if chosen else ""),
+            label=MODEL_LABELS.get(model, model) + (" (used)" if chosen else " (check)"),
             alpha=1.0 if chosen else 0.6,
         )
     ax.axvline(1, color="#333333", lw=0.8)
@@ -194,7 +199,7 @@ def rate_ratio_chart(
     ax.invert_yaxis()
     ref = PHASE_LABELS.get(str(getattr(result, "reference", "")), getattr(result, "reference", ""))
     ax.set_xlabel(f"incidence-rate ratio vs {ref} (log scale, 95% CI)")
-    ax.set_title("Events per day by phase, relative to the reference phase", loc="left")
+    ax.set_title(f"Incidents per day in each phase, relative to the {ref}", loc="left")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     _source(ax, source)
@@ -247,7 +252,7 @@ def null_distribution_chart(
     result: Any,
     *,
     ax: Axes | None = None,
-    source: str = "Source: scamgeo curated events and sites; Monte Carlo test",
+    source: str = "Source: scamgeo's curated record and sites; Monte Carlo draws of the null",
 ) -> Axes:
     """Histogram of the null statistic (km) with the observed value marked."""
     ax = _ax(ax, (8, 3.4))
@@ -272,7 +277,8 @@ def null_distribution_chart(
     ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
+    if source:
+        _source(ax, source)
     return ax
 
 
@@ -540,6 +546,117 @@ def tally_chart(
         "Source: scamgeo tallies table; each line is one claimant's running figure, never summed",
     )
     return ax
+
+
+def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
+    """Soldiers and civilians killed in each war, as each side's own authorities reported them.
+
+    One bar per side and category in each war, its height the side's own
+    figure (a whisker where same-day reporters differ: the range); a side that
+    gave no figure gets a labelled gap, never a zero. Claims about the other
+    side's dead are not drawn (they are in the table).
+
+    Parameters
+    ----------
+    table : CasualtyTable or DataFrame
+        :func:`scamgeo.stats.casualty_table` (or its ``table``).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from scamgeo import charts, stats
+    >>> ax = charts.casualty_chart(stats.casualty_table())
+    >>> len([p for p in ax.patches if p.get_height() > 0])
+    7
+    """
+    frame = getattr(table, "table", table)
+    rows = frame[frame["category"].isin(["soldiers_killed", "civilians_killed"])]
+    ax = _ax(ax, (8, 3.6))
+    if rows.empty:
+        return _empty(ax, "no casualty tallies in this window")
+    wars = list(dict.fromkeys(rows["war"]))
+    bars = [
+        (w, s, c)
+        for w in wars
+        for s in ("THA", "KHM")
+        for c in ("soldiers_killed", "civilians_killed")
+    ]
+    x = np.arange(len(bars), dtype=float) + np.repeat(np.arange(len(wars)), 4) * 0.8
+    for xi, (war, side, cat) in zip(x, bars, strict=True):
+        row = rows[(rows["war"] == war) & (rows["side"] == side) & (rows["category"] == cat)]
+        if row.empty or pd.isna(row["low"].iloc[0]):
+            ax.text(xi, 0, "not\nreported", ha="center", va="bottom", fontsize=7, color="#555555")
+            continue
+        low, high = float(row["low"].iloc[0]), float(row["high"].iloc[0])
+        hatch = "//" if cat == "civilians_killed" else None
+        ax.bar(xi, high, color=SIDE_COLORS[side], hatch=hatch, edgecolor="white", width=0.8)
+        if low != high:
+            ax.errorbar(xi, high, yerr=[[high - low], [0]], color="#333333", capsize=3, lw=1)
+        ax.text(xi, high, f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}",
+                ha="center", va="bottom", fontsize=8)  # fmt: skip
+    ax.set_xticks(
+        x,
+        [f"{'Thai' if s == 'THA' else 'Cambodian'}\n{c.split('_')[0]}" for _, s, c in bars],
+        fontsize=8,
+    )
+    for k, war in enumerate(wars):
+        ax.annotate(PHASE_LABELS.get(war, war), xy=(x[4 * k : 4 * k + 4].mean(), 1.02),
+                    xycoords=("data", "axes fraction"), ha="center", fontsize=9)  # fmt: skip
+    ax.set_ylabel("killed, by their own government")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(
+        ax,
+        "Source: scamgeo tallies table; each bar a side's own latest figure, never a sum of claims",
+    )
+    return ax
+
+
+def hub_test_chart(against_places: Any, against_band: Any) -> np.ndarray:
+    """Both nulls of the hub-targeting test side by side, on one distance axis.
+
+    Left: strikes against the places the war's fighting hit; right: against
+    random points in the border band. Each panel is a
+    :func:`null_distribution_chart` with its own p-value.
+
+    Parameters
+    ----------
+    against_places, against_band : HubTestResult
+        :func:`scamgeo.stats.hub_targeting_test` with ``null=events`` and
+        ``null="border_band"``.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The two panels.
+
+    Examples
+    --------
+    >>> from scamgeo import charts, datasets, stats
+    >>> ev, hubs = datasets.incidents(), datasets.sites("casino_hub")
+    >>> strikes = ev[ev["sub_event_type"] == "Air/drone strike"]
+    >>> a = stats.hub_targeting_test(strikes, hubs, null=ev, permutations=99)
+    >>> b = stats.hub_targeting_test(strikes, hubs, null="border_band", permutations=99)
+    >>> len(charts.hub_test_chart(a, b))
+    2
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained", sharex=True)
+    for ax, result, title in (
+        (axes[0], against_places, "Against the places the fighting hit"),
+        (
+            axes[1],
+            against_band,
+            f"Against random points within {against_band.band_km:g} km of the border",
+        ),
+    ):
+        null_distribution_chart(result, ax=ax, source="")
+        ax.set_title(title, loc="left", fontsize=10)
+    _source(axes[0], "Source: scamgeo's curated record and sites; Monte Carlo draws of each null")
+    return axes
 
 
 # every public function refuses a call it cannot take with a did-you-mean (ArgumentError)

@@ -55,6 +55,23 @@ def _cell(value: Any, *, is_url: bool, decimals: int, is_p: bool = False) -> tup
     return text(fmt.value(value, decimals=decimals)), numeric
 
 
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the codes of its known columns in words (a copy where any changed)."""
+    from .vocab import column_labels
+
+    out = df
+    for col in df.columns:
+        words = column_labels(col)
+        if words is None:
+            continue
+        values = df[col].astype("object")
+        mapped = values.map(lambda v, w=words: w.get(str(v), v) if isinstance(v, str) else v)
+        if not mapped.equals(values):
+            out = out.copy() if out is df else out
+            out[col] = mapped
+    return out
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -64,6 +81,7 @@ def table(
     url_columns: Iterable[str] | None = None,
     index: bool = False,
     headers: Mapping[str, str] | bool | None = None,
+    labels: bool = True,
 ) -> Any:
     """An HTML table for a notebook or brief, every cell escaped.
 
@@ -86,6 +104,9 @@ def table(
         Column headers to show instead of the field names; other columns get
         words from :func:`scamgeo.fmt.header` (known names mapped, others
         title-cased). Pass ``headers=False`` to keep the raw names.
+    labels : bool
+        Show the codes of known columns in words (``july_war`` as "July war",
+        ``THA`` as "Thailand"; :func:`scamgeo.vocab.column_labels`).
 
     Returns
     -------
@@ -96,6 +117,7 @@ def table(
     df = frame.reset_index() if index else frame
     if hasattr(df, "geometry") and "geometry" in df.columns:
         df = pd.DataFrame(df.drop(columns="geometry"))
+    df = _labelled(df) if labels else df
     urls = (
         set(url_columns)
         if url_columns is not None

@@ -24,6 +24,7 @@ __all__ = [
     "PHASE_COLORS",
     "PHASE_LABELS",
     "RING_COLORS",
+    "SIDE_COLORS",
     "SITE_KIND_LABELS",
     "SITE_KIND_STYLE",
     "SiteKindStyle",
@@ -42,6 +43,9 @@ OKABE_ITO: dict[str, str] = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+
+#: One colour per side of the war, wherever a chart shows the two apart.
+SIDE_COLORS: dict[str, str] = {"THA": OKABE_ITO["blue"], "KHM": OKABE_ITO["vermillion"]}
 
 #: Okabe–Ito in the order lines of a chart take it.
 LINE_CYCLE: tuple[str, ...] = tuple(

@@ -34,6 +34,8 @@ __all__ = [
     "FIGHTING_TYPES",
     "GEONAMES_ATTRIBUTION",
     "MEASURES",
+    "CLAIM_LABELS",
+    "MODEL_LABELS",
     "MODEL_NAMES",
     "NATURAL_EARTH_ATTRIBUTION",
     "OFFICIAL_KINDS",
@@ -61,6 +63,7 @@ __all__ = [
     "VICTIM_TYPES",
     "VIOLENT_KINDS",
     "attribution_html",
+    "column_labels",
     "fold",
     "phase_label",
 ]
@@ -396,6 +399,21 @@ SOURCE_GRADE_LABELS: dict[str, str] = {
 #: Names of the count models of :func:`scamgeo.stats.count_model`, as in its table.
 MODEL_NAMES: tuple[str, ...] = ("negative_binomial", "poisson_hc")
 
+#: The count models in words.
+MODEL_LABELS: dict[str, str] = {
+    "negative_binomial": "Negative binomial",
+    "poisson_hc": "Poisson, robust errors",
+}
+
+#: Who made a claim, in words (countries by name; "both" and "independent" spelt out).
+CLAIM_LABELS: dict[str, str] = {
+    "THA": "Thailand",
+    "KHM": "Cambodia",
+    "both": "both sides",
+    "independent": "independent reporting",
+    "undisputed": "undisputed (no side's claim)",
+}
+
 #: Citation ACLED's attribution policy requires wherever its data are shown (plain text).
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), https://acleddata.com"
 #: Citation of the UCDP Georeferenced Event Dataset (plain text).
@@ -452,6 +470,33 @@ def attribution_html(text: str, *, prefix: str = "") -> str:
         last = match.end()
     out.append(html.escape(full[last:], quote=False))
     return "".join(out)
+
+
+def column_labels(column: object) -> dict[str, str] | None:
+    """The words for the codes of a table column a reader sees, by the column's name.
+
+    ``phase`` and ``war`` take :data:`PHASE_LABELS`, ``kind`` the site kinds,
+    ``metric`` the displacement metrics, ``category`` the tally categories,
+    ``country`` and ``side`` the country names, ``claimed_by`` who claimed,
+    ``model`` the count models; any other column has none (``None``).
+
+    Examples
+    --------
+    >>> column_labels("war")["july_war"], column_labels("claimed_by")["both"]
+    ('July war', 'both sides')
+    >>> column_labels("notes") is None
+    True
+    """
+    name = str(column)
+    by_name: dict[str, dict[str, str]] = {
+        "phase": PHASE_LABELS, "war": PHASE_LABELS, "term": PHASE_LABELS,
+        "reference": PHASE_LABELS, "phase_starts": PHASE_LABELS,
+        "kind": SITE_KIND_LABELS, "metric": DISPLACEMENT_METRIC_LABELS,
+        "category": TALLY_CATEGORY_LABELS, "country": COUNTRY_NAMES, "side": COUNTRY_NAMES,
+        "victims_side": COUNTRY_NAMES, "claimed_by": CLAIM_LABELS,
+        "damage_claimed_by": CLAIM_LABELS, "model": MODEL_LABELS,
+    }  # fmt: skip
+    return by_name.get(name)
 
 
 def phase_label(phase: object) -> str:

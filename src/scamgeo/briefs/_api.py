@@ -54,8 +54,8 @@ def _show(html_markup: str, plain: str, extra: Mapping[str, Any] | None = None) 
 
 
 def record(
-    name: str,
-    value: Any,
+    name: Any,
+    value: Any = None,
     *,
     text: str | None = None,
     unit: str | None = None,
@@ -68,12 +68,17 @@ def record(
     Numbers, strings, booleans, lists and dicts of them are allowed. Returns
     ``value`` so it can wrap an expression.
 
+    A :class:`scamgeo.findings.Finding` can be recorded as it is:
+    ``sg.briefs.record(sg.findings.fighting_incidents(events, window, source=...))``
+    takes its name, value, sentence, unit and what it counts, and shows the
+    sentence where the cell stands (returning nothing).
+
     Parameters
     ----------
-    name : str
-        The figure's name in the JSON.
+    name : str or Finding
+        The figure's name in the JSON, or a finding.
     value : object
-        The figure.
+        The figure (not with a finding).
     text : str, optional
         The exact sentence the page shows for the figure (built with
         :mod:`scamgeo.fmt`); only figures with a text can be named in
@@ -87,6 +92,13 @@ def record(
     """
     from IPython.display import display
 
+    if hasattr(name, "record_args") and hasattr(name, "name"):  # a Finding: recorded and shown
+        finding = name
+        record(finding.name, finding.value, **finding.record_args())
+        from .._html import text as esc
+
+        _show(f"<p class='sg-finding'>{esc(finding.text)}</p>", finding.text)
+        return None
     if counts is not None and counts not in COUNTS:
         raise ParameterError(f"record({name!r}): counts must be one of {COUNTS}, not {counts!r}")
     item: dict[str, Any] = {"name": str(name), "value": value}

@@ -10,7 +10,15 @@ from .. import fmt, vocab
 from .._record import incident_keys
 from ._core import Finding, Window
 
-__all__ = ["casualties", "claimed_deaths", "fighting_incidents", "split_universe"]
+__all__ = [
+    "border_decay",
+    "casualties",
+    "casualty_rows",
+    "claimed_deaths",
+    "fighting_incidents",
+    "sensitivity_table",
+    "split_universe",
+]
 
 
 def split_universe(events: pd.DataFrame, window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -176,3 +184,94 @@ def _side_words(sub: pd.DataFrame, side: str) -> str:
     if missing and bits:
         words += f", no figure for its {' or '.join(missing)}"
     return f"{vocab.COUNTRY_NAMES[side]} {words}"
+
+
+def border_decay(result: Any) -> Finding:
+    """How fighting thinned out with distance from the border, only where the data establish it.
+
+    ``result`` is :func:`scamgeo.stats.distance_decay` from the border. A
+    half-distance is stated only when the decay beats a flat rate and the fit
+    passes its goodness-of-fit check (``result.established``); otherwise the
+    sentence says the data cannot establish one.
+    """
+    n = int(getattr(result, "n_events", 0))
+    if n < 2 or fmt.is_missing(getattr(result, "p_value", None)):
+        text = "Too few incidents in this window to measure how fighting thins out with distance from the border."
+        return Finding("border_half_distance_km", None, text, unit="km", rule="too_few")
+    if not result.established:
+        text = (
+            f"Whether fighting thins out with distance from the border cannot be established from "
+            f"these {fmt.plural(n, 'incident')} (against a flat rate, {fmt.p_value(result.p_value)}), "
+            "so no rate of decline is stated."
+        )
+        return Finding("border_half_distance_km", None, text, unit="km", rule="not_established")
+    text = (
+        f"Fighting clustered at the border line: the density of incidents halves about every "
+        f"{fmt.km(result.half_distance_km)} away from it (95% CI "
+        f"{fmt.interval(*result.half_distance_ci, 'km')}; against a flat rate, "
+        f"{fmt.p_value(result.p_value)}), measured from places that are themselves uncertain by "
+        "up to several kilometres, so read it as a steep fall near the line, not an exact rate."
+    )
+    return Finding(
+        "border_half_distance_km", round(float(result.half_distance_km), 1), text, unit="km",
+        counts="incidents", rule="established",
+    )  # fmt: skip
+
+
+def casualty_rows(table: Any, window: Window) -> pd.DataFrame:
+    """The casualty table of the wars in the window, as a reader reads it.
+
+    One row per war, side and category: the side's own figure (a range where
+    same-day reporters differ, "not reported" where the side gave none), its
+    date and reporters, and the other side's claim about the same casualties.
+    """
+    wars = [p for p, _, _ in window.phases() if p in ("july_war", "december_war")]
+    rows = table.table[table.table["war"].isin(wars)]
+    claim = [
+        "" if pd.isna(r.claim_low) else f"{fmt.count_range(r.claim_low, r.claim_high)} ({r.claimed_by_other}, {fmt.date(r.claim_as_of)})"
+        for r in rows.itertuples()
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "war": rows["war"].to_numpy(),
+            "side": rows["side"].to_numpy(),
+            "category": rows["category"].to_numpy(),
+            "figure": [fmt.count_range(lo, hi) for lo, hi in zip(rows["low"], rows["high"], strict=True)],
+            "as_of": [fmt.date(d) for d in rows["as_of"]],
+            "reported_by": rows["reported_by"].fillna("").to_numpy(),
+            "other_side_claims": claim,
+        }
+    )  # fmt: skip
+
+
+def sensitivity_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`scamgeo.stats.precision_sensitivity` as a reader reads it: estimates in words.
+
+    One row per estimate ("Incidents per day, July war"), one column per variant.
+    """
+    words = {
+        "total_events": "Incidents",
+        "total_fatalities": "Deaths claimed (a floor)",
+        "fatalities_reported_events": "Incidents with a toll",
+        "hub_median_distance_km": "Median distance to a casino hub (km)",
+    }
+
+    def label(name: str) -> str:
+        if name in words:
+            return words[name]
+        if name.startswith("events_per_day[") and name.endswith("]"):
+            return f"Incidents per day, {vocab.PHASE_LABELS.get(name[15:-1], name[15:-1])}"
+        if name.startswith("share_within_") and name.endswith("_of_border"):
+            return f"Share within {name[13:-10].replace('km', ' km')} of the border"
+        return name.replace("_", " ").capitalize()
+
+    wide = table.pivot(index="estimate", columns="variant", values="value")
+    order = [
+        c
+        for c in ("all", "without_geo_precision_3", "without_time_precision_gt1", "without_both")
+        if c in wide.columns
+    ]
+    wide = wide[order]
+    wide.index = [label(str(i)) for i in wide.index]
+    wide.index.name = "estimate"
+    return wide

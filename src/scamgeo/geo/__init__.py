@@ -47,8 +47,10 @@ from ._nearest import (
     side_of_border,
     within_km,
 )
+from ._proximity import WITHIN, nearest_place, proximity
 
 __all__ = [
+    "WITHIN",
     "ADMIN1_METHODS",
     "LINE_ACCURACY_KM",
     "aggregate",
@@ -57,7 +59,9 @@ __all__ = [
     "distance_km",
     "distance_to_border_km",
     "grid",
+    "nearest_place",
     "nearest_site",
+    "proximity",
     "rings_km",
     "side_of_border",
     "to_metric",

@@ -18,8 +18,8 @@ import pandas as pd
 
 from .. import vocab
 from .._errors import ParameterError, SchemaError
-from .._inputs import as_points
-from .._record import PRECISION_UNCERTAINTY_M, one_row_per_incident
+from .._inputs import as_points, uncertainty_radius_m
+from .._record import one_row_per_incident
 from .._validate import check_choice
 
 __all__ = ["UNCERTAINTY_RULES", "Side", "kind_bits", "prepare"]
@@ -92,30 +92,10 @@ def _intervals(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _radius_km(frame: pd.DataFrame, rule: str, notes: list[str], name: str) -> np.ndarray:
-    n = len(frame)
-    given = (
-        pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(float, na_value=np.nan)
-        if "uncertainty_m" in frame.columns
-        else np.full(n, np.nan)
-    )
-    given = np.where(given >= 0, given, np.nan)
-    if rule == "precision" and "geo_precision" in frame.columns:
-        prec = pd.to_numeric(frame["geo_precision"], errors="coerce")
-        from_prec = prec.map(PRECISION_UNCERTAINTY_M).to_numpy(float, na_value=np.nan)
-        use = np.isnan(given) & np.isfinite(from_prec)
-        if use.any():
-            notes.append(
-                f"{name}: {int(use.sum())} of {n} event(s) have no uncertainty_m; their radius comes "
-                "from geo_precision (1: 2 km, 2: 25 km, 3: 50 km)"
-            )
-        given = np.where(use, from_prec, given)
-    unknown = np.isnan(given)
-    if unknown.any() and n:
-        notes.append(
-            f"{name}: {int(unknown.sum())} of {n} event(s) have no known location error: taken "
-            "as exact (km alone decides)"
-        )
-    return np.where(unknown, 0.0, given) / 1000.0
+    """Each row's location error (km) by the core rule; unknown ones count as exact here."""
+    radius, said = uncertainty_radius_m(frame, from_precision=rule == "precision", unknown_m=0.0)
+    notes.extend(f"{name}: {n}" for n in said)
+    return radius / 1000.0
 
 
 def _kinds(frame: pd.DataFrame) -> np.ndarray:

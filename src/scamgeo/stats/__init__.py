@@ -30,10 +30,11 @@ statsmodels and scipy are imported here, not by ``import scamgeo``.
 
 from __future__ import annotations
 
+from .._record import incident_keys
 from .._validate import guard_public
 from ._changepoints import ChangePointResult, change_points
 from ._counts import CountModelResult, count_model
-from ._daily import daily_counts, phase_of, phases
+from ._daily import by_phase, daily_counts, phase_of, phases
 from ._decay import DecayResult, distance_decay
 from ._displacement import displacement_summary, figures_as_of, series_columns
 from ._emerging import PATTERNS, EmergingHotspotResult, classify_pattern, emerging_hotspots
@@ -45,13 +46,19 @@ from ._sensitivity import precision_sensitivity
 from ._spatial import DEFAULT_SEED, HubTestResult, border_band_sample, hub_targeting_test
 from ._tallies import CasualtyTable, casualty_table
 from ._uncertainty import LocationUncertaintyResult
+from ._war_series import metric_series, return_series, war_displacement
 
 __all__ = [
     "DEFAULT_SEED",
     "PATTERNS",
     "EmergingHotspotResult",
     "CasualtyTable",
+    "by_phase",
     "casualty_table",
+    "incident_keys",
+    "metric_series",
+    "return_series",
+    "war_displacement",
     "ChangePointResult",
     "CountModelResult",
     "DecayResult",

@@ -23,7 +23,7 @@ from ._common import (
     to_timestamp,
 )
 
-__all__ = ["daily_counts", "phase_of", "phases"]
+__all__ = ["by_phase", "daily_counts", "phase_of", "phases"]
 
 
 # --- phases -------------------------------------------------------------------
@@ -292,3 +292,38 @@ def _empty_counts(freq: str) -> pd.DataFrame:
         out.insert(3, "mixed_phase", pd.Series([], dtype=bool))
     out.attrs["note"] = "no events, and no start= and end= to lay a calendar"
     return out
+
+
+def by_phase(counts: pd.DataFrame, *, outcome: str | None = None) -> pd.DataFrame:
+    """A count table summed by phase: days, the count, its rate per day, the reported deaths.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`daily_counts` output.
+    outcome : str, optional
+        The count column (default: the table's one count column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per phase with days in the table: ``phase``, ``days``, the count
+        column, ``per_day``, ``fatalities`` (a floor where tolls are missing) and
+        ``fatalities_missing_events``.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, stats
+    >>> t = stats.by_phase(stats.daily_counts(datasets.events(), start="2025-07-10", end="2025-08-31"))
+    >>> t[["phase", "days", "incidents"]].values.tolist()
+    [['may_crisis', 14, 4], ['july_war', 5, 47], ['truce', 34, 14]]
+    """
+    from ._common import resolve_outcome
+
+    outcome = resolve_outcome(counts, outcome, func="by_phase")
+    grouped = counts.groupby("phase", observed=True)
+    out = grouped[["days", outcome, "fatalities", "fatalities_missing_events"]].sum()
+    out = out[out["days"] > 0].reset_index()
+    out["per_day"] = out[outcome] / out["days"]
+    out["phase"] = out["phase"].astype(str)
+    return out[["phase", "days", outcome, "per_day", "fatalities", "fatalities_missing_events"]]

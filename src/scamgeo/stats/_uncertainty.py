@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._record import PRECISION_UNCERTAINTY_M
+from .._inputs import PRECISION_UNCERTAINTY_M, uncertainty_radius_m
 from .._result import Result
 from ._common import as_frame, check_int, fmt_p, logger, resolve_seed
 
@@ -20,59 +20,8 @@ __all__ = [
     "uncertainty_radius_m",
 ]
 
-#: Radius (m) of the location error assumed from an event's ``geo_precision`` when it has
-#: no ``uncertainty_m``: 1 = the place itself (2 km), 2 = a town or district point standing
-#: in for a nearby place (25 km), 3 = a province point (50 km).
+#: Radius (m) of the location error assumed from ``geo_precision`` (the core rule's table).
 UNCERTAINTY_BY_PRECISION = {k: float(v) for k, v in PRECISION_UNCERTAINTY_M.items()}
-#: Radius (m) when neither ``uncertainty_m`` nor ``geo_precision`` is known (the widest).
-UNKNOWN_UNCERTAINTY_M = 50_000.0
-
-
-def uncertainty_radius_m(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Each row's location error radius in metres, and notes on where the radii came from.
-
-    ``uncertainty_m`` is used where present (>= 0); otherwise the radius of
-    the row's ``geo_precision`` in :data:`UNCERTAINTY_BY_PRECISION`; otherwise
-    :data:`UNKNOWN_UNCERTAINTY_M`.
-    """
-    n = len(frame)
-    radius = np.full(n, np.nan)
-    notes: list[str] = []
-    if "uncertainty_m" in frame.columns:
-        given = np.array(
-            pd.to_numeric(frame["uncertainty_m"], errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            ),
-            dtype=float,
-        )
-        given[given < 0] = np.nan
-        radius = given
-    missing = np.isnan(radius)
-    if missing.any() and "geo_precision" in frame.columns:
-        prec = pd.to_numeric(frame["geo_precision"], errors="coerce")
-        from_prec = np.array(
-            prec.map(UNCERTAINTY_BY_PRECISION).to_numpy(dtype=float, na_value=np.nan), dtype=float
-        )
-        use = missing & ~np.isnan(from_prec)
-        radius[use] = from_prec[use]
-        if use.any():
-            where = (
-                "no uncertainty_m column"
-                if "uncertainty_m" not in frame.columns
-                else ("no uncertainty_m value")
-            )
-            notes.append(
-                f"{int(use.sum())} of {n} event(s) had {where}: radius taken from geo_precision "
-                "(1 -> 2,000 m, 2 -> 25,000 m, 3 -> 50,000 m)"
-            )
-    still = np.isnan(radius)
-    if still.any():
-        radius[still] = UNKNOWN_UNCERTAINTY_M
-        notes.append(
-            f"{int(still.sum())} event(s) without uncertainty_m or geo_precision: radius "
-            f"{UNKNOWN_UNCERTAINTY_M:,.0f} m assumed"
-        )
-    return radius, notes
 
 
 def jitter_locations(frame: pd.DataFrame, radius_m: np.ndarray, rng: np.random.Generator) -> Any:
