@@ -8,7 +8,10 @@ baseline is what an analyst would write instead, timed in the same run:
   ``pd.read_csv(path)``, pandas' default call; the ratio to
   ``pd.read_csv(path, engine="pyarrow")``, the fastest plain parse, is
   printed too. Goals (issue 27): read_acled <= 2.5x, read_ucdp_ged <= 3x the
-  plain call.
+  plain call. The fixture rows repeated put the events at 8 (ACLED) and 5
+  (GED) places, and a reader makes one point per place; the same files with
+  every row at its own place (coordinates moved by up to 0.3 degrees) are
+  timed too: the most points a reader can have to make.
 - ``load_events`` on UCDP's FlatGeobuf against ``gpd.read_file(path)``;
   ``read_boundaries`` against ``gpd.read_file(path)``.
 - ``geo.assign_province`` on ``--rows`` events (points drawn in the provinces,
@@ -72,6 +75,16 @@ def _quiet(fn: Callable[[], Any]) -> Callable[[], Any]:
     return run
 
 
+def _own_places(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The rows each at its own place: coordinates moved by up to 0.3 degrees (4 decimals)."""
+    rng = np.random.default_rng(seed)
+    out = frame.copy()
+    for col in ("latitude", "longitude"):
+        moved = out[col].astype(float) + rng.uniform(-0.3, 0.3, len(out))
+        out[col] = [f"{x:.4f}" for x in moved]
+    return out
+
+
 def _files(tmp: Path, n: int) -> dict[str, Path]:
     files = {"acled": tmp / "acled.csv", "ged": tmp / "ged.csv", "small": tmp / "small.csv"}
     acled = _grow(FIXTURES / "acled_export.csv", n, "event_id_cnty", lambda i: f"TEST-{i:07d}")
@@ -79,6 +92,9 @@ def _files(tmp: Path, n: int) -> dict[str, Path]:
     acled.head(2).to_csv(files["small"], index=False)
     ged = _grow(FIXTURES / "ucdp_ged.csv", n, "id", lambda i: str(900000 + i))
     ged.to_csv(files["ged"], index=False)
+    files["acled_places"], files["ged_places"] = tmp / "acled_places.csv", tmp / "ged_places.csv"
+    _own_places(acled, 1).to_csv(files["acled_places"], index=False)
+    _own_places(ged, 2).to_csv(files["ged_places"], index=False)
     typed = pd.read_csv(files["ged"], keep_default_na=False, na_values=[""])
     for col in ("date_start", "date_end"):
         typed[col] = pd.to_datetime(typed[col])
@@ -163,6 +179,10 @@ def main() -> int:
             "pd_read_csv_ged": lambda: pd.read_csv(f["ged"]),
             "pd_read_csv_pyarrow_ged": lambda: pd.read_csv(f["ged"], engine="pyarrow"),
             "read_ucdp_ged": lambda: read_ucdp_ged(f["ged"]),
+            "pd_read_csv_acled_places": lambda: pd.read_csv(f["acled_places"]),
+            "read_acled_places": lambda: read_acled(f["acled_places"]),
+            "pd_read_csv_ged_places": lambda: pd.read_csv(f["ged_places"]),
+            "read_ucdp_ged_places": lambda: read_ucdp_ged(f["ged_places"]),
             "gpd_read_file_fgb": lambda: gpd.read_file(f["fgb"]),
             "load_events_fgb": lambda: load_events(f["fgb"]),
             "gpd_read_file_boundaries": lambda: gpd.read_file(boundaries),
@@ -187,6 +207,12 @@ def main() -> int:
                 ),
                 "read_ucdp_ged": _pair(
                     best, "read_ucdp_ged", "pd_read_csv_ged", 3.0, "pd_read_csv_pyarrow_ged"
+                ),
+                "read_acled_every_row_its_own_place": _pair(
+                    best, "read_acled_places", "pd_read_csv_acled_places", 2.5
+                ),
+                "read_ucdp_ged_every_row_its_own_place": _pair(
+                    best, "read_ucdp_ged_places", "pd_read_csv_ged_places", 3.0
                 ),
                 "load_events_flatgeobuf": _pair(best, "load_events_fgb", "gpd_read_file_fgb", None),
                 "read_boundaries": _pair(best, "read_boundaries", "gpd_read_file_boundaries", None),

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._errors import DataSourceError, SchemaError
 from ..schema import EVENT_TYPES
-from ._checks import Report, text_cells
+from ._checks import Report, map_distinct, text_cells
 from ._events import parse_int
 
 __all__ = [
@@ -210,14 +210,6 @@ def old_types(
     return event_type, sub, unknown_sub
 
 
-def _by_distinct(values: pd.Series, fn: Any) -> pd.Series:
-    """``fn`` applied to each distinct value of ``values`` once; a ``string`` Series."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = pd.array([fn(u) for u in uniques], dtype="string")
-    # a take on the distinct labels: Arrow builds the column, no Python object per row
-    return pd.Series(labels.take(codes, allow_fill=True), index=values.index)
-
-
 def _code(text: str) -> int | None:
     try:
         number = float(text)
@@ -251,9 +243,9 @@ def _interaction_label(value: Any) -> Any:
 
 def inter_labels(values: pd.Series) -> pd.Series:
     """ACLED actor-type codes as text: numeric codes (older exports) -> labels."""
-    return _by_distinct(values, _inter_label)
+    return map_distinct(values, _inter_label)
 
 
 def interaction_labels(values: pd.Series) -> pd.Series:
     """ACLED interaction codes (e.g. 13, 60) as text ("State forces-Political militia", "Protesters only")."""
-    return _by_distinct(values, _interaction_label)
+    return map_distinct(values, _interaction_label)

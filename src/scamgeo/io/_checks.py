@@ -13,6 +13,13 @@ Private plumbing of :mod:`scamgeo.io`.
   column by column with vectorised operations on already-parsed columns
   (numbers stay numbers, dates stay dates), and returns the same frame, with
   the same dtypes, as :meth:`TableSchema.validate` would.
+- :class:`TextNeeded` is how a reader working on a typed parse (numbers
+  parsed by pyarrow, see :func:`scamgeo.io._tables.to_frame`) says that a
+  row needs its text cells (a bad cell to name, rows to compare cell for
+  cell): the reader then reads the file again as text.
+
+Text columns are handled by Arrow kernels (pandas 3 stores text in Arrow):
+no Python object per cell.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -34,9 +41,14 @@ __all__ = [
     "LeftOut",
     "Report",
     "RowsLeftOut",
+    "TextNeeded",
+    "all_distinct",
     "arrow_numbers",
+    "arrow_text",
     "conform",
+    "constant",
     "decimal_commas",
+    "map_distinct",
     "text_cells",
 ]
 
@@ -45,6 +57,10 @@ logger = logging.getLogger(__name__)
 _EXAMPLES = 3
 _ITEM = re.compile(r"^row (\d+), column ([^:]+): (.*)$", re.DOTALL)
 _VALUE = re.compile(r"""^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|<NA>|nan|None)\s+(.*)$""", re.DOTALL)
+
+
+class TextNeeded(Exception):
+    """A typed parse cannot decide: the reader parses the file again as text cells."""
 
 
 def _mask(mask: Any) -> np.ndarray:
@@ -210,14 +226,103 @@ def decimal_commas(series: pd.Series, *, column: str, source: str) -> pd.Series:
     )
 
 
+def arrow_text(series: pd.Series) -> Any:
+    """The Arrow array of a column of Arrow-backed text (None for any other column)."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    return pa.array(series.array)
+
+
+def _string_series(values: Any, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a ``string`` Series (what ``astype("string")`` gives)."""
+    import pyarrow as pa
+
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    if not isinstance(values, pa.ChunkedArray):
+        values = pa.chunked_array([values])
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=index)
+
+
+def constant(value: str | None, index: pd.Index) -> pd.Series:
+    """A column of text holding ``value`` in every row (<NA> for None), built by Arrow."""
+    import pyarrow as pa
+
+    if value is None:
+        return _string_series(pa.nulls(len(index), pa.large_string()), index)
+    one = pa.array([value], pa.large_string())
+    return _string_series(one.take(np.zeros(len(index), dtype=np.int64)), index)
+
+
 def text_cells(series: pd.Series) -> pd.Series:
     """Cells as stripped text, <NA> where empty (NaN, None, '' or spaces); ``string`` dtype.
 
     Column-wise string operations (Arrow kernels when pandas stores text in
     Arrow, as it does by default since pandas 3): no Python per cell.
     """
-    text = series.astype("string").str.strip()
-    return text.mask(text.str.len() == 0)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = arrow_text(series)
+    if values is None:
+        if not series.notna().any():  # a column the reader left empty
+            return _string_series(pa.nulls(len(series), pa.large_string()), series.index)
+        text = series.astype("string").str.strip()
+        return text.mask(text.str.len() == 0)
+
+    trimmed = pc.utf8_trim_whitespace(values) if _may_need_trim(values) else values
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    if pc.any(blank).as_py():
+        trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    return _string_series(trimmed, series.index)
+
+
+def _may_need_trim(values: Any) -> bool:
+    """Whether a cell of an Arrow string array may begin or end with white space.
+
+    Looks only at the first and last byte of each cell (the offsets say where
+    they are): when every one is printable ASCII other than a space, trimming
+    changes nothing and is skipped. Any other byte (a space, a control
+    character, the start or end of a multi-byte character) says "may".
+    """
+    import pyarrow as pa
+
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        _, offsets_buf, data_buf = chunk.buffers()
+        if data_buf is None or len(chunk) == 0:
+            continue
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets: np.ndarray = np.frombuffer(offsets_buf, dtype=kind)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8)[: offsets[-1]]
+        if not len(data):
+            continue
+        # an empty cell's "edges" are its neighbours' (or the first and last byte): no harm
+        edges = data[np.concatenate([np.minimum(offsets[:-1], len(data) - 1), offsets[1:] - 1])]
+        if ((edges <= 0x20) | (edges >= 0x7F)).any():
+            return True
+    return False
+
+
+def all_distinct(values: pd.Series) -> bool:
+    """Whether no two filled cells of ``values`` are equal (one hash pass, no mask built)."""
+    filled = values[values.notna().to_numpy(dtype=bool)] if values.hasnans else values
+    return bool(filled.is_unique)
+
+
+def map_distinct(values: pd.Series, fn: Any, *, dtype: str = "string") -> pd.Series:
+    """``fn`` applied to each distinct value of ``values`` once (missing cells stay missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = [fn(u) for u in uniques]
+    if dtype == "string" and arrow_text(values) is not None and mapped == list(uniques):
+        return values.astype("string")  # every cell is its own label: no new column
+    labels = pd.array(mapped, dtype=dtype)
+    # a take on the distinct labels: Arrow builds the column, no Python object per row
+    return pd.Series(labels.take(codes, allow_fill=True), index=values.index)
 
 
 def arrow_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
@@ -264,16 +369,21 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, Any]:
 
 
 class _LazyText:
-    """The cleaned text of a column, computed only when a problem shows a cell."""
+    """The cells of a column as a problem shows them, computed only when one is shown.
 
-    def __init__(self, series: pd.Series) -> None:
+    By default the cleaned text (:func:`text_cells`); ``show`` gives another view
+    (dates written as YYYY-MM-DD).
+    """
+
+    def __init__(self, series: pd.Series, show: Any = None) -> None:
         self._series = series
+        self._show = show or text_cells
         self._text: pd.Series | None = None
 
     @property
     def iloc(self) -> Any:
         if self._text is None:
-            self._text = text_cells(self._series)
+            self._text = self._show(self._series)
         return self._text.iloc
 
 
@@ -329,11 +439,17 @@ def _conform_date(series: pd.Series, col: Any, lines: np.ndarray, report: Any) -
     """A date column: ISO dates (or parsed datetimes), within the column's bounds."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.astype("datetime64[ns]")
-        blank, text = values.isna(), values.dt.strftime("%Y-%m-%d")
+        blank, text = values.isna(), _LazyText(values, lambda v: v.dt.strftime("%Y-%m-%d"))
     else:
         text = text_cells(series)
         blank = text.isna()
-        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        if blank.all():
+            values = pd.Series(
+                np.full(len(text), np.datetime64("NaT"), "datetime64[ns]"), text.index
+            )
+        else:
+            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+            values = values.astype("datetime64[ns]")
         report.add(values.isna() & ~blank, column=col.name, what="is not a date (YYYY-MM-DD)",
                    lines=lines, values=text)  # fmt: skip
     if not col.nullable:
@@ -393,7 +509,9 @@ def _empty(col: Any, index: pd.Index) -> pd.Series:
     """An absent optional column, empty, in the dtype the schema gives it."""
     n = len(index)
     if col.kind == "int":
-        return pd.Series(pd.NA, index=index, dtype="Int64")
+        return pd.Series(
+            pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)), index=index
+        )
     if col.kind == "float":
         return pd.Series(np.full(n, np.nan), index=index)
     if col.kind == "date":
@@ -404,8 +522,10 @@ def _empty(col: Any, index: pd.Index) -> pd.Series:
             pd.Categorical.from_codes(codes, categories=list(col.choices)), index=index
         )
     if col.kind == "bool":
-        return pd.Series(pd.NA, index=index, dtype="boolean")
-    return pd.Series(pd.NA, index=index, dtype="string")
+        return pd.Series(pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)), index=index)
+    import pyarrow as pa
+
+    return _string_series(pa.nulls(n, pa.large_string()), index)
 
 
 class _Skipping:
@@ -444,6 +564,7 @@ def conform(
     report: Report,
     may_be_empty: dict[str, np.ndarray] | None = None,
     reported: dict[str, np.ndarray] | None = None,
+    distinct: Collection[str] = (),
 ) -> pd.DataFrame | None:
     """Check ``frame`` against ``schema`` column-wise; problems go to ``report``.
 
@@ -455,7 +576,9 @@ def conform(
     rows where an empty cell is expected (and documented by the reader);
     ``reported`` maps a column to the rows whose cell (or the source cell it
     was derived from) the reader has already reported: they are not
-    reported again.
+    reported again. ``distinct`` names columns whose filled cells the
+    reader has found to be all different: the key is then checked again only
+    if cleaning its text changed a cell.
     """
     require_columns(frame.columns, schema.required, source=source)
     frame = frame.reset_index(drop=True)
@@ -471,11 +594,12 @@ def conform(
         skip = (reported or {}).get(col.name)
         target: Any = report if skip is None or not skip.any() else _Skipping(report, skip)
         out[col.name] = _conform_column(series, col, lines, target, empty)
-    result = pd.DataFrame(out, index=frame.index)
+    result = pd.DataFrame({k: v.array for k, v in out.items()}, index=frame.index, copy=False)
     others = [c for c in frame.columns if c not in out]
     if others:
         result = pd.concat([result, frame[others]], axis=1)
-    if schema.key is not None:
+    key_known = schema.key in distinct and _same_text(frame[schema.key], result[schema.key])
+    if schema.key is not None and not key_known and not all_distinct(result[schema.key]):
         key = result[schema.key]
         dup = key.duplicated(keep=False) & key.notna()
         report.add(dup, column=schema.key, what=f"duplicate {schema.key}", lines=lines,
@@ -485,6 +609,18 @@ def conform(
         check(result, lines, problems)
     report.add_items(problems.items)
     return None if len(report) else result
+
+
+def _same_text(before: pd.Series, after: pd.Series) -> bool:
+    """Whether cleaning a text column (:func:`text_cells`) left every cell as it was."""
+    raw, clean = arrow_text(before), arrow_text(after)
+    if raw is None or clean is None:
+        return False
+    import pyarrow.compute as pc
+
+    if raw.null_count != clean.null_count:
+        return False
+    return bool(pc.sum(pc.binary_length(raw)) == pc.sum(pc.binary_length(clean)))
 
 
 def raise_schema_items(exc: SchemaError, report: Report) -> None:

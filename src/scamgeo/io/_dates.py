@@ -104,8 +104,7 @@ def parse_date_column(
         ``values``; and a hint for the cells that are not dates: the exact
         ``date_format=`` to pass when one fits them all, else the forms accepted.
     """
-    text = values.astype("object").where(values.notna())
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    codes, uniques = _distinct(values)
     uniq = pd.Series(np.asarray(uniques, dtype=object), dtype="object").astype(str).str.strip()
     parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     todo = uniq.ne("").to_numpy(dtype=bool).copy()
@@ -171,7 +170,16 @@ def parse_date_column(
                 "expected e.g. '16 May 2025', '2025-05-16' or '9-May-20', "
                 "or pass date_format= with the column's strftime layout (e.g. date_format='%d.%m.%Y')"
             )
-    values_out = parsed.to_numpy(dtype="datetime64[ns]")
-    out = np.where(codes >= 0, values_out[np.maximum(codes, 0)], np.datetime64("NaT"))
-    result = pd.Series(out, index=values.index, dtype="datetime64[ns]").dt.normalize()
-    return result, hint
+    # times of day dropped on the distinct values, then one take
+    values_out = np.append(parsed.dt.normalize().to_numpy(dtype="datetime64[ns]"),
+                           np.datetime64("NaT", "ns"))  # fmt: skip
+    out = values_out[np.where(codes >= 0, codes, len(values_out) - 1)]
+    return pd.Series(out, index=values.index, dtype="datetime64[ns]"), hint
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Codes (-1 where missing) and the distinct cells of a column."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return pd.factorize(values, use_na_sentinel=True)  # Arrow's hash kernel, no objects
+    return pd.factorize(values.astype("object").where(values.notna()), use_na_sentinel=True)

@@ -191,6 +191,24 @@ class LeftOut:
         warnings.warn(message, RowsLeftOut, stacklevel=stacklevel)
 
 
+def _cells_equal(col: pd.Series, name: str) -> np.ndarray:
+    """Where a cell, stripped and lower-cased, is ``name`` (Arrow kernels on Arrow text)."""
+    dtype = col.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        try:  # a column parsed as numbers holds a name only if the name is a number
+            float(name)
+        except ValueError:
+            return np.zeros(len(col), dtype=bool)
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lowered = pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(col.array)))
+        return np.asarray(pc.equal(lowered, name).fill_null(False), dtype=bool)
+    text = col.astype("string").str.strip().str.lower()
+    return (text == name).fillna(False).to_numpy(dtype=bool)
+
+
 def structural_rows(frame: pd.DataFrame, lines: np.ndarray, left: LeftOut) -> np.ndarray:
     """Rows that are no records: an HXL hashtag row and repeated header rows (mask).
 
@@ -203,19 +221,14 @@ def structural_rows(frame: pd.DataFrame, lines: np.ndarray, left: LeftOut) -> np
     out = np.zeros(n, dtype=bool)
     if not n or not len(frame.columns):
         return out
-    head = frame.iloc[: min(n, 3)].astype("object")
+    head = frame.head(3).to_numpy(dtype=object)
     for pos in range(len(head)):
-        cells = [str(v).strip() for v in head.iloc[pos] if isinstance(v, str) and v.strip()]
+        cells = [str(v).strip() for v in head[pos] if isinstance(v, str) and v.strip()]
         if cells and all(c.startswith("#") for c in cells):
             out[pos] = True
     hxl = out.copy()
     first = frame.columns[0]
-    col = frame[first]
-    candidates = np.flatnonzero(
-        (col.astype("string").str.strip().str.lower() == str(first).strip().lower())
-        .fillna(False)
-        .to_numpy(dtype=bool)
-    )
+    candidates = np.flatnonzero(_cells_equal(frame[first], str(first).strip().lower()))
     if len(candidates):
         names = np.array([str(c).strip().lower() for c in frame.columns], dtype=object)
         cells = frame.iloc[candidates].astype("string").apply(lambda s: s.str.strip().str.lower())

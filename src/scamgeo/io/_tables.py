@@ -3,7 +3,12 @@
 Private plumbing shared by every reader in :mod:`scamgeo.io`. A raw file is
 read once into memory, through a read-only handle, and never written back.
 Everything comes out as text (``dtype=str``) so that each reader parses its own
-columns and can name the row and column of every bad cell.
+columns and can name the row and column of every bad cell. A reader may ask
+for some columns as numbers (``to_frame(raw, numbers=...)``): a large UTF-8
+CSV is then parsed by pyarrow with those columns typed, which is only kept
+when every cell of them is a finite number or empty; the reader falls back to
+the text parse (:func:`to_frame` without ``numbers``) whenever it has to name
+a bad cell, so its messages are those of the text parse.
 
 Quirks handled here, once for every source:
 
@@ -18,18 +23,20 @@ Quirks handled here, once for every source:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import importlib.util
 import io
 import json
 import logging
+import mmap
 import os
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,6 +55,21 @@ logger = logging.getLogger(__name__)
 # fast as pandas' C parser.
 _ARROW_CSV = importlib.util.find_spec("pyarrow") is not None
 _ARROW_MIN_BYTES = 256 * 1024
+#: Whether a reader's number columns are parsed as numbers by pyarrow (tests turn it off
+#: to compare with the text parse).
+_TYPED_CSV = True
+#: pyarrow's typed parse: blocks of 2 MB (fewer chunks to walk than its 1 MB default, same
+#: speed), parsed on pyarrow's threads only where the process has more than two CPUs: on two
+#: (shared) CPUs its thread pool made a 40-60 MB CSV slower to parse than one thread did
+#: (ACLED 100k rows: 99-111 ms threaded, 53 ms on one thread).
+_ARROW_BLOCK = 2 * 1024 * 1024
+_ARROW_THREADS = (
+    len(os.sched_getaffinity(0)) > 2
+    if hasattr(os, "sched_getaffinity")
+    else (os.cpu_count() or 1) > 2
+)
+#: Characters of the head and tail of a CSV looked at (separator, header, last record).
+_EDGE_CHARS = 1_000_000
 
 __all__ = [
     "DATE_FORMATS",
@@ -114,23 +136,97 @@ class Raw:
     kind : {"csv", "excel", "json", "geo"}
         What the bytes are ("geo": a FlatGeobuf, GeoPackage or zipped shapefile,
         read through pyogrio; ``obj`` then says which).
-    text : str or None
-        Decoded text of a CSV.
     data : bytes or None
-        Bytes of an Excel workbook.
+        Bytes of an Excel workbook, a geospatial file, or a UTF-8 CSV.
     obj : object
         Parsed JSON.
     path : Path or None
         The file on disk, if ``src`` was a path.
+    text : str or None
+        Decoded text of a CSV (a UTF-8 CSV, already checked to be valid UTF-8,
+        is decoded on first use: a parser reads its bytes, and
+        :meth:`head` and :meth:`tail` decode only the ends).
     """
 
     name: str
     kind: str
-    text: str | None = None
     data: bytes | None = None
     obj: Any = None
     path: Path | None = None
     whole_file: bool = False
+    decoded: str | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str | None:
+        if self.decoded is None and self.kind == "csv" and self.data is not None:
+            self.decoded = _decode(self.data, name=self.name, encoding="utf-8")
+        return self.decoded
+
+    def head(self, chars: int = _EDGE_CHARS) -> str:
+        """The first ``chars`` characters of a CSV's text."""
+        data = self.data
+        if self.decoded is not None or data is None or len(data) <= 4 * chars + 4:
+            return (self.text or "")[:chars]
+        part = data[: 4 * chars + 4].decode("utf-8-sig", errors="ignore").lstrip("\ufeff")
+        return part[:chars] if len(part) >= chars else (self.text or "")[:chars]
+
+    def tail(self, chars: int = _EDGE_CHARS) -> tuple[str, bool]:
+        """The last ``chars`` characters of a CSV's text, and whether they are all of it."""
+        data = self.data
+        if self.decoded is not None or data is None or len(data) <= 4 * chars + 4:
+            text = self.text or ""
+            return text[-chars:] if len(text) > chars else text, len(text) <= chars
+        # the first bytes may be the end of a cut character: dropped, >= chars remain
+        return data[-(4 * chars + 4) :].decode("utf-8", errors="ignore")[-chars:], False
+
+
+class _Mapped(mmap.mmap):
+    """A large file mapped read-only into memory, used where its bytes are.
+
+    Slices are ``bytes``; the few ``bytes`` methods the readers call on a whole
+    file are here. Mapping instead of reading saves a copy of the file and the
+    fresh memory it would fill (about a quarter of a 50 MB CSV's parse time).
+    """
+
+    def startswith(self, prefix: bytes | tuple[bytes, ...]) -> bool:
+        head = self[:64]
+        return head.startswith(prefix)
+
+    def strip(self, chars: bytes | None = None) -> bytes:
+        return self[:].strip(chars)
+
+    def isascii(self) -> bool:
+        return self[:].isascii()
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        return codecs.decode(memoryview(self), encoding, errors)
+
+    def count(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
+        return self[start:end].count(sub)
+
+
+#: Files at least this large are mapped into memory rather than read (:class:`_Mapped`).
+_MAP_MIN_BYTES = 4 * 1024 * 1024
+
+
+def _map(fileno: int) -> _Mapped:
+    """The file mapped read-only (on Linux its pages mapped at once: every byte is read)."""
+    if hasattr(mmap, "MAP_POPULATE"):
+        flags = mmap.MAP_SHARED | mmap.MAP_POPULATE
+        return _Mapped(fileno, 0, flags=flags, prot=mmap.PROT_READ)
+    return _Mapped(fileno, 0, access=mmap.ACCESS_READ)
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of a file on disk (a large regular file mapped read-only)."""
+    with open(path, "rb") as fh:  # read-only: raw files are never rewritten
+        size = os.fstat(fh.fileno()).st_size
+        if size >= _MAP_MIN_BYTES and path.is_file():
+            try:
+                return _map(fh.fileno())  # type: ignore[return-value]
+            except (OSError, ValueError):  # a file system that cannot map: read it
+                pass
+        return fh.read()
 
 
 def _read_bytes(src: Source, name: str) -> bytes:
@@ -139,8 +235,7 @@ def _read_bytes(src: Source, name: str) -> bytes:
         if path.is_dir():
             raise DataSourceError(f"{name}: is a folder; expected a file.")
         try:
-            with open(path, "rb") as fh:  # read-only: raw files are never rewritten
-                data = fh.read()
+            data = _read_file(path)
             record_read(path)
             return data
         except FileNotFoundError:
@@ -333,11 +428,12 @@ def _from_zip(
     inner_name = f"{name}!{picked}"
     if not inner_data.strip(_BLANK):
         raise DataSourceError(f"{inner_name}: the file is empty; expected {expected}.")
+    utf8 = _is_utf8(inner_data, encoding) and _valid_utf8(inner_data)
     return Raw(
         name=inner_name,
         kind="csv",
-        text=_decode(inner_data, name=inner_name, encoding=encoding),
-        data=inner_data if _is_utf8(inner_data, encoding) else None,
+        decoded=None if utf8 else _decode(inner_data, name=inner_name, encoding=encoding),
+        data=inner_data if utf8 else None,
         path=path,
     )
 
@@ -353,12 +449,19 @@ def _from_text(
 ) -> Raw:
     """Decoded text: parsed JSON, or a CSV (an HTML or XML document is refused).
 
-    A UTF-8 CSV keeps its bytes for the CSV parser, and is read from the file
-    itself when it is the whole file on disk.
+    A UTF-8 CSV keeps its bytes for the CSV parser (checked to be UTF-8 here,
+    decoded only where its text is needed), and is read from the file itself
+    when it is the whole file on disk.
     """
-    text = _decode(data, name=name, encoding=encoding)
-    head = text[:4096].lstrip()[:1]
+    utf8 = _is_utf8(data, encoding)
+    if utf8 and _valid_utf8(data):
+        text = None
+        head = Raw(name=name, kind="csv", data=data).head(4096).lstrip()[:1]
+    else:
+        text = _decode(data, name=name, encoding=encoding)
+        head = text[:4096].lstrip()[:1]
     if head in ("{", "["):
+        text = text if text is not None else _decode(data, name=name, encoding=encoding)
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -368,15 +471,34 @@ def _from_text(
         return Raw(name=name, kind="json", obj=obj, path=path)
     if head == "<":
         raise DataSourceError(f"{name}: an HTML or XML document, not a table; expected {expected}.")
-    utf8 = _is_utf8(data, encoding)
     return Raw(
         name=name,
         kind="csv",
-        text=text,
+        decoded=text,
         data=data if utf8 else None,
         path=path,
         whole_file=utf8 and path is not None and not gzipped,
     )
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked without decoding it (pyarrow's validator).
+
+    False when it is not, or when pyarrow is missing: the caller then decodes
+    it, which names the first bad byte.
+    """
+    if not _ARROW_CSV:
+        return data.isascii()
+    if not isinstance(data, _Mapped) and data.isascii():
+        return True
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _is_utf8(data: bytes, encoding: str) -> bool:
@@ -419,8 +541,8 @@ def _separator(first_line: str) -> str:
 
 def first_record(raw: Raw) -> list[str]:
     """The first record of a CSV (the header, if it has one), parsed with its quotes."""
-    assert raw.kind == "csv" and raw.text is not None
-    head = raw.text[:1_000_000]
+    assert raw.kind == "csv" and (raw.data is not None or raw.decoded is not None)
+    head = raw.head()
     reader = csv.reader(io.StringIO(head), delimiter=_separator(_first_line(head)))
     return next(reader, [])
 
@@ -483,6 +605,7 @@ def to_frame(
     names: Sequence[str] | None = None,
     sheet: str | int | None = None,
     left: LeftOut | None = None,
+    numbers: Collection[str] = (),
 ) -> pd.DataFrame:
     """Parse ``raw`` into a frame of text cells (missing cells are NaN).
 
@@ -497,49 +620,51 @@ def to_frame(
     left : LeftOut, optional
         Where a last record cut short is counted (with its file row); without
         it, a :class:`UserWarning` says so.
+    numbers : collection of str, optional
+        Columns (by name, case-insensitive) the reader will parse as numbers:
+        a large UTF-8 CSV holding them is parsed by pyarrow with those columns
+        as float64, the same numbers the text cells give. The typed parse is
+        kept only when every cell of them is a finite number or empty; else
+        (and for every other file) the frame is text, as without ``numbers``.
 
     The frame's ``attrs["records"]`` is the number of records the file holds
-    (a cut last record included).
+    (a cut last record included); ``attrs["typed"]`` says whether the number
+    columns came typed (a reader that must name a bad cell parses the file
+    again without ``numbers``).
     """
-    frame = _parse(raw, names=names, sheet=sheet, left=left)
+    frame = _parse(raw, names=names, sheet=sheet, left=left, numbers=numbers)
     frame.attrs.setdefault("records", len(frame))
+    frame.attrs.setdefault("typed", False)
     return frame
 
 
 def _parse(
-    raw: Raw, *, names: Sequence[str] | None, sheet: str | int | None, left: LeftOut | None
+    raw: Raw,
+    *,
+    names: Sequence[str] | None,
+    sheet: str | int | None,
+    left: LeftOut | None,
+    numbers: Collection[str] = (),
 ) -> pd.DataFrame:
     if raw.kind == "json":
         return _clean_columns(_records(raw.obj, name=raw.name))
     if raw.kind == "geo":
         return _clean_columns(_geo_records(raw))
     if raw.kind == "excel":
-        try:
-            frame = pd.read_excel(
-                io.BytesIO(raw.data or b""),
-                sheet_name=0 if sheet is None else sheet,
-                dtype=str,
-                keep_default_na=False,
-                na_values=NA_VALUES,
-                engine="openpyxl",
-                header=None if names is not None else 0,
-                names=list(names) if names is not None else None,
-            )
-        except ValueError as exc:
-            if "Worksheet" in str(exc) or "sheet" in str(exc).lower():
-                raise ParameterError(f"sheet={sheet!r} is not in {raw.name} ({exc}).") from None
-            raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
-        except Exception as exc:  # openpyxl raises many kinds on damaged files
-            raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
-        return _clean_columns(frame)
-    text = raw.text or ""
-    sep = _separator(_first_line(text[:1_000_000]))
+        return _clean_columns(_read_excel(raw, names=names, sheet=sheet))
+    sep = _separator(_first_line(raw.head()))
+    typed = _read_typed(raw, sep=sep, names=names, numbers=numbers) if numbers else None
+    if typed is not None:
+        typed = _clean_columns(typed)
+        typed.attrs.update(records=len(typed), typed=True)
+        return typed
     try:
-        frame = _read_csv_text(raw, text, sep=sep, names=names)
+        frame = _read_csv_text(raw, sep=sep, names=names)
     except pd.errors.EmptyDataError:
         raise DataSourceError(f"{raw.name}: the file holds no table (no header row).") from None
     except pd.errors.ParserError as exc:
         if "EOF inside string" in str(exc):
+            text = raw.text or ""
             line = text.count("\n", 0, _open_quote_start(text)) + 1
             raise DataSourceError(
                 f"{raw.name}: the file ends inside a quoted field opened on line {line}: it was cut "
@@ -548,7 +673,7 @@ def _parse(
         raise DataSourceError(f"{raw.name}: not a readable CSV table ({exc}).") from None
     width = len(frame.columns)
     records = len(frame)
-    fields, start = _last_record_fields(text, sep)
+    fields = _last_record_fields(raw, sep)
     if 0 < fields < width and len(frame):
         frame = frame.iloc[:-1]
         row = len(frame) + (1 if names is not None else 2)
@@ -567,16 +692,114 @@ def _parse(
     return frame
 
 
-def _csv_source(raw: Raw, text: str) -> Any:
+def _read_excel(raw: Raw, *, names: Sequence[str] | None, sheet: str | int | None) -> pd.DataFrame:
+    """An Excel workbook's sheet as text cells."""
+    try:
+        return pd.read_excel(
+            io.BytesIO(raw.data or b""),
+            sheet_name=0 if sheet is None else sheet,
+            dtype=str,
+            keep_default_na=False,
+            na_values=NA_VALUES,
+            engine="openpyxl",
+            header=None if names is not None else 0,
+            names=list(names) if names is not None else None,
+        )
+    except ValueError as exc:
+        if "Worksheet" in str(exc) or "sheet" in str(exc).lower():
+            raise ParameterError(f"sheet={sheet!r} is not in {raw.name} ({exc}).") from None
+        raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise DataSourceError(f"{raw.name}: not a readable Excel workbook ({exc}).") from None
+
+
+def _csv_source(raw: Raw) -> Any:
     """What the CSV parser reads: the file itself, its bytes, or its decoded text."""
     if raw.whole_file:
         return str(raw.path)
     if raw.data is not None:
         return io.BytesIO(raw.data)
-    return io.StringIO(text)
+    return io.StringIO(raw.text or "")
 
 
-def _read_csv_text(raw: Raw, text: str, *, sep: str, names: Sequence[str] | None) -> pd.DataFrame:
+def _arrow_options(sep: str, names: Sequence[str] | None, types: dict[str, Any]) -> tuple:
+    """pyarrow's CSV options as pandas' pyarrow engine sets them for ``dtype=str`` (same cells).
+
+    The text is not checked for UTF-8 again: :func:`load_raw` keeps the bytes of
+    a CSV only once they are known to be UTF-8.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read = pacsv.ReadOptions(
+        column_names=list(names) if names is not None else None,
+        use_threads=_ARROW_THREADS,
+        block_size=_ARROW_BLOCK,
+    )
+    parse = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                               escape_char=False, newlines_in_values=False,
+                               ignore_empty_lines=True)  # fmt: skip
+    convert = pacsv.ConvertOptions(
+        column_types=types,
+        default_column_type=pa.large_string(),
+        null_values=NA_VALUES,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        check_utf8=False,
+    )
+    return read, parse, convert
+
+
+def _read_typed(
+    raw: Raw, *, sep: str, names: Sequence[str] | None, numbers: Collection[str]
+) -> pd.DataFrame | None:
+    """A large UTF-8 CSV parsed by pyarrow with the ``numbers`` columns as float64.
+
+    None (the caller parses the text) when pyarrow cannot or should not read
+    it: a small file, another encoding, a separator of several characters,
+    duplicate or empty column names, a row pyarrow refuses (ragged, a cut
+    last record), or a number column holding anything but finite numbers and
+    empty cells (the text parse then names the cell). pyarrow parses numbers
+    as it casts their trimmed text, so the values are those of the text cells.
+    """
+    if not (_TYPED_CSV and _ARROW_CSV and raw.data is not None and len(sep) == 1):
+        return None
+    if len(raw.data) <= _ARROW_MIN_BYTES:
+        return None
+    header = list(names) if names is not None else first_record(raw)
+    if len(set(header)) != len(header) or any(not str(h).strip() for h in header):
+        return None
+    wanted = {str(n).strip().lower() for n in numbers}
+    typed = [h for h in header if h.replace("\ufeff", "").strip().lower() in wanted]
+    if not typed:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    read, parse, convert = _arrow_options(sep, names, {h: pa.float64() for h in typed})
+    try:
+        table = pacsv.read_csv(pa.py_buffer(raw.data), read_options=read, parse_options=parse,
+                               convert_options=convert)  # fmt: skip
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        logger.debug("%s: no typed parse (%s); the text parse reads it", raw.name, exc)
+        return None
+    if table.column_names != header:
+        return None
+    for name in typed:
+        values = table.column(name)
+        if values.type != pa.float64():
+            return None
+        if values.null_count < len(values) and not pc.all(pc.is_finite(values)).as_py():
+            return None
+    string = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = table.to_pandas(types_mapper={pa.large_string(): string}.get)
+    if names is not None:
+        frame.columns = list(names)
+    return frame
+
+
+def _read_csv_text(raw: Raw, *, sep: str, names: Sequence[str] | None) -> pd.DataFrame:
     """Parse a CSV into text cells.
 
     pyarrow's parser reads UTF-8 files with a one-character separator where
@@ -596,12 +819,12 @@ def _read_csv_text(raw: Raw, text: str, *, sep: str, names: Sequence[str] | None
     # pyarrow's parser costs ~10 ms to start (its thread pool): small files go to the C parser
     if _ARROW_CSV and raw.data is not None and len(sep) == 1 and len(raw.data) > _ARROW_MIN_BYTES:
         try:
-            return pd.read_csv(_csv_source(raw, text), engine="pyarrow", **options)
+            return pd.read_csv(_csv_source(raw), engine="pyarrow", **options)
         except Exception as exc:  # pyarrow's own error kinds; the C parser decides
             logger.debug(
                 "%s: pyarrow's parser declined (%s); pandas' C parser reads it", raw.name, exc
             )
-    return pd.read_csv(_csv_source(raw, text), skipinitialspace=False, **options)
+    return pd.read_csv(_csv_source(raw), skipinitialspace=False, **options)
 
 
 def _open_quote_start(text: str) -> int:
@@ -615,17 +838,17 @@ def _open_quote_start(text: str) -> int:
     return max(pos, 0)
 
 
-def _last_record_fields(text: str, sep: str) -> tuple[int, int]:
-    """(number of fields, start offset) of the last record of a CSV text.
+def _last_record_fields(raw: Raw, sep: str) -> int:
+    """The number of fields of the last record of a CSV.
 
     The last record starts after the last line break that is not inside a
     quoted field (the quotes after it are balanced). Only the end of the text
-    is looked at; (0, 0) when the last record is longer than 1 MB.
+    is looked at; 0 when the last record is longer than that.
     """
-    tail_start = max(len(text) - 1_000_000, 0)
-    body = text[tail_start:].rstrip("\r\n")
+    tail, whole = raw.tail()
+    body = tail.rstrip("\r\n")
     if not body:
-        return 0, 0
+        return 0
     end = len(body)
     start = None
     while True:
@@ -637,11 +860,10 @@ def _last_record_fields(text: str, sep: str) -> tuple[int, int]:
             break
         end = nl
     if start is None:
-        if tail_start:
-            return 0, 0
+        if not whole:
+            return 0
         start = 0
-    record = next(csv.reader(io.StringIO(body[start:]), delimiter=sep), [])
-    return len(record), tail_start + start
+    return len(next(csv.reader(io.StringIO(body[start:]), delimiter=sep), []))
 
 
 def _geo_records(raw: Raw) -> pd.DataFrame:

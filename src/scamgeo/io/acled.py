@@ -39,7 +39,15 @@ from ._acled_layout import (
     old_types,
 )
 from ._cache import snapshot_meta
-from ._checks import Report, decimal_commas, text_cells
+from ._checks import (
+    Report,
+    TextNeeded,
+    all_distinct,
+    constant,
+    decimal_commas,
+    map_distinct,
+    text_cells,
+)
 from ._events import (
     COUNTRY_NAMES,
     GW_CODES,
@@ -48,7 +56,7 @@ from ._events import (
     check_filters,
     country_from_name,
     describe_filters,
-    filter_events,
+    filter_rows,
     finish_events,
     parse_int,
     record_left_out,
@@ -250,39 +258,26 @@ def read_acled(
     )
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an ACLED export")
-    left = LeftOut(raw.name)
-    frame, lines, old_layout = _export_rows(raw, sheet=sheet, left=left)
-    records = int(frame.attrs.get("records", len(frame)))
-    report = Report(raw.name)
-    frame, lines, dates, country = _asked_for(
-        frame, lines, filters=filters, date_format=date_format, left=left, report=report
-    )
-    common, may_be_empty = _common_columns(
-        frame, dates, country, old_layout=old_layout, lines=lines, report=report, source=raw.name
-    )
-    try:
-        events = finish_events(
-            common,
-            source=raw.name,
-            lines=lines,
-            dataset="ACLED",
-            attribution=_attribution(name, raw.path, filters),
-            report=report,
-            extra=_own_columns(frame, old_layout=old_layout),
-            may_be_empty=may_be_empty,
-        )
-    except SchemaError:
-        if warn:
-            left.warn(stacklevel=2)
-        raise
+    options: dict[str, Any] = {"sheet": sheet, "filters": filters, "date_format": date_format,
+                               "attribution": _attribution(name, raw.path, filters)}  # fmt: skip
+    for numbers in (_NUMBERS, ()):  # numbers parsed by pyarrow first; the text if a cell is bad
+        left = LeftOut(raw.name)
+        try:
+            events, records, old_layout, may_be_empty = _events(raw, left, numbers, **options)
+        except TextNeeded:
+            continue
+        except SchemaError:
+            if warn:
+                left.warn(stacklevel=2)
+            raise
+        break
+    else:  # pragma: no cover (the text parse never asks for the text)
+        raise AssertionError("read_acled: the text parse asked for the text")
     if old_layout:
         _warn_old_layout(raw.name, old_layout, may_be_empty)
-    before_n = len(events)
-    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
-    left.add_count(
-        before_n - len(events), "not matching event_types=, sub_event_types= or min_geo_precision="
+    events = filter_rows(
+        events, left, filters, "event_types=, sub_event_types= or min_geo_precision="
     )
-    events = events.reset_index(drop=True)
     if warn:
         left.warn(stacklevel=2)
     record_left_out(events, left, records=records)
@@ -290,16 +285,73 @@ def read_acled(
     return events
 
 
+#: ACLED's columns of numbers, parsed as numbers by pyarrow when the file allows.
+_NUMBERS = (
+    "year", "time_precision", "iso", "latitude", "longitude", "geo_precision", "fatalities",
+    "timestamp", "gwno",
+)  # fmt: skip
+
+
+def _events(
+    raw: Raw,
+    left: LeftOut,
+    numbers: tuple[str, ...],
+    *,
+    sheet: str | int | None,
+    filters: dict[str, Any],
+    date_format: str | None,
+    attribution: dict[str, Any],
+) -> tuple[gpd.GeoDataFrame, int, str, dict[str, np.ndarray] | None]:
+    """Steps 1 to 4 and the schema's checks: the events, the file's records, the old layout's marks.
+
+    With ``numbers``, a large CSV's number columns come parsed by pyarrow;
+    whenever a cell must be named (a problem) or rows compared cell for cell
+    (a repeated id), :class:`TextNeeded` asks for the text parse instead, so
+    that every message and count is the text parse's.
+    """
+    frame, lines, old_layout = _export_rows(raw, sheet=sheet, left=left, numbers=numbers)
+    typed = bool(frame.attrs.get("typed"))
+    records = int(frame.attrs.get("records", len(frame)))
+    report = Report(raw.name)
+    try:
+        frame, lines, dates, country = _asked_for(
+            frame, lines, filters=filters, date_format=date_format, left=left, report=report,
+            typed=typed,
+        )  # fmt: skip
+        common, may_be_empty = _common_columns(
+            frame, dates, country, old_layout=old_layout, lines=lines, report=report,
+            source=raw.name,
+        )  # fmt: skip
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="ACLED",
+            attribution=attribution,
+            report=report,
+            extra=_own_columns(frame, old_layout=old_layout),
+            may_be_empty=may_be_empty,
+            distinct_ids=bool(frame.attrs.get("ids_distinct")),
+        )
+    except SchemaError:
+        if typed:
+            raise TextNeeded from None
+        raise
+    return events, records, old_layout, may_be_empty
+
+
 def _export_rows(
-    raw: Raw, *, sheet: str | int | None, left: LeftOut
+    raw: Raw, *, sheet: str | int | None, left: LeftOut, numbers: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, np.ndarray, str]:
     """Step 1: the export's rows as text, their file lines, and what marks an old layout.
 
     Rows that are no records (an HXL hashtag row, header rows repeated inside
     the file, a last record cut short) are left out and counted in ``left``.
+    ``numbers``: columns pyarrow may parse as numbers (see :func:`to_frame`).
     """
-    frame = to_frame(raw, sheet=sheet, left=left)
+    frame = to_frame(raw, sheet=sheet, left=left, numbers=numbers)
     records = frame.attrs.get("records", len(frame))
+    typed = frame.attrs.get("typed", False)
     frame, old_layout = header_check(frame, source=raw.name)
     offset = 1 if raw.kind in ("json", "geo") else 2
     lines = np.arange(len(frame)) + offset
@@ -307,7 +359,7 @@ def _export_rows(
     if skip.any():
         frame, lines = frame[~skip], lines[~skip]
     frame = frame.reset_index(drop=True)
-    frame.attrs["records"] = records
+    frame.attrs.update(records=records, typed=typed)
     return frame, lines, old_layout
 
 
@@ -319,11 +371,14 @@ def _asked_for(
     date_format: str | None,
     left: LeftOut,
     report: Report,
+    typed: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.Series, pd.Series]:
     """Step 2: the rows asked for, decided on country, date and duplicates before any check.
 
     A bad row outside them never blocks the rest; every row left out is
     counted in ``left``. Returns the rows, their lines, dates and ISO3 codes.
+    Raises :class:`TextNeeded` when ``typed`` rows share an id (their cells
+    are compared as text).
     """
     country, labels, no_country = _countries(frame)
     left.add(no_country, "with no country at all (iso and country empty)", lines=lines)
@@ -331,7 +386,7 @@ def _asked_for(
     keep = asked_for(
         country, dates, filters, left, labels=labels, lines=lines, no_country=no_country
     )
-    keep &= ~_exact_duplicates(frame, keep, left, lines)
+    keep &= ~_exact_duplicates(frame, keep, left, lines, typed=typed)
     if not keep.all():
         frame, dates, country = (x[keep].reset_index(drop=True) for x in (frame, dates, country))
         lines = lines[keep]
@@ -359,12 +414,10 @@ def _common_columns(
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
     """Step 3: the common schema's columns from ACLED's, and the rows whose
     ``sub_event_type`` may be empty (an old layout's type that does not say which)."""
-    common = pd.DataFrame(index=frame.index)
-    common["event_id"] = frame["event_id_cnty"]
-    common["event_date"] = dates
+    common = {"event_id": frame["event_id_cnty"], "event_date": dates}
     for col in SHARED:
         if col != "event_date":
-            common[col] = frame[col] if col in frame else pd.NA
+            common[col] = frame[col] if col in frame else constant(None, frame.index)
     may_be_empty = None
     if old_layout:
         event_type, sub_event_type, unknown_sub = old_types(frame, report, lines)
@@ -374,11 +427,11 @@ def _common_columns(
     for col in ("latitude", "longitude"):
         common[col] = decimal_commas(common[col], column=col, source=source)
     common["country"] = country
-    common["source_url"] = ACLED_URL
-    common["source_date"] = pd.NA
+    common["source_url"] = constant(ACLED_URL, frame.index)
+    common["source_date"] = constant(None, frame.index)
     if "source" not in frame:
-        common["source"] = "ACLED"
-    return common, may_be_empty
+        common["source"] = constant("ACLED", frame.index)
+    return pd.DataFrame(common, index=frame.index, copy=False), may_be_empty
 
 
 def _own_columns(frame: pd.DataFrame, *, old_layout: str) -> pd.DataFrame:
@@ -416,17 +469,15 @@ def _warn_old_layout(source: str, marks: str, may_be_empty: dict[str, np.ndarray
 def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """ISO3 of each row (from ``iso``, ``gwno`` or ``country``), labels for messages, and
     where the row names no country at all."""
-    empty_int = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    empty_int = parse_int(pd.Series(np.full(len(frame), np.nan), index=frame.index))
     iso_codes = parse_int(frame["iso"]) if "iso" in frame else empty_int
     gw_codes = parse_int(frame["gwno"]) if "gwno" in frame else empty_int
-    names = (
-        text_cells(frame["country"])
-        if "country" in frame
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    country = iso_codes.map(ISO_NUMERIC, na_action="ignore").astype("string")
-    country = country.fillna(gw_codes.map(GW_CODES, na_action="ignore").astype("string"))
-    country = country.fillna(country_from_name(names))
+    names = text_cells(frame["country"] if "country" in frame else constant(None, frame.index))
+    country = map_distinct(iso_codes, ISO_NUMERIC.get)
+    if country.hasnans and gw_codes.notna().any():
+        country = country.fillna(map_distinct(gw_codes, GW_CODES.get))
+    if country.hasnans:
+        country = country.fillna(country_from_name(names))
     no_country = (iso_codes.isna() & gw_codes.isna() & names.isna()).to_numpy(dtype=bool)
     outside = country.isna().to_numpy(dtype=bool) & ~no_country
     labels = names.copy()
@@ -436,17 +487,23 @@ def _countries(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
 
 def _exact_duplicates(
-    frame: pd.DataFrame, keep: np.ndarray, left: LeftOut, lines: np.ndarray
+    frame: pd.DataFrame, keep: np.ndarray, left: LeftOut, lines: np.ndarray, *, typed: bool = False
 ) -> np.ndarray:
     """Rows (among ``keep``) repeating an earlier row cell for cell (exports merged twice).
 
     They are left out and counted; rows sharing an id with different cells are
-    reported by the schema's key check instead.
+    reported by the schema's key check instead. Cells are compared as the
+    file writes them: a typed frame whose ids repeat raises :class:`TextNeeded`.
     """
     ids = frame["event_id_cnty"]
-    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     out = np.zeros(len(frame), dtype=bool)
+    frame.attrs["ids_distinct"] = all_distinct(ids)
+    if frame.attrs["ids_distinct"]:
+        return out
+    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():
+        if typed:
+            raise TextNeeded
         repeat = frame[shared].duplicated(keep="first").to_numpy(dtype=bool)
         out[np.flatnonzero(shared)[repeat]] = True
         left.add(out, "exact duplicates of an earlier row (same event_id_cnty, same cells)",

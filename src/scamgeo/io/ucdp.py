@@ -54,14 +54,23 @@ import requests
 from .._errors import DataSourceError, ParameterError, SchemaError
 from ..vocab import UCDP_ATTRIBUTION, UCDP_PUBLISHER
 from ._cache import find_snapshot, query_hash, snapshot_meta, write_snapshot
-from ._checks import Report, decimal_commas, text_cells
+from ._checks import (
+    Report,
+    TextNeeded,
+    all_distinct,
+    arrow_text,
+    constant,
+    decimal_commas,
+    map_distinct,
+    text_cells,
+)
 from ._events import (
     GW_CODES,
     asked_for,
     check_filters,
     country_from_name,
     describe_filters,
-    filter_events,
+    filter_rows,
     finish_events,
     parse_int,
     record_left_out,
@@ -290,46 +299,85 @@ def read_ucdp_ged(
     violence = _violence(type_of_violence)
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="a UCDP GED file")
-    left = LeftOut(raw.name)
-    frame, lines, records = _ged_rows(raw, sheet=sheet, left=left)
-    frame, lines, start_dates, country = _ged_asked_for(
-        frame, lines, filters=filters, violence=violence, left=left
-    )
-    report = Report(raw.name)
-    ints, end_dates = _ged_cells(frame, lines, start_dates, report)
-    common = _ged_common(frame, ints, start_dates, country, source=raw.name)
-    extra = frame.drop(columns=["latitude", "longitude"]).rename(
-        columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
-    )
-    for col, values in ints.items():
-        extra[col] = values
-    extra["date_start"] = start_dates
-    if end_dates is not None:
-        extra["date_end"] = end_dates
-    try:
-        events = finish_events(
-            common,
-            source=raw.name,
-            lines=lines,
-            dataset="UCDP GED",
-            attribution=_attribution(name, raw.path, {**filters, "type_of_violence": violence}),
-            report=report,
-            extra=extra,
-            same_cell=_SAME_CELL,
-        )
-    except SchemaError:
-        if warn:
-            left.warn(stacklevel=2)
-        raise
-    before_n = len(events)
-    events = filter_events(events, **{**filters, "countries": None, "start": None, "end": None})
-    left.add_count(before_n - len(events), "not matching event_types= or min_geo_precision=")
-    events = events.reset_index(drop=True)
+    attribution = _attribution(name, raw.path, {**filters, "type_of_violence": violence})
+    for numbers in (_NUMBERS, ()):  # numbers parsed by pyarrow first; the text if a cell is bad
+        left = LeftOut(raw.name)
+        try:
+            events, records = _events(
+                raw, left, numbers, sheet=sheet, filters=filters, violence=violence,
+                attribution=attribution,
+            )  # fmt: skip
+        except TextNeeded:
+            continue
+        except SchemaError:
+            if warn:
+                left.warn(stacklevel=2)
+            raise
+        break
+    else:  # pragma: no cover (the text parse never asks for the text)
+        raise AssertionError("read_ucdp_ged: the text parse asked for the text")
+    events = filter_rows(events, left, filters, "event_types= or min_geo_precision=")
     if warn:
         left.warn(stacklevel=2)
     record_left_out(events, left, records=records)
     logger.info("read %d UCDP GED events from %s", len(events), raw.name)
     return events
+
+
+def _events(
+    raw: Any,
+    left: LeftOut,
+    numbers: tuple[str, ...],
+    *,
+    sheet: str | int | None,
+    filters: dict[str, Any],
+    violence: list[int] | None,
+    attribution: dict[str, Any],
+) -> tuple[gpd.GeoDataFrame, int]:
+    """Steps 1 to 4 and the schema's checks: the events and the file's records.
+
+    With ``numbers``, a large CSV's number columns come parsed by pyarrow;
+    whenever a cell must be named or rows compared cell for cell,
+    :class:`TextNeeded` asks for the text parse (as in :func:`read_acled`).
+    """
+    frame, lines, records = _ged_rows(raw, sheet=sheet, left=left, numbers=numbers)
+    typed = bool(frame.attrs.get("typed"))
+    report = Report(raw.name)
+    try:
+        frame, lines, start_dates, country = _ged_asked_for(
+            frame, lines, filters=filters, violence=violence, left=left, typed=typed
+        )
+        ints, end_dates = _ged_cells(frame, lines, start_dates, report)
+        common = _ged_common(frame, ints, start_dates, country, source=raw.name)
+        extra = frame.drop(columns=["latitude", "longitude"]).rename(
+            columns={"country": "ucdp_country", "source_date": "ucdp_source_date"}
+        )
+        for col, values in ints.items():
+            extra[col] = values
+        extra["date_start"] = start_dates
+        if end_dates is not None:
+            extra["date_end"] = end_dates
+        events = finish_events(
+            common,
+            source=raw.name,
+            lines=lines,
+            dataset="UCDP GED",
+            attribution=attribution,
+            report=report,
+            extra=extra,
+            same_cell=_SAME_CELL,
+            distinct_ids=typed and bool(frame.attrs.get("ids_distinct")),
+        )
+    except SchemaError:
+        if typed:
+            raise TextNeeded from None
+        raise
+    return events, records
+
+
+#: GED's columns parsed as numbers by pyarrow when the file allows (``country_id`` stays
+#: text: it names the rows of countries scamgeo does not cover).
+_NUMBERS = tuple(c for c in _INT_COLUMNS if c != "country_id") + ("latitude", "longitude")
 
 
 #: Common column -> the GED column it comes from (a bad GED cell is reported once).
@@ -360,22 +408,25 @@ def _violence(type_of_violence: int | Iterable[int] | None) -> list[int] | None:
 
 
 def _ged_rows(
-    raw: Any, *, sheet: str | int | None, left: LeftOut
+    raw: Any, *, sheet: str | int | None, left: LeftOut, numbers: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Step 1: the file's records as text, their file lines, and how many records it holds.
 
     A headerless candidate release gets UCDP's 49 names; an HXL hashtag row
     (HDX's copies), repeated headers and a cut last record are counted in ``left``.
+    ``numbers``: columns pyarrow may parse as numbers (see :func:`to_frame`).
     """
     names = _header_or_names(raw)
-    frame = to_frame(raw, names=names, sheet=sheet, left=left)
+    frame = to_frame(raw, names=names, sheet=sheet, left=left, numbers=numbers)
     records = int(frame.attrs.get("records", len(frame)))
+    typed = frame.attrs.get("typed", False)
     frame = _check_layout(frame, source=raw.name, headerless=names is not None)
     offset = 1 if (names is not None or raw.kind in ("json", "geo")) else 2
     lines = np.arange(len(frame)) + offset
     skip = structural_rows(frame, lines, left)
     if skip.any():
         frame, lines = frame[~skip].reset_index(drop=True), lines[~skip]
+    frame.attrs["typed"] = typed
     return frame, lines, records
 
 
@@ -386,16 +437,19 @@ def _ged_asked_for(
     filters: dict[str, Any],
     violence: list[int] | None,
     left: LeftOut,
+    typed: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.Series, pd.Series]:
     """Step 2: the rows asked for (country, period, violence type, no exact duplicate).
 
     Decided before any cell is checked; every row left out is counted in ``left``.
-    Returns the rows, their lines, their ``date_start`` and ISO3 country.
+    Returns the rows, their lines, their ``date_start`` and ISO3 country. Raises
+    :class:`TextNeeded` when ``typed`` rows share an id (their cells are compared as text).
     """
     country_id = parse_int(frame["country_id"])
     names = text_cells(frame["country"])
-    country = country_id.map(GW_CODES, na_action="ignore").astype("string")
-    country = country.fillna(country_from_name(names))
+    country = map_distinct(country_id, GW_CODES.get)
+    if country.hasnans:
+        country = country.fillna(country_from_name(names))
     no_country = (country_id.isna() & names.isna()).to_numpy(dtype=bool)
     left.add(no_country, "with no country at all (country and country_id empty)", lines=lines)
     start_dates = parse_dates(frame["date_start"])
@@ -404,7 +458,11 @@ def _ged_asked_for(
         start_dates,
         filters,
         left,
-        labels=names.fillna("country_id " + frame["country_id"].astype("string")),
+        labels=(
+            names.fillna("country_id " + frame["country_id"].astype("string"))
+            if names.hasnans
+            else names
+        ),
         lines=lines,
         no_country=no_country,
         dated="with date_start",
@@ -415,8 +473,13 @@ def _ged_asked_for(
         left.add(other, f"outside type_of_violence={violence}", lines=lines)
         keep &= ~other
     ids = frame["id"]
-    shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
+    shared = np.zeros(len(frame), dtype=bool)
+    frame.attrs["ids_distinct"] = all_distinct(ids)
+    if not frame.attrs["ids_distinct"]:
+        shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool) & keep
     if shared.any():
+        if typed:
+            raise TextNeeded
         repeat = np.zeros(len(frame), dtype=bool)
         repeat[np.flatnonzero(shared)[frame[shared].duplicated(keep="first").to_numpy()]] = True
         left.add(repeat, "exact duplicates of an earlier row (same id, same cells)", lines=lines)
@@ -460,10 +523,24 @@ def _ged_cells(
         "date_start",
         "is not a date; expected e.g. '2025-07-24' or '2025-07-24 00:00:00.000'",
     )
-    end_dates = parse_dates(frame["date_end"]) if "date_end" in frame else None
+    end_dates = _end_dates(frame, start_dates) if "date_end" in frame else None
     if end_dates is not None:
         bad_cells(end_dates.isna() & frame["date_end"].notna(), "date_end", "is not a date")
     return ints, end_dates
+
+
+def _end_dates(frame: pd.DataFrame, start_dates: pd.Series) -> pd.Series:
+    """``date_end`` parsed; where every cell is written as its ``date_start`` (events of one
+    day), the start dates (parsed cell by cell, the same text gives the same date)."""
+    start, end = arrow_text(frame["date_start"]), arrow_text(frame["date_end"])
+    if start is not None and end is not None and len(start):
+        import pyarrow.compute as pc
+
+        both_empty = pc.and_(pc.is_null(start), pc.is_null(end))
+        same = pc.or_(pc.fill_null(pc.equal(start, end), False), both_empty)
+        if pc.all(same).as_py():
+            return start_dates.copy()
+    return parse_dates(frame["date_end"])
 
 
 def _ged_common(
@@ -476,33 +553,35 @@ def _ged_common(
 ) -> pd.DataFrame:
     """Step 4: the common schema's columns from GED's (mapping in the module docstring)."""
     ids = ints["id"].astype("string")
-    common = pd.DataFrame(index=frame.index)
-    common["event_id"] = ("UCDP-" + ids).where(ids.notna(), frame["id"])
-    common["event_date"] = start_dates
-    common["time_precision"] = ints["date_prec"].map(DATE_PREC, na_action="ignore").astype("Int64")
+    event_id = "UCDP-" + ids
     tov = ints["type_of_violence"]
-    common["event_type"] = tov.map({k: v[0] for k, v in VIOLENCE.items()}, na_action="ignore")
-    common["sub_event_type"] = tov.map({k: v[1] for k, v in VIOLENCE.items()}, na_action="ignore")
-    common["actor1"] = frame["side_a"]
-    common["actor2"] = frame["side_b"]
-    common["country"] = country
-    common["admin1"] = frame.get("adm_1")
-    common["admin2"] = frame.get("adm_2")
-    location = frame.get("where_coordinates", pd.Series(pd.NA, index=frame.index, dtype="object"))
+    location = frame.get("where_coordinates", constant(None, frame.index))
     for fallback in ("adm_2", "adm_1", "country"):
-        if fallback in frame:
+        if fallback in frame and location.hasnans:
             location = location.fillna(frame[fallback])
-    common["location"] = location
-    common["latitude"] = decimal_commas(frame["latitude"], column="latitude", source=source)
-    common["longitude"] = decimal_commas(frame["longitude"], column="longitude", source=source)
-    common["geo_precision"] = ints["where_prec"].map(WHERE_PREC, na_action="ignore").astype("Int64")
-    common["fatalities"] = ints["best"]
-    common["notes"] = pd.NA
     office = frame.get("source_office", pd.Series(pd.NA, index=frame.index, dtype="object"))
-    common["source"] = office.fillna("UCDP GED")
-    common["source_url"] = UCDP_URL
-    common["source_date"] = pd.NA
-    return common
+    common = {
+        "event_id": event_id.where(ids.notna(), frame["id"]) if ids.hasnans else event_id,
+        "event_date": start_dates,
+        "time_precision": map_distinct(ints["date_prec"], DATE_PREC.get, dtype="Int64"),
+        "event_type": map_distinct(tov, lambda v: VIOLENCE.get(v, (None,))[0]),
+        "sub_event_type": map_distinct(tov, lambda v: VIOLENCE.get(v, (None, None))[1]),
+        "actor1": frame["side_a"],
+        "actor2": frame["side_b"],
+        "country": country,
+        "admin1": frame.get("adm_1"),
+        "admin2": frame.get("adm_2"),
+        "location": location,
+        "latitude": decimal_commas(frame["latitude"], column="latitude", source=source),
+        "longitude": decimal_commas(frame["longitude"], column="longitude", source=source),
+        "geo_precision": map_distinct(ints["where_prec"], WHERE_PREC.get, dtype="Int64"),
+        "fatalities": ints["best"],
+        "notes": constant(None, frame.index),
+        "source": office.fillna("UCDP GED") if office.hasnans else office,
+        "source_url": constant(UCDP_URL, frame.index),
+        "source_date": constant(None, frame.index),
+    }
+    return pd.DataFrame(common, index=frame.index, copy=False)
 
 
 class UcdpClient:

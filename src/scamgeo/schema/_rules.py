@@ -50,15 +50,28 @@ def range_order(start: str, end: str):
 
 
 def sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
-    expected = frame["sub_event_type"].astype("string").map(SUB_EVENT_TYPES)
-    actual = frame["event_type"].astype("string")
-    wrong = (
+    """A sub-event type belongs to its event type (each distinct pair looked up once)."""
+    sub_codes, _ = pd.factorize(frame["sub_event_type"])
+    type_codes, types = pd.factorize(frame["event_type"])
+    pair, pairs = pd.factorize((sub_codes.astype(np.int64) + 1) * (len(types) + 1) + type_codes + 1)
+    first = np.empty(len(pairs), dtype=np.int64)
+    first[pair[::-1]] = np.arange(len(pair) - 1, -1, -1)
+    distinct = frame[["sub_event_type", "event_type"]].iloc[first]
+    expected = distinct["sub_event_type"].astype("string").map(SUB_EVENT_TYPES)
+    actual = distinct["event_type"].astype("string")
+    wrong_pair = (
         (expected.notna() & actual.notna() & (expected != actual))
         .fillna(False)
         .to_numpy(dtype=bool)
     )
+    if not wrong_pair.any():
+        return
+    wrong = wrong_pair[pair]
     for line, sub, et in zip(
-        lines[wrong], frame["sub_event_type"][wrong], actual[wrong], strict=True
+        lines[wrong],
+        frame["sub_event_type"][wrong],
+        frame["event_type"][wrong].astype("string"),
+        strict=True,
     ):
         problems.add(
             f"sub_event_type {sub!r} belongs to {SUB_EVENT_TYPES[sub]!r}, not {et!r}",
