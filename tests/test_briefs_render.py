@@ -149,7 +149,9 @@ def test_page_structure_summary_first_and_json(outputs):
     assert "© OpenStreetMap contributors, ODbL 1.0" in page.split("class='sg-footer'")[1]
     assert "/home/me" not in page and "x.csv" in page
     assert "<strong>Stock</strong>" in page
-    assert "@media print" in page and "break-before: page" in page
+    # print: headings stay with what follows; no forced page per section
+    assert "@media print" in page and "break-after: avoid" in page
+    assert "break-before: page" not in page
     assert "No damage reported at the site in this window." in page
     doc = json.loads(
         _render.run_json(

@@ -39,6 +39,16 @@ def test_timeline_chart_bars_phases_and_annotations(counts):
     assert "truce" not in texts
     assert any("ceasefire" in t.lower() for t in texts)
     assert ax.get_ylabel() == "incidents per day"
+    # key-date labels sit above the tallest bar (in pixels, as drawn), never over a bar
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    tallest = ax.transData.transform((0, max(heights)))[1]
+    key_labels = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    assert len(key_labels) >= 3
+    assert all(t.get_window_extent(renderer).y0 > tallest for t in key_labels)
+    # whole numbers on a count axis
+    ticks = ax.get_yticks()
+    assert np.allclose(ticks, np.round(ticks))
 
 
 def test_timeline_chart_weekly_and_fatalities(counts):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -272,6 +273,13 @@ def test_relative_paths_from_another_folder(tmp_path):
         assert local not in json.dumps(figures), local
     assert figures["parameters"]["event_source"] == "my acled export.csv"
     assert "Traceback" not in page and "Warning:" not in page
+    # the PDF prints every chart and every map (each map as its static image)
+    maps = page.count('<iframe class="scamgeo-map"') + page.count("class='scamgeo-map'")
+    images = len(re.findall(r"<img\b", page))
+    assert maps >= 1 and page.count("scamgeo-map-print") >= maps
+    pdf = (out / f"{run}.pdf").read_bytes()
+    masks = len(re.findall(rb"/SMask\s+\d+\s+0\s+R", pdf))
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) - masks == images
 
 
 def test_scheduler_goes_through_the_briefs_runner(tmp_path):

@@ -822,4 +822,9 @@ def test_display_map_carries_a_print_image_when_asked(sites):
     html = shown._repr_html_()
     (data,) = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
     assert base64.b64decode(data) == shown.png and shown.png[:4] == b"\x89PNG"
-    assert "@media print{iframe.scamgeo-map{display:none}" in html
+    assert "@media print{.scamgeo-map-box iframe.scamgeo-map{display:none}" in html
+    # the image lies under the iframe (drawn first), inside one box; its alt text says
+    # what the map holds, escaped
+    assert html.index("<img") < html.index("<iframe") and html.count('class="scamgeo-map-box"') == 1
+    alt = re.search(r'<img class="scamgeo-map-print" alt="([^"]*)"', html).group(1)
+    assert alt == sm.display_map(m).alt and alt.startswith("Map of ") and "sites" in alt

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -79,7 +80,10 @@ def progress(
     if not shown():
         yield from iterable
         return
-    from tqdm.auto import tqdm
+    with warnings.catch_warnings():
+        # without ipywidgets tqdm.auto warns and draws a text bar: that bar is what we want
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from tqdm.auto import tqdm
 
     options: dict[str, Any] = {"total": total, "desc": desc, "unit": unit}
     yield from tqdm(iterable, delay=DELAY_SECONDS, leave=False, **options)

@@ -145,6 +145,7 @@ def timeline_chart(
         _key_dates(ax, keep, top=max(float(heights.max()), 1.0))
     unit = "week" if step >= pd.Timedelta(days=7) else "day"
     shown = "events" if outcome == "events" else outcome
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers
     ax.set_ylabel(f"{shown} per {unit}")
     ax.set_title(f"{shown.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -176,12 +177,16 @@ def _phase_bands(ax: Axes, counts: pd.DataFrame, step: pd.Timedelta) -> None:
 
 
 def _key_dates(ax: Axes, keep: pd.DataFrame, *, top: float) -> None:
-    """A dashed line and a label per key date, labels staggered down the chart."""
+    """A dashed line and a label per key date; the labels stacked in headroom above the tallest bar."""
+    levels = min(len(keep), 4)
+    step = 0.13 * top
+    # the axis grows to hold the labels: no label ever lies over a bar
+    ax.set_ylim(0, top * 1.04 + step * levels)
     for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
         ax.axvline(when, color=INK_SECONDARY, lw=0.8, ls="--", zorder=3)
         ax.text(
             when,
-            top * (0.95 - 0.12 * (i % 4)),
+            top * 1.04 + step * (levels - (i % 4)),
             f" {label}",
             fontsize=7,
             rotation=0,

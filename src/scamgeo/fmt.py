@@ -39,6 +39,7 @@ __all__ = [
     "ratio",
     "value",
     "window",
+    "words",
 ]
 
 MISSING = "not reported"
@@ -356,6 +357,26 @@ def span(a: Any, b: Any) -> str:
     """
     da, db = date(a), date(b)
     return f"on {da}" if da == db else f"from {da} to {db}"
+
+
+def words(items: Any) -> str:
+    """Items in a sentence: ``a``, ``a and b``, ``a, b and c`` (empty: ``""``).
+
+    Parameters
+    ----------
+    items : iterable of str
+
+    Examples
+    --------
+    >>> words(["countries", "border", "sites"])
+    'countries, border and sites'
+    >>> words(["border"])
+    'border'
+    """
+    items = [str(x) for x in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def interval(lo: Any, hi: Any, unit: str = "", *, decimals: int = 1) -> str:

@@ -18,6 +18,7 @@ from ._common import (
     jsonable,
     param_value,
 )
+from ._figures import use_brief_figures
 
 __all__ = [
     "ATTRIBUTION_MIME",
@@ -349,7 +350,9 @@ def check(notebook: str | os.PathLike | None = None, /, **values: Any) -> dict[s
     The values are coerced to the types the notebook's parameters cell
     declares (``"20"`` for a ``float`` becomes 20.0; ``"abc"`` is refused)
     and checked by the rules the notebook declares, as ``scamgeo brief``
-    does before it starts a kernel::
+    does before it starts a kernel. In a kernel, charts from then on are sent
+    at twice the resolution with a description for their alternative text
+    (:func:`scamgeo.briefs._figures.use_brief_figures`)::
 
         P = sg.briefs.check("04-hub-brief", site=site, radius_km=radius_km, start=start, end=end)
 
@@ -394,6 +397,7 @@ def check(notebook: str | os.PathLike | None = None, /, **values: Any) -> dict[s
         problems = semantic_problems(rules, coerced)
     if problems:
         raise ParameterError("; ".join(p.rstrip(".") for p in problems) + ".")
+    use_brief_figures()  # in a kernel: charts at 2x with their own alternative text
     return coerced
 
 

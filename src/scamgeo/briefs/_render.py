@@ -240,15 +240,12 @@ table { max-width: 100%; }
 iframe { max-width: 100%; border: 0; }
 @media print {
   main.sg-brief { max-width: none; padding: 0; }
-  h2 { break-before: page; }
-  #summary h2, .sg-footer h2 { break-before: auto; }
+  h2, h3 { break-after: avoid; }
   .sg-summary, table, img, figure { break-inside: avoid; }
   iframe { display: none; }
-  .sg-static-map { display: block !important; }
   details { display: block; }
   a { color: inherit; text-decoration: none; }
 }
-.sg-static-map { display: none; }
 </style>
 """).substitute(css_colors())
 
@@ -346,7 +343,7 @@ def _stable(obj: Any) -> Any:
 
 
 def _image_alts(nb: Any) -> list[str]:
-    """Alternative text for each image output, in order: the chart's section and number."""
+    """Alternative text for each image output without its own, in order: the chart's section and number."""
     alts, section, count = [], "", 0
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -358,10 +355,22 @@ def _image_alts(nb: Any) -> list[str]:
         for out in cell.get("outputs", []):
             if any(k.startswith("image/") for k in out.get("data", {})):
                 count += 1
+                if _own_alt(out):  # nbconvert writes the chart's own description
+                    continue
                 alts.append(
                     f"Chart {count} of section '{section}'" if section else f"Chart {count}"
                 )
     return alts
+
+
+def _own_alt(output: Any) -> bool:
+    """Whether an image output carries its description (``briefs._figures``) for nbconvert."""
+    meta = output.get("metadata", {})
+    return any(
+        bool((meta.get(k) or {}).get("alt"))
+        for k in output.get("data", {})
+        if k.startswith("image/")
+    )
 
 
 def _has_markup(cell: Any, needle: str) -> bool:

@@ -36,7 +36,9 @@ __all__ = [
 ]
 
 CSS = string.Template("""
-.scamgeo-legends{display:flex;flex-direction:column;gap:6px;overflow-y:auto;max-height:60vh}
+/* the legends scroll rather than run under the layer control above them (a 520 px brief map) */
+.scamgeo-legends{display:flex;flex-direction:column;gap:6px;overflow-y:auto;
+ max-height:max(120px,calc(100vh - 280px))}
 .scamgeo-legend{background:rgba(255,255,255,.93);padding:5px 8px;border-radius:4px;
  box-shadow:0 1px 4px rgba(0,0,0,.35);font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
  color:$ink;max-width:250px}
@@ -512,7 +514,11 @@ class RefitOnLoad(MacroElement):
     A map inside an iframe (``display_map``, the briefs) can run its script
     before the iframe has a size; Leaflet then fits the bounds into a 0×0
     box and opens at world zoom. This element calls ``invalidateSize`` and
-    fits again on ``load`` (and keeps the size right on resize). The bounds
+    fits again on ``load``, without the zoom animation (a screenshot or print taken
+    as the page loads would catch the map mid-flight, blank), and keeps the size
+    right on resize. The map stays hidden (laid out, not shown) until then, so
+    what lies under it (the static image of :class:`MapDisplay`) shows instead of
+    a map at the wrong zoom. The bounds
     are read from the map's last ``FitBounds`` child when the page is rendered.
     """
 
@@ -522,9 +528,12 @@ class RefitOnLoad(MacroElement):
         (function () {
             var map = {{ this._parent.get_name() }};
             var bounds = {{ this.bounds_json }};
+            // hidden (but laid out) until fitted: nobody sees it at a wrong zoom
+            map.getContainer().style.visibility = "hidden";
             function refit() {
                 map.invalidateSize();
-                if (bounds) { map.fitBounds(bounds); }
+                if (bounds) { map.fitBounds(bounds, {animate: false}); }
+                map.getContainer().style.visibility = "";
             }
             if (document.readyState === "complete") { setTimeout(refit, 0); }
             else { window.addEventListener("load", refit); }

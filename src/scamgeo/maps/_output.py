@@ -12,6 +12,7 @@ from .._files import atomic_write_text
 from .._validate import check_positive
 from ._assets import inline_assets, remote_references
 from ._common import check_map, logger
+from ._static import describe_map, static_image
 
 __all__ = [
     "MapDisplay",
@@ -67,7 +68,9 @@ class MapDisplay:
     Jupyter calls ``_repr_html_``; the page travels inside the iframe's
     ``srcdoc``, so a brief exported to HTML shows the map with no network.
     With ``print_image``, a static PNG of the same map (:func:`static_image`)
-    travels beside it: hidden on screen, shown instead of the iframe in print.
+    travels with it: on screen it lies under the iframe until the map has drawn
+    (a screenshot or a reader never sees a blank box), and in print it stands
+    in for the iframe.
 
     Parameters
     ----------
@@ -90,10 +93,10 @@ class MapDisplay:
         self.page = to_html(m)
         self.height = int(check_positive(height, name="height"))
         self.png: bytes | None = None
+        self.alt = describe_map(m)
         if print_image:
-            from ._static import static_image
-
-            self.png = static_image(m, width_in=7.0, height_in=5.0, dpi=110)
+            # 7 x 5 in at 200 dpi: sharp on paper and at twice a phone's pixel density
+            self.png = static_image(m, width_in=7.0, height_in=5.0, dpi=200)
 
     def _repr_html_(self) -> str:
         import base64
@@ -103,18 +106,25 @@ class MapDisplay:
             f'<iframe srcdoc="{_stdhtml.escape(self.page, quote=True)}" class="scamgeo-map" '
             f'style="width:100%;height:{self.height}px;'
             'border:none" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
-            'loading="eager" title="map"></iframe>'
+            f'loading="eager" title="{_stdhtml.escape(self.alt, quote=True)}"></iframe>'
         )
         if self.png is None:
             return frame
         data = base64.b64encode(self.png).decode("ascii")
+        # The static image sits under the (transparent until drawn) iframe: a reader, a
+        # screenshot or a browser that has not run the map's script yet sees the same map
+        # drawn, never a blank box; in print the iframe is hidden and the image flows.
         return (
-            "<style>@media screen{img.scamgeo-map-print{display:none}}"
-            "@media print{iframe.scamgeo-map{display:none}"
-            "img.scamgeo-map-print{display:block;max-width:100%;break-inside:avoid}}</style>"
-            + frame
-            + f'<img class="scamgeo-map-print" alt="Map (static image for print)" '
-            f'src="data:image/png;base64,{data}">'
+            "<style>.scamgeo-map-box{position:relative}"
+            ".scamgeo-map-box img.scamgeo-map-print{position:absolute;top:0;left:0;"
+            "width:100%;height:100%;object-fit:contain}"
+            ".scamgeo-map-box iframe.scamgeo-map{position:relative;display:block}"
+            "@media print{.scamgeo-map-box iframe.scamgeo-map{display:none}"
+            ".scamgeo-map-box img.scamgeo-map-print{position:static;display:block;"
+            "height:auto;max-width:100%;break-inside:avoid}}</style>"
+            '<div class="scamgeo-map-box">'
+            f'<img class="scamgeo-map-print" alt="{_stdhtml.escape(self.alt, quote=True)}" '
+            f'src="data:image/png;base64,{data}">' + frame + "</div>"
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import numpy as np
+from matplotlib.colors import to_rgba
 
 from .. import config, fmt
 from .._errors import ParameterError
@@ -85,10 +86,12 @@ def _draw_vector(ax, layer: VectorLayer, labels: list[tuple[float, float, str]])
                 for f, is_line in zip(shapes, lines, strict=True)
                 if not is_line
             ]
-            filled = bool(style.get("fill", True)) and float(style.get("fillOpacity", 0.2)) > 0
+            opacity = float(style.get("fillOpacity", 0.2))
+            filled = bool(style.get("fill", True)) and opacity > 0
             polys.plot(
                 ax=ax,
-                color=fills if filled else "none",
+                # the web map's own fill opacity (a ring at 0.35 must not hide what lies under it)
+                color=[to_rgba(c, opacity) for c in fills] if filled else "none",
                 edgecolor=style.get("color", GREY),
                 linewidth=float(style.get("weight", 1.0)) * 0.5,
                 alpha=None,
@@ -163,12 +166,50 @@ def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) 
         )
         if places.get("lb") and places["lb"][k] and places["nm"][k] >= 0:
             labels.append((x, y, _plain(d["s"][places["nm"][k]])))
+    return _event_note(layer)
+
+
+def _event_note(layer: EventLayer) -> str:
+    """What an event layer holds, in words (the static legend and the alt text)."""
+    d = layer.data
+    counts = np.bincount(np.asarray(d["p"], dtype=int), minlength=len(d["P"]["y"]))
     n_incidents = len(set(d["i"]))
     n_places = int((counts > 0).sum())
     return (
         f"{_plain(layer.layer_name)}: {fmt.count(len(d['y']))} events (claims) of "
         f"{fmt.count(n_incidents)} incidents at {fmt.count(n_places)} places"
     )
+
+
+def describe_map(m_or_layers: Any) -> str:
+    """A sentence for a map's alt text: its visible layers and what its event layers hold.
+
+    Parameters
+    ----------
+    m_or_layers : folium.Map or mapping or list of layers
+        As for :func:`static_image`.
+
+    Returns
+    -------
+    str
+        Plain text.
+
+    Examples
+    --------
+    >>> from scamgeo import datasets, maps
+    >>> from scamgeo.maps._static import describe_map
+    >>> describe_map(maps.sites_map(datasets.sites(), m=maps.base_map()))
+    'Map of countries, provinces, border, towns, crossings and sites.'
+    """
+    layers = [
+        layer
+        for layer in _layers(m_or_layers)
+        if isinstance(layer, (VectorLayer, EventLayer)) and getattr(layer, "show", True)
+    ]
+    names = [_lower_first(_plain(layer.layer_name)) for layer in layers]
+    text = "Map of " + (fmt.words(names) if names else "the region") + "."
+    notes = [_event_note(layer) for layer in layers if isinstance(layer, EventLayer)]
+    return " ".join([text, *(f"{note}." for note in notes)])
 
 
 def static_image(
@@ -296,3 +337,8 @@ def _label_and_note(ax: Any, labels: list[tuple[float, float, str]], notes: list
             bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": GREY_LIGHT},
             zorder=9,
         )
+
+
+def _lower_first(name: str) -> str:
+    """``Rings around Poipet`` → ``rings around Poipet`` (a layer name inside a sentence)."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
