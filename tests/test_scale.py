@@ -400,3 +400,35 @@ def test_incidents_with_linked_claims_are_counted_in_memory(scale):
     claims = scale.aggregate(lazy, count="claims")
     pd.testing.assert_frame_equal(claims, geo.aggregate(events, count="claims"))
     assert int(claims["claims"].sum()) == len(events)
+
+
+def test_a_script_without_a_main_guard_gets_one_error_that_says_what_to_do(tmp_path):
+    """Each local worker re-imports the script: unguarded, scale.client says so in one error."""
+    pytest.importorskip("distributed")
+    body = (
+        "from scamgeo import scale\n"
+        "{guard}with scale.client('local:2') as c:\n"
+        "{indent}print('workers', len(c.scheduler_info()['workers']))\n"
+    )
+    bare = tmp_path / "bare.py"
+    bare.write_text(body.format(guard="", indent="    "))
+    done = subprocess.run(
+        [sys.executable, str(bare)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 1 and "workers" not in done.stdout
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("scamgeo._errors.ScamgeoError: scale.client: could not start 2 local")
+    assert 'if __name__ == "__main__":' in last
+    # no per-worker tracebacks: only the script's own one, with the single error
+    assert done.stderr.count("Traceback (most recent call last)") == 1, done.stderr[:2000]
+
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text(
+        "if __name__ == '__main__':\n"
+        + textwrap.indent(body.format(guard="", indent="    "), "    ")
+    )
+    done = subprocess.run(
+        [sys.executable, str(guarded)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "workers 2" in done.stdout

@@ -11,14 +11,59 @@ import contextlib
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
-from .._errors import ParameterError
+from .._errors import ParameterError, ScamgeoError
 
 __all__ = ["client"]
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
+
+#: what a script that starts a cluster at its top level must do
+GUARD_HINT = (
+    'in a script, start the cluster under `if __name__ == "__main__":` (each local worker '
+    "is a new Python process that imports the script again, and must not start a cluster itself)"
+)
+
+
+def _importing_main_in_a_worker() -> bool:
+    """Whether this process is a new (spawned) worker re-running the user's script's top level.
+
+    The test multiprocessing itself makes before it refuses to start a process there.
+    """
+    import multiprocessing
+
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
+def _start_local(n: int, threads_per_worker: int) -> Any:
+    """A LocalCluster of ``n`` processes; a failure to start is one :class:`ScamgeoError`."""
+    from distributed import LocalCluster
+
+    log = logging.getLogger("distributed")
+    # the cluster scamgeo starts for itself stays quiet: its scheduler and nannies log in this
+    # process, at INFO by distributed's own configuration; while it starts, a worker that
+    # cannot start is reported once, below, not as a traceback per worker
+    log.setLevel(logging.CRITICAL)
+    try:
+        return LocalCluster(
+            n_workers=n,
+            threads_per_worker=threads_per_worker,
+            processes=True,
+            dashboard_address=":0",  # any free port: never clash with another cluster
+            silence_logs=logging.WARNING,  # no INFO lines from the scheduler and nannies
+        )
+    except Exception as exc:
+        script = getattr(sys.modules.get("__main__"), "__file__", None)
+        hint = f"; {GUARD_HINT}" if script else ""
+        raise ScamgeoError(
+            f"scale.client: could not start {n} local dask worker(s) ({type(exc).__name__}: "
+            f"{exc}){hint}."
+        ) from None  # the workers' own tracebacks say no more than this
+    finally:
+        log.setLevel(logging.WARNING)
 
 
 @contextlib.contextmanager
@@ -40,6 +85,9 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
     ------
     ParameterError
         If ``scheduler`` is neither form, or N < 1.
+    ScamgeoError
+        If the local workers cannot start (in a script without an
+        ``if __name__ == "__main__":`` guard, the message says to add one).
 
     Examples
     --------
@@ -51,7 +99,7 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
     ...
     scamgeo._errors.ParameterError: scheduler='nowhere' is not a scheduler: use 'local:N' or an ...
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if isinstance(scheduler, Client):
         yield scheduler
@@ -66,19 +114,11 @@ def client(scheduler: Any = "local:2", *, threads_per_worker: int = 1) -> Iterat
         n = int(match.group(1)) if match.group(1) else (os.cpu_count() or 2)
         if n < 1:
             raise ParameterError(f"scheduler={scheduler!r}: local:N needs N >= 1 workers.")
-        # the cluster scamgeo starts for itself stays quiet: its scheduler and nannies log in
-        # this process, at INFO by distributed's own configuration
-        logging.getLogger("distributed").setLevel(logging.WARNING)
-        with (
-            LocalCluster(
-                n_workers=n,
-                threads_per_worker=threads_per_worker,
-                processes=True,
-                dashboard_address=":0",  # any free port: never clash with another cluster
-                silence_logs=logging.WARNING,  # no INFO lines from the scheduler and nannies
-            ) as cluster,
-            Client(cluster) as c,
-        ):
+        if _importing_main_in_a_worker():
+            # a worker re-running an unguarded script: leave quietly (SystemExit prints no
+            # traceback); the parent process raises the one error that says what to do
+            raise SystemExit(1)
+        with _start_local(n, threads_per_worker) as cluster, Client(cluster) as c:
             yield c
         return
     if "://" not in scheduler and not re.match(r"^[\w.\-]+:\d+$", scheduler):
