@@ -90,3 +90,11 @@ def test_check_keywords_lists_every_option() -> None:
     check_keywords({"a": 1}, ["a", "b"], func="f")  # fine
     with pytest.raises(ParameterError, match=r"f\(\) takes no options 'x', 'y'. Options: a, b."):
         check_keywords({"x": 1, "y": 2}, ["a", "b"], func="f")
+
+
+def test_a_frame_where_a_word_is_expected_is_named_by_its_type():
+    """by=<a GeoDataFrame> once raised pandas' ambiguous-truth ValueError from inside check_choice."""
+    with pytest.raises(
+        scamgeo.ParameterError, match="by= takes one of 'province', 'grid', not a GeoDataFrame"
+    ):
+        scamgeo.geo.aggregate(scamgeo.datasets.events(), by=scamgeo.datasets.provinces())

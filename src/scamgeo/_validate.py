@@ -55,6 +55,12 @@ def _suggest(value: str, options: Sequence[str]) -> str:
 def check_choice(value: Any, options: Iterable[str], *, name: str) -> Any:
     """Return ``value`` if it is one of ``options``; else raise naming them all."""
     options = list(options)
+    if not isinstance(value, str | int | float | bool | type(None)):
+        # a frame or an array has no single truth value: name the type, not a repr of it
+        raise ParameterError(
+            f"{name}= takes one of {', '.join(repr(o) for o in options)}, "
+            f"not a {type(value).__name__}."
+        )
     if value not in options:
         raise ParameterError(
             f"{name}={value!r} is not allowed.{_suggest(str(value), options)} "
