@@ -324,6 +324,26 @@ def incident_keys(events: pd.DataFrame) -> pd.Series:
     """Each row's incident: its ``incident_id``, or its own ``event_id`` when it has none.
 
     External data (ACLED, UCDP) have no incident ids: every row is then its own incident.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Event rows, with ``incident_id`` and ``event_id`` columns if they have
+        them; without ``event_id``, a row with no incident is named by its
+        position (``row-0``, ``row-1``, ...).
+
+    Returns
+    -------
+    pandas.Series
+        Text named ``incident_key``, on the index of ``events``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scamgeo.stats import incident_keys
+    >>> events = pd.DataFrame({"event_id": ["e1", "e2", "e3"], "incident_id": ["i1", "i1", None]})
+    >>> incident_keys(events).tolist()
+    ['i1', 'i1', 'e3']
     """
     own = events["event_id"].astype("string") if "event_id" in events.columns else None
     if own is None:

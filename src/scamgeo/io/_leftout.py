@@ -93,6 +93,20 @@ class LeftOut:
 
         ``labels`` (aligned with ``mask``) are counted by value (a missing label
         is counted as "(empty)"); otherwise ``lines`` names the first rows.
+
+        Parameters
+        ----------
+        mask : array-like of bool
+            One value per row read, true for the rows left out (a missing value
+            counts as false).
+        why : str
+            The reason, as the warning words it (e.g. :data:`HXL`).
+        labels : pandas.Series, optional
+            A label per row, aligned with ``mask`` (e.g. the country); the
+            warning lists the labels of the rows left out with their counts.
+        lines : numpy.ndarray, optional
+            The file row of each row, aligned with ``mask``; when no ``labels``
+            are given, the first rows left out (up to 5 per reason) are named.
         """
         where = _mask(mask)
         n = int(where.sum())
@@ -109,7 +123,19 @@ class LeftOut:
             self.add_rows(why, np.asarray(lines)[where][:_SHOWN_ROWS], count=False)
 
     def add_rows(self, why: str, lines: Any, *, count: bool = True) -> None:
-        """Count the rows at file ``lines`` (all of them) as left out because ``why``."""
+        """Count the rows at file ``lines`` (all of them) as left out because ``why``.
+
+        Parameters
+        ----------
+        why : str
+            The reason, as the warning words it.
+        lines : array-like of int
+            The file rows left out; the first ones (up to 5 per reason) are
+            named in the warning.
+        count : bool, default True
+            Add ``len(lines)`` to the reason's count; False only names the rows
+            (their count was added already, e.g. by :meth:`add`).
+        """
         lines = [int(r) for r in np.asarray(lines).ravel()]
         if count and lines:
             self.reasons[why] = self.reasons.get(why, 0) + len(lines)
@@ -117,7 +143,15 @@ class LeftOut:
         shown.extend(lines[: max(_SHOWN_ROWS - len(shown), 0)])
 
     def add_count(self, n: int, why: str) -> None:
-        """Count ``n`` rows left out because ``why`` (no rows named)."""
+        """Count ``n`` rows left out because ``why`` (no rows named).
+
+        Parameters
+        ----------
+        n : int
+            How many rows were left out (0 adds nothing).
+        why : str
+            The reason, as the warning words it.
+        """
         if n:
             self.reasons[why] = self.reasons.get(why, 0) + int(n)
 
@@ -141,13 +175,37 @@ class LeftOut:
         return out
 
     def shifted(self, rows: int) -> LeftOut:
-        """The same counts with every row number moved by ``rows`` (block -> file rows)."""
+        """The same counts with every row number moved by ``rows`` (block -> file rows).
+
+        Parameters
+        ----------
+        rows : int
+            Added to every row number named (e.g. the file row where a block
+            starts).
+
+        Returns
+        -------
+        LeftOut
+            A new object; this one is unchanged.
+        """
         out = LeftOut.from_dict(self.source, self.to_dict())
         out.rows = {k: [r + rows for r in v] for k, v in self.rows.items()}
         return out
 
     def merge(self, other: LeftOut) -> LeftOut:
-        """Add ``other``'s counts to these (rows kept in the order the reads came)."""
+        """Add ``other``'s counts to these (rows kept in the order the reads came).
+
+        Parameters
+        ----------
+        other : LeftOut
+            The counts of another read (e.g. the next block of the same file);
+            its rows are named after these, up to 5 per reason.
+
+        Returns
+        -------
+        LeftOut
+            This object, updated in place.
+        """
         for why, n in other.reasons.items():
             self.reasons[why] = self.reasons.get(why, 0) + n
         for why, rows in other.rows.items():
@@ -183,7 +241,16 @@ class LeftOut:
         return f"{self.source}: {self.total:,} row(s) left out (" + "; ".join(parts) + ")."
 
     def warn(self, *, stacklevel: int = 3) -> None:
-        """One warning listing every reason with its count (nothing if no row was left out)."""
+        """One warning listing every reason with its count (nothing if no row was left out).
+
+        The message is also logged (``scamgeo.io`` logger, level WARNING).
+
+        Parameters
+        ----------
+        stacklevel : int, default 3
+            Passed to :func:`warnings.warn`: which caller the
+            :class:`RowsLeftOut` warning points at.
+        """
         message = self.message()
         if message is None:
             return

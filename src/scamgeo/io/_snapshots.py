@@ -222,6 +222,7 @@ class SnapshotUpdate(Result):
         return read_snapshot(self.snapshot)
 
     def summary(self) -> str:
+        """The update in words: events added, revised, deleted, renumbered and unchanged."""
         c = self.counts
         lines = [
             f"{self.dataset} snapshot {self.previous.name} -> {self.snapshot.name}: "
@@ -232,6 +233,7 @@ class SnapshotUpdate(Result):
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the counts and the change log; the snapshots by file name only."""
         return {
             "kind": type(self).__name__,
             "dataset": self.dataset,

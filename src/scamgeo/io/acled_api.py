@@ -107,6 +107,9 @@ class AcledClient:
         Keep the access token in ``config.cache_dir/tokens/acled.json`` (0600).
     session : requests.Session, optional
         A session to reuse.
+    max_pages : int, default 10000
+        Most pages :meth:`fetch` follows for one query; past it a
+        :class:`~scamgeo.DataSourceError` asks for a narrower query.
     """
 
     def __init__(
@@ -231,7 +234,20 @@ class AcledClient:
                 self._token = cached
 
     def access_token(self, *, force_refresh: bool = False) -> str:
-        """A valid access token: cached, refreshed, or from a new password login."""
+        """A valid access token: cached, refreshed, or from a new password login.
+
+        Parameters
+        ----------
+        force_refresh : bool, default False
+            Get a new token even if the one held has not expired (with the
+            refresh token if there is one, else by logging in again), e.g. after
+            the API rejected it with HTTP 401.
+
+        Returns
+        -------
+        str
+            The access token (sent as ``Authorization: Bearer <token>``).
+        """
         self._load_cached()
         tok = self._token
         if tok and not force_refresh and float(tok.get("expires_at") or 0) > time.time():
@@ -354,6 +370,30 @@ def acled_query(
     ``:OR:``; dates go in ``event_date`` with ``event_date_where``;
     ``inter_num=0`` asks for actor types as text. ``extra`` adds raw ACLED
     parameters (e.g. ``{"admin1": "Surin"}``).
+
+    Parameters
+    ----------
+    countries : str or list of str, optional
+        ISO3 codes, e.g. ``["THA", "KHM"]`` (sent as ACLED's ``country`` names).
+    start, end : str or date-like, optional
+        First and last event date (inclusive); either may be left open.
+    event_types : str or list of str, optional
+        ACLED event types (sent as ``event_type``).
+    extra : dict, optional
+        More ACLED API parameters, added as they are; ``key``, ``email``,
+        ``password``, ``username``, ``_format``, ``limit`` and ``page`` are
+        refused (scamgeo sets them itself).
+
+    Returns
+    -------
+    dict
+        The query parameters, for :meth:`AcledClient.fetch`.
+
+    Raises
+    ------
+    ParameterError
+        An unknown country or event type, ``start`` after ``end``, or a
+        reserved key in ``extra``.
     """
     f = check_filters(countries=countries, start=start, end=end, event_types=event_types)
     query: dict[str, Any] = {}

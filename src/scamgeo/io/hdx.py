@@ -262,11 +262,13 @@ def load_hdx_displacement(
 
     Parameters
     ----------
-    dataset, resource, user_agent, refresh
+    dataset, resource
         As in :func:`fetch_hdx`.
     kind : {"auto", "dtm", "table"}, default "auto"
         Read with :func:`read_dtm` or :func:`read_displacement_table`
         (``auto``: DTM if the file has DTM's columns).
+    user_agent, refresh
+        As in :func:`fetch_hdx`.
     **read_options
         Passed to the reader (e.g. ``metric=``, ``unit=``, ``country=``).
 

@@ -598,6 +598,9 @@ class UcdpClient:
         Rows per page (UCDP's ``pagesize``; 1000 is its maximum).
     timeout_s, max_retries, backoff_s, session
         As in :class:`scamgeo.io.AcledClient`.
+    max_pages : int, default 10000
+        Most pages :meth:`fetch` follows for one query; past it a
+        :class:`~scamgeo.DataSourceError` asks for a narrower query.
     """
 
     def __init__(

@@ -89,6 +89,12 @@ class TableSchema:
         Column whose values must be unique.
     description : str
         One line on what a row is.
+    extra_checks : tuple of callable
+        Cross-column rules (:mod:`scamgeo.schema._rules`), each called as
+        ``rule(frame, lines, problems)`` by :meth:`validate` once every column
+        is parsed and the key checked: ``frame`` is the parsed table,
+        ``lines`` the line number of each row and ``problems`` the collector
+        of what it finds (raised together as one :class:`~scamgeo.SchemaError`).
     """
 
     name: str
@@ -110,6 +116,20 @@ class TableSchema:
 
         The marking column is looked for in each of ``frames`` (a reader may
         hold the schema's columns and the source's own columns apart).
+
+        Parameters
+        ----------
+        *frames : pandas.DataFrame or None
+            The tables to look for each ``Column.empty_where`` column in, all
+            with the same rows; ``None`` is skipped. When several hold it, the
+            last one wins.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            For each column with an ``empty_where`` found in ``frames``, a
+            boolean array: true on the rows where that column is filled (so
+            this one may be empty).
         """
         allowed: dict[str, np.ndarray] = {}
         for col in self.columns:
@@ -120,6 +140,22 @@ class TableSchema:
         return allowed
 
     def column(self, name: str) -> Column:
+        """The :class:`Column` called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A column of this table.
+
+        Returns
+        -------
+        Column
+
+        Raises
+        ------
+        KeyError
+            If the table has no column ``name``.
+        """
         for c in self.columns:
             if c.name == name:
                 return c
@@ -274,7 +310,21 @@ def date_column(name: str, since: str, **options: Any) -> Column:
 
 
 def schema_table(schema: TableSchema) -> pd.DataFrame:
-    """A data-dictionary view of ``schema`` (column, type, required, allowed, description)."""
+    """A data-dictionary view of ``schema`` (column, type, required, allowed, description).
+
+    Parameters
+    ----------
+    schema : TableSchema
+        The table to describe.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column, in the schema's order: ``column``, ``type`` (its
+        kind), ``required``, ``empty allowed`` (True, False, or the column whose
+        filled cells allow it), ``allowed`` (the choices, or the range as
+        ``min .. max``) and ``description``.
+    """
     rows = []
     for c in schema.columns:
         allowed: Sequence[str] | str = ""

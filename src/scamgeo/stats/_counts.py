@@ -101,7 +101,27 @@ class CountModelResult(Result):
     notes: list[str] = field(default_factory=list)
 
     def irr(self, level: Any, *, model: str | None = None) -> pd.Series:
-        """Row of :attr:`table` for ``level`` (default: the chosen model's row)."""
+        """Row of :attr:`table` for ``level`` (default: the chosen model's row).
+
+        Parameters
+        ----------
+        level : object
+            A level compared with the reference (a ``term`` of :attr:`table`).
+        model : {"negative_binomial", "poisson_hc"}, optional
+            Whose estimate to return; default the chosen model (:attr:`chosen`).
+
+        Returns
+        -------
+        pandas.Series
+            ``term``, ``reference``, ``irr``, ``ci_low``, ``ci_high``,
+            ``p_value`` and ``model`` of that level.
+
+        Raises
+        ------
+        ParameterError
+            If ``level`` has no row for ``model`` (e.g. the reference, or a
+            level left out of the fit).
+        """
         model = model or self.chosen
         rows = self.table[(self.table["term"] == level) & (self.table["model"] == model)]
         if rows.empty:

@@ -49,6 +49,12 @@ def series_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]
     never joined. Loader output may lack the columns: every row then counts as
     one body and an unknown measure, and a note says so.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Displacement figures, with or without ``counting_body`` and
+        ``measure`` columns (blank text counts as missing).
+
     Returns
     -------
     (counting_body, measure, notes)

@@ -48,6 +48,7 @@ class HotspotOptions:
     null: str = "permutation"
 
     def checked(self) -> HotspotOptions:
+        """These options, once checked (a :class:`~scamgeo.ParameterError` says what is wrong)."""
         alpha = check_positive(self.alpha, name="alpha")
         if alpha >= 1:
             raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}.")

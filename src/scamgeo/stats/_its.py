@@ -425,10 +425,12 @@ def ceasefire_its(
         Daily calendar from :func:`daily_counts`.
     timeline : pandas.DataFrame, optional
         Default: the curated timeline.
-    model, outcome, options
+    model
         As in :func:`interrupted_time_series`.
     window_days : int, optional
         At most this many days either side of each ceasefire.
+    outcome, options
+        As in :func:`interrupted_time_series`.
 
     Returns
     -------
@@ -530,6 +532,17 @@ def _ceasefire_rows(base: dict[str, Any], res: ITSResult) -> list[dict[str, Any]
 
 class CeasefireResults(Result):
     """The interrupted time series of every ceasefire: a list of :class:`ITSResult` with a table.
+
+    Made by :func:`ceasefire_its`.
+
+    Parameters
+    ----------
+    results : list of ITSResult
+        The fitted ceasefires, in timeline order (copied into a new list).
+    table : pandas.DataFrame
+        One row per ceasefire and term, as described under Attributes.
+    notes : list of str
+        The notes on the ceasefires that could not be modelled.
 
     Attributes
     ----------

@@ -62,6 +62,20 @@ class CasualtyTable(Result):
         Sums the sides' own figures (``own=True``): each side is the authority
         on its own dead; a category a side never reported adds nothing and is
         named in :attr:`notes`. Indirect deaths are not included.
+
+        Parameters
+        ----------
+        war : str
+            A war of the table, e.g. ``"december_war"`` (see
+            :data:`scamgeo.vocab.WAR_PHASES`); one not in it gives ``(0.0, 0.0)``.
+        own : bool, default True
+            Sum each side's own figures (``low``/``high``); False sums instead
+            the other side's claims about them (``claim_low``/``claim_high``).
+
+        Returns
+        -------
+        tuple of float
+            The low and high totals (a missing figure counts as 0).
         """
         rows = self.table[
             (self.table["war"] == war)
@@ -71,6 +85,7 @@ class CasualtyTable(Result):
         return float(rows[low].fillna(0).sum()), float(rows[high].fillna(0).sum())
 
     def summary(self) -> str:
+        """One line per war, side and category with its figure or range, then the notes."""
         lines = ["Casualties as each side reported them"]
         for row in self.table.itertuples():
             figure = "not reported" if pd.isna(row.low) else _range(row.low, row.high)

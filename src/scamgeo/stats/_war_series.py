@@ -128,6 +128,15 @@ def return_series(
     Stocks only (``remaining`` and cumulative ``returned`` figures), national,
     one counting body: the one with the most such figures for ``country``.
 
+    Parameters
+    ----------
+    displacement : pandas.DataFrame, optional
+        Displacement figures in :data:`scamgeo.schema.DISPLACEMENT` (default
+        :func:`scamgeo.datasets.displacement`); only national rows (no
+        ``admin1``) are used.
+    country : str, default "KHM"
+        ISO3 code of the country whose returns are followed.
+
     Returns
     -------
     pandas.DataFrame
@@ -170,6 +179,18 @@ def metric_series(
     For each country the series is the counting body and measure with the most
     figures of ``metric`` (national and provincial together; ties by name);
     every other body's figures of that metric are kept apart.
+
+    Parameters
+    ----------
+    displacement : pandas.DataFrame
+        Displacement figures in :data:`scamgeo.schema.DISPLACEMENT`, e.g.
+        :func:`scamgeo.datasets.displacement`.
+    metric : str
+        The metric to split (one of :data:`scamgeo.vocab.DISPLACEMENT_METRICS`,
+        e.g. ``"in_shelters"``); one with no figures gives three empty frames.
+    countries : tuple of str, default ("THA", "KHM")
+        ISO3 codes of the countries to follow, in the order of ``chosen``;
+        rows of other countries are in neither result.
 
     Returns
     -------
