@@ -27,8 +27,8 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,8 @@ import pandas as pd
 from .._errors import SchemaError
 from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
 from ._leftout import LeftOut, RowsLeftOut
+
+T = TypeVar("T")
 
 __all__ = [
     "LeftOut",
@@ -61,6 +63,32 @@ _VALUE = re.compile(r"""^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|<NA>|nan|None)\s+(
 
 class TextNeeded(Exception):
     """A typed parse cannot decide: the reader parses the file again as text cells."""
+
+
+def typed_then_text(
+    parse: Callable[[LeftOut, tuple[str, ...]], T],
+    numbers: tuple[str, ...],
+    name: str,
+    *,
+    warn: bool,
+) -> tuple[T, LeftOut]:
+    """``parse(left, numbers)`` with ``numbers`` typed by pyarrow; again as text if a cell needs it.
+
+    Returns the parse's result and the rows it left out. A :class:`SchemaError` is
+    raised after the rows already left out are warned about (when ``warn``), so a
+    reader that refuses a file still says what it had set aside.
+    """
+    for typed in (numbers, ()):
+        left = LeftOut(name)
+        try:
+            return parse(left, typed), left
+        except TextNeeded:
+            continue
+        except SchemaError:
+            if warn:
+                left.warn(stacklevel=3)  # the reader's caller
+            raise
+    raise AssertionError(f"{name}: the text parse asked for the text")  # pragma: no cover
 
 
 def _mask(mask: Any) -> np.ndarray:

@@ -47,6 +47,7 @@ from ._checks import (
     decimal_commas,
     map_distinct,
     text_cells,
+    typed_then_text,
 )
 from ._events import (
     COUNTRY_NAMES,
@@ -260,19 +261,11 @@ def read_acled(
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="an ACLED export")
     options: dict[str, Any] = {"sheet": sheet, "filters": filters, "date_format": date_format,
                                "attribution": _attribution(name, raw.path, filters)}  # fmt: skip
-    for numbers in (_NUMBERS, ()):  # numbers parsed by pyarrow first; the text if a cell is bad
-        left = LeftOut(raw.name)
-        try:
-            events, records, old_layout, may_be_empty = _events(raw, left, numbers, **options)
-        except TextNeeded:
-            continue
-        except SchemaError:
-            if warn:
-                left.warn(stacklevel=2)
-            raise
-        break
-    else:  # pragma: no cover (the text parse never asks for the text)
-        raise AssertionError("read_acled: the text parse asked for the text")
+    # numbers parsed by pyarrow first; the text if a cell is bad
+    parsed, left = typed_then_text(
+        lambda left, numbers: _events(raw, left, numbers, **options), _NUMBERS, raw.name, warn=warn
+    )
+    events, records, old_layout, may_be_empty = parsed
     if old_layout:
         _warn_old_layout(raw.name, old_layout, may_be_empty)
     events = filter_rows(

@@ -63,6 +63,7 @@ from ._checks import (
     decimal_commas,
     map_distinct,
     text_cells,
+    typed_then_text,
 )
 from ._events import (
     GW_CODES,
@@ -300,22 +301,21 @@ def read_ucdp_ged(
     name = describe(path_or_buffer)
     raw = load_raw(path_or_buffer, encoding=encoding, member=member, expected="a UCDP GED file")
     attribution = _attribution(name, raw.path, {**filters, "type_of_violence": violence})
-    for numbers in (_NUMBERS, ()):  # numbers parsed by pyarrow first; the text if a cell is bad
-        left = LeftOut(raw.name)
-        try:
-            events, records = _events(
-                raw, left, numbers, sheet=sheet, filters=filters, violence=violence,
-                attribution=attribution,
-            )  # fmt: skip
-        except TextNeeded:
-            continue
-        except SchemaError:
-            if warn:
-                left.warn(stacklevel=2)
-            raise
-        break
-    else:  # pragma: no cover (the text parse never asks for the text)
-        raise AssertionError("read_ucdp_ged: the text parse asked for the text")
+    # numbers parsed by pyarrow first; the text if a cell is bad
+    (events, records), left = typed_then_text(
+        lambda left, numbers: _events(
+            raw,
+            left,
+            numbers,
+            sheet=sheet,
+            filters=filters,
+            violence=violence,
+            attribution=attribution,
+        ),  # fmt: skip
+        _NUMBERS,
+        raw.name,
+        warn=warn,
+    )
     events = filter_rows(events, left, filters, "event_types= or min_geo_precision=")
     if warn:
         left.warn(stacklevel=2)
