@@ -280,6 +280,33 @@ def test_relative_paths_from_another_folder(tmp_path):
     pdf = (out / f"{run}.pdf").read_bytes()
     masks = len(re.findall(rb"/SMask\s+\d+\s+0\s+R", pdf))
     assert len(re.findall(rb"/Subtype\s*/Image", pdf)) - masks == images
+    _reads_at_phone_width(out / f"{run}.html", tmp_path)
+
+
+def _reads_at_phone_width(page: Path, tmp_path: Path) -> None:
+    """At 375 px nothing widens the page: wide tables and charts scroll in their own boxes."""
+    from _browser import CHROMIUM, chromium
+
+    if CHROMIUM is None:  # pragma: no cover - CI installs it
+        return
+    probe = (
+        "<script>window.addEventListener('load', function () {"
+        "parent.postMessage(document.documentElement.scrollWidth + ' ' + "
+        "document.querySelectorAll('iframe.scamgeo-map, img').length, '*');});</script>"
+    )
+    child = page.with_name("phone-probe.html")
+    child.write_text(page.read_text().replace("</body>", probe + "</body>"))
+    frame = tmp_path / "phone.html"
+    frame.write_text(
+        "<html><body><div id='got'></div><iframe src='" + child.as_uri() + "' "
+        "style='width:375px;height:800px;border:0'></iframe><script>"
+        "window.addEventListener('message', function (e) {"
+        "document.getElementById('got').setAttribute('data-got', e.data); });</script>"
+        "</body></html>"
+    )
+    dom = chromium(frame, tmp_path, "--dump-dom", "--window-size=800,900").stdout
+    width, shown = (int(x) for x in re.search(r'data-got="(\d+) (\d+)"', dom).groups())
+    assert shown >= 2 and width <= 375, width
 
 
 def test_scheduler_goes_through_the_briefs_runner(tmp_path):

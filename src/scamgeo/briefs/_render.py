@@ -231,6 +231,12 @@ p, li { font-size: 15px; max-width: 75ch; }
 .sg-footer { font-size: 13px; border-top: 2px solid $ink_secondary; margin-top: 32px; padding-top: 6px; color: $ink_secondary; }
 .sg-footer code { font-size: 11px; }
 .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+/* a phone: a chart keeps its own size (its labels stay legible) and scrolls sideways in its box */
+@media screen and (max-width: 600px) {
+  .output_png { overflow-x: auto; }
+  .output_png img { max-width: none; }
+  main.sg-brief { padding: 16px 14px 32px; }
+}
 .jp-RenderedImage img, img { max-width: 100%; height: auto; }
 .jp-RenderedText pre, pre { white-space: pre-wrap; word-break: break-word; font-size: 13px; }
 table { max-width: 100%; }

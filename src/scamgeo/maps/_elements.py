@@ -59,6 +59,16 @@ CSS = string.Template("""
 .leaflet-tooltip.scamgeo-label:before{display:none}
 .scamgeo-locator{background:rgba(255,255,255,.9);padding:2px;border-radius:3px;box-shadow:0 1px 4px rgba(0,0,0,.35)}
 .leaflet-control-layers-expanded{font-size:13px;line-height:1.45}
+/* a phone (the brief's iframe is the viewport): the layer list and the legends share the
+   right-hand side in two scrolling halves, the attribution keeps to two small lines, the
+   locator inset gives way to the map */
+@media (max-width:520px){
+ .leaflet-control-layers-expanded{font-size:11px;max-height:32vh;overflow-y:auto}
+ .scamgeo-legends{max-height:32vh}
+ .scamgeo-legend{font-size:11px;max-width:170px}
+ .leaflet-control-attribution{font-size:9px;max-height:2.6em;overflow-y:auto}
+ .scamgeo-locator{display:none}
+}
 """).substitute(css_colors())
 
 
