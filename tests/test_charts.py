@@ -13,6 +13,7 @@ import pytest
 
 import scamgeo
 from scamgeo import charts, datasets, stats
+from scamgeo.style import LINE_CYCLE
 
 
 @pytest.fixture(autouse=True)
@@ -115,8 +116,9 @@ def test_displacement_chart_one_metric():
     national = dp[(dp.metric == "displaced_total") & (dp.unit == "people") & dp.admin1.isna()]
     series = national.groupby(["country", "counting_body", "measure"]).ngroups
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len(ax.get_lines()) == len(labels) == series > 1  # one line per body, never joined
-    assert all(label.split(",")[0] in {"THA", "KHM"} for label in labels)
+    # one line per body, never joined; no more lines than colours (the source line says so)
+    assert len(ax.get_lines()) == len(labels) == min(series, len(LINE_CYCLE)) > 1
+    assert all(label.split(",")[0] in {"Thailand", "Cambodia"} for label in labels)
     ax2 = charts.displacement_chart(dp, metric="returned", unit="sites", by="province")
     assert "no province-level" in ax2.texts[0].get_text() or ax2.lines
 
@@ -138,14 +140,17 @@ def test_displacement_chart_never_joins_a_stock_and_a_flow():
     df = _two_series()
     ax = charts.displacement_chart(df, metric="returned", countries=["THA"])
     lines = {line.get_label(): line for line in ax.get_lines()}
-    assert set(lines) == {"THA (stock)", "THA (flow)"}
-    assert list(lines["THA (stock)"].get_ydata()) == [100, 180, 150]
-    assert list(lines["THA (flow)"].get_ydata()) == [40, 60]
-    assert lines["THA (flow)"].get_linestyle() == "--"
+    assert set(lines) == {"Thailand (stock)", "Thailand (flow)"}
+    assert list(lines["Thailand (stock)"].get_ydata()) == [100, 180, 150]
+    assert list(lines["Thailand (flow)"].get_ydata()) == [40, 60]
+    assert lines["Thailand (flow)"].get_linestyle() == "--"
     # two counting bodies: two lines, each named by its body
     two = pd.concat([df.iloc[:3], df.iloc[:3].assign(counting_body="Army", value=[1, 2, 3])])
     ax2 = charts.displacement_chart(two, metric="returned", countries=["THA"])
-    assert sorted(line.get_label() for line in ax2.get_lines()) == ["THA, Army", "THA, Thai MOI"]
+    assert sorted(line.get_label() for line in ax2.get_lines()) == [
+        "Thailand, Army",
+        "Thailand, Thai MOI",
+    ]
     # loader output without the columns: one series, and the chart says why
     bare = df.iloc[:3].drop(columns=["measure", "counting_body"])
     ax3 = charts.displacement_chart(bare, metric="returned", countries=["THA"])
@@ -178,3 +183,26 @@ def test_tally_chart_lines_per_claimant():
     ax = charts.tally_chart(t, category="civilians_killed", phase="july_war")
     labels = [x.get_text() for x in ax.get_legend().get_texts()]
     assert any("as reported by THA" in x for x in labels)
+
+
+def test_displacement_chart_draws_no_more_series_than_colours():
+    from matplotlib.colors import to_hex
+
+    table = datasets.displacement()
+    ax = charts.displacement_chart(table, metric="in_shelters", by="province")
+    colours = [to_hex(line.get_color()) for line in ax.get_lines()]
+    assert len(colours) == len(LINE_CYCLE) == len(set(colours))
+    rows = table[(table["metric"] == "in_shelters") & (table["unit"] == "people")]
+    rows = rows[rows["admin1"].notna()]
+    n_series = len(rows.groupby(["admin1", "counting_body", "measure"], dropna=False))
+    assert n_series > len(LINE_CYCLE)
+    assert f"the {len(LINE_CYCLE)} largest of {n_series} series drawn" in ax.texts[-1].get_text()
+    # the province that reached the most people in shelters is among those drawn
+    top = rows.loc[rows["value"].idxmax(), "admin1"]
+    assert any(t.get_text().startswith(top) for t in ax.get_legend().get_texts())
+    # national lines are named in words, not by ISO code
+    ax = charts.displacement_chart(table, metric="in_shelters")
+    assert {t.get_text().split(",")[0].split(" (")[0] for t in ax.get_legend().get_texts()} <= {
+        "Thailand",
+        "Cambodia",
+    }

@@ -34,7 +34,7 @@ from .style import (
     PHASE_LABELS,
     SIDE_COLORS,
 )
-from .vocab import EMBEDDED_SOURCE, MODEL_LABELS
+from .vocab import COUNTRY_NAMES, DISPLACEMENT_METRIC_LABELS, EMBEDDED_SOURCE, MODEL_LABELS
 
 __all__ = [
     "PHASE_COLORS",
@@ -517,6 +517,14 @@ def displacement_chart(
     groups = list(rows.groupby([rows[key].astype(str), rows["_body"], rows["_measure"]], sort=True))
     several_bodies = rows["_body"].nunique() > 1
     several_measures = rows["_measure"].nunique() > 1
+    # no more lines than distinct colours: the series that reached the most people are drawn,
+    # and the source line says how many others the table holds
+    left_out = max(len(groups) - len(LINE_CYCLE), 0)
+    if left_out:
+        peaks = [float(part["value"].max()) for _, part in groups]
+        keep = sorted(np.argsort(peaks, kind="stable")[::-1][: len(LINE_CYCLE)])
+        groups = [groups[i] for i in keep]
+        notes = [*notes, f"the {len(LINE_CYCLE)} largest of {len(groups) + left_out} series drawn"]
     for k, ((name, who, what), part) in enumerate(groups):
         # several reports on one day: keep the largest, as the curve shows the scale reached
         daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
@@ -525,7 +533,7 @@ def displacement_chart(
         if gaps.any():
             breaks = pd.Series(np.nan, index=daily.index[gaps.to_numpy()] - pd.Timedelta(days=1))
             daily = pd.concat([daily, breaks]).sort_index()
-        label = name
+        label = COUNTRY_NAMES.get(name, name) if key == "country" else name
         if several_bodies:
             label += f", {who}"
         if several_measures or what == "flow":
@@ -539,8 +547,9 @@ def displacement_chart(
             color=LINE_CYCLE[k % len(LINE_CYCLE)],
             label=label,
         )
-    ax.set_ylabel(f"{unit} ({metric.replace('_', ' ')})")
-    ax.set_title(f"{metric.replace('_', ' ').capitalize()} over time, {unit}", loc="left")
+    label = DISPLACEMENT_METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
+    ax.set_ylabel(f"{unit} ({label.lower()})")
+    ax.set_title(f"{label} over time, {unit}", loc="left")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.count(v)))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.legend(frameon=False, fontsize=8, ncol=2)
