@@ -828,3 +828,18 @@ def test_display_map_carries_a_print_image_when_asked(sites):
     assert html.index("<img") < html.index("<iframe") and html.count('class="scamgeo-map-box"') == 1
     alt = re.search(r'<img class="scamgeo-map-print" alt="([^"]*)"', html).group(1)
     assert alt == sm.display_map(m).alt and alt.startswith("Map of ") and "sites" in alt
+
+
+def test_static_image_leaves_the_callers_backend_and_figures_alone(sites):
+    """A brief's later charts vanished once a map's print image had switched pyplot to Agg."""
+    import matplotlib.pyplot as plt
+
+    before = plt.get_backend()
+    plt.switch_backend("svg")
+    try:
+        open_figures = plt.get_fignums()
+        png = sm.static_image(sm.sites_map(sites), width_in=3, height_in=2, dpi=50)
+        assert png[:4] == b"\x89PNG"
+        assert plt.get_backend() == "svg" and plt.get_fignums() == open_figures
+    finally:
+        plt.switch_backend(before)

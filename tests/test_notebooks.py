@@ -62,6 +62,14 @@ def test_notebooks_are_stored_clean_and_thin(path):
             # thin: a few statements (ruff format spreads a long call over many lines), no
             # if-statements (a conditional expression at most); ruff format checks the layout
             assert len(tree.body) <= 4, cell.source
+            # only a cell's last expression is shown: a map or a table before it would be lost
+            lost = [
+                ast.unparse(st)[:80]
+                for st in tree.body[:-1]
+                if isinstance(st, ast.Expr)
+                and re.search(r"display_map\(|display\.table\(", ast.unparse(st))
+            ]
+            assert not lost, lost
             assert not any(isinstance(n, ast.If | ast.While) for n in ast.walk(tree)), cell.source
 
 
@@ -193,6 +201,17 @@ def test_brief_content(built, job):
     assert summary["parameters"] == briefs.validate_parameters(job.notebook, job.parameters)
     # nothing fetched from the network when reading the brief
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
+    # every cell that draws a chart shows one, and every map cell a map with its print image
+    # (a map's print image once switched pyplot to Agg, and every later chart vanished)
+    # (a cell "X if data else a note" may rightly show the note instead)
+    for cell in executed.cells:
+        if cell.cell_type != "code" or " else " in cell.source:
+            continue
+        data = [o.get("data", {}) for o in cell.outputs]
+        if "sg.charts." in cell.source:
+            assert any("image/png" in d for d in data), cell.source[:200]
+        if "display_map(" in cell.source:
+            assert any("scamgeo-map-print" in d.get("text/html", "") for d in data), cell.source
 
 
 def _figures(path: Path) -> dict:

@@ -259,10 +259,9 @@ def static_image(
     >>> png[1:4]  # a PNG file's signature
     b'PNG'
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    # a Figure of its own, off pyplot: drawing the image never switches the caller's backend
+    # (a notebook's inline charts) nor leaves a figure for pyplot to show
+    from matplotlib.figure import Figure
 
     width_in = check_positive(width_in, name="width_in")
     height_in = check_positive(height_in, name="height_in")
@@ -270,26 +269,24 @@ def static_image(
     layers = _layers(m_or_layers)
     bounds = bounds or _map_bounds(m_or_layers)
 
-    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
-    try:
-        ax.set_facecolor(BASE_MAP["sea"])
-        labels: list[tuple[float, float, str]] = []
-        notes: list[str] = []
-        for layer in layers:
-            if isinstance(layer, HeatLayer) or not getattr(layer, "show", True):
-                continue
-            if isinstance(layer, EventLayer):
-                notes.append(_draw_events(ax, layer, labels))
-            elif isinstance(layer, VectorLayer):
-                _draw_vector(ax, layer, labels)
-        _frame(ax, bounds)
-        _label_and_note(ax, labels, notes)
-        if title:
-            ax.set_title(_plain(title), loc="left", fontsize=10)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    ax = fig.subplots()
+    ax.set_facecolor(BASE_MAP["sea"])
+    labels: list[tuple[float, float, str]] = []
+    notes: list[str] = []
+    for layer in layers:
+        if isinstance(layer, HeatLayer) or not getattr(layer, "show", True):
+            continue
+        if isinstance(layer, EventLayer):
+            notes.append(_draw_events(ax, layer, labels))
+        elif isinstance(layer, VectorLayer):
+            _draw_vector(ax, layer, labels)
+    _frame(ax, bounds)
+    _label_and_note(ax, labels, notes)
+    if title:
+        ax.set_title(_plain(title), loc="left", fontsize=10)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
 
 
