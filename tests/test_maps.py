@@ -769,7 +769,8 @@ def test_static_image_draws_the_same_places_and_counts(sites):
     png = sm.static_image(m, width_in=4, height_in=3, dpi=100, title="<b>Test</b>")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     img = mpimg.imread(io.BytesIO(png))
-    assert 200 < img.shape[0] < 400 and 300 < img.shape[1] < 500  # tight bbox of 4 x 3 in
+    # tight bbox of 4 x 3 in (true proportions: narrower than 4 in; no label runs off the map)
+    assert 200 < img.shape[0] < 400 and 250 < img.shape[1] < 500
     fig, ax = plt.subplots()
     labels: list = []
     note = _draw_events(ax, layer(m, "Events"), labels)
@@ -843,3 +844,27 @@ def test_static_image_leaves_the_callers_backend_and_figures_alone(sites):
         assert plt.get_backend() == "svg" and plt.get_fignums() == open_figures
     finally:
         plt.switch_backend(before)
+
+
+def test_static_image_labels_never_overlap_or_run_off_the_map():
+    """All sites of the region: labels that would pile up are left out, none leaves the frame."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from scamgeo.maps._static import _frame, _label_and_note
+
+    sites = datasets.sites()
+    fig = Figure(figsize=(7, 5), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    labels = [
+        (float(p.x), float(p.y), str(n)) for p, n in zip(sites.geometry, sites["name"], strict=True)
+    ]
+    _frame(ax, sites.total_bounds)
+    _label_and_note(ax, labels, [])
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    frame = ax.get_window_extent(renderer)
+    assert 5 <= len(boxes) < len(labels)  # some drawn, the piled-up ones left out
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 for b in boxes)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

@@ -547,6 +547,8 @@ class RefitOnLoad(MacroElement):
             }
             if (document.readyState === "complete") { setTimeout(refit, 0); }
             else { window.addEventListener("load", refit); }
+            // whatever happens to the load event, the map is never left hidden
+            setTimeout(function () { map.getContainer().style.visibility = ""; }, 3000);
             window.addEventListener("resize", function () { map.invalidateSize(); });
         })();
         {% endmacro %}

@@ -261,6 +261,7 @@ def static_image(
     """
     # a Figure of its own, off pyplot: drawing the image never switches the caller's backend
     # (a notebook's inline charts) nor leaves a figure for pyplot to show
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     width_in = check_positive(width_in, name="width_in")
@@ -270,6 +271,7 @@ def static_image(
     bounds = bounds or _map_bounds(m_or_layers)
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    FigureCanvasAgg(fig)  # a renderer to measure labels with
     ax = fig.subplots()
     ax.set_facecolor(BASE_MAP["sea"])
     labels: list[tuple[float, float, str]] = []
@@ -294,8 +296,10 @@ def _frame(ax: Any, bounds: Any) -> None:
     """The extent (``bounds`` or what was drawn), true proportions, no axes."""
     if bounds is not None:
         west, south, east, north = (float(b) for b in bounds)
-        ax.set_xlim(west, east)
-        ax.set_ylim(south, north)
+        # a margin of 3%, so a marker on the edge of the extent is drawn whole
+        dx, dy = 0.03 * (east - west), 0.03 * (north - south)
+        ax.set_xlim(west - dx, east + dx)
+        ax.set_ylim(south - dy, north + dy)
     y0, y1 = ax.get_ylim()
     ax.set_aspect(1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
     ax.set_xticks([])
@@ -309,19 +313,34 @@ def _label_and_note(ax: Any, labels: list[tuple[float, float, str]], notes: list
     from matplotlib.patheffects import withStroke
 
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    for x, y, text in labels:
-        if x0 <= x <= x1 and y0 <= y <= y1:
-            ax.annotate(
-                text,
-                (x, y),
-                xytext=(5, 2),
-                textcoords="offset points",
-                fontsize=6.5,
-                color=INK,
-                zorder=8,
-                path_effects=[withStroke(linewidth=2, foreground="white")],
-                annotation_clip=True,
-            )
+    ax.apply_aspect()  # the true-proportion frame, as it will be drawn, before measuring
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = []
+    # the top layers' labels first (sites and events over towns); a label that would overlap
+    # one already placed, or run off the map, is left out rather than piled on
+    for x, y, text in reversed(labels):
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            continue
+        label = ax.annotate(
+            text,
+            (x, y),
+            xytext=(5, 2),
+            textcoords="offset points",
+            fontsize=6.5,
+            color=INK,
+            zorder=8,
+            path_effects=[withStroke(linewidth=2, foreground="white")],
+            annotation_clip=True,
+        )
+        box = label.get_window_extent(renderer)
+        inside = (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        )
+        if not inside or any(box.overlaps(other) for other in placed):
+            label.remove()
+        else:
+            placed.append(box)
     if notes:
         ax.text(
             0.99,
