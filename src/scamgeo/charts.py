@@ -517,14 +517,7 @@ def displacement_chart(
     groups = list(rows.groupby([rows[key].astype(str), rows["_body"], rows["_measure"]], sort=True))
     several_bodies = rows["_body"].nunique() > 1
     several_measures = rows["_measure"].nunique() > 1
-    # no more lines than distinct colours: the series that reached the most people are drawn,
-    # and the source line says how many others the table holds
-    left_out = max(len(groups) - len(LINE_CYCLE), 0)
-    if left_out:
-        peaks = [float(part["value"].max()) for _, part in groups]
-        keep = sorted(np.argsort(peaks, kind="stable")[::-1][: len(LINE_CYCLE)])
-        groups = [groups[i] for i in keep]
-        notes = [*notes, f"the {len(LINE_CYCLE)} largest of {len(groups) + left_out} series drawn"]
+    groups, notes = _as_many_as_colours(groups, notes)
     for k, ((name, who, what), part) in enumerate(groups):
         # several reports on one day: keep the largest, as the curve shows the scale reached
         daily = part.groupby("as_of")["value"].max().sort_index().astype(float)
@@ -560,6 +553,19 @@ def displacement_chart(
         + ("; " + " ".join(notes) if notes else ""),
     )
     return ax
+
+
+def _as_many_as_colours(groups: list, notes: list[str]) -> tuple[list, list[str]]:
+    """No more lines than distinct colours: the series that reached the most people, in order.
+
+    The source line's notes say how many series the table holds beyond those drawn.
+    """
+    if len(groups) <= len(LINE_CYCLE):
+        return groups, notes
+    peaks = [float(part["value"].max()) for _, part in groups]
+    keep = sorted(np.argsort(peaks, kind="stable")[::-1][: len(LINE_CYCLE)])
+    drawn = f"the {len(LINE_CYCLE)} largest of {len(groups)} series drawn"
+    return [groups[i] for i in keep], [*notes, drawn]
 
 
 def site_status_chart(
