@@ -836,13 +836,16 @@ def test_static_image_leaves_the_callers_backend_and_figures_alone(sites):
     import matplotlib.pyplot as plt
 
     before = plt.get_backend()
+    plt.close("all")  # matplotlib < 3.10 warns when a switch closes open figures
     plt.switch_backend("svg")
     try:
+        plt.figure()  # the caller's own figure, which must stay open and alone
         open_figures = plt.get_fignums()
         png = sm.static_image(sm.sites_map(sites), width_in=3, height_in=2, dpi=50)
         assert png[:4] == b"\x89PNG"
         assert plt.get_backend() == "svg" and plt.get_fignums() == open_figures
     finally:
+        plt.close("all")
         plt.switch_backend(before)
 
 

@@ -97,12 +97,13 @@ def use_brief_figures() -> bool:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return False
-    import matplotlib.pyplot as plt
+    import matplotlib
     from IPython.core.pylabtools import retina_figure
 
-    # load the backend now: the inline backend registers its own PNG formatter when its
-    # module is first imported (at the first figure), which would replace this one
-    plt.switch_backend(plt.get_backend())
+    if "inline" in str(matplotlib.get_backend()):
+        # load the inline backend now: it registers its own PNG formatter when its module is
+        # first imported (at the first figure), which would replace this one
+        import matplotlib_inline.backend_inline  # noqa: F401
     from matplotlib.figure import Figure
 
     def png(fig: Figure) -> Any:
