@@ -181,7 +181,7 @@ def test_a_planted_attribution_is_found():
 READER_FACING = (
     "maps/",
     "plots/",
-    "charts.py",
+    "charts/",
     "display.py",
     "briefs/_render.py",
     "briefs/_api.py",

@@ -1,15 +1,8 @@
-"""Statistical charts for the briefs (matplotlib): timelines, rate ratios, ceasefire
-time series, Monte Carlo nulls, ranges of published estimates, displacement curves.
-
-Maps live in :mod:`scamgeo.plots` (static) and :mod:`scamgeo.maps` (folium).
-Every builder takes its data first and an optional ``ax``, draws titles, axis
-labels with units and a source line, and returns the axes; nothing is shown
-or saved by the library.
-"""
+"""Charts of reported figures: published ranges, displacement, site status, tallies, casualties."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -19,362 +12,20 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from . import fmt
-from ._errors import ParameterError
-from ._validate import check_choice, guard_public, outcome_column, require_columns
-from .style import (
+from .. import fmt
+from .._errors import ParameterError
+from .._validate import check_choice, require_columns
+from ..style import (
     FAINT,
-    GREY_PALE,
-    INK,
     INK_MUTED,
     INK_SECONDARY,
     LINE_CYCLE,
     OKABE_ITO,
-    PHASE_COLORS,
     PHASE_LABELS,
     SIDE_COLORS,
 )
-from .vocab import COUNTRY_NAMES, DISPLACEMENT_METRIC_LABELS, EMBEDDED_SOURCE, MODEL_LABELS
-
-__all__ = [
-    "PHASE_COLORS",
-    "displacement_chart",
-    "null_distribution_chart",
-    "range_chart",
-    "rate_ratio_chart",
-    "site_status_chart",
-    "its_chart",
-    "tally_chart",
-    "timeline_chart",
-]
-
-
-def _ax(ax: Axes | None, size: tuple[float, float] = (10, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
-
-
-def _source(ax: Axes, text: str) -> None:
-    """The source line under the axes, below its tick labels and x label (never over them)."""
-    lines = max([t.get_text().count("\n") + 1 for t in ax.get_xticklabels()] or [1])
-    size = max([float(t.get_fontsize()) for t in ax.get_xticklabels()] or [10.0])
-    below = 8 + lines * size * 1.25 + (size * 1.6 if ax.get_xlabel() else 0)
-    ax.annotate(
-        text,
-        xy=(0, 0),
-        xycoords="axes fraction",
-        xytext=(0, -below),
-        textcoords="offset points",
-        fontsize=7,
-        color=INK_MUTED,
-        va="top",
-    )
-
-
-def _empty(ax: Axes, message: str) -> Axes:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=INK_MUTED)
-    ax.set_axis_off()
-    return ax
-
-
-def timeline_chart(
-    counts: pd.DataFrame,
-    *,
-    timeline: pd.DataFrame | None = None,
-    outcome: str | None = None,
-    annotate: Iterable[str] = ("outbreak", "ceasefire", "accord", "suspension"),
-    ax: Axes | None = None,
-    source: str = f"Source: {EMBEDDED_SOURCE}",
-) -> Axes:
-    """Daily (or weekly) counts as bars over shaded phases, key dates annotated.
-
-    Parameters
-    ----------
-    counts : DataFrame
-        From :func:`scamgeo.stats.daily_counts` (``date``, ``phase`` and the
-        count column).
-    timeline : DataFrame, optional
-        Key dates (:func:`scamgeo.datasets.timeline`); rows whose ``kind`` is in
-        ``annotate`` get a vertical line and their label.
-    outcome : str, optional
-        The column drawn: default the table's one count column (``incidents``
-        or ``claims``); ``"fatalities"`` draws the deaths reported.
-    annotate : iterable of str, default ("outbreak", "ceasefire", "accord", "suspension")
-        Kinds of key date marked on the chart.
-    ax : Axes, optional
-        Draw here (default: a new 10 × 4 in figure).
-    source : str
-        The source line under the chart.
-
-    Returns
-    -------
-    Axes
-
-    Raises
-    ------
-    ParameterError
-        ``outcome`` is not a column of ``counts``, or it has no single count column.
-    SchemaError
-        ``counts`` lacks ``date`` or ``phase``.
-
-    Examples
-    --------
-    >>> from scamgeo import charts, datasets, stats
-    >>> ax = charts.timeline_chart(stats.daily_counts(datasets.events(), freq="W"))
-    >>> len(ax.patches)  # one bar per week, 28 May 2025 to 27 February 2026
-    45
-    """
-    outcome = outcome_column(counts.columns, outcome, source="timeline_chart")
-    require_columns(counts.columns, ["date", "phase", outcome], source="counts")
-    ax = _ax(ax)
-    if counts.empty:
-        return _empty(ax, "no events in the selected period")
-    dates = pd.to_datetime(counts["date"])
-    step = (
-        dates.diff().dropna().min() if len(dates) > 1 else pd.Timedelta(days=1)
-    ) or pd.Timedelta(days=1)
-    _phase_bands(ax, counts, step)
-    # unreported -> drawn at 0
-    heights = pd.to_numeric(counts[outcome], errors="coerce").astype("float64").fillna(0.0)
-    colour = OKABE_ITO["vermillion"] if outcome == "fatalities" else OKABE_ITO["blue"]
-    ax.bar(dates, heights, width=step.days * 0.9, color=colour, zorder=2, align="edge")
-    if timeline is not None and len(timeline):
-        keep = timeline[timeline["kind"].astype(str).isin(list(annotate))]
-        keep = keep[(keep["date"] >= dates.min()) & (keep["date"] <= dates.max() + step)]
-        _key_dates(ax, keep, top=max(float(heights.max()), 1.0))
-    unit = "week" if step >= pd.Timedelta(days=7) else "day"
-    shown = "events" if outcome == "events" else outcome
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers
-    ax.set_ylabel(f"{shown} per {unit}")
-    ax.set_title(f"{shown.capitalize()} per {unit}, by phase of the war", loc="left", pad=14)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
-    return ax
-
-
-def _phase_bands(ax: Axes, counts: pd.DataFrame, step: pd.Timedelta) -> None:
-    """A shaded band per run of one phase, labelled when it is over a week long."""
-    phase = counts["phase"].astype(str)
-    blocks = (phase != phase.shift()).cumsum()
-    for _, block in counts.groupby(blocks, sort=False):
-        name = str(block["phase"].iloc[0])
-        start = pd.to_datetime(block["date"].iloc[0])
-        end = pd.to_datetime(block["date"].iloc[-1]) + step
-        ax.axvspan(start, end, color=PHASE_COLORS.get(name, FAINT), zorder=0, lw=0)
-        if (end - start).days >= 8:
-            ax.text(
-                start + (end - start) / 2,
-                1.0,
-                PHASE_LABELS.get(name, name),
-                transform=ax.get_xaxis_transform(),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                color=INK_SECONDARY,
-            )
-
-
-def _key_dates(ax: Axes, keep: pd.DataFrame, *, top: float) -> None:
-    """A dashed line and a label per key date; the labels stacked in headroom above the tallest bar."""
-    levels = min(len(keep), 4)
-    step = 0.13 * top
-    # the axis grows to hold the labels: no label ever lies over a bar
-    ax.set_ylim(0, top * 1.04 + step * levels)
-    for i, (when, label) in enumerate(zip(keep["date"], keep["label"], strict=True)):
-        ax.axvline(when, color=INK_SECONDARY, lw=0.8, ls="--", zorder=3)
-        ax.text(
-            when,
-            top * 1.04 + step * (levels - (i % 4)),
-            f" {label}",
-            fontsize=7,
-            rotation=0,
-            va="top",
-            ha="left",
-            color=INK,
-            zorder=4,
-            bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1},
-        )
-
-
-def rate_ratio_chart(
-    result: Any,
-    *,
-    ax: Axes | None = None,
-    source: str = "Source: scamgeo's curated record of the war",
-) -> Axes:
-    """Forest plot of incidence-rate ratios with 95% intervals, both models side by side.
-
-    Parameters
-    ----------
-    result : CountModelResult
-        From :func:`scamgeo.stats.count_model`.
-    ax : Axes, optional
-        Draw here (default: a new figure).
-    source : str
-        The source line under the chart.
-
-    Examples
-    --------
-    >>> from scamgeo import charts, datasets, stats
-    >>> model = stats.count_model(stats.daily_counts(datasets.events()))
-    >>> ax = charts.rate_ratio_chart(model)
-    >>> ax.get_xscale()
-    'log'
-    """
-    table = result.table
-    require_columns(
-        table.columns, ["term", "irr", "ci_low", "ci_high", "model"], source="count model table"
-    )
-    ax = _ax(ax, (8, 0.6 * table["term"].nunique() + 1.6))
-    if table.empty:
-        return _empty(ax, str(getattr(result, "reason", "") or "No rate ratio to show."))
-    terms = list(dict.fromkeys(table["term"]))
-    models = list(dict.fromkeys(table["model"]))
-    offsets = np.linspace(-0.15, 0.15, len(models)) if len(models) > 1 else [0.0]
-    for k, (model, off) in enumerate(zip(models, offsets, strict=True)):
-        part = table[table["model"] == model].set_index("term").reindex(terms)
-        y = np.arange(len(terms)) + off
-        err = [part["irr"] - part["ci_low"], part["ci_high"] - part["irr"]]
-        chosen = model.startswith(getattr(result, "chosen", "")[:7])
-        ax.errorbar(
-            part["irr"],
-            y,
-            xerr=err,
-            fmt="o",
-            color=LINE_CYCLE[4 if k == 0 else 0],
-            capsize=3,
-            label=MODEL_LABELS.get(model, model) + (" (used)" if chosen else " (check)"),
-            alpha=1.0 if chosen else 0.6,
-        )
-    ax.axvline(1, color=INK_SECONDARY, lw=0.8)
-    ax.set_xscale("log")
-    ax.set_yticks(range(len(terms)), [PHASE_LABELS.get(t, t) for t in terms])
-    ax.invert_yaxis()
-    ref = PHASE_LABELS.get(str(getattr(result, "reference", "")), getattr(result, "reference", ""))
-    ax.set_xlabel(f"incidence-rate ratio vs {ref} (log scale, 95% CI)")
-    ax.set_title(f"Incidents per day in each phase, relative to the {ref}", loc="left")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
-    return ax
-
-
-def its_chart(
-    result: Any,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-    source: str = f"Source: {EMBEDDED_SOURCE}; segmented quasi-Poisson regression, Newey–West errors",
-) -> Axes:
-    """Observed daily counts, the fitted segmented model and the no-ceasefire counterfactual.
-
-    Parameters
-    ----------
-    result : ITSResult
-        From :func:`scamgeo.stats.interrupted_time_series`.
-    ax : Axes, optional
-        Draw here (default: a new figure).
-    title : str, optional
-        Default: the breakpoint's date.
-    source : str
-        The source line under the chart.
-
-    Examples
-    --------
-    >>> from scamgeo import charts, datasets, stats
-    >>> counts = stats.daily_counts(datasets.events())
-    >>> result = stats.interrupted_time_series(counts, breakpoint='2025-12-27')
-    >>> charts.its_chart(result).get_title(loc='left')
-    'Interrupted time series at 27 December 2025'
-    """
-    fitted = result.fitted
-    require_columns(
-        fitted.columns, ["date", "observed", "fitted", "counterfactual"], source="ITS fitted values"
-    )
-    ax = _ax(ax, (9, 3.6))
-    ax.bar(
-        fitted["date"], fitted["observed"], color=GREY_PALE, label="observed events/day", width=0.9
-    )
-    ax.plot(
-        fitted["date"], fitted["fitted"], color=OKABE_ITO["blue"], lw=2, label="segmented model"
-    )
-    post = fitted["date"] >= pd.Timestamp(result.breakpoint)
-    ax.plot(
-        fitted.loc[post, "date"],
-        fitted.loc[post, "counterfactual"],
-        color=OKABE_ITO["vermillion"],
-        lw=1.5,
-        ls="--",
-        label="pre-ceasefire trend continued",
-    )
-    ax.axvline(pd.Timestamp(result.breakpoint), color=INK_SECONDARY, lw=1)
-    # an extrapolated trend can explode; keep the axis on the data
-    top = float(np.nanmax([fitted["observed"].max(), fitted["fitted"].max(), 1.0]))
-    ax.set_ylim(0, top * 1.25)
-    ax.set_ylabel("events per day")
-    ax.set_title(
-        title or f"Interrupted time series at {fmt.date(result.breakpoint)}",
-        loc="left",
-    )
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.legend(frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    _source(ax, source)
-    return ax
-
-
-def null_distribution_chart(
-    result: Any,
-    *,
-    ax: Axes | None = None,
-    source: str = "Source: scamgeo's curated record and sites; Monte Carlo draws of the null",
-) -> Axes:
-    """Histogram of the null statistic (km) with the observed value marked.
-
-    Parameters
-    ----------
-    result : HubTestResult
-        From :func:`scamgeo.stats.hub_targeting_test`.
-    ax : Axes, optional
-        Draw here (default: a new figure).
-    source : str
-        The source line under the chart.
-
-    Examples
-    --------
-    >>> from scamgeo import charts, datasets, stats
-    >>> test = stats.hub_targeting_test(datasets.events(), datasets.sites(kind='casino_hub'))
-    >>> ax = charts.null_distribution_chart(test)
-    >>> ax.get_xlabel()
-    'median distance from strikes to the nearest casino hub (km)'
-    """
-    ax = _ax(ax, (8, 3.4))
-    null = np.asarray(result.null_statistics_km, dtype=float)
-    ax.hist(
-        null,
-        bins=40,
-        color=OKABE_ITO["sky_blue"],
-        edgecolor="white",
-        label=f"{result.permutations} draws under the null",
-    )
-    ax.axvline(
-        result.observed_km,
-        color=OKABE_ITO["vermillion"],
-        lw=2,
-        label=f"observed: {fmt.km(result.observed_km)} ({fmt.p_value(result.p_value)})",
-    )
-    lo, hi = result.null_interval_km
-    ax.axvspan(lo, hi, color=OKABE_ITO["sky_blue"], alpha=0.15, label="null 95% interval")
-    ax.set_xlabel(f"{result.statistic} distance from strikes to the nearest casino hub (km)")
-    ax.set_ylabel("draws")
-    ax.set_title("Are strikes closer to casino hubs than chance would place them?", loc="left")
-    ax.legend(frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    if source:
-        _source(ax, source)
-    return ax
+from ..vocab import COUNTRY_NAMES, DISPLACEMENT_METRIC_LABELS
+from ._common import _ax, _empty, _source
 
 
 def range_chart(
@@ -498,7 +149,7 @@ def displacement_chart(
     >>> ax.get_title(loc='left')
     'In shelters over time, people'
     """
-    from .stats import series_columns
+    from ..stats import series_columns
 
     check_choice(by, ["country", "province"], name="by")
     rows = displacement[
@@ -599,8 +250,8 @@ def site_status_chart(
     >>> ax.get_title(loc="left")
     'Sites by status, by month, Jun 2025 – Feb 2026'
     """
-    from ._status import status_counts
-    from .vocab import SITE_STATUS_LABELS
+    from .._status import status_counts
+    from ..vocab import SITE_STATUS_LABELS
 
     require_columns(status.columns, ["site_id", "status", "start", "end"], source="site status")
     counts = status_counts(status, freq=freq, start=start, end=end)
@@ -770,50 +421,3 @@ def casualty_chart(table: Any, *, ax: Axes | None = None) -> Axes:
         "Source: scamgeo tallies table; each bar a side's own latest figure, never a sum of claims",
     )
     return ax
-
-
-def hub_test_chart(against_places: Any, against_band: Any) -> np.ndarray:
-    """Both nulls of the hub-targeting test side by side, on one distance axis.
-
-    Left: strikes against the places the war's fighting hit; right: against
-    random points in the border band. Each panel is a
-    :func:`null_distribution_chart` with its own p-value.
-
-    Parameters
-    ----------
-    against_places, against_band : HubTestResult
-        :func:`scamgeo.stats.hub_targeting_test` with ``null=events`` and
-        ``null="border_band"``.
-
-    Returns
-    -------
-    numpy.ndarray of Axes
-        The two panels.
-
-    Examples
-    --------
-    >>> from scamgeo import charts, datasets, stats
-    >>> ev, hubs = datasets.incidents(), datasets.sites("casino_hub")
-    >>> strikes = ev[ev["sub_event_type"] == "Air/drone strike"]
-    >>> a = stats.hub_targeting_test(strikes, hubs, null=ev, permutations=99)
-    >>> b = stats.hub_targeting_test(strikes, hubs, null="border_band", permutations=99)
-    >>> len(charts.hub_test_chart(a, b))
-    2
-    """
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained", sharex=True)
-    for ax, result, title in (
-        (axes[0], against_places, "Against the places the fighting hit"),
-        (
-            axes[1],
-            against_band,
-            f"Against random points within {fmt.number(against_band.band_km)} km of the border",
-        ),
-    ):
-        null_distribution_chart(result, ax=ax, source="")
-        ax.set_title(title, loc="left", fontsize=10)
-    _source(axes[0], "Source: scamgeo's curated record and sites; Monte Carlo draws of each null")
-    return axes
-
-
-# every public function refuses a call it cannot take with a did-you-mean (ArgumentError)
-guard_public(globals())
