@@ -14,7 +14,8 @@ import pytest
 
 from scamgeo import DataSourceError, ParameterError, SchemaError
 from scamgeo.io._cache import atomic_write_text, read_private_json, write_private_json
-from scamgeo.io._tables import load_raw, parse_dates, to_frame, validate_with_lines
+from scamgeo.io._raw import load_raw
+from scamgeo.io._tables import parse_dates, to_frame, validate_with_lines
 from scamgeo.schema import EVENTS
 
 

@@ -26,7 +26,7 @@ import pytest
 import shapely
 
 from scamgeo import DataSourceError
-from scamgeo.io import _checks, _events, _tables, read_acled, read_ucdp_ged
+from scamgeo.io import _checks, _events, _raw, _tables, read_acled, read_ucdp_ged
 
 # ----------------------------------------------------------------------------------------------
 # generated files: invented rows, every number and date drawn per row
@@ -409,7 +409,7 @@ def test_a_large_file_in_another_encoding_is_refused_as_before(
 ) -> None:
     path = tmp_path / "latin.csv"
     path.write_bytes(small_files["acled"].replace("é", "è").encode("cp1252", errors="replace"))
-    monkeypatch.setattr(_tables, "_MAP_MIN_BYTES", 0)  # mapped, not read
+    monkeypatch.setattr(_raw, "_MAP_MIN_BYTES", 0)  # mapped, not read
     with pytest.raises(DataSourceError, match=r"not utf-8 text \(byte 0x.. at offset \d+, line 2"):
         read_acled(path)
 
@@ -445,8 +445,8 @@ def test_head_and_tail_are_the_texts_ends(tmp_path: Path, monkeypatch: pytest.Mo
     text = "a,b\n" + "".join(f"ช่อง{i},é{i}\n" for i in range(5000))
     path = tmp_path / "t.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
-    monkeypatch.setattr(_tables, "_MAP_MIN_BYTES", 0)
-    raw = _tables.load_raw(path)
+    monkeypatch.setattr(_raw, "_MAP_MIN_BYTES", 0)
+    raw = _raw.load_raw(path)
     assert raw.decoded is None  # checked, not decoded
     for chars in (7, 100, 1000):
         assert raw.head(chars) == text[:chars]

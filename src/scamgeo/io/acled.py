@@ -63,7 +63,8 @@ from ._events import (
     record_left_out,
 )
 from ._leftout import LeftOut, structural_rows
-from ._tables import Raw, Source, describe, load_raw, parse_date_column, to_frame
+from ._raw import Raw, Source, describe, load_raw
+from ._tables import parse_date_column, to_frame
 
 __all__ = [
     "ACLED_ATTRIBUTION",

@@ -23,7 +23,8 @@ from ._events import (
     province_codes,
 )
 from ._leftout import LeftOut, structural_rows
-from ._tables import Source, load_raw, parse_dates, to_frame
+from ._raw import Source, load_raw
+from ._tables import parse_dates, to_frame
 
 __all__ = ["read_acled_weekly"]
 

@@ -34,7 +34,8 @@ from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name
 from ._hapi import from_hapi
 from ._leftout import LeftOut, structural_rows
-from ._tables import Source, load_raw, to_frame
+from ._raw import Source, load_raw
+from ._tables import to_frame
 
 __all__ = ["DTM_COLUMNS", "DTM_URL", "read_dtm"]
 

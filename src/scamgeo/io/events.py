@@ -21,7 +21,8 @@ from ..vocab import EMBEDDED_ATTRIBUTION
 from ._checks import Report
 from ._events import check_filters, filter_events, finish_events, record_left_out
 from ._leftout import LeftOut, structural_rows
-from ._tables import Source, _binary_kind, describe, load_raw, to_frame
+from ._raw import Source, _binary_kind, describe, load_raw
+from ._tables import to_frame
 
 __all__ = ["SOURCES", "load_events"]
 

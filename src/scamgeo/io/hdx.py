@@ -26,7 +26,8 @@ from ._displacement_names import find_column
 from ._events import today
 from ._hapi import hapi_layout
 from ._http import USER_AGENT, download, safe_url
-from ._tables import load_raw, to_frame
+from ._raw import load_raw
+from ._tables import to_frame
 from .dtm import DTM_COLUMNS, read_dtm
 from .sitrep import read_displacement_table
 

@@ -38,7 +38,8 @@ from ._displacement_names import SCOPE, UNIT_WORDS, find_column, header_key, is_
 from ._displacement_rows import finish, row_prefix, whole_numbers
 from ._events import country_from_name, province_codes
 from ._leftout import LeftOut, structural_rows
-from ._tables import Source, load_raw, to_frame
+from ._raw import Source, load_raw
+from ._tables import to_frame
 
 __all__ = ["read_displacement_table"]
 

@@ -79,7 +79,8 @@ from ._events import (
 )
 from ._http import error_for, request, safe_url
 from ._leftout import LeftOut, structural_rows
-from ._tables import Source, describe, first_record, load_raw, parse_dates, to_frame
+from ._raw import Source, describe, first_record, load_raw
+from ._tables import parse_dates, to_frame
 
 __all__ = [
     "UCDP_API_URL",
