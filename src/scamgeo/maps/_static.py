@@ -172,9 +172,7 @@ def _draw_events(ax, layer: EventLayer, labels: list[tuple[float, float, str]]) 
 def _event_note(layer: EventLayer) -> str:
     """What an event layer holds, in words (the static legend and the alt text)."""
     d = layer.data
-    counts = np.bincount(np.asarray(d["p"], dtype=int), minlength=len(d["P"]["y"]))
-    n_incidents = len(set(d["i"]))
-    n_places = int((counts > 0).sum())
+    n_incidents, n_places = len(set(d["i"])), len(set(d["p"]))
     return (
         f"{_plain(layer.layer_name)}: {fmt.count(len(d['y']))} events (claims) of "
         f"{fmt.count(n_incidents)} incidents at {fmt.count(n_places)} places"
