@@ -43,14 +43,14 @@ _ARROW_MIN_BYTES = 256 * 1024
 #: to compare with the text parse).
 _TYPED_CSV = True
 #: pyarrow's typed parse: blocks of 2 MB (fewer chunks to walk than its 1 MB default, same
-#: speed), parsed on pyarrow's threads only where the process has more than two CPUs: on two
-#: (shared) CPUs its thread pool made a 40-60 MB CSV slower to parse than one thread did
-#: (ACLED 100k rows: 99-111 ms threaded, 53 ms on one thread).
+#: speed), on pyarrow's threads wherever the process may use more than one CPU (pyarrow's
+#: default). ACLED 100k rows on two idle CPUs: 34 ms threaded, 45 ms on one thread; when
+#: other work already fills both CPUs (a parallel test run) the threads gain nothing.
 _ARROW_BLOCK = 2 * 1024 * 1024
 _ARROW_THREADS = (
-    len(os.sched_getaffinity(0)) > 2
+    len(os.sched_getaffinity(0)) > 1
     if hasattr(os, "sched_getaffinity")
-    else (os.cpu_count() or 1) > 2
+    else (os.cpu_count() or 1) > 1
 )
 
 __all__ = [
