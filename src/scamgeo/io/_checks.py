@@ -35,6 +35,7 @@ import pandas as pd
 
 from .._errors import SchemaError
 from .._validate import ISO_3166_2_PATTERN, URL_PATTERN, Problems, require_columns
+from ._hashing import all_different, text_hashes
 from ._leftout import LeftOut, RowsLeftOut
 
 T = TypeVar("T")
@@ -339,9 +340,16 @@ def _may_need_trim(values: Any) -> bool:
 def all_distinct(values: pd.Series) -> bool:
     """Whether no two filled cells of ``values`` are equal (one hash pass, no mask built).
 
-    ``pd.factorize`` rather than ``is_unique``: on a chunked Arrow column the latter
-    goes through ``unique``, several times slower and erratic (4–40 ms for 100,000 ids).
+    Short Arrow text (ids) is hashed into 64-bit numbers first
+    (:func:`._hashing.text_hashes`): when those are all different, so are the
+    cells. Otherwise, and for other columns, ``pd.factorize`` decides (rather
+    than ``is_unique``: on a chunked Arrow column the latter goes through
+    ``unique``, several times slower and erratic, 4–40 ms for 100,000 ids).
     """
+    text = arrow_text(values)
+    hashes = text_hashes(text) if text is not None else None
+    if hashes is not None and all_different(hashes):
+        return True
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return len(uniques) == int(np.count_nonzero(codes >= 0))
 
@@ -513,10 +521,18 @@ def _check_bounds(
 
 def _conform_category(text: pd.Series, col: Any, lines: np.ndarray, report: Any) -> pd.Series:
     """A category column: each cell one of the column's choices."""
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    position = {c: i for i, c in enumerate(col.choices)}
-    table = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
-    cat_codes = table[codes]
+    values = arrow_text(text)
+    if values is not None:  # Arrow text: each cell looked up among the choices by Arrow
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        choices = pa.array(list(col.choices), values.type)
+        cat_codes = pc.index_in(values, value_set=choices).fill_null(-1).to_numpy()
+    else:
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        position = {c: i for i, c in enumerate(col.choices)}
+        table = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+        cat_codes = table[codes]
     report.add((cat_codes < 0) & text.notna().to_numpy(dtype=bool), column=col.name,
                what=f"is not one of {', '.join(col.choices)}", lines=lines, values=text)  # fmt: skip
     return pd.Series(
@@ -530,7 +546,14 @@ def _conform_pattern(text: pd.Series, col: Any, lines: np.ndarray, report: Any) 
         pattern, what = URL_PATTERN, "is not an http(s) URL"
     else:
         pattern, what = ISO_3166_2_PATTERN, "is not an ISO 3166-2 code like TH-32 or KH-22"
-    bad = {u for u in pd.unique(text.dropna()) if not pattern.match(str(u))}
+    values = arrow_text(text)
+    if values is not None:  # Arrow text: the distinct cells found by Arrow (a URL column
+        import pyarrow.compute as pc  # often holds one value)
+
+        distinct = pc.unique(values).drop_null().to_pylist()
+    else:
+        distinct = pd.unique(text.dropna())
+    bad = {u for u in distinct if not pattern.match(str(u))}
     if bad:
         report.add(text.isin(list(bad)).fillna(False), column=col.name, what=what,
                    lines=lines, values=text)  # fmt: skip
