@@ -51,6 +51,19 @@ def range_order(start: str, end: str):
 
 def sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems) -> None:
     """A sub-event type belongs to its event type (each distinct pair looked up once)."""
+    sub, event = frame["sub_event_type"], frame["event_type"]
+    if isinstance(sub.dtype, pd.CategoricalDtype) and isinstance(event.dtype, pd.CategoricalDtype):
+        # conformed columns: the pair checked on the category codes, one lookup per category
+        parents = [SUB_EVENT_TYPES.get(c) for c in sub.cat.categories]
+        # the code of each sub-event type's parent; -2 (matches no row) where it has none
+        belongs = np.append(pd.Index(event.cat.categories).get_indexer(parents), -2)
+        belongs[:-1][[p is None for p in parents]] = -2
+        sub_codes, event_codes = sub.cat.codes.to_numpy(), event.cat.codes.to_numpy()
+        parent = belongs[sub_codes]  # code -1 (missing) takes the last entry, -2
+        wrong = (parent != -2) & (event_codes >= 0) & (parent != event_codes)
+        if wrong.any():
+            _wrong_pairs(frame, lines, problems, wrong)
+        return
     sub_codes, _ = pd.factorize(frame["sub_event_type"])
     type_codes, types = pd.factorize(frame["event_type"])
     pair, pairs = pd.factorize((sub_codes.astype(np.int64) + 1) * (len(types) + 1) + type_codes + 1)
@@ -64,9 +77,13 @@ def sub_event_matches(frame: pd.DataFrame, lines: np.ndarray, problems: Problems
         .fillna(False)
         .to_numpy(dtype=bool)
     )
-    if not wrong_pair.any():
-        return
-    wrong = wrong_pair[pair]
+    if wrong_pair.any():
+        _wrong_pairs(frame, lines, problems, wrong_pair[pair])
+
+
+def _wrong_pairs(
+    frame: pd.DataFrame, lines: np.ndarray, problems: Problems, wrong: np.ndarray
+) -> None:
     for line, sub, et in zip(
         lines[wrong],
         frame["sub_event_type"][wrong],
