@@ -465,6 +465,22 @@ def test_text_cells_strip_like_pandas() -> None:
     pd.testing.assert_series_equal(_checks.text_cells(plain), plain.astype("string"))
 
 
+@pytest.mark.parametrize("dtype", ["str", "string", "object"])
+def test_factorize_and_map_distinct_agree_with_pandas(dtype: str) -> None:
+    rng = np.random.default_rng(27)
+    cells = ["b", "a", "", " a", "ช่อง", None, "b "]
+    values = [cells[i] for i in rng.integers(0, len(cells), 400)]
+    for series in (pd.Series(values, dtype=dtype), pd.Series(values, dtype=dtype).iloc[37:301]):
+        codes, uniques = _checks.factorize(series)
+        want_codes, want_uniques = pd.factorize(series, use_na_sentinel=True)
+        assert codes.tolist() == want_codes.tolist()
+        assert list(uniques) == list(want_uniques)
+        for fn, out in ((str.upper, "string"), (lambda v: v, "string"), (len, "Int64")):
+            mapped = _checks.map_distinct(series, fn, dtype=out)
+            want = series.map(fn, na_action="ignore").astype(out)
+            pd.testing.assert_series_equal(mapped, want, check_names=False)
+
+
 def test_parse_int_reads_numbers_and_text_alike() -> None:
     values = ["764", "764.0", "2.5", "", "1e300", "-0", " 7 "]
     text = _events.parse_int(pd.Series(values, dtype="str"))

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._time import aware_text_mask, local_dates
+from ._checks import arrow_text, factorize
 
 __all__ = ["DATE_FORMATS", "EXCEL_FORMATS", "parse_date_column", "parse_dates"]
 
@@ -179,7 +180,6 @@ def parse_date_column(
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, object]:
     """Codes (-1 where missing) and the distinct cells of a column."""
-    dtype = values.dtype
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        return pd.factorize(values, use_na_sentinel=True)  # Arrow's hash kernel, no objects
+    if arrow_text(values) is not None:
+        return factorize(values)  # Arrow's kernels, no objects
     return pd.factorize(values.astype("object").where(values.notna()), use_na_sentinel=True)

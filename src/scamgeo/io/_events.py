@@ -26,7 +26,7 @@ from .._time import parse_date
 from .._validate import check_choices
 from ..schema import COUNTRIES, EVENT_TYPES, EVENTS, SUB_EVENT_TYPES
 from ..vocab import fold
-from ._checks import Report, arrow_numbers, conform, map_distinct
+from ._checks import Report, arrow_numbers, conform, factorize, map_distinct
 from ._codes import own_codes
 from ._leftout import LeftOut, RowsLeftOut
 
@@ -102,7 +102,7 @@ def pcode_to_iso(values: pd.Series) -> pd.Series:
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values, missing as a value of its own (None)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = factorize(values)
     uniques = np.append(np.asarray(uniques, dtype=object), np.array([None], dtype=object))
     return np.where(codes < 0, len(uniques) - 1, codes), uniques
 
