@@ -372,11 +372,23 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
     text = arrow_text(values)
     if text is None:
         return pd.factorize(values, use_na_sentinel=True)
+    uniques = distinct_text(text)
+    codes = codes_in(text, uniques).astype(np.intp)
+    return codes, pd.Index(pd.array(uniques, dtype=values.dtype))
+
+
+def distinct_text(text: Any) -> Any:
+    """The distinct filled cells of an Arrow text array, in order of first appearance."""
     import pyarrow.compute as pc
 
-    uniques = pc.unique(text).drop_null()
-    codes = pc.index_in(text, value_set=uniques).fill_null(-1).to_numpy()
-    return codes.astype(np.intp), pd.Index(pd.array(uniques, dtype=values.dtype))
+    return pc.unique(text).drop_null()
+
+
+def codes_in(text: Any, choices: Any) -> np.ndarray:
+    """Each cell's position among ``choices`` (an Arrow array), -1 where missing or absent."""
+    import pyarrow.compute as pc
+
+    return pc.index_in(text, value_set=choices).fill_null(-1).to_numpy()
 
 
 def map_distinct(values: pd.Series, fn: Any, *, dtype: str = "string") -> pd.Series:
@@ -386,14 +398,12 @@ def map_distinct(values: pd.Series, fn: Any, *, dtype: str = "string") -> pd.Ser
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         mapped = [fn(u) for u in uniques]
     else:  # Arrow text: the distinct cells first, row codes only if a label differs
-        import pyarrow.compute as pc
-
-        distinct = pc.unique(text).drop_null()
+        distinct = distinct_text(text)
         cells = distinct.to_pylist()
         mapped = [fn(u) for u in cells]
         if dtype == "string" and mapped == cells:
             return values.astype("string")  # every cell is its own label: no new column
-        codes = pc.index_in(text, value_set=distinct).fill_null(-1).to_numpy()
+        codes = codes_in(text, distinct)
     labels = pd.array(mapped, dtype=dtype)
     # a take on the distinct labels: Arrow builds the column, no Python object per row
     return pd.Series(labels.take(codes, allow_fill=True), index=values.index)
@@ -558,10 +568,9 @@ def _conform_category(text: pd.Series, col: Any, lines: np.ndarray, report: Any)
     values = arrow_text(text)
     if values is not None:  # Arrow text: each cell looked up among the choices by Arrow
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         choices = pa.array(list(col.choices), values.type)
-        cat_codes = pc.index_in(values, value_set=choices).fill_null(-1).to_numpy()
+        cat_codes = codes_in(values, choices)
     else:
         codes, uniques = pd.factorize(text, use_na_sentinel=True)
         position = {c: i for i, c in enumerate(col.choices)}
@@ -581,10 +590,8 @@ def _conform_pattern(text: pd.Series, col: Any, lines: np.ndarray, report: Any) 
     else:
         pattern, what = ISO_3166_2_PATTERN, "is not an ISO 3166-2 code like TH-32 or KH-22"
     values = arrow_text(text)
-    if values is not None:  # Arrow text: the distinct cells found by Arrow (a URL column
-        import pyarrow.compute as pc  # often holds one value)
-
-        distinct = pc.unique(values).drop_null().to_pylist()
+    if values is not None:  # the distinct cells found by Arrow (a URL column often holds one)
+        distinct = distinct_text(values).to_pylist()
     else:
         distinct = pd.unique(text.dropna())
     bad = {u for u in distinct if not pattern.match(str(u))}
