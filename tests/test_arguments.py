@@ -11,20 +11,7 @@ import scamgeo
 from scamgeo import ArgumentError, ParameterError
 from scamgeo._validate import check_keywords, guard_arguments
 
-PUBLIC = [
-    "charts",
-    "datasets",
-    "display",
-    "fmt",
-    "geo",
-    "io",
-    "maps",
-    "plots",
-    "schema",
-    "stats",
-    "style",
-    "briefs",
-]
+PUBLIC = scamgeo._public_packages()
 
 
 def _public_functions():

@@ -54,6 +54,19 @@ _SUBMODULES = {
     "vocab",
 }
 
+#: Public packages that need an optional extra, with a module the extra installs (reached
+#: by ``import scamgeo.scale``, not as an attribute).
+_OPTIONAL = {"scale": "dask_geopandas"}
+
+
+def _public_packages() -> list[str]:
+    """The packages whose ``__all__`` is scamgeo's API, the optional ones where installed."""
+    import importlib.util
+
+    extras = {name for name, needs in _OPTIONAL.items() if importlib.util.find_spec(needs)}
+    return sorted(_SUBMODULES | extras)
+
+
 # name -> submodule, for the curated top-level API (resolved lazily)
 _API = {
     "countries": "datasets",

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from ._validate import guard_public
+
 __all__ = [
     "ACLED_ATTRIBUTION",
     "ACLED_PUBLISHER",
@@ -645,3 +647,6 @@ def suggest_names(value: object, names: Mapping[str, Iterable[str]], *, n: int =
         if ident not in out:
             out.append(ident)
     return out[:n]
+
+
+guard_public(globals())

@@ -11,7 +11,23 @@ __all__ = ["record_size", "source_balance"]
 
 
 def record_size(catalogue: pd.DataFrame, *, events: int, incidents: int, sources: int) -> Finding:
-    """How many rows the curated tables hold, claims and incidents named apart, and sources."""
+    """How many rows the curated tables hold, claims and incidents named apart, and sources.
+
+    Parameters
+    ----------
+    catalogue : pandas.DataFrame
+        :func:`scamgeo.datasets.catalogue`: one row per curated table, with its
+        ``table`` name and its ``rows``.
+    events : int
+        Rows of the events table, each one side's claim
+        (``len(scamgeo.datasets.events())``).
+    incidents : int
+        Incidents those claims make once the claims of one attack are grouped
+        (``len(scamgeo.datasets.incidents())``).
+    sources : int
+        Distinct public sources the curated rows cite
+        (``len(scamgeo.datasets.sources())``).
+    """
     rows = ", ".join(
         f"{fmt.count(n)} {str(t).replace('_', ' ')}"
         for t, n in zip(catalogue["table"], catalogue["rows"], strict=True)
@@ -31,7 +47,16 @@ def record_size(catalogue: pd.DataFrame, *, events: int, incidents: int, sources
 
 
 def source_balance(balance: pd.DataFrame) -> Finding:
-    """Whose accounts the fighting claims carry (``datasets.source_balance(by="side", fighting_only=True)``)."""
+    """Whose accounts the fighting claims carry (``datasets.source_balance(by="side", fighting_only=True)``).
+
+    Parameters
+    ----------
+    balance : pandas.DataFrame
+        :func:`scamgeo.datasets.source_balance` with ``by="side"`` and
+        ``fighting_only=True``: one row per claiming side, ``claimed_by`` (a
+        code of :data:`scamgeo.vocab.CLAIM_LABELS`, e.g. ``"THA"``) and
+        ``claims`` (its fighting claims).
+    """
     total = int(balance["claims"].sum())
     if total == 0:
         return Finding("source_balance", {}, "The record holds no fighting claims.", rule="none")

@@ -123,7 +123,15 @@ class Window:
         return fmt.window(self.start, self.end)
 
     def contains(self, day: Any) -> bool:
-        """Whether a day falls inside the window."""
+        """Whether a day falls inside the window.
+
+        Parameters
+        ----------
+        day : date-like or None
+            The day to check (a :class:`pandas.Timestamp`, a date or a date
+            string); its time of day is ignored. ``None`` or a missing date
+            (``NaT``, ``NaN``) is never inside.
+        """
         if day is None or pd.isna(day):
             return False
         d = pd.Timestamp(day).normalize()

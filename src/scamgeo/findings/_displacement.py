@@ -37,6 +37,14 @@ def war_peaks(table: pd.DataFrame, *, countries: tuple[str, ...] = ("THA", "KHM"
     ``table`` is :func:`scamgeo.stats.war_displacement`. A higher figure from
     another body in the same days is named beside it (it counts differently),
     never joined to it.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`scamgeo.stats.war_displacement`: one row per war and country
+        with the followed series' peak and another body's higher figure.
+    countries : tuple of str, default ("THA", "KHM")
+        ISO3 codes of the countries told; rows of the others are left out.
     """
     rows = table[table["country"].isin(countries)] if len(table) else table
     if rows.empty:
@@ -80,6 +88,15 @@ def returns(series: pd.DataFrame, *, country: str = "KHM") -> Finding:
     """How fast people went home: the still-displaced and returned counts over time.
 
     ``series`` is :func:`scamgeo.stats.return_series` for ``country``.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        :func:`scamgeo.stats.return_series` with the same ``country``: one
+        counting body's ``remaining`` and ``returned`` figures (``as_of``,
+        ``metric``, ``value``, ``qualifier``, ``counting_body``), by date.
+    country : str, default "KHM"
+        ISO3 code of the country, named in the sentence.
     """
     name = vocab.COUNTRY_NAMES[country]
     if series.empty:
@@ -110,7 +127,18 @@ def returns(series: pd.DataFrame, *, country: str = "KHM") -> Finding:
 
 
 def followed_series(chosen: pd.DataFrame, *, metric: str) -> Finding:
-    """Which counting body's series the charts and map of one metric follow, per country."""
+    """Which counting body's series the charts and map of one metric follow, per country.
+
+    Parameters
+    ----------
+    chosen : pandas.DataFrame
+        The third frame of :func:`scamgeo.stats.metric_series`: one row per
+        country, ``country``, ``counting_body``, ``measure`` and ``figures``.
+    metric : str
+        The metric those series count (one of
+        :data:`scamgeo.vocab.DISPLACEMENT_METRICS`, e.g. ``"in_shelters"``),
+        named in the sentence.
+    """
     label = _WORDS.get(metric, vocab.DISPLACEMENT_METRIC_LABELS.get(metric, metric).lower())
     if chosen.empty:
         text = f"No figures of {label} are reported for this selection."

@@ -112,6 +112,16 @@ def nearest_crossing(site: pd.DataFrame, crossings: pd.DataFrame) -> Finding:
     Two points closer than their combined location errors (a crossing and a
     hub standing on one town point) are not told apart: the sentence says so
     instead of printing "0.0 km".
+
+    Parameters
+    ----------
+    site : geopandas.GeoDataFrame
+        The site, one row as :func:`scamgeo.datasets.find_site` gives it
+        (``name``, ``latitude``, point geometry and location error).
+    crossings : geopandas.GeoDataFrame
+        The border crossings to measure to, e.g.
+        ``scamgeo.datasets.sites("border_crossing")``; rows without coordinates,
+        and the site itself when it is a crossing, are left out.
     """
     from ..geo import proximity
 
@@ -150,6 +160,20 @@ def hub_tests(against_places: Any, against_band: Any, *, strikes: int, hubs: str
     places the war's fighting hit as the null (``null=events``, with location
     redraws); ``against_band`` the same with random points in the border band.
     The sentence gives both p-values and what each null asks.
+
+    Parameters
+    ----------
+    against_places : HubTestResult or LocationUncertaintyResult
+        :func:`scamgeo.stats.hub_targeting_test` with ``null=events``; with
+        ``replicates > 0`` (a :class:`~scamgeo.stats.LocationUncertaintyResult`)
+        the sentence also gives the range of its p-value over the redraws.
+    against_band : HubTestResult
+        :func:`scamgeo.stats.hub_targeting_test` with ``null="border_band"``.
+    strikes : int
+        How many strikes were tested (the rows passed as ``strikes`` to both tests).
+    hubs : str
+        The kinds of hub in words, as the sentence names them after "the nearest"
+        (e.g. ``"casino hub or casino"``).
     """
     a, b = against_places, against_band
     verdict = (
@@ -178,7 +202,17 @@ def hub_tests(against_places: Any, against_band: Any, *, strikes: int, hubs: str
 
 
 def space_time(knox: Any, phased: Any) -> Finding:
-    """Did incidents cluster in space and time beyond what the war's phases explain?"""
+    """Did incidents cluster in space and time beyond what the war's phases explain?
+
+    Parameters
+    ----------
+    knox : KnoxResult
+        :func:`scamgeo.stats.knox_test` of the fighting, dates shuffled among
+        all the events.
+    phased : KnoxResult
+        The same test with ``within_phases=True``: dates shuffled only within
+        each phase of the war.
+    """
     if knox.p_value < 0.05 and phased.p_value < 0.05:
         verdict = (
             "incidents clustered in space and time, and not only because the war came in phases"
@@ -202,7 +236,17 @@ def space_time(knox: Any, phased: Any) -> Finding:
 
 
 def site_damage(site: pd.DataFrame, window: Window) -> Finding:
-    """War damage reported at the site itself, with who reports it, if it falls in the window."""
+    """War damage reported at the site itself, with who reports it, if it falls in the window.
+
+    Parameters
+    ----------
+    site : geopandas.GeoDataFrame
+        The site, one row as :func:`scamgeo.datasets.find_site` gives it; its
+        ``name``, ``damage_note``, ``damage_date`` and ``damage_claimed_by``
+        are read.
+    window : Window
+        The brief's days: dated damage outside them is said to fall outside.
+    """
     name = str(site["name"].iloc[0])
     row = site.iloc[0]
     day = row.get("damage_date")

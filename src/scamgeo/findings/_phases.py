@@ -149,6 +149,17 @@ def change_points(result: Any, window: Window) -> Finding:
     Only official outbreaks and ceasefires at least :data:`EDGE_DAYS` inside the
     window are compared (a change needs days on both sides to be seen), each
     with the nearest change detected inside the window and its interval.
+
+    Parameters
+    ----------
+    result : ChangePointResult
+        :func:`scamgeo.stats.change_points` of the window's daily counts
+        (:func:`scamgeo.stats.daily_counts` with the window's ``start`` and
+        ``end``); its ``breaks`` (``date``, ``ci_low``, ``ci_high``) are read.
+    window : Window
+        The brief's days: only changes detected inside it are named, beside the
+        official dates (:meth:`Window.official_dates`) at least :data:`EDGE_DAYS`
+        days inside it.
     """
     inside = _detected(result, window)
     detected = [pd.Timestamp(d) for d in inside["date"]]
@@ -211,6 +222,17 @@ def escalation(result: Any, window: Window) -> Finding:
     Premise: the ceasefire, its last week and the earlier days of the war it is
     compared with (never reaching back past the outbreak) all lie in the
     window, and the test could run. The last such ceasefire is told.
+
+    Parameters
+    ----------
+    result : EscalationResult
+        :func:`scamgeo.stats.escalation_test` of the window's daily counts
+        (:func:`scamgeo.stats.daily_counts` with the window's ``start`` and
+        ``end``); its ``table`` has one row per ceasefire.
+    window : Window
+        The brief's days: only ceasefires that lie in it with their last week
+        are told, and a rate ratio only when the earlier days compared lie in
+        it too.
     """
     table = result.table
     ok = table.loc[_mask(table["ceasefire_date"], window) & _mask(table["recent_start"], window)]
@@ -283,6 +305,15 @@ def ceasefire_change(result: Any, window: Window) -> Finding:
 
     The interrupted time series is fitted on the window's own counts, its
     comparison days never reaching back past the war's outbreak.
+
+    Parameters
+    ----------
+    result : CeasefireResults
+        :func:`scamgeo.stats.ceasefire_its` of the window's daily counts
+        (:func:`scamgeo.stats.daily_counts` with the window's ``start`` and
+        ``end``); the ``level_change`` rows of its ``table`` are read.
+    window : Window
+        The brief's days: only ceasefires whose breakpoint lies inside it are told.
     """
     table = result.table
     level = table[(table["term"] == "level_change") & table["estimate"].notna()]

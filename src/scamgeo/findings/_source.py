@@ -24,6 +24,14 @@ def source_label(events: pd.DataFrame) -> str:
 
     A file is named by its file name only, never by a local path.
 
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events in the common schema, e.g. :func:`scamgeo.datasets.events` or
+        :func:`scamgeo.io.load_events`; the source is read from
+        ``events.attrs["source"]`` (its ``dataset`` and ``file``), which
+        :func:`scamgeo.io.load_events` sets. Events without it are scamgeo's record.
+
     Examples
     --------
     >>> from scamgeo import datasets
@@ -40,7 +48,16 @@ def source_label(events: pd.DataFrame) -> str:
 
 
 def chart_credit(events: pd.DataFrame) -> str:
-    """The credit line under a chart of these events (``Source: ACLED, file export.csv``)."""
+    """The credit line under a chart of these events (``Source: ACLED, file export.csv``).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events in the common schema, e.g. :func:`scamgeo.datasets.events` or
+        :func:`scamgeo.io.load_events`; the credit is read from
+        ``events.attrs["source"]`` (its ``dataset``, ``publisher`` and ``file``).
+        Events without it are credited to scamgeo's curated record.
+    """
     src = _source(events)
     dataset = str(src.get("dataset") or "scamgeo")
     if dataset == "scamgeo" and not src.get("file"):
@@ -51,7 +68,16 @@ def chart_credit(events: pd.DataFrame) -> str:
 
 
 def data_as_of(events: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest day the events speak for: their latest ``source_date``, else latest event."""
+    """The latest day the events speak for: their latest ``source_date``, else latest event.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events in the common schema, e.g. :func:`scamgeo.datasets.events` or
+        :func:`scamgeo.io.load_events`. Their ``source_date`` column is read,
+        or ``event_date`` when that is missing or empty; when neither holds a
+        date the result is ``None``.
+    """
     for column in ("source_date", "event_date"):
         if column in events.columns:
             days = date_column(events, column, source="events", allow_missing=True).dropna()

@@ -28,6 +28,14 @@ def split_universe(events: pd.DataFrame, window: Window) -> tuple[pd.DataFrame, 
     battles, explosions and remote violence, violence against civilians), the
     universe every brief counts; strategic developments, protests and the rest
     are listed apart, never counted as fighting.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events in the common schema (``event_date``, ``event_type``), e.g.
+        :func:`scamgeo.datasets.events` or :func:`scamgeo.io.load_events`.
+    window : Window
+        The brief's days: only events dated inside it (both ends included) are kept.
     """
     dates = pd.to_datetime(events["event_date"])
     inside = (dates >= window.start) & (dates <= window.end)
@@ -98,6 +106,16 @@ def claimed_deaths(events: pd.DataFrame, window: Window) -> Finding:
 
     Claims are alternatives, never added across sides for one incident (the
     highest toll any claim gives counts once per incident).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events in the common schema (``event_date``, ``event_type``,
+        ``fatalities``; ``incident_id`` where one incident has several claims),
+        e.g. :func:`scamgeo.datasets.events` or :func:`scamgeo.io.load_events`.
+        Only the fighting inside ``window`` is summed (see :func:`split_universe`).
+    window : Window
+        The brief's days: only claims dated inside it are summed.
     """
     fighting, _ = split_universe(events, window)
     tolls = (
@@ -137,6 +155,16 @@ def casualties(table: Any, window: Window) -> Finding:
     ``table`` is a :class:`scamgeo.stats.CasualtyTable` built with
     ``end=window.end``. A war counts when the window overlaps it; its figures
     are the tallies dated on or before the window's last day.
+
+    Parameters
+    ----------
+    table : CasualtyTable
+        :func:`scamgeo.stats.casualty_table` with ``end=window.end``: the
+        casualty figures by war, side and category, each side's own and the
+        other side's claims kept apart.
+    window : Window
+        The brief's days; the wars of :data:`scamgeo.vocab.WAR_PHASES` it
+        overlaps are told.
     """
     wars = [p for p, _, _ in window.phases() if p in vocab.WAR_PHASES]
     rows = table.table[table.table["war"].isin(wars)]
@@ -193,6 +221,13 @@ def border_decay(result: Any) -> Finding:
     half-distance is stated only when the decay beats a flat rate and the fit
     passes its goodness-of-fit check (``result.established``); otherwise the
     sentence says the data cannot establish one.
+
+    Parameters
+    ----------
+    result : DecayResult
+        :func:`scamgeo.stats.distance_decay` of the window's fighting with
+        ``from_="border"`` (a :class:`~scamgeo.stats.LocationUncertaintyResult`
+        from ``replicates > 0`` reads the same, at the recorded points).
     """
     n = int(getattr(result, "n_events", 0))
     if n < 2 or fmt.is_missing(getattr(result, "p_value", None)):
@@ -225,6 +260,15 @@ def casualty_rows(table: Any, window: Window) -> pd.DataFrame:
     One row per war, side and category: the side's own figure (a range where
     same-day reporters differ, "not reported" where the side gave none), its
     date and reporters, and the other side's claim about the same casualties.
+
+    Parameters
+    ----------
+    table : CasualtyTable
+        :func:`scamgeo.stats.casualty_table` with ``end=window.end``, as for
+        :func:`casualties`.
+    window : Window
+        The brief's days; only the rows of the wars of
+        :data:`scamgeo.vocab.WAR_PHASES` it overlaps are kept.
     """
     wars = [p for p, _, _ in window.phases() if p in vocab.WAR_PHASES]
     rows = table.table[table.table["war"].isin(wars)]
@@ -249,6 +293,12 @@ def sensitivity_table(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`scamgeo.stats.precision_sensitivity` as a reader reads it: estimates in words.
 
     One row per estimate ("Incidents per day, July war"), one column per variant.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`scamgeo.stats.precision_sensitivity` of the window's fighting:
+        tidy, one row per ``estimate`` and ``variant`` with its ``value``.
     """
     words = {
         "total_events": "Incidents",

@@ -29,6 +29,7 @@ import sys
 import types
 from typing import Any
 
+from .._validate import guard_public
 from ._compare import RECORD_SIDES, record_sides, source_counts, sources_for_brief
 from ._link import reconcile, reconcile_all
 from ._match import MatchOptions
@@ -48,6 +49,8 @@ __all__ = [
     "source_counts",
     "sources_for_brief",
 ]
+
+guard_public(globals())
 
 
 class _CallableModule(types.ModuleType):

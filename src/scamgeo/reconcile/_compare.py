@@ -160,6 +160,20 @@ def sources_for_brief(
     the record's Thai claims against its Cambodian claims (:func:`record_sides`),
     so the comparison still runs on the record alone.
 
+    Parameters
+    ----------
+    record : pandas.DataFrame
+        scamgeo's record of events (:func:`scamgeo.datasets.events`).
+    acled : pandas.DataFrame, optional
+        Events read from an ACLED export (:func:`scamgeo.io.read_acled`).
+    ucdp : pandas.DataFrame, optional
+        Events read from a UCDP GED file (:func:`scamgeo.io.read_ucdp_ged`).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Each source's name and its events, in the order they are compared.
+
     Examples
     --------
     >>> from scamgeo import datasets, reconcile

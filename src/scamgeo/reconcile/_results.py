@@ -149,6 +149,7 @@ class ReconcileResult(Result):
         return out
 
     def summary(self) -> str:
+        """The two sources, the links found and the linked pairs that disagree, in words."""
         a, b = self.names
         c = self.counts
         unit = "incident" if self.count == "incidents" else "event"
@@ -163,6 +164,7 @@ class ReconcileResult(Result):
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values: names, thresholds, counts, table and notes."""
         return {
             "kind": type(self).__name__,
             "names": list(self.names),
@@ -229,7 +231,13 @@ class ReconcileSet(Result):
         return pd.Series(t["a_event_id"].to_numpy(), index=t["b_event_id"].to_numpy())
 
     def only(self, name: str) -> pd.DataFrame:
-        """The events of source ``name`` that no other source has (their own rows)."""
+        """The events of source ``name`` that no other source has (their own rows).
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`names`.
+        """
         if name not in self.sources:
             from .._validate import check_choice
 
@@ -279,12 +287,14 @@ class ReconcileSet(Result):
         return out.sort_values(["event_date", "only_in"], kind="stable").reset_index(drop=True)
 
     def summary(self) -> str:
+        """Each pair's :meth:`ReconcileResult.summary`, under the sources compared."""
         lines = [f"{len(self.sources)} sources compared pairwise: {', '.join(self.names)}"]
         for res in self.results.values():
             lines += ["  " + line for line in res.summary().splitlines()]
         return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
     def to_dict(self) -> dict[str, Any]:
+        """The set as JSON-ready values: names, each pair's result, the table and notes."""
         return {
             "kind": type(self).__name__,
             "names": self.names,
